@@ -1,0 +1,3 @@
+//! Attachment checks: names, real types, archives and documents.
+
+pub mod filename;

@@ -1,0 +1,27 @@
+//! Checks: plain functions of the message that push findings. No I/O, no state.
+
+pub mod attachments;
+pub mod links;
+pub mod sender;
+
+use crate::config::Config;
+use crate::message::Message;
+use crate::signatures::Signatures;
+use crate::verdict::Finding;
+
+/// What every check gets.
+pub struct Context<'a> {
+    pub msg: &'a Message,
+    pub signatures: &'a Signatures,
+    pub config: &'a Config,
+}
+
+/// A check: reads the context, pushes findings.
+pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// Every check, in the order they run (cheap ones first, so a time budget cuts the costly).
+pub const CHECKS: &[(&str, Check)] = &[
+    ("sender.display_name_address", sender::display_name_address),
+    ("links.text_domain_mismatch", links::text_domain_mismatch),
+    ("attachments.filename", attachments::filename::check),
+];

@@ -1,0 +1,136 @@
+//! `lurescreen filter`: one message on stdin, the same message with our headers on stdout.
+//!
+//! Whatever fails, the mail is not lost: it goes out unchanged with an `X-Lurescreen-Error`
+//! header (fail-open, exit 0), or nothing is written and the exit code asks the MTA to try again
+//! later (fail-closed, exit 75).
+
+use super::exit;
+use crate::filter::{HeaderBlock, annotate, pass_with_error};
+use crate::{Engine, Lang, Report};
+use std::io::{Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+pub struct Options {
+    pub fail_closed: bool,
+    pub lang: Lang,
+}
+
+/// Stack for the scanning thread: deep structures must not abort the process.
+const SCAN_STACK: usize = 64 * 1024 * 1024;
+
+pub fn run(
+    engine: Arc<Engine>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    opts: &Options,
+) -> i32 {
+    let limit = engine.config().limits.max_message_bytes;
+    let mut raw = Vec::new();
+    if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut raw) {
+        // Part of the message may be unread: delivering the rest would lose mail.
+        let _ = writeln!(err, "lurescreen: filter: cannot read the message: {e}");
+        return exit::TEMPFAIL;
+    }
+    if raw.len() > limit {
+        let message = format!("message is over the limit of {limit} bytes; not scanned");
+        return fail(&raw, Some(input), &message, out, err, opts);
+    }
+    let raw = Arc::new(raw);
+    let report = scan_with_deadline(&engine, &raw);
+    let report = match report {
+        Ok(r) => r,
+        Err(message) => return fail(&raw, None, &message, out, err, opts),
+    };
+    let config = engine.config();
+    let annotated = catch_unwind(AssertUnwindSafe(|| {
+        annotate(&raw, &report, &config.markup, opts.lang).0
+    }));
+    match annotated {
+        Ok(bytes) => write_out(&bytes, None, out, err),
+        Err(_) => fail(
+            &raw,
+            None,
+            "internal error while adding headers",
+            out,
+            err,
+            opts,
+        ),
+    }
+}
+
+/// Scans on a thread of its own so a runaway scan cannot hold the mail: past twice the time
+/// budget the filter gives up on it.
+fn scan_with_deadline(engine: &Arc<Engine>, raw: &Arc<Vec<u8>>) -> Result<Report, String> {
+    let budget = Duration::from_millis(engine.config().limits.scan_time_ms.saturating_mul(2));
+    let (tx, rx) = mpsc::channel();
+    let (engine, raw) = (Arc::clone(engine), Arc::clone(raw));
+    let spawned = std::thread::Builder::new()
+        .name("scan".into())
+        .stack_size(SCAN_STACK)
+        .spawn(move || {
+            let _ = tx.send(engine.scan(&raw).map_err(|e| e.to_string()));
+        });
+    if let Err(e) = spawned {
+        return Err(format!("cannot start the scan: {e}"));
+    }
+    match rx.recv_timeout(budget) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "scan did not finish within {} ms",
+            budget.as_millis()
+        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err("internal error while scanning".into()),
+    }
+}
+
+/// The failure path: the original, unchanged but for the error header, or nothing (fail-closed).
+fn fail(
+    raw: &[u8],
+    rest: Option<&mut dyn Read>,
+    message: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    opts: &Options,
+) -> i32 {
+    let _ = writeln!(err, "lurescreen: filter: {message}");
+    if opts.fail_closed {
+        return exit::TEMPFAIL;
+    }
+    let marked = match rest {
+        // Only the start of an over-long message is in memory: edit its header only if the
+        // whole header is there.
+        Some(_) if HeaderBlock::scan(raw).end >= raw.len() => {
+            let mut b = crate::render::headers::error_block(message, HeaderBlock::scan(raw).nl)
+                .into_bytes();
+            b.extend_from_slice(raw);
+            b
+        }
+        _ => catch_unwind(|| pass_with_error(raw, message)).unwrap_or_else(|_| {
+            let mut b = crate::render::headers::error_block(message, "\n").into_bytes();
+            b.extend_from_slice(raw);
+            b
+        }),
+    };
+    write_out(&marked, rest, out, err)
+}
+
+fn write_out(
+    bytes: &[u8],
+    rest: Option<&mut dyn Read>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut result = out.write_all(bytes);
+    if let (Ok(()), Some(rest)) = (&result, rest) {
+        result = std::io::copy(rest, out).map(|_| ());
+    }
+    if let Err(e) = result.and_then(|_| out.flush()) {
+        // The MTA got a partial message at most; ask it to try again.
+        let _ = writeln!(err, "lurescreen: filter: cannot write the message: {e}");
+        return exit::TEMPFAIL;
+    }
+    0
+}

@@ -1,0 +1,42 @@
+//! Front ends for the command line: thin wrappers that feed bytes to the engine and act on reports.
+
+pub mod filter;
+pub mod scan;
+
+use crate::config::Config;
+use crate::signatures::Signatures;
+use crate::{Engine, Lang};
+use std::path::Path;
+
+/// Exit codes (sysexits.h), besides the verdict codes 0–3 of `scan`.
+pub mod exit {
+    /// Bad command line.
+    pub const USAGE: i32 = 64;
+    /// An input could not be scanned (empty, over a limit).
+    pub const DATA: i32 = 65;
+    /// Internal error.
+    pub const SOFTWARE: i32 = 70;
+    /// A file could not be read or output could not be written.
+    pub const IO: i32 = 74;
+    /// `filter --fail-closed`: try again later.
+    pub const TEMPFAIL: i32 = 75;
+}
+
+/// Loads configuration and signatures as the options say; errors are ready to print.
+pub fn load(config: Option<&Path>, signatures: Option<&Path>) -> Result<Engine, String> {
+    let config = match config {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let signatures = match signatures {
+        Some(dir) => Signatures::from_dir(dir),
+        None => Signatures::embedded(),
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(Engine::new(config, signatures))
+}
+
+/// `--lang`, else the config's `lang`, else the locale.
+pub fn resolve_lang(flag: Option<Lang>, config: &Config) -> Lang {
+    flag.or(config.lang).unwrap_or_else(Lang::from_env)
+}

@@ -1,0 +1,264 @@
+//! The configuration file (`lurescreen.toml`): every key optional, every default documented.
+
+use crate::Lang;
+use crate::verdict::Verdict;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Why a configuration file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Score thresholds: a message scoring at least `warn` gets `warn`, and so on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    pub warn: f64,
+    pub quarantine: f64,
+    /// Rejecting is off unless a threshold is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject: Option<f64>,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            warn: 4.0,
+            quarantine: 8.0,
+            reject: None,
+        }
+    }
+}
+
+impl Thresholds {
+    pub fn verdict_for(&self, score: f64) -> Verdict {
+        match self.reject {
+            Some(r) if score >= r => Verdict::Reject,
+            _ if score >= self.quarantine => Verdict::Quarantine,
+            _ if score >= self.warn => Verdict::Warn,
+            _ => Verdict::Clean,
+        }
+    }
+
+    /// `warn=4.0, quarantine=8.0, reject=off`
+    pub fn describe(&self) -> String {
+        let reject = self
+            .reject
+            .map(|r| format!("{r:.1}"))
+            .unwrap_or_else(|| "off".into());
+        format!(
+            "warn={:.1}, quarantine={:.1}, reject={}",
+            self.warn, self.quarantine, reject
+        )
+    }
+}
+
+/// Bounds that keep every scan finite, whatever the input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Larger messages are not scanned: an error (the filter passes them on unchanged).
+    pub max_message_bytes: usize,
+    /// MIME parts analysed per message (nested messages included).
+    pub max_parts: usize,
+    /// Attached `message/rfc822` messages parsed as messages; more are treated as opaque files.
+    pub max_nested_messages: usize,
+    /// Checks stop once a scan has run this long; the report says which were skipped.
+    pub scan_time_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 * 1024 * 1024,
+            max_parts: 1000,
+            max_nested_messages: 32,
+            scan_time_ms: 10_000,
+        }
+    }
+}
+
+/// How `filter` (and later the milter) marks a suspicious message for its reader.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markup {
+    /// Lowest verdict that gets the subject tag and banner.
+    pub min_verdict: Verdict,
+    pub subject_tag: bool,
+    pub subject_tag_en: String,
+    pub subject_tag_ja: String,
+    pub banner: bool,
+    /// Banner text; `{verdict}`, `{score}` and `{reasons}` are filled in.
+    pub banner_en: String,
+    pub banner_ja: String,
+}
+
+impl Default for Markup {
+    fn default() -> Self {
+        Markup {
+            min_verdict: Verdict::Warn,
+            subject_tag: false,
+            subject_tag_en: "[SUSPICIOUS]".into(),
+            subject_tag_ja: "[要注意]".into(),
+            banner: false,
+            banner_en: "WARNING: lurescreen found signs that this message may be a targeted \
+                attack or phishing ({verdict}, score {score}). Check the sender, the links and \
+                the attachments; if in doubt, do not open anything and ask your IT team.\n\
+                {reasons}"
+                .into(),
+            banner_ja:
+                "【注意】このメールには標的型攻撃・フィッシングの疑いがあります（判定：{verdict}、\
+                スコア {score}）。差出人・リンク先・添付ファイルをよく確認し、心当たりがなければ\
+                開かずにシステム管理者へ連絡してください。\n{reasons}"
+                    .into(),
+        }
+    }
+}
+
+impl Markup {
+    pub fn subject_tag(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.subject_tag_en,
+            Lang::Ja => &self.subject_tag_ja,
+        }
+    }
+
+    pub fn banner_text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.banner_en,
+            Lang::Ja => &self.banner_ja,
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Language of reasons, subject tag and banner when `--lang` is not given: `en` or `ja`.
+    /// Absent: taken from the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    pub thresholds: Thresholds,
+    pub limits: Limits,
+    pub markup: Markup,
+    pub organisation: Organisation,
+}
+
+/// The organisation being protected (used by the sender and lookalike checks).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Organisation {
+    /// The organisation's own mail domains.
+    pub domains: Vec<String>,
+}
+
+impl Config {
+    pub fn from_toml(text: &str, path: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
+        config.validate().map_err(|message| ConfigError::Invalid {
+            path: path.into(),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    /// Checks that values make sense together.
+    pub fn validate(&self) -> Result<(), String> {
+        let t = &self.thresholds;
+        if !(t.warn.is_finite() && t.quarantine.is_finite()) {
+            return Err("thresholds must be finite numbers".into());
+        }
+        if t.warn > t.quarantine {
+            return Err(format!(
+                "thresholds.warn ({}) must not be above thresholds.quarantine ({})",
+                t.warn, t.quarantine
+            ));
+        }
+        if let Some(r) = t.reject
+            && (!r.is_finite() || r < t.quarantine)
+        {
+            {
+                return Err(format!(
+                    "thresholds.reject ({r}) must be a number not below thresholds.quarantine ({})",
+                    t.quarantine
+                ));
+            }
+        }
+        let l = &self.limits;
+        if l.max_message_bytes == 0 || l.max_parts == 0 || l.scan_time_ms == 0 {
+            return Err(
+                "limits.max_message_bytes, limits.max_parts and limits.scan_time_ms must be above 0"
+                    .into(),
+            );
+        }
+        if self.markup.min_verdict == Verdict::Clean {
+            return Err("markup.min_verdict must be warn, quarantine or reject".into());
+        }
+        Ok(())
+    }
+
+    /// The effective configuration as TOML, every key shown.
+    pub fn to_toml(&self) -> String {
+        let body =
+            toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print: {e}\n"));
+        let mut out = String::new();
+        if self.lang.is_none() {
+            out.push_str("# lang: not set, taken from the locale\n");
+        }
+        if self.thresholds.reject.is_none() {
+            out.push_str("# thresholds.reject: not set, rejecting is off\n");
+        }
+        out.push_str(&body);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(Config::from_toml("", "x").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_refused() {
+        let e = Config::from_toml("[thresholds]\nwran = 3\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("wran"), "{e}");
+        let e =
+            Config::from_toml("[thresholds]\nwarn = 9\nquarantine = 8\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("must not be above"), "{e}");
+        assert!(Config::from_toml("lang = \"fr\"\n", "c").is_err());
+    }
+
+    #[test]
+    fn printed_config_reads_back_the_same() {
+        let mut c = Config::default();
+        c.thresholds.reject = Some(20.0);
+        c.lang = Some(Lang::Ja);
+        c.markup.banner = true;
+        let again = Config::from_toml(&c.to_toml(), "printed").unwrap();
+        assert_eq!(again, c);
+    }
+}

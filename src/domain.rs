@@ -1,0 +1,118 @@
+//! Host names, URLs and registrable domains (public suffix list).
+
+use url::{Host, Url};
+
+/// The registrable domain ("organisational domain") of a host name: `mail.example.co.jp` →
+/// `example.co.jp`. IP literals and hosts under no known suffix give `None`.
+pub fn registrable(host: &str) -> Option<String> {
+    let host = host.trim().trim_end_matches('.').to_lowercase();
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    let ascii = idna::domain_to_ascii(&host).ok()?;
+    let domain = psl::domain(ascii.as_bytes())?;
+    if !domain.suffix().is_known() {
+        return None;
+    }
+    std::str::from_utf8(domain.as_bytes())
+        .ok()
+        .map(str::to_string)
+}
+
+/// The host of an http(s) URL, lower-cased and in ASCII (punycode) form; `www.x` counts as http.
+pub fn url_host(href: &str) -> Option<String> {
+    let href = href.trim();
+    let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
+    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
+        Url::parse(href).ok()?
+    } else if lower.starts_with("www.") {
+        Url::parse(&format!("http://{href}")).ok()?
+    } else {
+        return None;
+    };
+    match url.host()? {
+        Host::Domain(d) => Some(d.trim_end_matches('.').to_string()),
+        Host::Ipv4(ip) => Some(ip.to_string()),
+        Host::Ipv6(ip) => Some(format!("[{ip}]")),
+    }
+}
+
+/// The domain a piece of visible link text names, if the whole text is a URL or a bare host name
+/// (`https://bank.example/login`, `www.bank.example`, `bank.co.jp`).
+pub fn domain_in_text(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches(['.', '/', ',']);
+    if text.is_empty() || text.contains(char::is_whitespace) || text.contains('@') {
+        return None;
+    }
+    if let Some(host) = url_host(text) {
+        return Some(host);
+    }
+    // A bare host: labels of letters, digits and hyphens, ending in a known suffix, with an
+    // optional path. Anything else ("Click here", "v1.2") is not a domain.
+    let host_part = text.split(['/', '?', '#']).next()?;
+    let host_part = host_part.split(':').next()?;
+    if !host_part.contains('.')
+        || !host_part
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+    {
+        return None;
+    }
+    let ascii = idna::domain_to_ascii(host_part).ok()?;
+    let reg = registrable(&ascii)?;
+    // "v1.2" or "file.pdf" have no known suffix; "example.com" does.
+    (reg.contains('.')).then_some(ascii)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(
+            registrable("mail.example.co.jp").as_deref(),
+            Some("example.co.jp")
+        );
+        assert_eq!(
+            registrable("WWW.Example.COM.").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(registrable("192.0.2.1"), None);
+        assert_eq!(registrable("localhost"), None);
+        assert_eq!(registrable("a.b.unknowntld"), None);
+        assert_eq!(registrable("例え.jp").as_deref(), Some("xn--r8jz45g.jp"));
+    }
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            url_host("https://User@Bank.Example:8443/x").as_deref(),
+            Some("bank.example")
+        );
+        assert_eq!(
+            url_host("www.a.example/path").as_deref(),
+            Some("www.a.example")
+        );
+        assert_eq!(url_host("http://0x7f.1/").as_deref(), Some("127.0.0.1"));
+        assert_eq!(url_host("mailto:x@y"), None);
+        assert_eq!(url_host("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn domains_named_by_link_text() {
+        assert_eq!(
+            domain_in_text("https://www.bank.co.jp/login").as_deref(),
+            Some("www.bank.co.jp")
+        );
+        assert_eq!(domain_in_text("bank.co.jp").as_deref(), Some("bank.co.jp"));
+        assert_eq!(
+            domain_in_text(" smbc.co.jp/ ").as_deref(),
+            Some("smbc.co.jp")
+        );
+        assert_eq!(domain_in_text("Click here"), None);
+        assert_eq!(domain_in_text("v1.2"), None);
+        assert_eq!(domain_in_text("report.pdf"), None);
+        assert_eq!(domain_in_text("support@bank.example"), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! The engine: built once, scans any number of messages on any number of threads.
+
+use crate::checks::{CHECKS, Context};
+use crate::config::Config;
+use crate::message::{self, Envelope};
+use crate::signatures::Signatures;
+use crate::verdict::{self, Finding, Report};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+/// Why a message could not be scanned. The front ends decide what that means for the mail.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScanError {
+    #[error("empty input: there is no message to scan")]
+    Empty,
+    #[error("message is {size} bytes, over the limit of {limit} bytes (limits.max_message_bytes)")]
+    TooLarge { size: usize, limit: usize },
+    #[error("internal error while scanning ({stage}): {message}")]
+    Internal { stage: String, message: String },
+}
+
+/// Signatures and configuration, ready to scan.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    signatures: Signatures,
+    config: Config,
+}
+
+impl Engine {
+    pub fn new(config: Config, signatures: Signatures) -> Self {
+        Engine { signatures, config }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn signatures(&self) -> &Signatures {
+        &self.signatures
+    }
+
+    /// Scans one message.
+    pub fn scan(&self, raw: &[u8]) -> Result<Report, ScanError> {
+        self.scan_with_envelope(raw, None)
+    }
+
+    /// Scans one message whose SMTP envelope is known.
+    pub fn scan_with_envelope(
+        &self,
+        raw: &[u8],
+        envelope: Option<Envelope>,
+    ) -> Result<Report, ScanError> {
+        let limits = &self.config.limits;
+        if raw.len() > limits.max_message_bytes {
+            return Err(ScanError::TooLarge {
+                size: raw.len(),
+                limit: limits.max_message_bytes,
+            });
+        }
+        if raw.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ScanError::Empty);
+        }
+        let started = Instant::now();
+        let budget = Duration::from_millis(limits.scan_time_ms);
+        let mut msg = guarded("parse", || message::parse(raw, limits))?.ok_or(ScanError::Empty)?;
+        if let Some(env) = envelope {
+            msg.envelope = env;
+        }
+        let mut findings: Vec<Finding> = std::mem::take(&mut msg.structural);
+        let ctx = Context {
+            msg: &msg,
+            signatures: &self.signatures,
+            config: &self.config,
+        };
+        for (n, (name, check)) in CHECKS.iter().enumerate() {
+            if started.elapsed() >= budget {
+                let skipped: Vec<&str> = CHECKS[n..].iter().map(|(name, _)| *name).collect();
+                findings.push(
+                    Finding::new("LIMIT_TIME_BUDGET", "message")
+                        .with("budget_ms", limits.scan_time_ms.to_string())
+                        .with("skipped", skipped.join(", ")),
+                );
+                break;
+            }
+            let mut found = Vec::new();
+            guarded(name, || check(&ctx, &mut found))?;
+            findings.extend(found);
+        }
+        Ok(verdict::score(
+            findings,
+            &self.signatures,
+            &self.config.thresholds,
+            msg.summary(),
+        ))
+    }
+}
+
+/// Runs `f`, turning a panic into a `ScanError` so one crafted message cannot take a daemon down.
+fn guarded<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, ScanError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        ScanError::Internal {
+            stage: stage.to_string(),
+            message,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::Verdict;
+
+    fn engine(config: Config) -> Engine {
+        Engine::new(config, Signatures::embedded().unwrap())
+    }
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn empty_and_oversized_inputs_are_errors() {
+        let e = engine(Config::default());
+        assert_eq!(e.scan(b"").unwrap_err(), ScanError::Empty);
+        assert_eq!(e.scan(b" \r\n").unwrap_err(), ScanError::Empty);
+        let mut c = Config::default();
+        c.limits.max_message_bytes = 10;
+        let err = engine(c)
+            .scan(b"Subject: long message\n\nbody")
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            ScanError::TooLarge {
+                size: 27,
+                limit: 10
+            }
+        ));
+    }
+
+    #[test]
+    fn clean_mail_is_clean() {
+        let r = engine(Config::default())
+            .scan(b"From: Taro <taro@example.co.jp>\nTo: a@example.co.jp\nSubject: hi\n\nhello\n")
+            .unwrap();
+        assert_eq!(r.verdict, Verdict::Clean);
+        assert!(r.findings.is_empty());
+        assert_eq!(r.summary.from.as_deref(), Some("Taro <taro@example.co.jp>"));
+    }
+
+    #[test]
+    fn a_spent_time_budget_skips_checks_and_says_so() {
+        let mut c = Config::default();
+        c.limits.scan_time_ms = 1;
+        let e = engine(c);
+        let mut raw = b"From: a@b.example\nContent-Type: text/html\n\n".to_vec();
+        // Enough HTML that parsing alone outlasts 1 ms.
+        for _ in 0..200_000 {
+            raw.extend_from_slice(b"<a href=x>y</a>");
+        }
+        let r = e.scan(&raw).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule == "LIMIT_TIME_BUDGET")
+            .expect("budget finding");
+        assert!(
+            f.reason_en.contains("sender.display_name_address"),
+            "{}",
+            f.reason_en
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! lurescreen: screens email for targeted-attack lures and phishing, and explains why.
+#![forbid(unsafe_code)]
+
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod engine;
+pub mod filter;
+pub mod message;
+pub mod render;
+pub mod signatures;
+pub mod verdict;
+
+pub use config::Config;
+pub use engine::{Engine, ScanError};
+pub use message::{Envelope, Message};
+pub use signatures::Signatures;
+pub use verdict::{Finding, Report, Verdict};
+
+use serde::{Deserialize, Serialize};
+
+/// Language of reasons, tags and banners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// From the locale environment (`LC_ALL`, `LC_MESSAGES`, `LANG`): Japanese for `ja*`.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var)
+                && !v.is_empty()
+            {
+                return if v.starts_with("ja") {
+                    Lang::Ja
+                } else {
+                    Lang::En
+                };
+            }
+        }
+        Lang::En
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "ja" => Ok(Lang::Ja),
+            _ => Err(format!("unknown language `{s}` (expected en or ja)")),
+        }
+    }
+}

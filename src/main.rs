@@ -1,0 +1,204 @@
+//! The `lurescreen` command: parses arguments and dispatches to the front ends.
+#![forbid(unsafe_code)]
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lurescreen::cli::{self, exit, filter, scan};
+use lurescreen::{Config, Lang, Signatures};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "lurescreen",
+    version,
+    about = "Screens email for targeted-attack lures and phishing, and explains why."
+)]
+struct Cli {
+    /// Configuration file (TOML). Without it the built-in defaults apply.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Load rules and lists from this directory instead of the embedded signatures.
+    #[arg(long, global = true, value_name = "DIR")]
+    signatures: Option<PathBuf>,
+    /// Language of reasons, tags and banners [default: config `lang`, else the locale].
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Ja,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ja => Lang::Ja,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Headers,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan message files (or `-` for stdin) and report verdict, score and findings.
+    /// Exit code: the highest verdict (0 clean, 1 warn, 2 quarantine, 3 reject).
+    Scan {
+        #[arg(long, value_enum, default_value = "text")]
+        format: FormatArg,
+        #[arg(required = true, value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Read one message on stdin, write it to stdout with X-Lurescreen-* headers (pipe mode).
+    Filter {
+        /// On any failure write nothing and exit 75 (tempfail) instead of passing the message on.
+        #[arg(long)]
+        fail_closed: bool,
+    },
+    /// List every rule: id, score, forced verdict and reason.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration file and print the effective configuration.
+    Check {
+        /// The file to check [default: --config, else the built-in defaults].
+        file: Option<PathBuf>,
+    },
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    std::process::exit(run(cli));
+}
+
+fn run(cli: Cli) -> i32 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    if let Command::Config {
+        command: ConfigCommand::Check { file },
+    } = &cli.command
+    {
+        return config_check(
+            file.as_ref().or(cli.config.as_ref()),
+            &mut stdout.lock(),
+            &mut err,
+        );
+    }
+    let engine = match cli::load(cli.config.as_deref(), cli.signatures.as_deref()) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let lang = cli::resolve_lang(cli.lang.map(Lang::from), engine.config());
+    match cli.command {
+        Command::Scan { format, inputs } => {
+            let format = match format {
+                FormatArg::Text => scan::Format::Text,
+                FormatArg::Json => scan::Format::Json,
+                FormatArg::Headers => scan::Format::Headers,
+            };
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let code = scan::run(&engine, &inputs, format, lang, &mut out, &mut err);
+            if out.flush().is_err() {
+                return exit::IO;
+            }
+            code
+        }
+        Command::Filter { fail_closed } => {
+            let opts = filter::Options { fail_closed, lang };
+            let stdin = std::io::stdin();
+            filter::run(
+                Arc::new(engine),
+                &mut stdin.lock(),
+                &mut stdout.lock(),
+                &mut err,
+                &opts,
+            )
+        }
+        Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
+        Command::Config { .. } => unreachable!("handled above"),
+    }
+}
+
+fn rules(signatures: &Signatures, format: RulesFormat, lang: Lang, out: &mut dyn Write) -> i32 {
+    let written = match format {
+        RulesFormat::Json => {
+            let list: Vec<_> = signatures.rules().collect();
+            serde_json::to_string_pretty(&list)
+                .map_err(std::io::Error::other)
+                .and_then(|s| writeln!(out, "{s}"))
+        }
+        RulesFormat::Text => signatures.rules().try_for_each(|r| {
+            let forced = r.min_verdict.map(|v| v.as_str()).unwrap_or("-");
+            writeln!(
+                out,
+                "{:<28} {:>5.1}  {:<10}  {}",
+                r.id,
+                r.score,
+                forced,
+                r.reason_template(lang)
+            )
+        }),
+    };
+    if written.is_err() {
+        return exit::IO;
+    }
+    0
+}
+
+fn config_check(file: Option<&PathBuf>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let config = match file {
+        Some(p) => match Config::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => Config::default(),
+    };
+    let origin = file
+        .map(|p| format!("# {}: valid\n", p.display()))
+        .unwrap_or_else(|| "# no config file: built-in defaults\n".into());
+    if write!(out, "{origin}{}", config.to_toml()).is_err() {
+        return exit::IO;
+    }
+    0
+}

@@ -1,0 +1,206 @@
+//! Links from HTML (href with its visible text) and from plain text.
+
+use lol_html::{HtmlRewriter, MemorySettings, Settings, element, text};
+use regex::Regex;
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+/// A link a reader can click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (entities decoded, whitespace trimmed).
+    pub href: String,
+    /// What the reader sees: the element's text for HTML links; `None` for plain-text URLs.
+    pub text: Option<String>,
+    /// MIME part path and position: `1.2 link 3`.
+    pub location: String,
+}
+
+/// Links per message we keep; beyond this a message is not made more suspicious by more links.
+pub const MAX_LINKS: usize = 5000;
+/// Characters of visible text kept per link.
+const MAX_TEXT: usize = 1000;
+/// Memory one HTML tokenizer may use.
+const HTML_MEMORY: usize = 8 * 1024 * 1024;
+
+/// `<a href>` and `<area href>` with their visible text, in document order.
+pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>) {
+    let found: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
+    let room = MAX_LINKS.saturating_sub(out.len());
+    let settings = Settings::new()
+        .append_element_content_handler(element!("a[href], area[href]", |el| {
+            let mut found = found.borrow_mut();
+            if found.len() < room {
+                let href = el.get_attribute("href").unwrap_or_default();
+                let text = (el.tag_name() == "a").then(String::new);
+                found.push((decode_entities(href.trim()), text));
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("a[href]", |chunk| {
+            let mut found = found.borrow_mut();
+            if let Some((_, Some(text))) = found.last_mut()
+                && text.len() < MAX_TEXT
+            {
+                text.push_str(chunk.as_str());
+            }
+            Ok(())
+        }))
+        .with_strict(false)
+        .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(HTML_MEMORY));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    // A tokenizer error (memory limit) ends the walk; the links seen so far still count.
+    if rewriter.write(html.as_bytes()).is_ok() {
+        let _ = rewriter.end();
+    } else {
+        drop(rewriter);
+    }
+    for (href, text) in found.into_inner() {
+        let n = out.len() + 1;
+        out.push(Link {
+            href,
+            text: text.map(|t| collapse_space(&decode_entities(&t))),
+            location: format!("link {n} in {part}"),
+        });
+    }
+}
+
+static TEXT_URL: LazyLock<Regex> = LazyLock::new(|| {
+    // Stops at whitespace, quotes, angle brackets and Japanese/full-width text, which in
+    // Japanese mail often follows a URL with no space.
+    Regex::new(
+        r#"(?i)\b(?:https?://|www\.)[^\s<>"'\x{3000}-\x{30FF}\x{3400}-\x{9FFF}\x{FF00}-\x{FFEF}]+"#,
+    )
+    .expect("valid URL regex")
+});
+
+/// URLs written in plain text.
+pub fn from_text(text: &str, part: &str, out: &mut Vec<Link>) {
+    for m in TEXT_URL.find_iter(text) {
+        if out.len() >= MAX_LINKS {
+            break;
+        }
+        let url = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '*']);
+        let n = out.len() + 1;
+        out.push(Link {
+            href: url.to_string(),
+            text: None,
+            location: format!("link {n} in {part}"),
+        });
+    }
+}
+
+fn collapse_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the character references a link's text or href is likely to use.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(n, _)| n);
+        let decoded = end.and_then(|end| {
+            let name = &after[..end];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+                    u32::from_str_radix(hex, 16).ok()
+                } else {
+                    num.parse::<u32>().ok()
+                };
+                v.and_then(char::from_u32)
+            } else {
+                match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some(' '),
+                    _ => None,
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_links_keep_their_visible_text_across_nested_tags() {
+        let mut out = Vec::new();
+        from_html(
+            r#"<p>Hi <a href="https://evil.example/x?a=1&amp;b=2"><b>www.</b>bank.co.jp</a> and
+               <a href='mailto:x@y'>mail</a><area href="http://map.example/"></p>"#,
+            "1",
+            &mut out,
+        );
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].href, "https://evil.example/x?a=1&b=2");
+        assert_eq!(out[0].text.as_deref(), Some("www.bank.co.jp"));
+        assert_eq!(out[1].text.as_deref(), Some("mail"));
+        assert_eq!(out[2].text, None);
+        assert_eq!(out[2].location, "link 3 in 1");
+    }
+
+    #[test]
+    fn entities_in_text_are_decoded() {
+        let mut out = Vec::new();
+        from_html(
+            r#"<a href="h">&#x77;ww.bank&#46;com&nbsp;</a>"#,
+            "1",
+            &mut out,
+        );
+        assert_eq!(out[0].text.as_deref(), Some("www.bank.com"));
+        assert_eq!(
+            decode_entities("a & b &bogus; &#xZZ;"),
+            "a & b &bogus; &#xZZ;"
+        );
+    }
+
+    #[test]
+    fn text_urls_stop_at_japanese_and_punctuation() {
+        let mut out = Vec::new();
+        from_text(
+            "詳細は https://example.co.jp/a?b=c をご覧ください。また(www.example.com).",
+            "1",
+            &mut out,
+        );
+        let hrefs: Vec<_> = out.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(hrefs, ["https://example.co.jp/a?b=c", "www.example.com"]);
+    }
+
+    #[test]
+    fn broken_html_still_yields_links() {
+        let mut out = Vec::new();
+        from_html("<a href=x>one<a href=y>two<div><<<>>", "1", &mut out);
+        let t: Vec<_> = out.iter().map(|l| l.text.clone().unwrap()).collect();
+        assert_eq!(t, ["one", "two<<<>>"]);
+    }
+}

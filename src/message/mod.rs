@@ -1,0 +1,435 @@
+//! The analysis view of a message: owned, decoded, flat, built from mail-parser.
+
+pub mod links;
+
+use crate::config::Limits;
+use crate::verdict::Finding;
+pub use links::Link;
+use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// A mailbox as written in a header: display name and address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mailbox {
+    pub name: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Mailbox {
+    /// The lower-cased domain of the address, if it has one.
+    pub fn domain(&self) -> Option<String> {
+        let addr = self.address.as_deref()?;
+        let (_, domain) = addr.rsplit_once('@')?;
+        let domain = domain.trim().trim_end_matches('.').to_lowercase();
+        (!domain.is_empty()).then_some(domain)
+    }
+
+    /// `Name <address>` or whichever of the two exists.
+    pub fn display(&self) -> String {
+        match (&self.name, &self.address) {
+            (Some(n), Some(a)) => format!("{n} <{a}>"),
+            (None, Some(a)) => a.clone(),
+            (Some(n), None) => n.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The SMTP envelope, when a front end knows it (milter).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Envelope {
+    pub mail_from: Option<String>,
+    pub rcpt_to: Vec<String>,
+    pub client_addr: Option<String>,
+    pub helo: Option<String>,
+    pub auth_user: Option<String>,
+}
+
+/// A decoded text or HTML body part.
+#[derive(Debug, Clone)]
+pub struct TextPart {
+    pub location: String,
+    pub text: String,
+}
+
+/// A file carried by the message, attached or inline.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// MIME path and name: `2/請求書.pdf.exe`.
+    pub location: String,
+    /// The decoded file name, if the sender gave one.
+    pub name: Option<String>,
+    /// Declared `type/subtype`, lower-cased.
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// What reports say about the message itself.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub message_id: Option<String>,
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub subject: Option<String>,
+}
+
+/// The message as the checks see it.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    /// Top-level header fields in order: name and unfolded raw value.
+    pub headers: Vec<(String, String)>,
+    pub from: Vec<Mailbox>,
+    pub sender: Vec<Mailbox>,
+    pub reply_to: Vec<Mailbox>,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    pub return_path: Option<String>,
+    pub subject: Option<String>,
+    pub date: Option<String>,
+    pub message_id: Option<String>,
+    pub envelope: Envelope,
+    pub texts: Vec<TextPart>,
+    pub htmls: Vec<TextPart>,
+    pub links: Vec<Link>,
+    pub attachments: Vec<Attachment>,
+    /// What parsing itself found: limits hit, no header at all.
+    pub structural: Vec<Finding>,
+}
+
+impl Message {
+    pub fn summary(&self) -> Summary {
+        Summary {
+            message_id: self.message_id.clone(),
+            date: self.date.clone(),
+            from: self.from.first().map(Mailbox::display),
+            to: self.to.iter().map(Mailbox::display).collect(),
+            subject: self.subject.clone(),
+        }
+    }
+}
+
+/// Parses raw bytes into a `Message`. `None` only for empty input: anything else, however
+/// broken, becomes a message plus structural findings.
+pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
+    let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
+    let parsed = MessageParser::default().parse(bytes.as_ref())?;
+    let mut msg = Message::default();
+    if nested > limits.max_nested_messages {
+        msg.structural.push(
+            Finding::new("LIMIT_NESTED_MESSAGES", "message")
+                .with("count", nested.to_string())
+                .with("limit", limits.max_nested_messages.to_string()),
+        );
+    }
+    read_headers(&parsed, &mut msg);
+    if msg.headers.is_empty() {
+        msg.structural.push(Finding::new("HEADER_NONE", "header"));
+    }
+    let mut walk = Walk {
+        msg: &mut msg,
+        parts_seen: 0,
+        max_parts: limits.max_parts,
+    };
+    walk.part(&parsed, 0, "", true);
+    let seen = walk.parts_seen;
+    if seen > limits.max_parts {
+        msg.structural.push(
+            Finding::new("LIMIT_PARTS", "message")
+                .with("count", seen.to_string())
+                .with("limit", limits.max_parts.to_string()),
+        );
+    }
+    // `parsed` borrows `bytes`; both are dropped here, with nesting bounded above.
+    drop(parsed);
+    Some(msg)
+}
+
+/// mail-parser drops nested `message/*` parts recursively, so tens of thousands of them overflow
+/// the stack (CRATES.md). Past `limit`, `message/` content types are renamed to an unknown type of
+/// the same length, which mail-parser keeps as an opaque attachment. Returns the bytes to parse and
+/// how many nested-message content types there were.
+pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>, usize) {
+    const NEEDLE: &[u8] = b"message/";
+    let finder = memchr_ci(NEEDLE);
+    let mut positions = Vec::new();
+    let mut from = 0;
+    while let Some(i) = finder(&raw[from..]) {
+        let at = from + i;
+        let rest = &raw[at + NEEDLE.len()..];
+        if starts_with_ci(rest, b"rfc822") || starts_with_ci(rest, b"global") {
+            positions.push(at);
+        }
+        from = at + NEEDLE.len();
+    }
+    let count = positions.len();
+    if count <= limit {
+        return (Cow::Borrowed(raw), count);
+    }
+    let mut owned = raw.to_vec();
+    for &at in &positions[limit..] {
+        owned[at..at + NEEDLE.len()].copy_from_slice(b"xnested/");
+    }
+    (Cow::Owned(owned), count)
+}
+
+fn memchr_ci(needle: &'static [u8]) -> impl Fn(&[u8]) -> Option<usize> {
+    move |hay: &[u8]| {
+        hay.windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+    }
+}
+
+fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) {
+    if let HeaderValue::Address(addr) = value {
+        for a in addr.iter() {
+            out.push(Mailbox {
+                name: a
+                    .name()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+                address: a.address().map(|s| s.trim().to_string()),
+            });
+        }
+    }
+}
+
+fn read_headers(parsed: &mail_parser::Message<'_>, msg: &mut Message) {
+    // mail-parser reads a line of junk as a header name; only RFC 5322 field names count.
+    for (name, value) in parsed.headers_raw().filter(|(n, _)| is_field_name(n)) {
+        msg.headers.push((name.to_string(), unfold(value)));
+    }
+    for h in parsed.headers() {
+        let list = match h.name {
+            HeaderName::From => &mut msg.from,
+            HeaderName::Sender => &mut msg.sender,
+            HeaderName::ReplyTo => &mut msg.reply_to,
+            HeaderName::To => &mut msg.to,
+            HeaderName::Cc => &mut msg.cc,
+            _ => continue,
+        };
+        mailboxes(&h.value, list);
+    }
+    msg.return_path = parsed.return_address().map(str::to_string);
+    msg.subject = parsed.subject().map(str::to_string);
+    msg.date = parsed.date().map(|d| d.to_rfc3339());
+    msg.message_id = parsed.message_id().map(str::to_string);
+}
+
+/// RFC 5322 `field-name`: printable ASCII except the colon.
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+}
+
+fn unfold(value: &str) -> String {
+    value
+        .split(['\r', '\n'])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("")
+        .trim()
+        .to_string()
+}
+
+struct Walk<'m> {
+    msg: &'m mut Message,
+    parts_seen: usize,
+    max_parts: usize,
+}
+
+impl Walk<'_> {
+    /// Visits part `id` of `parsed`, whose MIME path is `path` (IMAP numbering).
+    fn part(&mut self, parsed: &mail_parser::Message<'_>, id: u32, path: &str, is_root: bool) {
+        let Some(part) = parsed.part(id) else {
+            return;
+        };
+        self.parts_seen += 1;
+        if self.parts_seen > self.max_parts {
+            // Keep counting what is there, but analyse no more.
+            if let PartType::Multipart(children) = &part.body {
+                for &child in children {
+                    self.part(parsed, child, path, false);
+                }
+            }
+            return;
+        }
+        let here = if is_root && !matches!(part.body, PartType::Multipart(_)) {
+            child_path(path, 1)
+        } else {
+            path.to_string()
+        };
+        let is_attachment = parsed.attachments.contains(&id);
+        match &part.body {
+            PartType::Multipart(children) => {
+                for (n, &child) in children.iter().enumerate() {
+                    let p = child_path(path, n + 1);
+                    self.part(parsed, child, &p, false);
+                }
+            }
+            PartType::Text(text) => {
+                links::from_text(text, &here, &mut self.msg.links);
+                if is_attachment {
+                    self.attachment(part, &here, text.as_bytes());
+                } else {
+                    self.msg.texts.push(TextPart {
+                        location: here,
+                        text: text.to_string(),
+                    });
+                }
+            }
+            PartType::Html(html) => {
+                links::from_html(html, &here, &mut self.msg.links);
+                if is_attachment {
+                    self.attachment(part, &here, html.as_bytes());
+                } else {
+                    self.msg.htmls.push(TextPart {
+                        location: here,
+                        text: html.to_string(),
+                    });
+                }
+            }
+            PartType::Binary(data) | PartType::InlineBinary(data) => {
+                self.attachment(part, &here, data);
+            }
+            PartType::Message(nested) => {
+                self.part(nested, 0, &here, true);
+            }
+        }
+    }
+
+    fn attachment(&mut self, part: &mail_parser::MessagePart<'_>, path: &str, data: &[u8]) {
+        let name = part.attachment_name().map(fix_name);
+        let content_type = part
+            .content_type()
+            .map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                None => ct.ctype().to_string(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".into())
+            .to_lowercase();
+        self.msg.attachments.push(Attachment {
+            location: format!("{path}/{}", name.as_deref().unwrap_or("")),
+            name,
+            content_type,
+            data: data.to_vec(),
+        });
+    }
+}
+
+fn child_path(parent: &str, n: usize) -> String {
+    if parent.is_empty() {
+        n.to_string()
+    } else {
+        format!("{parent}.{n}")
+    }
+}
+
+/// mail-parser 0.11 gives only the first RFC 2231 section its charset, so long ISO-2022-JP names
+/// keep raw escape sequences (CRATES.md): decode those.
+fn fix_name(name: &str) -> String {
+    if name.contains('\x1b') {
+        let (decoded, _, _) = encoding_rs::ISO_2022_JP.decode(name.as_bytes());
+        decoded.into_owned()
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_default(raw: &[u8]) -> Message {
+        parse(raw, &Limits::default()).expect("non-empty input parses")
+    }
+
+    #[test]
+    fn empty_input_is_none() {
+        assert!(parse(b"", &Limits::default()).is_none());
+    }
+
+    #[test]
+    fn multipart_paths_names_and_links() {
+        let raw = b"From: \"Bank\" <a@b.example>\r\nTo: x@y.example\r\nSubject: hi\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n\
+--XX\r\nContent-Type: multipart/alternative; boundary=YY\r\n\r\n\
+--YY\r\nContent-Type: text/plain\r\n\r\nsee https://a.example/x\r\n\
+--YY\r\nContent-Type: text/html\r\n\r\n<a href=\"https://evil.example/\">https://bank.example/</a>\r\n\
+--YY--\r\n\
+--XX\r\nContent-Type: application/octet-stream; name=\"a.pdf.exe\"\r\n\
+Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\nTVqQAA==\r\n\
+--XX--\r\n";
+        let m = parse_default(raw);
+        assert_eq!(m.from[0].name.as_deref(), Some("Bank"));
+        assert_eq!(m.from[0].domain().as_deref(), Some("b.example"));
+        assert_eq!(m.texts[0].location, "1.1");
+        assert_eq!(m.htmls[0].location, "1.2");
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].location, "2/a.pdf.exe");
+        assert_eq!(m.attachments[0].data, b"MZ\x90\x00");
+        assert_eq!(m.links.len(), 2);
+        assert_eq!(m.links[1].text.as_deref(), Some("https://bank.example/"));
+    }
+
+    #[test]
+    fn single_part_body_is_part_one() {
+        let m = parse_default(b"Subject: x\n\nhello\n");
+        assert_eq!(m.texts[0].location, "1");
+        assert!(m.structural.is_empty());
+    }
+
+    #[test]
+    fn binary_blob_has_no_headers() {
+        let m = parse_default(&[0u8, 159, 146, 150, 255, 0, 1, 2]);
+        assert!(m.structural.iter().any(|f| f.rule == "HEADER_NONE"));
+    }
+
+    #[test]
+    fn deep_nested_messages_are_bounded_without_overflowing_the_stack() {
+        // 20,000 nested message/rfc822 parts: mail-parser alone would overflow on drop.
+        let mut raw = Vec::new();
+        for _ in 0..20_000 {
+            raw.extend_from_slice(b"Content-Type: message/rfc822\n\n");
+        }
+        raw.extend_from_slice(b"Subject: inner\n\nbody\n");
+        let m = parse_default(&raw);
+        let f = m
+            .structural
+            .iter()
+            .find(|f| f.rule == "LIMIT_NESTED_MESSAGES")
+            .expect("limit finding");
+        assert_eq!(f.evidence[0].1, "20000");
+    }
+
+    #[test]
+    fn too_many_parts_are_counted_not_analysed() {
+        let mut raw = b"Content-Type: multipart/mixed; boundary=b\n\n".to_vec();
+        for i in 0..50 {
+            raw.extend_from_slice(
+                format!("--b\nContent-Type: application/octet-stream; name=f{i}.bin\n\nx\n")
+                    .as_bytes(),
+            );
+        }
+        raw.extend_from_slice(b"--b--\n");
+        let limits = Limits {
+            max_parts: 10,
+            ..Limits::default()
+        };
+        let m = parse(&raw, &limits).unwrap();
+        assert!(m.attachments.len() < 10);
+        assert!(m.structural.iter().any(|f| f.rule == "LIMIT_PARTS"));
+    }
+
+    #[test]
+    fn iso_2022_jp_rfc2231_name_is_decoded() {
+        let raw = "Content-Type: application/octet-stream\n\
+Content-Disposition: attachment;\n filename*0*=iso-2022-jp''%1B%24B%40A5a%3Dq%1B%28B;\n filename*1*=%2Epdf%2Eexe\n\nx\n";
+        let m = parse_default(raw.as_bytes());
+        assert_eq!(m.attachments[0].name.as_deref(), Some("請求書.pdf.exe"));
+    }
+}

@@ -1,0 +1,324 @@
+//! Rules and word lists loaded from `signatures/` (embedded at build time, or a directory).
+
+use crate::Lang;
+use crate::verdict::Verdict;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_signatures.rs"));
+}
+
+/// Why signatures could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SignatureError {
+    #[error("cannot read signatures from {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("signature file {file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("signature file {file}: rule {id}: {message}")]
+    Rule {
+        file: String,
+        id: String,
+        message: String,
+    },
+    #[error("signatures: {0}")]
+    Missing(String),
+}
+
+/// One rule: what it means, how much it weighs, how to explain it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub score: f64,
+    #[serde(default)]
+    pub min_verdict: Option<Verdict>,
+    pub ipa: String,
+    pub reason_en: String,
+    pub reason_ja: String,
+    pub explain_en: String,
+    pub explain_ja: String,
+}
+
+impl Rule {
+    pub fn reason_template(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.reason_en,
+            Lang::Ja => &self.reason_ja,
+        }
+    }
+
+    pub fn explain_template(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => self.explain_en.trim(),
+            Lang::Ja => self.explain_ja.trim(),
+        }
+    }
+}
+
+/// An IPA "point to notice".
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IpaPoint {
+    pub en: String,
+    pub ja: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Rule>,
+}
+
+/// The lists the checks need, each lower-cased.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub dangerous_extensions: HashSet<String>,
+    pub document_extensions: HashSet<String>,
+}
+
+/// Every rule and list, validated.
+#[derive(Debug, Clone)]
+pub struct Signatures {
+    rules: BTreeMap<String, Rule>,
+    pub ipa_points: BTreeMap<String, IpaPoint>,
+    pub lists: Lists,
+    /// Where they came from: `embedded` or a directory.
+    pub origin: String,
+}
+
+const LIST_FILES: &[&str] = &[
+    "lists/dangerous_extensions.txt",
+    "lists/document_extensions.txt",
+];
+
+impl Signatures {
+    /// The signatures compiled into the binary.
+    pub fn embedded() -> Result<Self, SignatureError> {
+        Self::from_files(
+            embedded::EMBEDDED
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.to_string())),
+            "embedded".into(),
+        )
+    }
+
+    /// Signatures from a directory with the layout of `signatures/`.
+    pub fn from_dir(dir: &Path) -> Result<Self, SignatureError> {
+        let mut files = Vec::new();
+        let io = |path: &Path, source| SignatureError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        for sub in ["rules", "lists"] {
+            let d = dir.join(sub);
+            let mut entries: Vec<_> = std::fs::read_dir(&d)
+                .map_err(|e| io(&d, e))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for p in entries {
+                if p.is_file() {
+                    let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    files.push((format!("{sub}/{name}"), text));
+                }
+            }
+        }
+        let ipa = dir.join("ipa_points.toml");
+        let text = std::fs::read_to_string(&ipa).map_err(|e| io(&ipa, e))?;
+        files.push(("ipa_points.toml".into(), text));
+        Self::from_files(files.into_iter(), dir.display().to_string())
+    }
+
+    fn from_files(
+        files: impl Iterator<Item = (String, String)>,
+        origin: String,
+    ) -> Result<Self, SignatureError> {
+        let mut rules = BTreeMap::new();
+        let mut ipa_points = None;
+        let mut list_texts: BTreeMap<String, String> = BTreeMap::new();
+        for (path, text) in files {
+            if path == "ipa_points.toml" {
+                let points: BTreeMap<String, IpaPoint> =
+                    toml::from_str(&text).map_err(|e| SignatureError::Syntax {
+                        file: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                ipa_points = Some(points);
+            } else if path.starts_with("rules/") && path.ends_with(".toml") {
+                let file: RuleFile = toml::from_str(&text).map_err(|e| SignatureError::Syntax {
+                    file: path.clone(),
+                    message: e.to_string(),
+                })?;
+                for rule in file.rule {
+                    let err = |message: String| SignatureError::Rule {
+                        file: path.clone(),
+                        id: rule.id.clone(),
+                        message,
+                    };
+                    if !is_rule_id(&rule.id) {
+                        return Err(err(
+                            "id must be SCREAMING_SNAKE_CASE with a family prefix".into()
+                        ));
+                    }
+                    if !rule.score.is_finite() {
+                        return Err(err("score must be a finite number".into()));
+                    }
+                    if rules.contains_key(&rule.id) {
+                        return Err(err("defined twice".into()));
+                    }
+                    rules.insert(rule.id.clone(), rule);
+                }
+            } else if path.starts_with("lists/") {
+                list_texts.insert(path, text);
+            }
+        }
+        let ipa_points = ipa_points
+            .ok_or_else(|| SignatureError::Missing("ipa_points.toml is missing".into()))?;
+        for rule in rules.values() {
+            if !ipa_points.contains_key(&rule.ipa) {
+                return Err(SignatureError::Rule {
+                    file: "rules".into(),
+                    id: rule.id.clone(),
+                    message: format!("ipa point `{}` is not in ipa_points.toml", rule.ipa),
+                });
+            }
+        }
+        let mut list = |name: &str| -> Result<HashSet<String>, SignatureError> {
+            let text = list_texts
+                .remove(name)
+                .ok_or_else(|| SignatureError::Missing(format!("{name} is missing")))?;
+            Ok(parse_list(&text))
+        };
+        let lists = Lists {
+            dangerous_extensions: list(LIST_FILES[0])?,
+            document_extensions: list(LIST_FILES[1])?,
+        };
+        Ok(Signatures {
+            rules,
+            ipa_points,
+            lists,
+            origin,
+        })
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    /// Every rule, ordered by id.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+}
+
+/// A list file: one lower-cased entry per line, `#` comments and blank lines skipped.
+pub fn parse_list(text: &str) -> HashSet<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// `FAMILY_NAME`: upper-case ASCII letters, digits and underscores, at least one underscore.
+pub fn is_rule_id(id: &str) -> bool {
+    id.contains('_')
+        && id.starts_with(|c: char| c.is_ascii_uppercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Fills `{key}` placeholders from `evidence`; unknown placeholders stay as written.
+pub fn fill_template(template: &str, evidence: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let key = &after[..end];
+                match evidence.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_signatures_load_and_are_complete() {
+        let s = Signatures::embedded().expect("embedded signatures are valid");
+        assert!(s.rules().count() >= 5);
+        for r in s.rules() {
+            assert!(
+                !r.reason_en.trim().is_empty() && !r.reason_ja.trim().is_empty(),
+                "{}",
+                r.id
+            );
+            assert!(
+                !r.explain_en.trim().is_empty() && !r.explain_ja.trim().is_empty(),
+                "{}",
+                r.id
+            );
+            assert!(
+                !r.reason_en.contains('\n'),
+                "{}: reason must be one line",
+                r.id
+            );
+        }
+        assert!(s.lists.dangerous_extensions.contains("exe"));
+        assert!(s.lists.document_extensions.contains("pdf"));
+    }
+
+    #[test]
+    fn template_fills_known_and_keeps_unknown() {
+        let ev = vec![("name".to_string(), "a.exe".to_string())];
+        assert_eq!(
+            fill_template("x `{name}` {other} {", &ev),
+            "x `a.exe` {other} {"
+        );
+    }
+
+    #[test]
+    fn rule_ids_are_checked() {
+        assert!(is_rule_id("ATTACH_DOUBLE_EXTENSION"));
+        assert!(!is_rule_id("attach_x"));
+        assert!(!is_rule_id("NOPREFIX"));
+    }
+
+    #[test]
+    fn a_directory_loads_like_the_embedded_set() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
+        let s = Signatures::from_dir(&dir).expect("repo signatures load");
+        assert_eq!(
+            s.rules().count(),
+            Signatures::embedded().unwrap().rules().count()
+        );
+    }
+}
