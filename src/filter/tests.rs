@@ -159,13 +159,16 @@ Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-pri
     let (out, outcome, bodies) = bannered(&raw, Lang::Ja);
     assert_eq!(outcome, banner::Outcome::Added(2));
     assert!(bodies[0].starts_with("【注意】"));
-    assert!(bodies[0].ends_with(
-        "\r\n\r\nご確認 a line wrapped with a soft break here and continues"
-    ));
+    assert!(
+        bodies[0].ends_with("\r\n\r\nご確認 a line wrapped with a soft break here and continues")
+    );
     assert!(bodies[1].starts_with("<html><head><title>t</title></head><body><div data-lurescreen"));
     assert!(bodies[1].ends_with("</div><p>ご確認ください</p></body></html>"));
     for line in out.split('\n') {
-        assert!(line.trim_end_matches('\r').len() <= 78, "line too long: {line}");
+        assert!(
+            line.trim_end_matches('\r').len() <= 78,
+            "line too long: {line}"
+        );
     }
     assert!(out.ends_with("\r\n--B--\r\n"));
 }
@@ -193,5 +196,7 @@ fn attachments_and_nested_messages_get_no_banner() {
     assert_eq!(outcome, banner::Outcome::Added(1));
     assert!(bodies[0].starts_with("WARNING"));
     assert!(bodies.iter().any(|b| b == "attached"));
-    assert!(out.ends_with("--M\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner body\n--M--\n"));
+    assert!(
+        out.ends_with("--M\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner body\n--M--\n")
+    );
 }
