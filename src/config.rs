@@ -150,15 +150,6 @@ pub struct Config {
     pub thresholds: Thresholds,
     pub limits: Limits,
     pub markup: Markup,
-    pub organisation: Organisation,
-}
-
-/// The organisation being protected (used by the sender and lookalike checks).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Organisation {
-    /// The organisation's own mail domains.
-    pub domains: Vec<String>,
 }
 
 impl Config {
