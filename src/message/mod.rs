@@ -1,6 +1,7 @@
 //! The analysis view of a message: owned, decoded, flat, built from mail-parser.
 
 pub mod links;
+mod params;
 
 use crate::config::Limits;
 use crate::verdict::Finding;
@@ -274,7 +275,7 @@ impl Walk<'_> {
             PartType::Text(text) => {
                 links::from_text(text, &here, &mut self.msg.links);
                 if is_attachment {
-                    self.attachment(part, &here, text.as_bytes());
+                    self.attachment(parsed, part, &here, text.as_bytes());
                 } else {
                     self.msg.texts.push(TextPart {
                         location: here,
@@ -285,7 +286,7 @@ impl Walk<'_> {
             PartType::Html(html) => {
                 links::from_html(html, &here, &mut self.msg.links);
                 if is_attachment {
-                    self.attachment(part, &here, html.as_bytes());
+                    self.attachment(parsed, part, &here, html.as_bytes());
                 } else {
                     self.msg.htmls.push(TextPart {
                         location: here,
@@ -294,7 +295,7 @@ impl Walk<'_> {
                 }
             }
             PartType::Binary(data) | PartType::InlineBinary(data) => {
-                self.attachment(part, &here, data);
+                self.attachment(parsed, part, &here, data);
             }
             PartType::Message(nested) => {
                 self.part(nested, 0, &here, true);
@@ -302,8 +303,14 @@ impl Walk<'_> {
         }
     }
 
-    fn attachment(&mut self, part: &mail_parser::MessagePart<'_>, path: &str, data: &[u8]) {
-        let name = part.attachment_name().map(fix_name);
+    fn attachment(
+        &mut self,
+        parsed: &mail_parser::Message<'_>,
+        part: &mail_parser::MessagePart<'_>,
+        path: &str,
+        data: &[u8],
+    ) {
+        let name = rfc2231_name(parsed, part).or_else(|| part.attachment_name().map(fix_name));
         let content_type = part
             .content_type()
             .map(|ct| match ct.subtype() {
@@ -327,6 +334,23 @@ fn child_path(parent: &str, n: usize) -> String {
     } else {
         format!("{parent}.{n}")
     }
+}
+
+/// The file name from the raw Content-Disposition (`filename`) or Content-Type (`name`)
+/// parameters when they use RFC 2231 encoding, decoded whole (see `params`).
+fn rfc2231_name(
+    parsed: &mail_parser::Message<'_>,
+    part: &mail_parser::MessagePart<'_>,
+) -> Option<String> {
+    let raw = parsed.raw_message();
+    let header = |name: HeaderName<'_>, param: &str| {
+        let h = part.headers.iter().find(|h| h.name == name)?;
+        let value = raw.get(h.offset_start as usize..h.offset_end as usize)?;
+        params::rfc2231(&String::from_utf8_lossy(value), param)
+    };
+    header(HeaderName::ContentDisposition, "filename")
+        .or_else(|| header(HeaderName::ContentType, "name"))
+        .filter(|n| !n.trim().is_empty())
 }
 
 /// mail-parser 0.11 gives only the first RFC 2231 section its charset, so long ISO-2022-JP names
