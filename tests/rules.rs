@@ -45,8 +45,14 @@ fn code_and_signatures_name_the_same_rules() {
     let emitted = emitted_by_code();
     let undefined: Vec<_> = emitted.difference(&defined).collect();
     let unused: Vec<_> = defined.difference(&emitted).collect();
-    assert!(undefined.is_empty(), "emitted by code but not in signatures/: {undefined:?}");
-    assert!(unused.is_empty(), "in signatures/ but emitted by no code: {unused:?}");
+    assert!(
+        undefined.is_empty(),
+        "emitted by code but not in signatures/: {undefined:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "in signatures/ but emitted by no code: {unused:?}"
+    );
 }
 
 /// A message (and configuration) made to trigger each rule.
