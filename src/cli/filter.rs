@@ -5,7 +5,7 @@
 //! later (fail-closed, exit 75).
 
 use super::exit;
-use crate::filter::{HeaderBlock, annotate, pass_with_error};
+use crate::filter::{annotate, pass_with_error, stream_with_error};
 use crate::{Engine, Lang, Report};
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -49,7 +49,7 @@ pub fn run(
         annotate(&raw, &report, &config.markup, opts.lang).0
     }));
     match annotated {
-        Ok(bytes) => write_out(&bytes, None, out, err),
+        Ok(bytes) => write_out(&bytes, out, err),
         Err(_) => fail(
             &raw,
             None,
@@ -99,35 +99,27 @@ fn fail(
     if opts.fail_closed {
         return exit::TEMPFAIL;
     }
-    let marked = match rest {
-        // Only the start of an over-long message is in memory: edit its header only if the
-        // whole header is there.
-        Some(_) if HeaderBlock::scan(raw).end >= raw.len() => {
-            let mut b = crate::render::headers::error_block(message, HeaderBlock::scan(raw).nl)
-                .into_bytes();
-            b.extend_from_slice(raw);
-            b
+    let written = match rest {
+        // Only the start of an over-long message is in memory: stream the rest.
+        Some(rest) => stream_with_error(&mut std::io::Cursor::new(raw).chain(rest), out, message),
+        None => {
+            let marked = catch_unwind(|| pass_with_error(raw, message)).unwrap_or_else(|_| {
+                let mut b = crate::render::headers::error_block(message, "\n").into_bytes();
+                b.extend_from_slice(raw);
+                b
+            });
+            return write_out(&marked, out, err);
         }
-        _ => catch_unwind(|| pass_with_error(raw, message)).unwrap_or_else(|_| {
-            let mut b = crate::render::headers::error_block(message, "\n").into_bytes();
-            b.extend_from_slice(raw);
-            b
-        }),
     };
-    write_out(&marked, rest, out, err)
+    written_or_tempfail(written, err)
 }
 
-fn write_out(
-    bytes: &[u8],
-    rest: Option<&mut dyn Read>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
-    let mut result = out.write_all(bytes);
-    if let (Ok(()), Some(rest)) = (&result, rest) {
-        result = std::io::copy(rest, out).map(|_| ());
-    }
-    if let Err(e) = result.and_then(|_| out.flush()) {
+fn write_out(bytes: &[u8], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    written_or_tempfail(out.write_all(bytes).and_then(|_| out.flush()), err)
+}
+
+fn written_or_tempfail(result: std::io::Result<()>, err: &mut dyn Write) -> i32 {
+    if let Err(e) = result {
         // The MTA got a partial message at most; ask it to try again.
         let _ = writeln!(err, "lurescreen: filter: cannot write the message: {e}");
         return exit::TEMPFAIL;

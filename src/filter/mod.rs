@@ -99,6 +99,81 @@ pub fn pass_with_error(raw: &[u8], error: &str) -> Vec<u8> {
     apply(raw, edits)
 }
 
+/// Copies a message too large to hold in memory from `input` to `out`, adding an
+/// `X-Lurescreen-Error` field and removing forged `X-Lurescreen-*` fields on the way, in bounded
+/// memory: the header is read line by line (long lines in chunks), the body is copied as is.
+pub fn stream_with_error(
+    input: &mut dyn std::io::Read,
+    out: &mut dyn std::io::Write,
+    error: &str,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, Read};
+    /// Longest piece of a line held at once.
+    const CHUNK: u64 = 64 * 1024;
+    let mut reader = std::io::BufReader::with_capacity(CHUNK as usize, input);
+    // Reads up to the end of the line or CHUNK bytes; says whether the line ended.
+    let mut piece = |buf: &mut Vec<u8>| -> std::io::Result<bool> {
+        buf.clear();
+        (&mut reader).take(CHUNK).read_until(b'\n', buf)?;
+        Ok(buf.last() == Some(&b'\n') || buf.is_empty())
+    };
+    let mut line = Vec::new();
+    let mut complete = piece(&mut line)?;
+    let nl = if line.ends_with(b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    // Lines that go before our field, as in `HeaderBlock::scan`: an mbox `From ` line, then
+    // continuation lines with no field before them.
+    let mut first = true;
+    loop {
+        let leading = (first && line.starts_with(b"From "))
+            || line.starts_with(b" ")
+            || line.starts_with(b"\t");
+        if line.is_empty() || !leading {
+            break;
+        }
+        first = false;
+        out.write_all(&line)?;
+        while !complete {
+            complete = piece(&mut line)?;
+            out.write_all(&line)?;
+        }
+        complete = piece(&mut line)?;
+    }
+    out.write_all(headers::error_block(error, nl).as_bytes())?;
+    let mut dropping = false;
+    loop {
+        if line.is_empty() {
+            return out.flush();
+        }
+        if line == b"\n" || line == b"\r\n" {
+            out.write_all(&line)?;
+            break;
+        }
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            // A field of ours is dropped with its continuations; a line with no colon is no
+            // field at all and is kept (as `HeaderBlock::scan` does).
+            dropping = line.iter().position(|&b| b == b':').is_some_and(|colon| {
+                rawheader::has_prefix(String::from_utf8_lossy(&line[..colon]).trim_end(), PREFIX)
+            });
+        }
+        if !dropping {
+            out.write_all(&line)?;
+        }
+        while !complete {
+            complete = piece(&mut line)?;
+            if !dropping {
+                out.write_all(&line)?;
+            }
+        }
+        complete = piece(&mut line)?;
+    }
+    std::io::copy(&mut reader, out)?;
+    out.flush()
+}
+
 /// The edit that puts `tag` in front of the subject (or adds a Subject field with it).
 fn subject_tag(
     raw: &[u8],

@@ -17,7 +17,8 @@ pub struct Field {
 /// Where the header block is and what it holds.
 #[derive(Debug, Clone)]
 pub struct HeaderBlock {
-    /// Offset where header fields start: 0, or after an mbox `From ` line.
+    /// Offset where our fields go: 0, or after an mbox `From ` line, and after any continuation
+    /// lines with no field before them (so they cannot continue one of ours).
     pub start: usize,
     /// Offset of the empty line that ends the header (or the end of input if there is none).
     pub end: usize,
@@ -37,8 +38,13 @@ impl HeaderBlock {
         if raw.starts_with(b"From ") {
             pos = line_end(raw, 0);
         }
+        while pos < raw.len() && matches!(raw[pos], b' ' | b'\t') {
+            pos = line_end(raw, pos);
+        }
         let start = pos;
         let mut fields: Vec<Field> = Vec::new();
+        // Whether the last line belonged to a field (continuations extend only that field).
+        let mut in_field = false;
         let mut end = raw.len();
         while pos < raw.len() {
             let next = line_end(raw, pos);
@@ -49,11 +55,12 @@ impl HeaderBlock {
             }
             let content_end = pos + trim_newline(line).len();
             if matches!(line[0], b' ' | b'\t') {
-                if let Some(last) = fields.last_mut() {
+                if let Some(last) = fields.last_mut().filter(|_| in_field) {
                     last.end = next;
                     last.value_end = content_end;
                 }
             } else if let Some(colon) = line.iter().position(|&b| b == b':') {
+                in_field = true;
                 let name = String::from_utf8_lossy(&line[..colon])
                     .trim_end()
                     .to_string();
@@ -64,8 +71,11 @@ impl HeaderBlock {
                     value_end: content_end,
                     name,
                 });
+            } else {
+                // A line that is neither a field nor a continuation is kept as it is, and so
+                // are continuation lines after it.
+                in_field = false;
             }
-            // A line that is neither a field nor a continuation is kept as it is.
             pos = next;
         }
         HeaderBlock {
@@ -78,9 +88,9 @@ impl HeaderBlock {
 
     /// Fields whose name starts with `prefix`, ignoring case.
     pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Field> + 'a {
-        self.fields.iter().filter(move |f| {
-            f.name.len() >= prefix.len() && f.name[..prefix.len()].eq_ignore_ascii_case(prefix)
-        })
+        self.fields
+            .iter()
+            .filter(move |f| has_prefix(&f.name, prefix))
     }
 
     /// The first field named `name`, ignoring case.
@@ -89,6 +99,13 @@ impl HeaderBlock {
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(name))
     }
+}
+
+/// Whether a field name starts with `prefix`, ignoring ASCII case (bytes, so any name is safe).
+pub fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Offset just after the line starting at `pos` (its `\n` included), or the end of input.
@@ -139,6 +156,22 @@ mod tests {
         let h = HeaderBlock::scan(raw);
         assert_eq!(h.start, 46);
         assert_eq!(h.fields[0].name, "Subject");
+    }
+
+    #[test]
+    fn any_field_name_can_be_matched_safely() {
+        assert!(has_prefix("X-LUREscreen-Verdict", "x-lurescreen-"));
+        assert!(!has_prefix("あああああ", "x-lurescreen-"));
+        assert!(!has_prefix("X-", "x-lurescreen-"));
+        let h = HeaderBlock::scan("X-Lurescreen-Verdict: clean\nあああああ: x\n\n".as_bytes());
+        assert_eq!(h.with_prefix("x-lurescreen-").count(), 1);
+    }
+
+    #[test]
+    fn leading_continuation_lines_stay_before_our_fields() {
+        let raw = b" orphan\n\tmore\nSubject: x\n\nb";
+        let h = HeaderBlock::scan(raw);
+        assert_eq!(&raw[h.start..h.start + 8], b"Subject:");
     }
 
     #[test]

@@ -200,3 +200,34 @@ fn attachments_and_nested_messages_get_no_banner() {
         out.ends_with("--M\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner body\n--M--\n")
     );
 }
+
+#[test]
+fn streaming_a_large_message_matches_the_in_memory_path() {
+    let long_value = "v".repeat(200_000);
+    let cases: Vec<Vec<u8>> = vec![
+        b"X-Lurescreen-Verdict: clean\r\nSubject: x\r\n\r\nbody\r\n".to_vec(),
+        b"From a@b Mon\nX-LURESCREEN-Score:\n 0.0\nSubject: x\n\nX-Lurescreen-Verdict: body\n"
+            .to_vec(),
+        b" orphan\nX-Lurescreen-Verdict: clean\n\tcont\nno colon X-Lurescreen-\n\tcont\nA: b"
+            .to_vec(),
+        format!(
+            "X-Lurescreen-Verdict: {long_value}\n\tmore {long_value}\nSubject: {long_value}\n\nb"
+        )
+        .into_bytes(),
+        "あああああ: x\nX-Lurescreen-Reasons: y\n\n\u{0}\r"
+            .as_bytes()
+            .to_vec(),
+        Vec::new(),
+        b"\n\nX-Lurescreen-Verdict: in body\n".to_vec(),
+    ];
+    for raw in cases {
+        let mut out = Vec::new();
+        stream_with_error(&mut raw.as_slice(), &mut out, "too big").unwrap();
+        assert_eq!(
+            out,
+            pass_with_error(&raw, "too big"),
+            "{}",
+            String::from_utf8_lossy(&raw[..raw.len().min(80)])
+        );
+    }
+}

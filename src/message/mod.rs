@@ -133,7 +133,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
         parts_seen: 0,
         max_parts: limits.max_parts,
     };
-    walk.part(&parsed, 0, "", true);
+    walk.all(&parsed);
     let seen = walk.parts_seen;
     if seen > limits.max_parts {
         msg.structural.push(
@@ -243,35 +243,52 @@ struct Walk<'m> {
     max_parts: usize,
 }
 
-impl Walk<'_> {
-    /// Visits part `id` of `parsed`, whose MIME path is `path` (IMAP numbering).
-    fn part(&mut self, parsed: &mail_parser::Message<'_>, id: u32, path: &str, is_root: bool) {
-        let Some(part) = parsed.part(id) else {
-            return;
-        };
-        self.parts_seen += 1;
-        if self.parts_seen > self.max_parts {
-            // Keep counting what is there, but analyse no more.
-            if let PartType::Multipart(children) = &part.body {
-                for &child in children {
-                    self.part(parsed, child, path, false);
-                }
+impl<'m> Walk<'m> {
+    /// Visits every part under part 0 of `root` in document order, with its MIME path (IMAP
+    /// numbering). Iterative: nesting depth costs heap, not stack (10,000 nested multiparts
+    /// would overflow a thread's stack).
+    fn all<'p>(&mut self, root: &'p mail_parser::Message<'p>) {
+        // Counting goes on past `max_parts`, but not for ever.
+        let count_cap = self.max_parts.saturating_mul(100);
+        let mut stack: Vec<(&'p mail_parser::Message<'p>, u32, String, bool)> =
+            vec![(root, 0, String::new(), true)];
+        while let Some((parsed, id, path, is_root)) = stack.pop() {
+            let Some(part) = parsed.part(id) else {
+                continue;
+            };
+            self.parts_seen += 1;
+            if self.parts_seen >= count_cap {
+                return;
             }
-            return;
+            let analyse = self.parts_seen <= self.max_parts;
+            let here = if is_root && !matches!(part.body, PartType::Multipart(_)) {
+                child_path(&path, 1)
+            } else {
+                path.clone()
+            };
+            match &part.body {
+                PartType::Multipart(children) => {
+                    for (n, &child) in children.iter().enumerate().rev() {
+                        stack.push((parsed, child, child_path(&path, n + 1), false));
+                    }
+                }
+                PartType::Message(nested) => stack.push((nested, 0, here, true)),
+                _ if analyse => self.leaf(parsed, id, part, here),
+                _ => {}
+            }
         }
-        let here = if is_root && !matches!(part.body, PartType::Multipart(_)) {
-            child_path(path, 1)
-        } else {
-            path.to_string()
-        };
+    }
+
+    /// A part that is not a container: a body text or a file.
+    fn leaf(
+        &mut self,
+        parsed: &mail_parser::Message<'_>,
+        id: u32,
+        part: &mail_parser::MessagePart<'_>,
+        here: String,
+    ) {
         let is_attachment = parsed.attachments.contains(&id);
         match &part.body {
-            PartType::Multipart(children) => {
-                for (n, &child) in children.iter().enumerate() {
-                    let p = child_path(path, n + 1);
-                    self.part(parsed, child, &p, false);
-                }
-            }
             PartType::Text(text) => {
                 links::from_text(text, &here, &mut self.msg.links);
                 if is_attachment {
@@ -297,9 +314,7 @@ impl Walk<'_> {
             PartType::Binary(data) | PartType::InlineBinary(data) => {
                 self.attachment(parsed, part, &here, data);
             }
-            PartType::Message(nested) => {
-                self.part(nested, 0, &here, true);
-            }
+            PartType::Multipart(_) | PartType::Message(_) => {}
         }
     }
 
@@ -428,6 +443,25 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
             .find(|f| f.rule == "LIMIT_NESTED_MESSAGES")
             .expect("limit finding");
         assert_eq!(f.evidence[0].1, "20000");
+    }
+
+    #[test]
+    fn deep_multipart_nesting_does_not_use_the_stack() {
+        let mut raw = b"Subject: deep\n".to_vec();
+        for i in 0..20_000 {
+            raw.extend_from_slice(
+                format!("Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n").as_bytes(),
+            );
+        }
+        raw.extend_from_slice(b"Content-Type: text/plain\n\ninner\n");
+        // A small stack, as a milter worker might have.
+        let m = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || parse(&raw, &Limits::default()).unwrap())
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(m.structural.iter().any(|f| f.rule == "LIMIT_PARTS"));
     }
 
     #[test]
