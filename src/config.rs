@@ -73,6 +73,12 @@ pub struct Limits {
     pub max_nested_messages: usize,
     /// Checks stop once a scan has run this long; the report says which were skipped.
     pub scan_time_ms: u64,
+    /// Containers (archives, disk images, documents) opened inside one another, at most.
+    pub max_container_depth: usize,
+    /// Bytes extracted from containers per message, at most.
+    pub max_expanded_bytes: u64,
+    /// Files listed inside containers per message, at most.
+    pub max_expanded_entries: usize,
 }
 
 impl Default for Limits {
@@ -82,6 +88,9 @@ impl Default for Limits {
             max_parts: 1000,
             max_nested_messages: 32,
             scan_time_ms: 10_000,
+            max_container_depth: 3,
+            max_expanded_bytes: 256 * 1024 * 1024,
+            max_expanded_entries: 10_000,
         }
     }
 }

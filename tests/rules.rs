@@ -1,7 +1,9 @@
 //! Keeps code and `signatures/` in step: every rule id the code emits is defined, every defined
 //! rule is emitted by some code path, and every rule fires on a message written here for it.
 
-use lurescreen::{Config, Engine, Signatures};
+mod rule_fixtures;
+
+use lurescreen::{Engine, Signatures};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -55,58 +57,9 @@ fn code_and_signatures_name_the_same_rules() {
     );
 }
 
-/// A message (and configuration) made to trigger each rule.
-fn fixtures() -> Vec<(&'static str, Config, Vec<u8>)> {
-    let d = Config::default;
-    let mut nested = Vec::new();
-    for _ in 0..40 {
-        nested.extend_from_slice(b"Content-Type: message/rfc822\n\n");
-    }
-    nested.extend_from_slice(b"Subject: inner\n\nhi\n");
-    let mut parts = b"Subject: parts\nContent-Type: multipart/mixed; boundary=b\n\n".to_vec();
-    for _ in 0..1100 {
-        parts.extend_from_slice(b"--b\nContent-Type: text/plain\n\nx\n");
-    }
-    parts.extend_from_slice(b"--b--\n");
-    let mut slow = d();
-    slow.limits.scan_time_ms = 1;
-    let mut big_html = b"Subject: slow\nContent-Type: text/html\n\n".to_vec();
-    for _ in 0..300_000 {
-        big_html.extend_from_slice(b"<a href=\"https://a.example/\">a.example</a>");
-    }
-    let attach = |name: &str| {
-        format!(
-            "Subject: a\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n\
---b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename*=UTF-8''{}\n\nAAAA\n--b--\n",
-            name.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
-        )
-        .into_bytes()
-    };
-    vec![
-        ("ATTACH_DANGEROUS_EXTENSION", d(), attach("setup.exe")),
-        ("ATTACH_DOUBLE_EXTENSION", d(), attach("請求書.pdf.exe")),
-        ("ATTACH_BIDI_CONTROL", d(), attach("報告書\u{202E}cod.scr")),
-        (
-            "SENDER_DISPLAY_NAME_ADDRESS",
-            d(),
-            b"From: \"info@bank.co.jp\" <x@evil.example.net>\nSubject: s\n\nb\n".to_vec(),
-        ),
-        (
-            "LINK_TEXT_DOMAIN_MISMATCH",
-            d(),
-            b"Subject: s\nContent-Type: text/html\n\n<a href=\"http://198.51.100.7/\">https://bank.co.jp/</a>\n"
-                .to_vec(),
-        ),
-        ("HEADER_NONE", d(), b"\x00\x01binary junk\xff\xfe".to_vec()),
-        ("LIMIT_NESTED_MESSAGES", d(), nested),
-        ("LIMIT_PARTS", d(), parts),
-        ("LIMIT_TIME_BUDGET", slow, big_html),
-    ]
-}
-
 #[test]
 fn every_rule_fires_on_its_fixture() {
-    let fixtures = fixtures();
+    let fixtures = rule_fixtures::all();
     let covered: BTreeSet<String> = fixtures.iter().map(|(id, _, _)| id.to_string()).collect();
     assert_eq!(covered, defined(), "every rule needs a fixture here");
     let mut failures = Vec::new();

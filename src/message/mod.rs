@@ -1,5 +1,6 @@
 //! The analysis view of a message: owned, decoded, flat, built from mail-parser.
 
+pub mod expand;
 pub mod links;
 mod params;
 
@@ -54,16 +55,20 @@ pub struct TextPart {
     pub text: String,
 }
 
-/// A file carried by the message, attached or inline.
-#[derive(Debug, Clone)]
+/// A file carried by the message, attached or inline, or found inside another attachment.
+#[derive(Debug, Clone, Default)]
 pub struct Attachment {
-    /// MIME path and name: `2/請求書.pdf.exe`.
+    /// MIME path and name: `2/請求書.pdf.exe`; inside a container `2/a.zip!/b.exe`.
     pub location: String,
     /// The decoded file name, if the sender gave one.
     pub name: Option<String>,
     /// Declared `type/subtype`, lower-cased.
     pub content_type: String,
     pub data: Vec<u8>,
+    /// How many containers it is inside: 0 for a MIME part.
+    pub depth: usize,
+    /// Index in `Message::attachments` of the container it came from.
+    pub parent: Option<usize>,
 }
 
 /// What reports say about the message itself.
@@ -144,6 +149,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
     }
     // `parsed` borrows `bytes`; both are dropped here, with nesting bounded above.
     drop(parsed);
+    expand::expand(&mut msg, limits);
     Some(msg)
 }
 
@@ -339,6 +345,7 @@ impl<'m> Walk<'m> {
             name,
             content_type,
             data: data.to_vec(),
+            ..Attachment::default()
         });
     }
 }

@@ -78,8 +78,7 @@ mod tests {
                 .map(|(i, n)| Attachment {
                     location: format!("{}/{n}", i + 2),
                     name: Some(n.to_string()),
-                    content_type: "application/octet-stream".into(),
-                    data: vec![],
+                    ..Attachment::default()
                 })
                 .collect(),
             ..Message::default()

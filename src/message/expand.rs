@@ -1,0 +1,172 @@
+//! Containers opened up: archives, disk images, documents with embedded files. Each file inside
+//! becomes an attachment of its own, with its nesting path (`2/orders.zip!/scan.pdf.lnk`), so
+//! every attachment check sees it like any other attachment.
+//!
+//! An opener recognises one container format from the bytes, lists what it holds within the
+//! per-message budget, and may report findings about the container itself (encrypted, over
+//! limits). Openers never run anything and never touch the file system.
+
+use super::{Attachment, Message};
+use crate::config::Limits;
+use crate::verdict::Finding;
+
+/// A file found inside a container.
+#[derive(Debug, Clone, Default)]
+pub struct Child {
+    /// Its name inside the container (path separators kept as the container wrote them).
+    pub name: Option<String>,
+    /// Its bytes; empty when they could not be extracted (encrypted, over budget).
+    pub data: Vec<u8>,
+    /// A MIME type, when the container says (most do not).
+    pub content_type: Option<String>,
+}
+
+/// What an opener found in one container.
+#[derive(Debug, Default)]
+pub struct Opened {
+    pub children: Vec<Child>,
+    pub findings: Vec<Finding>,
+}
+
+/// What is left to spend on opening containers in one message. Openers must check it before
+/// inflating anything and stop (with a finding) when it runs out.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Bytes that may still be extracted, summed over every container in the message.
+    pub bytes_left: u64,
+    /// Files that may still be listed, summed over every container in the message.
+    pub entries_left: usize,
+}
+
+impl Budget {
+    pub fn new(limits: &Limits) -> Budget {
+        Budget {
+            bytes_left: limits.max_expanded_bytes,
+            entries_left: limits.max_expanded_entries,
+        }
+    }
+}
+
+/// An opener: returns `false` if `att` is not its format (then the next opener is tried).
+pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool;
+
+/// Every container format lurescreen opens, tried in order.
+pub const OPENERS: &[(&str, Opener)] = &[];
+
+/// Opens every container among the message's attachments, breadth first, to
+/// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
+/// container findings to `msg.structural`.
+pub fn expand(msg: &mut Message, limits: &Limits) {
+    expand_with(msg, limits, OPENERS);
+}
+
+fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
+    let mut budget = Budget::new(limits);
+    let mut i = 0;
+    while i < msg.attachments.len() {
+        if msg.attachments[i].depth < limits.max_container_depth {
+            let mut opened = Opened::default();
+            for (_, open) in openers {
+                if open(&msg.attachments[i], &mut budget, &mut opened) {
+                    break;
+                }
+            }
+            let parent = &msg.attachments[i];
+            let (location, depth) = (parent.location.clone(), parent.depth + 1);
+            msg.structural.append(&mut opened.findings);
+            for child in opened.children {
+                msg.attachments.push(Attachment {
+                    location: format!("{location}!/{}", child.name.as_deref().unwrap_or("")),
+                    name: child.name,
+                    content_type: child
+                        .content_type
+                        .unwrap_or_else(|| "application/octet-stream".into()),
+                    data: child.data,
+                    depth,
+                    parent: Some(i),
+                });
+            }
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy container: `BOX:` then names separated by commas, each child a box of its own.
+    fn boxes(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
+        let Some(list) = att.data.strip_prefix(b"BOX:") else {
+            return false;
+        };
+        for name in list.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+            if budget.entries_left == 0 {
+                out.findings
+                    .push(Finding::new("TEST_BUDGET", &att.location));
+                break;
+            }
+            budget.entries_left -= 1;
+            out.children.push(Child {
+                name: Some(String::from_utf8_lossy(name).into_owned()),
+                data: b"BOX:a,b".to_vec(),
+                content_type: None,
+            });
+        }
+        true
+    }
+
+    fn message() -> Message {
+        Message {
+            attachments: vec![Attachment {
+                location: "2/outer.box".into(),
+                name: Some("outer.box".into()),
+                data: b"BOX:x.exe,y.pdf".to_vec(),
+                ..Attachment::default()
+            }],
+            ..Message::default()
+        }
+    }
+
+    #[test]
+    fn children_get_nesting_paths_and_depth_is_bounded() {
+        let mut msg = message();
+        let limits = Limits {
+            max_container_depth: 2,
+            ..Limits::default()
+        };
+        expand_with(&mut msg, &limits, &[("box", boxes)]);
+        let paths: Vec<_> = msg
+            .attachments
+            .iter()
+            .map(|a| a.location.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "2/outer.box",
+                "2/outer.box!/x.exe",
+                "2/outer.box!/y.pdf",
+                "2/outer.box!/x.exe!/a",
+                "2/outer.box!/x.exe!/b",
+                "2/outer.box!/y.pdf!/a",
+                "2/outer.box!/y.pdf!/b",
+            ]
+        );
+        assert_eq!(msg.attachments[3].depth, 2);
+        assert_eq!(msg.attachments[3].parent, Some(1));
+    }
+
+    #[test]
+    fn the_entry_budget_is_shared_by_the_whole_message() {
+        let mut msg = message();
+        let limits = Limits {
+            max_container_depth: 10,
+            max_expanded_entries: 5,
+            ..Limits::default()
+        };
+        expand_with(&mut msg, &limits, &[("box", boxes)]);
+        assert_eq!(msg.attachments.len(), 6);
+        assert!(msg.structural.iter().any(|f| f.rule == "TEST_BUDGET"));
+    }
+}

@@ -1,0 +1,15 @@
+//! One message (and configuration) per rule, made to trigger it. Each family of checks has a file
+//! of its own; `all()` joins them. `tests/rules.rs` requires a fixture for every rule.
+
+mod core;
+
+use lurescreen::Config;
+
+/// Rule id, the configuration to scan with, the message.
+pub type Fixture = (&'static str, Config, Vec<u8>);
+
+pub fn all() -> Vec<Fixture> {
+    let mut all = Vec::new();
+    all.extend(core::fixtures());
+    all
+}
