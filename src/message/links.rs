@@ -69,7 +69,7 @@ static TEXT_URL: LazyLock<Regex> = LazyLock::new(|| {
     // Stops at whitespace, quotes, angle brackets and Japanese/full-width text, which in
     // Japanese mail often follows a URL with no space.
     Regex::new(
-        r#"(?i)\b(?:https?://|www\.)[^\s<>"'\x{3000}-\x{30FF}\x{3400}-\x{9FFF}\x{FF00}-\x{FFEF}]+"#,
+        r#"(?i)\b(?:https?://|www\.)[^\s<>"'\\\x{3000}-\x{30FF}\x{3400}-\x{9FFF}\x{FF00}-\x{FFEF}]+"#,
     )
     .expect("valid URL regex")
 });
@@ -96,56 +96,10 @@ fn collapse_space(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Decodes the character references a link's text or href is likely to use.
+/// Decodes HTML character references, named (all of HTML5's: `&colon;`, `&period;`, ...) and
+/// numeric, as a mail program would before showing the text.
 pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let end = after
-            .char_indices()
-            .take(12)
-            .find(|(_, c)| *c == ';')
-            .map(|(n, _)| n);
-        let decoded = end.and_then(|end| {
-            let name = &after[..end];
-            let c = if let Some(num) = name.strip_prefix('#') {
-                let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
-                    u32::from_str_radix(hex, 16).ok()
-                } else {
-                    num.parse::<u32>().ok()
-                };
-                v.and_then(char::from_u32)
-            } else {
-                match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    "nbsp" => Some(' '),
-                    _ => None,
-                }
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 #[cfg(test)]
