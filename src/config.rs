@@ -148,6 +148,54 @@ impl Markup {
     }
 }
 
+/// What the milter does when a message cannot be scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureAction {
+    /// Accept the message with an `X-Lurescreen-Error` header.
+    Accept,
+    /// Answer 451 4.7.1: the sending server keeps the message and retries.
+    Tempfail,
+}
+
+/// The milter daemon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Milter {
+    /// `unix:/path/to/socket` or `inet:HOST:PORT` (`--listen` overrides it).
+    pub listen: String,
+    /// Mode of a `unix:` socket file, octal as a string ("660": the MTA's group must reach it).
+    pub socket_mode: String,
+    /// When a scan fails or runs past twice `limits.scan_time_ms`.
+    pub failure_action: FailureAction,
+    /// When a message is over `limits.max_message_bytes` (tempfail would defer it for ever).
+    pub oversize_action: FailureAction,
+    /// Put `quarantine` messages on hold (Postfix hold queue); false: deliver them with headers.
+    pub quarantine: bool,
+    /// SMTP text for rejected mail (550 5.7.1); `{reason}` is the main finding, in English.
+    pub reject_text: String,
+    /// Concurrent MTA connections.
+    pub max_connections: usize,
+    /// On SIGTERM, wait this long for messages in progress before closing connections.
+    pub shutdown_grace_ms: u64,
+}
+
+impl Default for Milter {
+    fn default() -> Self {
+        Milter {
+            listen: "unix:/run/lurescreen/milter.sock".into(),
+            socket_mode: "660".into(),
+            failure_action: FailureAction::Tempfail,
+            oversize_action: FailureAction::Accept,
+            quarantine: true,
+            reject_text: "Message refused as a suspected targeted attack or phishing: {reason}"
+                .into(),
+            max_connections: 100,
+            shutdown_grace_ms: 30_000,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -159,6 +207,7 @@ pub struct Config {
     pub thresholds: Thresholds,
     pub limits: Limits,
     pub markup: Markup,
+    pub milter: Milter,
 }
 
 impl Config {
@@ -210,6 +259,22 @@ impl Config {
                 "limits.max_message_bytes, limits.max_parts and limits.scan_time_ms must be above 0"
                     .into(),
             );
+        }
+        let m = &self.milter;
+        if !(m.listen.starts_with("unix:") || m.listen.starts_with("inet:")) {
+            return Err(format!(
+                "milter.listen `{}` must be unix:/path or inet:host:port",
+                m.listen
+            ));
+        }
+        if u32::from_str_radix(&m.socket_mode, 8).map_or(true, |v| v > 0o777) {
+            return Err(format!(
+                "milter.socket_mode `{}` must be an octal mode such as \"660\"",
+                m.socket_mode
+            ));
+        }
+        if m.max_connections == 0 {
+            return Err("milter.max_connections must be above 0".into());
         }
         if self.markup.min_verdict == Verdict::Clean {
             return Err("markup.min_verdict must be warn, quarantine or reject".into());

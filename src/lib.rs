@@ -8,6 +8,7 @@ pub mod domain;
 pub mod engine;
 pub mod filter;
 pub mod message;
+pub mod milter;
 pub mod render;
 pub mod signatures;
 pub mod verdict;

@@ -66,6 +66,16 @@ enum Command {
         #[arg(long)]
         fail_closed: bool,
     },
+    /// Run as a milter for Postfix or Sendmail (config: --config, else
+    /// /etc/lurescreen/lurescreen.toml if it exists, else the built-in defaults).
+    Milter {
+        /// Socket: unix:/path or inet:HOST:PORT [default: milter.listen in the config].
+        #[arg(long, value_name = "SOCKET")]
+        listen: Option<String>,
+        /// Validate configuration and signatures, print what would run, and exit.
+        #[arg(long)]
+        check: bool,
+    },
     /// List every rule: id, score, forced verdict and reason.
     Rules {
         #[arg(long, value_enum, default_value = "text")]
@@ -107,8 +117,8 @@ fn main() {
 
 fn run(cli: Cli) -> i32 {
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Not locked: other threads (the milter's workers, a panicking scan) write to stderr too.
+    let mut err = std::io::stderr();
     if let Command::Config {
         command: ConfigCommand::Check { file },
     } = &cli.command
@@ -118,6 +128,9 @@ fn run(cli: Cli) -> i32 {
             &mut stdout.lock(),
             &mut err,
         );
+    }
+    if let Command::Milter { listen, check } = &cli.command {
+        return milter(&cli, listen.as_deref(), *check, &mut err);
     }
     let engine = match cli::load(cli.config.as_deref(), cli.signatures.as_deref()) {
         Ok(e) => e,
@@ -153,7 +166,57 @@ fn run(cli: Cli) -> i32 {
             )
         }
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
-        Command::Config { .. } => unreachable!("handled above"),
+        Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
+    }
+}
+
+/// The daemon's configuration file when `--config` is not given.
+const DAEMON_CONFIG: &str = "/etc/lurescreen/lurescreen.toml";
+
+fn milter(cli: &Cli, listen: Option<&str>, check: bool, err: &mut dyn Write) -> i32 {
+    let config = cli.config.clone().or_else(|| {
+        let default = PathBuf::from(DAEMON_CONFIG);
+        default.exists().then_some(default)
+    });
+    let engine = match cli::load(config.as_deref(), cli.signatures.as_deref()) {
+        Ok(e) => e,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let listen = listen
+        .map(str::to_string)
+        .unwrap_or_else(|| engine.config().milter.listen.clone());
+    if let Err(e) = lurescreen::milter::listen::parse(&listen) {
+        let _ = writeln!(err, "lurescreen: {e}");
+        return exit::USAGE;
+    }
+    if check {
+        let _ = writeln!(
+            err,
+            "lurescreen: milter configuration is valid: config {}, signatures {} ({} rules), listen {listen}",
+            config
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "built-in defaults".into()),
+            engine.signatures().origin,
+            engine.signatures().rules().count(),
+        );
+        return 0;
+    }
+    let sources = lurescreen::milter::Sources {
+        config,
+        signatures: cli.signatures.clone(),
+        lang: cli.lang.map(Lang::from),
+    };
+    let shared = Arc::new(lurescreen::milter::Shared::new(engine, sources));
+    match lurescreen::milter::run(&listen, shared) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::SOFTWARE
+        }
     }
 }
 

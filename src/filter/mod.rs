@@ -12,7 +12,7 @@ use crate::config::Markup;
 use crate::render::headers::{self, PREFIX};
 use crate::verdict::Report;
 use base64::Engine as _;
-pub use rawheader::HeaderBlock;
+pub use rawheader::{HeaderBlock, has_prefix};
 
 /// A replacement of `raw[start..end]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +181,7 @@ fn subject_tag(
     tag: &str,
     decoded_subject: Option<&str>,
 ) -> Option<Edit> {
-    if tag.is_empty() || decoded_subject.is_some_and(|s| s.trim_start().starts_with(tag)) {
+    if has_tag(decoded_subject, tag) {
         return None;
     }
     let Some(field) = block.first("subject") else {
@@ -197,18 +197,8 @@ fn subject_tag(
         .iter()
         .take_while(|b| matches!(b, b' ' | b'\t'))
         .count();
-    let rest = &value[leading..];
-    // Whitespace between two encoded words is dropped when decoding, so the space after the
-    // tag goes inside its encoded word when the subject starts with one.
-    let rest_is_encoded = rest.starts_with(b"=?");
     let mut bytes = b" ".to_vec();
-    if tag.is_ascii() {
-        bytes.extend_from_slice(tag.as_bytes());
-        bytes.push(b' ');
-    } else {
-        bytes.extend_from_slice(encode_word(tag, rest_is_encoded).as_bytes());
-        bytes.push(b' ');
-    }
+    bytes.extend_from_slice(subject_prefix(&value[leading..], tag).as_bytes());
     Some(Edit {
         start: field.value_start,
         end: field.value_start + leading,
@@ -216,8 +206,25 @@ fn subject_tag(
     })
 }
 
+/// What goes in front of a subject value `rest` (leading whitespace removed) to tag it: the tag
+/// and a space, as an encoded word when the tag is not ASCII. Whitespace between two encoded
+/// words is dropped when decoding, so the space after the tag goes inside its encoded word when
+/// the subject starts with one.
+pub fn subject_prefix(rest: &[u8], tag: &str) -> String {
+    if tag.is_ascii() {
+        format!("{tag} ")
+    } else {
+        format!("{} ", encode_word(tag, rest.starts_with(b"=?")))
+    }
+}
+
+/// Whether a decoded subject already carries the tag.
+pub fn has_tag(decoded_subject: Option<&str>, tag: &str) -> bool {
+    tag.is_empty() || decoded_subject.is_some_and(|s| s.trim_start().starts_with(tag))
+}
+
 /// An RFC 2047 encoded word for `text` (UTF-8, base64), plain if `text` is printable ASCII.
-fn encode_word(text: &str, with_trailing_space: bool) -> String {
+pub fn encode_word(text: &str, with_trailing_space: bool) -> String {
     let text = if with_trailing_space {
         format!("{text} ")
     } else {

@@ -1,0 +1,472 @@
+//! The milter daemon: screens mail inside Postfix or Sendmail (indymilter on tokio).
+//!
+//! The protocol runs on the async reactor; each scan runs on tokio's blocking thread pool with a
+//! deadline, so a slow or hostile message never stalls other connections. One log line per
+//! message goes to stderr (journald picks it up).
+
+pub mod listen;
+pub mod plan;
+
+use crate::config::Config;
+use crate::message::Envelope;
+use crate::{Engine, Lang};
+use indymilter::{
+    Actions, Callbacks, Context, ContextActions, EomContext, SetErrorReply, SocketInfo, Status,
+};
+use plan::{Decision, Plan, Received, Unscanned};
+use std::ffi::{CStr, CString};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Where the configuration and signatures come from, so SIGHUP can reload them.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub config: Option<PathBuf>,
+    pub signatures: Option<PathBuf>,
+    /// `--lang`, which outranks the config file's `lang` on reload too.
+    pub lang: Option<Lang>,
+}
+
+/// State shared by every connection.
+pub struct Shared {
+    engine: RwLock<Arc<Engine>>,
+    lang: RwLock<Lang>,
+    sources: Sources,
+    /// Messages between MAIL FROM and end of message.
+    in_flight: AtomicUsize,
+    /// Set on SIGTERM: new transactions are deferred while in-flight ones finish.
+    draining: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(engine: Engine, sources: Sources) -> Shared {
+        let lang = crate::cli::resolve_lang(sources.lang, engine.config());
+        Shared {
+            engine: RwLock::new(Arc::new(engine)),
+            lang: RwLock::new(lang),
+            sources,
+            in_flight: AtomicUsize::new(0),
+            draining: AtomicBool::new(false),
+        }
+    }
+
+    fn engine(&self) -> Arc<Engine> {
+        match self.engine.read() {
+            Ok(e) => Arc::clone(&e),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.read().map(|l| *l).unwrap_or_default()
+    }
+
+    /// Loads configuration and signatures again; on any error the running ones stay.
+    pub fn reload(&self) -> Result<(), String> {
+        let engine = crate::cli::load(
+            self.sources.config.as_deref(),
+            self.sources.signatures.as_deref(),
+        )?;
+        let lang = crate::cli::resolve_lang(self.sources.lang, engine.config());
+        if let Ok(mut e) = self.engine.write() {
+            *e = Arc::new(engine);
+        }
+        if let Ok(mut l) = self.lang.write() {
+            *l = lang;
+        }
+        Ok(())
+    }
+}
+
+/// One SMTP connection's state.
+#[derive(Default)]
+pub struct Session {
+    client_addr: Option<String>,
+    client_name: Option<String>,
+    helo: Option<String>,
+    /// The message in progress.
+    envelope: Envelope,
+    received: Received,
+    in_transaction: bool,
+}
+
+impl Session {
+    fn start_message(&mut self) {
+        self.envelope = Envelope {
+            client_addr: self.client_addr.clone(),
+            helo: self.helo.clone(),
+            ..Envelope::default()
+        };
+        self.received = Received::default();
+    }
+}
+
+fn text(s: &CStr) -> String {
+    String::from_utf8_lossy(s.to_bytes()).into_owned()
+}
+
+fn macro_value(macros: &indymilter::Macros, name: &str) -> Option<String> {
+    let name = CString::new(name).ok()?;
+    macros.get(&name).map(text).filter(|v| !v.is_empty())
+}
+
+/// Ends the transaction bookkeeping for a session, if one was open.
+fn end_transaction(shared: &Shared, session: &mut Session) {
+    if session.in_transaction {
+        session.in_transaction = false;
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The milter callbacks, all sharing `shared`.
+pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
+    let (s1, s2, s3, s4, s5, s6, s7) = (
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+        Arc::clone(&shared),
+    );
+    Callbacks::new()
+        .on_connect(|cx, hostname, socket| {
+            Box::pin(async move {
+                let session = cx.data.get_or_insert_with(Session::default);
+                session.client_name = Some(text(&hostname));
+                session.client_addr = match socket {
+                    SocketInfo::Inet(addr) => Some(addr.ip().to_string()),
+                    _ => None,
+                };
+                Status::Continue
+            })
+        })
+        .on_helo(|cx, helo| {
+            Box::pin(async move {
+                cx.data.get_or_insert_with(Session::default).helo = Some(text(&helo));
+                Status::Continue
+            })
+        })
+        .on_mail(move |cx: &mut Context<Session>, args| {
+            let shared = Arc::clone(&s1);
+            Box::pin(async move {
+                if shared.draining.load(Ordering::SeqCst) {
+                    let _ = cx.reply.set_error_reply(
+                        "421",
+                        Some("4.3.2"),
+                        ["lurescreen is shutting down, try again later"],
+                    );
+                    return Status::Tempfail;
+                }
+                let auth = macro_value(&cx.macros, "{auth_authen}");
+                let session = cx.data.get_or_insert_with(Session::default);
+                end_transaction(&shared, session);
+                session.start_message();
+                session.in_transaction = true;
+                shared.in_flight.fetch_add(1, Ordering::SeqCst);
+                session.envelope.mail_from = args.first().map(|a| text(a));
+                session.envelope.auth_user = auth;
+                Status::Continue
+            })
+        })
+        .on_rcpt(|cx, args| {
+            Box::pin(async move {
+                if let Some(session) = cx.data.as_mut()
+                    && let Some(rcpt) = args.first()
+                    && session.envelope.rcpt_to.len() < 10_000
+                {
+                    session.envelope.rcpt_to.push(text(rcpt));
+                }
+                Status::Continue
+            })
+        })
+        .on_header(move |cx, name, value| {
+            let shared = Arc::clone(&s2);
+            Box::pin(async move {
+                let limit = shared.engine().config().limits.max_message_bytes;
+                if let Some(session) = cx.data.as_mut() {
+                    let r = &mut session.received;
+                    if r.header_size() < limit && r.headers.len() < 100_000 {
+                        r.headers.push((text(&name), text(&value)));
+                    }
+                }
+                Status::Continue
+            })
+        })
+        .on_body(move |cx, chunk| {
+            let shared = Arc::clone(&s3);
+            Box::pin(async move {
+                let limit = shared.engine().config().limits.max_message_bytes;
+                if let Some(session) = cx.data.as_mut() {
+                    let r = &mut session.received;
+                    r.body_size += chunk.len();
+                    let room = limit.saturating_sub(r.header_size() + r.body.len());
+                    r.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                Status::Continue
+            })
+        })
+        .on_eom(move |cx| {
+            let shared = Arc::clone(&s4);
+            Box::pin(async move { end_of_message(&shared, cx).await })
+        })
+        .on_abort(move |cx| {
+            let shared = Arc::clone(&s5);
+            Box::pin(async move {
+                if let Some(session) = cx.data.as_mut() {
+                    end_transaction(&shared, session);
+                    session.start_message();
+                }
+                Status::Continue
+            })
+        })
+        .on_close(move |cx| {
+            let shared = Arc::clone(&s6);
+            Box::pin(async move {
+                if let Some(session) = cx.data.as_mut() {
+                    end_transaction(&shared, session);
+                }
+                Status::Continue
+            })
+        })
+        .on_negotiate(move |cx, _, _| {
+            let _ = &s7;
+            Box::pin(async move {
+                // Assign, do not add to, what the MTA offers (CRATES.md).
+                cx.requested_actions = Actions::ADD_HEADER
+                    | Actions::CHANGE_HEADER
+                    | Actions::REPLACE_BODY
+                    | Actions::QUARANTINE;
+                Status::Continue
+            })
+        })
+}
+
+async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> Status {
+    let started = Instant::now();
+    let queue_id = macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into());
+    let Some(session) = cx.data.as_mut() else {
+        return Status::Accept;
+    };
+    let received = std::mem::take(&mut session.received);
+    let envelope = std::mem::take(&mut session.envelope);
+    end_transaction(shared, session);
+    let engine = shared.engine();
+    let lang = shared.lang();
+    let config = engine.config().clone();
+    let size = received.header_size() + received.body_size;
+
+    let (plan, summary) = if !received.complete() || size > config.limits.max_message_bytes {
+        let why = Unscanned::TooLarge(size);
+        (
+            plan::for_unscanned(&received, &why, &config),
+            "not scanned: too large".to_string(),
+        )
+    } else {
+        let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
+        let received = Arc::new(received);
+        let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
+        let job = tokio::task::spawn_blocking(move || {
+            let report = e.scan_with_envelope(&r.raw(), Some(env));
+            report.map(|report| {
+                let plan = plan::for_report(&r, &report, e.config(), lang);
+                (plan, report)
+            })
+        });
+        match tokio::time::timeout(deadline, job).await {
+            Ok(Ok(Ok((plan, report)))) => {
+                let rules: Vec<&str> = report.rule_scores().into_iter().map(|(r, _)| r).collect();
+                let summary = format!(
+                    "verdict={} score={:.1} rules={}",
+                    report.verdict,
+                    report.score,
+                    if rules.is_empty() {
+                        "-".to_string()
+                    } else {
+                        rules.join(",")
+                    }
+                );
+                (plan, summary)
+            }
+            Ok(Ok(Err(e))) => fail(&received, &config, e.to_string()),
+            Ok(Err(join)) => fail(&received, &config, format!("internal error: {join}")),
+            Err(_) => fail(
+                &received,
+                &config,
+                format!("scan did not finish within {} ms", deadline.as_millis()),
+            ),
+        }
+    };
+    let status = apply(&plan, cx).await;
+    let action = match (&plan.decision, &plan.quarantine, status) {
+        (_, _, Status::Tempfail) => "tempfail",
+        (Decision::Reject(_), _, _) => "reject",
+        (_, Some(_), _) => "hold",
+        _ => "accept",
+    };
+    log_line(&format!(
+        "qid={queue_id} {summary} action={action} client={} from=<{}> rcpts={} size={size} ms={}",
+        envelope.client_addr.as_deref().unwrap_or("-"),
+        envelope
+            .mail_from
+            .as_deref()
+            .unwrap_or("")
+            .trim_matches(['<', '>']),
+        envelope.rcpt_to.len(),
+        started.elapsed().as_millis()
+    ));
+    status
+}
+
+fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
+    let plan = plan::for_unscanned(received, &Unscanned::Failed(error.clone()), config);
+    let clean: String = error
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    (plan, format!("error=\"{}\"", clean.replace('"', "'")))
+}
+
+/// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
+/// half-marked.
+async fn apply(plan: &Plan, cx: &mut EomContext<Session>) -> Status {
+    match &plan.decision {
+        Decision::Reject(text) => {
+            let _ = cx
+                .reply
+                .set_error_reply("550", Some("5.7.1"), [text.as_str()]);
+            return Status::Reject;
+        }
+        Decision::Tempfail(text) => {
+            let _ = cx
+                .reply
+                .set_error_reply("451", Some("4.7.1"), [text.as_str()]);
+            return Status::Tempfail;
+        }
+        Decision::Accept => {}
+    }
+    let actions = &cx.actions;
+    let result: Result<(), indymilter::ActionError> = async {
+        for (name, index) in &plan.remove {
+            actions
+                .change_header(name.as_str(), *index, None::<&str>)
+                .await?;
+        }
+        for (n, (name, value)) in plan.insert.iter().enumerate() {
+            actions
+                .insert_header(n as i32, name.as_str(), value.as_str())
+                .await?;
+        }
+        match &plan.subject {
+            Some((true, value)) => {
+                actions
+                    .change_header("Subject", 1, Some(value.as_str()))
+                    .await?
+            }
+            Some((false, value)) => actions.add_header("Subject", value.as_str()).await?,
+            None => {}
+        }
+        if let Some(body) = &plan.body {
+            actions.replace_body(body).await?;
+        }
+        if let Some(reason) = &plan.quarantine {
+            actions.quarantine(reason.as_str()).await?;
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Status::Accept,
+        Err(e) => {
+            log_line(&format!("error=\"milter action refused by the MTA: {e}\""));
+            let _ = cx.reply.set_error_reply(
+                "451",
+                Some("4.7.1"),
+                ["lurescreen could not mark the message, try again later"],
+            );
+            Status::Tempfail
+        }
+    }
+}
+
+/// One line on stderr, prefixed so it is easy to grep; key=value pairs after it.
+pub fn log_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "lurescreen milter: {line}");
+}
+
+/// Runs the daemon until SIGTERM or SIGINT; SIGHUP reloads configuration and signatures.
+pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
+    let config = shared.engine().config().clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("lurescreen-milter")
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = listen::bind(listen, &config.milter.socket_mode).await?;
+        log_line(&format!("listening on {listen}"));
+        let milter_config = indymilter::Config {
+            max_connections: config.milter.max_connections,
+            ..Default::default()
+        };
+        let reloader = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let Ok(mut hup) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            else {
+                return;
+            };
+            while hup.recv().await.is_some() {
+                match reloader.reload() {
+                    Ok(()) => log_line("reloaded configuration and signatures"),
+                    Err(e) => log_line(&format!("reload failed, keeping the running set: {e}")),
+                }
+            }
+        });
+        let drainer = Arc::clone(&shared);
+        let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
+        let shutdown = async move {
+            wait_for_stop().await;
+            drainer.draining.store(true, Ordering::SeqCst);
+            let until = Instant::now() + grace;
+            while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            log_line(&format!(
+                "shutting down ({} messages still in progress)",
+                drainer.in_flight.load(Ordering::SeqCst)
+            ));
+        };
+        let result = match listener {
+            listen::Bound::Tcp(l) => {
+                indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
+            }
+            listen::Bound::Unix(l, path) => {
+                let r = indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown)
+                    .await;
+                let _ = std::fs::remove_file(path);
+                r
+            }
+        };
+        result.map_err(|e| format!("milter stopped: {e}"))
+    })
+}
+
+async fn wait_for_stop() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        std::future::pending::<()>().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}

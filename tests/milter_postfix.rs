@@ -1,0 +1,208 @@
+//! End to end through a real Postfix: clean, warn, quarantine and reject messages, a forged
+//! verdict, the hold queue, SIGHUP reload, and tempfail with the milter stopped. Skipped (with
+//! the reason printed) where Postfix cannot run; `.ci/run` installs it so CI always runs this.
+
+mod postfix;
+
+use postfix::{Milter, Postfix};
+
+const CONFIG: &str = r#"
+lang = "ja"
+[thresholds]
+reject = 20.0
+[markup]
+subject_tag = true
+banner = true
+[milter]
+socket_mode = "666"
+"#;
+
+const ALICE: &str = "Alice <alice@client.example.test>";
+
+fn msg(from: &str, subject: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: bob@example.test\r\nSubject: {subject}\r\n\
+Message-ID: <{}@client.example.test>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0900\r\n\
+MIME-Version: 1.0\r\n{extra_headers}\r\n{body}",
+        subject.replace(' ', "-")
+    )
+    .into_bytes()
+}
+
+fn attachment_message(subject: &str, name_2231: &str) -> Vec<u8> {
+    msg(
+        ALICE,
+        subject,
+        "Content-Type: multipart/mixed; boundary=\"b\"\r\n",
+        &format!(
+            "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease see the attached invoice.\r\n\
+--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=UTF-8''{name_2231}\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA==\r\n--b--\r\n"
+        ),
+    )
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
+    if let Some(why) = postfix::unavailable() {
+        println!("SKIPPED postfix end-to-end test: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path();
+    let socket = format!("unix:{}/milter.sock", base.display());
+    let mut milter = Milter::start(base, CONFIG, &socket);
+    let pf = Postfix::start(base, &socket);
+
+    // Clean: delivered with headers, a forged verdict removed.
+    let clean = msg(
+        ALICE,
+        "lunch on friday",
+        "X-Lurescreen-Verdict: quarantine\r\nContent-Type: text/plain; charset=utf-8\r\n",
+        "Shall we meet at noon?\r\n",
+    );
+    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &clean);
+    assert_eq!(code, 250, "{reply}");
+    let delivered = text(&pf.wait_delivered("lunch on friday"));
+    assert_eq!(
+        delivered.matches("X-Lurescreen-Verdict:").count(),
+        1,
+        "{delivered}"
+    );
+    assert!(
+        delivered.contains("X-Lurescreen-Verdict: clean"),
+        "{delivered}"
+    );
+    assert!(delivered.contains("X-Lurescreen-Score: 0.0 (warn=4.0, quarantine=8.0, reject=20.0)"));
+    assert!(delivered.contains("X-Lurescreen-Reasons: none"));
+    assert!(
+        delivered.contains("Subject: lunch on friday\n"),
+        "clean mail is not tagged"
+    );
+
+    // Warn: delivered with the subject tag and the banner (Japanese, UTF-8 body).
+    let warn = msg(
+        "\"support@bank.co.jp\" <notice@mailer.example.net>",
+        "account check",
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n",
+        "口座の確認をお願いします。\r\n",
+    );
+    let (code, reply) = pf.send("notice@mailer.example.net", "bob@example.test", &warn);
+    assert_eq!(code, 250, "{reply}");
+    let delivered = pf.wait_delivered("account check");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&delivered)
+        .unwrap();
+    assert_eq!(parsed.subject(), Some("[要注意] account check"));
+    let body = parsed.body_text(0).unwrap();
+    assert!(body.starts_with("【注意】"), "{body}");
+    assert!(body.contains("support@bank[.]co[.]jp"), "{body}");
+    assert!(
+        body.ends_with("口座の確認をお願いします。\n")
+            || body.ends_with("口座の確認をお願いします。\r\n"),
+        "{body}"
+    );
+    let headers = text(&delivered);
+    assert!(headers.contains("X-Lurescreen-Verdict: warn"), "{headers}");
+    assert!(
+        headers.contains("SENDER_DISPLAY_NAME_ADDRESS=5.0"),
+        "{headers}"
+    );
+
+    // Quarantine: on hold, with its headers, the reason in Postfix's log.
+    let held = attachment_message("invoice november", "invoice.pdf.exe");
+    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &held);
+    assert_eq!(code, 250, "{reply}");
+    let queue_id = wait_for(|| {
+        pf.queue()
+            .into_iter()
+            .find(|q| q["queue_name"] == "hold")
+            .and_then(|q| q["queue_id"].as_str().map(str::to_string))
+    })
+    .unwrap_or_else(|| panic!("nothing on hold: {}", pf.maillog()));
+    let held_headers = pf.postcat_headers(&queue_id);
+    assert!(
+        held_headers.contains("X-Lurescreen-Verdict: quarantine"),
+        "{held_headers}"
+    );
+    assert!(
+        held_headers.contains("ATTACH_DOUBLE_EXTENSION"),
+        "{held_headers}"
+    );
+    // Postfix logs the hold but not the milter's reason text; the reason is in the headers
+    // and in the milter's log line.
+    let log = pf.maillog();
+    assert!(
+        log.contains(&format!("{queue_id}: milter-hold: END-OF-MESSAGE")),
+        "{log}"
+    );
+    assert!(!text(&pf.delivered().concat()).contains("invoice november"));
+
+    // Reject: 550 5.7.1 with the main reason.
+    let rejected = attachment_message("minutes", "%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf.%E2%80%AEexe");
+    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &rejected);
+    assert_eq!(code, 550, "{reply}");
+    assert!(
+        reply.contains("5.7.1") && reply.contains("Message refused"),
+        "{reply}"
+    );
+
+    // The milter logs one line per message with the queue id.
+    let milter_log = milter.log_text();
+    assert!(
+        milter_log.contains(&format!("qid={queue_id} verdict=quarantine")),
+        "{milter_log}"
+    );
+    assert!(milter_log.contains("verdict=reject") && milter_log.contains("action=reject"));
+    assert!(milter_log.contains("verdict=clean score=0.0 rules=- action=accept"));
+
+    // SIGHUP reloads; mail keeps flowing.
+    milter.signal("-HUP");
+    assert!(
+        wait_for(|| milter
+            .log_text()
+            .contains("reloaded configuration")
+            .then_some(()))
+        .is_some()
+    );
+    let (code, reply) = pf.send(
+        "alice@client.example.test",
+        "bob@example.test",
+        &msg(ALICE, "after reload", "", "hi\r\n"),
+    );
+    assert_eq!(code, 250, "{reply}");
+    pf.wait_delivered("after reload");
+
+    // With the milter stopped, Postfix tempfails (milter_default_action = tempfail).
+    let status = milter.stop();
+    assert!(
+        status.success(),
+        "milter exit status {status:?}: {}",
+        milter.log_text()
+    );
+    assert!(
+        !base.join("milter.sock").exists(),
+        "socket file removed on shutdown"
+    );
+    let (code, reply) = pf.send(
+        "alice@client.example.test",
+        "bob@example.test",
+        &msg(ALICE, "while down", "", "x\r\n"),
+    );
+    assert_eq!(code / 100, 4, "expected a 4xx tempfail, got {code} {reply}");
+}
+
+fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < until {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}

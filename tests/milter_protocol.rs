@@ -1,0 +1,274 @@
+//! The milter at protocol level, without an MTA: negotiation, each action, malformed and
+//! truncated packets, abrupt disconnects.
+
+mod milter_client;
+
+use milter_client::{Client, Reply};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Daemon {
+    child: Child,
+    port: u16,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Daemon {
+    fn start(config: &str) -> Daemon {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("c.toml");
+        std::fs::write(&cfg, config).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = dir.path().join("log");
+        let child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+            .args(["--config", cfg.to_str().unwrap(), "milter", "--listen"])
+            .arg(format!("inet:127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "milter did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Daemon {
+            child,
+            port,
+            log,
+            _dir: dir,
+        }
+    }
+
+    fn client(&self) -> Client<TcpStream> {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        Client::new(s)
+    }
+
+    fn session(&self) -> Client<TcpStream> {
+        let mut c = self.client();
+        let r = c.negotiate().unwrap();
+        assert_eq!(r.cmd, b'O');
+        let r = c.connect("client.example.test", "192.0.2.7").unwrap();
+        assert_eq!(r.cmd, b'c');
+        c
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find(replies: &[Reply], cmd: u8) -> Vec<&Reply> {
+    replies.iter().filter(|r| r.cmd == cmd).collect()
+}
+
+const CLEAN: &[u8] =
+    b"From: a@client.example.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+
+#[test]
+fn negotiation_requests_the_actions_it_uses() {
+    let d = Daemon::start("");
+    let mut c = d.client();
+    let r = c.negotiate().unwrap();
+    assert_eq!(r.cmd, b'O');
+    let actions = u32::from_be_bytes(r.data[4..8].try_into().unwrap());
+    // ADD_HEADER 0x1, REPLACE_BODY 0x2, CHANGE_HEADER 0x10, QUARANTINE 0x20.
+    assert_eq!(actions, 0x1 | 0x2 | 0x10 | 0x20, "actions {actions:#x}");
+}
+
+#[test]
+fn clean_message_gets_inserted_headers_and_forged_ones_deleted() {
+    let d = Daemon::start("");
+    let mut c = d.session();
+    let raw = b"X-Lurescreen-Verdict: clean\r\nFrom: a@client.example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+    let replies = c
+        .message("a@client.example.test", "b@example.test", raw)
+        .unwrap();
+    let deleted = find(&replies, b'm');
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        deleted[0].header_action(),
+        (1, vec!["X-Lurescreen-Verdict".to_string()])
+    );
+    let inserted: Vec<(u32, Vec<String>)> = find(&replies, b'i')
+        .iter()
+        .map(|r| r.header_action())
+        .collect();
+    assert_eq!(
+        inserted[0],
+        (0, vec!["X-Lurescreen-Verdict".into(), "clean".into()])
+    );
+    assert_eq!(inserted[1].0, 1);
+    assert_eq!(inserted[1].1[0], "X-Lurescreen-Score");
+    assert_eq!(
+        inserted[2],
+        (2, vec!["X-Lurescreen-Reasons".into(), "none".into()])
+    );
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+    // A second message on the same connection is judged on its own.
+    let replies = c
+        .message("a@client.example.test", "b@example.test", CLEAN)
+        .unwrap();
+    assert!(find(&replies, b'm').is_empty());
+    assert!(
+        d.log_text().contains("qid=TESTQID verdict=clean"),
+        "{}",
+        d.log_text()
+    );
+    assert!(
+        d.log_text()
+            .contains("client=192.0.2.7 from=<a@client.example.test> rcpts=1")
+    );
+}
+
+#[test]
+fn quarantine_tag_banner_and_reject_actions() {
+    let d =
+        Daemon::start("[thresholds]\nreject = 20.0\n[markup]\nsubject_tag = true\nbanner = true\n");
+    let mut c = d.session();
+    let attach = |name: &str| {
+        format!(
+            "From: a@client.example.test\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/octet-stream\r\n\
+Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\r\nMZ\r\n--b--\r\n"
+        )
+        .into_bytes()
+    };
+    let replies = c
+        .message(
+            "a@client.example.test",
+            "b@example.test",
+            &attach("a.pdf.exe"),
+        )
+        .unwrap();
+    let q = find(&replies, b'q');
+    assert_eq!(q.len(), 1, "{replies:?}");
+    assert!(q[0].strings()[0].contains("ATTACH_DOUBLE_EXTENSION"));
+    let subject = find(&replies, b'm');
+    assert_eq!(
+        subject[0].header_action(),
+        (
+            1,
+            vec!["Subject".to_string(), "[SUSPICIOUS] invoice".to_string()]
+        )
+    );
+    let body = find(&replies, b'b');
+    assert!(!body.is_empty());
+    let body: Vec<u8> = body.iter().flat_map(|r| r.data.clone()).collect();
+    assert!(String::from_utf8_lossy(&body).contains("WARNING: lurescreen"));
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+
+    let replies = c
+        .message(
+            "a@client.example.test",
+            "b@example.test",
+            &attach("%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf.%E2%80%AEexe"),
+        )
+        .unwrap();
+    let last = replies.last().unwrap();
+    assert_eq!(last.cmd, b'y', "{replies:?}");
+    let text = last.strings().join("");
+    assert!(text.starts_with("550 5.7.1 Message refused"), "{text}");
+}
+
+#[test]
+fn malformed_and_truncated_packets_close_only_that_connection() {
+    let d = Daemon::start("");
+    // An unknown command byte.
+    let mut c = d.client();
+    c.negotiate().unwrap();
+    c.send(b'Z', b"junk").unwrap();
+    // A header packet with no NUL terminators.
+    let mut c2 = d.session();
+    c2.command(b'H', b"x\0").unwrap();
+    c2.send(b'L', b"no terminator").unwrap();
+    // A length prefix promising more than is sent, then a hang-up.
+    let mut raw = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    use std::io::Write;
+    raw.write_all(&[0, 0, 0, 200, b'O', 0, 0]).unwrap();
+    drop(raw);
+    // A huge length prefix.
+    let mut raw = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    raw.write_all(&[0x7f, 0xff, 0xff, 0xff, b'B']).unwrap();
+    drop(raw);
+    // Disconnect in the middle of a message, after some body.
+    let mut c3 = d.session();
+    c3.command(b'H', b"x\0").unwrap();
+    c3.command(b'M', b"<a@b.example>\0").unwrap();
+    c3.send(b'B', b"partial body").unwrap();
+    drop(c3);
+    drop(c);
+    drop(c2);
+    std::thread::sleep(Duration::from_millis(200));
+    // The daemon is still up and answers a normal session.
+    let mut ok = d.session();
+    let replies = ok
+        .message("a@client.example.test", "b@example.test", CLEAN)
+        .unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+}
+
+#[test]
+fn abort_discards_the_message_in_progress() {
+    let d = Daemon::start("");
+    let mut c = d.session();
+    c.command(b'H', b"x\0").unwrap();
+    c.command(b'M', b"<a@b.example>\0").unwrap();
+    c.command(b'R', b"<c@d.example>\0").unwrap();
+    c.command(b'L', b"Subject\0first\0").unwrap();
+    c.send(b'A', &[]).unwrap();
+    // After the abort, a new transaction starts clean: only its own header counts.
+    let replies = c
+        .message(
+            "a@client.example.test",
+            "b@example.test",
+            b"Subject: second\r\n\r\nbody\r\n",
+        )
+        .unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+    assert!(d.log_text().contains("rcpts=1"), "{}", d.log_text());
+}
+
+#[test]
+fn check_validates_and_exits() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+        .args([
+            "--config",
+            "/dev/null",
+            "milter",
+            "--listen",
+            "inet:127.0.0.1:1",
+            "--check",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("milter configuration is valid"));
+    let out = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+        .args([
+            "--config",
+            "/dev/null",
+            "milter",
+            "--listen",
+            "tcp:nowhere",
+            "--check",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+}
