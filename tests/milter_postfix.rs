@@ -206,3 +206,89 @@ fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     }
     None
 }
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Sends `count` messages on `count` concurrent SMTP sessions; returns how many were accepted.
+fn wave(pf: &Postfix, count: usize, tag: &str) -> usize {
+    let port = pf.port;
+    let threads: Vec<_> = (0..count)
+        .map(|n| {
+            let tag = tag.to_string();
+            std::thread::spawn(move || {
+                let m = msg(ALICE, &format!("{tag} {n}"), "", "load test body\r\n");
+                postfix::send_smtp(port, "alice@client.example.test", "bob@example.test", &m).0
+            })
+        })
+        .collect();
+    threads
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .filter(|&code| code == 250)
+        .count()
+}
+
+#[test]
+fn two_hundred_concurrent_sessions_lose_nothing_and_memory_stays_flat() {
+    if let Some(why) = postfix::unavailable() {
+        println!("SKIPPED postfix load test: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path();
+    let port = postfix::free_port();
+    let socket = format!("inet:127.0.0.1:{port}");
+    let milter = Milter::start(base, "", &socket);
+    let pf = Postfix::start(base, &socket);
+    let mut rss = Vec::new();
+    for (round, tag) in ["first-wave", "second-wave"].into_iter().enumerate() {
+        let accepted = wave(&pf, 200, tag);
+        assert_eq!(
+            accepted,
+            200,
+            "round {round}: only {accepted} of 200 accepted\n{}",
+            pf.maillog()
+        );
+        rss.push(rss_kib(milter.child.id()));
+    }
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let delivered = pf.delivered();
+        if delivered.len() == 400 {
+            for m in &delivered {
+                assert!(
+                    text(m).contains("X-Lurescreen-Verdict: clean"),
+                    "{}",
+                    text(m)
+                );
+            }
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "{} of 400 delivered\n{}",
+            delivered.len(),
+            pf.maillog()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    println!(
+        "milter RSS after 200 sessions: {} KiB, after 400: {} KiB",
+        rss[0], rss[1]
+    );
+    assert!(
+        rss[1] < rss[0] + 32 * 1024,
+        "milter memory grew from {} KiB to {} KiB between two equal waves",
+        rss[0],
+        rss[1]
+    );
+    assert_eq!(milter.log_text().matches("verdict=clean").count(), 400);
+}

@@ -89,6 +89,18 @@ fn negotiation_requests_the_actions_it_uses() {
     let actions = u32::from_be_bytes(r.data[4..8].try_into().unwrap());
     // ADD_HEADER 0x1, REPLACE_BODY 0x2, CHANGE_HEADER 0x10, QUARANTINE 0x20.
     assert_eq!(actions, 0x1 | 0x2 | 0x10 | 0x20, "actions {actions:#x}");
+    // No answers wanted for the stages that always continue; MAIL FROM keeps its answer.
+    let opts = c.opts;
+    for stage in [
+        milter_client::NOREPLY_CONNECT,
+        milter_client::NOREPLY_HELO,
+        milter_client::NOREPLY_RCPT,
+        milter_client::NOREPLY_HEADER,
+        milter_client::NOREPLY_BODY,
+    ] {
+        assert_ne!(opts & stage, 0, "opts {opts:#x} lack {stage:#x}");
+    }
+    assert_eq!(opts & milter_client::NOREPLY_MAIL, 0);
 }
 
 #[test]
@@ -195,7 +207,7 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
     c.send(b'Z', b"junk").unwrap();
     // A header packet with no NUL terminators.
     let mut c2 = d.session();
-    c2.command(b'H', b"x\0").unwrap();
+    c2.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
     c2.send(b'L', b"no terminator").unwrap();
     // A length prefix promising more than is sent, then a hang-up.
     let mut raw = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
@@ -208,8 +220,9 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
     drop(raw);
     // Disconnect in the middle of a message, after some body.
     let mut c3 = d.session();
-    c3.command(b'H', b"x\0").unwrap();
-    c3.command(b'M', b"<a@b.example>\0").unwrap();
+    c3.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c3.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        .unwrap();
     c3.send(b'B', b"partial body").unwrap();
     drop(c3);
     drop(c);
@@ -227,10 +240,13 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
 fn abort_discards_the_message_in_progress() {
     let d = Daemon::start("");
     let mut c = d.session();
-    c.command(b'H', b"x\0").unwrap();
-    c.command(b'M', b"<a@b.example>\0").unwrap();
-    c.command(b'R', b"<c@d.example>\0").unwrap();
-    c.command(b'L', b"Subject\0first\0").unwrap();
+    c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        .unwrap();
+    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
+    c.stage(b'L', b"Subject\0first\0", milter_client::NOREPLY_HEADER)
+        .unwrap();
     c.send(b'A', &[]).unwrap();
     // After the abort, a new transaction starts clean: only its own header counts.
     let replies = c

@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::message::Envelope;
 use crate::{Engine, Lang};
 use indymilter::{
-    Actions, Callbacks, Context, ContextActions, EomContext, SetErrorReply, SocketInfo, Status,
+    Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
+    Status,
 };
 use plan::{Decision, Plan, Received, Unscanned};
 use std::ffi::{CStr, CString};
@@ -91,9 +92,22 @@ pub struct Session {
     envelope: Envelope,
     received: Received,
     in_transaction: bool,
+    /// The stages the MTA agreed need no answer.
+    noreply: ProtoOpts,
+    /// Header bytes kept so far (a running sum: messages may have 100,000 header lines).
+    header_bytes: usize,
 }
 
 impl Session {
+    /// What a callback that just continues answers at `stage`.
+    fn go_on(&self, stage: ProtoOpts) -> Status {
+        if self.noreply.contains(stage) {
+            Status::Noreply
+        } else {
+            Status::Continue
+        }
+    }
+
     fn start_message(&mut self) {
         self.envelope = Envelope {
             client_addr: self.client_addr.clone(),
@@ -101,6 +115,7 @@ impl Session {
             ..Envelope::default()
         };
         self.received = Received::default();
+        self.header_bytes = 0;
     }
 }
 
@@ -120,6 +135,16 @@ fn end_transaction(shared: &Shared, session: &mut Session) {
         shared.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+/// Stages whose callbacks always continue, so the MTA need not wait for their answer.
+const NOREPLY: ProtoOpts = ProtoOpts::NOREPLY_CONNECT
+    .union(ProtoOpts::NOREPLY_HELO)
+    .union(ProtoOpts::NOREPLY_RCPT)
+    .union(ProtoOpts::NOREPLY_DATA)
+    .union(ProtoOpts::NOREPLY_HEADER)
+    .union(ProtoOpts::NOREPLY_EOH)
+    .union(ProtoOpts::NOREPLY_BODY)
+    .union(ProtoOpts::NOREPLY_UNKNOWN);
 
 /// The milter callbacks, all sharing `shared`.
 pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
@@ -141,13 +166,14 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                     SocketInfo::Inet(addr) => Some(addr.ip().to_string()),
                     _ => None,
                 };
-                Status::Continue
+                session.go_on(ProtoOpts::NOREPLY_CONNECT)
             })
         })
         .on_helo(|cx, helo| {
             Box::pin(async move {
-                cx.data.get_or_insert_with(Session::default).helo = Some(text(&helo));
-                Status::Continue
+                let session = cx.data.get_or_insert_with(Session::default);
+                session.helo = Some(text(&helo));
+                session.go_on(ProtoOpts::NOREPLY_HELO)
             })
         })
         .on_mail(move |cx: &mut Context<Session>, args| {
@@ -174,39 +200,39 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
         })
         .on_rcpt(|cx, args| {
             Box::pin(async move {
-                if let Some(session) = cx.data.as_mut()
-                    && let Some(rcpt) = args.first()
+                let session = cx.data.get_or_insert_with(Session::default);
+                if let Some(rcpt) = args.first()
                     && session.envelope.rcpt_to.len() < 10_000
                 {
                     session.envelope.rcpt_to.push(text(rcpt));
                 }
-                Status::Continue
+                session.go_on(ProtoOpts::NOREPLY_RCPT)
             })
         })
         .on_header(move |cx, name, value| {
             let shared = Arc::clone(&s2);
             Box::pin(async move {
                 let limit = shared.engine().config().limits.max_message_bytes;
-                if let Some(session) = cx.data.as_mut() {
-                    let r = &mut session.received;
-                    if r.header_size() < limit && r.headers.len() < 100_000 {
-                        r.headers.push((text(&name), text(&value)));
-                    }
+                let session = cx.data.get_or_insert_with(Session::default);
+                if session.header_bytes < limit && session.received.headers.len() < 100_000 {
+                    let field = (text(&name), text(&value));
+                    session.header_bytes += field.0.len() + field.1.len() + 4;
+                    session.received.headers.push(field);
                 }
-                Status::Continue
+                session.go_on(ProtoOpts::NOREPLY_HEADER)
             })
         })
         .on_body(move |cx, chunk| {
             let shared = Arc::clone(&s3);
             Box::pin(async move {
                 let limit = shared.engine().config().limits.max_message_bytes;
-                if let Some(session) = cx.data.as_mut() {
-                    let r = &mut session.received;
-                    r.body_size += chunk.len();
-                    let room = limit.saturating_sub(r.header_size() + r.body.len());
-                    r.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                Status::Continue
+                let session = cx.data.get_or_insert_with(Session::default);
+                let header_bytes = session.header_bytes;
+                let r = &mut session.received;
+                r.body_size += chunk.len();
+                let room = limit.saturating_sub(header_bytes + r.body.len());
+                r.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                session.go_on(ProtoOpts::NOREPLY_BODY)
             })
         })
         .on_eom(move |cx| {
@@ -232,7 +258,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 Status::Continue
             })
         })
-        .on_negotiate(move |cx, _, _| {
+        .on_negotiate(move |cx, _, mta_opts| {
             let _ = &s7;
             Box::pin(async move {
                 // Assign, do not add to, what the MTA offers (CRATES.md).
@@ -240,6 +266,11 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                     | Actions::CHANGE_HEADER
                     | Actions::REPLACE_BODY
                     | Actions::QUARANTINE;
+                // Every stage but MAIL FROM (which may answer 421 while shutting down) and end of
+                // message needs no answer: the MTA does not wait for one, which saves a round
+                // trip per header line and body chunk.
+                cx.requested_opts |= mta_opts & NOREPLY;
+                cx.data.get_or_insert_with(Session::default).noreply = cx.requested_opts & NOREPLY;
                 Status::Continue
             })
         })

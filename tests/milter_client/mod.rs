@@ -39,14 +39,25 @@ impl Reply {
 
 pub struct Client<S: Read + Write> {
     pub stream: S,
+    /// Protocol options the milter asked for (NOREPLY_* stages get no answer).
+    pub opts: u32,
 }
+
+pub const NOREPLY_CONNECT: u32 = 0x1000;
+pub const NOREPLY_HELO: u32 = 0x2000;
+pub const NOREPLY_MAIL: u32 = 0x4000;
+pub const NOREPLY_RCPT: u32 = 0x8000;
+pub const NOREPLY_HEADER: u32 = 0x80;
+pub const NOREPLY_EOH: u32 = 0x40000;
+pub const NOREPLY_BODY: u32 = 0x80000;
+pub const NO_EOH: u32 = 0x40;
 
 pub const ALL_ACTIONS: u32 = 0x1ff;
 pub const ALL_OPTS: u32 = 0x1fffff;
 
 impl<S: Read + Write> Client<S> {
     pub fn new(stream: S) -> Self {
-        Client { stream }
+        Client { stream, opts: 0 }
     }
 
     pub fn send(&mut self, cmd: u8, data: &[u8]) -> std::io::Result<()> {
@@ -78,7 +89,24 @@ impl<S: Read + Write> Client<S> {
         data.extend_from_slice(&ALL_ACTIONS.to_be_bytes());
         data.extend_from_slice(&ALL_OPTS.to_be_bytes());
         self.send(b'O', &data)?;
-        self.read()
+        let r = self.read()?;
+        if let Some(opts) = r.data.get(8..12) {
+            self.opts = u32::from_be_bytes([opts[0], opts[1], opts[2], opts[3]]);
+        }
+        Ok(r)
+    }
+
+    /// Sends a command at a stage; reads its reply unless the milter asked for none
+    /// (then a `c` is returned, as if it had continued).
+    pub fn stage(&mut self, cmd: u8, data: &[u8], noreply: u32) -> std::io::Result<Reply> {
+        if self.opts & noreply != 0 {
+            self.send(cmd, data)?;
+            return Ok(Reply {
+                cmd: b'c',
+                data: Vec::new(),
+            });
+        }
+        self.command(cmd, data)
     }
 
     pub fn macros(&mut self, stage: u8, pairs: &[(&str, &str)]) -> std::io::Result<()> {
@@ -105,7 +133,7 @@ impl<S: Read + Write> Client<S> {
         data.extend_from_slice(&25u16.to_be_bytes());
         data.extend_from_slice(ip.as_bytes());
         data.push(0);
-        self.command(b'C', &data)
+        self.stage(b'C', &data, NOREPLY_CONNECT)
     }
 
     fn cstrings(parts: &[&str]) -> Vec<u8> {
@@ -119,23 +147,29 @@ impl<S: Read + Write> Client<S> {
 
     /// A whole transaction up to and including end of message; returns every reply to it.
     pub fn message(&mut self, from: &str, rcpt: &str, raw: &[u8]) -> std::io::Result<Vec<Reply>> {
-        let r = self.command(b'H', &Self::cstrings(&["client.example.test"]))?;
+        let r = self.stage(
+            b'H',
+            &Self::cstrings(&["client.example.test"]),
+            NOREPLY_HELO,
+        )?;
         assert_eq!(r.cmd, b'c', "helo: {r:?}");
-        let r = self.command(b'M', &Self::cstrings(&[&format!("<{from}>")]))?;
+        let r = self.stage(b'M', &Self::cstrings(&[&format!("<{from}>")]), NOREPLY_MAIL)?;
         if r.cmd != b'c' {
             return Ok(vec![r]);
         }
-        let r = self.command(b'R', &Self::cstrings(&[&format!("<{rcpt}>")]))?;
+        let r = self.stage(b'R', &Self::cstrings(&[&format!("<{rcpt}>")]), NOREPLY_RCPT)?;
         assert_eq!(r.cmd, b'c', "rcpt: {r:?}");
         let (head, body) = split_message(raw);
         for (name, value) in head {
-            let r = self.command(b'L', &Self::cstrings(&[&name, &value]))?;
+            let r = self.stage(b'L', &Self::cstrings(&[&name, &value]), NOREPLY_HEADER)?;
             assert_eq!(r.cmd, b'c', "header: {r:?}");
         }
-        let r = self.command(b'N', &[])?;
-        assert_eq!(r.cmd, b'c', "eoh: {r:?}");
+        if self.opts & NO_EOH == 0 {
+            let r = self.stage(b'N', &[], NOREPLY_EOH)?;
+            assert_eq!(r.cmd, b'c', "eoh: {r:?}");
+        }
         for chunk in body.chunks(65535) {
-            let r = self.command(b'B', chunk)?;
+            let r = self.stage(b'B', chunk, NOREPLY_BODY)?;
             assert_eq!(r.cmd, b'c', "body: {r:?}");
         }
         self.macros(b'E', &[("i", "TESTQID")])?;

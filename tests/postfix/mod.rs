@@ -258,6 +258,11 @@ postlog    unix-dgram n - n - 1 postlogd
         out
     }
 
+    /// How many messages were delivered.
+    pub fn delivered_count(&self) -> usize {
+        std::fs::read_dir(self.maildir()).map_or(0, |d| d.count())
+    }
+
     /// Waits until a delivered message contains `needle`, and returns it.
     pub fn wait_delivered(&self, needle: &str) -> Vec<u8> {
         let until = Instant::now() + Duration::from_secs(30);
