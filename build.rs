@@ -13,7 +13,7 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<String>) {
             collect(&path, root, out);
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
-            Some("toml") | Some("txt")
+            Some("toml") | Some("txt") | Some("ndb")
         ) {
             let rel = path.strip_prefix(root).expect("under root");
             out.push(rel.to_string_lossy().replace('\\', "/"));

@@ -196,6 +196,15 @@ impl Default for Milter {
     }
 }
 
+/// Indicator (IOC) files of the organisation's own, loaded with the signatures when the engine
+/// is built. Relative paths are relative to the configuration file's folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Iocs {
+    /// Hash lists (`sha256:HEX  name`, ...) and, for names ending in `.ndb`, byte patterns.
+    pub files: Vec<std::path::PathBuf>,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -208,6 +217,7 @@ pub struct Config {
     pub limits: Limits,
     pub markup: Markup,
     pub milter: Milter,
+    pub iocs: Iocs,
 }
 
 impl Config {

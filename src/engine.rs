@@ -61,11 +61,36 @@ impl Engine {
             return Err(ScanError::Empty);
         }
         let started = Instant::now();
-        let budget = Duration::from_millis(limits.scan_time_ms);
         let mut msg = guarded("parse", || message::parse(raw, limits))?.ok_or(ScanError::Empty)?;
         if let Some(env) = envelope {
             msg.envelope = env;
         }
+        self.check(msg, started)
+    }
+
+    /// Scans a bare file as if it were the one attachment of a message (`scan --attachment`):
+    /// same checks, same container expansion, same report. `name` is the file name to judge and
+    /// to show as the attachment's location.
+    pub fn scan_attachment(&self, name: &str, data: &[u8]) -> Result<Report, ScanError> {
+        let limits = &self.config.limits;
+        if data.len() > limits.max_message_bytes {
+            return Err(ScanError::TooLarge {
+                size: data.len(),
+                limit: limits.max_message_bytes,
+            });
+        }
+        if data.is_empty() {
+            return Err(ScanError::Empty);
+        }
+        let started = Instant::now();
+        let msg = guarded("parse", || message::from_file(name, data, limits))?;
+        self.check(msg, started)
+    }
+
+    /// Runs every check on a parsed message and scores the findings.
+    fn check(&self, mut msg: message::Message, started: Instant) -> Result<Report, ScanError> {
+        let limits = &self.config.limits;
+        let budget = Duration::from_millis(limits.scan_time_ms);
         let mut findings: Vec<Finding> = std::mem::take(&mut msg.structural);
         let ctx = Context {
             msg: &msg,

@@ -57,6 +57,10 @@ enum Command {
     Scan {
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,
+        /// Each FILE is a bare file (a document, program, archive), analysed as if it were the
+        /// one attachment of a message.
+        #[arg(long)]
+        attachment: bool,
         #[arg(required = true, value_name = "FILE")]
         inputs: Vec<PathBuf>,
     },
@@ -141,14 +145,22 @@ fn run(cli: Cli) -> i32 {
     };
     let lang = cli::resolve_lang(cli.lang.map(Lang::from), engine.config());
     match cli.command {
-        Command::Scan { format, inputs } => {
+        Command::Scan {
+            format,
+            attachment,
+            inputs,
+        } => {
             let format = match format {
                 FormatArg::Text => scan::Format::Text,
                 FormatArg::Json => scan::Format::Json,
                 FormatArg::Headers => scan::Format::Headers,
             };
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let code = scan::run(&engine, &inputs, format, lang, &mut out, &mut err);
+            let code = if attachment {
+                scan::run_attachments(&engine, &inputs, format, lang, &mut out, &mut err)
+            } else {
+                scan::run(&engine, &inputs, format, lang, &mut out, &mut err)
+            };
             if out.flush().is_err() {
                 return exit::IO;
             }

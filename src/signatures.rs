@@ -1,6 +1,7 @@
 //! Rules and word lists loaded from `signatures/` (embedded at build time, or a directory).
 
 use crate::Lang;
+use crate::checks::attachments::iocs::{IocError, Iocs};
 use crate::verdict::Verdict;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -28,6 +29,13 @@ pub enum SignatureError {
     },
     #[error("signatures: {0}")]
     Missing(String),
+    #[error("IOC file {0}")]
+    Ioc(#[from] IocError),
+    #[error("cannot read IOC file {path}: {source}")]
+    IocIo {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// One rule: what it means, how much it weighs, how to explain it.
@@ -89,9 +97,14 @@ pub struct Signatures {
     rules: BTreeMap<String, Rule>,
     pub ipa_points: BTreeMap<String, IpaPoint>,
     pub lists: Lists,
+    /// Known-bad hashes and byte patterns (`iocs/`), compiled.
+    pub iocs: Iocs,
     /// Where they came from: `embedded` or a directory.
     pub origin: String,
 }
+
+/// The IOC files every signature set has (they may hold no entries).
+const IOC_FILES: &[&str] = &["iocs/hashes.txt", "iocs/patterns.ndb"];
 
 const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
@@ -116,7 +129,7 @@ impl Signatures {
             path: path.display().to_string(),
             source,
         };
-        for sub in ["rules", "lists"] {
+        for sub in ["rules", "lists", "iocs"] {
             let d = dir.join(sub);
             let mut entries: Vec<_> = std::fs::read_dir(&d)
                 .map_err(|e| io(&d, e))?
@@ -145,6 +158,7 @@ impl Signatures {
         let mut rules = BTreeMap::new();
         let mut ipa_points = None;
         let mut list_texts: BTreeMap<String, String> = BTreeMap::new();
+        let mut ioc_texts: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in files {
             if path == "ipa_points.toml" {
                 let points: BTreeMap<String, IpaPoint> =
@@ -179,6 +193,8 @@ impl Signatures {
                 }
             } else if path.starts_with("lists/") {
                 list_texts.insert(path, text);
+            } else if path.starts_with("iocs/") {
+                ioc_texts.insert(path, text);
             }
         }
         let ipa_points = ipa_points
@@ -202,12 +218,43 @@ impl Signatures {
             dangerous_extensions: list(LIST_FILES[0])?,
             document_extensions: list(LIST_FILES[1])?,
         };
+        let mut iocs = Iocs::default();
+        for name in IOC_FILES {
+            let text = ioc_texts
+                .get(*name)
+                .ok_or_else(|| SignatureError::Missing(format!("{name} is missing")))?;
+            if name.ends_with(".ndb") {
+                iocs.add_ndb(text, name)?;
+            } else {
+                iocs.add_hashes(text, name)?;
+            }
+        }
         Ok(Signatures {
             rules,
             ipa_points,
             lists,
+            iocs,
             origin,
         })
+    }
+
+    /// Adds an IOC file of the organisation's own (`[iocs] files` in the config): `.ndb` files
+    /// hold byte patterns, any other file hashes (see `checks::attachments::iocs`).
+    pub fn add_ioc_file(&mut self, path: &Path) -> Result<(), SignatureError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SignatureError::IocIo {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ndb"))
+        {
+            self.iocs.add_ndb(&text, &name)?;
+        } else {
+            self.iocs.add_hashes(&text, &name)?;
+        }
+        Ok(())
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

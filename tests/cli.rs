@@ -1682,3 +1682,180 @@ fn hostile_hundred_megabyte_message() {
         started.elapsed()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `scan --attachment`: bare files analysed as the one attachment of a message
+// ---------------------------------------------------------------------------------------------
+
+/// A small valid PE32+ console program for x86-64.
+fn tiny_pe64() -> Vec<u8> {
+    let mut d = vec![0u8; 0x400];
+    let mut put = |at: usize, bytes: &[u8]| d[at..at + bytes.len()].copy_from_slice(bytes);
+    put(0, b"MZ");
+    put(0x3C, &0x80u32.to_le_bytes());
+    put(0x80, b"PE\0\0");
+    put(0x84, &0x8664u16.to_le_bytes());
+    put(0x86, &1u16.to_le_bytes());
+    put(0x94, &240u16.to_le_bytes());
+    put(0x96, &0x0022u16.to_le_bytes());
+    put(0x98, &0x20bu16.to_le_bytes());
+    put(0x98 + 32, &0x1000u32.to_le_bytes());
+    put(0x98 + 36, &0x200u32.to_le_bytes());
+    put(0x98 + 68, &3u16.to_le_bytes());
+    put(0x98 + 108, &16u32.to_le_bytes());
+    let sect = 0x98 + 240;
+    put(sect, b".text");
+    put(sect + 16, &0x200u32.to_le_bytes());
+    put(sect + 20, &0x200u32.to_le_bytes());
+    d
+}
+
+#[test]
+fn scan_attachment_reports_a_renamed_program_like_an_attached_one() {
+    let f = Fixtures::new();
+    let path = f.file("見積書.pdf", tiny_pe64());
+    let r = run(&["scan", "--attachment", "--format", "json", &path]);
+    r.expect_no_crash().expect_code(2);
+    let v = &r.json_lines()[0];
+    check_report_schema(v);
+    assert_eq!(v["source"], path.as_str());
+    assert_eq!(v["verdict"], "quarantine");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ATTACH_DISGUISED_EXECUTABLE", "EXE_PROGRAM"]);
+    let exe = &v["findings"][1];
+    assert_eq!(exe["location"], "見積書.pdf");
+    assert_eq!(
+        exe["evidence"]["what"],
+        "PE32+ Windows console program, x86-64"
+    );
+
+    // The same bytes mailed as an attachment give the same findings.
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(tiny_pe64())
+    };
+    let mail = format!(
+        "From: a@example.co.jp\nSubject: quote\nContent-Type: multipart/mixed; boundary=b\n\n\
+--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/octet-stream\n\
+Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename*=UTF-8''%E8%A6%8B%E7%A9%8D%E6%9B%B8.pdf\n\n{b64}\n--b--\n"
+    );
+    let m = run(&["scan", "--format", "json", &f.file("quote.eml", mail)]);
+    m.expect_code(2);
+    let mv = &m.json_lines()[0];
+    assert_eq!(mv["score"], v["score"]);
+    assert_eq!(mv["findings"][1]["evidence"], exe["evidence"]);
+}
+
+#[test]
+fn scan_attachment_text_and_headers_formats_and_exit_codes() {
+    let f = Fixtures::new();
+    let clean = f.file(
+        "minutes.txt",
+        "Minutes of the meeting: nothing to report.\n",
+    );
+    let script = f.file(
+        "readme.txt",
+        "Dim sh\r\nSet sh = CreateObject(\"WScript.Shell\")\r\nsh.Run \"calc\"\r\n",
+    );
+    let r = run(&["scan", "--attachment", &clean]);
+    r.expect_code(0);
+    assert!(r.stdout().contains(": CLEAN (score 0.0;"), "{}", r.stdout());
+    // Several files: one report each, the exit code is the worst verdict.
+    let r = run(&["scan", "--attachment", &clean, &script]);
+    r.expect_code(2);
+    let out = r.stdout();
+    assert!(
+        out.contains("EXE_SCRIPT") && out.contains("[readme.txt]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("is a VBScript (found: CreateObject, WScript.Shell)"),
+        "{out}"
+    );
+    let r = run(&["scan", "--attachment", "--format", "headers", &script]);
+    r.expect_code(2);
+    assert!(
+        r.stdout().contains("X-Lurescreen-Verdict: quarantine"),
+        "{}",
+        r.stdout()
+    );
+    // Japanese reasons work the same.
+    let r = run(&["--lang", "ja", "scan", "--attachment", &script]);
+    assert!(has_japanese(&r.stdout()), "{}", r.stdout());
+}
+
+#[test]
+fn scan_attachment_errors_use_the_usual_codes() {
+    let f = Fixtures::new();
+    let empty = f.file("empty.bin", b"");
+    run(&["scan", "--attachment", &empty]).expect_code(65);
+    run(&["scan", "--attachment", &f.missing("nope.pdf")]).expect_code(74);
+    // Stdin as a bare file.
+    let r = run_stdin(&["scan", "--attachment", "-"], &tiny_pe64());
+    r.expect_code(2);
+    assert!(r.stdout().contains("[stdin]"), "{}", r.stdout());
+}
+
+#[test]
+fn known_bad_hashes_and_patterns_from_the_config_are_loaded_relative_to_it() {
+    let f = Fixtures::new();
+    let sample = b"a file our CSIRT has seen before\n";
+    let sha256 = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(sample)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    f.file(
+        "local.txt",
+        format!("# ours\nsha256:{sha256}  CSIRT-2026-042\n"),
+    );
+    f.file("local.ndb", "Local.Marker:0:*:4353495254{-10}7365656e\n");
+    let config = f.file(
+        "lurescreen.toml",
+        "[iocs]\nfiles = [\"local.txt\", \"local.ndb\"]\n",
+    );
+    let file = f.file("notes.txt", sample);
+    let r = run(&[
+        "--config",
+        &config,
+        "scan",
+        "--attachment",
+        "--format",
+        "json",
+        &file,
+    ]);
+    r.expect_code(2);
+    let v = &r.json_lines()[0];
+    let iocs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ATTACH_KNOWN_BAD")
+        .map(|f| f["evidence"]["ioc"].as_str().unwrap())
+        .collect();
+    assert_eq!(iocs, ["CSIRT-2026-042", "Local.Marker"]);
+    // Without the config the file is clean.
+    run(&["scan", "--attachment", &file]).expect_code(0);
+
+    // A broken IOC file stops the program with its name and line.
+    f.file("bad.ndb", "# header\nBad:0:*:41(42|43)4445\n");
+    let bad = f.file("bad.toml", "[iocs]\nfiles = [\"bad.ndb\"]\n");
+    let r = run(&["--config", &bad, "scan", "--attachment", &file]);
+    r.expect_code(64);
+    assert!(
+        r.stderr.contains("bad.ndb, line 2") && r.stderr.contains("not supported"),
+        "{}",
+        r.stderr
+    );
+    let missing = f.file("missing.toml", "[iocs]\nfiles = [\"nowhere.txt\"]\n");
+    let r = run(&["--config", &missing, "scan", &file]);
+    r.expect_code(64);
+    assert!(r.stderr.contains("nowhere.txt"), "{}", r.stderr);
+}

@@ -9,7 +9,7 @@ use postfix::{Milter, Postfix};
 const CONFIG: &str = r#"
 lang = "ja"
 [thresholds]
-reject = 20.0
+reject = 30.0
 [markup]
 subject_tag = true
 banner = true
@@ -77,7 +77,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
         delivered.contains("X-Lurescreen-Verdict: clean"),
         "{delivered}"
     );
-    assert!(delivered.contains("X-Lurescreen-Score: 0.0 (warn=4.0, quarantine=8.0, reject=20.0)"));
+    assert!(delivered.contains("X-Lurescreen-Score: 0.0 (warn=4.0, quarantine=8.0, reject=30.0)"));
     assert!(delivered.contains("X-Lurescreen-Reasons: none"));
     assert!(
         delivered.contains("Subject: lunch on friday\n"),

@@ -24,4 +24,8 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.display_name_address", sender::display_name_address),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
     ("attachments.filename", attachments::filename::check),
+    ("attachments.real_type", attachments::sniff::check),
+    ("attachments.executable", attachments::executable::check),
+    ("attachments.script", attachments::script::check),
+    ("attachments.known_bad", attachments::iocs::check),
 ];

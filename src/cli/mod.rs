@@ -24,15 +24,24 @@ pub mod exit {
 
 /// Loads configuration and signatures as the options say; errors are ready to print.
 pub fn load(config: Option<&Path>, signatures: Option<&Path>) -> Result<Engine, String> {
+    let config_path = config;
     let config = match config {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
         None => Config::default(),
     };
-    let signatures = match signatures {
+    let mut signatures = match signatures {
         Some(dir) => Signatures::from_dir(dir),
         None => Signatures::embedded(),
     }
     .map_err(|e| e.to_string())?;
+    let base = config_path
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new(""));
+    for file in &config.iocs.files {
+        signatures
+            .add_ioc_file(&base.join(file))
+            .map_err(|e| format!("iocs.files: {e}"))?;
+    }
     Ok(Engine::new(config, signatures))
 }
 

@@ -25,6 +25,44 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_each(engine, inputs, format, lang, out, err, &|_, raw| {
+        engine.scan(raw)
+    })
+}
+
+/// `scan --attachment`: each input is a bare file, scanned as the one attachment of a message
+/// (see `Engine::scan_attachment`); reports, formats and exit codes are those of `run`.
+pub fn run_attachments(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    run_each(engine, inputs, format, lang, out, err, &|path, raw| {
+        let name = if path.as_os_str() == "-" {
+            "stdin".to_string()
+        } else {
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string())
+        };
+        engine.scan_attachment(&name, raw)
+    })
+}
+
+type ScanOne<'a> = dyn Fn(&PathBuf, &[u8]) -> Result<crate::Report, ScanError> + 'a;
+
+fn run_each(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    scan_one: &ScanOne<'_>,
+) -> i32 {
     let mut code = 0;
     for input in inputs {
         let source = input.display().to_string();
@@ -40,7 +78,7 @@ pub fn run(
             }
         };
         let scanned = match raw {
-            Input::Bytes(raw) => engine.scan(&raw),
+            Input::Bytes(raw) => scan_one(input, &raw),
             Input::TooLarge(size) => Err(ScanError::TooLarge {
                 size,
                 limit: engine.config().limits.max_message_bytes,

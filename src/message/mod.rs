@@ -153,6 +153,23 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
     Some(msg)
 }
 
+/// A message that carries one file and nothing else, for analysing bare files (`scan
+/// --attachment`) exactly as if they had been attached to a mail: the attachment's location and
+/// name are `name`, its declared type `application/octet-stream`, and containers in it are opened
+/// as usual.
+pub fn from_file(name: &str, data: &[u8], limits: &Limits) -> Message {
+    let mut msg = Message::default();
+    msg.attachments.push(Attachment {
+        location: name.to_string(),
+        name: (!name.is_empty()).then(|| name.to_string()),
+        content_type: "application/octet-stream".into(),
+        data: data.to_vec(),
+        ..Attachment::default()
+    });
+    expand::expand(&mut msg, limits);
+    msg
+}
+
 /// mail-parser drops nested `message/*` parts recursively, so tens of thousands of them overflow
 /// the stack (CRATES.md). Past `limit`, `message/` content types are renamed to an unknown type of
 /// the same length, which mail-parser keeps as an opaque attachment. Returns the bytes to parse and

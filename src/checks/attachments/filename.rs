@@ -1,4 +1,5 @@
-//! File names that disguise what a file is: dangerous extensions, double extensions, bidi tricks.
+//! File names that disguise what a file is: dangerous extensions, double extensions, bidi tricks,
+//! padding that pushes the real extension out of sight, invisible characters.
 
 use crate::checks::Context;
 use crate::verdict::{Finding, is_hidden_char};
@@ -30,6 +31,14 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .with("char", format!("U+{:04X}", c as u32)),
             );
         }
+        let invisible = invisible_chars(name);
+        if !invisible.is_empty() {
+            out.push(
+                Finding::new("ATTACH_INVISIBLE_CHARS", &att.location)
+                    .with("name", name)
+                    .with("chars", invisible.join(", ")),
+            );
+        }
         // Judge the name as Windows would run it: hidden characters removed.
         let cleaned: String = name.chars().filter(|&c| !is_hidden_char(c)).collect();
         let exts = extensions(&cleaned);
@@ -38,6 +47,14 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         if !lists.dangerous_extensions.contains(last) {
             continue;
+        }
+        if let Some(shown) = padded_before_extension(&cleaned) {
+            out.push(
+                Finding::new("ATTACH_NAME_PADDING", &att.location)
+                    .with("name", name)
+                    .with("shown", shown)
+                    .with("ext", last.as_str()),
+            );
         }
         out.push(
             Finding::new("ATTACH_DANGEROUS_EXTENSION", &att.location)
@@ -56,6 +73,86 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// A run this long of blanks or underscores right before the extension pushes it out of sight.
+const PADDING_RUN: usize = 5;
+
+/// Characters that look like nothing or like a space in a file name listing.
+fn is_padding(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '_' | '\t' | '\u{00A0}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{3164}'
+                | '\u{2800}'
+                | '\u{FFA0}'
+                | '\u{115F}'
+                | '\u{1160}'
+    )
+}
+
+/// If a run of at least `PADDING_RUN` padding characters stands right before the last extension,
+/// the name with that run written out (`請求書.pdf<U+0020 ×20>.exe`).
+fn padded_before_extension(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let base = base.trim_end_matches([' ', '.', '\u{3000}']);
+    let dot = base.rfind('.')?;
+    let stem = base.get(..dot)?;
+    let run: Vec<char> = stem.chars().rev().take_while(|&c| is_padding(c)).collect();
+    if run.len() < PADDING_RUN || run.len() == stem.chars().count() {
+        return None;
+    }
+    let kept: String = stem
+        .chars()
+        .take(stem.chars().count() - run.len())
+        .collect();
+    let mut runs: Vec<(char, usize)> = Vec::new();
+    for c in run.into_iter().rev() {
+        match runs.last_mut() {
+            Some((last, n)) if *last == c => *n += 1,
+            _ => runs.push((c, 1)),
+        }
+    }
+    let written: String = runs
+        .iter()
+        .map(|(c, n)| format!("<U+{:04X} ×{n}>", *c as u32))
+        .collect();
+    Some(format!("{kept}{written}{}", base.get(dot..).unwrap_or("")))
+}
+
+/// Zero-width and other invisible characters in a name, as `U+XXXX`. Bidi controls have a rule of
+/// their own; a joiner between letters of scripts that need one (Persian, Indic, emoji sequences)
+/// and a byte order mark at the very start (a sloppy encoder) are not counted.
+fn invisible_chars(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut found: Vec<String> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let counted = match c as u32 {
+            0x200C | 0x200D => {
+                let ok_neighbour = |n: Option<&char>| {
+                    n.is_some_and(|&n| !n.is_ascii() && !is_cjk(n) && !is_padding(n) && n != '.')
+                };
+                !(i > 0 && ok_neighbour(chars.get(i - 1)) && ok_neighbour(chars.get(i + 1)))
+            }
+            0xFEFF => i > 0,
+            0x200B | 0x2060..=0x2064 | 0x00AD | 0x180E | 0x034F | 0x17B4 | 0x17B5 => true,
+            _ => false,
+        };
+        let code = format!("U+{:04X}", c as u32);
+        if counted && !found.contains(&code) {
+            found.push(code);
+        }
+    }
+    found
+}
+
+/// Han, kana and full-width forms: scripts that never need a zero-width joiner.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
 /// Characters that reorder how the rest of a name is displayed.
@@ -123,6 +220,51 @@ mod tests {
         assert_eq!(
             rules(&f),
             ["ATTACH_BIDI_CONTROL", "ATTACH_DANGEROUS_EXTENSION"]
+        );
+    }
+
+    #[test]
+    fn padding_before_the_real_extension_is_written_out() {
+        let f = run(&["請求書.pdf                    .exe"]);
+        assert_eq!(
+            rules(&f),
+            [
+                "ATTACH_NAME_PADDING",
+                "ATTACH_DANGEROUS_EXTENSION",
+                "ATTACH_DOUBLE_EXTENSION"
+            ]
+        );
+        assert_eq!(f[0].evidence[1].1, "請求書.pdf<U+0020 ×20>.exe");
+        let f = run(&["invoice.pdf\u{3000}\u{3000}\u{3000}______.scr"]);
+        assert_eq!(f[0].evidence[1].1, "invoice.pdf<U+3000 ×3><U+005F ×6>.scr");
+        // Short runs, padding before a harmless extension, and names that are all padding.
+        assert!(rules(&run(&["a    .exe"])) == ["ATTACH_DANGEROUS_EXTENSION"]);
+        assert!(run(&["report          .pdf"]).is_empty());
+        assert_eq!(rules(&run(&["      .exe"])), ["ATTACH_DANGEROUS_EXTENSION"]);
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        let f = run(&["請求\u{200B}書.pdf", "a\u{00AD}b\u{2060}.docx"]);
+        assert_eq!(
+            rules(&f),
+            ["ATTACH_INVISIBLE_CHARS", "ATTACH_INVISIBLE_CHARS"]
+        );
+        assert_eq!(f[0].evidence[1].1, "U+200B");
+        assert_eq!(f[1].evidence[1].1, "U+00AD, U+2060");
+        // A joiner inside Persian words or emoji sequences, a leading BOM: not a trick.
+        assert!(
+            run(&[
+                "نامه\u{200C}ای.pdf",
+                "家族👨\u{200D}👩.jpg",
+                "\u{FEFF}memo.txt"
+            ])
+            .is_empty()
+        );
+        // A joiner next to ASCII is.
+        assert_eq!(
+            rules(&run(&["in\u{200D}voice.pdf"])),
+            ["ATTACH_INVISIBLE_CHARS"]
         );
     }
 
