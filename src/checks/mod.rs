@@ -24,4 +24,5 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.display_name_address", sender::display_name_address),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
     ("attachments.filename", attachments::filename::check),
+    ("attachments.pdf", attachments::pdf::check),
 ];

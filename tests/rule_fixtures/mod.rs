@@ -2,6 +2,7 @@
 //! of its own; `all()` joins them. `tests/rules.rs` requires a fixture for every rule.
 
 mod core;
+mod pdf;
 
 use lurescreen::Config;
 
@@ -11,5 +12,6 @@ pub type Fixture = (&'static str, Config, Vec<u8>);
 pub fn all() -> Vec<Fixture> {
     let mut all = Vec::new();
     all.extend(core::fixtures());
+    all.extend(pdf::fixtures());
     all
 }

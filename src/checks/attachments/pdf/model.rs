@@ -1,0 +1,656 @@
+//! The object model (lopdf): what the document does when opened, which scripts it carries,
+//! what it launches, which files it embeds, where its links go, and whether its single page is
+//! nothing but a link. lopdf's lenient loader repairs broken cross-reference data.
+//!
+//! Bounded throughout: object streams are not decoded by lopdf during loading (a load filter
+//! renames their type) but here, one by one, against the decompression budget and an object
+//! cap; every other stream is decoded with a per-stream limit that is also charged to the
+//! budget; walks over the object graph count their steps; a panic in lopdf is caught.
+
+use lopdf::content::Content;
+use lopdf::xref::{XrefEntry, XrefRecovery};
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, ObjectStream, Stream};
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Largest single stream lopdf may decompress while loading (cross-reference streams).
+const MAX_STREAM_DECODE: usize = 8 * 1024 * 1024;
+/// Largest object stream decoded here; larger ones are skipped (and said so).
+const MAX_OBJSTM_DECODE: usize = 8 * 1024 * 1024;
+/// Objects taken out of object streams, at most.
+const MAX_OBJSTM_OBJECTS: usize = 500_000;
+/// Dictionaries and arrays the walk over the whole document visits, at most.
+const MAX_NODES: usize = 2_000_000;
+/// Pages whose actions and annotations are looked at.
+const MAX_PAGES: usize = 2_000;
+/// Scripts kept, and characters kept of each (a script is judged on its first part).
+const MAX_SCRIPTS: usize = 200;
+const MAX_SCRIPT_CHARS: usize = 256 * 1024;
+/// A script stream larger than this decoded is cut to it.
+const MAX_SCRIPT_DECODE: usize = 4 * 1024 * 1024;
+/// Embedded files extracted, and the size of each.
+const MAX_EMBEDDED: usize = 100;
+const MAX_EMBEDDED_BYTES: usize = 32 * 1024 * 1024;
+/// Links kept per document.
+const MAX_URIS: usize = 200;
+/// Launch actions kept.
+const MAX_LAUNCHES: usize = 20;
+/// Page content decoded to judge how much text a one-page document shows.
+const MAX_PAGE_DECODE: usize = 4 * 1024 * 1024;
+/// Bytes of shown text under which a one-page document with a link is "just a link".
+pub const LURE_MAX_TEXT: usize = 400;
+/// Actions followed through `/Next` from one trigger.
+const MAX_ACTION_CHAIN: usize = 64;
+
+/// The type given to object streams so that lopdf leaves them for us to decode.
+const DEFERRED_OBJSTM: &[u8] = b"LurescreenDeferredObjStm";
+
+/// A script and what runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    /// What runs it without the reader doing anything (`/OpenAction`, `/AA /O of page 1`);
+    /// `None` for scripts run by a click, a form field or the document-level name tree.
+    pub autorun: Option<String>,
+    pub text: String,
+}
+
+/// A `/Launch` action: the program or file it opens, and its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Launch {
+    pub target: String,
+    pub params: String,
+}
+
+/// A file embedded in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedded {
+    pub name: Option<String>,
+    /// Empty when it could not be extracted (over the limits, undecodable).
+    pub data: Vec<u8>,
+}
+
+/// What the object model showed.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub pages: usize,
+    /// How lopdf repaired the cross-reference data, if it had to.
+    pub repaired: Option<&'static str>,
+    /// Encrypted (with or without a user password).
+    pub encrypted: bool,
+    /// Encrypted with a password we do not have: the objects could not be read.
+    pub needs_password: bool,
+    pub scripts: Vec<Script>,
+    pub launches: Vec<Launch>,
+    pub embedded: Vec<Embedded>,
+    pub uris: Vec<String>,
+    /// The link of a one-page document that shows almost nothing but that link.
+    pub lure: Option<String>,
+    /// What could not be analysed, in English (technical detail for the report).
+    pub partial: Vec<String>,
+}
+
+/// Loads `data` with lopdf and reads what matters. `bytes_left` is the decompression budget
+/// (shared with the rest of the message); what is decoded here is taken from it. `extract`
+/// asks for the embedded files' contents too.
+pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Result<Model, String> {
+    let doc = load(data, *bytes_left)?;
+    let mut model = Model {
+        repaired: doc.xref_recovery.map(|r| match r {
+            XrefRecovery::OffsetCorrected => "offset corrected",
+            XrefRecovery::Reconstructed => "reconstructed",
+            _ => "repaired",
+        }),
+        ..Model::default()
+    };
+    let mut doc = doc;
+    model.needs_password = doc.trailer.has(b"Encrypt");
+    model.encrypted = model.needs_password || doc.encryption_state.is_some();
+    decode_object_streams(&mut doc, bytes_left, &mut model.partial);
+    let mut walk = Walk {
+        doc: &doc,
+        bytes_left,
+        model: &mut model,
+        autorun_dicts: HashSet::new(),
+        embedded_seen: HashSet::new(),
+        extract,
+    };
+    walk.triggers();
+    walk.everything();
+    walk.lure();
+    Ok(model)
+}
+
+fn load(data: &[u8], bytes_left: u64) -> Result<Document, String> {
+    let per_stream = usize::try_from(bytes_left)
+        .unwrap_or(usize::MAX)
+        .min(MAX_STREAM_DECODE);
+    if per_stream == 0 {
+        return Err("the decompression budget of the message is spent".into());
+    }
+    let options = |force_reconstruct| LoadOptions {
+        filter: Some(defer_object_streams),
+        max_decompressed_size: Some(per_stream),
+        force_reconstruct,
+        ..LoadOptions::default()
+    };
+    let attempt = |force| {
+        catch_unwind(AssertUnwindSafe(|| {
+            Document::load_mem_with_options(data, options(force))
+        }))
+        .map_err(|_| "the PDF library failed on this file".to_string())?
+        .map_err(|e| format!("the PDF library could not read it: {e}"))
+    };
+    let doc = attempt(false)?;
+    // lopdf rebuilds a table that reads but points to the wrong places only for unfiltered
+    // loads; with our filter, ask for the rebuild ourselves.
+    if page_tree_loaded(&doc)
+        || doc.trailer.has(b"Encrypt")
+        || doc.xref_recovery == Some(XrefRecovery::Reconstructed)
+    {
+        return Ok(doc);
+    }
+    match attempt(true) {
+        Ok(rebuilt) if page_tree_loaded(&rebuilt) => Ok(rebuilt),
+        _ => Ok(doc),
+    }
+}
+
+fn page_tree_loaded(doc: &Document) -> bool {
+    doc.catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .and_then(|id| doc.get_dictionary(id))
+        .is_ok()
+}
+
+/// lopdf's load filter: renames object streams so that they are loaded as plain streams.
+/// lopdf keeps the object it passed in (mutated) and ignores the returned one outside object
+/// streams, which it no longer decodes; returning `Null` avoids cloning every object.
+fn defer_object_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object
+        && stream.dict.has_type(b"ObjStm")
+    {
+        stream
+            .dict
+            .set("Type", Object::Name(DEFERRED_OBJSTM.to_vec()));
+    }
+    Some((id, Object::Null))
+}
+
+/// Decodes the deferred object streams against the budget, adding their objects the way lopdf
+/// would: never replacing an object, and only those the cross-reference data places in that
+/// stream (or does not mention).
+fn decode_object_streams(doc: &mut Document, bytes_left: &mut u64, partial: &mut Vec<String>) {
+    let deferred: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| matches!(o, Object::Stream(s) if s.dict.has_type(DEFERRED_OBJSTM)))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut taken = 0usize;
+    let mut skipped = 0usize;
+    for id in deferred {
+        let Some(Object::Stream(stream)) = doc.objects.get(&id) else {
+            continue;
+        };
+        if taken >= MAX_OBJSTM_OBJECTS {
+            skipped += 1;
+            continue;
+        }
+        let limit = usize::try_from(*bytes_left)
+            .unwrap_or(usize::MAX)
+            .min(MAX_OBJSTM_DECODE);
+        let Ok(content) = stream.get_plain_content_with_limit(limit) else {
+            skipped += 1;
+            continue;
+        };
+        *bytes_left = bytes_left.saturating_sub(content.len() as u64);
+        let mut dict = stream.dict.clone();
+        dict.remove(b"Filter");
+        dict.remove(b"DecodeParms");
+        let plain = Stream::new(dict, content);
+        let Ok(objstm) = ObjectStream::new_with_limit(&plain, None) else {
+            skipped += 1;
+            continue;
+        };
+        for (oid, object) in objstm.objects {
+            if taken >= MAX_OBJSTM_OBJECTS {
+                break;
+            }
+            let belongs = match doc.reference_table.get(oid.0) {
+                None => true,
+                Some(XrefEntry::Compressed { container, .. }) => *container == id.0,
+                Some(_) => false,
+            };
+            if belongs {
+                taken += 1;
+                doc.objects.entry(oid).or_insert(object);
+            }
+        }
+    }
+    if skipped > 0 {
+        partial.push(format!(
+            "{skipped} object streams were over the limits or undecodable and were not read"
+        ));
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one (PDF 2.0), else
+/// PDFDocEncoding, read as Latin-1 (they agree on the printable range).
+pub fn text_string(bytes: &[u8]) -> String {
+    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = utf16
+            .chunks_exact(2)
+            .map(|c| match c {
+                [hi, lo] => u16::from_be_bytes([*hi, *lo]),
+                _ => 0xFFFD,
+            })
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(utf8) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(utf8).into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// Follows references (a bounded number of hops); `None` for a dangling one.
+fn resolve<'d>(doc: &'d Document, mut object: &'d Object) -> Option<&'d Object> {
+    for _ in 0..16 {
+        match object {
+            Object::Reference(id) => object = doc.objects.get(id)?,
+            other => return Some(other),
+        }
+    }
+    None
+}
+
+fn dict_of<'d>(doc: &'d Document, object: &'d Object) -> Option<&'d Dictionary> {
+    match resolve(doc, object)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+fn get<'d>(doc: &'d Document, dict: &'d Dictionary, key: &[u8]) -> Option<&'d Object> {
+    resolve(doc, dict.get(key).ok()?)
+}
+
+fn name_is(doc: &Document, dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
+    matches!(get(doc, dict, key), Some(Object::Name(n)) if n == value)
+}
+
+fn string_of(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> {
+    match get(doc, dict, key)? {
+        Object::String(bytes, _) => Some(text_string(bytes)),
+        _ => None,
+    }
+}
+
+/// The file a file specification names: a string, or a dictionary's `/UF`, `/F` or platform key.
+fn file_spec_name(doc: &Document, spec: &Object) -> Option<String> {
+    match resolve(doc, spec)? {
+        Object::String(bytes, _) => Some(text_string(bytes)),
+        Object::Dictionary(d) => [&b"UF"[..], b"F", b"DOS", b"Unix", b"Mac"]
+            .iter()
+            .find_map(|k| string_of(doc, d, k)),
+        _ => None,
+    }
+}
+
+/// Identity of a dictionary for "seen" sets: where it lives in memory (never dereferenced).
+fn address(dict: &Dictionary) -> usize {
+    dict as *const Dictionary as usize
+}
+
+struct Walk<'a> {
+    doc: &'a Document,
+    bytes_left: &'a mut u64,
+    model: &'a mut Model,
+    /// Action dictionaries whose script was already recorded as run automatically.
+    autorun_dicts: HashSet<usize>,
+    embedded_seen: HashSet<usize>,
+    extract: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn limit(&self, cap: usize) -> usize {
+        usize::try_from(*self.bytes_left)
+            .unwrap_or(usize::MAX)
+            .min(cap)
+    }
+
+    fn decode(&mut self, stream: &Stream, cap: usize) -> Option<Vec<u8>> {
+        let limit = self.limit(cap);
+        let bytes = stream.get_plain_content_with_limit(limit).ok()?;
+        *self.bytes_left = self.bytes_left.saturating_sub(bytes.len() as u64);
+        Some(bytes)
+    }
+
+    /// The text of a `/JS` value: a string or a stream, cut to `MAX_SCRIPT_CHARS`.
+    fn script_text(&mut self, js: &Object) -> Option<String> {
+        let doc = self.doc;
+        let mut text = match resolve(doc, js)? {
+            Object::String(bytes, _) => text_string(bytes),
+            Object::Stream(s) => {
+                let bytes = self.decode(s, MAX_SCRIPT_DECODE).or_else(|| {
+                    self.model
+                        .partial
+                        .push("a script stream was over the limits or undecodable".into());
+                    None
+                })?;
+                text_string(&bytes)
+            }
+            _ => return None,
+        };
+        if let Some((cut, _)) = text.char_indices().nth(MAX_SCRIPT_CHARS) {
+            text.truncate(cut);
+        }
+        Some(text)
+    }
+
+    fn add_script(&mut self, dict: &Dictionary, autorun: Option<String>) {
+        if self.model.scripts.len() >= MAX_SCRIPTS {
+            return;
+        }
+        let Ok(js) = dict.get(b"JS") else {
+            return;
+        };
+        if let Some(text) = self.script_text(js) {
+            self.model.scripts.push(Script { autorun, text });
+        }
+    }
+
+    /// Scripts run without a click: the document's `/OpenAction`, a page's open action
+    /// (`/AA /O`), an annotation's page-open or page-visible action (`/AA /PO`, `/PV`).
+    fn triggers(&mut self) {
+        let doc = self.doc;
+        if let Ok(catalog) = doc.catalog()
+            && let Some(open) = catalog.get(b"OpenAction").ok()
+        {
+            self.follow(open, "/OpenAction");
+        }
+        for (n, page_id) in doc.page_iter().take(MAX_PAGES).enumerate() {
+            let page = n + 1;
+            let Ok(page_dict) = doc.get_dictionary(page_id) else {
+                continue;
+            };
+            if let Some(aa) = page_dict.get(b"AA").ok().and_then(|o| dict_of(doc, o))
+                && let Ok(open) = aa.get(b"O")
+            {
+                self.follow(open, &format!("/AA /O of page {page}"));
+            }
+            for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+                let Some(aa) = annot.get(b"AA").ok().and_then(|o| dict_of(doc, o)) else {
+                    continue;
+                };
+                for key in ["PO", "PV"] {
+                    if let Ok(action) = aa.get(key.as_bytes()) {
+                        self.follow(
+                            action,
+                            &format!("/AA /{key} of an annotation on page {page}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// An action and the ones chained after it with `/Next`: records their scripts as run by
+    /// `trigger`.
+    fn follow(&mut self, action: &Object, trigger: &str) {
+        let doc = self.doc;
+        let mut stack = vec![action];
+        let mut steps = 0;
+        while let Some(object) = stack.pop() {
+            steps += 1;
+            if steps > MAX_ACTION_CHAIN {
+                break;
+            }
+            match resolve(doc, object) {
+                Some(Object::Dictionary(d)) => {
+                    if d.has(b"JS") && self.autorun_dicts.insert(address(d)) {
+                        self.add_script(d, Some(trigger.to_string()));
+                    }
+                    if let Ok(next) = d.get(b"Next") {
+                        stack.push(next);
+                    }
+                }
+                Some(Object::Array(items)) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Every dictionary in the document, nested ones included: scripts, launches, links,
+    /// embedded files.
+    fn everything(&mut self) {
+        let doc = self.doc;
+        let mut stack: Vec<&Object> = doc.objects.values().collect();
+        let mut nodes = 0usize;
+        while let Some(object) = stack.pop() {
+            nodes += 1;
+            if nodes > MAX_NODES {
+                self.model
+                    .partial
+                    .push(format!("the document has more than {MAX_NODES} dictionaries and arrays; the rest were not read"));
+                break;
+            }
+            let dict = match object {
+                Object::Dictionary(d) => d,
+                Object::Stream(s) => &s.dict,
+                Object::Array(items) => {
+                    stack.extend(items.iter().filter(|o| is_container(o)));
+                    continue;
+                }
+                _ => continue,
+            };
+            stack.extend(dict.iter().map(|(_, v)| v).filter(|o| is_container(o)));
+            self.visit(dict);
+        }
+    }
+
+    fn visit(&mut self, dict: &Dictionary) {
+        let doc = self.doc;
+        if dict.has(b"JS") && !self.autorun_dicts.contains(&address(dict)) {
+            self.add_script(dict, None);
+        }
+        if name_is(doc, dict, b"S", b"Launch") && self.model.launches.len() < MAX_LAUNCHES {
+            let win = dict.get(b"Win").ok().and_then(|o| dict_of(doc, o));
+            let target = win
+                .and_then(|w| w.get(b"F").ok())
+                .or_else(|| dict.get(b"F").ok())
+                .and_then(|f| file_spec_name(doc, f))
+                .unwrap_or_default();
+            let params = win
+                .and_then(|w| string_of(doc, w, b"P"))
+                .unwrap_or_default();
+            self.model.launches.push(Launch { target, params });
+        }
+        if name_is(doc, dict, b"S", b"URI")
+            && let Some(uri) = string_of(doc, dict, b"URI")
+        {
+            self.add_uri(uri);
+        }
+        if name_is(doc, dict, b"S", b"SubmitForm")
+            && let Some(url) = dict.get(b"F").ok().and_then(|f| file_spec_name(doc, f))
+            && is_web_url(&url)
+        {
+            self.add_uri(url);
+        }
+        if let Some(ef) = dict.get(b"EF").ok().and_then(|o| dict_of(doc, o)) {
+            self.embedded(dict, ef);
+        }
+    }
+
+    fn add_uri(&mut self, uri: String) {
+        let uri = uri.trim().to_string();
+        if !uri.is_empty() && self.model.uris.len() < MAX_URIS && !self.model.uris.contains(&uri) {
+            self.model.uris.push(uri);
+        }
+    }
+
+    fn embedded(&mut self, spec: &Dictionary, ef: &Dictionary) {
+        let doc = self.doc;
+        let Some(Object::Stream(stream)) = [&b"UF"[..], b"F"]
+            .iter()
+            .find_map(|k| ef.get(k).ok())
+            .and_then(|o| resolve(doc, o))
+        else {
+            return;
+        };
+        if self.model.embedded.len() >= MAX_EMBEDDED
+            || !self.embedded_seen.insert(address(&stream.dict))
+        {
+            return;
+        }
+        let name = [&b"UF"[..], b"F", b"DOS", b"Unix", b"Mac"]
+            .iter()
+            .find_map(|k| string_of(doc, spec, k))
+            .filter(|n| !n.trim().is_empty());
+        let data = if self.extract {
+            self.decode(stream, MAX_EMBEDDED_BYTES).unwrap_or_else(|| {
+                self.model.partial.push(format!(
+                    "embedded file {} was over the limits or undecodable",
+                    name.as_deref().unwrap_or("(no name)")
+                ));
+                Vec::new()
+            })
+        } else {
+            Vec::new()
+        };
+        self.model.embedded.push(Embedded { name, data });
+    }
+
+    /// One page, showing almost no text, whose annotations link to one web address or two:
+    /// the "document is protected, click here to view it" lure.
+    fn lure(&mut self) {
+        let doc = self.doc;
+        let mut pages = doc.page_iter().take(MAX_PAGES + 1);
+        let (Some(page_id), None) = (pages.next(), pages.next()) else {
+            self.model.pages = doc.page_iter().take(1_000_000).count();
+            return;
+        };
+        self.model.pages = 1;
+        let mut links: Vec<String> = Vec::new();
+        for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+            let Some(action) = annot.get(b"A").ok().and_then(|o| dict_of(doc, o)) else {
+                continue;
+            };
+            let url = if name_is(doc, action, b"S", b"URI") {
+                string_of(doc, action, b"URI")
+            } else if name_is(doc, action, b"S", b"SubmitForm") {
+                action.get(b"F").ok().and_then(|f| file_spec_name(doc, f))
+            } else {
+                None
+            };
+            if let Some(url) = url.map(|u| u.trim().to_string())
+                && is_web_url(&url)
+                && !links.contains(&url)
+            {
+                links.push(url);
+            }
+        }
+        if links.is_empty() || links.len() > 2 {
+            return;
+        }
+        if self.page_text_bytes(page_id) < LURE_MAX_TEXT {
+            self.model.lure = links.into_iter().next();
+        }
+    }
+
+    /// Bytes of text a page shows (string operands of the text-showing operators), its form
+    /// XObjects one level down included; stops counting at `LURE_MAX_TEXT`.
+    fn page_text_bytes(&mut self, page_id: ObjectId) -> usize {
+        let doc = self.doc;
+        let limit = self.limit(MAX_PAGE_DECODE);
+        let Ok(content) = doc.get_page_content_with_limit(page_id, limit) else {
+            // Unreadable content: do not call it empty.
+            return usize::MAX;
+        };
+        *self.bytes_left = self.bytes_left.saturating_sub(content.len() as u64);
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        let mut total = text_bytes(&content, &mut forms);
+        let xobjects = doc
+            .get_dictionary(page_id)
+            .ok()
+            .and_then(|p| p.get(b"Resources").ok())
+            .and_then(|r| dict_of(doc, r))
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|x| dict_of(doc, x));
+        for name in forms.iter().take(50) {
+            if total >= LURE_MAX_TEXT {
+                break;
+            }
+            let Some(Object::Stream(form)) = xobjects
+                .and_then(|x| x.get(name).ok())
+                .and_then(|o| resolve(doc, o))
+            else {
+                continue;
+            };
+            if !name_is(doc, &form.dict, b"Subtype", b"Form") {
+                continue;
+            }
+            match self.decode(form, MAX_PAGE_DECODE) {
+                Some(bytes) => total += text_bytes(&bytes, &mut Vec::new()),
+                None => return usize::MAX,
+            }
+        }
+        total
+    }
+}
+
+/// Text bytes shown by a content stream; the names painted with `Do` go to `forms`.
+fn text_bytes(content: &[u8], forms: &mut Vec<Vec<u8>>) -> usize {
+    let mut total = 0usize;
+    for op in Content::decode_iter(content).take(500_000) {
+        let Ok(op) = op else {
+            break;
+        };
+        match op.operator.as_str() {
+            "Tj" | "'" | "\"" | "TJ" => {
+                for operand in &op.operands {
+                    total += match operand {
+                        Object::String(s, _) => s.len(),
+                        Object::Array(items) => items
+                            .iter()
+                            .map(|i| match i {
+                                Object::String(s, _) => s.len(),
+                                _ => 0,
+                            })
+                            .sum(),
+                        _ => 0,
+                    };
+                }
+            }
+            "Do" => {
+                if let Some(Object::Name(n)) = op.operands.first()
+                    && forms.len() < 50
+                {
+                    forms.push(n.clone());
+                }
+            }
+            _ => {}
+        }
+        if total >= LURE_MAX_TEXT {
+            break;
+        }
+    }
+    total
+}
+
+fn is_container(object: &Object) -> bool {
+    matches!(
+        object,
+        Object::Dictionary(_) | Object::Array(_) | Object::Stream(_)
+    )
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+}
