@@ -174,7 +174,7 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
                     new("PDF_AUTORUN_JAVASCRIPT")
                         .with("trigger", "/OpenAction (seen in the raw bytes)")
                         .with("keywords", keywords.clone())
-                        .with("script", "(not readable)"),
+                        .with("script", "(unreadable)"),
                 );
             } else if js > 0 {
                 out.push(
@@ -186,7 +186,7 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
             if raw.count("Launch") > 0 {
                 out.push(
                     new("PDF_LAUNCH")
-                        .with("target", "(not readable)")
+                        .with("target", "(unreadable)")
                         .with("params", ""),
                 );
             }
@@ -194,7 +194,7 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
                 out.push(
                     new("PDF_EMBEDDED_FILE")
                         .with("count", raw.count("EmbeddedFile").to_string())
-                        .with("names", "(not readable)"),
+                        .with("names", "(unreadable)"),
                 );
             }
         }
@@ -265,9 +265,14 @@ fn model_findings(
         );
     }
     for launch in &model.launches {
+        let target = if launch.target.is_empty() {
+            "(unreadable)"
+        } else {
+            launch.target.as_str()
+        };
         out.push(
             new("PDF_LAUNCH")
-                .with("target", launch.target.as_str())
+                .with("target", target)
                 .with("params", launch.params.as_str()),
         );
     }

@@ -106,8 +106,12 @@ pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Result<Model
     model.needs_password = doc.trailer.has(b"Encrypt");
     model.encrypted = model.needs_password || doc.encryption_state.is_some();
     decode_object_streams(&mut doc, bytes_left, &mut model.partial);
+    let from_header = data
+        .get(super::raw::header_offset(data).unwrap_or(0)..)
+        .unwrap_or(data);
     let mut walk = Walk {
         doc: &doc,
+        data: from_header,
         bytes_left,
         model: &mut model,
         autorun_dicts: HashSet::new(),
@@ -309,6 +313,8 @@ fn address(dict: &Dictionary) -> usize {
 
 struct Walk<'a> {
     doc: &'a Document,
+    /// The file from its `%PDF-` header on: what lopdf's stream positions count from.
+    data: &'a [u8],
     bytes_left: &'a mut u64,
     model: &'a mut Model,
     /// Action dictionaries whose script was already recorded as run automatically.
@@ -326,9 +332,32 @@ impl<'a> Walk<'a> {
 
     fn decode(&mut self, stream: &Stream, cap: usize) -> Option<Vec<u8>> {
         let limit = self.limit(cap);
-        let bytes = stream.get_plain_content_with_limit(limit).ok()?;
+        let bytes = match self.recovered(stream, limit) {
+            Some(recovered) => recovered.get_plain_content_with_limit(limit).ok()?,
+            None => stream.get_plain_content_with_limit(limit).ok()?,
+        };
         *self.bytes_left = self.bytes_left.saturating_sub(bytes.len() as u64);
         Some(bytes)
+    }
+
+    /// A stream lopdf left empty because its `/Length` is missing or wrong, with its bytes
+    /// taken up to `endstream` the way readers do; `None` when the stream needs no recovery.
+    fn recovered(&self, stream: &Stream, limit: usize) -> Option<Stream> {
+        if !stream.content.is_empty() {
+            return None;
+        }
+        let rest = self.data.get(stream.start_position?..)?;
+        let window = rest.get(..rest.len().min(limit.saturating_add(16)))?;
+        let end = memchr::memmem::find(window, b"endstream")?;
+        let body = window.get(..end)?;
+        let body = body
+            .strip_suffix(b"\r\n")
+            .or_else(|| body.strip_suffix(b"\n"))
+            .or_else(|| body.strip_suffix(b"\r"))
+            .unwrap_or(body);
+        let mut dict = stream.dict.clone();
+        dict.remove(b"Length");
+        Some(Stream::new(dict, body.to_vec()))
     }
 
     /// The text of a `/JS` value: a string or a stream, cut to `MAX_SCRIPT_CHARS`.
@@ -567,12 +596,20 @@ impl<'a> Walk<'a> {
     /// XObjects one level down included; stops counting at `LURE_MAX_TEXT`.
     fn page_text_bytes(&mut self, page_id: ObjectId) -> usize {
         let doc = self.doc;
-        let limit = self.limit(MAX_PAGE_DECODE);
-        let Ok(content) = doc.get_page_content_with_limit(page_id, limit) else {
-            // Unreadable content: do not call it empty.
-            return usize::MAX;
-        };
-        *self.bytes_left = self.bytes_left.saturating_sub(content.len() as u64);
+        let mut content = Vec::new();
+        for id in doc.get_page_contents(page_id).into_iter().take(64) {
+            let Some(Object::Stream(part)) = doc.objects.get(&id) else {
+                continue;
+            };
+            match self.decode(part, MAX_PAGE_DECODE) {
+                Some(bytes) => {
+                    content.extend_from_slice(&bytes);
+                    content.push(b'\n');
+                }
+                // Unreadable content: do not call it empty.
+                None => return usize::MAX,
+            }
+        }
         let mut forms: Vec<Vec<u8>> = Vec::new();
         let mut total = text_bytes(&content, &mut forms);
         let xobjects = doc

@@ -530,3 +530,23 @@ fn links_and_children_reach_the_message() {
             .any(|f| f.rule == "PDF_EMBEDDED_FILE" && f.location == "2/scan.txt")
     );
 }
+
+#[test]
+fn a_script_stream_without_length_is_read_up_to_endstream() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS 5 0 R >> >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< >>\nstream\napp.setTimeOut('run()', 3000);\nendstream",
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        "app.setTimeOut('run()', 3000);"
+    );
+}
