@@ -23,7 +23,7 @@ use raw::RawScan;
 /// Larger PDFs get the byte scan only: lopdf builds every object in memory.
 pub const MAX_MODEL_BYTES: usize = 32 * 1024 * 1024;
 /// More `endobj` than this and the object model is not built (memory for the objects).
-pub const MAX_MODEL_OBJECTS: usize = 500_000;
+pub const MAX_MODEL_OBJECTS: usize = model::MAX_OBJECTS;
 /// What the check (for PDFs expansion did not reach) may decompress per file.
 const CHECK_DECODE_BYTES: u64 = 64 * 1024 * 1024;
 /// Characters of a script shown in a reason.

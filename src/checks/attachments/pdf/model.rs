@@ -17,8 +17,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 const MAX_STREAM_DECODE: usize = 8 * 1024 * 1024;
 /// Largest object stream decoded here; larger ones are skipped (and said so).
 const MAX_OBJSTM_DECODE: usize = 8 * 1024 * 1024;
-/// Objects taken out of object streams, at most.
-const MAX_OBJSTM_OBJECTS: usize = 500_000;
+/// Objects in the document once object streams are read, at most: each costs a few hundred
+/// bytes in lopdf's model, and an 8 MiB object stream can list over a million.
+pub const MAX_OBJECTS: usize = 100_000;
 /// Dictionaries and arrays the walk over the whole document visits, at most.
 const MAX_NODES: usize = 2_000_000;
 /// Pages whose actions and annotations are looked at.
@@ -191,24 +192,36 @@ fn decode_object_streams(doc: &mut Document, bytes_left: &mut u64, partial: &mut
         .filter(|(_, o)| matches!(o, Object::Stream(s) if s.dict.has_type(DEFERRED_OBJSTM)))
         .map(|(id, _)| *id)
         .collect();
-    let mut taken = 0usize;
     let mut skipped = 0usize;
     for id in deferred {
         let Some(Object::Stream(stream)) = doc.objects.get(&id) else {
             continue;
         };
-        if taken >= MAX_OBJSTM_OBJECTS {
+        let room = MAX_OBJECTS.saturating_sub(doc.objects.len());
+        if room == 0 {
             skipped += 1;
             continue;
         }
         let limit = usize::try_from(*bytes_left)
             .unwrap_or(usize::MAX)
             .min(MAX_OBJSTM_DECODE);
-        let Ok(content) = stream.get_plain_content_with_limit(limit) else {
+        let Ok(mut content) = stream.get_plain_content_with_limit(limit) else {
             skipped += 1;
             continue;
         };
         *bytes_left = bytes_left.saturating_sub(content.len() as u64);
+        let first = stream
+            .dict
+            .get(b"First")
+            .and_then(Object::as_i64)
+            .ok()
+            .and_then(|f| usize::try_from(f).ok())
+            .unwrap_or(0);
+        if let Some(index) = content.get_mut(..first)
+            && keep_index_pairs(index, room)
+        {
+            skipped += 1;
+        }
         let mut dict = stream.dict.clone();
         dict.remove(b"Filter");
         dict.remove(b"DecodeParms");
@@ -218,25 +231,51 @@ fn decode_object_streams(doc: &mut Document, bytes_left: &mut u64, partial: &mut
             continue;
         };
         for (oid, object) in objstm.objects {
-            if taken >= MAX_OBJSTM_OBJECTS {
-                break;
-            }
             let belongs = match doc.reference_table.get(oid.0) {
                 None => true,
                 Some(XrefEntry::Compressed { container, .. }) => *container == id.0,
                 Some(_) => false,
             };
             if belongs {
-                taken += 1;
                 doc.objects.entry(oid).or_insert(object);
             }
         }
     }
     if skipped > 0 {
         partial.push(format!(
-            "{skipped} object streams were over the limits or undecodable and were not read"
+            "{skipped} object streams were over the limits or undecodable and were not (fully) read"
         ));
     }
+}
+
+/// Blanks an object stream's index after its first `pairs` (number, offset) pairs, so that
+/// lopdf builds no more objects than that (offsets count from `/First`, which stays put).
+/// Returns whether anything was blanked.
+fn keep_index_pairs(index: &mut [u8], pairs: usize) -> bool {
+    let mut tokens = 0usize;
+    let mut in_token = false;
+    for i in 0..index.len() {
+        let Some(&b) = index.get(i) else {
+            break;
+        };
+        let space = b.is_ascii_whitespace() || b == 0;
+        if !space && !in_token {
+            tokens += 1;
+            if tokens > pairs.saturating_mul(2) {
+                if let Some(rest) = index.get_mut(i..) {
+                    rest.fill(b' ');
+                }
+                return true;
+            }
+        }
+        in_token = !space;
+    }
+    false
+}
+
+#[cfg(test)]
+pub(crate) fn keep_index_pairs_for_tests(index: &mut [u8], pairs: usize) -> bool {
+    keep_index_pairs(index, pairs)
 }
 
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one (PDF 2.0), else

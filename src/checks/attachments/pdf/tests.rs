@@ -550,3 +550,15 @@ fn a_script_stream_without_length_is_read_up_to_endstream() {
         "app.setTimeOut('run()', 3000);"
     );
 }
+
+#[test]
+fn object_stream_indexes_are_cut_to_the_object_cap() {
+    let original = b"1 0 2 5 3 10 % comment\n4 15";
+    let mut index = original.to_vec();
+    assert!(model::keep_index_pairs_for_tests(&mut index, 2));
+    assert_eq!(index.len(), original.len(), "offsets after /First stay put");
+    assert!(index.starts_with(b"1 0 2 5 "));
+    assert!(index[8..].iter().all(|&b| b == b' '));
+    let mut short = b"1 0 2 5".to_vec();
+    assert!(!model::keep_index_pairs_for_tests(&mut short, 2));
+}
