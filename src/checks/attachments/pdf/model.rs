@@ -553,6 +553,45 @@ impl<'a> Walk<'a> {
         if let Some(ef) = dict.get(b"EF").ok().and_then(|o| dict_of(doc, o)) {
             self.embedded(dict, ef);
         }
+        if let Ok(xfa) = dict.get(b"XFA") {
+            self.xfa(xfa);
+        }
+    }
+
+    /// The scripts of an XFA form (`/XFA`: one stream, or an array of names and streams). They
+    /// count as scripts that need the reader to act: XFA forms run `initialize` scripts as a
+    /// matter of course, so only their content can tell a form from an exploit.
+    fn xfa(&mut self, xfa: &Object) {
+        let doc = self.doc;
+        let parts: Vec<&Object> = match resolve(doc, xfa) {
+            Some(Object::Array(items)) => items.iter().skip(1).step_by(2).collect(),
+            Some(other) => vec![other],
+            None => return,
+        };
+        let mut xml = Vec::new();
+        for part in parts.into_iter().take(64) {
+            if let Some(Object::Stream(s)) = resolve(doc, part) {
+                match self.decode(s, MAX_SCRIPT_DECODE) {
+                    Some(bytes) => xml.extend_from_slice(&bytes),
+                    None => self
+                        .model
+                        .partial
+                        .push("an XFA form stream was over the limits or undecodable".into()),
+                }
+            }
+            if xml.len() > MAX_SCRIPT_DECODE {
+                break;
+            }
+        }
+        for script in xfa_scripts(&String::from_utf8_lossy(&xml)) {
+            if self.model.scripts.len() >= MAX_SCRIPTS {
+                break;
+            }
+            self.model.scripts.push(Script {
+                autorun: None,
+                text: script,
+            });
+        }
     }
 
     fn add_uri(&mut self, uri: String) {
@@ -678,6 +717,34 @@ impl<'a> Walk<'a> {
         }
         total
     }
+}
+
+/// The text of each non-empty `<script>` element of an XFA template, entities decoded, each
+/// cut to `MAX_SCRIPT_CHARS`.
+fn xfa_scripts(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<script") {
+        let after = rest.get(start + 7..).unwrap_or_default();
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let body = after.get(open_end + 1..).unwrap_or_default();
+        let end = body.find("</script>").unwrap_or(body.len());
+        let text = crate::message::links::decode_entities(body.get(..end).unwrap_or_default());
+        let mut text = text.trim().to_string();
+        if let Some((cut, _)) = text.char_indices().nth(MAX_SCRIPT_CHARS) {
+            text.truncate(cut);
+        }
+        if !text.is_empty() && !after.get(..open_end).unwrap_or_default().ends_with('/') {
+            out.push(text);
+        }
+        if out.len() >= MAX_SCRIPTS {
+            break;
+        }
+        rest = body.get(end..).unwrap_or_default();
+    }
+    out
 }
 
 /// Text bytes shown by a content stream; the names painted with `Do` go to `forms`.

@@ -562,3 +562,25 @@ fn object_stream_indexes_are_cut_to_the_object_cap() {
     let mut short = b"1 0 2 5".to_vec();
     assert!(!model::keep_index_pairs_for_tests(&mut short, 2));
 }
+
+#[test]
+fn xfa_scripts_are_read_and_judged() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let template = br#"<xdp:xdp><template><subform><event activity="initialize">
+<script contentType="application/x-javascript">var s = unescape("%u0c0c%u0c0c"); while (s.length &lt; 0x100000) s += s;</script>
+</event><field><script contentType="application/x-javascript"/></field></subform></template></xdp:xdp>"#;
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [(template) 5 0 R] >> >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            &stream("", template),
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_JAVASCRIPT", "PDF_JAVASCRIPT_SUSPICIOUS"]);
+    assert_eq!(evidence(&f, "PDF_JAVASCRIPT", "count"), "1");
+    assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "script").contains("s.length < 0x100000"));
+}
