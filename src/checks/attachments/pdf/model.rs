@@ -38,8 +38,15 @@ const MAX_URIS: usize = 200;
 const MAX_LAUNCHES: usize = 20;
 /// Page content decoded to judge how much text a one-page document shows.
 const MAX_PAGE_DECODE: usize = 4 * 1024 * 1024;
-/// Bytes of shown text under which a one-page document with a link is "just a link".
+/// Characters of shown text (non-zero bytes of the strings shown, so two-byte CID text counts
+/// by glyph) under which a one-page document with a link is "just a link".
 pub const LURE_MAX_TEXT: usize = 400;
+/// With a button-sized link (at least `LURE_BUTTON_HEIGHT` points high and
+/// `LURE_BUTTON_AREA` square points: taller than a line of linked text), a short paragraph
+/// around it ("your document is ready, click below to view it") is still a lure.
+pub const LURE_MAX_TEXT_WITH_BUTTON: usize = 1_200;
+pub const LURE_BUTTON_HEIGHT: f32 = 20.0;
+pub const LURE_BUTTON_AREA: f32 = 2_000.0;
 /// Actions followed through `/Next` from one trigger.
 const MAX_ACTION_CHAIN: usize = 64;
 
@@ -644,6 +651,7 @@ impl<'a> Walk<'a> {
         };
         self.model.pages = 1;
         let mut links: Vec<String> = Vec::new();
+        let mut button = false;
         for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
             let Some(action) = annot.get(b"A").ok().and_then(|o| dict_of(doc, o)) else {
                 continue;
@@ -657,22 +665,31 @@ impl<'a> Walk<'a> {
             };
             if let Some(url) = url.map(|u| u.trim().to_string())
                 && is_web_url(&url)
-                && !links.contains(&url)
             {
-                links.push(url);
+                let (width, height) = rect_size(doc, annot);
+                button |= height >= LURE_BUTTON_HEIGHT && width * height >= LURE_BUTTON_AREA;
+                if !links.contains(&url) {
+                    links.push(url);
+                }
             }
         }
         if links.is_empty() || links.len() > 2 {
             return;
         }
-        if self.page_text_bytes(page_id) < LURE_MAX_TEXT {
+        let allowed = if button {
+            LURE_MAX_TEXT_WITH_BUTTON
+        } else {
+            LURE_MAX_TEXT
+        };
+        if self.page_text_chars(page_id, allowed) < allowed {
             self.model.lure = links.into_iter().next();
         }
     }
 
-    /// Bytes of text a page shows (string operands of the text-showing operators), its form
-    /// XObjects one level down included; stops counting at `LURE_MAX_TEXT`.
-    fn page_text_bytes(&mut self, page_id: ObjectId) -> usize {
+    /// Characters of text a page shows (non-zero bytes of the string operands of the
+    /// text-showing operators), its form XObjects one level down included; stops counting at
+    /// `stop`.
+    fn page_text_chars(&mut self, page_id: ObjectId, stop: usize) -> usize {
         let doc = self.doc;
         let mut content = Vec::new();
         for id in doc.get_page_contents(page_id).into_iter().take(64) {
@@ -689,7 +706,7 @@ impl<'a> Walk<'a> {
             }
         }
         let mut forms: Vec<Vec<u8>> = Vec::new();
-        let mut total = text_bytes(&content, &mut forms);
+        let mut total = text_chars(&content, &mut forms, stop);
         let xobjects = doc
             .get_dictionary(page_id)
             .ok()
@@ -698,7 +715,7 @@ impl<'a> Walk<'a> {
             .and_then(|r| r.get(b"XObject").ok())
             .and_then(|x| dict_of(doc, x));
         for name in forms.iter().take(50) {
-            if total >= LURE_MAX_TEXT {
+            if total >= stop {
                 break;
             }
             let Some(Object::Stream(form)) = xobjects
@@ -711,7 +728,7 @@ impl<'a> Walk<'a> {
                 continue;
             }
             match self.decode(form, MAX_PAGE_DECODE) {
-                Some(bytes) => total += text_bytes(&bytes, &mut Vec::new()),
+                Some(bytes) => total += text_chars(&bytes, &mut Vec::new(), stop),
                 None => return usize::MAX,
             }
         }
@@ -747,8 +764,21 @@ fn xfa_scripts(xml: &str) -> Vec<String> {
     out
 }
 
-/// Text bytes shown by a content stream; the names painted with `Do` go to `forms`.
-fn text_bytes(content: &[u8], forms: &mut Vec<Vec<u8>>) -> usize {
+/// The width and height of an annotation's `/Rect`, in points (0 when it has none).
+fn rect_size(doc: &Document, annot: &Dictionary) -> (f32, f32) {
+    let Some(Object::Array(r)) = get(doc, annot, b"Rect") else {
+        return (0.0, 0.0);
+    };
+    let n: Vec<f32> = r.iter().filter_map(|o| o.as_float().ok()).collect();
+    match n.as_slice() {
+        [x1, y1, x2, y2] => ((x2 - x1).abs().min(1.0e5), (y2 - y1).abs().min(1.0e5)),
+        _ => (0.0, 0.0),
+    }
+}
+
+/// Characters shown by a content stream (non-zero bytes of shown strings); the names painted
+/// with `Do` go to `forms`. Stops counting at `stop`.
+fn text_chars(content: &[u8], forms: &mut Vec<Vec<u8>>, stop: usize) -> usize {
     let mut total = 0usize;
     for op in Content::decode_iter(content).take(500_000) {
         let Ok(op) = op else {
@@ -757,12 +787,13 @@ fn text_bytes(content: &[u8], forms: &mut Vec<Vec<u8>>) -> usize {
         match op.operator.as_str() {
             "Tj" | "'" | "\"" | "TJ" => {
                 for operand in &op.operands {
+                    let chars = |s: &[u8]| s.iter().filter(|&&b| b != 0).count();
                     total += match operand {
-                        Object::String(s, _) => s.len(),
+                        Object::String(s, _) => chars(s),
                         Object::Array(items) => items
                             .iter()
                             .map(|i| match i {
-                                Object::String(s, _) => s.len(),
+                                Object::String(s, _) => chars(s),
                                 _ => 0,
                             })
                             .sum(),
@@ -779,7 +810,7 @@ fn text_bytes(content: &[u8], forms: &mut Vec<Vec<u8>>) -> usize {
             }
             _ => {}
         }
-        if total >= LURE_MAX_TEXT {
+        if total >= stop {
             break;
         }
     }

@@ -287,7 +287,7 @@ fn a_benign_form_with_a_link_and_object_streams_is_clean() {
             ),
             (
                 7,
-                b"<< /Type /Annot /Subtype /Link /Rect [72 100 200 120] \
+                b"<< /Type /Annot /Subtype /Link /Rect [72 100 260 114] \
                   /A << /S /URI /URI (https://www.example.co.jp/info) >> >>",
             ),
         ],
@@ -410,7 +410,7 @@ fn a_one_page_link_lure_is_caught_and_a_text_page_with_a_link_is_not() {
     );
     assert_eq!(opened.links.len(), 1);
 
-    let text_content = stream("", LONG_TEXT.as_bytes());
+    let text_content = stream("", LONG_TEXT.repeat(3).as_bytes());
     let letter = pdf(
         &[
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -583,4 +583,42 @@ fn xfa_scripts_are_read_and_judged() {
     assert_eq!(rules(&f), ["PDF_JAVASCRIPT", "PDF_JAVASCRIPT_SUSPICIOUS"]);
     assert_eq!(evidence(&f, "PDF_JAVASCRIPT", "count"), "1");
     assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "script").contains("s.length < 0x100000"));
+}
+
+#[test]
+fn a_short_paragraph_around_a_button_is_still_a_lure_but_not_around_a_text_link() {
+    // About 450 characters in two-byte (CID) glyphs: 900 bytes, 450 counted.
+    let cid: String = "Your document is ready. Sign in to review and sign it before it expires. "
+        .repeat(6)
+        .bytes()
+        .map(|b| format!("00{b:02X}"))
+        .collect();
+    let content = stream(
+        "",
+        format!("BT /F1 12 Tf 72 700 Td <{cid}> Tj ET").as_bytes(),
+    );
+    let lure = |rect: &str| {
+        pdf(
+            &[
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                PAGES,
+                &page(4, "/Annots [5 0 R]"),
+                &content,
+                format!(
+                    "<< /Type /Annot /Subtype /Link /Rect [{rect}] \
+                     /A << /S /URI /URI (https://sign-docs.example.net/v/9) >> >>"
+                )
+                .as_bytes(),
+            ],
+            "",
+        )
+    };
+    assert_eq!(
+        rules(&run(lure("200 300 380 340")).0),
+        ["PDF_SINGLE_LINK_LURE"]
+    );
+    assert!(
+        run(lure("72 40 160 50")).0.is_empty(),
+        "a footer-sized link"
+    );
 }
