@@ -97,13 +97,32 @@ FAKE_LNK = bytes.fromhex("4c0000000114020000000000c000000000000046") + bytes(56)
 FAKE_ISO = b"\x01CD001\x01\x00" + bytes(24) + NOTE
 # The local-file-header magic of a ZIP (and so of a .docx), nothing after it.
 FAKE_DOCX = b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(20) + NOTE
-# A minimal, empty PDF.
-FAKE_PDF = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+def minimal_pdf(text):
+    """A small valid one-page PDF showing `text` (ASCII), with a correct cross-reference table."""
+    content = b"BT /F1 18 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+# A real, benign one-page PDF (an invoice placeholder).
+FAKE_PDF = minimal_pdf("Invoice 2026-11 (sample)")
 
 
 # --- output -----------------------------------------------------------------------------------

@@ -28,4 +28,5 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments.executable", attachments::executable::check),
     ("attachments.script", attachments::script::check),
     ("attachments.known_bad", attachments::iocs::check),
+    ("attachments.pdf", attachments::pdf::check),
 ];

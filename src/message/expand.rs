@@ -6,7 +6,7 @@
 //! per-message budget, and may report findings about the container itself (encrypted, over
 //! limits). Openers never run anything and never touch the file system.
 
-use super::{Attachment, Message};
+use super::{Attachment, Link, Message, links::MAX_LINKS};
 use crate::config::Limits;
 use crate::verdict::Finding;
 
@@ -26,6 +26,9 @@ pub struct Child {
 pub struct Opened {
     pub children: Vec<Child>,
     pub findings: Vec<Finding>,
+    /// Links the container's content points to (a PDF's link annotations). `expand` sets
+    /// their location (`link 7 in 2/a.pdf`) and adds them to the message's links.
+    pub links: Vec<Link>,
 }
 
 /// What is left to spend on opening containers in one message. Openers must check it before
@@ -51,7 +54,7 @@ impl Budget {
 pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool;
 
 /// Every container format lurescreen opens, tried in order.
-pub const OPENERS: &[(&str, Opener)] = &[];
+pub const OPENERS: &[(&str, Opener)] = &[("pdf", crate::checks::attachments::pdf::open)];
 
 /// Opens every container among the message's attachments, breadth first, to
 /// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
@@ -74,6 +77,13 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
             let parent = &msg.attachments[i];
             let (location, depth) = (parent.location.clone(), parent.depth + 1);
             msg.structural.append(&mut opened.findings);
+            for mut link in opened.links {
+                if msg.links.len() >= MAX_LINKS {
+                    break;
+                }
+                link.location = format!("link {} in {location}", msg.links.len() + 1);
+                msg.links.push(link);
+            }
             for child in opened.children {
                 msg.attachments.push(Attachment {
                     location: format!("{location}!/{}", child.name.as_deref().unwrap_or("")),

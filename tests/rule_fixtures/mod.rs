@@ -3,6 +3,7 @@
 
 mod attachments;
 mod core;
+mod pdf;
 
 use lurescreen::Config;
 
@@ -13,5 +14,6 @@ pub fn all() -> Vec<Fixture> {
     let mut all = Vec::new();
     all.extend(core::fixtures());
     all.extend(attachments::fixtures());
+    all.extend(pdf::fixtures());
     all
 }

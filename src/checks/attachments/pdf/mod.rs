@@ -1,0 +1,297 @@
+//! PDF attachments: scripts that run on open, launch actions, embedded files, links, lures,
+//! obfuscation and damage. A file is a PDF by its bytes (`%PDF-` in the first 1024), whatever
+//! its name.
+//!
+//! Two views of each file: a raw byte scan (`raw`, pdfid-like counts that see `#xx`-obfuscated
+//! names and work on any file) and lopdf's object model (`model`). The analysis runs once, in the
+//! container expansion stage (`open`, registered in `message::expand::OPENERS`), which also hands
+//! the embedded files on as attachments of their own (`2/a.pdf!/payload.exe`) and the link
+//! targets on as the message's links. PDFs nested deeper than expansion goes are analysed by the
+//! check `check` instead (findings only).
+
+pub mod javascript;
+pub mod model;
+pub mod raw;
+
+use crate::checks::Context;
+use crate::message::expand::{Budget, Child, Opened};
+use crate::message::{Attachment, Link};
+use crate::verdict::Finding;
+use model::Model;
+use raw::RawScan;
+
+/// Larger PDFs get the byte scan only: lopdf builds every object in memory.
+pub const MAX_MODEL_BYTES: usize = 32 * 1024 * 1024;
+/// More `endobj` than this and the object model is not built (memory for the objects).
+pub const MAX_MODEL_OBJECTS: usize = model::MAX_OBJECTS;
+/// What the check (for PDFs expansion did not reach) may decompress per file.
+const CHECK_DECODE_BYTES: u64 = 64 * 1024 * 1024;
+/// Characters of a script shown in a reason.
+const SNIPPET_CHARS: usize = 80;
+/// Trailing bytes after `%%EOF` that count as data (a few stray bytes are common).
+const AFTER_EOF_MIN: usize = 32;
+
+/// Whether `data` is a PDF: `%PDF-` within its first 1024 bytes.
+pub fn is_pdf(data: &[u8]) -> bool {
+    raw::header_offset(data).is_some()
+}
+
+/// Both views of one PDF.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub raw: RawScan,
+    /// The object model, or why there is none.
+    pub model: Result<Model, String>,
+}
+
+/// Analyses one PDF: the byte scan always, the object model when the file is within the
+/// limits. Decompression is taken from `bytes_left`; `extract` keeps embedded files' bytes.
+pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Analysis {
+    let raw = raw::scan(data);
+    let model = if data.len() > MAX_MODEL_BYTES {
+        Err(format!(
+            "the file is {} bytes, over the {MAX_MODEL_BYTES} bytes the object model is built for",
+            data.len()
+        ))
+    } else if raw.endobj > MAX_MODEL_OBJECTS {
+        Err(format!(
+            "the file has {} objects, over the {MAX_MODEL_OBJECTS} the object model is built for",
+            raw.endobj
+        ))
+    } else {
+        model::analyse(data, bytes_left, extract)
+    };
+    Analysis { raw, model }
+}
+
+/// The expansion stage's opener: analyses a PDF, reports its findings, lists its embedded files
+/// as children and its link targets as links.
+pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
+    if !is_pdf(&att.data) {
+        return false;
+    }
+    let mut analysis = analyse(&att.data, &mut budget.bytes_left, true);
+    out.findings.extend(findings(att, &analysis));
+    if let Ok(model) = &mut analysis.model {
+        for file in std::mem::take(&mut model.embedded) {
+            if budget.entries_left == 0 {
+                out.findings.push(
+                    Finding::new("PDF_PARTLY_ANALYSED", &att.location)
+                        .with("file", file_label(att))
+                        .with(
+                            "detail",
+                            "the message's limit on files inside containers was reached; \
+                             further embedded files were not extracted",
+                        ),
+                );
+                break;
+            }
+            budget.entries_left -= 1;
+            out.children.push(Child {
+                name: file.name,
+                data: file.data,
+                content_type: None,
+            });
+        }
+        out.links.extend(
+            std::mem::take(&mut model.uris)
+                .into_iter()
+                .map(|href| Link {
+                    href,
+                    text: None,
+                    location: String::new(),
+                }),
+        );
+    }
+    true
+}
+
+/// The check: PDFs that the expansion stage did not open (nested deeper than
+/// `limits.max_container_depth`) are analysed here, findings only.
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let max_depth = ctx.config.limits.max_container_depth;
+    for att in &ctx.msg.attachments {
+        if att.depth < max_depth || !is_pdf(&att.data) {
+            continue;
+        }
+        let mut bytes_left = ctx.config.limits.max_expanded_bytes.min(CHECK_DECODE_BYTES);
+        let analysis = analyse(&att.data, &mut bytes_left, false);
+        out.extend(findings(att, &analysis));
+    }
+}
+
+fn file_label(att: &Attachment) -> String {
+    att.name.clone().unwrap_or_else(|| att.location.clone())
+}
+
+/// A script's first characters on one line, for a reason.
+fn snippet(text: &str) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+/// The findings for one analysed PDF.
+pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
+    let file = file_label(att);
+    let at = att.location.as_str();
+    let mut out = Vec::new();
+    let raw = &a.raw;
+    let keywords = Some(raw.summary())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "-".into());
+    let new = |rule: &'static str| Finding::new(rule, at).with("file", file.clone());
+
+    if raw.obfuscated_total() > 0 {
+        out.push(
+            new("PDF_NAME_OBFUSCATION")
+                .with("count", raw.obfuscated_total().to_string())
+                .with("examples", raw.obfuscated_examples.join(" ")),
+        );
+    }
+    if let Some(offset) = raw.header_offset.filter(|&o| o > 0) {
+        out.push(new("PDF_HEADER_OFFSET").with("offset", offset.to_string()));
+    }
+    if raw.after_eof >= AFTER_EOF_MIN {
+        out.push(new("PDF_DATA_AFTER_EOF").with("bytes", raw.after_eof.to_string()));
+    }
+
+    match &a.model {
+        Ok(model) => model_findings(model, raw, &keywords, &new, &mut out),
+        Err(why) => {
+            out.push(new("PDF_PARTLY_ANALYSED").with("detail", why.as_str()));
+            // What the bytes alone can tell.
+            if raw.count("Encrypt") > 0 {
+                out.push(new("PDF_ENCRYPTED"));
+            }
+            let js = raw.count("JS") + raw.count("JavaScript");
+            // /AA alone is every form field's format script; /OpenAction with a script is the
+            // mark of a crafted file.
+            if js > 0 && raw.count("OpenAction") > 0 {
+                out.push(
+                    new("PDF_AUTORUN_JAVASCRIPT")
+                        .with("trigger", "/OpenAction (seen in the raw bytes)")
+                        .with("keywords", keywords.clone())
+                        .with("script", "(unreadable)"),
+                );
+            } else if js > 0 {
+                out.push(
+                    new("PDF_JAVASCRIPT")
+                        .with("count", js.to_string())
+                        .with("keywords", keywords.clone()),
+                );
+            }
+            if raw.count("Launch") > 0 {
+                out.push(
+                    new("PDF_LAUNCH")
+                        .with("target", "(unreadable)")
+                        .with("params", ""),
+                );
+            }
+            if raw.count("EmbeddedFile") > 0 {
+                out.push(
+                    new("PDF_EMBEDDED_FILE")
+                        .with("count", raw.count("EmbeddedFile").to_string())
+                        .with("names", "(unreadable)"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn model_findings(
+    model: &Model,
+    raw: &RawScan,
+    keywords: &str,
+    new: &dyn Fn(&'static str) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(how) = model.repaired {
+        out.push(new("PDF_MALFORMED").with("repair", how));
+    }
+    for why in &model.partial {
+        out.push(new("PDF_PARTLY_ANALYSED").with("detail", why.as_str()));
+    }
+    if model.needs_password {
+        out.push(new("PDF_ENCRYPTED"));
+        // The objects are unreadable; the raw bytes still show the encryption dictionary and
+        // any plain-text active content.
+        if raw.count("JS") + raw.count("JavaScript") > 0 {
+            out.push(
+                new("PDF_JAVASCRIPT")
+                    .with(
+                        "count",
+                        (raw.count("JS") + raw.count("JavaScript")).to_string(),
+                    )
+                    .with("keywords", keywords),
+            );
+        }
+    }
+    if let Some(script) = model.scripts.iter().find(|s| s.autorun.is_some()) {
+        out.push(
+            new("PDF_AUTORUN_JAVASCRIPT")
+                .with("trigger", script.autorun.clone().unwrap_or_default())
+                .with("keywords", keywords)
+                .with("script", snippet(&script.text)),
+        );
+    } else if !model.scripts.is_empty() {
+        out.push(
+            new("PDF_JAVASCRIPT")
+                .with("count", model.scripts.len().to_string())
+                .with("keywords", keywords),
+        );
+    }
+    let mut suspicious: Vec<&str> = Vec::new();
+    let mut worst: Option<&model::Script> = None;
+    for script in &model.scripts {
+        let signs = javascript::signs(&script.text);
+        if javascript::is_suspicious(&signs) {
+            worst.get_or_insert(script);
+            for s in signs {
+                if !suspicious.contains(&s) {
+                    suspicious.push(s);
+                }
+            }
+        }
+    }
+    if let Some(script) = worst {
+        out.push(
+            new("PDF_JAVASCRIPT_SUSPICIOUS")
+                .with("signs", suspicious.join(", "))
+                .with("script", snippet(&script.text)),
+        );
+    }
+    for launch in &model.launches {
+        let target = if launch.target.is_empty() {
+            "(unreadable)"
+        } else {
+            launch.target.as_str()
+        };
+        out.push(
+            new("PDF_LAUNCH")
+                .with("target", target)
+                .with("params", launch.params.as_str()),
+        );
+    }
+    if !model.embedded.is_empty() {
+        let names: Vec<&str> = model
+            .embedded
+            .iter()
+            .map(|e| e.name.as_deref().unwrap_or("(no name)"))
+            .collect();
+        out.push(
+            new("PDF_EMBEDDED_FILE")
+                .with("count", model.embedded.len().to_string())
+                .with("names", names.join(", ")),
+        );
+    }
+    if let Some(url) = &model.lure {
+        out.push(new("PDF_SINGLE_LINK_LURE").with("url", url.as_str()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

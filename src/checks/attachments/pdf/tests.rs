@@ -1,0 +1,624 @@
+//! PDFs written by hand, byte by byte, for each thing the analysis looks for.
+
+use super::*;
+use crate::config::Limits;
+use crate::message::expand::Budget;
+
+/// A PDF from object bodies (object `n` is `objects[n - 1]`), with a correct cross-reference
+/// table; `trailer` is added to the trailer dictionary (which names `1 0 R` as the catalog).
+pub(crate) fn pdf(objects: &[&[u8]], trailer: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A stream object body with the right /Length.
+pub(crate) fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+const LONG_TEXT: &str = "BT /F1 11 Tf 72 720 Td (Quarterly report: sales rose in every region, \
+    costs fell, and the board approved the budget for next year. Details of each department \
+    follow on this page, with the figures the finance team checked and signed off. Please read \
+    them before the meeting on Friday and send any questions to the office. Thank you all for \
+    the hard work this quarter; the results speak for themselves and we expect more growth.) Tj ET";
+
+fn attachment(data: Vec<u8>) -> Attachment {
+    Attachment {
+        location: "2/a.pdf".into(),
+        name: Some("a.pdf".into()),
+        content_type: "application/pdf".into(),
+        data,
+        ..Attachment::default()
+    }
+}
+
+fn run(data: Vec<u8>) -> (Vec<Finding>, Opened) {
+    let att = attachment(data);
+    let mut budget = Budget::new(&Limits::default());
+    let mut opened = Opened::default();
+    assert!(open(&att, &mut budget, &mut opened), "recognised as a PDF");
+    (opened.findings.clone(), opened)
+}
+
+fn rules(f: &[Finding]) -> Vec<&str> {
+    f.iter().map(|f| f.rule).collect()
+}
+
+fn evidence<'f>(f: &'f [Finding], rule: &str, key: &str) -> &'f str {
+    f.iter()
+        .find(|f| f.rule == rule)
+        .and_then(|f| f.evidence.iter().find(|(k, _)| k == key))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {rule} with {key} in {f:?}"))
+}
+
+fn page(content_obj: u32, extra: &str) -> Vec<u8> {
+    format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_obj} 0 R {extra} >>")
+        .into_bytes()
+}
+
+const PAGES: &[u8] = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+
+#[test]
+fn open_action_javascript_is_autorun() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /Type /Action /S /JavaScript /JS (app.alert\\('hi'\\); this.print\\(\\);) >>",
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_AUTORUN_JAVASCRIPT"]);
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "trigger"),
+        "/OpenAction"
+    );
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "keywords"),
+        "1 /JS, 1 /JavaScript, 1 /OpenAction"
+    );
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        "app.alert('hi'); this.print();"
+    );
+}
+
+#[test]
+fn page_open_action_chained_with_next_is_autorun_too() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/AA << /O << /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >> >>"),
+            &content,
+            b"<< /S /JavaScript /JS 6 0 R >>",
+            &stream("", b"var x = 1;"),
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "trigger"),
+        "/AA /O of page 1"
+    );
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        "var x = 1;"
+    );
+}
+
+#[test]
+fn hex_obfuscated_names_are_evasion_and_still_understood() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /Open#41ction 5 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /J#61vaScript /J#53 (eval\\(unescape\\('%61%6c%65%72%74'\\)\\)) >>",
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(
+        rules(&f),
+        [
+            "PDF_NAME_OBFUSCATION",
+            "PDF_AUTORUN_JAVASCRIPT",
+            "PDF_JAVASCRIPT_SUSPICIOUS"
+        ]
+    );
+    assert_eq!(evidence(&f, "PDF_NAME_OBFUSCATION", "count"), "3");
+    assert_eq!(
+        evidence(&f, "PDF_NAME_OBFUSCATION", "examples"),
+        "/Open#41ction /J#61vaScript /J#53"
+    );
+    assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs").contains("eval of decoded text"));
+}
+
+#[test]
+fn embedded_files_become_children() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(payload) 5 0 R] >> >> >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /Type /Filespec /F (payload.exe) /UF (payload.exe) /EF << /F 6 0 R >> >>",
+            &stream("/Type /EmbeddedFile", b"MZ\x90\x00this program"),
+        ],
+        "",
+    );
+    let (f, opened) = run(data);
+    assert_eq!(rules(&f), ["PDF_EMBEDDED_FILE"]);
+    assert_eq!(evidence(&f, "PDF_EMBEDDED_FILE", "names"), "payload.exe");
+    assert_eq!(opened.children.len(), 1);
+    assert_eq!(opened.children[0].name.as_deref(), Some("payload.exe"));
+    assert_eq!(opened.children[0].data, b"MZ\x90\x00this program");
+}
+
+#[test]
+fn launch_actions_name_their_target() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &content,
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 612 792] /A << /S /Launch \
+              /Win << /F (cmd.exe) /P (/c powershell -w hidden -e SQBFAFgA) >> >> >>",
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_LAUNCH"]);
+    assert_eq!(evidence(&f, "PDF_LAUNCH", "target"), "cmd.exe");
+    assert!(evidence(&f, "PDF_LAUNCH", "params").contains("powershell"));
+}
+
+/// A PDF 1.5 file with a cross-reference stream: `plain` objects written out, `packed` objects
+/// put in one object stream (object `container`).
+fn pdf_with_object_stream(
+    plain: &[(u32, &[u8])],
+    packed: &[(u32, &[u8])],
+    container: u32,
+) -> Vec<u8> {
+    let mut index = String::new();
+    let mut body = Vec::new();
+    for (id, m) in packed {
+        index.push_str(&format!("{id} {} ", body.len()));
+        body.extend_from_slice(m);
+        body.push(b' ');
+    }
+    let first = index.len();
+    let mut objstm_data = index.into_bytes();
+    objstm_data.extend_from_slice(&body);
+    let objstm = stream(
+        &format!("/Type /ObjStm /N {} /First {first}", packed.len()),
+        &objstm_data,
+    );
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    for (id, obj) in plain
+        .iter()
+        .copied()
+        .chain([(container, objstm.as_slice())])
+    {
+        offsets.insert(id, out.len());
+        out.extend_from_slice(format!("{id} 0 obj\n").as_bytes());
+        out.extend_from_slice(obj);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref_id = plain.len() as u32 + packed.len() as u32 + 2;
+    offsets.insert(xref_id, out.len());
+    let mut rows = Vec::new();
+    for id in 0..=xref_id {
+        let row: [u8; 7] = if let Some(&off) = offsets.get(&id) {
+            let o = (off as u32).to_be_bytes();
+            [1, o[0], o[1], o[2], o[3], 0, 0]
+        } else if let Some(i) = packed.iter().position(|(p, _)| *p == id) {
+            let c = container.to_be_bytes();
+            [2, c[0], c[1], c[2], c[3], 0, i as u8]
+        } else {
+            [0, 0, 0, 0, 0, 0xFF, 0xFF]
+        };
+        rows.extend_from_slice(&row);
+    }
+    let xref = stream(
+        &format!("/Type /XRef /Size {} /W [1 4 2] /Root 1 0 R", xref_id + 1),
+        &rows,
+    );
+    let at = out.len();
+    out.extend_from_slice(format!("{xref_id} 0 obj\n").as_bytes());
+    out.extend_from_slice(&xref);
+    out.extend_from_slice(format!("\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    out
+}
+
+#[test]
+fn a_benign_form_with_a_link_and_object_streams_is_clean() {
+    // The catalog, the pages, the field and the link live in an object stream; the form has a
+    // calculation and a format script on its field, the page a link among plenty of text.
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf_with_object_stream(
+        &[(4, &content)],
+        &[
+            (1, b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>"),
+            (2, PAGES),
+            (3, &page(4, "/Annots [7 0 R 6 0 R]")),
+            (
+                6,
+                b"<< /FT /Tx /T (total) /Subtype /Widget /Rect [10 10 100 30] /P 3 0 R \
+                  /AA << /C << /S /JavaScript /JS (event.value = this.getField\\('a'\\).value * 2;) >> \
+                  /F << /S /JavaScript /JS (AFNumber_Format\\(2, 0, 0, 0, '', true\\);) >> >> >>",
+            ),
+            (
+                7,
+                b"<< /Type /Annot /Subtype /Link /Rect [72 100 260 114] \
+                  /A << /S /URI /URI (https://www.example.co.jp/info) >> >>",
+            ),
+        ],
+        5,
+    );
+    let (f, opened) = run(data);
+    assert_eq!(
+        rules(&f),
+        ["PDF_JAVASCRIPT"],
+        "the form scripts are only noted"
+    );
+    assert_eq!(evidence(&f, "PDF_JAVASCRIPT", "count"), "2");
+    assert_eq!(opened.links.len(), 1);
+    assert_eq!(opened.links[0].href, "https://www.example.co.jp/info");
+}
+
+#[test]
+fn scripts_inside_object_streams_are_found() {
+    let member = b"<< /S /JavaScript /JS (var s = unescape\\('%u0c0c%u0c0c'\\); while \\(s.length < 0x100000\\) s += s;) >>";
+    let index = "5 0 ";
+    let mut objstm_data = index.as_bytes().to_vec();
+    objstm_data.extend_from_slice(member);
+    let objstm = stream(
+        &format!("/Type /ObjStm /N 1 /First {}", index.len()),
+        &objstm_data,
+    );
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            &objstm,
+        ],
+        "",
+    );
+    // Object 5 is the object stream in the table, and the script object 5 inside it: lopdf
+    // keeps the first, so rename the inner one to 6 and point the catalog at it.
+    let data = String::from_utf8_lossy(&data)
+        .replace("/OpenAction 5 0 R", "/OpenAction 6 0 R")
+        .replace("5 0 << /S", "6 0 << /S")
+        .into_bytes();
+    let (f, _) = run(data);
+    assert!(rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"), "{f:?}");
+    assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs").contains("heap-spray"));
+}
+
+#[test]
+fn a_broken_xref_is_repaired_and_still_analysed() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let good = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>",
+        ],
+        "",
+    );
+    // Every offset in the table off by 7, and startxref pointing nowhere.
+    let text = String::from_utf8_lossy(&good).into_owned();
+    let (head, tail) = text.split_at(text.find("xref\n").unwrap());
+    let tail = tail
+        .lines()
+        .map(|l| match l.strip_suffix(" 00000 n ") {
+            Some(off) => format!("{:010} 00000 n ", off.parse::<usize>().unwrap() + 7),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let broken = format!("{head}{tail}\n")
+        .replace("startxref\n", "startxref\n9")
+        .into_bytes();
+    let (f, _) = run(broken);
+    assert_eq!(rules(&f), ["PDF_MALFORMED", "PDF_AUTORUN_JAVASCRIPT"]);
+}
+
+#[test]
+fn password_encrypted_pdfs_are_noted() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let o = "<".to_string() + &"4F".repeat(32) + ">";
+    let u = "<".to_string() + &"55".repeat(32) + ">";
+    let encrypt = format!("<< /Filter /Standard /V 1 /R 2 /O {o} /U {u} /P -44 >>");
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            encrypt.as_bytes(),
+        ],
+        "/Encrypt 5 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]",
+    );
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_ENCRYPTED"]);
+}
+
+#[test]
+fn a_one_page_link_lure_is_caught_and_a_text_page_with_a_link_is_not() {
+    let lure_content = stream("", b"BT /F1 24 Tf 100 500 Td (View Document) Tj ET");
+    let link = b"<< /Type /Annot /Subtype /Link /Rect [100 480 300 530] \
+        /A << /S /URI /URI (https://login-secure.example.net/doc?id=1) >> >>";
+    let lure = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &lure_content,
+            link,
+        ],
+        "",
+    );
+    let (f, opened) = run(lure);
+    assert_eq!(rules(&f), ["PDF_SINGLE_LINK_LURE"]);
+    assert_eq!(
+        evidence(&f, "PDF_SINGLE_LINK_LURE", "url"),
+        "https://login-secure.example.net/doc?id=1"
+    );
+    assert_eq!(opened.links.len(), 1);
+
+    let text_content = stream("", LONG_TEXT.repeat(3).as_bytes());
+    let letter = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &text_content,
+            link,
+        ],
+        "",
+    );
+    assert!(run(letter).0.is_empty());
+}
+
+#[test]
+fn header_offset_and_appended_data() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let mut data = b"MZ junk before the header\n".to_vec();
+    data.extend(pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+        ],
+        "",
+    ));
+    data.extend_from_slice(b"PK\x03\x04");
+    data.extend_from_slice(&[b'z'; 100]);
+    let (f, _) = run(data);
+    let r = rules(&f);
+    assert!(r.contains(&"PDF_HEADER_OFFSET"), "{r:?}");
+    assert!(r.contains(&"PDF_DATA_AFTER_EOF"), "{r:?}");
+    assert_eq!(evidence(&f, "PDF_HEADER_OFFSET", "offset"), "26");
+    assert_eq!(evidence(&f, "PDF_DATA_AFTER_EOF", "bytes"), "104");
+}
+
+#[test]
+fn unreadable_pdfs_fall_back_to_the_raw_bytes() {
+    let data =
+        b"%PDF-1.4\n garbage /JavaScript /OpenAction (app.alert(1)) no objects at all".to_vec();
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_PARTLY_ANALYSED", "PDF_AUTORUN_JAVASCRIPT"]);
+}
+
+#[test]
+fn a_spent_budget_limits_object_streams() {
+    let mut objstm_data = b"1 0 ".to_vec();
+    objstm_data.extend_from_slice(&[b' '; 5000]);
+    objstm_data.extend_from_slice(b"<< /Type /Catalog >>");
+    let objstm = stream("/Type /ObjStm /N 1 /First 4", &objstm_data);
+    let data = pdf(&[b"null", &objstm], "");
+    let mut bytes_left = 1000;
+    let a = analyse(&data, &mut bytes_left, true);
+    let model = a.model.expect("model");
+    assert!(
+        model.partial[0].contains("object streams"),
+        "{:?}",
+        model.partial
+    );
+}
+
+#[test]
+fn non_pdfs_are_not_opened_and_odd_input_does_not_panic() {
+    let mut budget = Budget::new(&Limits::default());
+    let mut opened = Opened::default();
+    assert!(!open(
+        &attachment(b"PK\x03\x04 not a pdf".to_vec()),
+        &mut budget,
+        &mut opened
+    ));
+    for data in [
+        &b"%PDF-"[..],
+        b"%PDF-1.7\nxref\n0 99999999\ntrailer<</Root 1 0 R/Size 99999999>>startxref\n9\n%%EOF",
+        b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 1 0 R/OpenAction 1 0 R>>endobj trailer<</Root 1 0 R>>",
+        b"%PDF-1.7\n1 0 obj [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ endobj",
+    ] {
+        let mut opened = Opened::default();
+        assert!(open(&attachment(data.to_vec()), &mut budget, &mut opened));
+    }
+}
+
+#[test]
+fn links_and_children_reach_the_message() {
+    let link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://evil.example/x) >> >>";
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R 6 0 R]"),
+            &content,
+            link,
+            b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 1 1] /FS << /Type /Filespec /F (run.js) /EF << /F 7 0 R >> >> >>",
+            &stream("/Type /EmbeddedFile", b"WScript.Shell"),
+        ],
+        "",
+    );
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+    let raw = format!(
+        "Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n\
+--b\nContent-Type: application/octet-stream; name=scan.txt\nContent-Transfer-Encoding: base64\n\n{b64}\n--b--\n"
+    );
+    let msg = crate::message::parse(raw.as_bytes(), &Limits::default()).unwrap();
+    let paths: Vec<_> = msg
+        .attachments
+        .iter()
+        .map(|a| a.location.as_str())
+        .collect();
+    assert_eq!(paths, ["2/scan.txt", "2/scan.txt!/run.js"]);
+    assert_eq!(msg.links.len(), 1);
+    assert_eq!(msg.links[0].href, "https://evil.example/x");
+    assert_eq!(msg.links[0].location, "link 1 in 2/scan.txt");
+    assert!(
+        msg.structural
+            .iter()
+            .any(|f| f.rule == "PDF_EMBEDDED_FILE" && f.location == "2/scan.txt")
+    );
+}
+
+#[test]
+fn a_script_stream_without_length_is_read_up_to_endstream() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS 5 0 R >> >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< >>\nstream\napp.setTimeOut('run()', 3000);\nendstream",
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        "app.setTimeOut('run()', 3000);"
+    );
+}
+
+#[test]
+fn object_stream_indexes_are_cut_to_the_object_cap() {
+    let original = b"1 0 2 5 3 10 % comment\n4 15";
+    let mut index = original.to_vec();
+    assert!(model::keep_index_pairs_for_tests(&mut index, 2));
+    assert_eq!(index.len(), original.len(), "offsets after /First stay put");
+    assert!(index.starts_with(b"1 0 2 5 "));
+    assert!(index[8..].iter().all(|&b| b == b' '));
+    let mut short = b"1 0 2 5".to_vec();
+    assert!(!model::keep_index_pairs_for_tests(&mut short, 2));
+}
+
+#[test]
+fn xfa_scripts_are_read_and_judged() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let template = br#"<xdp:xdp><template><subform><event activity="initialize">
+<script contentType="application/x-javascript">var s = unescape("%u0c0c%u0c0c"); while (s.length &lt; 0x100000) s += s;</script>
+</event><field><script contentType="application/x-javascript"/></field></subform></template></xdp:xdp>"#;
+    let data = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [(template) 5 0 R] >> >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            &stream("", template),
+        ],
+        "",
+    );
+    let (f, _) = run(data);
+    assert_eq!(rules(&f), ["PDF_JAVASCRIPT", "PDF_JAVASCRIPT_SUSPICIOUS"]);
+    assert_eq!(evidence(&f, "PDF_JAVASCRIPT", "count"), "1");
+    assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "script").contains("s.length < 0x100000"));
+}
+
+#[test]
+fn a_short_paragraph_around_a_button_is_still_a_lure_but_not_around_a_text_link() {
+    // About 450 characters in two-byte (CID) glyphs: 900 bytes, 450 counted.
+    let cid: String = "Your document is ready. Sign in to review and sign it before it expires. "
+        .repeat(6)
+        .bytes()
+        .map(|b| format!("00{b:02X}"))
+        .collect();
+    let content = stream(
+        "",
+        format!("BT /F1 12 Tf 72 700 Td <{cid}> Tj ET").as_bytes(),
+    );
+    let lure = |rect: &str| {
+        pdf(
+            &[
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                PAGES,
+                &page(4, "/Annots [5 0 R]"),
+                &content,
+                format!(
+                    "<< /Type /Annot /Subtype /Link /Rect [{rect}] \
+                     /A << /S /URI /URI (https://sign-docs.example.net/v/9) >> >>"
+                )
+                .as_bytes(),
+            ],
+            "",
+        )
+    };
+    assert_eq!(
+        rules(&run(lure("200 300 380 340")).0),
+        ["PDF_SINGLE_LINK_LURE"]
+    );
+    assert!(
+        run(lure("72 40 160 50")).0.is_empty(),
+        "a footer-sized link"
+    );
+}
