@@ -81,6 +81,8 @@ struct RuleFile {
 pub struct Lists {
     pub dangerous_extensions: HashSet<String>,
     pub document_extensions: HashSet<String>,
+    /// Words that introduce a password in a message body (ARCHIVE_PASSWORD_IN_BODY).
+    pub password_words: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -96,6 +98,7 @@ pub struct Signatures {
 const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
     "lists/document_extensions.txt",
+    "lists/password_words.txt",
 ];
 
 impl Signatures {
@@ -201,6 +204,7 @@ impl Signatures {
         let lists = Lists {
             dangerous_extensions: list(LIST_FILES[0])?,
             document_extensions: list(LIST_FILES[1])?,
+            password_words: list("lists/password_words.txt")?,
         };
         Ok(Signatures {
             rules,

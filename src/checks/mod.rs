@@ -1,5 +1,6 @@
 //! Checks: plain functions of the message that push findings. No I/O, no state.
 
+pub mod archives;
 pub mod attachments;
 pub mod links;
 pub mod sender;
@@ -24,4 +25,6 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.display_name_address", sender::display_name_address),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
     ("attachments.filename", attachments::filename::check),
+    ("archives.executable_inside", archives::executable_inside),
+    ("archives.password_in_body", archives::password_in_body),
 ];

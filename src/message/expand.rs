@@ -6,7 +6,7 @@
 //! per-message budget, and may report findings about the container itself (encrypted, over
 //! limits). Openers never run anything and never touch the file system.
 
-use super::{Attachment, Message};
+use super::{Attachment, Message, containers};
 use crate::config::Limits;
 use crate::verdict::Finding;
 
@@ -26,6 +26,8 @@ pub struct Child {
 pub struct Opened {
     pub children: Vec<Child>,
     pub findings: Vec<Finding>,
+    /// Some or all of the container is password-protected (copied to `Attachment::encrypted`).
+    pub encrypted: bool,
 }
 
 /// What is left to spend on opening containers in one message. Openers must check it before
@@ -51,7 +53,14 @@ impl Budget {
 pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool;
 
 /// Every container format lurescreen opens, tried in order.
-pub const OPENERS: &[(&str, Opener)] = &[];
+pub const OPENERS: &[(&str, Opener)] = &[
+    ("zip", containers::zip::open),
+    ("gzip", containers::gzip::open),
+    ("tar", containers::tar::open),
+    ("7z", containers::sevenz::open),
+    ("rar", containers::rar::open),
+    ("disk image", containers::diskimage::open),
+];
 
 /// Opens every container among the message's attachments, breadth first, to
 /// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
@@ -74,6 +83,7 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
             let parent = &msg.attachments[i];
             let (location, depth) = (parent.location.clone(), parent.depth + 1);
             msg.structural.append(&mut opened.findings);
+            msg.attachments[i].encrypted |= opened.encrypted;
             for child in opened.children {
                 msg.attachments.push(Attachment {
                     location: format!("{location}!/{}", child.name.as_deref().unwrap_or("")),
@@ -84,11 +94,32 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
                     data: child.data,
                     depth,
                     parent: Some(i),
+                    ..Attachment::default()
                 });
             }
+        } else if let Some(format) = too_deep(&msg.attachments[i]) {
+            let att = &msg.attachments[i];
+            msg.structural.push(
+                Finding::new("ARCHIVE_TOO_DEEP", &att.location)
+                    .with("name", containers::display_name(att))
+                    .with("format", format)
+                    .with("limit", limits.max_container_depth.to_string()),
+            );
         }
         i += 1;
     }
+}
+
+/// The archive format of a container that nesting stopped at. An Office document (a zip with
+/// `[Content_Types].xml`) at the limit is not an archive nested too deep.
+fn too_deep(att: &Attachment) -> Option<&'static str> {
+    let format = containers::format_of(&att.data)?;
+    let ooxml = format == "zip"
+        && att
+            .data
+            .windows(b"[Content_Types].xml".len())
+            .any(|w| w == b"[Content_Types].xml");
+    (!ooxml).then_some(format)
 }
 
 #[cfg(test)]

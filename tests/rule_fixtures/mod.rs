@@ -1,6 +1,7 @@
 //! One message (and configuration) per rule, made to trigger it. Each family of checks has a file
 //! of its own; `all()` joins them. `tests/rules.rs` requires a fixture for every rule.
 
+mod archives;
 mod core;
 
 use lurescreen::Config;
@@ -11,5 +12,6 @@ pub type Fixture = (&'static str, Config, Vec<u8>);
 pub fn all() -> Vec<Fixture> {
     let mut all = Vec::new();
     all.extend(core::fixtures());
+    all.extend(archives::fixtures());
     all
 }
