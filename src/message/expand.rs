@@ -38,6 +38,8 @@ pub struct Budget {
     pub bytes_left: u64,
     /// Files that may still be listed, summed over every container in the message.
     pub entries_left: usize,
+    /// Running out of `entries_left` has been reported (once per message).
+    pub entries_reported: bool,
 }
 
 impl Budget {
@@ -45,6 +47,7 @@ impl Budget {
         Budget {
             bytes_left: limits.max_expanded_bytes,
             entries_left: limits.max_expanded_entries,
+            entries_reported: false,
         }
     }
 }
@@ -71,6 +74,9 @@ pub fn expand(msg: &mut Message, limits: &Limits) {
 
 fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
     let mut budget = Budget::new(limits);
+    // Containers nesting stopped at: the first one and how many.
+    let mut too_deep_at: Option<(usize, &'static str)> = None;
+    let mut too_deep_count = 0;
     let mut i = 0;
     while i < msg.attachments.len() {
         if msg.attachments[i].depth < limits.max_container_depth {
@@ -82,7 +88,7 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
             }
             let parent = &msg.attachments[i];
             let (location, depth) = (parent.location.clone(), parent.depth + 1);
-            msg.structural.append(&mut opened.findings);
+            containers::add_findings(&mut msg.structural, opened.findings, limits);
             msg.attachments[i].encrypted |= opened.encrypted;
             for child in opened.children {
                 msg.attachments.push(Attachment {
@@ -98,15 +104,20 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
                 });
             }
         } else if let Some(format) = too_deep(&msg.attachments[i]) {
-            let att = &msg.attachments[i];
-            msg.structural.push(
-                Finding::new("ARCHIVE_TOO_DEEP", &att.location)
-                    .with("name", containers::display_name(att))
-                    .with("format", format)
-                    .with("limit", limits.max_container_depth.to_string()),
-            );
+            too_deep_at = too_deep_at.or(Some((i, format)));
+            too_deep_count += 1;
         }
         i += 1;
+    }
+    if let Some((at, format)) = too_deep_at {
+        let att = &msg.attachments[at];
+        msg.structural.push(
+            Finding::new("ARCHIVE_TOO_DEEP", &att.location)
+                .with("name", containers::display_name(att))
+                .with("format", format)
+                .with("limit", limits.max_container_depth.to_string())
+                .with("count", too_deep_count.to_string()),
+        );
     }
 }
 
@@ -186,6 +197,36 @@ mod tests {
         );
         assert_eq!(msg.attachments[3].depth, 2);
         assert_eq!(msg.attachments[3].parent, Some(1));
+    }
+
+    #[test]
+    fn archives_nesting_stopped_at_are_reported_once_with_a_count() {
+        // Two zips at depth 2 inside a zip inside a zip: both stop there.
+        let inner = crate::message::containers::zip::tests::zip_of(&[("a.txt", b"a")]);
+        let mid =
+            crate::message::containers::zip::tests::zip_of(&[("x.zip", &inner), ("y.zip", &inner)]);
+        let mut msg = Message {
+            attachments: vec![Attachment {
+                location: "2/outer.zip".into(),
+                name: Some("outer.zip".into()),
+                data: crate::message::containers::zip::tests::zip_of(&[("mid.zip", &mid)]),
+                ..Attachment::default()
+            }],
+            ..Message::default()
+        };
+        let limits = Limits {
+            max_container_depth: 2,
+            ..Limits::default()
+        };
+        expand(&mut msg, &limits);
+        let deep: Vec<_> = msg
+            .structural
+            .iter()
+            .filter(|f| f.rule == "ARCHIVE_TOO_DEEP")
+            .collect();
+        assert_eq!(deep.len(), 1);
+        assert_eq!(deep[0].location, "2/outer.zip!/mid.zip!/x.zip");
+        assert_eq!(deep[0].evidence[3], ("count".into(), "2".into()));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod zip;
 
 use super::Attachment;
 use super::expand::{Budget, Child, Opened};
+use crate::config::Limits;
 use crate::verdict::Finding;
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -48,6 +49,35 @@ pub fn format_of(data: &[u8]) -> Option<&'static str> {
         Some("rar")
     } else {
         diskimage::kind(data).map(diskimage::Kind::format)
+    }
+}
+
+/// Findings of one rule kept per message: past this, a report would drown in repeats (a 42.zip
+/// has thousands of nested archives).
+pub const MAX_SAME_FINDINGS: usize = 10;
+
+/// Adds an opener's findings to the message's: ARCHIVE_LIMIT gets the message budget as
+/// evidence, a damaged archive is not reported once a limit has cut archives short (it is then
+/// expected), and each rule is kept at most `MAX_SAME_FINDINGS` times.
+pub fn add_findings(structural: &mut Vec<Finding>, found: Vec<Finding>, limits: &Limits) {
+    for mut f in found {
+        let seen = structural.iter().filter(|s| s.rule == f.rule).count();
+        if seen >= MAX_SAME_FINDINGS {
+            continue;
+        }
+        match f.rule {
+            "ARCHIVE_LIMIT" => {
+                f = f.with("budget", limits.max_expanded_bytes.to_string());
+            }
+            "ARCHIVE_TOO_MANY_ENTRIES" if !f.evidence.iter().any(|(k, _)| k == "limit") => {
+                f = f.with("limit", limits.max_expanded_entries.to_string());
+            }
+            "ARCHIVE_UNREADABLE" if structural.iter().any(|s| s.rule == "ARCHIVE_LIMIT") => {
+                continue;
+            }
+            _ => {}
+        }
+        structural.push(f);
     }
 }
 
@@ -178,13 +208,22 @@ impl<'a> Lister<'a> {
         }
         if self.budget.entries_left == 0 || self.listed >= MAX_ENTRIES_PER_CONTAINER {
             self.entries_stopped = true;
-            let limit = MAX_ENTRIES_PER_CONTAINER.min(self.listed + self.budget.entries_left);
-            self.push(
-                Finding::new("ARCHIVE_TOO_MANY_ENTRIES", &self.att.location)
-                    .with("name", display_name(self.att))
-                    .with("listed", self.listed.to_string())
-                    .with("limit", limit.to_string()),
-            );
+            let message_budget = self.budget.entries_left == 0;
+            if message_budget {
+                if self.budget.entries_reported {
+                    return false;
+                }
+                self.budget.entries_reported = true;
+            }
+            let mut f = Finding::new("ARCHIVE_TOO_MANY_ENTRIES", &self.att.location)
+                .with("name", display_name(self.att))
+                .with("listed", self.listed.to_string());
+            if !message_budget {
+                // This archive alone is over the per-archive bound; else `add_findings` adds the
+                // message's limit.
+                f = f.with("limit", MAX_ENTRIES_PER_CONTAINER.to_string());
+            }
+            self.push(f);
             return false;
         }
         true
@@ -404,6 +443,7 @@ mod tests {
         let mut budget = Budget {
             bytes_left: u64::MAX / 2,
             entries_left: 10,
+            entries_reported: false,
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
@@ -421,6 +461,7 @@ mod tests {
         let mut budget = Budget {
             bytes_left: 100_000,
             entries_left: 10,
+            entries_reported: false,
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "tar");
@@ -435,11 +476,46 @@ mod tests {
     }
 
     #[test]
+    fn findings_are_capped_and_follow_ons_of_a_limit_dropped() {
+        let limits = Limits::default();
+        let mut structural = Vec::new();
+        let many = (0..50)
+            .map(|i| Finding::new("ARCHIVE_ENCRYPTED", format!("2/{i}.zip")))
+            .collect();
+        add_findings(&mut structural, many, &limits);
+        assert_eq!(structural.len(), MAX_SAME_FINDINGS);
+        let f = vec![
+            Finding::new("ARCHIVE_LIMIT", "3/a.zip"),
+            Finding::new("ARCHIVE_UNREADABLE", "3/a.zip!/b.zip"),
+        ];
+        add_findings(&mut structural, f, &limits);
+        let last = structural.last().unwrap();
+        assert_eq!(last.rule, "ARCHIVE_LIMIT");
+        assert_eq!(last.evidence[0].0, "budget");
+    }
+
+    #[test]
+    fn a_budget_spent_before_a_container_is_not_reported_again() {
+        let a = att();
+        let mut budget = Budget {
+            bytes_left: 0,
+            entries_left: 0,
+            entries_reported: true,
+        };
+        let mut out = Opened::default();
+        let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
+        assert!(!l.room());
+        l.finish();
+        assert!(out.findings.is_empty());
+    }
+
+    #[test]
     fn entry_room_runs_out_with_one_finding() {
         let a = att();
         let mut budget = Budget {
             bytes_left: 0,
             entries_left: 2,
+            entries_reported: false,
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
