@@ -44,7 +44,7 @@ fn inner_name(outer: Option<&str>) -> String {
     let Some(outer) = outer.filter(|n| !n.is_empty()) else {
         return "data".into();
     };
-    let lower = outer.to_lowercase();
+    let lower = outer.to_ascii_lowercase();
     for (ext, replace) in [(".tgz", ".tar"), (".taz", ".tar"), (".gz", ""), (".z", "")] {
         if lower.ends_with(ext) && outer.is_char_boundary(outer.len() - ext.len()) {
             return format!("{}{replace}", &outer[..outer.len() - ext.len()]);

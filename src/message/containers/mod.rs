@@ -530,4 +530,58 @@ mod tests {
         assert_eq!(out.findings.len(), 1);
         assert_eq!(out.findings[0].rule, "ARCHIVE_TOO_MANY_ENTRIES");
     }
+
+    #[test]
+    fn mutated_containers_never_panic() {
+        use crate::message::expand::OPENERS;
+        let samples = vec![
+            zip::tests::zip_of(&[
+                ("a.exe", b"MZ\x90\0 some data here"),
+                ("b/c.txt", b"hello hello"),
+            ]),
+            gzip::tests::gzip_of(Some("x.tar"), &tar::tests::tar_of(&[("a.txt", b"abc")])),
+            tar::tests::tar_of(&[("a.txt", b"abc"), ("d/e.exe", b"MZ")]),
+            rar::tests::rar5_of(&[("a.exe", b"MZ", false), ("b.txt", b"hi", true)]),
+            iso::tests::iso_of(&[("A.EXE", b"MZ")], &[("B.TXT", b"b")], true),
+            fat::tests::fat12_of(&[("A.EXE", Some("long name.exe"), b"MZ")]),
+            sevenz::tests::seven_z(&[("a.exe", b"MZ"), ("b.txt", b"hello")], None, false),
+            sevenz::tests::seven_z(&[("a.exe", b"MZ")], Some("pw12"), false),
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for sample in &samples {
+            for _ in 0..150 {
+                let mut data = sample.clone();
+                for _ in 0..1 + rand() % 8 {
+                    let at = (rand() as usize) % data.len();
+                    data[at] = rand() as u8;
+                }
+                if rand() % 4 == 0 {
+                    let cut = (rand() as usize) % data.len();
+                    data.truncate(cut.max(1));
+                }
+                let a = Attachment {
+                    location: "2/m".into(),
+                    data,
+                    ..Attachment::default()
+                };
+                let mut budget = Budget {
+                    bytes_left: 1 << 20,
+                    entries_left: 100,
+                    entries_reported: false,
+                };
+                let mut out = Opened::default();
+                for (_, open) in OPENERS {
+                    if open(&a, &mut budget, &mut out) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -108,12 +108,16 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use sevenz_rust2::encoder_options::AesEncoderOptions;
     use sevenz_rust2::{ArchiveEntry, ArchiveWriter, EncoderMethod};
 
-    fn seven_z(files: &[(&str, &[u8])], password: Option<&str>, encrypt_header: bool) -> Vec<u8> {
+    pub(crate) fn seven_z(
+        files: &[(&str, &[u8])],
+        password: Option<&str>,
+        encrypt_header: bool,
+    ) -> Vec<u8> {
         let mut w = ArchiveWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
         if let Some(p) = password {
             w.set_content_methods(vec![
