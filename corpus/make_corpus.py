@@ -95,8 +95,38 @@ FAKE_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes
 FAKE_LNK = bytes.fromhex("4c0000000114020000000000c000000000000046") + bytes(56) + NOTE
 # An ISO 9660 volume descriptor tag on its own.
 FAKE_ISO = b"\x01CD001\x01\x00" + bytes(24) + NOTE
-# The local-file-header magic of a ZIP (and so of a .docx), nothing after it.
-FAKE_DOCX = b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(20) + NOTE
+def minimal_docx(paragraph):
+    """A small valid .docx (WordprocessingML, no macros) with one paragraph; fixed timestamps
+    so the output is the same on every run."""
+    import io
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>",
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>",
+        "word/document.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>" + paragraph + "</w:t></w:r></w:p></w:body></w:document>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 11, 12, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
+    return out.getvalue()
+
+
+# A real, macro-free Word document (meeting minutes placeholder).
+FAKE_DOCX = minimal_docx("経営会議 議事録（サンプル）")
 def minimal_pdf(text):
     """A small valid one-page PDF showing `text` (ASCII), with a correct cross-reference table."""
     content = b"BT /F1 18 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"

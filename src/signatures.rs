@@ -89,6 +89,8 @@ struct RuleFile {
 pub struct Lists {
     pub dangerous_extensions: HashSet<String>,
     pub document_extensions: HashSet<String>,
+    /// Words that introduce a password in a message body (ARCHIVE_PASSWORD_IN_BODY).
+    pub password_words: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -109,6 +111,7 @@ const IOC_FILES: &[&str] = &["iocs/hashes.txt", "iocs/patterns.ndb"];
 const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
     "lists/document_extensions.txt",
+    "lists/password_words.txt",
 ];
 
 impl Signatures {
@@ -217,6 +220,7 @@ impl Signatures {
         let lists = Lists {
             dangerous_extensions: list(LIST_FILES[0])?,
             document_extensions: list(LIST_FILES[1])?,
+            password_words: list("lists/password_words.txt")?,
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -1,5 +1,6 @@
 //! Checks: plain functions of the message that push findings. No I/O, no state.
 
+pub mod archives;
 pub mod attachments;
 pub mod links;
 pub mod sender;
@@ -29,4 +30,6 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments.script", attachments::script::check),
     ("attachments.known_bad", attachments::iocs::check),
     ("attachments.pdf", attachments::pdf::check),
+    ("archives.executable_inside", archives::executable_inside),
+    ("archives.password_in_body", archives::password_in_body),
 ];

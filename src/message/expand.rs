@@ -6,7 +6,7 @@
 //! per-message budget, and may report findings about the container itself (encrypted, over
 //! limits). Openers never run anything and never touch the file system.
 
-use super::{Attachment, Link, Message, links::MAX_LINKS};
+use super::{Attachment, Link, Message, containers, links::MAX_LINKS};
 use crate::config::Limits;
 use crate::verdict::Finding;
 
@@ -29,6 +29,8 @@ pub struct Opened {
     /// Links the container's content points to (a PDF's link annotations). `expand` sets
     /// their location (`link 7 in 2/a.pdf`) and adds them to the message's links.
     pub links: Vec<Link>,
+    /// Some or all of the container is password-protected (copied to `Attachment::encrypted`).
+    pub encrypted: bool,
 }
 
 /// What is left to spend on opening containers in one message. Openers must check it before
@@ -39,6 +41,8 @@ pub struct Budget {
     pub bytes_left: u64,
     /// Files that may still be listed, summed over every container in the message.
     pub entries_left: usize,
+    /// Running out of `entries_left` has been reported (once per message).
+    pub entries_reported: bool,
 }
 
 impl Budget {
@@ -46,6 +50,7 @@ impl Budget {
         Budget {
             bytes_left: limits.max_expanded_bytes,
             entries_left: limits.max_expanded_entries,
+            entries_reported: false,
         }
     }
 }
@@ -54,7 +59,15 @@ impl Budget {
 pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool;
 
 /// Every container format lurescreen opens, tried in order.
-pub const OPENERS: &[(&str, Opener)] = &[("pdf", crate::checks::attachments::pdf::open)];
+pub const OPENERS: &[(&str, Opener)] = &[
+    ("pdf", crate::checks::attachments::pdf::open),
+    ("zip", containers::zip::open),
+    ("gzip", containers::gzip::open),
+    ("tar", containers::tar::open),
+    ("7z", containers::sevenz::open),
+    ("rar", containers::rar::open),
+    ("disk image", containers::diskimage::open),
+];
 
 /// Opens every container among the message's attachments, breadth first, to
 /// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
@@ -65,6 +78,9 @@ pub fn expand(msg: &mut Message, limits: &Limits) {
 
 fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
     let mut budget = Budget::new(limits);
+    // Containers nesting stopped at: the first one and how many.
+    let mut too_deep_at: Option<(usize, &'static str)> = None;
+    let mut too_deep_count = 0;
     let mut i = 0;
     while i < msg.attachments.len() {
         if msg.attachments[i].depth < limits.max_container_depth {
@@ -76,7 +92,8 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
             }
             let parent = &msg.attachments[i];
             let (location, depth) = (parent.location.clone(), parent.depth + 1);
-            msg.structural.append(&mut opened.findings);
+            containers::add_findings(&mut msg.structural, opened.findings, limits);
+            msg.attachments[i].encrypted |= opened.encrypted;
             for mut link in opened.links {
                 if msg.links.len() >= MAX_LINKS {
                     break;
@@ -94,11 +111,37 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
                     data: child.data,
                     depth,
                     parent: Some(i),
+                    ..Attachment::default()
                 });
             }
+        } else if let Some(format) = too_deep(&msg.attachments[i]) {
+            too_deep_at = too_deep_at.or(Some((i, format)));
+            too_deep_count += 1;
         }
         i += 1;
     }
+    if let Some((at, format)) = too_deep_at {
+        let att = &msg.attachments[at];
+        msg.structural.push(
+            Finding::new("ARCHIVE_TOO_DEEP", &att.location)
+                .with("name", containers::display_name(att))
+                .with("format", format)
+                .with("limit", limits.max_container_depth.to_string())
+                .with("count", too_deep_count.to_string()),
+        );
+    }
+}
+
+/// The archive format of a container that nesting stopped at. An Office document (a zip with
+/// `[Content_Types].xml`) at the limit is not an archive nested too deep.
+fn too_deep(att: &Attachment) -> Option<&'static str> {
+    let format = containers::format_of(&att.data)?;
+    let ooxml = format == "zip"
+        && att
+            .data
+            .windows(b"[Content_Types].xml".len())
+            .any(|w| w == b"[Content_Types].xml");
+    (!ooxml).then_some(format)
 }
 
 #[cfg(test)]
@@ -165,6 +208,36 @@ mod tests {
         );
         assert_eq!(msg.attachments[3].depth, 2);
         assert_eq!(msg.attachments[3].parent, Some(1));
+    }
+
+    #[test]
+    fn archives_nesting_stopped_at_are_reported_once_with_a_count() {
+        // Two zips at depth 2 inside a zip inside a zip: both stop there.
+        let inner = crate::message::containers::zip::tests::zip_of(&[("a.txt", b"a")]);
+        let mid =
+            crate::message::containers::zip::tests::zip_of(&[("x.zip", &inner), ("y.zip", &inner)]);
+        let mut msg = Message {
+            attachments: vec![Attachment {
+                location: "2/outer.zip".into(),
+                name: Some("outer.zip".into()),
+                data: crate::message::containers::zip::tests::zip_of(&[("mid.zip", &mid)]),
+                ..Attachment::default()
+            }],
+            ..Message::default()
+        };
+        let limits = Limits {
+            max_container_depth: 2,
+            ..Limits::default()
+        };
+        expand(&mut msg, &limits);
+        let deep: Vec<_> = msg
+            .structural
+            .iter()
+            .filter(|f| f.rule == "ARCHIVE_TOO_DEEP")
+            .collect();
+        assert_eq!(deep.len(), 1);
+        assert_eq!(deep[0].location, "2/outer.zip!/mid.zip!/x.zip");
+        assert_eq!(deep[0].evidence[3], ("count".into(), "2".into()));
     }
 
     #[test]

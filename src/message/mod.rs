@@ -1,5 +1,6 @@
 //! The analysis view of a message: owned, decoded, flat, built from mail-parser.
 
+pub mod containers;
 pub mod expand;
 pub mod links;
 mod params;
@@ -69,6 +70,8 @@ pub struct Attachment {
     pub depth: usize,
     /// Index in `Message::attachments` of the container it came from.
     pub parent: Option<usize>,
+    /// A container some or all of whose contents are password-protected.
+    pub encrypted: bool,
 }
 
 /// What reports say about the message itself.

@@ -1,6 +1,7 @@
 //! One message (and configuration) per rule, made to trigger it. Each family of checks has a file
 //! of its own; `all()` joins them. `tests/rules.rs` requires a fixture for every rule.
 
+mod archives;
 mod attachments;
 mod core;
 mod pdf;
@@ -15,5 +16,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(core::fixtures());
     all.extend(attachments::fixtures());
     all.extend(pdf::fixtures());
+    all.extend(archives::fixtures());
     all
 }

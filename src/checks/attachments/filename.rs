@@ -6,7 +6,7 @@ use crate::verdict::{Finding, is_hidden_char};
 
 /// The extensions of a name, last first, lower-cased, each trimmed of the spaces and dots Windows
 /// ignores at the end of a name.
-fn extensions(name: &str) -> Vec<String> {
+pub(crate) fn extensions(name: &str) -> Vec<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let base = base.trim_end_matches([' ', '.', '\u{3000}']);
     let mut parts: Vec<String> = base
