@@ -288,3 +288,59 @@ fn check_validates_and_exits() {
         .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }
+
+#[test]
+fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
+    let mut d = Daemon::start("[milter]\nshutdown_grace_ms = 20000\n");
+    let mut busy = d.session();
+    busy.stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
+        .unwrap();
+    let r = busy
+        .stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        .unwrap();
+    assert_eq!(r.cmd, b'c');
+    busy.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
+    busy.stage(b'L', b"Subject\0in flight\0", milter_client::NOREPLY_HEADER)
+        .unwrap();
+    // A second connection, idle between messages.
+    let mut idle = d.session();
+    Command::new("kill")
+        .args(["-TERM", &d.child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // New transactions are deferred while draining.
+    idle.stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
+        .unwrap();
+    let r = idle
+        .stage(b'M', b"<e@f.example>\0", milter_client::NOREPLY_MAIL)
+        .unwrap();
+    assert_eq!(r.cmd, b'y', "{r:?}");
+    assert!(r.strings().join("").starts_with("421 4.3.2"), "{r:?}");
+    // The message in progress still gets its answer.
+    busy.stage(b'B', b"body\r\n", milter_client::NOREPLY_BODY)
+        .unwrap();
+    busy.macros(b'E', &[("i", "DRAINQID")]).unwrap();
+    busy.send(b'E', &[]).unwrap();
+    let mut last = busy.read().unwrap();
+    while !matches!(last.cmd, b'a' | b'c' | b'r' | b't' | b'y') {
+        last = busy.read().unwrap();
+    }
+    assert_eq!(last.cmd, b'a');
+    // Then the daemon exits by itself.
+    let until = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = d.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < until, "daemon did not exit after draining");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        d.log_text().contains("qid=DRAINQID verdict=clean"),
+        "{}",
+        d.log_text()
+    );
+}
