@@ -141,8 +141,23 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             && let Some(x) = xlm::scan_sylk(&String::from_utf8_lossy(data))
         {
             report.xlm(&x, out);
+        } else if let Some(fields) = ooxml::flat_xml_dde(data) {
+            report.dde(&fields, out);
+        } else if is_csv(att) {
+            report.dde(&ooxml::dde_formulas(&String::from_utf8_lossy(data)), out);
         }
     }
+}
+
+/// A text file Excel opens as a spreadsheet by its name.
+fn is_csv(att: &Attachment) -> bool {
+    let ext = att
+        .name
+        .as_deref()
+        .and_then(super::sniff::last_extension)
+        .unwrap_or_default();
+    matches!(ext.as_str(), "csv" | "tsv" | "prn" | "dif")
+        && super::sniff::looks_like_text(&att.data)
 }
 
 /// How a document is named in reasons: its name, and for a file inside another, the path

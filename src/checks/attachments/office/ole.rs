@@ -110,6 +110,10 @@ struct Entry {
 /// Analyses an OLE file. `sources`: decompress VBA source (the check does; the opener, which
 /// only extracts embedded files, does not). Errors say why the file could not be opened.
 pub fn analyse(data: &[u8], sources: bool) -> Result<Report, String> {
+    analyse_at(data, sources, 0)
+}
+
+fn analyse_at(data: &[u8], sources: bool, depth: u8) -> Result<Report, String> {
     let mut cfb = CompoundFile::open(Cursor::new(data)).map_err(|e| e.to_string())?;
     let mut entries = Vec::new();
     for e in cfb.walk().take(MAX_ENTRIES) {
@@ -237,11 +241,18 @@ pub fn analyse(data: &[u8], sources: bool) -> Result<Report, String> {
     // Embedded objects: storages with a CompObj or an Ole10Native stream, other than the root
     // of a document (whose CompObj names the document's own class).
     let document_root = matches!(r.app, "Word" | "Excel" | "PowerPoint");
+    // UserForm designers in a VBA project have CompObj streams too; they are not embedded.
+    let in_vba_project = |path: &str| {
+        r.vba.iter().any(|p| {
+            p.storage == "/" || path.starts_with(&format!("{}/", p.storage)) || path == p.storage
+        })
+    };
     let mut object_storages: Vec<&Entry> = Vec::new();
     for e in entries.iter().filter(|e| {
         e.stream
             && (e.name == "\u{1}CompObj" || e.name == "\u{1}Ole10Native")
             && !(document_root && e.parent == "/")
+            && !in_vba_project(&e.parent)
     }) {
         if !object_storages.iter().any(|s| s.path == e.parent)
             && object_storages.len() < MAX_OBJECTS
@@ -289,6 +300,35 @@ pub fn analyse(data: &[u8], sources: bool) -> Result<Report, String> {
             .or_else(|| clsid_name(&clsid).map(str::to_string))
             .unwrap_or_else(|| format!("{{{clsid}}}"));
         r.objects.push(Object { class, package });
+    }
+
+    // PowerPoint keeps its VBA project and embedded objects as OLE files inside the
+    // `PowerPoint Document` stream (ExOleObjStg records, often zlib-compressed).
+    if r.app == "PowerPoint"
+        && depth == 0
+        && let Some(doc) = read("/PowerPoint Document")
+    {
+        for storage in ppt_storages(&doc) {
+            let Ok(inner) = analyse_at(&storage, sources, depth + 1) else {
+                continue;
+            };
+            if !inner.vba.is_empty() {
+                r.vba.extend(inner.vba);
+                continue;
+            }
+            if r.objects.len() < MAX_OBJECTS {
+                let package = inner.objects.iter().find_map(|o| o.package.clone());
+                let class = inner
+                    .root_class
+                    .clone()
+                    .or_else(|| inner.objects.first().map(|o| o.class.clone()))
+                    .unwrap_or_else(|| inner.app.to_string());
+                r.objects.push(Object { class, package });
+            }
+            if r.equation.is_none() {
+                r.equation = inner.equation;
+            }
+        }
     }
 
     // Equation Editor: by class id, by ProgID, or an `Equation Native` stream in a storage with
@@ -415,6 +455,52 @@ fn read_sources(
             });
         }
     }
+}
+
+/// The OLE files held by `ExOleObjStg` records (type 0x1011; instance 1 = zlib-compressed
+/// after a 4-byte size) of a PowerPoint document stream, found by their record header.
+fn ppt_storages(doc: &[u8]) -> Vec<Vec<u8>> {
+    const MAX_STORAGES: usize = 100;
+    const MAX_TOTAL: u64 = 64 << 20;
+    let mut out = Vec::new();
+    let mut total = 0u64;
+    let mut i = 0usize;
+    while i + 8 <= doc.len() && out.len() < MAX_STORAGES && total < MAX_TOTAL {
+        let (Some(ver_inst), Some(kind), Some(len)) = (
+            vba::le16(doc, i),
+            vba::le16(doc, i + 2),
+            vba::le32(doc, i + 4),
+        ) else {
+            break;
+        };
+        let instance = ver_inst >> 4;
+        if kind != 0x1011 || ver_inst & 0xF != 0 || instance > 1 {
+            i += 1;
+            continue;
+        }
+        let body = doc
+            .get(i + 8..(i + 8).saturating_add(len as usize).min(doc.len()))
+            .unwrap_or_default();
+        let cap = (MAX_STREAM_BYTES).min(MAX_TOTAL - total);
+        let storage = if instance == 1 {
+            let mut inflated = Vec::new();
+            let z = flate2::read::ZlibDecoder::new(body.get(4..).unwrap_or_default());
+            let _ = z.take(cap).read_to_end(&mut inflated);
+            inflated
+        } else {
+            body.get(..body.len().min(cap as usize))
+                .unwrap_or_default()
+                .to_vec()
+        };
+        if is_ole(&storage) {
+            total += storage.len() as u64;
+            out.push(storage);
+            i += 8 + body.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 fn clsid_name(clsid: &str) -> Option<&'static str> {

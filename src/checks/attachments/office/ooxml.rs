@@ -74,11 +74,16 @@ pub fn analyse(parts: &[Part<'_>]) -> Ooxml {
             o.dde.extend(word_fields(part.data));
         } else if lower.starts_with("xl/externallinks/") && lower.ends_with(".xml") {
             o.dde.extend(dde_links(part.data));
+        } else if lower.starts_with("xl/externallinks/") && lower.ends_with(".bin") {
+            o.dde.extend(dde_link_xlsb(part.data));
         } else if lower.starts_with("xl/macrosheets/") || lower.starts_with("xl/intlmacrosheets/") {
             if lower.ends_with(".rels") {
                 continue;
             }
             let sheet = part.name.rsplit('/').next().unwrap_or(part.name);
+            if sheet.to_ascii_lowercase().starts_with("binaryindex") {
+                continue;
+            }
             macro_sheets.push(sheet.to_string());
             if lower.ends_with(".bin") {
                 functions.extend(xlm::ptg_functions(part.data));
@@ -91,16 +96,21 @@ pub fn analyse(parts: &[Part<'_>]) -> Ooxml {
                 auto_open = Some("Auto_Open".to_string());
             }
         } else if lower == "xl/workbook.bin" {
-            let units: Vec<u16> = part
-                .data
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect();
-            if String::from_utf16_lossy(&units)
-                .to_ascii_lowercase()
-                .contains("auto_open")
-            {
-                auto_open = Some("Auto_Open".to_string());
+            // Names are UTF-16 strings at any byte offset.
+            for start in [0, 1] {
+                let units: Vec<u16> = part
+                    .data
+                    .get(start..)
+                    .unwrap_or_default()
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                if String::from_utf16_lossy(&units)
+                    .to_ascii_lowercase()
+                    .contains("auto_open")
+                {
+                    auto_open = Some("Auto_Open".to_string());
+                }
             }
         }
     }
@@ -257,6 +267,67 @@ fn dde_links(data: &[u8]) -> Vec<String> {
         }
     });
     found
+}
+
+/// An XLSB external link that is a DDE link: `BrtBeginSupBook` (record 0x02E8) of type DDE
+/// (1), then the service and topic as UTF-16 strings with a 32-bit length.
+fn dde_link_xlsb(data: &[u8]) -> Vec<String> {
+    let wide = |at: usize| -> Option<(String, usize)> {
+        let len = super::vba::le32(data, at)? as usize;
+        let bytes = data.get(at + 4..at + 4 + len.checked_mul(2)?)?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Some((String::from_utf16_lossy(&units), at + 4 + len * 2))
+    };
+    let parse = || -> Option<String> {
+        if data.get(..2)? != [0xE8, 0x02] || *data.get(2)? >= 0x80 {
+            return None;
+        }
+        if super::vba::le16(data, 3)? != 1 {
+            return None;
+        }
+        let (service, next) = wide(5)?;
+        let (topic, _) = wide(next)?;
+        Some(format!("DDE {service}|'{topic}'"))
+    };
+    parse().into_iter().collect()
+}
+
+/// A spreadsheet formula that is a DDE call (`=cmd|'/c calc'!A0`): CSV injection and Excel
+/// 2003 XML formulas.
+pub fn dde_formulas(text: &str) -> Vec<String> {
+    static DDE_FORMULA: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?m)(?:^|[,;	"])\s*[=+\-@]\s*([A-Za-z0-9_.]{1,40}\s*\|\s*'[^'
+]{0,300}'\s*!\s*[A-Za-z0-9$]{1,12})"#,
+        )
+        .expect("valid regex")
+    });
+    let text = text
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    DDE_FORMULA
+        .captures_iter(&text)
+        .filter_map(|c| c.get(1))
+        .take(10)
+        .map(|m| format!("DDE {}", m.as_str()))
+        .collect()
+}
+
+/// Word and Excel 2003 XML ("flat" XML with `<?mso-application progid=...?>`): DDE fields
+/// and DDE formulas.
+pub fn flat_xml_dde(data: &[u8]) -> Option<Vec<String>> {
+    let head = String::from_utf8_lossy(data.get(..4096).unwrap_or(data)).to_ascii_lowercase();
+    if !head.contains("<?mso-application") {
+        return None;
+    }
+    if head.contains("word.document") {
+        return Some(word_fields(data));
+    }
+    Some(dde_formulas(&String::from_utf8_lossy(data)))
 }
 
 /// Calls `f(local name, element, text)` for every element start (text `None`) and for the text
@@ -499,6 +570,28 @@ pub(crate) mod tests {
         assert_eq!(x.sheets, ["sheet1.xml"]);
         assert!(x.functions.contains("EXEC"));
         assert_eq!(x.auto_open.as_deref(), Some("Auto_Open"));
+    }
+
+    #[test]
+    fn dde_in_csv_flat_xml_and_xlsb() {
+        assert_eq!(
+            dde_formulas("name,total\n=cmd|'/c calc.exe'!A0,1\n"),
+            ["DDE cmd|'/c calc.exe'!A0"]
+        );
+        assert_eq!(
+            dde_formulas("a,b\n=SUM(A1:A3),\"x|y\"\n"),
+            Vec::<String>::new()
+        );
+        let xml = br#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook><Cell ss:Formula="=cmd|&apos;/c calc&apos;!A1"/></Workbook>"#;
+        assert_eq!(flat_xml_dde(xml).unwrap(), ["DDE cmd|'/c calc'!A1"]);
+        assert!(flat_xml_dde(b"<?xml version=\"1.0\"?><a/>").is_none());
+        let mut bin = vec![0xE8, 0x02, 0x20, 0x01, 0x00];
+        for s in ["cmd", "/c calc"] {
+            bin.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            bin.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        }
+        assert_eq!(dde_link_xlsb(&bin), ["DDE cmd|'/c calc'"]);
+        assert!(dde_link_xlsb(&bin[..9]).is_empty());
     }
 
     #[test]

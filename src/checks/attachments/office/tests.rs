@@ -283,3 +283,37 @@ fn mutated_documents_never_panic() {
         }
     }
 }
+
+#[test]
+fn powerpoint_keeps_objects_in_compressed_records() {
+    use std::io::Write;
+    let object = ole_of(&[
+        (
+            "/\u{1}Ole10Native",
+            &ole10native("calc.lnk", b"L\0\0\0\x01\x14\x02\0"),
+        ),
+        ("/\u{1}CompObj", &compobj("OLE Package", "Package")),
+    ]);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&object).unwrap();
+    let compressed = z.finish().unwrap();
+    let mut stream = vec![0u8; 40];
+    stream.extend_from_slice(&0x0010u16.to_le_bytes());
+    stream.extend_from_slice(&0x1011u16.to_le_bytes());
+    stream.extend_from_slice(&(compressed.len() as u32 + 4).to_le_bytes());
+    stream.extend_from_slice(&(object.len() as u32).to_le_bytes());
+    stream.extend_from_slice(&compressed);
+    let ppt = ole_of(&[
+        ("/PowerPoint Document", &stream),
+        ("/Current User", &[0u8; 20]),
+    ]);
+    let r = scan("deck.ppt", &ppt);
+    assert_eq!(
+        evidence(finding(&r, "OFFICE_EMBEDDED_PACKAGE"), "name"),
+        "calc.lnk"
+    );
+    assert_eq!(
+        finding(&r, "ATTACH_DANGEROUS_EXTENSION").location,
+        "deck.ppt!/calc.lnk"
+    );
+}

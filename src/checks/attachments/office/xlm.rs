@@ -218,7 +218,7 @@ pub fn scan_sylk(text: &str) -> Option<Xlm> {
                 .map(str::to_string)
         })
     });
-    (!functions.is_empty()).then(|| Xlm {
+    (!functions.is_empty() || auto_open.is_some()).then(|| Xlm {
         sheets: vec!["(SYLK)".into()],
         functions,
         auto_open,
