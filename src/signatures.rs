@@ -91,6 +91,14 @@ pub struct Lists {
     pub document_extensions: HashSet<String>,
     /// Words that introduce a password in a message body (ARCHIVE_PASSWORD_IN_BODY).
     pub password_words: HashSet<String>,
+    /// VBA keywords by what they do (OFFICE_MACRO*, see `checks::attachments::office::vba`).
+    pub vba_autoexec: HashSet<String>,
+    pub vba_write: HashSet<String>,
+    pub vba_execute: HashSet<String>,
+    pub vba_download: HashSet<String>,
+    pub vba_obfuscation: HashSet<String>,
+    /// Text in a DDE field that starts a program (OFFICE_DDE_EXECUTE).
+    pub dde_commands: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -221,6 +229,12 @@ impl Signatures {
             dangerous_extensions: list(LIST_FILES[0])?,
             document_extensions: list(LIST_FILES[1])?,
             password_words: list("lists/password_words.txt")?,
+            vba_autoexec: list("lists/vba_autoexec.txt")?,
+            vba_write: list("lists/vba_write.txt")?,
+            vba_execute: list("lists/vba_execute.txt")?,
+            vba_download: list("lists/vba_download.txt")?,
+            vba_obfuscation: list("lists/vba_obfuscation.txt")?,
+            dde_commands: list("lists/dde_commands.txt")?,
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -62,6 +62,7 @@ pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) ->
 pub const OPENERS: &[(&str, Opener)] = &[
     ("pdf", crate::checks::attachments::pdf::open),
     ("zip", containers::zip::open),
+    ("office", crate::checks::attachments::office::open),
     ("gzip", containers::gzip::open),
     ("tar", containers::tar::open),
     ("7z", containers::sevenz::open),

@@ -4,6 +4,7 @@
 mod archives;
 mod attachments;
 mod core;
+mod office;
 mod pdf;
 
 use lurescreen::Config;
@@ -17,5 +18,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(attachments::fixtures());
     all.extend(pdf::fixtures());
     all.extend(archives::fixtures());
+    all.extend(office::fixtures());
     all
 }
