@@ -48,8 +48,8 @@ th{background:#f3f4f8}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[data-dir=asc]::after{content:' \\25B2'}table.sortable th[data-dir=desc]::after{content:' \\25BC'}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.v{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px}
-td.subject{max-width:280px;overflow-wrap:anywhere}td.loc{max-width:220px;overflow-wrap:anywhere;color:#5a6275}
+.v{display:inline-block;white-space:nowrap;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px}
+td.date{white-space:nowrap}td.subject{max-width:280px;overflow-wrap:anywhere}td.loc{max-width:220px;overflow-wrap:anywhere;color:#5a6275}
 td ul{margin:0;padding-left:16px}td li{margin:1px 0}
 .two{display:flex;gap:32px;flex-wrap:wrap}
 svg text{font-size:12px;fill:#1d2330}
@@ -268,7 +268,7 @@ fn timeline_section(h: &mut String, t: &Totals, l: &Labels) {
         .unwrap_or(1)
         .max(1) as f64;
     let step = plot_w / buckets.len() as f64;
-    let bar = (step * 0.8).max(1.0);
+    let bar = (step * 0.8).clamp(1.0, 36.0);
     let _ = writeln!(
         h,
         "<svg id=\"timeline-chart\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">",
@@ -380,19 +380,28 @@ fn row(h: &mut String, r: &Record, lang: Lang) {
     let _ = writeln!(
         h,
         "<tr data-verdict=\"{v}\"><td data-key=\"{rank}\"><span class=\"v\" style=\"background:{c}\">{label}</span></td>\
-         <td class=\"num\">{score:.1}</td><td>{date}</td><td>{from}</td><td>{to}</td>\
+         <td class=\"num\">{score:.1}</td><td class=\"date\" data-key=\"{date_key}\">{date}</td><td>{from}</td><td>{to}</td>\
          <td class=\"subject\">{subject}</td><td><ul>{reasons}</ul></td><td class=\"loc\">{loc}</td></tr>",
         v = r.verdict.as_str(),
         rank = r.verdict as u8,
         c = color(r.verdict),
         label = esc(r.verdict.label(lang)),
         score = r.score,
-        date = esc(r.date.as_deref().unwrap_or("")),
+        date_key = attr(r.date.as_deref().unwrap_or("")),
+        date = esc(&short_date(r.date.as_deref().unwrap_or(""))),
         from = esc(r.from.as_deref().unwrap_or("")),
         to = esc(&to),
         subject = esc(r.subject.as_deref().unwrap_or("")),
         loc = esc(&r.location),
     );
+}
+
+/// `2024-01-02T09:00:00Z` → `2024-01-02 09:00` (other forms as they are).
+fn short_date(date: &str) -> String {
+    match (date.get(..10), date.get(10..11), date.get(11..16)) {
+        (Some(day), Some("T"), Some(hm)) => format!("{day} {hm}"),
+        _ => date.to_string(),
+    }
 }
 
 /// `2026-11-26 14:12`, from the system clock.

@@ -202,6 +202,7 @@ pub fn run(
     let max_bytes = engine.config().limits.max_message_bytes;
 
     let mut collector = Collector::new(opts, out, err, &window);
+    collector.progress = progress.clone();
     if opts.format == Format::Csv && collector.write(&report::csv_header()).is_err() {
         return exit::IO;
     }
@@ -258,9 +259,7 @@ pub fn run(
                 let size = o.size;
                 collector.take(o);
                 window.release(size);
-                if let Some(pb) = &progress {
-                    collector.progress(pb, bytes_read.load(Ordering::Relaxed));
-                }
+                collector.progress(bytes_read.load(Ordering::Relaxed));
             }
         }
     });
@@ -360,6 +359,7 @@ struct Collector<'a> {
     stopped: bool,
     out_failed: bool,
     extracted: u64,
+    progress: Option<indicatif::ProgressBar>,
 }
 
 impl<'a> Collector<'a> {
@@ -380,6 +380,20 @@ impl<'a> Collector<'a> {
             stopped: false,
             out_failed: false,
             extracted: 0,
+            progress: None,
+        }
+    }
+
+    /// One line on stderr, with the progress bar (if any) out of the way.
+    fn say(&mut self, line: &str) {
+        let err = &mut self.err;
+        match &self.progress {
+            Some(pb) => pb.suspend(|| {
+                let _ = writeln!(err, "{line}");
+            }),
+            None => {
+                let _ = writeln!(err, "{line}");
+            }
         }
     }
 
@@ -415,12 +429,12 @@ impl<'a> Collector<'a> {
                     match extract::write(dir, &name, raw) {
                         Ok(_) => self.extracted += 1,
                         Err(e) => {
-                            let _ = writeln!(
-                                self.err,
+                            let line = format!(
                                 "lurescreen: {}: cannot extract to {}: {e}",
                                 o.location.display(),
                                 dir.join(&name).display()
                             );
+                            self.say(&line);
                             self.code = self.code.max(exit::IO);
                         }
                     }
@@ -428,7 +442,7 @@ impl<'a> Collector<'a> {
             }
             Err(f) => {
                 let loc = o.location.display();
-                let _ = writeln!(self.err, "lurescreen: {loc}: {}", f.message);
+                self.say(&format!("lurescreen: {loc}: {}", f.message));
                 self.code = self.code.max(f.code);
                 self.totals.error();
                 let text = match (self.opts.format, f.unreadable) {
@@ -444,18 +458,21 @@ impl<'a> Collector<'a> {
                 if let Some(max) = self.opts.max_errors
                     && self.errors >= max
                 {
-                    let _ = writeln!(
-                        self.err,
+                    let line = format!(
                         "lurescreen: stopping after {} error(s) (--max-errors {max} / --fail-fast)",
                         self.errors
                     );
+                    self.say(&line);
                     self.stop();
                 }
             }
         }
     }
 
-    fn progress(&self, pb: &indicatif::ProgressBar, bytes: u64) {
+    fn progress(&self, bytes: u64) {
+        let Some(pb) = &self.progress else {
+            return;
+        };
         let t = &self.totals;
         if (t.messages + t.errors).is_multiple_of(64) {
             pb.set_position(bytes);

@@ -302,6 +302,7 @@ pub struct Labels {
     pub messages: &'static str,
     pub flagged: &'static str,
     pub errors: &'static str,
+    pub errors_short: &'static str,
     pub verdicts: &'static str,
     pub rules: &'static str,
     pub domains: &'static str,
@@ -332,6 +333,7 @@ pub fn labels(lang: Lang) -> Labels {
             messages: "Messages",
             flagged: "Flagged (warn and above)",
             errors: "Could not be scanned",
+            errors_short: "errors",
             verdicts: "Verdicts",
             rules: "Rules by frequency",
             domains: "Top sending domains of flagged messages",
@@ -359,6 +361,7 @@ pub fn labels(lang: Lang) -> Labels {
             messages: "メール数",
             flagged: "要注意以上",
             errors: "スキャンできなかったもの",
+            errors_short: "エラー",
             verdicts: "判定の内訳",
             rules: "検出ルール（件数順）",
             domains: "要注意メールの送信元ドメイン（上位）",
@@ -408,7 +411,13 @@ pub fn summary(t: &Totals, lang: Lang) -> String {
     .iter()
     .map(|v| format!("{} {}", v.label(lang), t.verdicts[*v as usize]))
     .collect();
-    let _ = writeln!(out, "  {}, {} {}", counts.join(", "), l.errors, t.errors);
+    let _ = writeln!(
+        out,
+        "  {}, {} {}",
+        counts.join(", "),
+        l.errors_short,
+        t.errors
+    );
     let mut section = |title: &str, rows: Vec<(&str, u64)>| {
         let _ = writeln!(out, "{title}:");
         if rows.is_empty() {
