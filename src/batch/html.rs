@@ -49,7 +49,8 @@ table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[data-dir=asc]::after{content:' \\25B2'}table.sortable th[data-dir=desc]::after{content:' \\25BC'}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .v{display:inline-block;white-space:nowrap;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px}
-td.date{white-space:nowrap}td.subject{max-width:280px;overflow-wrap:anywhere}td.loc{max-width:220px;overflow-wrap:anywhere;color:#5a6275}
+table#flagged{table-layout:fixed;width:100%}table#flagged td{overflow-wrap:anywhere}
+td.date{white-space:nowrap}td.loc{color:#5a6275;font-size:12px}
 td ul{margin:0;padding-left:16px}td li{margin:1px 0}
 .two{display:flex;gap:32px;flex-wrap:wrap}
 svg text{font-size:12px;fill:#1d2330}
@@ -349,7 +350,7 @@ fn flagged_table(h: &mut String, t: &Totals, l: &Labels, lang: Lang, only: Verdi
     );
     let _ = writeln!(
         h,
-        "<table id=\"flagged\" class=\"sortable\"><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table id=\"flagged\" class=\"sortable\"><colgroup><col style=\"width:92px\"><col style=\"width:64px\"><col style=\"width:122px\"><col style=\"width:15%\"><col style=\"width:13%\"><col style=\"width:17%\"><col><col style=\"width:12%\"></colgroup><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(l.verdict),
         esc(l.score),
         esc(l.date),
