@@ -246,7 +246,7 @@ pub fn run(
                     .into_iter()
                     .par_bridge()
                     .for_each_with(res_tx, |tx, item| {
-                        let _ = tx.send(process(engine, item, opts));
+                        let _ = tx.send(process_guarded(engine, item, opts));
                     });
             });
         });
@@ -268,6 +268,26 @@ pub fn run(
     }
     collector.totals.elapsed = started.elapsed();
     collector.finish(inputs)
+}
+
+/// `process`, with a panic outside the engine's own guard (rendering, say) reported for that
+/// message instead of taking the run down.
+fn process_guarded(engine: &Engine, item: Item, opts: &Options) -> Outcome {
+    let (seq, location, size) = (item.seq, item.location.clone(), item.size);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(engine, item, opts)))
+        .unwrap_or_else(|_| Outcome {
+            seq,
+            location,
+            size,
+            took: Duration::ZERO,
+            result: Err(Failure {
+                message: "internal error while reporting on this message".into(),
+                code: exit::SOFTWARE,
+                unreadable: false,
+            }),
+            output: String::new(),
+            raw: None,
+        })
 }
 
 /// Scans one item (on a worker).
