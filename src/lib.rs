@@ -1,6 +1,7 @@
 //! lurescreen: screens email for targeted-attack lures and phishing, and explains why.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod checks;
 pub mod cli;
 pub mod config;

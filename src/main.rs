@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use lurescreen::cli::{self, exit, filter, scan};
-use lurescreen::{Config, Lang, Signatures};
+use lurescreen::{Config, Lang, Signatures, Verdict, batch};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,20 +48,65 @@ enum FormatArg {
     Text,
     Json,
     Headers,
+    /// One row per message, for spreadsheets.
+    Csv,
+    /// Totals only: verdicts, top rules, sending domains, recipients.
+    Summary,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputArg {
+    /// Each file is one message.
+    Eml,
+    /// Each file is an mbox (mboxo: `>From ` lines kept as they are).
+    Mbox,
+    /// Each file is an mboxrd (`>From ` lines un-escaped).
+    Mboxrd,
+    /// Each folder is a Maildir.
+    Maildir,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnlyArg {
+    Warn,
+    Quarantine,
+    Reject,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan message files (or `-` for stdin) and report verdict, score and findings.
+    /// Scan messages and report verdict, score and findings. Each PATH is a message file, an
+    /// mbox (gzip-compressed or not), a Maildir, a folder of any of these, or `-` for stdin.
     /// Exit code: the highest verdict (0 clean, 1 warn, 2 quarantine, 3 reject).
     Scan {
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,
-        /// Each FILE is a bare file (a document, program, archive), analysed as if it were the
+        /// Each PATH is a bare file (a document, program, archive), analysed as if it were the
         /// one attachment of a message.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["input", "report", "extract", "only"])]
         attachment: bool,
-        #[arg(required = true, value_name = "FILE")]
+        /// How to read the paths [default: recognised per path].
+        #[arg(long, value_enum)]
+        input: Option<InputArg>,
+        /// Also write a self-contained HTML report (charts, table of flagged messages).
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
+        /// Print, list and extract only messages at or above this verdict.
+        #[arg(long, value_enum)]
+        only: Option<OnlyArg>,
+        /// Write flagged messages (warn and above, or --only) to DIR as .eml files.
+        #[arg(long, value_name = "DIR")]
+        extract: Option<PathBuf>,
+        /// Stop at the first input that cannot be read or scanned.
+        #[arg(long)]
+        fail_fast: bool,
+        /// Stop after N inputs that cannot be read or scanned [default: never].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max_errors: Option<u64>,
+        /// Scanning threads [default: one per core].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        jobs: Option<u64>,
+        #[arg(required = true, value_name = "PATH")]
         inputs: Vec<PathBuf>,
     },
     /// Read one message on stdin, write it to stdout with X-Lurescreen-* headers (pipe mode).
@@ -148,18 +193,59 @@ fn run(cli: Cli) -> i32 {
         Command::Scan {
             format,
             attachment,
+            input,
+            report,
+            only,
+            extract,
+            fail_fast,
+            max_errors,
+            jobs,
             inputs,
         } => {
-            let format = match format {
-                FormatArg::Text => scan::Format::Text,
-                FormatArg::Json => scan::Format::Json,
-                FormatArg::Headers => scan::Format::Headers,
-            };
             let mut out = std::io::BufWriter::new(stdout.lock());
             let code = if attachment {
+                let format = match format {
+                    FormatArg::Text => scan::Format::Text,
+                    FormatArg::Json => scan::Format::Json,
+                    FormatArg::Headers => scan::Format::Headers,
+                    FormatArg::Csv | FormatArg::Summary => {
+                        let _ = writeln!(
+                            err,
+                            "lurescreen: --attachment takes --format text, json or headers"
+                        );
+                        return exit::USAGE;
+                    }
+                };
                 scan::run_attachments(&engine, &inputs, format, lang, &mut out, &mut err)
             } else {
-                scan::run(&engine, &inputs, format, lang, &mut out, &mut err)
+                let opts = batch::Options {
+                    input: match input {
+                        None => batch::inputs::InputKind::Auto,
+                        Some(InputArg::Eml) => batch::inputs::InputKind::Eml,
+                        Some(InputArg::Mbox) => batch::inputs::InputKind::Mbox,
+                        Some(InputArg::Mboxrd) => batch::inputs::InputKind::Mboxrd,
+                        Some(InputArg::Maildir) => batch::inputs::InputKind::Maildir,
+                    },
+                    format: match format {
+                        FormatArg::Text => batch::Format::Text,
+                        FormatArg::Json => batch::Format::Json,
+                        FormatArg::Headers => batch::Format::Headers,
+                        FormatArg::Csv => batch::Format::Csv,
+                        FormatArg::Summary => batch::Format::Summary,
+                    },
+                    lang,
+                    only: only.map(|o| match o {
+                        OnlyArg::Warn => Verdict::Warn,
+                        OnlyArg::Quarantine => Verdict::Quarantine,
+                        OnlyArg::Reject => Verdict::Reject,
+                    }),
+                    report,
+                    extract,
+                    max_errors: if fail_fast { Some(1) } else { max_errors },
+                    jobs: jobs.map_or(0, |j| j as usize),
+                    progress: true,
+                };
+                batch::run(&engine, &inputs, &opts, &mut out, &mut err)
             };
             if out.flush().is_err() {
                 return exit::IO;

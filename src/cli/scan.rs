@@ -15,8 +15,9 @@ pub enum Format {
     Headers,
 }
 
-/// Scans each input (`-` is stdin), writes one report per message, returns the exit code: the
-/// highest verdict, or an error code if any input could not be scanned.
+/// Scans each input (`-` is stdin; folders, mbox files and Maildirs too: see `batch::run`),
+/// writes one report per message, returns the exit code: the highest verdict, or an error code
+/// if any input could not be scanned.
 pub fn run(
     engine: &Engine,
     inputs: &[PathBuf],
@@ -25,9 +26,16 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    run_each(engine, inputs, format, lang, out, err, &|_, raw| {
-        engine.scan(raw)
-    })
+    let opts = crate::batch::Options {
+        format: match format {
+            Format::Text => crate::batch::Format::Text,
+            Format::Json => crate::batch::Format::Json,
+            Format::Headers => crate::batch::Format::Headers,
+        },
+        lang,
+        ..Default::default()
+    };
+    crate::batch::run(engine, inputs, &opts, out, err)
 }
 
 /// `scan --attachment`: each input is a bare file, scanned as the one attachment of a message

@@ -1,0 +1,244 @@
+//! Batch throughput on a generated mixed corpus (plain, HTML with links, PDF and ZIP attachments,
+//! lures): lurescreen's full scan against mail-parser's bare parse of the same messages, measured
+//! in the same run, on one core and on all cores, plus the whole `scan` pipeline over an mbox
+//! file (read, split, scan, write JSON Lines). Prints MB/s, messages/s and the scan/parse ratio.
+//!
+//! `BATCH_CORPUS_OUT=DIR cargo bench --bench batch` writes the corpus instead (DIR/eml/*.eml and
+//! DIR/corpus.mbox; `BATCH_CORPUS_MB`, default 30) for `scripts/bench-peers.sh`, and
+//! `BATCH_MBOX_MB=N` makes DIR/corpus.mbox about N MB (the memory measurement uses 1100).
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use criterion::{Criterion, Throughput};
+use lurescreen::batch::{self, Format, Options};
+use lurescreen::{Config, Engine, Signatures};
+use mail_parser::MessageParser;
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn parse_all(msgs: &[Vec<u8>]) -> usize {
+    msgs.iter()
+        .map(|m| {
+            MessageParser::default()
+                .parse(m)
+                .map_or(0, |p| p.parts.len())
+        })
+        .sum()
+}
+
+fn parse_all_par(msgs: &[Vec<u8>]) -> usize {
+    msgs.par_iter()
+        .map(|m| {
+            MessageParser::default()
+                .parse(m)
+                .map_or(0, |p| p.parts.len())
+        })
+        .sum()
+}
+
+fn scan_all(engine: &Engine, msgs: &[Vec<u8>]) -> usize {
+    msgs.iter()
+        .map(|m| engine.scan(m).map_or(0, |r| r.findings.len()))
+        .sum()
+}
+
+fn scan_all_par(engine: &Engine, msgs: &[Vec<u8>]) -> usize {
+    msgs.par_iter()
+        .map(|m| engine.scan(m).map_or(0, |r| r.findings.len()))
+        .sum()
+}
+
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn write_corpus(dir: PathBuf) {
+    let mb: usize = std::env::var("BATCH_CORPUS_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let mbox_mb: usize = std::env::var("BATCH_MBOX_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(mb);
+    let msgs = corpus::corpus(mb * 1_000_000);
+    let eml = dir.join("eml");
+    std::fs::create_dir_all(&eml).expect("create corpus folder");
+    for (i, m) in msgs.iter().enumerate() {
+        std::fs::write(eml.join(format!("{i:06}.eml")), m).expect("write message");
+    }
+    // The mbox repeats the corpus (fresh messages from the generator) up to its size, written
+    // as it grows so a gigabyte never sits in memory.
+    use std::io::Write;
+    let file = std::fs::File::create(dir.join("corpus.mbox")).expect("create mbox");
+    let mut w = std::io::BufWriter::new(file);
+    let mut rng = corpus::Rng::new(0x5eed_1234);
+    let mut written = 0usize;
+    let mut n = 0;
+    let mut buf = Vec::new();
+    while written < mbox_mb * 1_000_000 {
+        buf.clear();
+        corpus::mbox_append(&mut buf, &corpus::message(&mut rng, n));
+        w.write_all(&buf).expect("write mbox");
+        written += buf.len();
+        n += 1;
+    }
+    w.flush().expect("flush mbox");
+    println!(
+        "corpus: {} messages ({} MB) in {}, mbox of {n} messages ({} MB)",
+        msgs.len(),
+        msgs.iter().map(Vec::len).sum::<usize>() / 1_000_000,
+        eml.display(),
+        written / 1_000_000
+    );
+}
+
+fn main() {
+    if let Some(dir) = std::env::var_os("BATCH_CORPUS_OUT") {
+        write_corpus(PathBuf::from(dir));
+        return;
+    }
+    let msgs = corpus::corpus(30_000_000);
+    let bytes: usize = msgs.iter().map(Vec::len).sum();
+    let engine = Engine::new(
+        Config::default(),
+        Signatures::embedded().expect("signatures"),
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut verdicts = [0usize; 4];
+    for m in &msgs {
+        if let Ok(r) = engine.scan(m) {
+            verdicts[r.verdict as usize] += 1;
+        }
+    }
+    println!(
+        "corpus: {} messages, {:.1} MB; verdicts clean/warn/quarantine/reject {verdicts:?}; {cores} cores",
+        msgs.len(),
+        bytes as f64 / 1e6
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mbox_path = dir.path().join("corpus.mbox");
+    let mut mbox = Vec::with_capacity(bytes + msgs.len() * 80);
+    for m in &msgs {
+        corpus::mbox_append(&mut mbox, m);
+    }
+    std::fs::write(&mbox_path, &mbox).expect("write mbox");
+    drop(mbox);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let all = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .build()
+        .expect("pool");
+    let pipeline = |jobs: usize| {
+        let opts = Options {
+            format: Format::Json,
+            jobs,
+            ..Default::default()
+        };
+        let code = batch::run(
+            &engine,
+            std::slice::from_ref(&mbox_path),
+            &opts,
+            &mut std::io::sink(),
+            &mut std::io::sink(),
+        );
+        assert!(code <= 3, "exit {code}");
+    };
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
+    {
+        let mut g = c.benchmark_group("batch corpus");
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("mail-parser parse, 1 core", |b| {
+            b.iter(|| black_box(parse_all(&msgs)))
+        });
+        g.bench_function("lurescreen scan, 1 core", |b| {
+            b.iter(|| black_box(scan_all(&engine, &msgs)))
+        });
+        g.bench_function("mail-parser parse, all cores", |b| {
+            b.iter(|| all.install(|| black_box(parse_all_par(&msgs))))
+        });
+        g.bench_function("lurescreen scan, all cores", |b| {
+            b.iter(|| all.install(|| black_box(scan_all_par(&engine, &msgs))))
+        });
+        g.bench_function("scan pipeline over mbox (JSON Lines), all cores", |b| {
+            b.iter(|| pipeline(cores))
+        });
+        g.finish();
+    }
+
+    let runs = 5;
+    let rows = [
+        (
+            "mail-parser parse, 1 core",
+            median(runs, || {
+                one.install(|| black_box(parse_all(&msgs)));
+            }),
+        ),
+        (
+            "lurescreen scan, 1 core",
+            median(runs, || {
+                one.install(|| black_box(scan_all(&engine, &msgs)));
+            }),
+        ),
+        (
+            "mail-parser parse, all cores",
+            median(runs, || {
+                all.install(|| black_box(parse_all_par(&msgs)));
+            }),
+        ),
+        (
+            "lurescreen scan, all cores",
+            median(runs, || {
+                all.install(|| black_box(scan_all_par(&engine, &msgs)));
+            }),
+        ),
+        (
+            "scan pipeline over mbox, 1 job",
+            median(runs, || pipeline(1)),
+        ),
+        (
+            &*format!("scan pipeline over mbox, {cores} jobs"),
+            median(runs, || pipeline(cores)),
+        ),
+    ];
+    println!(
+        "\nmedian of {runs} runs over {} messages, {:.1} MB:",
+        msgs.len(),
+        bytes as f64 / 1e6
+    );
+    for (name, t) in &rows {
+        let s = t.as_secs_f64();
+        println!(
+            "  {name:<40} {:>8.1} MB/s {:>9.0} msgs/s",
+            bytes as f64 / 1e6 / s,
+            msgs.len() as f64 / s
+        );
+    }
+    let ratio = |scan: Duration, parse: Duration| parse.as_secs_f64() / scan.as_secs_f64() * 100.0;
+    println!(
+        "  scan/parse throughput: {:.0}% on 1 core, {:.0}% on all cores; pipeline over mbox: {:.0}% of parse-only on all cores (goal: >= 30%)",
+        ratio(rows[1].1, rows[0].1),
+        ratio(rows[3].1, rows[2].1),
+        ratio(rows[5].1, rows[2].1),
+    );
+    c.final_summary();
+}
