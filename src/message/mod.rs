@@ -122,8 +122,13 @@ impl Message {
 /// Parses raw bytes into a `Message`. `None` only for empty input: anything else, however
 /// broken, becomes a message plus structural findings.
 pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
+    if raw.is_empty() {
+        return None;
+    }
     let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
-    let parsed = MessageParser::default().parse(bytes.as_ref())?;
+    let Some(parsed) = MessageParser::default().parse(bytes.as_ref()) else {
+        return Some(not_a_message(raw, limits));
+    };
     let mut msg = Message::default();
     if nested > limits.max_nested_messages {
         msg.structural.push(
@@ -134,7 +139,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
     }
     read_headers(&parsed, &mut msg);
     if msg.headers.is_empty() {
-        msg.structural.push(Finding::new("HEADER_NONE", "header"));
+        return Some(not_a_message(raw, limits));
     }
     let mut walk = Walk {
         msg: &mut msg,
@@ -170,6 +175,23 @@ pub fn from_file(name: &str, data: &[u8], limits: &Limits) -> Message {
         ..Attachment::default()
     });
     expand::expand(&mut msg, limits);
+    msg
+}
+
+/// Input with no header fields (a PDF, a program, a text file): not a message, but its bytes are
+/// still judged, as the one file it holds (location `1`).
+fn not_a_message(raw: &[u8], limits: &Limits) -> Message {
+    let mut msg = from_file("", raw, limits);
+    if let Some(att) = msg.attachments.first_mut() {
+        att.location = "1".into();
+    }
+    for att in msg.attachments.iter_mut().skip(1) {
+        if let Some(rest) = att.location.strip_prefix("!/") {
+            att.location = format!("1!/{rest}");
+        }
+    }
+    msg.structural
+        .insert(0, Finding::new("HEADER_NONE", "header"));
     msg
 }
 
@@ -453,6 +475,18 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
     fn binary_blob_has_no_headers() {
         let m = parse_default(&[0u8, 159, 146, 150, 255, 0, 1, 2]);
         assert!(m.structural.iter().any(|f| f.rule == "HEADER_NONE"));
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].location, "1");
+    }
+
+    #[test]
+    fn a_bare_document_is_judged_as_the_file_it_is() {
+        // mail-parser finds no message at all in a PDF.
+        let pdf =
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+        let m = parse_default(pdf);
+        assert_eq!(m.structural[0].rule, "HEADER_NONE");
+        assert_eq!(m.attachments[0].data, pdf);
     }
 
     #[test]
