@@ -91,6 +91,10 @@ pub struct Lists {
     pub document_extensions: HashSet<String>,
     /// Words that introduce a password in a message body (ARCHIVE_PASSWORD_IN_BODY).
     pub password_words: HashSet<String>,
+    /// Programs a mailed shortcut should not start (ATTACH_LNK_COMMAND), without `.exe`.
+    pub shortcut_programs: HashSet<String>,
+    /// Icon files that make a shortcut look like a document (ATTACH_LNK_DOCUMENT_ICON).
+    pub document_icons: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -112,6 +116,8 @@ const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
     "lists/document_extensions.txt",
     "lists/password_words.txt",
+    "lists/shortcut_programs.txt",
+    "lists/document_icons.txt",
 ];
 
 impl Signatures {
@@ -221,6 +227,8 @@ impl Signatures {
             dangerous_extensions: list(LIST_FILES[0])?,
             document_extensions: list(LIST_FILES[1])?,
             password_words: list("lists/password_words.txt")?,
+            shortcut_programs: list("lists/shortcut_programs.txt")?,
+            document_icons: list("lists/document_icons.txt")?,
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

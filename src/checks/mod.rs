@@ -30,6 +30,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments.script", attachments::script::check),
     ("attachments.known_bad", attachments::iocs::check),
     ("attachments.pdf", attachments::pdf::check),
+    ("attachments.lnk", attachments::lnk::check),
     ("archives.executable_inside", archives::executable_inside),
     ("archives.password_in_body", archives::password_in_body),
 ];

@@ -5,6 +5,7 @@ mod archives;
 mod attachments;
 mod core;
 mod pdf;
+mod shortcuts;
 
 use lurescreen::Config;
 
@@ -17,5 +18,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(attachments::fixtures());
     all.extend(pdf::fixtures());
     all.extend(archives::fixtures());
+    all.extend(shortcuts::fixtures());
     all
 }

@@ -3,6 +3,7 @@
 pub mod executable;
 pub mod filename;
 pub mod iocs;
+pub mod lnk;
 pub mod pdf;
 pub mod script;
 pub mod sniff;
