@@ -67,6 +67,7 @@ pub const OPENERS: &[(&str, Opener)] = &[
     ("7z", containers::sevenz::open),
     ("rar", containers::rar::open),
     ("disk image", containers::diskimage::open),
+    ("html", crate::checks::attachments::html::open),
 ];
 
 /// Opens every container among the message's attachments, breadth first, to

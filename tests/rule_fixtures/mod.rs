@@ -4,6 +4,7 @@
 mod archives;
 mod attachments;
 mod core;
+mod html;
 mod pdf;
 mod shortcuts;
 
@@ -19,5 +20,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(pdf::fixtures());
     all.extend(archives::fixtures());
     all.extend(shortcuts::fixtures());
+    all.extend(html::fixtures());
     all
 }

@@ -2,6 +2,7 @@
 
 pub mod executable;
 pub mod filename;
+pub mod html;
 pub mod iocs;
 pub mod lnk;
 pub mod pdf;
