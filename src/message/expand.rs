@@ -67,6 +67,9 @@ pub const OPENERS: &[(&str, Opener)] = &[
     ("7z", containers::sevenz::open),
     ("rar", containers::rar::open),
     ("disk image", containers::diskimage::open),
+    ("onenote", containers::onenote::open),
+    // Before any generic OLE2 opener: it claims only Ichitaro documents.
+    ("ichitaro", crate::checks::attachments::ichitaro::open),
     ("html", crate::checks::attachments::html::open),
 ];
 

@@ -5,6 +5,7 @@ mod archives;
 mod attachments;
 mod core;
 mod html;
+mod onenote_ichitaro;
 mod pdf;
 mod shortcuts;
 
@@ -21,5 +22,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(archives::fixtures());
     all.extend(shortcuts::fixtures());
     all.extend(html::fixtures());
+    all.extend(onenote_ichitaro::fixtures());
     all
 }

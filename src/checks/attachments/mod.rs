@@ -3,6 +3,7 @@
 pub mod executable;
 pub mod filename;
 pub mod html;
+pub mod ichitaro;
 pub mod iocs;
 pub mod lnk;
 pub mod pdf;
