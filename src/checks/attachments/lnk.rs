@@ -646,13 +646,14 @@ fn findings(ctx: &Context<'_>, att: &crate::message::Attachment, lnk: &Shortcut)
         }
     }
 
-    // A target or an icon fetched from another machine.
+    // A target or an icon fetched from another machine: the fullest such path.
     let remote = lnk
         .targets()
         .into_iter()
         .chain(lnk.icons())
         .chain(lnk.working_dir.as_deref())
-        .find(|p| is_remote(p));
+        .filter(|p| is_remote(p))
+        .max_by_key(|p| p.trim().len());
     if let Some(path) = remote {
         out.push(
             Finding::new("ATTACH_LNK_REMOTE", at)
