@@ -552,7 +552,17 @@ fn looks_like_markup(s: &str) -> bool {
         .unwrap_or(s)
         .to_ascii_lowercase();
     [
-        "<form", "<input", "<script", "<iframe", "<meta", "<html", "<body", "<div", "location",
+        "<form",
+        "<input",
+        "<script",
+        "<iframe",
+        "<meta",
+        "<html",
+        "<body",
+        "<div",
+        "location.",
+        "location=",
+        "location =",
     ]
     .iter()
     .any(|t| lower.contains(t))
