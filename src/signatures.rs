@@ -99,6 +99,10 @@ pub struct Lists {
     pub vba_obfuscation: HashSet<String>,
     /// Text in a DDE field that starts a program (OFFICE_DDE_EXECUTE).
     pub dde_commands: HashSet<String>,
+    /// Programs a mailed shortcut should not start (ATTACH_LNK_COMMAND), without `.exe`.
+    pub shortcut_programs: HashSet<String>,
+    /// Icon files that make a shortcut look like a document (ATTACH_LNK_DOCUMENT_ICON).
+    pub document_icons: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -120,6 +124,8 @@ const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
     "lists/document_extensions.txt",
     "lists/password_words.txt",
+    "lists/shortcut_programs.txt",
+    "lists/document_icons.txt",
 ];
 
 impl Signatures {
@@ -235,6 +241,8 @@ impl Signatures {
             vba_download: list("lists/vba_download.txt")?,
             vba_obfuscation: list("lists/vba_obfuscation.txt")?,
             dde_commands: list("lists/dde_commands.txt")?,
+            shortcut_programs: list("lists/shortcut_programs.txt")?,
+            document_icons: list("lists/document_icons.txt")?,
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -31,6 +31,8 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments.known_bad", attachments::iocs::check),
     ("attachments.pdf", attachments::pdf::check),
     ("attachments.office", attachments::office::check),
+    ("attachments.lnk", attachments::lnk::check),
+    ("attachments.html", attachments::html::check),
     ("archives.executable_inside", archives::executable_inside),
     ("archives.password_in_body", archives::password_in_body),
 ];

@@ -62,12 +62,16 @@ pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) ->
 pub const OPENERS: &[(&str, Opener)] = &[
     ("pdf", crate::checks::attachments::pdf::open),
     ("zip", containers::zip::open),
+    // Before the Office opener, which takes any other OLE2 file: it claims only Ichitaro.
+    ("ichitaro", crate::checks::attachments::ichitaro::open),
     ("office", crate::checks::attachments::office::open),
     ("gzip", containers::gzip::open),
     ("tar", containers::tar::open),
     ("7z", containers::sevenz::open),
     ("rar", containers::rar::open),
     ("disk image", containers::diskimage::open),
+    ("onenote", containers::onenote::open),
+    ("html", crate::checks::attachments::html::open),
 ];
 
 /// Opens every container among the message's attachments, breadth first, to

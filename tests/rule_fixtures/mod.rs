@@ -4,8 +4,11 @@
 mod archives;
 mod attachments;
 mod core;
+mod html;
 mod office;
+mod onenote_ichitaro;
 mod pdf;
+mod shortcuts;
 
 use lurescreen::Config;
 
@@ -19,5 +22,8 @@ pub fn all() -> Vec<Fixture> {
     all.extend(pdf::fixtures());
     all.extend(archives::fixtures());
     all.extend(office::fixtures());
+    all.extend(shortcuts::fixtures());
+    all.extend(html::fixtures());
+    all.extend(onenote_ichitaro::fixtures());
     all
 }

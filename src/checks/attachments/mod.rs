@@ -2,7 +2,10 @@
 
 pub mod executable;
 pub mod filename;
+pub mod html;
+pub mod ichitaro;
 pub mod iocs;
+pub mod lnk;
 pub mod office;
 pub mod pdf;
 pub mod script;

@@ -9,6 +9,7 @@ pub mod diskimage;
 pub mod fat;
 pub mod gzip;
 pub mod iso;
+pub mod onenote;
 pub mod rar;
 pub mod sevenz;
 pub mod tar;
@@ -546,6 +547,14 @@ mod tests {
             fat::tests::fat12_of(&[("A.EXE", Some("long name.exe"), b"MZ")]),
             sevenz::tests::seven_z(&[("a.exe", b"MZ"), ("b.txt", b"hello")], None, false),
             sevenz::tests::seven_z(&[("a.exe", b"MZ")], Some("pw12"), false),
+            onenote::tests::onenote_of(&["a.hta", "b.png"], &[b"<hta:application>", b"MZ\x90"]),
+            crate::checks::attachments::ichitaro::tests::cfb_of(&[
+                ("DocumentText", b"text"),
+                (
+                    "O/\u{1}Ole10Native",
+                    &crate::checks::attachments::ichitaro::tests::package("a.exe", b"MZ\x90\0"),
+                ),
+            ]),
         ];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut rand = move || {
