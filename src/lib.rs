@@ -9,6 +9,7 @@ pub mod engine;
 pub mod filter;
 pub mod message;
 pub mod milter;
+pub mod phrases;
 pub mod render;
 pub mod signatures;
 pub mod verdict;

@@ -2,6 +2,7 @@
 
 use crate::Lang;
 use crate::checks::attachments::iocs::{IocError, Iocs};
+use crate::phrases::PhraseSet;
 use crate::verdict::Verdict;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -89,6 +90,22 @@ struct RuleFile {
 pub struct Lists {
     pub dangerous_extensions: HashSet<String>,
     pub document_extensions: HashSet<String>,
+    /// Free mail services (`lists/freemail_domains.txt`); a domain matches with its subdomains.
+    pub freemail_domains: HashSet<String>,
+    /// Words that claim an organisation in a display name, English and Japanese.
+    pub institution_words: PhraseSet,
+    /// Brand names to protect (`lists/protected_brands.txt`, merged with the configuration's).
+    pub protected_brands: HashSet<String>,
+    pub url_shorteners: HashSet<String>,
+    /// Click-tracking and redirect hosts of legitimate mailing services and gateways.
+    pub redirectors: HashSet<String>,
+    /// Lure phrases, English and Japanese, each with its category.
+    pub lure_phrases: PhraseSet,
+    /// Known-bad domains (with subdomains) and URL prefixes, shipped and from `[iocs] files`.
+    pub ioc_domains: HashSet<String>,
+    pub ioc_urls: Vec<String>,
+    pub chinese_fonts: PhraseSet,
+    pub chinese_charsets: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -109,6 +126,18 @@ const IOC_FILES: &[&str] = &["iocs/hashes.txt", "iocs/patterns.ndb"];
 const LIST_FILES: &[&str] = &[
     "lists/dangerous_extensions.txt",
     "lists/document_extensions.txt",
+    "lists/freemail_domains.txt",
+    "lists/institution_words_en.txt",
+    "lists/institution_words_ja.txt",
+    "lists/protected_brands.txt",
+    "lists/url_shorteners.txt",
+    "lists/redirectors.txt",
+    "lists/lure_phrases_en.txt",
+    "lists/lure_phrases_ja.txt",
+    "lists/ioc_domains.txt",
+    "lists/ioc_urls.txt",
+    "lists/chinese_fonts.txt",
+    "lists/chinese_charsets.txt",
 ];
 
 impl Signatures {
@@ -208,15 +237,33 @@ impl Signatures {
                 });
             }
         }
-        let mut list = |name: &str| -> Result<HashSet<String>, SignatureError> {
+        let mut lines = |name: &str| -> Result<Vec<String>, SignatureError> {
             let text = list_texts
                 .remove(name)
                 .ok_or_else(|| SignatureError::Missing(format!("{name} is missing")))?;
-            Ok(parse_list(&text))
+            Ok(list_lines(&text))
         };
+        let mut institution_words = lines("lists/institution_words_en.txt")?;
+        institution_words.extend(lines("lists/institution_words_ja.txt")?);
+        let mut lure_phrases = lines("lists/lure_phrases_en.txt")?;
+        lure_phrases.extend(lines("lists/lure_phrases_ja.txt")?);
+        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
         let lists = Lists {
-            dangerous_extensions: list(LIST_FILES[0])?,
-            document_extensions: list(LIST_FILES[1])?,
+            dangerous_extensions: set(lines(LIST_FILES[0])?),
+            document_extensions: set(lines(LIST_FILES[1])?),
+            freemail_domains: set(lines("lists/freemail_domains.txt")?),
+            institution_words: PhraseSet::new(institution_words, false),
+            protected_brands: set(lines("lists/protected_brands.txt")?),
+            url_shorteners: set(lines("lists/url_shorteners.txt")?),
+            redirectors: set(lines("lists/redirectors.txt")?),
+            lure_phrases: PhraseSet::new(lure_phrases, true),
+            ioc_domains: set(lines("lists/ioc_domains.txt")?)
+                .into_iter()
+                .map(|d| d.trim_end_matches('.').to_string())
+                .collect(),
+            ioc_urls: lines("lists/ioc_urls.txt")?,
+            chinese_fonts: PhraseSet::new(lines("lists/chinese_fonts.txt")?, false),
+            chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {
@@ -252,9 +299,34 @@ impl Signatures {
         {
             self.iocs.add_ndb(&text, &name)?;
         } else {
-            self.iocs.add_hashes(&text, &name)?;
+            let rest = self.add_link_iocs(&text);
+            self.iocs.add_hashes(&rest, &name)?;
         }
         Ok(())
+    }
+
+    /// Takes the `domain:NAME` and `url:URL` lines of an IOC file into the link IOC lists and
+    /// returns the text with those lines blanked (so hash-line errors keep their line numbers).
+    fn add_link_iocs(&mut self, text: &str) -> String {
+        let mut rest = String::with_capacity(text.len());
+        for line in text.lines() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            let lower = entry.to_lowercase();
+            if let Some(domain) = lower.strip_prefix("domain:") {
+                let domain = domain.trim().trim_end_matches('.');
+                if !domain.is_empty() {
+                    self.lists.ioc_domains.insert(domain.to_string());
+                }
+            } else if let Some(url) = lower.strip_prefix("url:") {
+                if !url.trim().is_empty() {
+                    self.lists.ioc_urls.push(url.trim().to_string());
+                }
+            } else {
+                rest.push_str(line);
+            }
+            rest.push('\n');
+        }
+        rest
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
@@ -269,6 +341,11 @@ impl Signatures {
 
 /// A list file: one lower-cased entry per line, `#` comments and blank lines skipped.
 pub fn parse_list(text: &str) -> HashSet<String> {
+    list_lines(text).into_iter().collect()
+}
+
+/// The entries of a list file in order: lower-cased, `#` comments and blank lines skipped.
+pub fn list_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
         .filter(|l| !l.is_empty())

@@ -1,8 +1,10 @@
 //! Checks: plain functions of the message that push findings. No I/O, no state.
 
 pub mod attachments;
+pub mod headers;
 pub mod links;
 pub mod sender;
+pub mod text;
 
 use crate::config::Config;
 use crate::message::Message;
@@ -22,6 +24,18 @@ pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
 /// Every check, in the order they run (cheap ones first, so a time budget cuts the costly).
 pub const CHECKS: &[(&str, Check)] = &[
     ("sender.display_name_address", sender::display_name_address),
+    (
+        "sender.freemail_organisation",
+        sender::freemail_organisation,
+    ),
+    ("sender.brand_display_name", sender::brand_display_name),
+    ("sender.reply_paths", sender::reply::check),
+    ("sender.signature", sender::signature::check),
+    ("headers.from_field", headers::from_field),
+    (
+        "headers.authentication_results",
+        headers::authentication_results,
+    ),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
     ("attachments.filename", attachments::filename::check),
     ("attachments.real_type", attachments::sniff::check),

@@ -4,6 +4,7 @@
 mod attachments;
 mod core;
 mod pdf;
+mod sender;
 
 use lurescreen::Config;
 
@@ -15,5 +16,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(core::fixtures());
     all.extend(attachments::fixtures());
     all.extend(pdf::fixtures());
+    all.extend(sender::fixtures());
     all
 }
