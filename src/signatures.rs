@@ -106,6 +106,7 @@ pub struct Lists {
     pub ioc_urls: Vec<String>,
     pub chinese_fonts: PhraseSet,
     pub chinese_charsets: HashSet<String>,
+    pub archive_extensions: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -138,6 +139,7 @@ const LIST_FILES: &[&str] = &[
     "lists/ioc_urls.txt",
     "lists/chinese_fonts.txt",
     "lists/chinese_charsets.txt",
+    "lists/archive_extensions.txt",
 ];
 
 impl Signatures {
@@ -264,6 +266,7 @@ impl Signatures {
             ioc_urls: lines("lists/ioc_urls.txt")?,
             chinese_fonts: PhraseSet::new(lines("lists/chinese_fonts.txt")?, false),
             chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
+            archive_extensions: set(lines("lists/archive_extensions.txt")?),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod headers;
 pub mod links;
+pub mod lookalike;
 pub mod sender;
 pub mod text;
 
@@ -31,12 +32,19 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.brand_display_name", sender::brand_display_name),
     ("sender.reply_paths", sender::reply::check),
     ("sender.signature", sender::signature::check),
+    ("sender.lookalike", lookalike::sender),
+    ("sender.known_bad", sender::known_bad),
     ("headers.from_field", headers::from_field),
     (
         "headers.authentication_results",
         headers::authentication_results,
     ),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
+    ("links.lookalike", lookalike::links),
+    ("links.url_tricks", links::url_tricks),
+    ("links.destinations", links::destinations),
+    ("links.sender_domain_in_path", links::sender_domain_in_path),
+    ("links.forms", links::forms),
     ("attachments.filename", attachments::filename::check),
     ("attachments.real_type", attachments::sniff::check),
     ("attachments.executable", attachments::executable::check),

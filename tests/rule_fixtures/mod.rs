@@ -3,6 +3,7 @@
 
 mod attachments;
 mod core;
+mod links;
 mod pdf;
 mod sender;
 
@@ -17,5 +18,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(attachments::fixtures());
     all.extend(pdf::fixtures());
     all.extend(sender::fixtures());
+    all.extend(links::fixtures());
     all
 }

@@ -17,7 +17,25 @@ pub fn fixtures() -> Vec<Fixture> {
         .into_bytes()
     };
     let m = |s: &str| s.as_bytes().to_vec();
+    let mut own = d();
+    own.organisation.domains = vec!["examplecorp.co.jp".into()];
     vec![
+        (
+            "SENDER_LOOKALIKE_DOMAIN",
+            own,
+            m("From: 総務部 <soumu@example-corp.co.jp>\nSubject: s\n\nb\n"),
+        ),
+        (
+            "SENDER_CONFUSABLE_DOMAIN",
+            d(),
+            // Cyrillic а, р, ӏ: displays as "apple.com".
+            m("From: Support <support@xn--80ak6aa92e.com>\nSubject: s\n\nb\n"),
+        ),
+        (
+            "SENDER_KNOWN_BAD_DOMAIN",
+            d(),
+            m("From: x <x@mail.lurescreen-ioc-test.invalid>\nSubject: s\n\nb\n"),
+        ),
         (
             "SENDER_FREEMAIL_ORGANISATION",
             d(),

@@ -56,6 +56,35 @@ pub fn protected_brands(ctx: &Context<'_>) -> Vec<String> {
     brands
 }
 
+/// From, Reply-To, Sender or Return-Path on a known-bad domain (`lists/ioc_domains.txt`,
+/// `[iocs] files`), subdomains included.
+pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let return_path = msg.return_path.iter().map(|a| ("Return-Path", a.clone()));
+    let fields = msg
+        .from
+        .iter()
+        .map(|m| ("From", m))
+        .chain(msg.reply_to.iter().map(|m| ("Reply-To", m)))
+        .chain(msg.sender.iter().map(|m| ("Sender", m)))
+        .filter_map(|(f, m)| Some((f, m.address.clone()?)))
+        .chain(return_path);
+    for (field, address) in fields {
+        let Some((_, domain)) = address.rsplit_once('@') else {
+            continue;
+        };
+        if let Some(entry) = suffix_in(domain, &ctx.signatures.lists.ioc_domains) {
+            out.push(
+                Finding::new("SENDER_KNOWN_BAD_DOMAIN", field)
+                    .with("field", field)
+                    .with("address", address.clone())
+                    .with("entry", entry),
+            );
+            return;
+        }
+    }
+}
+
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
 /// or a protected brand) while the address is on a free mail service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
