@@ -1,6 +1,7 @@
 //! Checks: plain functions of the message that push findings. No I/O, no state.
 
 pub mod attachments;
+pub mod content;
 pub mod headers;
 pub mod links;
 pub mod lookalike;
@@ -45,6 +46,12 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.destinations", links::destinations),
     ("links.sender_domain_in_path", links::sender_domain_in_path),
     ("links.forms", links::forms),
+    ("content.lure_phrases", content::lure_phrases),
+    ("content.chinese_forms", content::chinese_forms_in_japanese),
+    (
+        "content.chinese_charset_or_font",
+        content::chinese_charset_or_font,
+    ),
     ("attachments.filename", attachments::filename::check),
     ("attachments.real_type", attachments::sniff::check),
     ("attachments.executable", attachments::executable::check),

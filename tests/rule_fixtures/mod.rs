@@ -2,6 +2,7 @@
 //! of its own; `all()` joins them. `tests/rules.rs` requires a fixture for every rule.
 
 mod attachments;
+mod content;
 mod core;
 mod links;
 mod pdf;
@@ -19,5 +20,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(pdf::fixtures());
     all.extend(sender::fixtures());
     all.extend(links::fixtures());
+    all.extend(content::fixtures());
     all
 }
