@@ -107,6 +107,7 @@ pub struct Lists {
     pub chinese_fonts: PhraseSet,
     pub chinese_charsets: HashSet<String>,
     pub archive_extensions: HashSet<String>,
+    pub free_hosting: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -140,6 +141,7 @@ const LIST_FILES: &[&str] = &[
     "lists/chinese_fonts.txt",
     "lists/chinese_charsets.txt",
     "lists/archive_extensions.txt",
+    "lists/free_hosting.txt",
 ];
 
 impl Signatures {
@@ -267,6 +269,7 @@ impl Signatures {
             chinese_fonts: PhraseSet::new(lines("lists/chinese_fonts.txt")?, false),
             chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
+            free_hosting: set(lines("lists/free_hosting.txt")?),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -56,7 +56,35 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// A web link or an attachment (not a picture) the lure wants opened, described for the reason.
+/// The recipient's own address in the subject (`taro@example.co.jp: your password expires`), the
+/// way bulk phishing makes a message look personal.
+pub fn recipient_in_subject(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(subject) = &ctx.msg.subject else {
+        return;
+    };
+    let subject = subject.to_lowercase();
+    let recipients = ctx
+        .msg
+        .to
+        .iter()
+        .chain(&ctx.msg.cc)
+        .filter_map(|m| m.address.as_deref())
+        .map(str::to_string)
+        .chain(ctx.msg.envelope.rcpt_to.iter().cloned());
+    for address in recipients {
+        let address = address.trim().trim_matches(['<', '>']).to_lowercase();
+        if address.contains('@') && address.len() >= 6 && subject.contains(&address) {
+            out.push(
+                Finding::new("CONTENT_RECIPIENT_IN_SUBJECT", "Subject").with("address", address),
+            );
+            return;
+        }
+    }
+}
+
+/// An attachment (not a picture) or a web link to another organisation than the sender's,
+/// described for the reason: what the lure wants opened. Links only to the sender's own site are
+/// nothing to fear from the sender's point of view (a spoofed sender is the sender checks' job).
 fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
     let msg = ctx.msg;
     if let Some(a) = msg
@@ -69,9 +97,15 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
             a.name.as_deref().unwrap_or(a.location.as_str())
         ));
     }
+    let from_org = msg
+        .from
+        .first()
+        .and_then(|m| m.domain())
+        .map(|d| crate::domain::org_domain(&d));
     msg.links
         .iter()
-        .find_map(|l| crate::domain::url_host(&l.href))
+        .filter_map(|l| crate::domain::url_host(&l.href))
+        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
         .map(|host| format!("link to {host}"))
 }
 
@@ -253,6 +287,11 @@ mod tests {
             rules("Subject: Your account has been suspended\n\nVerify your account immediately.\n"),
             ["CONTENT_LURE_PHRASE"]
         );
+        // Links only to the sender's own site are nothing to act on elsewhere.
+        assert_eq!(
+            rules("From: it@example.co.jp\nSubject: Your password will expire\n\nChange it at https://portal.example.co.jp/\n"),
+            ["CONTENT_LURE_PHRASE"]
+        );
         assert_eq!(
             rules(
                 "Subject: =?UTF-8?B?44CQ6Iez5oCl44CR6KuL5rGC5pu444Gu44GU56K66KqN?=\nContent-Type: text/plain; charset=utf-8\n\n添付をご確認ください。https://files.example.net/\n"
@@ -262,6 +301,40 @@ mod tests {
         assert!(
             rules("Subject: Lunch\n\nSee you at noon. The bank holiday is Monday.\n").is_empty()
         );
+    }
+
+    #[test]
+    fn recipient_address_in_the_subject() {
+        let msg = crate::message::parse(
+            b"To: Taro <taro@example.co.jp>\nSubject: TARO@example.co.jp: your mailbox is full\n\nx\n",
+            &Default::default(),
+        )
+        .unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        let ctx = Context {
+            msg: &msg,
+            signatures: &sigs,
+            config: &config,
+        };
+        recipient_in_subject(&ctx, &mut out);
+        assert_eq!(out[0].rule, "CONTENT_RECIPIENT_IN_SUBJECT");
+        let msg = crate::message::parse(
+            b"To: taro@example.co.jp\nSubject: Meeting with Taro\n\nx\n",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        recipient_in_subject(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        assert!(out.is_empty());
     }
 
     #[test]

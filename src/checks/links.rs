@@ -167,6 +167,8 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         if let Some(entry) = suffix_in(&host, &lists.url_shorteners) {
             found.push(Finding::new("LINK_SHORTENER", &link.location).with("service", entry));
+        } else if let Some(entry) = suffix_in(&host, &lists.free_hosting) {
+            found.push(Finding::new("LINK_FREE_HOSTING", &link.location).with("service", entry));
         }
         if let Some(ext) = path_extension(&link.href) {
             if !SERVER_PAGES.contains(&ext.as_str()) && lists.dangerous_extensions.contains(&ext) {

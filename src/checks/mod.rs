@@ -47,6 +47,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.sender_domain_in_path", links::sender_domain_in_path),
     ("links.forms", links::forms),
     ("content.lure_phrases", content::lure_phrases),
+    (
+        "content.recipient_in_subject",
+        content::recipient_in_subject,
+    ),
     ("content.chinese_forms", content::chinese_forms_in_japanese),
     (
         "content.chinese_charset_or_font",

@@ -36,6 +36,11 @@ pub fn fixtures() -> Vec<Fixture> {
         ),
         ("CONTENT_CHINESE_CHARSET", d(), gb),
         (
+            "CONTENT_RECIPIENT_IN_SUBJECT",
+            d(),
+            b"From: a@example.com\nTo: taro@example.co.jp\nSubject: taro@example.co.jp: mailbox notice\n\nb\n".to_vec(),
+        ),
+        (
             "CONTENT_CHINESE_FONT",
             d(),
             format!("From: a@example.com\nSubject: s\nContent-Type: text/html; charset=utf-8\n\n<p style=\"font-family: SimSun\">{JA}</p>\n").into_bytes(),

@@ -37,6 +37,11 @@ pub fn fixtures() -> Vec<Fixture> {
         ("LINK_SCRIPT_URL", d(), link("javascript:alert(1)")),
         ("LINK_SHORTENER", d(), link("https://bit.ly/3abcd")),
         (
+            "LINK_FREE_HOSTING",
+            d(),
+            link("https://login-check-7f2.web.app/"),
+        ),
+        (
             "LINK_EXECUTABLE_DOWNLOAD",
             d(),
             link("https://files.example.net/invoice.pdf.exe"),
