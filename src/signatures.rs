@@ -142,6 +142,7 @@ const LIST_FILES: &[&str] = &[
     "lists/chinese_charsets.txt",
     "lists/archive_extensions.txt",
     "lists/free_hosting.txt",
+    "lists/lure_phrases_intl.txt",
 ];
 
 impl Signatures {
@@ -251,6 +252,7 @@ impl Signatures {
         institution_words.extend(lines("lists/institution_words_ja.txt")?);
         let mut lure_phrases = lines("lists/lure_phrases_en.txt")?;
         lure_phrases.extend(lines("lists/lure_phrases_ja.txt")?);
+        lure_phrases.extend(lines("lists/lure_phrases_intl.txt")?);
         let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
         let lists = Lists {
             dangerous_extensions: set(lines(LIST_FILES[0])?),

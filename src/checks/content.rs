@@ -7,6 +7,9 @@ use crate::checks::text::{all_text, body_text, cut};
 use crate::verdict::Finding;
 use std::collections::{BTreeSet, HashMap};
 
+/// Bytes of text under which one lure phrase is enough (a lure is a few lines long).
+const SHORT_TEXT: usize = 3000;
+
 /// Lure phrases anywhere in the subject or the text.
 ///
 /// Single business words (請求書, 議事録, invoice) fill ordinary mail, so a phrase alone is
@@ -34,6 +37,13 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .filter(|h| h.phrase.category != "theme")
         .collect();
     let phrases: BTreeSet<&str> = counted.iter().map(|h| h.phrase.text.as_str()).collect();
+    // One phrase somewhere in a long text is an article about fraud, not a lure; a lure is
+    // short, or says it in the subject, or says more than one thing.
+    let subject_len = ctx.msg.subject.as_deref().map_or(0, |s| s.len() + 1);
+    let in_subject = counted.iter().any(|h| h.start < subject_len);
+    if phrases.len() < 2 && !in_subject && text.len() > SHORT_TEXT {
+        return;
+    }
     let categories: BTreeSet<&str> = counted.iter().map(|h| h.phrase.category.as_str()).collect();
     let shown: Vec<&str> = phrases.iter().take(5).copied().collect();
     let first = counted.first().map_or("", |h| h.phrase.text.as_str());
@@ -273,6 +283,12 @@ mod tests {
             rules("Subject: Action required\n\nVerify your account.\n"),
             ["CONTENT_LURE_PHRASE"]
         );
+        // One phrase deep in an article is not a lure.
+        let article = format!(
+            "Subject: Weekly news\n\n{}How to avoid identity theft: https://news.example.net/\n",
+            "Lorem ipsum dolor sit amet. ".repeat(150)
+        );
+        assert!(rules(&article).is_empty());
         // Business words and urgency alone are ordinary mail.
         assert!(rules("Subject: 議事録送付\nContent-Type: text/plain; charset=utf-8\n\n請求書と議事録をお送りします。https://files.example.net/\n").is_empty());
         assert!(rules("Subject: Action required\n\nPlease read.\n").is_empty());
@@ -289,7 +305,9 @@ mod tests {
         );
         // Links only to the sender's own site are nothing to act on elsewhere.
         assert_eq!(
-            rules("From: it@example.co.jp\nSubject: Your password will expire\n\nChange it at https://portal.example.co.jp/\n"),
+            rules(
+                "From: it@example.co.jp\nSubject: Your password will expire\n\nChange it at https://portal.example.co.jp/\n"
+            ),
             ["CONTENT_LURE_PHRASE"]
         );
         assert_eq!(
