@@ -108,6 +108,8 @@ pub struct Lists {
     pub chinese_charsets: HashSet<String>,
     pub archive_extensions: HashSet<String>,
     pub free_hosting: HashSet<String>,
+    /// Brands phishing impersonates, each with the registrable labels of its real domains.
+    pub impersonated_brands: Vec<(String, Vec<String>)>,
 }
 
 /// Every rule and list, validated.
@@ -143,6 +145,7 @@ const LIST_FILES: &[&str] = &[
     "lists/archive_extensions.txt",
     "lists/free_hosting.txt",
     "lists/lure_phrases_intl.txt",
+    "lists/impersonated_brands.txt",
 ];
 
 impl Signatures {
@@ -272,6 +275,16 @@ impl Signatures {
             chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
             free_hosting: set(lines("lists/free_hosting.txt")?),
+            impersonated_brands: lines("lists/impersonated_brands.txt")?
+                .into_iter()
+                .filter_map(|l| {
+                    let (brand, labels) = l.split_once(':')?;
+                    let labels: Vec<String> =
+                        labels.split_whitespace().map(str::to_string).collect();
+                    (!brand.trim().is_empty() && !labels.is_empty())
+                        .then(|| (brand.trim().to_string(), labels))
+                })
+                .collect(),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {

@@ -31,6 +31,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         sender::freemail_organisation,
     ),
     ("sender.brand_display_name", sender::brand_display_name),
+    ("sender.impersonated_brand", sender::impersonated_brand),
     ("sender.reply_paths", sender::reply::check),
     ("sender.signature", sender::signature::check),
     ("sender.lookalike", lookalike::sender),

@@ -32,6 +32,13 @@ pub fn fixtures() -> Vec<Fixture> {
             m("From: Support <support@xn--80ak6aa92e.com>\nSubject: s\n\nb\n"),
         ),
         (
+            "SENDER_IMPERSONATED_BRAND",
+            d(),
+            m(
+                "From: Microsoft account team <no-reply@access-security.example.com>\nSubject: s\n\nb\n",
+            ),
+        ),
+        (
             "SENDER_KNOWN_BAD_DOMAIN",
             d(),
             m("From: x <x@mail.lurescreen-ioc-test.invalid>\nSubject: s\n\nb\n"),

@@ -121,6 +121,41 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A display name naming a brand phishing often impersonates (`lists/impersonated_brands.txt`)
+/// while the address's registrable label is none of the brand's (free mail included: a bank's
+/// name in front of a gmail.com address is exactly this). Own and protected domains never count.
+pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        if is_own_or_protected(ctx, &domain) {
+            continue;
+        }
+        let lowered = name.to_lowercase();
+        let org = crate::domain::org_domain(&domain);
+        let label = org.split('.').next().unwrap_or("");
+        let hit = ctx
+            .signatures
+            .lists
+            .impersonated_brands
+            .iter()
+            .find(|(brand, _)| contains_word(&lowered, brand));
+        if let Some((brand, labels)) = hit
+            && !labels.iter().any(|l| l == label)
+        {
+            out.push(
+                Finding::new("SENDER_IMPERSONATED_BRAND", "From")
+                    .with("name", name.clone())
+                    .with("brand", brand.clone())
+                    .with("address", address.clone())
+                    .with("domain", org),
+            );
+            return;
+        }
+    }
+}
+
 /// A display name naming a protected brand while the address is on none of the organisation's
 /// own or protected domains (free mail is `SENDER_FREEMAIL_ORGANISATION`'s case).
 pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -226,6 +261,56 @@ mod tests {
             run("三井住友銀行 (info@smbc.co.jp)", "a@b.example").len(),
             1
         );
+    }
+
+    fn brand(name: &str, address: &str) -> Vec<Finding> {
+        let msg = Message {
+            from: vec![Mailbox {
+                name: Some(name.into()),
+                address: Some(address.into()),
+            }],
+            ..Message::default()
+        };
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        impersonated_brand(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn well_known_brands_from_other_domains() {
+        assert_eq!(
+            brand("Microsoft account team", "no-reply@access-accsecurity.com")[0].evidence[1].1,
+            "microsoft"
+        );
+        assert_eq!(
+            brand("PayPal Service", "service@paypal-help.example.com").len(),
+            1
+        );
+        assert_eq!(
+            brand("三井住友銀行", "info@smbc-security.example.com").len(),
+            1
+        );
+        assert!(
+            brand(
+                "Microsoft",
+                "account-security-noreply@accountprotection.microsoft.com"
+            )
+            .is_empty()
+        );
+        assert!(brand("Amazon.co.jp", "shipment@amazon.co.jp").is_empty());
+        assert!(brand("PayPal", "service@paypal.de").is_empty());
+        assert!(brand("三井住友銀行", "info@smbc.co.jp").is_empty());
+        assert!(brand("Weekly Outlook", "news@markets.example.com").is_empty());
+        assert!(brand("Taro Yamada", "taro@example.co.jp").is_empty());
     }
 
     #[test]
