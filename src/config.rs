@@ -231,6 +231,38 @@ pub struct Auth {
     pub trusted_authserv_ids: Vec<String>,
 }
 
+/// The optional DNS stage: look-ups about the domains a message names. Off by default; with it
+/// off no look-up is ever made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dns {
+    pub enabled: bool,
+    /// Resolvers as `IP` or `IP:PORT`; empty: the system's (`/etc/resolv.conf`).
+    pub servers: Vec<String>,
+    /// Time for all the look-ups of one message together.
+    pub budget_ms: u64,
+    /// Time for one look-up.
+    pub timeout_ms: u64,
+    /// DNSBL/URIBL zones for link and sender domains (`dbl.example.org`); none is queried unless
+    /// listed here.
+    pub dnsbl_zones: Vec<String>,
+    /// Look-ups per message, at most.
+    pub max_lookups: usize,
+}
+
+impl Default for Dns {
+    fn default() -> Self {
+        Dns {
+            enabled: false,
+            servers: Vec::new(),
+            budget_ms: 2000,
+            timeout_ms: 800,
+            dnsbl_zones: Vec::new(),
+            max_lookups: 20,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -246,6 +278,7 @@ pub struct Config {
     pub iocs: Iocs,
     pub organisation: Organisation,
     pub auth: Auth,
+    pub dns: Dns,
 }
 
 impl Config {
@@ -314,6 +347,7 @@ impl Config {
         if m.max_connections == 0 {
             return Err("milter.max_connections must be above 0".into());
         }
+        crate::dns::validate(&self.dns)?;
         if self.markup.min_verdict == Verdict::Clean {
             return Err("markup.min_verdict must be warn, quarantine or reject".into());
         }

@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod dns;
 pub mod domain;
 pub mod engine;
 pub mod filter;

@@ -4,6 +4,7 @@
 mod attachments;
 mod content;
 mod core;
+mod dns;
 mod links;
 mod pdf;
 mod sender;
@@ -21,5 +22,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(sender::fixtures());
     all.extend(links::fixtures());
     all.extend(content::fixtures());
+    all.extend(dns::fixtures());
     all
 }
