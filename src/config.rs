@@ -202,7 +202,65 @@ impl Default for Milter {
 #[serde(deny_unknown_fields, default)]
 pub struct Iocs {
     /// Hash lists (`sha256:HEX  name`, ...) and, for names ending in `.ndb`, byte patterns.
+    /// Hash lists may also hold known-bad domains (`domain:evil.example`, subdomains included)
+    /// and URLs (`url:https://evil.example/login`, matched as a prefix).
     pub files: Vec<std::path::PathBuf>,
+}
+
+/// The organisation being protected, for the sender and lookalike checks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Organisation {
+    /// The organisation's own mail and web domains (`example.co.jp`); subdomains count as own.
+    /// Mail really from these is never called a lookalike of itself.
+    pub domains: Vec<String>,
+    /// Names staff would trust in a display name or a domain: the organisation's own, its bank,
+    /// its parent company (merged with `signatures/lists/protected_brands.txt`).
+    pub protected_brands: Vec<String>,
+    /// Domains of partners, banks and services staff deal with, protected from lookalikes like
+    /// the own domains.
+    pub protected_domains: Vec<String>,
+}
+
+/// Which Authentication-Results fields to believe.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Auth {
+    /// `authserv-id`s of your own receiving servers (`mx.example.co.jp`). Authentication-Results
+    /// fields naming any other id, and sender-supplied spam verdicts (X-Spam-*), are ignored.
+    pub trusted_authserv_ids: Vec<String>,
+}
+
+/// The optional DNS stage: look-ups about the domains a message names. Off by default; with it
+/// off no look-up is ever made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dns {
+    pub enabled: bool,
+    /// Resolvers as `IP` or `IP:PORT`; empty: the system's (`/etc/resolv.conf`).
+    pub servers: Vec<String>,
+    /// Time for all the look-ups of one message together.
+    pub budget_ms: u64,
+    /// Time for one look-up.
+    pub timeout_ms: u64,
+    /// DNSBL/URIBL zones for link and sender domains (`dbl.example.org`); none is queried unless
+    /// listed here.
+    pub dnsbl_zones: Vec<String>,
+    /// Look-ups per message, at most.
+    pub max_lookups: usize,
+}
+
+impl Default for Dns {
+    fn default() -> Self {
+        Dns {
+            enabled: false,
+            servers: Vec::new(),
+            budget_ms: 2000,
+            timeout_ms: 800,
+            dnsbl_zones: Vec::new(),
+            max_lookups: 20,
+        }
+    }
 }
 
 /// The whole configuration.
@@ -218,6 +276,9 @@ pub struct Config {
     pub markup: Markup,
     pub milter: Milter,
     pub iocs: Iocs,
+    pub organisation: Organisation,
+    pub auth: Auth,
+    pub dns: Dns,
 }
 
 impl Config {
@@ -286,6 +347,7 @@ impl Config {
         if m.max_connections == 0 {
             return Err("milter.max_connections must be above 0".into());
         }
+        crate::dns::validate(&self.dns)?;
         if self.markup.min_verdict == Verdict::Clean {
             return Err("markup.min_verdict must be warn, quarantine or reject".into());
         }

@@ -19,6 +19,67 @@ pub fn registrable(host: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The registrable domain of `host`; under a suffix the public suffix list does not know
+/// (`.example`, `.local`), its last two labels; an IP literal or a single label as it is.
+/// Lower-cased, without a final dot: what "the same organisation" is compared by.
+pub fn org_domain(host: &str) -> String {
+    if let Some(r) = registrable(host) {
+        return r;
+    }
+    let host = host.trim().trim_end_matches('.').to_lowercase();
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return host;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.len() {
+        0..=2 => host,
+        n => labels[n - 2..].join("."),
+    }
+}
+
+/// Whether two hosts belong to the same registrable domain.
+pub fn same_org(a: &str, b: &str) -> bool {
+    org_domain(a) == org_domain(b)
+}
+
+/// The entry of `set` that `host` is or is a subdomain of (`mail.gmail.com` → `gmail.com`).
+/// Entries are lower-case; `host` may be any case and may end with a dot.
+pub fn suffix_in<'a, S>(host: &str, set: &'a S) -> Option<&'a str>
+where
+    S: DomainSet,
+{
+    let host = host.trim().trim_end_matches('.').to_lowercase();
+    let mut rest = host.as_str();
+    loop {
+        if let Some(hit) = set.get_entry(rest) {
+            return Some(hit);
+        }
+        match rest.split_once('.') {
+            Some((_, tail)) if !tail.is_empty() => rest = tail,
+            _ => return None,
+        }
+    }
+}
+
+/// A set of lower-cased domain names that `suffix_in` can look up.
+pub trait DomainSet {
+    fn get_entry(&self, name: &str) -> Option<&str>;
+}
+
+impl DomainSet for std::collections::HashSet<String> {
+    fn get_entry(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+impl DomainSet for Vec<String> {
+    fn get_entry(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|d| d.trim_end_matches('.').eq_ignore_ascii_case(name))
+            .map(String::as_str)
+    }
+}
+
 /// The host of an http(s) URL, lower-cased and in ASCII (punycode) form; `www.x` counts as http.
 pub fn url_host(href: &str) -> Option<String> {
     let href = href.trim();
@@ -82,6 +143,21 @@ mod tests {
         assert_eq!(registrable("localhost"), None);
         assert_eq!(registrable("a.b.unknowntld"), None);
         assert_eq!(registrable("例え.jp").as_deref(), Some("xn--r8jz45g.jp"));
+    }
+
+    #[test]
+    fn suffixes_and_organisations() {
+        let set: std::collections::HashSet<String> =
+            ["gmail.com".to_string(), "yahoo.co.jp".to_string()].into();
+        assert_eq!(suffix_in("Mail.GMAIL.com.", &set), Some("gmail.com"));
+        assert_eq!(suffix_in("yahoo.co.jp", &set), Some("yahoo.co.jp"));
+        assert_eq!(suffix_in("notgmail.com", &set), None);
+        assert_eq!(suffix_in("co.jp", &set), None);
+        assert!(same_org("a.example.co.jp", "example.co.jp"));
+        assert!(!same_org("example.co.jp", "example.jp"));
+        assert_eq!(org_domain("192.0.2.1"), "192.0.2.1");
+        assert_eq!(org_domain("mail.bank.example"), "bank.example");
+        assert_eq!(org_domain("correios"), "correios");
     }
 
     #[test]

@@ -24,11 +24,30 @@ pub enum ScanError {
 pub struct Engine {
     signatures: Signatures,
     config: Config,
+    /// The DNS stage when `dns.enabled`; the error that kept it from starting otherwise.
+    dns: Option<Result<std::sync::Arc<crate::dns::DnsStage>, String>>,
 }
 
 impl Engine {
     pub fn new(config: Config, signatures: Signatures) -> Self {
-        Engine { signatures, config }
+        let dns = config
+            .dns
+            .enabled
+            .then(|| crate::dns::DnsStage::new(&config.dns).map(std::sync::Arc::new));
+        Engine {
+            signatures,
+            config,
+            dns,
+        }
+    }
+
+    /// Why the DNS stage could not start, when it is enabled but not running (scans then go on
+    /// without it).
+    pub fn dns_error(&self) -> Option<&str> {
+        match &self.dns {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -110,6 +129,13 @@ impl Engine {
             let mut found = Vec::new();
             guarded(name, || check(&ctx, &mut found))?;
             findings.extend(found);
+        }
+        // Network look-ups last, with their own time budget (`dns.budget_ms`).
+        if let Some(Ok(stage)) = &self.dns
+            && started.elapsed() < budget
+        {
+            let trusted = &self.config.auth.trusted_authserv_ids;
+            findings.extend(guarded("dns", || stage.check(&msg, trusted))?);
         }
         Ok(verdict::score(
             findings,

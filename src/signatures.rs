@@ -2,6 +2,7 @@
 
 use crate::Lang;
 use crate::checks::attachments::iocs::{IocError, Iocs};
+use crate::phrases::PhraseSet;
 use crate::verdict::Verdict;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -103,6 +104,26 @@ pub struct Lists {
     pub shortcut_programs: HashSet<String>,
     /// Icon files that make a shortcut look like a document (ATTACH_LNK_DOCUMENT_ICON).
     pub document_icons: HashSet<String>,
+    /// Free mail services (`lists/freemail_domains.txt`); a domain matches with its subdomains.
+    pub freemail_domains: HashSet<String>,
+    /// Words that claim an organisation in a display name, English and Japanese.
+    pub institution_words: PhraseSet,
+    /// Brand names to protect (`lists/protected_brands.txt`, merged with the configuration's).
+    pub protected_brands: HashSet<String>,
+    pub url_shorteners: HashSet<String>,
+    /// Click-tracking and redirect hosts of legitimate mailing services and gateways.
+    pub redirectors: HashSet<String>,
+    /// Lure phrases, English and Japanese, each with its category.
+    pub lure_phrases: PhraseSet,
+    /// Known-bad domains (with subdomains) and URL prefixes, shipped and from `[iocs] files`.
+    pub ioc_domains: HashSet<String>,
+    pub ioc_urls: Vec<String>,
+    pub chinese_fonts: PhraseSet,
+    pub chinese_charsets: HashSet<String>,
+    pub archive_extensions: HashSet<String>,
+    pub free_hosting: HashSet<String>,
+    /// Brands phishing impersonates, each with the registrable labels of its real domains.
+    pub impersonated_brands: Vec<(String, Vec<String>)>,
 }
 
 /// Every rule and list, validated.
@@ -126,6 +147,22 @@ const LIST_FILES: &[&str] = &[
     "lists/password_words.txt",
     "lists/shortcut_programs.txt",
     "lists/document_icons.txt",
+    "lists/freemail_domains.txt",
+    "lists/institution_words_en.txt",
+    "lists/institution_words_ja.txt",
+    "lists/protected_brands.txt",
+    "lists/url_shorteners.txt",
+    "lists/redirectors.txt",
+    "lists/lure_phrases_en.txt",
+    "lists/lure_phrases_ja.txt",
+    "lists/ioc_domains.txt",
+    "lists/ioc_urls.txt",
+    "lists/chinese_fonts.txt",
+    "lists/chinese_charsets.txt",
+    "lists/archive_extensions.txt",
+    "lists/free_hosting.txt",
+    "lists/lure_phrases_intl.txt",
+    "lists/impersonated_brands.txt",
 ];
 
 impl Signatures {
@@ -225,24 +262,55 @@ impl Signatures {
                 });
             }
         }
-        let mut list = |name: &str| -> Result<HashSet<String>, SignatureError> {
+        let mut lines = |name: &str| -> Result<Vec<String>, SignatureError> {
             let text = list_texts
                 .remove(name)
                 .ok_or_else(|| SignatureError::Missing(format!("{name} is missing")))?;
-            Ok(parse_list(&text))
+            Ok(list_lines(&text))
         };
+        let mut institution_words = lines("lists/institution_words_en.txt")?;
+        institution_words.extend(lines("lists/institution_words_ja.txt")?);
+        let mut lure_phrases = lines("lists/lure_phrases_en.txt")?;
+        lure_phrases.extend(lines("lists/lure_phrases_ja.txt")?);
+        lure_phrases.extend(lines("lists/lure_phrases_intl.txt")?);
+        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<String>>();
         let lists = Lists {
-            dangerous_extensions: list(LIST_FILES[0])?,
-            document_extensions: list(LIST_FILES[1])?,
-            password_words: list("lists/password_words.txt")?,
-            vba_autoexec: list("lists/vba_autoexec.txt")?,
-            vba_write: list("lists/vba_write.txt")?,
-            vba_execute: list("lists/vba_execute.txt")?,
-            vba_download: list("lists/vba_download.txt")?,
-            vba_obfuscation: list("lists/vba_obfuscation.txt")?,
-            dde_commands: list("lists/dde_commands.txt")?,
-            shortcut_programs: list("lists/shortcut_programs.txt")?,
-            document_icons: list("lists/document_icons.txt")?,
+            dangerous_extensions: set(lines(LIST_FILES[0])?),
+            document_extensions: set(lines(LIST_FILES[1])?),
+            freemail_domains: set(lines("lists/freemail_domains.txt")?),
+            institution_words: PhraseSet::new(institution_words, false),
+            protected_brands: set(lines("lists/protected_brands.txt")?),
+            url_shorteners: set(lines("lists/url_shorteners.txt")?),
+            redirectors: set(lines("lists/redirectors.txt")?),
+            lure_phrases: PhraseSet::new(lure_phrases, true),
+            ioc_domains: set(lines("lists/ioc_domains.txt")?)
+                .into_iter()
+                .map(|d| d.trim_end_matches('.').to_string())
+                .collect(),
+            ioc_urls: lines("lists/ioc_urls.txt")?,
+            chinese_fonts: PhraseSet::new(lines("lists/chinese_fonts.txt")?, false),
+            chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
+            archive_extensions: set(lines("lists/archive_extensions.txt")?),
+            free_hosting: set(lines("lists/free_hosting.txt")?),
+            impersonated_brands: lines("lists/impersonated_brands.txt")?
+                .into_iter()
+                .filter_map(|l| {
+                    let (brand, labels) = l.split_once(':')?;
+                    let labels: Vec<String> =
+                        labels.split_whitespace().map(str::to_string).collect();
+                    (!brand.trim().is_empty() && !labels.is_empty())
+                        .then(|| (brand.trim().to_string(), labels))
+                })
+                .collect(),
+            password_words: set(lines("lists/password_words.txt")?),
+            vba_autoexec: set(lines("lists/vba_autoexec.txt")?),
+            vba_write: set(lines("lists/vba_write.txt")?),
+            vba_execute: set(lines("lists/vba_execute.txt")?),
+            vba_download: set(lines("lists/vba_download.txt")?),
+            vba_obfuscation: set(lines("lists/vba_obfuscation.txt")?),
+            dde_commands: set(lines("lists/dde_commands.txt")?),
+            shortcut_programs: set(lines("lists/shortcut_programs.txt")?),
+            document_icons: set(lines("lists/document_icons.txt")?),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {
@@ -278,9 +346,34 @@ impl Signatures {
         {
             self.iocs.add_ndb(&text, &name)?;
         } else {
-            self.iocs.add_hashes(&text, &name)?;
+            let rest = self.add_link_iocs(&text);
+            self.iocs.add_hashes(&rest, &name)?;
         }
         Ok(())
+    }
+
+    /// Takes the `domain:NAME` and `url:URL` lines of an IOC file into the link IOC lists and
+    /// returns the text with those lines blanked (so hash-line errors keep their line numbers).
+    fn add_link_iocs(&mut self, text: &str) -> String {
+        let mut rest = String::with_capacity(text.len());
+        for line in text.lines() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            let lower = entry.to_lowercase();
+            if let Some(domain) = lower.strip_prefix("domain:") {
+                let domain = domain.trim().trim_end_matches('.');
+                if !domain.is_empty() {
+                    self.lists.ioc_domains.insert(domain.to_string());
+                }
+            } else if let Some(url) = lower.strip_prefix("url:") {
+                if !url.trim().is_empty() {
+                    self.lists.ioc_urls.push(url.trim().to_string());
+                }
+            } else {
+                rest.push_str(line);
+            }
+            rest.push('\n');
+        }
+        rest
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
@@ -295,6 +388,11 @@ impl Signatures {
 
 /// A list file: one lower-cased entry per line, `#` comments and blank lines skipped.
 pub fn parse_list(text: &str) -> HashSet<String> {
+    list_lines(text).into_iter().collect()
+}
+
+/// The entries of a list file in order: lower-cased, `#` comments and blank lines skipped.
+pub fn list_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
         .filter(|l| !l.is_empty())

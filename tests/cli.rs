@@ -188,7 +188,7 @@ const SPOOF: &str = "From: \"support@bank.example.com\" <x@evil-example.net>\n\
 To: a@example.co.jp\n\
 Subject: account check\n\
 \n\
-Please confirm your account.\n";
+Please check your account.\n";
 
 /// `invoice.pdf.exe` attached: dangerous (6.0) and double extension (8.0), forced quarantine.
 const EXE_ATTACHMENT: &str = "From: Billing <billing@example.com>\n\
@@ -200,7 +200,7 @@ Content-Type: multipart/mixed; boundary=\"b1\"\n\
 --b1\n\
 Content-Type: text/plain; charset=us-ascii\n\
 \n\
-Please find the invoice attached.\n\
+Please find the invoice enclosed.\n\
 --b1\n\
 Content-Type: application/octet-stream; name=\"invoice.pdf.exe\"\n\
 Content-Disposition: attachment; filename=\"invoice.pdf.exe\"\n\

@@ -264,6 +264,7 @@ mod tests {
             texts: vec![TextPart {
                 location: "1".into(),
                 text: "請求書を送付します。パスワード：Qw12er34".into(),
+                charset: None,
             }],
             attachments: vec![att("2/請求書.zip", None, false)],
             ..Message::default()

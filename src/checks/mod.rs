@@ -2,8 +2,12 @@
 
 pub mod archives;
 pub mod attachments;
+pub mod content;
+pub mod headers;
 pub mod links;
+pub mod lookalike;
 pub mod sender;
+pub mod text;
 
 use crate::config::Config;
 use crate::message::Message;
@@ -23,7 +27,37 @@ pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
 /// Every check, in the order they run (cheap ones first, so a time budget cuts the costly).
 pub const CHECKS: &[(&str, Check)] = &[
     ("sender.display_name_address", sender::display_name_address),
+    (
+        "sender.freemail_organisation",
+        sender::freemail_organisation,
+    ),
+    ("sender.brand_display_name", sender::brand_display_name),
+    ("sender.impersonated_brand", sender::impersonated_brand),
+    ("sender.reply_paths", sender::reply::check),
+    ("sender.signature", sender::signature::check),
+    ("sender.lookalike", lookalike::sender),
+    ("sender.known_bad", sender::known_bad),
+    ("headers.from_field", headers::from_field),
+    (
+        "headers.authentication_results",
+        headers::authentication_results,
+    ),
     ("links.text_domain_mismatch", links::text_domain_mismatch),
+    ("links.lookalike", lookalike::links),
+    ("links.url_tricks", links::url_tricks),
+    ("links.destinations", links::destinations),
+    ("links.sender_domain_in_path", links::sender_domain_in_path),
+    ("links.forms", links::forms),
+    ("content.lure_phrases", content::lure_phrases),
+    (
+        "content.recipient_in_subject",
+        content::recipient_in_subject,
+    ),
+    ("content.chinese_forms", content::chinese_forms_in_japanese),
+    (
+        "content.chinese_charset_or_font",
+        content::chinese_charset_or_font,
+    ),
     ("attachments.filename", attachments::filename::check),
     ("attachments.real_type", attachments::sniff::check),
     ("attachments.executable", attachments::executable::check),

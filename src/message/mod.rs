@@ -54,6 +54,8 @@ pub struct Envelope {
 pub struct TextPart {
     pub location: String,
     pub text: String,
+    /// The charset the part declared (lower case), if any.
+    pub charset: Option<String>,
 }
 
 /// A file carried by the message, attached or inline, or found inside another attachment.
@@ -345,6 +347,7 @@ impl<'m> Walk<'m> {
                     self.msg.texts.push(TextPart {
                         location: here,
                         text: text.to_string(),
+                        charset: declared_charset(part),
                     });
                 }
             }
@@ -356,6 +359,7 @@ impl<'m> Walk<'m> {
                     self.msg.htmls.push(TextPart {
                         location: here,
                         text: html.to_string(),
+                        charset: declared_charset(part),
                     });
                 }
             }
@@ -390,6 +394,14 @@ impl<'m> Walk<'m> {
             ..Attachment::default()
         });
     }
+}
+
+/// The `charset` parameter of a part's Content-Type, lower-cased.
+fn declared_charset(part: &mail_parser::MessagePart<'_>) -> Option<String> {
+    part.content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(|c| c.trim().to_lowercase())
+        .filter(|c| !c.is_empty())
 }
 
 fn child_path(parent: &str, n: usize) -> String {

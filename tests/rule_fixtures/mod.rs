@@ -3,11 +3,15 @@
 
 mod archives;
 mod attachments;
+mod content;
 mod core;
+mod dns;
 mod html;
+mod links;
 mod office;
 mod onenote_ichitaro;
 mod pdf;
+mod sender;
 mod shortcuts;
 
 use lurescreen::Config;
@@ -25,5 +29,9 @@ pub fn all() -> Vec<Fixture> {
     all.extend(shortcuts::fixtures());
     all.extend(html::fixtures());
     all.extend(onenote_ichitaro::fixtures());
+    all.extend(sender::fixtures());
+    all.extend(links::fixtures());
+    all.extend(content::fixtures());
+    all.extend(dns::fixtures());
     all
 }

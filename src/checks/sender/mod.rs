@@ -1,0 +1,322 @@
+//! Sender checks: who the message claims to be from versus where it comes from. The display name
+//! here; Reply-To, Sender and Return-Path in `reply`; the signature block in `signature`.
+
+pub mod reply;
+pub mod signature;
+
+use crate::checks::Context;
+use crate::domain::{registrable, suffix_in};
+use crate::phrases::contains_word;
+use crate::verdict::Finding;
+
+/// Whether `domain` is a free mail service's mailbox domain (`lists/freemail_domains.txt`).
+/// Exact names only: `gmail.com` is personal mailboxes, `groups.yahoo.com` is a list server.
+pub fn is_freemail(ctx: &Context<'_>, domain: &str) -> bool {
+    ctx.signatures
+        .lists
+        .freemail_domains
+        .contains(domain.trim().trim_end_matches('.').to_lowercase().as_str())
+}
+
+/// Whether the message came through a mailing list, which sets its own Reply-To, Sender,
+/// Return-Path and footer.
+pub fn is_list_mail(msg: &crate::message::Message) -> bool {
+    msg.headers.iter().any(|(n, _)| {
+        ["list-id", "list-post", "mailing-list", "x-mailing-list"]
+            .iter()
+            .any(|h| n.eq_ignore_ascii_case(h))
+    })
+}
+
+/// Whether `domain` is one of the organisation's own or protected domains, or under one.
+pub fn is_own_or_protected(ctx: &Context<'_>, domain: &str) -> bool {
+    let org = &ctx.config.organisation;
+    suffix_in(domain, &org.domains).is_some() || suffix_in(domain, &org.protected_domains).is_some()
+}
+
+/// The protected brand names, lower-cased: the shipped list and the configuration's.
+pub fn protected_brands(ctx: &Context<'_>) -> Vec<String> {
+    let mut brands: Vec<String> = ctx
+        .signatures
+        .lists
+        .protected_brands
+        .iter()
+        .cloned()
+        .chain(
+            ctx.config
+                .organisation
+                .protected_brands
+                .iter()
+                .map(|b| b.trim().to_lowercase()),
+        )
+        .filter(|b| b.chars().count() >= 3)
+        .collect();
+    brands.sort();
+    brands.dedup();
+    brands
+}
+
+/// From, Reply-To, Sender or Return-Path on a known-bad domain (`lists/ioc_domains.txt`,
+/// `[iocs] files`), subdomains included.
+pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let return_path = msg.return_path.iter().map(|a| ("Return-Path", a.clone()));
+    let fields = msg
+        .from
+        .iter()
+        .map(|m| ("From", m))
+        .chain(msg.reply_to.iter().map(|m| ("Reply-To", m)))
+        .chain(msg.sender.iter().map(|m| ("Sender", m)))
+        .filter_map(|(f, m)| Some((f, m.address.clone()?)))
+        .chain(return_path);
+    for (field, address) in fields {
+        let Some((_, domain)) = address.rsplit_once('@') else {
+            continue;
+        };
+        if let Some(entry) = suffix_in(domain, &ctx.signatures.lists.ioc_domains) {
+            out.push(
+                Finding::new("SENDER_KNOWN_BAD_DOMAIN", field)
+                    .with("field", field)
+                    .with("address", address.clone())
+                    .with("entry", entry),
+            );
+            return;
+        }
+    }
+}
+
+/// A display name that names an organisation (an institution word such as 銀行, 省, University,
+/// or a protected brand) while the address is on a free mail service.
+pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let brands = protected_brands(ctx);
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        if !is_freemail(ctx, &domain) {
+            continue;
+        }
+        let service = domain.clone();
+        let lowered = name.to_lowercase();
+        let word = brands
+            .iter()
+            .find(|b| contains_word(&lowered, b))
+            .cloned()
+            .or_else(|| {
+                ctx.signatures
+                    .lists
+                    .institution_words
+                    .find_first(&lowered)
+                    .map(|p| p.text.clone())
+            });
+        if let Some(word) = word {
+            out.push(
+                Finding::new("SENDER_FREEMAIL_ORGANISATION", "From")
+                    .with("name", name.clone())
+                    .with("word", word)
+                    .with("address", address.clone())
+                    .with("service", service),
+            );
+        }
+    }
+}
+
+/// A display name naming a brand phishing often impersonates (`lists/impersonated_brands.txt`)
+/// while the address's registrable label is none of the brand's (free mail included: a bank's
+/// name in front of a gmail.com address is exactly this). Own and protected domains never count.
+pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        if is_own_or_protected(ctx, &domain) {
+            continue;
+        }
+        let lowered = name.to_lowercase();
+        let org = crate::domain::org_domain(&domain);
+        let label = org.split('.').next().unwrap_or("");
+        let hit = ctx
+            .signatures
+            .lists
+            .impersonated_brands
+            .iter()
+            .find(|(brand, _)| contains_word(&lowered, brand));
+        if let Some((brand, labels)) = hit
+            && !labels.iter().any(|l| l == label)
+        {
+            out.push(
+                Finding::new("SENDER_IMPERSONATED_BRAND", "From")
+                    .with("name", name.clone())
+                    .with("brand", brand.clone())
+                    .with("address", address.clone())
+                    .with("domain", org),
+            );
+            return;
+        }
+    }
+}
+
+/// A display name naming a protected brand while the address is on none of the organisation's
+/// own or protected domains (free mail is `SENDER_FREEMAIL_ORGANISATION`'s case).
+pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let brands = protected_brands(ctx);
+    if brands.is_empty() {
+        return;
+    }
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        if is_own_or_protected(ctx, &domain) || is_freemail(ctx, &domain) {
+            continue;
+        }
+        let lowered = name.to_lowercase();
+        if let Some(brand) = brands.iter().find(|b| contains_word(&lowered, b)) {
+            out.push(
+                Finding::new("SENDER_BRAND_DISPLAY_NAME", "From")
+                    .with("name", name.clone())
+                    .with("brand", brand.clone())
+                    .with("address", address.clone()),
+            );
+        }
+    }
+}
+
+/// A display name that is itself an address on another domain: `"support@bank.example" <x@evil>`.
+pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        let Some(shown) = address_in(name) else {
+            continue;
+        };
+        let Some((_, shown_domain)) = shown.rsplit_once('@') else {
+            continue;
+        };
+        let shown_domain = shown_domain.to_lowercase();
+        let same = match (registrable(&shown_domain), registrable(&domain)) {
+            (Some(a), Some(b)) => a == b,
+            _ => shown_domain == domain,
+        };
+        if !same {
+            out.push(
+                Finding::new("SENDER_DISPLAY_NAME_ADDRESS", "From")
+                    .with("shown", shown.clone())
+                    .with("address", address.clone())
+                    .with("shown_domain", shown_domain)
+                    .with("address_domain", domain),
+            );
+        }
+    }
+}
+
+/// The first thing in `text` shaped like an email address.
+fn address_in(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || "<>()[]\"',;:：（）「」".contains(c))
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '\''))
+        .find(|w| {
+            w.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+            })
+        })
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::message::{Mailbox, Message};
+    use crate::signatures::Signatures;
+
+    fn run(name: &str, address: &str) -> Vec<Finding> {
+        let msg = Message {
+            from: vec![Mailbox {
+                name: Some(name.into()),
+                address: Some(address.into()),
+            }],
+            ..Message::default()
+        };
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        display_name_address(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn address_on_another_domain_in_the_display_name() {
+        let f = run("support@bank.co.jp", "x@evil.example");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].1, "support@bank.co.jp");
+        assert_eq!(
+            run("三井住友銀行 (info@smbc.co.jp)", "a@b.example").len(),
+            1
+        );
+    }
+
+    fn brand(name: &str, address: &str) -> Vec<Finding> {
+        let msg = Message {
+            from: vec![Mailbox {
+                name: Some(name.into()),
+                address: Some(address.into()),
+            }],
+            ..Message::default()
+        };
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        impersonated_brand(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn well_known_brands_from_other_domains() {
+        assert_eq!(
+            brand("Microsoft account team", "no-reply@access-accsecurity.com")[0].evidence[1].1,
+            "microsoft"
+        );
+        assert_eq!(
+            brand("PayPal Service", "service@paypal-help.example.com").len(),
+            1
+        );
+        assert_eq!(
+            brand("三井住友銀行", "info@smbc-security.example.com").len(),
+            1
+        );
+        assert!(
+            brand(
+                "Microsoft",
+                "account-security-noreply@accountprotection.microsoft.com"
+            )
+            .is_empty()
+        );
+        assert!(brand("Amazon.co.jp", "shipment@amazon.co.jp").is_empty());
+        assert!(brand("PayPal", "service@paypal.de").is_empty());
+        assert!(brand("三井住友銀行", "info@smbc.co.jp").is_empty());
+        assert!(brand("Weekly Outlook", "news@markets.example.com").is_empty());
+        assert!(brand("Taro Yamada", "taro@example.co.jp").is_empty());
+    }
+
+    #[test]
+    fn same_organisation_is_not_a_mismatch() {
+        assert!(run("info@example.co.jp", "info@mail.example.co.jp").is_empty());
+        assert!(run("Taro Yamada", "taro@example.co.jp").is_empty());
+        assert!(run("TARO@EXAMPLE.COM", "taro@example.com").is_empty());
+    }
+}

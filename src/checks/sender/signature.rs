@@ -1,0 +1,165 @@
+//! The signature block: a body signed with an address of one organisation, sent from another
+//! (IPA: 署名の内容と差出人のアドレスが異なる). Typical of a targeted attack from a free mail
+//! account posing as a company's staff.
+
+use super::is_freemail;
+use crate::checks::Context;
+use crate::checks::text::body_text;
+use crate::domain::{domain_in_text, org_domain};
+use crate::verdict::Finding;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Lines read as the signature when there is no `-- ` delimiter.
+const TAIL_LINES: usize = 8;
+/// Lines read after a `-- ` delimiter.
+const SIGNATURE_LINES: usize = 15;
+
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]*@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b")
+        .expect("valid address regex")
+});
+
+static WEB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:https?://|\bwww\.)[^\s<>()「」、。]+").expect("valid web regex")
+});
+
+/// Where quoted or forwarded text begins: a signature is looked for above it.
+static REPLY_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^(?:>|-{2,}\s*original message|-{2,}\s*forwarded|-{3,}\s*元のメッセージ|begin forwarded message|from:\s|差出人:|送信者:|.{0,200}\bwrote:\s*$|.{0,200}(?:書きました|のメッセージ)[:：]?\s*$|_{10,})",
+    )
+    .expect("valid reply marker regex")
+});
+
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    // Mailing lists add footers with their own addresses where a signature would be.
+    if super::is_list_mail(msg) {
+        return;
+    }
+    let Some((from_address, from_domain)) = msg
+        .from
+        .iter()
+        .find_map(|m| Some((m.address.clone()?, m.domain()?)))
+    else {
+        return;
+    };
+    if crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids) {
+        return;
+    }
+    let from_org = org_domain(&from_domain);
+    // Companies' staff sign with partners' addresses, newsletters end in unsubscribe addresses:
+    // what matters is a private free mail account signing as an organisation.
+    if !is_freemail(ctx, &from_domain) {
+        return;
+    }
+    let body = body_text(msg).replace('＠', "@");
+    let own_part = match REPLY_MARKER.find(&body) {
+        Some(m) => &body[..m.start()],
+        None => body.as_str(),
+    };
+    let block = signature_block(own_part);
+    let mut named: Option<(String, String)> = None;
+    for c in ADDRESS.captures_iter(&block) {
+        let (Some(all), Some(domain)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let domain = domain.as_str().to_lowercase();
+        if org_domain(&domain) != from_org && !is_freemail(ctx, &domain) {
+            named = Some((all.as_str().to_string(), org_domain(&domain)));
+            break;
+        }
+    }
+    // A free mail sender naming a company's web site in the signature claims that company.
+    if named.is_none() {
+        named = WEB.find_iter(&block).find_map(|m| {
+            let host = domain_in_text(m.as_str())?;
+            let org = org_domain(&host);
+            (org != from_org && !is_freemail(ctx, &host)).then(|| (m.as_str().to_string(), org))
+        });
+    }
+    if let Some((shown, shown_domain)) = named {
+        out.push(
+            Finding::new("SENDER_SIGNATURE_MISMATCH", "signature")
+                .with("named", shown)
+                .with("from", from_address)
+                .with("named_domain", shown_domain)
+                .with("from_domain", from_org),
+        );
+    }
+}
+
+/// The signature of a text: what follows a `-- ` line, else its last lines.
+fn signature_block(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = lines.iter().rposition(|l| l.trim_end() == "--") {
+        return lines
+            .iter()
+            .skip(i + 1)
+            .take(SIGNATURE_LINES)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let mut tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .take(TAIL_LINES)
+        .copied()
+        .collect();
+    tail.reverse();
+    tail.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::signatures::Signatures;
+
+    fn run(raw: &str) -> Vec<Finding> {
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        check(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn free_mail_sender_signing_as_a_company() {
+        let f = run("From: 山田 <yamada.minato@gmail.com>\nSubject: s\n\n\
+お世話になっております。\n資料をお送りします。\n\n--\n株式会社みなと物流 経理部 山田\nyamada＠minato-butsuryu.co.jp\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].1, "yamada@minato-butsuryu.co.jp");
+        let f = run(
+            "From: Taro <taro@gmail.com>\n\nHello\n\nTaro Yamada\nACME Ltd.\nhttps://www.acme.example.com/\n",
+        );
+        assert_eq!(f[0].evidence[2].1, "example.com");
+    }
+
+    #[test]
+    fn same_domain_personal_addresses_quotes_and_lists_are_fine() {
+        assert!(run("From: a@gmail.com\n\nHi\n--\nA\na@gmail.com\n").is_empty());
+        assert!(run("From: a@gmail.com\n\nHi\n--\nA (also: a.san@yahoo.co.jp)\n").is_empty());
+        assert!(run("From: a@gmail.com\n\nSure.\n\nOn Mon, B <b@other.example> wrote:\n> hi\n> --\n> b@other.example\n").is_empty());
+        assert!(
+            run("From: a@gmail.com\nList-Id: <x.lists.example>\n\nHi\n--\nlist: x@lists.example\n")
+                .is_empty()
+        );
+        assert!(run("From: a@example.co.jp\n\nHi\n--\nA\nb@other.example\n").is_empty());
+        // A company sender linking to another site in its signature is ordinary.
+        assert!(
+            run("From: a@example.co.jp\n\nHi\n--\nA\nhttps://www.partner.example/\n").is_empty()
+        );
+    }
+}

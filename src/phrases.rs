@@ -1,0 +1,147 @@
+//! Word and phrase lists compiled into one aho-corasick automaton each, matched case-insensitively,
+//! with whole-word matching for phrases written in Latin letters.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// One phrase of a list, with the category it was filed under (`credential: ...`), if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub category: String,
+    pub text: String,
+}
+
+/// A compiled list of phrases.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseSet {
+    phrases: Vec<Phrase>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// A phrase found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit<'a> {
+    pub phrase: &'a Phrase,
+    /// Byte offset in the (lower-cased) text searched.
+    pub start: usize,
+}
+
+impl PhraseSet {
+    /// Builds from list lines; with `categories`, each line is `category: phrase`.
+    pub fn new(lines: impl IntoIterator<Item = String>, categories: bool) -> Self {
+        let mut phrases: Vec<Phrase> = Vec::new();
+        for line in lines {
+            let (category, text) = match line.split_once(':') {
+                Some((c, t)) if categories => (c.trim().to_string(), t.trim().to_string()),
+                _ => (String::new(), line.trim().to_string()),
+            };
+            if text.is_empty() || phrases.iter().any(|p| p.text == text) {
+                continue;
+            }
+            phrases.push(Phrase { category, text });
+        }
+        phrases.sort_by(|a, b| a.text.cmp(&b.text));
+        let automaton = (!phrases.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(phrases.iter().map(|p| p.text.as_str()))
+                    .ok()
+            })
+            .flatten();
+        PhraseSet { phrases, automaton }
+    }
+
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    pub fn phrases(&self) -> &[Phrase] {
+        &self.phrases
+    }
+
+    /// Every phrase found in `lowered` (already lower-cased), overlapping ones included. A phrase
+    /// that starts or ends with a Latin letter or digit must not be glued to another one
+    /// (`bank` is not found in `embankment`).
+    pub fn find_all<'a>(&'a self, lowered: &str) -> Vec<Hit<'a>> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for m in ac.find_overlapping_iter(lowered) {
+            let Some(phrase) = self.phrases.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if whole_word(lowered, m.start(), m.end()) {
+                out.push(Hit {
+                    phrase,
+                    start: m.start(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The first phrase found, if any.
+    pub fn find_first(&self, lowered: &str) -> Option<&Phrase> {
+        self.find_all(lowered).first().map(|h| h.phrase)
+    }
+}
+
+/// Whether `needle` occurs in `hay` (both lower-cased) as a whole word (see `PhraseSet::find_all`).
+pub fn contains_word(hay: &str, needle: &str) -> bool {
+    !needle.is_empty()
+        && hay
+            .match_indices(needle)
+            .any(|(i, m)| whole_word(hay, i, i + m.len()))
+}
+
+/// Whether `text[start..end]` is not glued to Latin letters or digits on a side where the match
+/// itself has one.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric();
+    let Some(matched) = text.get(start..end) else {
+        return false;
+    };
+    let first = matched.chars().next();
+    let last = matched.chars().next_back();
+    let before = text.get(..start).and_then(|s| s.chars().next_back());
+    let after = text.get(end..).and_then(|s| s.chars().next());
+    let left_ok = !(first.is_some_and(is_word) && before.is_some_and(is_word));
+    let right_ok = !(last.is_some_and(is_word) && after.is_some_and(is_word));
+    left_ok && right_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(lines: &[&str], categories: bool) -> PhraseSet {
+        PhraseSet::new(lines.iter().map(|s| s.to_string()), categories)
+    }
+
+    #[test]
+    fn whole_words_for_latin_substrings_for_japanese() {
+        let s = set(&["bank", "銀行", "inc."], false);
+        assert!(s.find_first("the embankment").is_none());
+        assert_eq!(s.find_first("sakura bank").unwrap().text, "bank");
+        assert_eq!(s.find_first("みずほ銀行本店").unwrap().text, "銀行");
+        assert_eq!(s.find_first("acme inc.").unwrap().text, "inc.");
+        assert!(s.find_first("bank2").is_none());
+    }
+
+    #[test]
+    fn categories_and_overlaps() {
+        let s = set(
+            &["urgency: 至急", "payment: 請求書", "theme: 請求書送付"],
+            true,
+        );
+        let hits = s.find_all("至急：請求書送付の件");
+        let cats: Vec<_> = hits.iter().map(|h| h.phrase.category.as_str()).collect();
+        assert_eq!(cats, ["urgency", "payment", "theme"]);
+        assert!(set(&[], true).find_all("x").is_empty());
+    }
+}

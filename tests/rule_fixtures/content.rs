@@ -1,0 +1,49 @@
+//! Fixtures for the wording and Japanese-text rules.
+
+use super::Fixture;
+use lurescreen::Config;
+
+fn text(subject: &str, body: &str) -> Vec<u8> {
+    format!("From: a@example.com\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\n{body}\n")
+        .into_bytes()
+}
+
+const JA: &str =
+    "いつもご利用いただきありがとうございます。お客様のアカウント情報を確認させていただきます。";
+
+pub fn fixtures() -> Vec<Fixture> {
+    let d = Config::default;
+    let mut gb = b"From: a@example.com\nSubject: s\nContent-Type: text/plain; charset=gb2312\nContent-Transfer-Encoding: 8bit\n\n".to_vec();
+    gb.extend_from_slice(&encoding_rs::GBK.encode(JA).0);
+    vec![
+        ("CONTENT_LURE_PHRASE", d(), text("Action required", "Verify your account.")),
+        (
+            "CONTENT_LURE_WITH_ACTION",
+            d(),
+            text(
+                "Your account has been suspended",
+                "Verify your account within 24 hours: https://login.example.net/",
+            ),
+        ),
+        (
+            "CONTENT_NON_JAPANESE_KANJI",
+            d(),
+            text(
+                "s",
+                "お客様のアカウントは一時的に停止されました。以下のリンクから确认してください。\
+请在24小时内完成操作。ご不明な点はお问い合わせください。",
+            ),
+        ),
+        ("CONTENT_CHINESE_CHARSET", d(), gb),
+        (
+            "CONTENT_RECIPIENT_IN_SUBJECT",
+            d(),
+            b"From: a@example.com\nTo: taro@example.co.jp\nSubject: taro@example.co.jp: mailbox notice\n\nb\n".to_vec(),
+        ),
+        (
+            "CONTENT_CHINESE_FONT",
+            d(),
+            format!("From: a@example.com\nSubject: s\nContent-Type: text/html; charset=utf-8\n\n<p style=\"font-family: SimSun\">{JA}</p>\n").into_bytes(),
+        ),
+    ]
+}
