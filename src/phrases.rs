@@ -1,7 +1,7 @@
 //! Word and phrase lists compiled into one aho-corasick automaton each, matched case-insensitively,
 //! with whole-word matching for phrases written in Latin letters.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One phrase of a list, with the category it was filed under (`credential: ...`), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,9 @@ impl PhraseSet {
             .then(|| {
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // The lists are small; a DFA makes the per-message search several times
+                    // faster than the default NFA (built once, with the signatures).
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(phrases.iter().map(|p| p.text.as_str()))
                     .ok()
             })

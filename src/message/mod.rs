@@ -203,16 +203,20 @@ fn not_a_message(raw: &[u8], limits: &Limits) -> Message {
 /// how many nested-message content types there were.
 pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>, usize) {
     const NEEDLE: &[u8] = b"message/";
-    let finder = memchr_ci(NEEDLE);
     let mut positions = Vec::new();
-    let mut from = 0;
-    while let Some(i) = finder(&raw[from..]) {
-        let at = from + i;
+    // Every `m` or `M` is a candidate start: memchr finds them fast, the rest is compared
+    // ignoring case.
+    for at in memchr::memchr2_iter(b'm', b'M', raw) {
+        let Some(word) = raw.get(at..at + NEEDLE.len()) else {
+            break;
+        };
+        if !word.eq_ignore_ascii_case(NEEDLE) {
+            continue;
+        }
         let rest = &raw[at + NEEDLE.len()..];
         if starts_with_ci(rest, b"rfc822") || starts_with_ci(rest, b"global") {
             positions.push(at);
         }
-        from = at + NEEDLE.len();
     }
     let count = positions.len();
     if count <= limit {
@@ -223,13 +227,6 @@ pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>,
         owned[at..at + NEEDLE.len()].copy_from_slice(b"xnested/");
     }
     (Cow::Owned(owned), count)
-}
-
-fn memchr_ci(needle: &'static [u8]) -> impl Fn(&[u8]) -> Option<usize> {
-    move |hay: &[u8]| {
-        hay.windows(needle.len())
-            .position(|w| w.eq_ignore_ascii_case(needle))
-    }
 }
 
 fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
