@@ -10,12 +10,9 @@ use mail_parser::MessageParser;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
-    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
-    out.extend_from_slice(data);
-    out.extend_from_slice(b"\nendstream");
-    out
-}
+#[path = "../tests/support/pdf_builder.rs"]
+mod pdf_builder;
+use pdf_builder::stream;
 
 /// About 5 MB: 120 pages, each with a text content stream (~8 KB), a 32 KB image and a link;
 /// page 1 has a form field with a format script.
@@ -76,29 +73,8 @@ fn benign_pdf() -> Vec<u8> {
             .into_bytes(),
         );
     }
-    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    let bodies: Vec<&[u8]> = objects.iter().map(Vec::as_slice).collect();
+    pdf_builder::pdf(&bodies, "")
 }
 
 /// A zip of about 10 MB: office-like text and incompressible bytes, deflated.
