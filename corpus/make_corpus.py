@@ -2681,6 +2681,35 @@ Voice Message Service
     )
 
 
+@message("lures/en-remittance-space-padding.eml", crlf=True)
+def en_remittance_space_padding():
+    body = """Hi,
+
+Please find attached the remittance advice for your invoices settled
+this week. Let us know if any amount does not match your records.
+
+Kind regards,
+Accounts Payable
+Sunrise Trading Pte Ltd
+"""
+    name = "Remittance_Advice_2026-11-26.pdf" + " " * 48 + ".js"
+    return compose(
+        ["Return-Path: <ap@sunrise-trading.example>\n"]
+        + received("mail.sunrise-trading.example", "198.51.100.201", "4Rq68pAd1Yz8Kz", "keiri@example.co.jp", "Thu, 26 Nov 2026 18:02:10 +0900 (JST)")
+        + [
+            "Date: Thu, 26 Nov 2026 17:02:05 +0800\n",
+            'From: "Sunrise Trading AP" <ap@sunrise-trading.example>\n',
+            "To: keiri@example.co.jp\n",
+            "Subject: Remittance advice 26 Nov 2026\n",
+            "Message-ID: <remit.20261126@sunrise-trading.example>\n",
+        ],
+        body,
+        charset="us-ascii",
+        files=[(name, "application/octet-stream", b"// lurescreen corpus placeholder: no code\r\nWScript.Echo('lurescreen corpus sample');\r\n")],
+        tag="enpad",
+    )
+
+
 # --- ham: ordinary mail that must stay clean --------------------------------------------------
 
 
