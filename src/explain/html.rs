@@ -149,7 +149,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
         "<section><h2>{}</h2><table class=\"kv\">",
         esc(tr(lang, "The message", "メールの内容"))
     );
-    let mut from = String::from("<div class=\"addr\">");
+    let mut from = format!("<div class=\"addr\">{}", badges(&e.sender_marks("From")));
     let _ = write!(
         from,
         "<span class=\"lbl\">{}</span><span>{}</span><span class=\"lbl\">{}</span><span class=\"mono\">{}</span>",
@@ -159,7 +159,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
         esc(s.address.as_deref().unwrap_or("—"))
     );
     from.push_str("</div>");
-    row(h, tr(lang, "From", "差出人"), &from, &s.marks);
+    row(h, tr(lang, "From", "差出人"), &from, &[]);
     if let Some(d) = &s.domain {
         row(
             h,
@@ -181,7 +181,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
             h,
             tr(lang, "Sender field", "Sender"),
             &format!("<span class=\"mono bad\">{}</span>", esc(sender)),
-            &[],
+            &e.sender_marks("Sender"),
         );
     }
     for r in &s.reply_to {
@@ -189,7 +189,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
             h,
             tr(lang, "Replies go to", "返信先 (Reply-To)"),
             &format!("<span class=\"mono bad\">{}</span>", esc(r)),
-            &[],
+            &e.sender_marks("Reply-To"),
         );
     }
     if let Some(rp) = &s.return_path {
@@ -197,7 +197,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
             h,
             tr(lang, "Bounces go to", "エラー返送先 (Return-Path)"),
             &format!("<span class=\"mono\">{}</span>", esc(rp)),
-            &[],
+            &e.sender_marks("Return-Path"),
         );
     }
     if !s.authentication.is_empty() {
@@ -206,7 +206,7 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
             h,
             tr(lang, "Checked by our server", "自社サーバーの認証結果"),
             &format!("<span class=\"mono\">{}</span>", list.join("<br>")),
-            &[],
+            &e.sender_marks("Authentication-Results"),
         );
     }
     if !e.to.is_empty() {

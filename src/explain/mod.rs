@@ -201,6 +201,29 @@ impl Explanation {
         groups
     }
 
+    /// Point numbers to mark on one row of the sender: `From`, `Reply-To`, `Return-Path`,
+    /// `Sender` or `Authentication-Results`. Points on a field whose row is not shown (it does
+    /// not differ from From) are marked on the From row.
+    pub fn sender_marks(&self, row: &str) -> Vec<usize> {
+        let s = &self.sender;
+        let shown = |field: &str| match field {
+            "Reply-To" => !s.reply_to.is_empty(),
+            "Return-Path" => s.return_path.is_some(),
+            "Sender" => s.sender.is_some(),
+            "Authentication-Results" => !s.authentication.is_empty(),
+            _ => false,
+        };
+        self.points
+            .iter()
+            .filter(|p| match &p.target {
+                Target::Sender(field) if row == "From" => !shown(field),
+                Target::Sender(field) => field == row && shown(field),
+                _ => false,
+            })
+            .map(|p| p.n)
+            .collect()
+    }
+
     /// The verdict in plain words, for someone who does not know the jargon.
     pub fn summary(&self, lang: Lang) -> String {
         let n = self.points.len() + self.points_not_shown;

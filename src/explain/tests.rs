@@ -363,3 +363,36 @@ fn notice_config_is_validated() {
     assert!(Config::from_toml("[notice]\nenabled = true\nadmin = \"a b <c>\"\n", "c").is_err());
     assert!(Config::from_toml("[notice]\nto = \"everyone\"\n", "c").is_err());
 }
+
+#[test]
+fn a_reply_to_point_is_marked_on_the_reply_to_row() {
+    let e = explain(&engine(), &hostile()).unwrap();
+    let reply: Vec<&Point> = e
+        .points
+        .iter()
+        .filter(|p| p.target == Target::Sender("Reply-To".into()))
+        .collect();
+    if let Some(p) = reply.first() {
+        assert!(e.sender_marks("Reply-To").contains(&p.n));
+        assert!(!e.sender_marks("From").contains(&p.n));
+    }
+    // Every sender point is marked on exactly one row.
+    for p in e
+        .points
+        .iter()
+        .filter(|p| matches!(p.target, Target::Sender(_)))
+    {
+        let rows = [
+            "From",
+            "Reply-To",
+            "Return-Path",
+            "Sender",
+            "Authentication-Results",
+        ];
+        let n = rows
+            .iter()
+            .filter(|r| e.sender_marks(r).contains(&p.n))
+            .count();
+        assert_eq!(n, 1, "{}", p.rule);
+    }
+}

@@ -138,7 +138,7 @@ fn message(out: &mut String, e: &Explanation, lang: Lang) {
         s.display_name.as_deref().unwrap_or("-"),
         tr(lang, "real address:", "実際のアドレス："),
         s.address.as_deref().unwrap_or("-"),
-        marks(&s.marks)
+        marks(&e.sender_marks("From"))
     );
     if let Some(d) = &s.domain {
         let _ = writeln!(out, "{} {d}", tr(lang, "Domain:  ", "ドメイン："));
@@ -147,16 +147,30 @@ fn message(out: &mut String, e: &Explanation, lang: Lang) {
         let _ = writeln!(out, "{} {m}", tr(lang, "Also From:", "差出人（追加）："));
     }
     if let Some(x) = &s.sender {
-        let _ = writeln!(out, "Sender:   {x}");
+        let _ = writeln!(out, "Sender:   {x}{}", marks(&e.sender_marks("Sender")));
     }
     for r in &s.reply_to {
-        let _ = writeln!(out, "{} {r}", tr(lang, "Reply-To:", "返信先："));
+        let _ = writeln!(
+            out,
+            "{} {r}{}",
+            tr(lang, "Reply-To:", "返信先："),
+            marks(&e.sender_marks("Reply-To"))
+        );
     }
     if let Some(rp) = &s.return_path {
-        let _ = writeln!(out, "Return-Path: {rp}");
+        let _ = writeln!(
+            out,
+            "Return-Path: {rp}{}",
+            marks(&e.sender_marks("Return-Path"))
+        );
     }
+    let auth_marks = marks(&e.sender_marks("Authentication-Results"));
     for a in &s.authentication {
-        let _ = writeln!(out, "{} {a}", tr(lang, "Auth:    ", "認証結果："));
+        let _ = writeln!(
+            out,
+            "{} {a}{auth_marks}",
+            tr(lang, "Auth:    ", "認証結果：")
+        );
     }
     if !e.to.is_empty() {
         let _ = writeln!(
