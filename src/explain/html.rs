@@ -2,7 +2,7 @@
 //! assets, and nothing from the message that a browser could act on (links are text, not
 //! anchors; every value is escaped).
 
-use super::{Explanation, Point, Target, ext_meaning, size_label, target_label, tr};
+use super::{Explanation, Point, Target, ext_meaning, show_name, size_label, target_label, tr};
 use crate::{Lang, Verdict};
 use std::fmt::Write;
 
@@ -35,9 +35,9 @@ table.kv th{width:12.5em}
 .b{display:inline-block;min-width:1.6em;padding:0 .45em;margin:0 2px 2px 0;border-radius:999px;background:#dc2626;color:#fff;font-size:.8rem;font-weight:700;text-align:center;line-height:1.6em}
 .flag{background:#fef2f2}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;font-size:.88rem}
-.addr{display:flex;flex-wrap:wrap;gap:8px}
-.addr span{background:#f3f4f6;border-radius:6px;padding:2px 8px}
-.addr .lbl{background:none;color:#6b7280;padding:2px 0;font-size:.8rem}
+.addr{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+.addr>span:not(.b){background:#f3f4f6;border-radius:6px;padding:2px 8px}
+.addr>.lbl:not(.b){background:none;color:#6b7280;padding:2px 0;font-size:.8rem}
 .bad{color:#b91c1c;font-weight:600}
 .muted{color:#6b7280;font-size:.85rem}
 pre.excerpt{white-space:pre-wrap;overflow-wrap:anywhere;background:#f9fafb;border:1px solid #e5e7eb;border-radius:6px;padding:10px 12px;margin:0;font-family:inherit;font-size:.92rem}
@@ -302,8 +302,8 @@ fn links_section(h: &mut String, e: &Explanation, lang: Lang) {
             e.links_not_shown,
             esc(tr(
                 lang,
-                "more links not listed.",
-                "件のリンクは省略しました。"
+                "more links not listed (repeats, or past the first 40).",
+                "件のリンク（重複、または41件目以降）は省略しました。"
             ))
         );
     }
@@ -344,9 +344,10 @@ fn attachments_section(h: &mut String, e: &Explanation, lang: Lang) {
         }
         let _ = write!(
             name,
-            "<br><span class=\"muted\">{} · {}</span>",
+            "<br><span class=\"muted\">{} · {} · <span class=\"mono\">{}</span></span>",
             esc(&a.declared_type),
-            size_label(a.size)
+            size_label(a.size),
+            esc(&show_name(&a.location))
         );
         if a.encrypted {
             let _ = write!(

@@ -50,7 +50,8 @@ pub struct Explanation {
     /// The To and Cc addresses as written (for notices to the recipients).
     pub recipients: Vec<String>,
     pub links: Vec<LinkView>,
-    /// Links in the message that are not listed (over `MAX_LINKS`, none with a point).
+    /// Links in the message that are not listed (repeats of a listed link, or over
+    /// `MAX_LINKS`; none with a point).
     pub links_not_shown: usize,
     pub attachments: Vec<AttachmentView>,
     pub attachments_not_shown: usize,
@@ -378,11 +379,17 @@ pub fn build(
         .filter(|&i| msg.links.get(i).is_some_and(link_named))
         .take(MAX_LINKS)
         .collect();
-    for i in 0..msg.links.len() {
+    // Others once each: a signature repeating the same mailto: link ten times shows it once.
+    for (i, l) in msg.links.iter().enumerate() {
         if shown.len() >= MAX_LINKS {
             break;
         }
-        if !shown.contains(&i) {
+        let repeated = shown.iter().any(|&j| {
+            msg.links
+                .get(j)
+                .is_some_and(|o| o.href == l.href && o.text == l.text)
+        });
+        if !shown.contains(&i) && !repeated {
             shown.push(i);
         }
     }
