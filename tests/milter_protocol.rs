@@ -353,6 +353,13 @@ fn held_message_gets_a_notice_file_and_clean_mail_none() {
         spool.path().display()
     ));
     let mut c = d.session();
+    let notices = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(spool.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect()
+    };
     let count = || std::fs::read_dir(spool.path()).unwrap().count();
     c.message("a@client.example.test", "b@example.test", CLEAN)
         .unwrap();
@@ -364,10 +371,12 @@ Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain
         .message("a@client.example.test", "b@example.test", held)
         .unwrap();
     assert_eq!(find(&replies, b'q').len(), 1, "{replies:?}");
-    let files: Vec<std::path::PathBuf> = std::fs::read_dir(spool.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    // The notice is written beside the answer, not before it: wait for it.
+    let until = Instant::now() + Duration::from_secs(20);
+    while notices().is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let files = notices();
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].to_string_lossy().ends_with(".TESTQID.eml"));
     let raw = std::fs::read(&files[0]).unwrap();
