@@ -425,28 +425,42 @@ pub fn build(
     e
 }
 
+/// Evidence keys that hold a host, a domain or an IP address a link leads to.
+const HOST_KEYS: &[&str] = &["host", "ip", "href_domain", "named_domain", "text_domain"];
+/// Keys that hold a host only in link rules.
+const LINK_HOST_KEYS: &[&str] = &["domain", "target", "imitates"];
+
 fn point(n: usize, f: &ScoredFinding, target: Target, signatures: &Signatures) -> Point {
-    let evidence: Vec<(String, String)> = f
+    // Evidence as shown: hidden characters made visible, and every URL and link host defanged,
+    // so that no mail program turns a reason in a notice back into a link.
+    let link_rule = f.ipa == "link";
+    let shown: Vec<(String, String)> = f
         .evidence
         .iter()
-        .map(|(k, v)| (k.clone(), visible(v)))
+        .map(|(k, v)| {
+            let v = visible(v);
+            let host = HOST_KEYS.contains(&k.as_str())
+                || (link_rule && LINK_HOST_KEYS.contains(&k.as_str()));
+            let v = if host && !v.contains("://") {
+                v.replace("[.]", ".").replace('.', "[.]")
+            } else {
+                defang_text(&v)
+            };
+            (k.clone(), v)
+        })
         .collect();
-    let shown: Vec<(String, String)> = evidence
-        .iter()
-        .map(|(k, v)| (k.clone(), defang_text(v)))
-        .collect();
-    let (explain_en, explain_ja) = match signatures.rule(&f.rule) {
-        Some(rule) => (
-            unwrap_lines(
-                &fill_template(rule.explain_template(Lang::En), &evidence),
-                Lang::En,
-            ),
-            unwrap_lines(
-                &fill_template(rule.explain_template(Lang::Ja), &evidence),
-                Lang::Ja,
-            ),
+    let rule = signatures.rule(&f.rule);
+    let fill = |lang: Lang, explain: bool| match rule {
+        Some(r) if explain => unwrap_lines(
+            &defang_text(&fill_template(r.explain_template(lang), &shown)),
+            lang,
         ),
-        None => (String::new(), String::new()),
+        Some(r) => defang_text(&fill_template(r.reason_template(lang), &shown)),
+        None if explain => String::new(),
+        None => defang_text(match lang {
+            Lang::En => &f.reason_en,
+            Lang::Ja => &f.reason_ja,
+        }),
     };
     let (ipa_en, ipa_ja) = match signatures.ipa_points.get(&f.ipa) {
         Some(p) => (p.en.clone(), p.ja.clone()),
@@ -458,11 +472,10 @@ fn point(n: usize, f: &ScoredFinding, target: Target, signatures: &Signatures) -
         ipa: f.ipa.clone(),
         ipa_en,
         ipa_ja,
-        // Reasons quote URLs from the message: defanged, so no mail program links them.
-        reason_en: defang_text(&f.reason_en),
-        reason_ja: defang_text(&f.reason_ja),
-        explain_en: defang_text(&explain_en),
-        explain_ja: defang_text(&explain_ja),
+        reason_en: fill(Lang::En, false),
+        reason_ja: fill(Lang::Ja, false),
+        explain_en: fill(Lang::En, true),
+        explain_ja: fill(Lang::Ja, true),
         evidence: shown,
         location: visible(&f.location),
         target,
@@ -624,12 +637,16 @@ pub fn defang(url: &str) -> String {
         _ if lower.starts_with("www.") => (None, url),
         _ => {
             // mailto:, javascript:, data: ... : dots and `:` made inert all the same.
-            return url.replace('.', "[.]").replacen(':', "[:]", 1);
+            return url
+                .replace("[.]", ".")
+                .replace('.', "[.]")
+                .replacen(':', "[:]", 1);
         }
     };
     let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(end);
-    let authority = authority.replace('.', "[.]");
+    // Idempotent: text defanged once is left as it is.
+    let authority = authority.replace("[.]", ".").replace('.', "[.]");
     match scheme {
         Some(s) => format!("{s}://{authority}{path}"),
         None => format!("{authority}{path}"),

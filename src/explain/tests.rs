@@ -230,6 +230,13 @@ fn defanging() {
     assert_eq!(defang("www.a.example/x"), "www[.]a[.]example/x");
     assert_eq!(defang("javascript:alert(1)"), "javascript[:]alert(1)");
     assert_eq!(defang("mailto:a@b.example"), "mailto[:]a@b[.]example");
+    // Defanging twice changes nothing.
+    let once = defang("https://a.b.example/x.php");
+    assert_eq!(defang(&once), once);
+    assert_eq!(
+        defang_text(&defang_text("see https://a.example/")),
+        "see hxxps://a[.]example/"
+    );
     assert_eq!(
         defang_text("go to https://x.example/y now"),
         "go to hxxps://x[.]example/y now"
@@ -395,4 +402,30 @@ fn a_reply_to_point_is_marked_on_the_reply_to_row() {
             .count();
         assert_eq!(n, 1, "{}", p.rule);
     }
+}
+
+#[test]
+fn link_hosts_in_reasons_are_defanged_and_file_names_are_not() {
+    let e = explain(&engine(), &hostile()).unwrap();
+    let ip = e
+        .points
+        .iter()
+        .find(|p| p.rule == "LINK_IP_HOST")
+        .expect("an IP link point");
+    assert!(
+        ip.reason_en.contains("203[.]0[.]113[.]45"),
+        "{}",
+        ip.reason_en
+    );
+    assert!(!ip.reason_en.contains("203.0.113.45"), "{}", ip.reason_en);
+    for p in &e.points {
+        assert!(!p.reason_en.contains("[[.]]"), "{}", p.reason_en);
+        assert!(!p.explain_ja.contains("[[.]]"), "{}", p.explain_ja);
+    }
+    let bidi = e
+        .points
+        .iter()
+        .find(|p| p.rule == "ATTACH_BIDI_CONTROL")
+        .unwrap();
+    assert!(bidi.reason_en.contains("xcod.scr"), "{}", bidi.reason_en);
 }
