@@ -30,7 +30,7 @@ table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #f0f0f0;overflow-wrap:anywhere;word-break:break-word}
 th{color:#6b7280;font-weight:600;font-size:.85rem}
 table.kv th{width:12.5em}
-.m{width:5.5em}
+.m{width:6.5em}
 .looks{display:block;font-size:1rem;background:#fef3c7;border-radius:4px;padding:1px 6px;margin:2px 0 6px;width:fit-content}
 .b{display:inline-block;min-width:1.6em;padding:0 .45em;margin:0 2px 2px 0;border-radius:999px;background:#dc2626;color:#fff;font-size:.8rem;font-weight:700;text-align:center;line-height:1.6em}
 .flag{background:#fef2f2}
