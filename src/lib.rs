@@ -8,6 +8,7 @@ pub mod config;
 pub mod dns;
 pub mod domain;
 pub mod engine;
+pub mod explain;
 pub mod filter;
 pub mod message;
 pub mod milter;
