@@ -85,6 +85,28 @@ pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A From address on the domain of a free hosting or app platform (`noreply@app-3f7a2.firebaseapp.com`,
+/// `lists/free_hosting.txt`): the platform's mail templates send for whoever signs up, so the
+/// address tells nothing about who is behind it. Organisations write from their own domain.
+pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
+            continue;
+        };
+        if is_own_or_protected(ctx, &domain) {
+            continue;
+        }
+        if let Some(service) = crate::checks::links::free_hosting(&domain, &ctx.signatures.lists) {
+            out.push(
+                Finding::new("SENDER_FREE_HOSTING_DOMAIN", "From")
+                    .with("address", address.clone())
+                    .with("service", service),
+            );
+            return;
+        }
+    }
+}
+
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
 /// or a protected brand) while the address is on a free mail service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -250,6 +272,40 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    #[test]
+    fn sender_on_a_free_hosting_platform() {
+        let run_fh = |address: &str| {
+            let msg = Message {
+                from: vec![Mailbox {
+                    name: Some("Support".into()),
+                    address: Some(address.into()),
+                }],
+                ..Message::default()
+            };
+            let sigs = Signatures::embedded().unwrap();
+            let mut config = Config::default();
+            config.organisation.domains = vec!["ourapp.web.app".into()];
+            let mut out = Vec::new();
+            free_hosting_domain(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let f = run_fh("noreply@promo-3f7a2.firebaseapp.com");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "firebaseapp.com");
+        assert_eq!(run_fh("x@bucket.s3.us-east-1.amazonaws.com").len(), 1);
+        // A company's own domain, Amazon SES, and an own app on a platform are fine.
+        assert!(run_fh("info@shop.example.co.jp").is_empty());
+        assert!(run_fh("bounce@us-west-2.amazonses.com").is_empty());
+        assert!(run_fh("noreply@ourapp.web.app").is_empty());
     }
 
     #[test]
