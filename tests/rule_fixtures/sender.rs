@@ -41,7 +41,9 @@ pub fn fixtures() -> Vec<Fixture> {
         (
             "SENDER_FREE_HOSTING_DOMAIN",
             d(),
-            m("From: Support <noreply@promo-3f7a2.firebaseapp.com>\nSubject: s\n\nb\n"),
+            m(
+                "From: Support <noreply@promo-3f7a2.firebaseapp.com>\nSubject: s\n\nhttps://casino.example.net/join\n",
+            ),
         ),
         (
             "SENDER_KNOWN_BAD_DOMAIN",
