@@ -357,8 +357,8 @@ fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], boo
 /// wears the brand's name on another domain (`paypal.secure-login.example`).
 ///
 /// A display name that claims a bank without naming a listed brand (`Commercial Federal Bank`,
-/// `lists/financial_words.txt`) claims the sender's own domain: then the message counts when it
-/// has links and none of them goes to that domain.
+/// `lists/financial_words.txt`) claims the sender's own domain: then the message counts
+/// (`LINK_BANK_ELSEWHERE`) when it has links and none of them goes to that domain.
 pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some((brand, labels, own_domain)) = claimed_brand(ctx) else {
         bank_elsewhere(ctx, out);
@@ -401,7 +401,9 @@ pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The bank case of `brand_elsewhere`: a display name with a word of `lists/financial_words.txt`,
-/// an address off free mail, and links none of which go to the address's domain.
+/// an address off free mail, and links none of which go to the address's domain. A bank's own
+/// mail links to the bank's own site; every link of "the bank's" message leading elsewhere is the
+/// copied-page-and-foreign-login pattern of bank phishing.
 fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(from) = ctx.msg.from.first() else {
         return;
@@ -445,9 +447,10 @@ fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .find(|l| l.location == location)
         .map_or("", |l| l.href.as_str());
     out.push(
-        Finding::new("LINK_BRAND_ELSEWHERE", location)
-            .with("brand", name)
+        Finding::new("LINK_BANK_ELSEWHERE", location)
+            .with("name", name)
             .with("host", host)
+            .with("domain", from_org)
             .with("href", href),
     );
 }
@@ -692,6 +695,15 @@ mod tests {
                 &[("http://login.update.example.net/", Some("Renew Now"))]
             ),
             ["login.update.example.net"]
+        );
+        assert_eq!(
+            run_check(
+                brand_elsewhere,
+                "Commercial Federal Bank <services@bank.example.com>",
+                &[("http://login.update.example.net/", Some("Renew Now"))]
+            )[0]
+            .rule,
+            "LINK_BANK_ELSEWHERE"
         );
         assert!(
             brand(

@@ -42,6 +42,11 @@ pub fn fixtures() -> Vec<Fixture> {
             b"From: PayPal Service <notice@mailer.example.net>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://verify.example.org/\">Log in</a>\n".to_vec(),
         ),
         (
+            "LINK_BANK_ELSEWHERE",
+            d(),
+            b"From: Commercial Federal Bank <services@bank.example.com>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://login.update.example.net/\">Renew now</a>\n".to_vec(),
+        ),
+        (
             "LINK_ONLY_HIDDEN_DESTINATIONS",
             d(),
             html("<a href=\"https://bit.ly/3abcd\">Claim your reward</a>"),
