@@ -101,7 +101,16 @@ pub fn url_host(href: &str) -> Option<String> {
 /// The domain a piece of visible link text names, if the whole text is a URL or a bare host name
 /// (`https://bank.example/login`, `www.bank.example`, `bank.co.jp`).
 pub fn domain_in_text(text: &str) -> Option<String> {
-    let text = text.trim().trim_end_matches(['.', '/', ',']);
+    let mut text = text.trim();
+    // A shown URL followed by more words ("http://bank.example/verify &id=123") still shows the URL.
+    let lower_start = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    if lower_start.starts_with("http://")
+        || lower_start.starts_with("https://")
+        || lower_start.starts_with("www.")
+    {
+        text = text.split(char::is_whitespace).next().unwrap_or(text);
+    }
+    let text = text.trim_end_matches(['.', '/', ',']);
     if text.is_empty() || text.contains(char::is_whitespace) || text.contains('@') {
         return None;
     }
@@ -187,6 +196,12 @@ mod tests {
             Some("smbc.co.jp")
         );
         assert_eq!(domain_in_text("Click here"), None);
+        assert_eq!(
+            domain_in_text("http://scgi.bank.example.com/verify_id=1 \n&fraud alert id=9")
+                .as_deref(),
+            Some("scgi.bank.example.com")
+        );
+        assert_eq!(domain_in_text("Visit bank.co.jp today"), None);
         assert_eq!(domain_in_text("v1.2"), None);
         assert_eq!(domain_in_text("report.pdf"), None);
         assert_eq!(domain_in_text("support@bank.example"), None);

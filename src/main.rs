@@ -24,6 +24,10 @@ struct Cli {
     /// Language of reasons, tags and banners [default: config `lang`, else the locale].
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
+    /// Turn the DNS stage on (`dns.enabled = true`) for scan, filter and milter: sender domain
+    /// existence, DMARC policy and the configured DNSBL zones. Off unless given or configured.
+    #[arg(long, global = true)]
+    dns: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -184,6 +188,7 @@ fn run(cli: Cli) -> i32 {
     {
         return config_check(
             file.as_ref().or(cli.config.as_ref()),
+            cli.dns,
             &mut stdout.lock(),
             &mut err,
         );
@@ -191,7 +196,7 @@ fn run(cli: Cli) -> i32 {
     if let Command::Milter { listen, check } = &cli.command {
         return milter(&cli, listen.as_deref(), *check, &mut err);
     }
-    let engine = match cli::load(cli.config.as_deref(), cli.signatures.as_deref()) {
+    let engine = match cli::load_with(cli.config.as_deref(), cli.signatures.as_deref(), cli.dns) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(err, "lurescreen: {e}");
@@ -290,7 +295,7 @@ fn milter(cli: &Cli, listen: Option<&str>, check: bool, err: &mut dyn Write) -> 
         let default = PathBuf::from(DAEMON_CONFIG);
         default.exists().then_some(default)
     });
-    let engine = match cli::load(config.as_deref(), cli.signatures.as_deref()) {
+    let engine = match cli::load_with(config.as_deref(), cli.signatures.as_deref(), cli.dns) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(err, "lurescreen: {e}");
@@ -358,8 +363,13 @@ fn rules(signatures: &Signatures, format: RulesFormat, lang: Lang, out: &mut dyn
     0
 }
 
-fn config_check(file: Option<&PathBuf>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let config = match file {
+fn config_check(
+    file: Option<&PathBuf>,
+    dns: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut config = match file {
         Some(p) => match Config::load(p) {
             Ok(c) => c,
             Err(e) => {
@@ -369,6 +379,7 @@ fn config_check(file: Option<&PathBuf>, out: &mut dyn Write, err: &mut dyn Write
         },
         None => Config::default(),
     };
+    config.dns.enabled |= dns;
     let origin = file
         .map(|p| format!("# {}: valid\n", p.display()))
         .unwrap_or_else(|| "# no config file: built-in defaults\n".into());

@@ -124,6 +124,8 @@ pub struct Lists {
     pub free_hosting: HashSet<String>,
     /// Brands phishing impersonates, each with the registrable labels of its real domains.
     pub impersonated_brands: Vec<(String, Vec<String>)>,
+    /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
+    pub financial_words: PhraseSet,
 }
 
 /// Every rule and list, validated.
@@ -163,6 +165,7 @@ const LIST_FILES: &[&str] = &[
     "lists/free_hosting.txt",
     "lists/lure_phrases_intl.txt",
     "lists/impersonated_brands.txt",
+    "lists/financial_words.txt",
 ];
 
 impl Signatures {
@@ -292,6 +295,7 @@ impl Signatures {
             chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
             free_hosting: set(lines("lists/free_hosting.txt")?),
+            financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             impersonated_brands: lines("lists/impersonated_brands.txt")?
                 .into_iter()
                 .filter_map(|l| {

@@ -1432,6 +1432,37 @@ fn config_check_prints_the_effective_config() {
 }
 
 #[test]
+fn dns_flag_turns_the_dns_stage_on() {
+    let f = Fixtures::new();
+    // A resolver that only listens: any query the stage sends lands here.
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_nonblocking(true).unwrap();
+    let config = f.file(
+        "dns.toml",
+        format!(
+            "[dns]\nservers = [\"{}\"]\ntimeout_ms = 100\nbudget_ms = 200\n",
+            sock.local_addr().unwrap()
+        ),
+    );
+    let mail = f.file("m.eml", "From: a@missing-sender.com\nSubject: s\n\nx\n");
+    let mut buf = [0u8; 512];
+    // Off in the config and no flag: nothing is asked.
+    run(&["--config", &config, "scan", &mail]).expect_code(0);
+    assert!(sock.recv_from(&mut buf).is_err(), "a query was sent");
+    // The flag turns it on.
+    run(&["--config", &config, "--dns", "scan", &mail]);
+    sock.set_nonblocking(false).unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    assert!(sock.recv_from(&mut buf).is_ok(), "no query with --dns");
+    // config check shows the effective setting.
+    let r = run(&["--dns", "config", "check"]);
+    r.expect_code(0);
+    let table: toml::Table = toml::from_str(&r.stdout()).expect("TOML");
+    assert_eq!(table["dns"]["enabled"].as_bool(), Some(true));
+}
+
+#[test]
 fn config_check_rejects_invalid_files() {
     let f = Fixtures::new();
     let path = f.file("bad.toml", "[thresholds]\nwran = 1\n");

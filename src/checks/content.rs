@@ -14,10 +14,11 @@ const SHORT_TEXT: usize = 3000;
 ///
 /// Single business words (請求書, 議事録, invoice) fill ordinary mail, so a phrase alone is
 /// nothing. What lures say is pressure about the reader's account (credential, suspension), or
-/// money, a parcel or a prize together with urgency; that is `CONTENT_LURE_PHRASE`, and with a
+/// money, a parcel or a prize together with urgency, or the fortune of advance-fee fraud; that is `CONTENT_LURE_PHRASE`, and with a
 /// link to click or a file to open, `CONTENT_LURE_WITH_ACTION`.
 pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let text = all_text(ctx.msg).to_lowercase();
+    // Lines are wrapped and HTML is indented anywhere, so a phrase may span a line break.
+    let text = collapse_whitespace(&all_text(ctx.msg).to_lowercase());
     let hits = ctx.signatures.lists.lure_phrases.find_all(&text);
     if hits.is_empty() {
         return;
@@ -26,7 +27,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
     };
-    let account = has(&["credential", "suspension"]);
+    let account = has(&["credential", "suspension", "advance_fee"]);
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "delivery", "prize"]);
     if !(account || business && pressure) {
@@ -39,7 +40,11 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let phrases: BTreeSet<&str> = counted.iter().map(|h| h.phrase.text.as_str()).collect();
     // One phrase somewhere in a long text is an article about fraud, not a lure; a lure is
     // short, or says it in the subject, or says more than one thing.
-    let subject_len = ctx.msg.subject.as_deref().map_or(0, |s| s.len() + 1);
+    let subject_len = ctx
+        .msg
+        .subject
+        .as_deref()
+        .map_or(0, |s| collapse_whitespace(&s.to_lowercase()).len() + 1);
     let in_subject = counted.iter().any(|h| h.start < subject_len);
     if phrases.len() < 2 && !in_subject && text.len() > SHORT_TEXT {
         return;
@@ -64,6 +69,24 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with("action", action),
         );
     }
+}
+
+/// `text` with every run of whitespace made one space (one line break kept as a space).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
 }
 
 /// The recipient's own address in the subject (`taro@example.co.jp: your password expires`), the
@@ -112,11 +135,139 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
         .first()
         .and_then(|m| m.domain())
         .map(|d| crate::domain::org_domain(&d));
+    // A form in the message itself is something to fill in and send.
+    if msg
+        .htmls
+        .iter()
+        .any(|h| h.text.to_ascii_lowercase().contains("<form"))
+    {
+        return Some("form in the message".into());
+    }
     msg.links
         .iter()
         .filter_map(|l| l.host.clone())
         .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
         .map(|host| format!("link to {host}"))
+}
+
+/// Words written with letters of two alphabets that look alike (Latin `a`, `o`, `e` swapped for
+/// Cyrillic or Greek ones: `Vеrіfy Yоur Wаllеt`), or with "styled" letters from the mathematical
+/// and small-capital blocks (`𝐨𝐩𝐞𝐧 𝐧𝐨𝐰`, `ᴏᴢᴇᴍᴘɪᴄ`): text made to read normally to a person while
+/// word filters see something else. No alphabet mixes so inside words in ordinary writing, so a
+/// few such words are enough; one stray letter (a keyboard-layout slip) is not.
+pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let mut header = String::new();
+    if let Some(s) = &msg.subject {
+        header.push_str(cut(s, 2000));
+        header.push(' ');
+    }
+    for m in &msg.from {
+        if let Some(n) = &m.name {
+            header.push_str(cut(n, 500));
+            header.push(' ');
+        }
+    }
+    let head = letter_counts(&header);
+    let body = letter_counts(cut(&body_text(msg), 50_000));
+    let mixed = head.mixed_words + body.mixed_words;
+    let fires = mixed >= 3 || head.mixed_words >= 2 || head.styled >= 3 || body.styled >= 8;
+    if !fires {
+        return;
+    }
+    let mut examples = head.examples;
+    for e in body.examples {
+        if examples.len() < 4 && !examples.contains(&e) {
+            examples.push(e);
+        }
+    }
+    out.push(
+        Finding::new("CONTENT_LOOKALIKE_LETTERS", "text")
+            .with("words", examples.join(", "))
+            .with("mixed", mixed.to_string())
+            .with("styled", (head.styled + body.styled).to_string()),
+    );
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct LetterCounts {
+    /// Words mixing Latin letters with Cyrillic or Greek ones.
+    mixed_words: usize,
+    /// Letters from the mathematical alphanumeric, small-capital and enclosed-letter blocks.
+    styled: usize,
+    /// Up to four words that show it.
+    examples: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Alphabet {
+    Latin,
+    CyrillicOrGreek,
+    Other,
+}
+
+fn alphabet(c: char) -> Alphabet {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Alphabet::Latin,
+        // Greek and Coptic, Cyrillic, Cyrillic Supplement.
+        0x370..=0x52F => Alphabet::CyrillicOrGreek,
+        _ => Alphabet::Other,
+    }
+}
+
+fn is_styled_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x1D400..=0x1D7FF | 0x1D00..=0x1D2B | 0x1F130..=0x1F189 | 0x24B6..=0x24E9)
+}
+
+/// A capital `I` standing for a small `l` inside a lower-case word (`waIIet`, `BiIIing`,
+/// `PaypaI`): two of them together, or one ending a word of four or more small letters. Names
+/// such as `McIntyre` have one `I` followed by a small letter, which is not counted.
+fn capital_i_for_l(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 4 || chars.iter().filter(|c| c.is_ascii_lowercase()).count() < 3 {
+        return false;
+    }
+    let doubled = chars
+        .windows(4)
+        .any(|w| matches!(w, [a, 'I', 'I', b] if a.is_ascii_lowercase() && b.is_ascii_lowercase()));
+    let at_end = match chars.split_last() {
+        Some(('I', rest)) => {
+            rest.len() >= 4 && rest.iter().rev().take(4).all(char::is_ascii_lowercase)
+        }
+        _ => false,
+    };
+    doubled || at_end
+}
+
+fn letter_counts(text: &str) -> LetterCounts {
+    let mut counts = LetterCounts::default();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let mut latin = false;
+        let mut other = false;
+        let mut styled = 0;
+        for c in word.chars() {
+            match alphabet(c) {
+                Alphabet::Latin => latin = true,
+                Alphabet::CyrillicOrGreek => other = true,
+                Alphabet::Other => {}
+            }
+            if is_styled_letter(c) {
+                styled += 1;
+            }
+        }
+        counts.styled += styled;
+        let shows = if latin && other && word.chars().count() >= 3 || capital_i_for_l(word) {
+            counts.mixed_words += 1;
+            true
+        } else {
+            styled > 0
+        };
+        if shows && counts.examples.len() < 4 && !counts.examples.iter().any(|e| e == word) {
+            counts.examples.push(word.chars().take(40).collect());
+        }
+    }
+    counts
 }
 
 /// Kana and ideographs of a text, and the ideographs no Japanese character set has.
@@ -323,6 +474,52 @@ mod tests {
         assert!(
             rules("Subject: Lunch\n\nSee you at noon. The bank holiday is Monday.\n").is_empty()
         );
+    }
+
+    #[test]
+    fn lookalike_letters_in_words() {
+        let run_ll = |raw: &str| {
+            let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+            let sigs = Signatures::embedded().unwrap();
+            let config = Config::default();
+            let mut out = Vec::new();
+            lookalike_letters(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let head =
+            "From: a@example.com\nSubject: Notice\nContent-Type: text/plain; charset=utf-8\n\n";
+        // Cyrillic а, о, е, і inside English words.
+        let f = run_ll(&format!("{head}Vеrіfy Yоur Wаllеt today.\n"));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].evidence[0].1.contains("Vеrіfy"));
+        // Mathematical bold letters in the subject.
+        assert_eq!(
+            run_ll("From: a@example.com\nSubject: =?UTF-8?B?8J2QqPCdkKnwnZCe8J2Qpw==?= now\n\nx\n")
+                .len(),
+            1
+        );
+        // A capital I for a small l.
+        assert_eq!(
+            run_ll("From: Trust WaIIet <a@example.com>\nSubject: Verify your waIIet\n\nx\n").len(),
+            1
+        );
+        assert!(
+            run_ll(&format!(
+                "{head}Mr McIntyre and Ms MacInnes of World War II. XII.\n"
+            ))
+            .is_empty()
+        );
+        // Russian, Greek and English side by side, a Greek letter in a formula, one slip: fine.
+        assert!(run_ll(&format!("{head}Привет, как дела? Καλημέρα. Hello there.\nThe angle θ is small. Windowsе crashed.\n")).is_empty());
+        // Japanese with full-width letters is not styled text.
+        assert!(run_ll(&format!("{head}ＡＢＣ株式会社のご案内です。\n")).is_empty());
     }
 
     #[test]

@@ -167,7 +167,7 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         if let Some(entry) = suffix_in(&host, &lists.url_shorteners) {
             found.push(Finding::new("LINK_SHORTENER", &link.location).with("service", entry));
-        } else if let Some(entry) = suffix_in(&host, &lists.free_hosting) {
+        } else if let Some(entry) = free_hosting(&host, lists) {
             found.push(Finding::new("LINK_FREE_HOSTING", &link.location).with("service", entry));
         }
         if let Some(ext) = path_extension(&link.href) {
@@ -189,6 +189,21 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The free hosting or cloud storage service `host` is on (`lists/free_hosting.txt`); Amazon S3
+/// buckets also by their regional names (`bucket.s3.us-east-1.amazonaws.com`,
+/// `bucket.s3-website-eu-west-1.amazonaws.com`), too many to list.
+pub fn free_hosting<'a>(host: &str, lists: &'a crate::signatures::Lists) -> Option<&'a str> {
+    if let Some(entry) = suffix_in(host, &lists.free_hosting) {
+        return Some(entry);
+    }
+    let lower = host.trim_end_matches('.').to_ascii_lowercase();
+    let under_aws = lower.strip_suffix(".amazonaws.com")?;
+    under_aws
+        .split('.')
+        .any(|l| l == "s3" || l.starts_with("s3-") || l.starts_with("s3."))
+        .then_some("s3.amazonaws.com")
 }
 
 /// Extensions that are web pages run on the server when they end a URL (`eBayISAPI.dll?ViewItem`,
@@ -251,6 +266,197 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
+}
+
+/// Every web link of the message leads to an address that hides where it goes or whose it is
+/// (an IP address, a URL shortener, free hosting or cloud storage), and at least one of them sits
+/// behind words or a picture rather than showing the address.
+///
+/// Real senders link to their own site, even when they also use a shortener or a storage
+/// bucket; a message whose only destinations are disguised, behind a "Claim now" button, is
+/// built not to show the reader (or a filter) where it leads. A URL written out in plain text
+/// (someone sharing a shortened link) does not count as hidden.
+pub fn hidden_destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let lists = &ctx.signatures.lists;
+    let mut hosts: Vec<String> = Vec::new();
+    let mut behind_words: Option<&str> = None;
+    for link in &ctx.msg.links {
+        let Some(host) = url_host(&link.href) else {
+            continue;
+        };
+        let is_ip = host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok();
+        let hidden = is_ip
+            || suffix_in(&host, &lists.url_shorteners).is_some()
+            || free_hosting(&host, lists).is_some();
+        if !hidden {
+            return;
+        }
+        if let Some(text) = &link.text {
+            let shown = text.trim_start().to_ascii_lowercase();
+            if !(shown.starts_with("http://")
+                || shown.starts_with("https://")
+                || shown.starts_with("www."))
+            {
+                behind_words.get_or_insert(link.location.as_str());
+            }
+        }
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    let Some(location) = behind_words else {
+        return;
+    };
+    out.push(
+        Finding::new("LINK_ONLY_HIDDEN_DESTINATIONS", location)
+            .with(
+                "hosts",
+                hosts.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            )
+            .with("count", hosts.len().to_string()),
+    );
+}
+
+/// The brand a message claims to come from: the From display name names one of
+/// `lists/impersonated_brands.txt` (whole words), or the From address is on one of the brand's own
+/// domains (a personal free-mail box is no claim). With the brand's registrable labels and
+/// whether the address is on one of them.
+fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], bool)> {
+    let from = ctx.msg.from.first()?;
+    let domain = from.domain()?;
+    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+        return None;
+    }
+    let org = org_domain(&domain);
+    let label = org.split('.').next().unwrap_or("");
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    let name = from.name.as_deref().unwrap_or("").to_lowercase();
+    let by_name = brands
+        .iter()
+        .find(|(brand, _)| crate::phrases::contains_word(&name, brand));
+    if let Some((brand, labels)) = by_name {
+        let own = labels.iter().any(|l| l == label);
+        return Some((brand.as_str(), labels.as_slice(), own));
+    }
+    if crate::checks::sender::is_freemail(ctx, &domain) {
+        return None;
+    }
+    brands
+        .iter()
+        .find(|(_, labels)| labels.iter().any(|l| l == label))
+        .map(|(brand, labels)| (brand.as_str(), labels.as_slice(), true))
+}
+
+/// A message that claims to come from a brand phishing borrows, with a link that leads away from
+/// the brand's sites.
+///
+/// Real mail from a brand links to the brand's own domains, or through the click-tracking of a
+/// mailing service (`lists/redirectors.txt`, skipped here). When the display name names the brand
+/// but the address is elsewhere, any such link counts. When the address is on the brand's own
+/// domain (which a forger can write too), brands link to partners and shops, so only a link whose
+/// kind no brand would use counts: an IP address, free hosting or a URL shortener, or a host that
+/// wears the brand's name on another domain (`paypal.secure-login.example`).
+///
+/// A display name that claims a bank without naming a listed brand (`Commercial Federal Bank`,
+/// `lists/financial_words.txt`) claims the sender's own domain: then the message counts
+/// (`LINK_BANK_ELSEWHERE`) when it has links and none of them goes to that domain.
+pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some((brand, labels, own_domain)) = claimed_brand(ctx) else {
+        bank_elsewhere(ctx, out);
+        return;
+    };
+    let lists = &ctx.signatures.lists;
+    for link in &ctx.msg.links {
+        let Some(host) = url_host(&link.href) else {
+            continue;
+        };
+        let is_ip = host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok();
+        let org = org_domain(&host);
+        let label = org.split('.').next().unwrap_or("");
+        if !is_ip
+            && (labels.iter().any(|l| l == label) || suffix_in(&host, &lists.redirectors).is_some())
+        {
+            continue;
+        }
+        let wears_name = labels
+            .iter()
+            .any(|l| l.chars().count() >= 4 && host.contains(l.as_str()));
+        let odd_kind = is_ip
+            || wears_name
+            || free_hosting(&host, lists).is_some()
+            || suffix_in(&host, &lists.url_shorteners).is_some();
+        if own_domain && !odd_kind {
+            continue;
+        }
+        out.push(
+            Finding::new("LINK_BRAND_ELSEWHERE", &link.location)
+                .with("brand", brand)
+                .with("host", host)
+                .with("href", link.href.as_str()),
+        );
+        return;
+    }
+}
+
+/// The bank case of `brand_elsewhere`: a display name with a word of `lists/financial_words.txt`,
+/// an address off free mail, and links none of which go to the address's domain. A bank's own
+/// mail links to the bank's own site; every link of "the bank's" message leading elsewhere is the
+/// copied-page-and-foreign-login pattern of bank phishing.
+fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(from) = ctx.msg.from.first() else {
+        return;
+    };
+    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
+        return;
+    };
+    if crate::checks::sender::is_freemail(ctx, &domain)
+        || crate::checks::sender::is_own_or_protected(ctx, &domain)
+    {
+        return;
+    }
+    let lists = &ctx.signatures.lists;
+    if lists
+        .financial_words
+        .find_first(&name.to_lowercase())
+        .is_none()
+    {
+        return;
+    }
+    let from_org = org_domain(&domain);
+    let mut elsewhere: Option<(&str, String)> = None;
+    for link in &ctx.msg.links {
+        let Some(host) = url_host(&link.href) else {
+            continue;
+        };
+        if org_domain(&host) == from_org {
+            return;
+        }
+        if elsewhere.is_none() && suffix_in(&host, &lists.redirectors).is_none() {
+            elsewhere = Some((link.location.as_str(), host));
+        }
+    }
+    let Some((location, host)) = elsewhere else {
+        return;
+    };
+    let href = ctx
+        .msg
+        .links
+        .iter()
+        .find(|l| l.location == location)
+        .map_or("", |l| l.href.as_str());
+    out.push(
+        Finding::new("LINK_BANK_ELSEWHERE", location)
+            .with("name", name)
+            .with("host", host)
+            .with("domain", from_org)
+            .with("href", href),
+    );
 }
 
 /// HTML forms: one asking for a password, or one that sends what is typed to a web site.
@@ -356,6 +562,14 @@ mod tests {
     }
 
     fn run_from(from: &str, links: &[(&str, Option<&str>)]) -> Vec<Finding> {
+        run_check(text_domain_mismatch, from, links)
+    }
+
+    fn run_check(
+        check: crate::checks::Check,
+        from: &str,
+        links: &[(&str, Option<&str>)],
+    ) -> Vec<Finding> {
         let (name, address) = from.split_once(" <").unwrap();
         let msg = Message {
             from: vec![crate::message::Mailbox {
@@ -371,7 +585,7 @@ mod tests {
         let sigs = Signatures::embedded().unwrap();
         let config = Config::default();
         let mut out = Vec::new();
-        text_domain_mismatch(
+        check(
             &Context {
                 msg: &msg,
                 signatures: &sigs,
@@ -380,6 +594,131 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    #[test]
+    fn only_disguised_destinations_behind_words() {
+        let hidden = |links: &[(&str, Option<&str>)]| {
+            run_check(hidden_destinations, "Shop <news@shop.example.com>", links)
+        };
+        let f = hidden(&[
+            ("https://bit.ly/3xYz", Some("Claim your reward")),
+            ("https://x.storage.googleapis.com/p.html", Some("")),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "2");
+        assert_eq!(
+            hidden(&[("http://203.0.113.5/login", Some("Log in"))]).len(),
+            1
+        );
+        // The sender's own site beside the shortener; a shortened URL written out; no links.
+        assert!(
+            hidden(&[
+                ("https://bit.ly/3xYz", Some("Read more")),
+                ("https://www.shop.example.com/", Some("Shop"))
+            ])
+            .is_empty()
+        );
+        assert!(hidden(&[("https://bit.ly/3xYz", None)]).is_empty());
+        assert!(hidden(&[("https://bit.ly/3xYz", Some("https://bit.ly/3xYz"))]).is_empty());
+        assert!(hidden(&[]).is_empty());
+    }
+
+    #[test]
+    fn brand_named_but_links_lead_elsewhere() {
+        let brand = |from: &str, links: &[(&str, Option<&str>)]| {
+            run_check(brand_elsewhere, from, links)
+                .into_iter()
+                .map(|f| f.evidence[1].1.clone())
+                .collect::<Vec<_>>()
+        };
+        // Display name names the brand, address and link elsewhere.
+        assert_eq!(
+            brand(
+                "PayPal Service <notice@mailer.example.net>",
+                &[
+                    ("https://www.paypal.com/", None),
+                    ("https://verify.example.org/x", Some("Log in"))
+                ]
+            ),
+            ["verify.example.org"]
+        );
+        // The brand's own (possibly forged) address: an IP, free hosting, or the name on another domain.
+        assert_eq!(
+            brand(
+                "eBay <aw-confirm@ebay.com>",
+                &[("http://203.0.113.7/ebay/", None)]
+            ),
+            ["203.0.113.7"]
+        );
+        assert_eq!(
+            brand(
+                "Service <service@paypal.com>",
+                &[("https://paypal.account-check.example.com/", None)]
+            ),
+            ["paypal.account-check.example.com"]
+        );
+        assert_eq!(
+            brand(
+                "Amazon <ship@amazon.co.jp>",
+                &[("https://x.storage.googleapis.com/a.html", None)]
+            )
+            .len(),
+            1
+        );
+        // Real brand mail: its own sites, a mailing service's click tracking, partners.
+        assert!(
+            brand(
+                "PayPal <service@paypal.com>",
+                &[("https://www.paypal.com/signin", None)]
+            )
+            .is_empty()
+        );
+        assert!(
+            brand(
+                "PayPal <paypal@mail.paypal.co.uk>",
+                &[("https://click.exacttarget.com/?qs=1", None)]
+            )
+            .is_empty()
+        );
+        assert!(
+            brand(
+                "Amazon.co.jp <store-news@amazon.co.jp>",
+                &[("https://www.partner-shop.example/", None)]
+            )
+            .is_empty()
+        );
+        // A bank named in the display name, links only elsewhere; a bank linking home is fine.
+        assert_eq!(
+            brand(
+                "Commercial Federal Bank <services@bank.example.com>",
+                &[("http://login.update.example.net/", Some("Renew Now"))]
+            ),
+            ["login.update.example.net"]
+        );
+        assert_eq!(
+            run_check(
+                brand_elsewhere,
+                "Commercial Federal Bank <services@bank.example.com>",
+                &[("http://login.update.example.net/", Some("Renew Now"))]
+            )[0]
+            .rule,
+            "LINK_BANK_ELSEWHERE"
+        );
+        assert!(
+            brand(
+                "Example Bank <news@bank.example.com>",
+                &[
+                    ("https://www.bank.example.com/", None),
+                    ("https://partner.example.net/", None)
+                ]
+            )
+            .is_empty()
+        );
+        assert!(brand("Example Bank <news@bank.example.com>", &[]).is_empty());
+        // No brand claimed: a person on free mail, an unrelated company.
+        assert!(brand("Taro <taro@hotmail.com>", &[("http://203.0.113.7/", None)]).is_empty());
+        assert!(brand("Shop <news@shop.example>", &[("https://bit.ly/x", None)]).is_empty());
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.signature", sender::signature::check),
     ("sender.lookalike", lookalike::sender),
     ("sender.known_bad", sender::known_bad),
+    ("sender.free_hosting_domain", sender::free_hosting_domain),
     ("headers.from_field", headers::from_field),
     (
         "headers.authentication_results",
@@ -48,12 +49,15 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.destinations", links::destinations),
     ("links.sender_domain_in_path", links::sender_domain_in_path),
     ("links.forms", links::forms),
+    ("links.brand_elsewhere", links::brand_elsewhere),
+    ("links.hidden_destinations", links::hidden_destinations),
     ("content.lure_phrases", content::lure_phrases),
     (
         "content.recipient_in_subject",
         content::recipient_in_subject,
     ),
     ("content.chinese_forms", content::chinese_forms_in_japanese),
+    ("content.lookalike_letters", content::lookalike_letters),
     (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,

@@ -25,11 +25,21 @@ pub mod exit {
 
 /// Loads configuration and signatures as the options say; errors are ready to print.
 pub fn load(config: Option<&Path>, signatures: Option<&Path>) -> Result<Engine, String> {
+    load_with(config, signatures, false)
+}
+
+/// As `load`; `dns` (the `--dns` flag) turns the DNS stage on whatever the configuration says.
+pub fn load_with(
+    config: Option<&Path>,
+    signatures: Option<&Path>,
+    dns: bool,
+) -> Result<Engine, String> {
     let config_path = config;
-    let config = match config {
+    let mut config = match config {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
         None => Config::default(),
     };
+    config.dns.enabled |= dns;
     let mut signatures = match signatures {
         Some(dir) => Signatures::from_dir(dir),
         None => Signatures::embedded(),

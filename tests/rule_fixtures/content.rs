@@ -36,6 +36,11 @@ pub fn fixtures() -> Vec<Fixture> {
         ),
         ("CONTENT_CHINESE_CHARSET", d(), gb),
         (
+            "CONTENT_LOOKALIKE_LETTERS",
+            d(),
+            text("Notice", "Vеrіfy Yоur Wаllеt before the deadline."),
+        ),
+        (
             "CONTENT_RECIPIENT_IN_SUBJECT",
             d(),
             b"From: a@example.com\nTo: taro@example.co.jp\nSubject: taro@example.co.jp: mailbox notice\n\nb\n".to_vec(),

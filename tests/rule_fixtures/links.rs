@@ -37,6 +37,21 @@ pub fn fixtures() -> Vec<Fixture> {
         ("LINK_SCRIPT_URL", d(), link("javascript:alert(1)")),
         ("LINK_SHORTENER", d(), link("https://bit.ly/3abcd")),
         (
+            "LINK_BRAND_ELSEWHERE",
+            d(),
+            b"From: PayPal Service <notice@mailer.example.net>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://verify.example.org/\">Log in</a>\n".to_vec(),
+        ),
+        (
+            "LINK_BANK_ELSEWHERE",
+            d(),
+            b"From: Commercial Federal Bank <services@bank.example.com>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://login.update.example.net/\">Renew now</a>\n".to_vec(),
+        ),
+        (
+            "LINK_ONLY_HIDDEN_DESTINATIONS",
+            d(),
+            html("<a href=\"https://bit.ly/3abcd\">Claim your reward</a>"),
+        ),
+        (
             "LINK_FREE_HOSTING",
             d(),
             link("https://login-check-7f2.web.app/"),

@@ -39,6 +39,13 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "SENDER_FREE_HOSTING_DOMAIN",
+            d(),
+            m(
+                "From: Support <noreply@promo-3f7a2.firebaseapp.com>\nSubject: s\n\nhttps://casino.example.net/join\n",
+            ),
+        ),
+        (
             "SENDER_KNOWN_BAD_DOMAIN",
             d(),
             m("From: x <x@mail.lurescreen-ioc-test.invalid>\nSubject: s\n\nb\n"),

@@ -85,6 +85,41 @@ pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A From address on the domain of a free hosting or app platform (`noreply@app-3f7a2.firebaseapp.com`,
+/// `lists/free_hosting.txt`) in a message that links somewhere else. The platform's mail
+/// templates (password resets, invitations) send for whoever signs up, and their real uses link
+/// back to the same project (`app-3f7a2.firebaseapp.com/__/auth/...`); a platform address that
+/// sends the reader to another site is someone using the platform's good name as a mail relay.
+pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(mb) = ctx.msg.from.first() else {
+        return;
+    };
+    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
+        return;
+    };
+    if is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let lists = &ctx.signatures.lists;
+    let Some(service) = crate::checks::links::free_hosting(&domain, lists) else {
+        return;
+    };
+    let elsewhere = ctx.msg.links.iter().find_map(|l| {
+        let host = crate::domain::url_host(&l.href)?.to_lowercase();
+        let own = host == domain || host.ends_with(&format!(".{domain}"));
+        (!own && suffix_in(&host, &lists.redirectors).is_none()).then_some(host)
+    });
+    let Some(host) = elsewhere else {
+        return;
+    };
+    out.push(
+        Finding::new("SENDER_FREE_HOSTING_DOMAIN", "From")
+            .with("address", address.clone())
+            .with("service", service)
+            .with("host", host),
+    );
+}
+
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
 /// or a protected brand) while the address is on a free mail service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -250,6 +285,55 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    #[test]
+    fn sender_on_a_free_hosting_platform() {
+        let run_links = |address: &str, href: &str| {
+            let msg = Message {
+                from: vec![Mailbox {
+                    name: Some("Support".into()),
+                    address: Some(address.into()),
+                }],
+                links: vec![crate::message::Link {
+                    href: href.into(),
+                    text: Some("Open".into()),
+                    location: "1 link 1".into(),
+                }],
+                ..Message::default()
+            };
+            let sigs = Signatures::embedded().unwrap();
+            let mut config = Config::default();
+            config.organisation.domains = vec!["ourapp.web.app".into()];
+            let mut out = Vec::new();
+            free_hosting_domain(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let run_fh = |address: &str| run_links(address, "https://casino.example.net/join");
+        let f = run_fh("noreply@promo-3f7a2.firebaseapp.com");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "firebaseapp.com");
+        assert_eq!(f[0].evidence[2].1, "casino.example.net");
+        assert_eq!(run_fh("x@bucket.s3.us-east-1.amazonaws.com").len(), 1);
+        // A company's own domain, Amazon SES, and an own app on a platform are fine.
+        assert!(run_fh("info@shop.example.co.jp").is_empty());
+        assert!(run_fh("bounce@us-west-2.amazonses.com").is_empty());
+        assert!(run_fh("noreply@ourapp.web.app").is_empty());
+        // The platform's own password-reset mail links back to the same project.
+        assert!(
+            run_links(
+                "noreply@promo-3f7a2.firebaseapp.com",
+                "https://promo-3f7a2.firebaseapp.com/__/auth/action?mode=resetPassword"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
