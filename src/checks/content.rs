@@ -169,7 +169,7 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     let head = letter_counts(&header);
-    let body = letter_counts(cut(&body_text(msg), 50_000));
+    let body = letter_counts(cut(body_text(msg), 50_000));
     let mixed = head.mixed_words + body.mixed_words;
     let fires = mixed >= 3 || head.mixed_words >= 2 || head.styled >= 3 || body.styled >= 8;
     if !fires {

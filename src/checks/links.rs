@@ -281,7 +281,7 @@ pub fn hidden_destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut hosts: Vec<String> = Vec::new();
     let mut behind_words: Option<&str> = None;
     for link in &ctx.msg.links {
-        let Some(host) = url_host(&link.href) else {
+        let Some(host) = link.host.clone() else {
             continue;
         };
         let is_ip = host
@@ -370,7 +370,7 @@ pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let lists = &ctx.signatures.lists;
     for link in &ctx.msg.links {
-        let Some(host) = url_host(&link.href) else {
+        let Some(host) = link.host.clone() else {
             continue;
         };
         let is_ip = host
@@ -431,7 +431,7 @@ fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let from_org = org_domain(&domain);
     let mut elsewhere: Option<(&str, String)> = None;
     for link in &ctx.msg.links {
-        let Some(host) = url_host(&link.href) else {
+        let Some(host) = link.host.clone() else {
             continue;
         };
         if org_domain(&host) == from_org {

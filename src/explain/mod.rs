@@ -14,7 +14,7 @@ pub use text::render_text;
 
 use crate::checks::attachments::sniff::{self, Risk};
 use crate::checks::headers::trusted_results;
-use crate::domain::{domain_in_text, same_org, url_host};
+use crate::domain::{domain_in_text, same_org};
 use crate::message::{self, Attachment, Mailbox, Message};
 use crate::signatures::{Signatures, fill_template};
 use crate::verdict::{Report, ScoredFinding, Verdict, reveal_hidden, visible};
@@ -603,7 +603,7 @@ fn sender_view(msg: &Message, trusted: &[String]) -> SenderView {
 }
 
 fn link_view(n: usize, link: &message::Link) -> LinkView {
-    let host = url_host(&link.href);
+    let host = link.host.clone();
     let text_differs = match (&link.text, &host) {
         (Some(text), Some(host)) => domain_in_text(text).is_some_and(|d| !same_org(&d, host)),
         _ => false,

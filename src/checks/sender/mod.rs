@@ -105,7 +105,7 @@ pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let elsewhere = ctx.msg.links.iter().find_map(|l| {
-        let host = crate::domain::url_host(&l.href)?.to_lowercase();
+        let host = l.host.as_deref()?.to_lowercase();
         let own = host == domain || host.ends_with(&format!(".{domain}"));
         (!own && suffix_in(&host, &lists.redirectors).is_none()).then_some(host)
     });
@@ -295,11 +295,11 @@ mod tests {
                     name: Some("Support".into()),
                     address: Some(address.into()),
                 }],
-                links: vec![crate::message::Link {
-                    href: href.into(),
-                    text: Some("Open".into()),
-                    location: "1 link 1".into(),
-                }],
+                links: vec![crate::message::Link::new(
+                    href.into(),
+                    Some("Open".into()),
+                    "1 link 1".into(),
+                )],
                 ..Message::default()
             };
             let sigs = Signatures::embedded().unwrap();
