@@ -135,6 +135,27 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Training drills: generate harmless mock lures, send them, record clicks, report results.
+    Drill {
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DrillCommand {
+    /// Write one personalised mock lure per recipient and scenario, and a manifest of tokens.
+    Generate {
+        /// The campaign file (see corpus/drills/campaign.toml).
+        #[arg(long, value_name = "FILE", required_unless_present = "list")]
+        campaign: Option<PathBuf>,
+        /// Folder to write the lures and manifest.json into (created if missing).
+        #[arg(long, value_name = "DIR", required_unless_present = "list")]
+        out: Option<PathBuf>,
+        /// List the built-in scenarios and exit.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -263,8 +284,30 @@ fn run(cli: Cli) -> i32 {
                 &opts,
             )
         }
+        Command::Drill { command } => drill(command, engine, lang, &mut stdout.lock(), &mut err),
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
         Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
+    }
+}
+
+fn drill(
+    command: DrillCommand,
+    engine: lurescreen::Engine,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match command {
+        DrillCommand::Generate { list: true, .. } => cli::drill::list(lang, out),
+        DrillCommand::Generate {
+            campaign: Some(campaign),
+            out: Some(dir),
+            ..
+        } => cli::drill::generate(&campaign, &dir, engine.signatures().clone(), out, err),
+        DrillCommand::Generate { .. } => {
+            let _ = writeln!(err, "lurescreen: drill generate needs --campaign and --out");
+            exit::USAGE
+        }
     }
 }
 

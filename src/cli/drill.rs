@@ -1,0 +1,96 @@
+//! `lurescreen drill generate|send|serve|report`: thin wrappers around `crate::drill`.
+
+use super::exit;
+use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
+use crate::{Lang, Signatures};
+use std::io::Write;
+use std::path::Path;
+
+/// `drill generate --list`: the built-in scenarios.
+pub fn list(lang: Lang, out: &mut dyn Write) -> i32 {
+    for s in scenario::all() {
+        if writeln!(
+            out,
+            "{:<24} {}  {}\n{:<24}    teaches: {}",
+            s.id,
+            s.lang,
+            s.title(lang),
+            "",
+            s.teaches.join(", ")
+        )
+        .is_err()
+        {
+            return exit::IO;
+        }
+    }
+    0
+}
+
+/// `drill generate`: writes the lures and the manifest, then scans each lure and says whether
+/// the filter catches it with the rules its scenario teaches.
+pub fn generate(
+    campaign: &Path,
+    out_dir: &Path,
+    signatures: Signatures,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let loaded = match Campaign::load(campaign) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let lures = generate::build(&loaded);
+    if let Err(e) = generate::write(&loaded, &lures, out_dir) {
+        let _ = writeln!(err, "lurescreen: {e}");
+        return exit::IO;
+    }
+    let engine = drill::engine(&loaded.campaign.organisation.domains, signatures);
+    let mut missed = 0;
+    for lure in &lures {
+        let judged = drill::judge(&engine, &lure.raw, lure.scenario);
+        if !judged.caught() {
+            missed += 1;
+            let _ = writeln!(
+                err,
+                "lurescreen: warning: {} / {}: the filter gives {} with {:?}; the scenario teaches {:?}",
+                lure.recipient.email,
+                lure.scenario.id,
+                judged.verdict.as_str(),
+                judged.rules,
+                lure.scenario.teaches
+            );
+        }
+    }
+    let written = writeln!(
+        out,
+        "{} lures ({} recipients × {} scenarios) written to {}; {} caught by the filter with the rules they teach{}",
+        lures.len(),
+        loaded.recipients.len(),
+        loaded.scenarios().len(),
+        out_dir.display(),
+        lures.len() - missed,
+        if missed > 0 {
+            " (see the warnings: check sender.lookalike_domain and landing_url)"
+        } else {
+            ""
+        }
+    );
+    if written.is_err() {
+        return exit::IO;
+    }
+    0
+}
+
+/// Loads a manifest or prints why not.
+pub fn load_generated(path: &Path, err: &mut dyn Write) -> Option<Generated> {
+    match Generated::load(path) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            None
+        }
+    }
+}
