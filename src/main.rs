@@ -156,6 +156,26 @@ enum DrillCommand {
         #[arg(long)]
         list: bool,
     },
+    /// Deliver the generated lures through the campaign's SMTP relay (a dry run without --yes).
+    Send {
+        #[arg(long, value_name = "FILE")]
+        campaign: PathBuf,
+        /// The folder `drill generate` wrote.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Really send; without it, print what would be sent.
+        #[arg(long)]
+        yes: bool,
+        /// Messages per minute [default: smtp.rate_per_minute in the campaign].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=6000))]
+        rate: Option<u32>,
+        /// SMTP relay host [default: smtp.host in the campaign].
+        #[arg(long)]
+        smtp_host: Option<String>,
+        /// SMTP relay port [default: smtp.port in the campaign].
+        #[arg(long)]
+        smtp_port: Option<u16>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -308,6 +328,25 @@ fn drill(
             let _ = writeln!(err, "lurescreen: drill generate needs --campaign and --out");
             exit::USAGE
         }
+        DrillCommand::Send {
+            campaign,
+            out: dir,
+            yes,
+            rate,
+            smtp_host,
+            smtp_port,
+        } => cli::drill::send(
+            cli::drill::SendArgs {
+                campaign: &campaign,
+                out_dir: &dir,
+                yes,
+                rate,
+                host: smtp_host,
+                port: smtp_port,
+            },
+            out,
+            err,
+        ),
     }
 }
 

@@ -165,3 +165,192 @@ fn every_lure_is_caught_inert_marked_and_tokenised() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A campaign in `dir` like the example, with these recipients and two scenarios.
+fn temp_campaign(dir: &Path, recipients: &str) -> PathBuf {
+    let example = std::fs::read_to_string(example_campaign()).unwrap();
+    let start = example.find("scenarios = [").unwrap();
+    let end = start + example[start..].find(']').unwrap() + 1;
+    let text = format!(
+        "{}scenarios = [\"display-url-en\", \"invoice-pdf-ja\"]{}",
+        &example[..start],
+        &example[end..]
+    );
+    let path = dir.join("campaign.toml");
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(dir.join("recipients.csv"), recipients).unwrap();
+    path
+}
+
+fn generate_into(campaign: &Path, out: &Path) {
+    let o = lurescreen()
+        .args(["drill", "generate", "--campaign"])
+        .arg(campaign)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// What the SMTP sink received: MAIL FROM, RCPT TO and DATA of each transaction.
+#[derive(Debug, Clone, Default)]
+struct Received {
+    from: String,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+/// A minimal SMTP server on loopback that accepts everything and records it.
+fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = got.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { return };
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut w = conn.try_clone().unwrap();
+                let mut r = BufReader::new(conn);
+                let _ = w.write_all(b"220 sink ESMTP\r\n");
+                let mut cur = Received::default();
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("MAIL FROM:") {
+                        cur = Received {
+                            from: line[10..].trim().to_string(),
+                            ..Default::default()
+                        };
+                        b"250 ok\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        cur.to.push(line[8..].trim().to_string());
+                        b"250 ok\r\n"
+                    } else if upper.starts_with("DATA") {
+                        let _ = w.write_all(b"354 go on\r\n");
+                        let mut data = Vec::new();
+                        loop {
+                            let mut l = Vec::new();
+                            if r.read_until(b'\n', &mut l).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if l == b".\r\n" {
+                                break;
+                            }
+                            data.extend_from_slice(&l);
+                        }
+                        cur.data = data;
+                        store.lock().unwrap().push(std::mem::take(&mut cur));
+                        b"250 queued\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n");
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = w.write_all(reply);
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+fn send(campaign: &Path, out: &Path, port: u16, yes: bool) -> std::process::Output {
+    let mut cmd = lurescreen();
+    cmd.args([
+        "drill",
+        "send",
+        "--rate",
+        "6000",
+        "--smtp-host",
+        "127.0.0.1",
+    ])
+    .arg("--smtp-port")
+    .arg(port.to_string())
+    .arg("--campaign")
+    .arg(campaign)
+    .arg("--out")
+    .arg(out);
+    if yes {
+        cmd.arg("--yes");
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn send_is_a_dry_run_unless_confirmed_then_delivers_every_lure() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nB Two,b.two@mail.example.co.jp,IT\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let (port, got) = smtp_sink();
+
+    let dry = send(&campaign, &out, port, false);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(text.contains("dry run"), "{text}");
+    assert!(text.contains("b.two@mail.example.co.jp"), "{text}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(got.lock().unwrap().is_empty(), "a dry run sent mail");
+    assert!(!out.join("sent.csv").exists());
+
+    let real = send(&campaign, &out, port, true);
+    assert!(
+        real.status.success(),
+        "{}",
+        String::from_utf8_lossy(&real.stderr)
+    );
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 4, "2 recipients × 2 scenarios");
+    let manifest = Generated::load(&out).unwrap().manifest;
+    for (r, e) in got.iter().zip(&manifest.entries) {
+        assert_eq!(r.from, "<drill-admin@example.co.jp>");
+        assert_eq!(r.to, [format!("<{}>", e.email)]);
+        let data = String::from_utf8_lossy(&r.data);
+        assert!(
+            data.contains("X-Lurescreen-Drill: 2026-12-example\r\n"),
+            "{data}"
+        );
+        assert!(data.contains(&e.token));
+    }
+    let sent = std::fs::read_to_string(out.join("sent.csv")).unwrap();
+    assert_eq!(sent.lines().count(), 4);
+}
+
+#[test]
+fn send_refuses_recipients_outside_the_campaign_domains_before_sending_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email\nIn Side,in.side@example.co.jp\nOut Side,someone@gmail.com\nLook Alike,x@badexample.co.jp\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let (port, got) = smtp_sink();
+    let o = send(&campaign, &out, port, true);
+    assert_eq!(o.status.code(), Some(64));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("refusing to send"), "{err}");
+    assert!(err.contains("someone@gmail.com"), "{err}");
+    assert!(err.contains("x@badexample.co.jp"), "{err}");
+    assert!(!err.contains("in.side@"), "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(got.lock().unwrap().is_empty());
+}

@@ -94,3 +94,57 @@ pub fn load_generated(path: &Path, err: &mut dyn Write) -> Option<Generated> {
         }
     }
 }
+
+/// `drill send`: checks, then sends (with `--yes`) or lists the lures.
+pub struct SendArgs<'a> {
+    pub campaign: &'a Path,
+    pub out_dir: &'a Path,
+    pub yes: bool,
+    pub rate: Option<u32>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+}
+
+pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let loaded = match Campaign::load(args.campaign) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let Some(generated) = load_generated(args.out_dir, err) else {
+        return exit::USAGE;
+    };
+    if generated.manifest.campaign != loaded.campaign.id {
+        let _ = writeln!(
+            err,
+            "lurescreen: {} holds campaign `{}`, not `{}`",
+            args.out_dir.display(),
+            generated.manifest.campaign,
+            loaded.campaign.id
+        );
+        return exit::USAGE;
+    }
+    let smtp = &loaded.campaign.smtp;
+    let opts = drill::send::Options {
+        yes: args.yes,
+        host: args.host.unwrap_or_else(|| smtp.host.clone()),
+        port: args.port.unwrap_or(smtp.port),
+        helo: smtp.helo.clone(),
+        envelope_from: smtp.envelope_from.clone(),
+        rate_per_minute: args.rate.unwrap_or(smtp.rate_per_minute),
+        domains: loaded.campaign.organisation.domains.clone(),
+    };
+    match drill::send::run(&generated, &opts, out) {
+        Ok(_) => 0,
+        Err(e @ drill::DrillError::Refused(_)) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::USAGE
+        }
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::IO
+        }
+    }
+}

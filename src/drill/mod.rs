@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod generate;
 pub mod payload;
 pub mod scenario;
+pub mod send;
 
 use crate::{Config, Engine, Signatures};
 use serde::{Deserialize, Serialize};
