@@ -176,6 +176,18 @@ enum DrillCommand {
         #[arg(long)]
         smtp_port: Option<u16>,
     },
+    /// Serve the landing page: record each click and show the debrief of the lure clicked.
+    Serve {
+        /// manifest.json written by `drill generate`, or its folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// SQLite database of clicks (created if missing).
+        #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
+        db: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -347,6 +359,11 @@ fn drill(
             out,
             err,
         ),
+        DrillCommand::Serve {
+            manifest,
+            listen,
+            db,
+        } => cli::drill::serve(&manifest, &listen, &db, engine.signatures().clone(), err),
     }
 }
 

@@ -354,3 +354,210 @@ fn send_refuses_recipients_outside_the_campaign_domains_before_sending_anything(
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(got.lock().unwrap().is_empty());
 }
+
+/// One HTTP/1.1 GET on loopback: status code and body.
+fn http_get(addr: std::net::SocketAddr, path: &str, user_agent: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Generates a small campaign into `dir/out` and starts `drill serve` on a loopback port.
+fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
+    let campaign = temp_campaign(
+        dir,
+        "name,email,department,name_ja\nA One,a.one@example.co.jp,Sales,一 太郎\nB Two,b.two@example.co.jp,IT,\n",
+    );
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let db = dir.join("drill.sqlite");
+    let served = drill::serve::Served {
+        engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
+        generated: generated.clone(),
+        store: std::sync::Mutex::new(drill::store::Store::open(&db).unwrap()),
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || drill::serve::serve(listener, std::sync::Arc::new(served)));
+    (addr, generated, db)
+}
+
+#[test]
+fn a_click_is_recorded_and_answered_with_the_debrief_of_that_lure() {
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, generated, db) = start_server(dir.path());
+    let entry = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "invoice-pdf-ja" && e.email.starts_with("a.one"))
+        .unwrap();
+    let (status, body) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/1.0");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("これは標的型攻撃メールの訓練でした"),
+        "{body}"
+    );
+    // The very lure: its subject, its attachment, and the rule it teaches, in the staff's words.
+    assert!(body.contains("請求書送付のご案内"), "{body}");
+    assert!(body.contains("請求書_12月分.pdf"), "{body}");
+    let rule = Signatures::embedded()
+        .unwrap()
+        .rule("PDF_SINGLE_LINK_LURE")
+        .unwrap()
+        .clone();
+    let first_line = rule.explain_ja.trim().lines().next().unwrap();
+    assert!(body.contains(first_line), "{body}");
+    assert!(!body.to_ascii_lowercase().contains("<script"));
+
+    let (status, _) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/2.0");
+    assert_eq!(status, 200);
+    let store = drill::store::Store::open(&db).unwrap();
+    let clicks = store.clicks(&generated.manifest.campaign).unwrap();
+    assert_eq!(clicks.len(), 2, "one row per click");
+    assert_eq!(clicks[0].email, "a.one@example.co.jp");
+    assert_eq!(clicks[0].scenario, "invoice-pdf-ja");
+    assert_eq!(clicks[0].department, "Sales");
+    assert_eq!(clicks[0].user_agent, "DrillTest/1.0");
+    assert!(clicks[0].clicked_at > 1_700_000_000);
+
+    // An English scenario gets an English page.
+    let en = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "display-url-en")
+        .unwrap();
+    let (status, body) = http_get(addr, &format!("/t/{}", en.token), "x");
+    assert_eq!(status, 200);
+    assert!(body.contains("This was a security drill"), "{body}");
+    assert!(
+        body.contains("hxxp://drill[.]awareness[.]example"),
+        "{body}"
+    );
+}
+
+#[test]
+fn unknown_tokens_and_other_paths_get_a_bare_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, generated, db) = start_server(dir.path());
+    for path in [
+        "/t/000000000000000000000000",
+        "/t/not-a-token",
+        "/t/..%2f..%2fetc%2fpasswd",
+        "/",
+        "/manifest.json",
+    ] {
+        let (status, body) = http_get(addr, path, "x");
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains(&generated.manifest.campaign),
+            "{path}: {body}"
+        );
+        assert!(!body.contains("example.co.jp"), "{path}: {body}");
+    }
+    let store = drill::store::Store::open(&db).unwrap();
+    assert!(
+        store
+            .clicks(&generated.manifest.campaign)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+}
+
+/// Takes a screenshot of `url` in headless Chromium; `LURESCREEN_SCREENSHOT_DIR` keeps it.
+fn screenshot(chromium: &str, url: &str, dir: &Path, name: &str) {
+    let shot = dir.join(format!("{name}.png"));
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            &format!(
+                "--user-data-dir={}",
+                dir.join(format!("profile-{name}")).display()
+            ),
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1200,1600",
+            url,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish in 90 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert!(
+        png.len() > 30_000,
+        "{name}: screenshot only {} bytes",
+        png.len()
+    );
+    if let Some(keep) = std::env::var_os("LURESCREEN_SCREENSHOT_DIR") {
+        std::fs::copy(&shot, PathBuf::from(keep).join(format!("{name}.png"))).unwrap();
+    }
+}
+
+/// The landing page rendered in headless Chromium (skipped without Chromium).
+#[test]
+fn the_landing_page_renders_in_headless_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, generated, _) = start_server(dir.path());
+    let entry = &generated.manifest.entries[0];
+    screenshot(
+        chromium,
+        &format!("http://{addr}/t/{}", entry.token),
+        dir.path(),
+        "landing",
+    );
+}

@@ -148,3 +148,56 @@ pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         }
     }
 }
+
+/// `drill serve`: the landing page until Ctrl-C.
+pub fn serve(
+    manifest: &Path,
+    listen: &str,
+    db: &Path,
+    signatures: Signatures,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(generated) = load_generated(manifest, err) else {
+        return exit::USAGE;
+    };
+    let store = match drill::store::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::IO;
+        }
+    };
+    let listener = match std::net::TcpListener::bind(listen) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "lurescreen: drill serve: cannot listen on {listen}: {e}"
+            );
+            return exit::IO;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| listen.to_string());
+    let _ = writeln!(
+        err,
+        "lurescreen: drill landing page for campaign {} ({} tokens) on http://{addr}/t/<token>; clicks recorded in {}",
+        generated.manifest.campaign,
+        generated.manifest.entries.len(),
+        db.display()
+    );
+    let served = drill::serve::Served {
+        engine: drill::engine(&generated.manifest.domains, signatures),
+        generated,
+        store: std::sync::Mutex::new(store),
+    };
+    match drill::serve::serve(listener, std::sync::Arc::new(served)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::IO
+        }
+    }
+}

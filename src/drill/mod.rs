@@ -10,6 +10,8 @@ pub mod generate;
 pub mod payload;
 pub mod scenario;
 pub mod send;
+pub mod serve;
+pub mod store;
 
 use crate::{Config, Engine, Signatures};
 use serde::{Deserialize, Serialize};
