@@ -188,6 +188,18 @@ enum DrillCommand {
         #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
         db: PathBuf,
     },
+    /// Print the campaign's results (sent, clicked, time to click, per scenario and department).
+    Report {
+        /// manifest.json written by `drill generate`, or its folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+        /// The click database `drill serve` wrote.
+        #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
+        db: PathBuf,
+        /// Also write the results as a self-contained HTML page.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -364,6 +376,9 @@ fn drill(
             listen,
             db,
         } => cli::drill::serve(&manifest, &listen, &db, engine.signatures().clone(), err),
+        DrillCommand::Report { manifest, db, html } => {
+            cli::drill::report(&manifest, &db, html.as_deref(), out, err)
+        }
     }
 }
 

@@ -561,3 +561,121 @@ fn the_landing_page_renders_in_headless_chromium() {
         "landing",
     );
 }
+
+/// A small campaign with a send log and clicks at known times: sent 4 (2 people × 2 scenarios),
+/// clicked 2, one of them twice.
+fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
+    let campaign = temp_campaign(
+        dir,
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nB Two,b.two@example.co.jp,IT\n",
+    );
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = &generated.manifest.entries;
+    let sent: String = e
+        .iter()
+        .map(|x| format!("{},1800000000\n", x.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), sent).unwrap();
+    let db = dir.join("drill.sqlite");
+    let store = drill::store::Store::open(&db).unwrap();
+    let click = |n: usize, after: i64| drill::store::Click {
+        token: e[n].token.clone(),
+        email: e[n].email.clone(),
+        scenario: e[n].scenario.clone(),
+        department: e[n].department.clone(),
+        clicked_at: 1_800_000_000 + after,
+        user_agent: "t".into(),
+    };
+    // a.one clicks the first scenario after 2 min (and again later), b.two the second after 2 h.
+    store
+        .record(&generated.manifest.campaign, &click(0, 120))
+        .unwrap();
+    store
+        .record(&generated.manifest.campaign, &click(0, 900))
+        .unwrap();
+    store
+        .record(&generated.manifest.campaign, &click(3, 7200))
+        .unwrap();
+    (out, db)
+}
+
+#[test]
+fn the_report_counts_sent_clicked_and_time_to_first_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let generated = Generated::load(&out).unwrap();
+    let store = drill::store::Store::open(&db).unwrap();
+    let r = drill::report::compute(
+        &generated,
+        &drill::send::sent_times(&out),
+        &store.clicks(&generated.manifest.campaign).unwrap(),
+    );
+    assert!(r.sent_log);
+    assert_eq!((r.total.sent, r.total.clicked), (4, 2));
+    assert_eq!((r.people, r.people_clicked), (2, 2));
+    assert_eq!(r.buckets, [1, 0, 0, 1, 0, 0]);
+    let scen: Vec<(&str, usize, usize)> = r
+        .per_scenario
+        .iter()
+        .map(|x| (x.key.as_str(), x.sent, x.clicked))
+        .collect();
+    assert_eq!(scen, [("display-url-en", 2, 1), ("invoice-pdf-ja", 2, 1)]);
+    let dept: Vec<(&str, usize, usize, Option<i64>)> = r
+        .per_department
+        .iter()
+        .map(|x| (x.key.as_str(), x.sent, x.clicked, x.median()))
+        .collect();
+    assert_eq!(dept, [("IT", 2, 1, Some(7200)), ("Sales", 2, 1, Some(120))]);
+
+    let html = dir.path().join("report.html");
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("sent 4  clicked 2  click rate 50.0%  people who clicked 2 of 2"),
+        "{text}"
+    );
+    assert!(text.contains("display-url-en"), "{text}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<svg"));
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+    assert!(!page.contains("src=\"http"));
+}
+
+/// The report page rendered in headless Chromium (skipped without Chromium).
+#[test]
+fn the_report_renders_in_headless_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let html = dir.path().join("report.html");
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    screenshot(
+        chromium,
+        &format!("file://{}", html.display()),
+        dir.path(),
+        "report",
+    );
+}

@@ -201,3 +201,40 @@ pub fn serve(
         }
     }
 }
+
+/// `drill report`: results as text on stdout, and as HTML with `--html`.
+pub fn report(
+    manifest: &Path,
+    db: &Path,
+    html: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(generated) = load_generated(manifest, err) else {
+        return exit::USAGE;
+    };
+    if !db.is_file() {
+        let _ = writeln!(err, "lurescreen: {}: no such database", db.display());
+        return exit::USAGE;
+    }
+    let clicks =
+        match drill::store::Store::open(db).and_then(|s| s.clicks(&generated.manifest.campaign)) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return exit::IO;
+            }
+        };
+    let sent = drill::send::sent_times(&generated.dir);
+    let results = drill::report::compute(&generated, &sent, &clicks);
+    if let Some(path) = html
+        && let Err(e) = std::fs::write(path, drill::report::html(&results))
+    {
+        let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
+        return exit::IO;
+    }
+    if write!(out, "{}", drill::report::text(&results)).is_err() {
+        return exit::IO;
+    }
+    0
+}

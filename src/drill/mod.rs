@@ -8,6 +8,7 @@
 pub mod campaign;
 pub mod generate;
 pub mod payload;
+pub mod report;
 pub mod scenario;
 pub mod send;
 pub mod serve;
