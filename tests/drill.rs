@@ -679,3 +679,30 @@ fn the_report_renders_in_headless_chromium() {
         "report",
     );
 }
+
+#[test]
+fn mbox_output_holds_the_same_lures_and_the_manifest_finds_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\nB Two,b.two@example.co.jp\n",
+    );
+    let text = std::fs::read_to_string(&campaign)
+        .unwrap()
+        .replace("format = \"eml\"", "format = \"mbox\"");
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let mbox = std::fs::read(out.join("lures.mbox")).unwrap();
+    assert!(mbox.starts_with(b"From it-support@examp1e.co.jp "));
+    let generated = Generated::load(&out).unwrap();
+    let lures = generate::build(&Campaign::load(&campaign).unwrap());
+    assert_eq!(generated.manifest.entries.len(), 4);
+    for (entry, lure) in generated.manifest.entries.iter().zip(&lures) {
+        assert_eq!(entry.file, "lures.mbox");
+        assert_eq!(generated.raw(entry).unwrap(), lure.raw, "{}", entry.token);
+    }
+    // mail-parser's own mbox reader sees the same four messages.
+    let n = mail_parser::mailbox::mbox::MessageIterator::new(&mbox[..]).count();
+    assert_eq!(n, 4);
+}

@@ -182,6 +182,26 @@ fn shell(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
+/// Escapes `text`, showing the parts reasons quote in backticks as code.
+fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        // An unmatched backtick: show the text as it is.
+        return esc(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            if n % 2 == 1 {
+                format!("<code>{}</code>", esc(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
+}
+
 /// Makes a URL harmless to show: `https://a.example/x` → `hxxps://a[.]example/x`.
 fn defang(url: &str) -> String {
     let host_end = url.find("://").map_or(0, |n| n + 3);
@@ -307,7 +327,7 @@ fn debrief_html(
         }
         body.push_str(&format!(
             "<h3>{}</h3>\n<p class=\"explain\">{}</p>\n</div>\n",
-            esc(f.reason(lang)),
+            code_spans(f.reason(lang)),
             esc(&explain).replace('\n', if lang == Lang::Ja { "" } else { " " })
         ));
     }
@@ -357,6 +377,15 @@ mod tests {
         assert!(!is_token("0123456789ABCDEF01234567"));
         assert!(!is_token("../../etc/passwd"));
         assert!(!is_token(""));
+    }
+
+    #[test]
+    fn quoted_parts_of_reasons_become_code() {
+        assert_eq!(
+            code_spans("from `a<b>` to `c`"),
+            "from <code>a&lt;b&gt;</code> to <code>c</code>"
+        );
+        assert_eq!(code_spans("odd ` tick"), "odd ` tick");
     }
 
     #[test]
