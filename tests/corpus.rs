@@ -1,5 +1,11 @@
 //! The sample corpus (`corpus/README.md`) as a regression suite: every message gets exactly the
 //! verdict its sidecar names and at least the rules it lists, and ham messages get no findings.
+//! Messages are scanned with `corpus/lurescreen.toml`, the configuration of the fictional
+//! organisation they are addressed to.
+//!
+//! A sidecar with `known_gap = "why"` marks a sample the engine does not get right yet: its
+//! mismatches are printed (run with `--nocapture` to see them) but do not fail the suite. Once
+//! the engine gets such a sample right, the suite fails until the `known_gap` line is removed.
 //!
 //! Every problem is collected first and reported in one assertion, each naming its file.
 
@@ -18,6 +24,9 @@ struct Sidecar {
     description: String,
     verdict: Verdict,
     rules: Vec<String>,
+    /// Why the engine does not give this sample its expected verdict or rules yet.
+    #[serde(default)]
+    known_gap: Option<String>,
 }
 
 /// One corpus message and what it must get.
@@ -34,6 +43,14 @@ const DIRS: [(&str, bool); 2] = [("lures", false), ("ham", true)];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn config_path() -> PathBuf {
+    corpus_dir().join("lurescreen.toml")
+}
+
+fn config() -> Config {
+    Config::load(&config_path()).expect("corpus/lurescreen.toml loads")
 }
 
 fn signatures() -> Signatures {
@@ -133,8 +150,11 @@ fn sidecar_issues(s: &Sidecar, ham: bool, sigs: &Signatures) -> Vec<String> {
     if ham && (s.verdict != Verdict::Clean || !s.rules.is_empty()) {
         out.push("ham must have verdict = \"clean\" and rules = []".into());
     }
-    if !ham && (s.verdict == Verdict::Clean || s.rules.is_empty()) {
+    if !ham && (s.verdict == Verdict::Clean || (s.rules.is_empty() && s.known_gap.is_none())) {
         out.push("a lure must name a verdict above clean and at least one rule".into());
+    }
+    if s.known_gap.as_deref().is_some_and(|g| g.trim().is_empty()) {
+        out.push("`known_gap` must say why".into());
     }
     out
 }
@@ -159,7 +179,7 @@ fn fail_on(problems: &[String]) {
 fn every_sample_gets_its_verdict_and_rules() {
     let mut problems = Vec::new();
     let samples = load(&mut problems);
-    let engine = Engine::new(Config::default(), signatures());
+    let engine = Engine::new(config(), signatures());
     for s in &samples {
         let raw = match std::fs::read(&s.eml) {
             Ok(raw) => raw,
@@ -182,22 +202,36 @@ fn every_sample_gets_its_verdict_and_rules() {
         } else {
             found.join(", ")
         };
+        let mut mismatches = Vec::new();
         if report.verdict != s.expect.verdict {
-            problems.push(format!(
+            mismatches.push(format!(
                 "{}: verdict {} (score {}), expected {}; findings: {found}",
                 s.name, report.verdict, report.score, s.expect.verdict
             ));
         }
         for rule in &s.expect.rules {
             if !report.findings.iter().any(|f| &f.rule == rule) {
-                problems.push(format!(
+                mismatches.push(format!(
                     "{}: rule {rule} did not fire; findings: {found}",
                     s.name
                 ));
             }
         }
         if s.ham && !report.findings.is_empty() {
-            problems.push(format!("{}: ham message has findings: {found}", s.name));
+            mismatches.push(format!("{}: ham message has findings: {found}", s.name));
+        }
+        match &s.expect.known_gap {
+            None => problems.extend(mismatches),
+            Some(why) if mismatches.is_empty() => problems.push(format!(
+                "{}: gets its verdict and rules now; remove `known_gap` (\"{why}\")",
+                s.name
+            )),
+            Some(why) => {
+                eprintln!("known gap: {}: {why}", s.name);
+                for m in mismatches {
+                    eprintln!("  not failing: {m}");
+                }
+            }
         }
     }
     fail_on(&problems);
@@ -211,6 +245,8 @@ fn the_scan_command_writes_one_json_line_per_sample_and_exits_with_the_highest_v
         fail_on(&problems);
     }
     let output = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+        .arg("--config")
+        .arg(config_path())
         .args(["scan", "--format", "json"])
         .args(samples.iter().map(|s| &s.eml))
         .output()
@@ -246,7 +282,9 @@ fn the_scan_command_writes_one_json_line_per_sample_and_exits_with_the_highest_v
         if let Some(error) = value.get("error") {
             problems.push(format!("{}: scan error {error}", s.name));
         }
-        if value["verdict"].as_str() != Some(s.expect.verdict.as_str()) {
+        if s.expect.known_gap.is_none()
+            && value["verdict"].as_str() != Some(s.expect.verdict.as_str())
+        {
             problems.push(format!(
                 "{}: JSON verdict {}, expected {}",
                 s.name, value["verdict"], s.expect.verdict
@@ -256,6 +294,7 @@ fn the_scan_command_writes_one_json_line_per_sample_and_exits_with_the_highest_v
     // The exit code is the highest verdict: quarantine (2) for the corpus as it stands.
     let highest = samples
         .iter()
+        .filter(|s| s.expect.known_gap.is_none())
         .map(|s| s.expect.verdict)
         .max()
         .unwrap_or(Verdict::Clean);

@@ -114,7 +114,7 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
         .map(|d| crate::domain::org_domain(&d));
     msg.links
         .iter()
-        .filter_map(|l| crate::domain::url_host(&l.href))
+        .filter_map(|l| l.host.clone())
         .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
         .map(|host| format!("link to {host}"))
 }
@@ -140,6 +140,10 @@ impl JapaneseCounts {
 /// Counts for `text` (bounded to the first 100,000 bytes).
 pub fn japanese_counts(text: &str) -> JapaneseCounts {
     let mut counts = JapaneseCounts::default();
+    // Kana and ideographs are never ASCII; most mail in other languages ends here.
+    if text.is_ascii() {
+        return counts;
+    }
     let mut known: HashMap<char, bool> = HashMap::new();
     for c in cut(text, 100_000).chars() {
         if is_kana(c) {
@@ -185,7 +189,7 @@ fn in_japanese_charset(c: char) -> bool {
 /// it: at least three of them, two distinct, and 3% of the ideographs.
 pub fn chinese_forms_in_japanese(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let text = all_text(ctx.msg);
-    let counts = japanese_counts(&text);
+    let counts = japanese_counts(text);
     if !counts.is_japanese() || counts.ideographs == 0 {
         return;
     }
@@ -207,7 +211,7 @@ pub fn chinese_charset_or_font(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let parts = msg.texts.iter().chain(&msg.htmls);
     let mut japanese: Option<bool> = None;
     let mut is_japanese =
-        || *japanese.get_or_insert_with(|| japanese_counts(&body_text(msg)).is_japanese());
+        || *japanese.get_or_insert_with(|| japanese_counts(body_text(msg)).is_japanese());
     for part in parts.clone() {
         let Some(charset) = &part.charset else {
             continue;

@@ -11,7 +11,7 @@
 //! an own or protected domain (or under one) are never lookalikes.
 
 use crate::checks::Context;
-use crate::domain::{registrable, suffix_in, url_host};
+use crate::domain::{registrable, suffix_in};
 use crate::verdict::Finding;
 use unicode_security::{MixedScript, skeleton};
 
@@ -200,7 +200,7 @@ pub fn links(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let protected = Protected::from_context(ctx);
     let mut seen: Vec<String> = Vec::new();
     for link in &ctx.msg.links {
-        let Some(host) = url_host(&link.href) else {
+        let Some(host) = link.host.clone() else {
             continue;
         };
         if seen.contains(&host) {

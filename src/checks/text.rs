@@ -67,7 +67,11 @@ pub fn html_to_text(html: &str) -> String {
 
 /// The message's body text: the plain-text parts, or, when there are none, the HTML parts as
 /// text. Bounded to `MAX_PART_CHARS` per part.
-pub fn body_text(msg: &Message) -> String {
+pub fn body_text(msg: &Message) -> &str {
+    msg.derived.body_text.get_or_init(|| make_body_text(msg))
+}
+
+fn make_body_text(msg: &Message) -> String {
     let mut out = String::new();
     if msg.texts.iter().any(|t| !t.text.trim().is_empty()) {
         for t in &msg.texts {
@@ -84,7 +88,11 @@ pub fn body_text(msg: &Message) -> String {
 }
 
 /// Every text part and every HTML part as text, plus the subject: what the wording checks read.
-pub fn all_text(msg: &Message) -> String {
+pub fn all_text(msg: &Message) -> &str {
+    msg.derived.all_text.get_or_init(|| make_all_text(msg))
+}
+
+fn make_all_text(msg: &Message) -> String {
     let mut out = String::new();
     if let Some(s) = &msg.subject {
         out.push_str(cut(s, 2000));

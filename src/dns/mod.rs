@@ -13,7 +13,7 @@
 
 use crate::checks::headers::{from_authenticated, trusted_results};
 use crate::config::Dns;
-use crate::domain::{org_domain, registrable, url_host};
+use crate::domain::{org_domain, registrable};
 use crate::message::Message;
 use crate::verdict::Finding;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
@@ -233,7 +233,7 @@ impl Plan {
                 if listed_candidates.len() >= config.max_lookups {
                     break;
                 }
-                let Some(host) = url_host(&link.href) else {
+                let Some(host) = link.host.clone() else {
                     continue;
                 };
                 if host.parse::<IpAddr>().is_ok() || host.starts_with('[') {

@@ -14,6 +14,21 @@ pub struct Link {
     pub text: Option<String>,
     /// MIME part path and position: `1.2 link 3`.
     pub location: String,
+    /// The destination's host (`crate::domain::url_host` of `href`), found once here for every
+    /// check that needs it.
+    pub host: Option<String>,
+}
+
+impl Link {
+    pub fn new(href: String, text: Option<String>, location: String) -> Link {
+        let host = crate::domain::url_host(&href);
+        Link {
+            href,
+            text,
+            location,
+            host,
+        }
+    }
 }
 
 /// Links per message we keep; beyond this a message is not made more suspicious by more links.
@@ -57,11 +72,11 @@ pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>) {
     }
     for (href, text) in found.into_inner() {
         let n = out.len() + 1;
-        out.push(Link {
+        out.push(Link::new(
             href,
-            text: text.map(|t| collapse_space(&decode_entities(&t))),
-            location: format!("link {n} in {part}"),
-        });
+            text.map(|t| collapse_space(&decode_entities(&t))),
+            format!("link {n} in {part}"),
+        ));
     }
 }
 
@@ -84,11 +99,11 @@ pub fn from_text(text: &str, part: &str, out: &mut Vec<Link>) {
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '*']);
         let n = out.len() + 1;
-        out.push(Link {
-            href: url.to_string(),
-            text: None,
-            location: format!("link {n} in {part}"),
-        });
+        out.push(Link::new(
+            url.to_string(),
+            None,
+            format!("link {n} in {part}"),
+        ));
     }
 }
 

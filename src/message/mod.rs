@@ -7,10 +7,12 @@ mod params;
 
 use crate::config::Limits;
 use crate::verdict::Finding;
+use aho_corasick::AhoCorasick;
 pub use links::Link;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// A mailbox as written in a header: display name and address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,6 +109,16 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     /// What parsing itself found: limits hit, no header at all.
     pub structural: Vec<Finding>,
+    /// Text several checks read, made once on first use (see `checks::text`).
+    pub derived: Derived,
+}
+
+/// Text derived from the parts, made once per message on first use. The checks only read a
+/// message, so it cannot go stale once they run.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub(crate) all_text: std::sync::OnceLock<String>,
+    pub(crate) body_text: std::sync::OnceLock<String>,
 }
 
 impl Message {
@@ -203,21 +215,13 @@ fn not_a_message(raw: &[u8], limits: &Limits) -> Message {
 /// how many nested-message content types there were.
 pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>, usize) {
     const NEEDLE: &[u8] = b"message/";
-    let mut positions = Vec::new();
-    // Every `m` or `M` is a candidate start: memchr finds them fast, the rest is compared
-    // ignoring case.
-    for at in memchr::memchr2_iter(b'm', b'M', raw) {
-        let Some(word) = raw.get(at..at + NEEDLE.len()) else {
-            break;
-        };
-        if !word.eq_ignore_ascii_case(NEEDLE) {
-            continue;
-        }
-        let rest = &raw[at + NEEDLE.len()..];
-        if starts_with_ci(rest, b"rfc822") || starts_with_ci(rest, b"global") {
-            positions.push(at);
-        }
-    }
+    static TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["message/rfc822", "message/global"])
+            .expect("two literal patterns")
+    });
+    let positions: Vec<usize> = TYPES.find_iter(raw).map(|m| m.start()).collect();
     let count = positions.len();
     if count <= limit {
         return (Cow::Borrowed(raw), count);
@@ -227,10 +231,6 @@ pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>,
         owned[at..at + NEEDLE.len()].copy_from_slice(b"xnested/");
     }
     (Cow::Owned(owned), count)
-}
-
-fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) {

@@ -49,7 +49,9 @@ pub fn fixtures() -> Vec<Fixture> {
     let mut appended = doc("", "", &[], "");
     appended.extend_from_slice(b"PK\x03\x04");
     appended.extend_from_slice(&[b'x'; 200]);
-    let broken = String::from_utf8_lossy(&doc("", "", &[], ""))
+    // Damage is looked into only when the file holds active content (here a form): a broken
+    // PDF with none is no threat, and lopdf is not run on it.
+    let broken = String::from_utf8_lossy(&doc("/AcroForm << /Fields [] >>", "", &[], ""))
         .replace("startxref\n", "startxref\n7")
         .into_bytes();
     let o = "<".to_string() + &"4F".repeat(32) + ">";
@@ -144,7 +146,10 @@ pub fn fixtures() -> Vec<Fixture> {
         (
             "PDF_PARTLY_ANALYSED",
             deep,
-            mail("doc.pdf", b"%PDF-1.4\nnothing a parser can read\n"),
+            mail(
+                "doc.pdf",
+                b"%PDF-1.4\n/OpenAction nothing a parser can read\n",
+            ),
         ),
     ]
 }

@@ -894,11 +894,7 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
         analysis.password_form.as_ref().and_then(|f| f.url.clone()),
     ];
     for href in targets.into_iter().flatten() {
-        out.links.push(Link {
-            href,
-            text: None,
-            location: String::new(),
-        });
+        out.links.push(Link::new(href, None, String::new()));
     }
     true
 }

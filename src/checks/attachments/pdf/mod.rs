@@ -58,6 +58,12 @@ pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Analysis {
             "the file has {} objects, over the {MAX_MODEL_OBJECTS} the object model is built for",
             raw.endobj
         ))
+    } else if !raw.has_active_names() {
+        // Nothing the object model reports can be there: scripts, actions, embedded files,
+        // links and forms all need one of these names in the bytes, and objects packed in
+        // compressed object streams show as /ObjStm. Most business PDFs take this path, which
+        // spares building every object.
+        Ok(Model::default())
     } else {
         model::analyse(data, bytes_left, extract)
     };
@@ -96,11 +102,7 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
         out.links.extend(
             std::mem::take(&mut model.uris)
                 .into_iter()
-                .map(|href| Link {
-                    href,
-                    text: None,
-                    location: String::new(),
-                }),
+                .map(|href| Link::new(href, None, String::new())),
         );
     }
     true

@@ -59,6 +59,15 @@ impl RawScan {
         keyword_index(name).map_or(0, |i| self.counts[i])
     }
 
+    /// Whether any name of active content, encryption or packed objects occurs (everything in
+    /// `KEYWORDS` but `/Page`), `#xx`-obfuscated spellings included.
+    pub fn has_active_names(&self) -> bool {
+        KEYWORDS
+            .iter()
+            .zip(self.counts)
+            .any(|(k, n)| n > 0 && *k != "Page")
+    }
+
     pub fn obfuscated_total(&self) -> usize {
         self.obfuscated.iter().sum()
     }
@@ -174,6 +183,23 @@ pub fn scan(data: &[u8]) -> RawScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn active_names_decide_whether_the_object_model_is_needed() {
+        let plain = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page>>endobj\n%%EOF\n";
+        assert!(!scan(plain).has_active_names());
+        let analysis = super::super::analyse(plain, &mut 1_000_000, false);
+        assert!(
+            analysis
+                .model
+                .is_ok_and(|m| m.scripts.is_empty() && m.uris.is_empty())
+        );
+        for name in ["/URI", "/ObjStm", "/Encrypt", "/#4A#53", "/AcroForm"] {
+            let mut pdf = plain.to_vec();
+            pdf.extend_from_slice(name.as_bytes());
+            assert!(scan(&pdf).has_active_names(), "{name}");
+        }
+    }
 
     #[test]
     fn counts_names_exactly_and_decodes_hex_escapes() {
