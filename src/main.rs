@@ -347,7 +347,7 @@ fn drill(
             campaign: Some(campaign),
             out: Some(dir),
             ..
-        } => cli::drill::generate(&campaign, &dir, engine.signatures().clone(), out, err),
+        } => cli::drill::generate(&campaign, &dir, &engine, out, err),
         DrillCommand::Generate { .. } => {
             let _ = writeln!(err, "lurescreen: drill generate needs --campaign and --out");
             exit::USAGE
@@ -375,7 +375,7 @@ fn drill(
             manifest,
             listen,
             db,
-        } => cli::drill::serve(&manifest, &listen, &db, engine.signatures().clone(), err),
+        } => cli::drill::serve(&manifest, &listen, &db, &engine, err),
         DrillCommand::Report { manifest, db, html } => {
             cli::drill::report(&manifest, &db, html.as_deref(), out, err)
         }

@@ -1,8 +1,8 @@
 //! `lurescreen drill generate|send|serve|report`: thin wrappers around `crate::drill`.
 
 use super::exit;
+use crate::Lang;
 use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
-use crate::{Lang, Signatures};
 use std::io::Write;
 use std::path::Path;
 
@@ -31,7 +31,7 @@ pub fn list(lang: Lang, out: &mut dyn Write) -> i32 {
 pub fn generate(
     campaign: &Path,
     out_dir: &Path,
-    signatures: Signatures,
+    base: &crate::Engine,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -47,7 +47,11 @@ pub fn generate(
         let _ = writeln!(err, "lurescreen: {e}");
         return exit::IO;
     }
-    let engine = drill::engine(&loaded.campaign.organisation.domains, signatures);
+    let engine = drill::engine_from(
+        base.config().clone(),
+        &loaded.campaign.organisation.domains,
+        base.signatures().clone(),
+    );
     let mut missed = 0;
     for lure in &lures {
         let judged = drill::judge(&engine, &lure.raw, lure.scenario);
@@ -154,7 +158,7 @@ pub fn serve(
     manifest: &Path,
     listen: &str,
     db: &Path,
-    signatures: Signatures,
+    base: &crate::Engine,
     err: &mut dyn Write,
 ) -> i32 {
     let Some(generated) = load_generated(manifest, err) else {
@@ -189,7 +193,11 @@ pub fn serve(
         db.display()
     );
     let served = drill::serve::Served {
-        engine: drill::engine(&generated.manifest.domains, signatures),
+        engine: drill::engine_from(
+            base.config().clone(),
+            &generated.manifest.domains,
+            base.signatures().clone(),
+        ),
         generated,
         store: std::sync::Mutex::new(store),
     };

@@ -133,8 +133,17 @@ pub fn to_crlf(data: &[u8]) -> Vec<u8> {
 /// The engine drills are judged with: default configuration with the organisation's own
 /// domains set, as the organisation's filter would be configured.
 pub fn engine(domains: &[String], signatures: Signatures) -> Engine {
-    let mut config = Config::default();
-    config.organisation.domains = domains.to_vec();
+    engine_from(Config::default(), domains, signatures)
+}
+
+/// Like [`engine`] from a given configuration (`--config`): the campaign's domains are added to
+/// its `organisation.domains`.
+pub fn engine_from(mut config: Config, domains: &[String], signatures: Signatures) -> Engine {
+    for d in domains {
+        if !config.organisation.domains.contains(d) {
+            config.organisation.domains.push(d.clone());
+        }
+    }
     Engine::new(config, signatures)
 }
 
