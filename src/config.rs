@@ -263,6 +263,50 @@ impl Default for Dns {
     }
 }
 
+/// Who gets the notice about a held message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeTo {
+    /// Each recipient of the held message (envelope recipients when known, else To and Cc).
+    Recipient,
+    /// `notice.admin` alone.
+    Admin,
+}
+
+/// Notices about held mail (`quarantine` and `reject` verdicts): the filter and the milter write
+/// each as an `.eml` file into `dir`; sending them is left to the administrator's own setup
+/// (`sendmail -t` from cron or a systemd path unit: see the README).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Notice {
+    pub enabled: bool,
+    /// Where notices are written (created if missing); each file appears whole (temp + rename).
+    pub dir: std::path::PathBuf,
+    /// `recipient` or `admin`.
+    pub to: NoticeTo,
+    /// The administrator's address: the recipient with `to = "admin"`, and the fallback when a
+    /// held message names no recipient.
+    pub admin: String,
+    /// The notice's From address.
+    pub from: String,
+    /// Language of notices [default: the top-level `lang`, else the locale].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+}
+
+impl Default for Notice {
+    fn default() -> Self {
+        Notice {
+            enabled: false,
+            dir: "/var/spool/lurescreen/notices".into(),
+            to: NoticeTo::Recipient,
+            admin: "postmaster@localhost".into(),
+            from: "lurescreen@localhost".into(),
+            lang: None,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -279,6 +323,7 @@ pub struct Config {
     pub organisation: Organisation,
     pub auth: Auth,
     pub dns: Dns,
+    pub notice: Notice,
 }
 
 impl Config {
@@ -348,6 +393,7 @@ impl Config {
             return Err("milter.max_connections must be above 0".into());
         }
         crate::dns::validate(&self.dns)?;
+        crate::explain::notice::validate(&self.notice)?;
         if self.markup.min_verdict == Verdict::Clean {
             return Err("markup.min_verdict must be warn, quarantine or reject".into());
         }

@@ -9,6 +9,7 @@ pub mod dns;
 pub mod domain;
 pub mod drill;
 pub mod engine;
+pub mod explain;
 pub mod filter;
 pub mod message;
 pub mod milter;

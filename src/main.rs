@@ -109,6 +109,16 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         inputs: Vec<PathBuf>,
     },
+    /// Explain one message for staff: the sender as it really is, every link and attachment
+    /// shown safely, and each point to notice where it occurs. Exit code as `scan`.
+    Explain {
+        /// The message file, or `-` for stdin.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write a self-contained HTML page here (and print a one-line summary) instead of text.
+        #[arg(long, value_name = "OUT.html")]
+        html: Option<PathBuf>,
+    },
     /// Read one message on stdin, write it to stdout with X-Lurescreen-* headers (pipe mode).
     Filter {
         /// On any failure write nothing and exit 75 (tempfail) instead of passing the message on.
@@ -316,6 +326,10 @@ fn run(cli: Cli) -> i32 {
                 return exit::IO;
             }
             code
+        }
+        Command::Explain { file, html } => {
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            cli::explain::run(&engine, &file, html.as_ref(), lang, &mut out, &mut err)
         }
         Command::Filter { fail_closed } => {
             let opts = filter::Options { fail_closed, lang };

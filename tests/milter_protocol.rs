@@ -344,3 +344,47 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
         d.log_text()
     );
 }
+
+#[test]
+fn held_message_gets_a_notice_file_and_clean_mail_none() {
+    let spool = tempfile::tempdir().unwrap();
+    let d = Daemon::start(&format!(
+        "[notice]\nenabled = true\ndir = \"{}\"\n",
+        spool.path().display()
+    ));
+    let mut c = d.session();
+    let notices = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(spool.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect()
+    };
+    let count = || std::fs::read_dir(spool.path()).unwrap().count();
+    c.message("a@client.example.test", "b@example.test", CLEAN)
+        .unwrap();
+    assert_eq!(count(), 0, "no notice for clean mail");
+    let held = b"From: a@client.example.test\r\nTo: x@example.test\r\nSubject: invoice\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.pdf.exe\r\n\r\nMZ\r\n--b--\r\n";
+    let replies = c
+        .message("a@client.example.test", "b@example.test", held)
+        .unwrap();
+    assert_eq!(find(&replies, b'q').len(), 1, "{replies:?}");
+    // The notice is written beside the answer, not before it: wait for it.
+    let until = Instant::now() + Duration::from_secs(20);
+    while notices().is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let files = notices();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with(".TESTQID.eml"));
+    let raw = std::fs::read(&files[0]).unwrap();
+    let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    // The envelope recipient, not the To field.
+    assert_eq!(
+        m.to().and_then(|a| a.first()).and_then(|a| a.address()),
+        Some("b@example.test")
+    );
+    assert!(m.body_text(0).unwrap().contains("ATTACH_DOUBLE_EXTENSION"));
+}

@@ -49,7 +49,16 @@ pub fn run(
         annotate(&raw, &report, &config.markup, opts.lang).0
     }));
     match annotated {
-        Ok(bytes) => write_out(&bytes, out, err),
+        Ok(bytes) => {
+            let code = write_out(&bytes, out, err);
+            // After the message is out: a notice never holds up or fails the mail.
+            if let Err(e) =
+                crate::explain::notice::write_for_held(&engine, &raw, &report, opts.lang, &[], "")
+            {
+                let _ = writeln!(err, "lurescreen: filter: {e}");
+            }
+            code
+        }
         Err(_) => fail(
             &raw,
             None,

@@ -182,43 +182,9 @@ fn shell(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
-/// Escapes `text`, showing the parts reasons quote in backticks as code.
-fn code_spans(text: &str) -> String {
-    let parts: Vec<&str> = text.split('`').collect();
-    if parts.len().is_multiple_of(2) {
-        // An unmatched backtick: show the text as it is.
-        return esc(text);
-    }
-    parts
-        .iter()
-        .enumerate()
-        .map(|(n, p)| {
-            if n % 2 == 1 {
-                format!("<code>{}</code>", esc(p))
-            } else {
-                esc(p)
-            }
-        })
-        .collect()
-}
-
-/// Makes a URL harmless to show: `https://a.example/x` → `hxxps://a[.]example/x`.
-fn defang(url: &str) -> String {
-    let host_end = url.find("://").map_or(0, |n| n + 3);
-    let (scheme, rest) = url.split_at(host_end.min(url.len()));
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    format!(
-        "{}{}{}",
-        scheme.replacen("http", "hxxp", 1),
-        host.replace('.', "[.]"),
-        path
-    )
-}
-
-/// The debrief page for one lure: the drill banner, the message as it really was, and each point
-/// that should have warned the reader, in the words of the rule's staff explanation.
-///
-/// The one place the page is made, so it can be switched to `crate::explain` once that exists.
+/// The debrief page for one lure: the drill banner, then the staff explanation of the very lure
+/// (`crate::explain`: the message as it really was, each point that should have warned the
+/// reader, with its IPA point), then what to do next time.
 fn debrief_html(
     engine: &Engine,
     raw: &[u8],
@@ -226,9 +192,8 @@ fn debrief_html(
     lang: Lang,
 ) -> String {
     let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
-    let mut body = String::from("<main>\n<div class=\"banner\">\n");
-    body.push_str(&format!(
-        "<h1>{}</h1>\n<p>{}</p>\n<p>{}</p>\n</div>\n",
+    let mut banner = format!(
+        "<div style=\"{BANNER}\">\n<h1 style=\"margin:0 0 6px;font-size:1.6rem;color:#92400e\">{}</h1>\n<p style=\"margin:4px 0\">{}</p>\n",
         t(
             "This was a security drill",
             "これは標的型攻撃メールの訓練でした"
@@ -237,111 +202,22 @@ fn debrief_html(
             "Nothing has happened to your computer or your account: this link only told us the drill mail was opened. Real attackers use exactly this kind of mail.",
             "ご安心ください。パソコンやアカウントには何も起きていません。このリンクは訓練メールが開かれたことを記録しただけです。実際の攻撃者はこれと同じようなメールを送ってきます。"
         ),
+    );
+    if let Some(s) = scenario {
+        banner.push_str(&format!(
+            "<p style=\"margin:4px 0\"><b>{}</b> {}</p>\n",
+            t("This drill:", "今回の訓練："),
+            esc(s.title(lang))
+        ));
+    }
+    banner.push_str(&format!(
+        "<p style=\"margin:4px 0\">{}</p>\n</div>\n",
         t(
-            "Below: the mail you received, and what should have warned you.",
-            "以下は、あなたが受け取ったメールと、気付くべきだったポイントです。"
-        ),
+            "Below: the mail you received, shown safely, and what should have warned you.",
+            "以下は、あなたが受け取ったメール（安全な形で表示）と、気付くべきだったポイントです。"
+        )
     ));
-    let msg = crate::message::parse(raw, &engine.config().limits);
-    let report = engine.scan(raw).ok();
-    if let Some(msg) = &msg {
-        body.push_str(&format!(
-            "<section>\n<h2>{}</h2>\n<table>\n",
-            t("The mail you received", "受け取ったメール")
-        ));
-        if let Some(s) = scenario {
-            body.push_str(&format!(
-                "<tr><th>{}</th><td>{}</td></tr>\n",
-                t("Drill", "訓練の内容"),
-                esc(s.title(lang))
-            ));
-        }
-        for mb in &msg.from {
-            body.push_str(&format!(
-                "<tr><th>{}</th><td>{}<br><span class=\"real\">{}</span> <code>{}</code></td></tr>\n",
-                t("From (as shown)", "差出人（表示名）"),
-                esc(mb.name.as_deref().unwrap_or("")),
-                t("real address:", "実際のアドレス："),
-                esc(mb.address.as_deref().unwrap_or(""))
-            ));
-        }
-        if let Some(subject) = &msg.subject {
-            body.push_str(&format!(
-                "<tr><th>{}</th><td>{}</td></tr>\n",
-                t("Subject", "件名"),
-                esc(subject)
-            ));
-        }
-        // Each destination once, with the text shown for it when some part shows one.
-        let mut links: Vec<(&str, &str)> = Vec::new();
-        for link in &msg.links {
-            let text = link.text.as_deref().unwrap_or("").trim();
-            match links.iter_mut().find(|(_, href)| *href == link.href) {
-                Some(l) if l.0.is_empty() => l.0 = text,
-                Some(_) => {}
-                None => links.push((text, &link.href)),
-            }
-        }
-        for (text, href) in links.into_iter().take(10) {
-            body.push_str(&format!(
-                "<tr><th>{}</th><td>{} <code>{}</code><br><span class=\"real\">{}</span> <code>{}</code></td></tr>\n",
-                t("Link", "リンク"),
-                t("shows", "表示："),
-                esc(if text.is_empty() { "—" } else { text }),
-                t("really goes to", "実際の行き先："),
-                esc(&defang(href))
-            ));
-        }
-        for a in msg.attachments.iter().filter(|a| a.depth == 0) {
-            body.push_str(&format!(
-                "<tr><th>{}</th><td><code>{}</code> ({})</td></tr>\n",
-                t("Attachment", "添付ファイル"),
-                esc(a.name.as_deref().unwrap_or("")),
-                esc(&a.content_type)
-            ));
-        }
-        body.push_str("</table>\n</section>\n");
-    }
-    body.push_str(&format!(
-        "<section>\n<h2>{}</h2>\n",
-        t("What should have warned you", "気付くべきだったポイント")
-    ));
-    let sigs = engine.signatures();
-    let mut seen = Vec::new();
-    for f in report.iter().flat_map(|r| r.findings.iter()) {
-        if seen.contains(&f.rule) {
-            continue;
-        }
-        seen.push(f.rule.clone());
-        let point = sigs
-            .ipa_points
-            .get(&f.ipa)
-            .map(|p| if lang == Lang::Ja { &p.ja } else { &p.en });
-        let explain = sigs
-            .rule(&f.rule)
-            .map(|r| crate::signatures::fill_template(r.explain_template(lang), &f.evidence))
-            .unwrap_or_default();
-        body.push_str("<div class=\"point\">\n");
-        if let Some(p) = point {
-            body.push_str(&format!("<span class=\"ipa\">{}</span>\n", esc(p)));
-        }
-        body.push_str(&format!(
-            "<h3>{}</h3>\n<p class=\"explain\">{}</p>\n</div>\n",
-            code_spans(f.reason(lang)),
-            esc(&explain).replace('\n', if lang == Lang::Ja { "" } else { " " })
-        ));
-    }
-    if seen.is_empty() {
-        body.push_str(&format!(
-            "<p>{}</p>\n",
-            t(
-                "(The explanation could not be prepared; ask the drill team.)",
-                "（説明を用意できませんでした。訓練の担当者にお問い合わせください。）"
-            )
-        ));
-    }
-    body.push_str("</section>\n");
-    body.push_str(&format!(
+    let next = format!(
         "<section>\n<h2>{}</h2>\n<ol>\n<li>{}</li>\n<li>{}</li>\n<li>{}</li>\n</ol>\n</section>\n",
         t("Next time", "次に同じようなメールが届いたら"),
         t(
@@ -356,16 +232,40 @@ fn debrief_html(
             "When in doubt, do not reply to the mail: ask the IT department through a contact you already know.",
             "迷ったらメールには返信せず、既に知っている連絡先で情報システム部門に相談する。"
         ),
-    ));
-    body.push_str(&format!(
-        "<footer>{}</footer>\n</main>",
-        t(
-            "This page was shown by the organisation's security drill (lurescreen).",
-            "このページは組織のセキュリティ訓練（lurescreen）が表示しています。"
-        )
-    ));
-    shell(lang, t("Security drill", "セキュリティ訓練"), &body)
+    );
+    match crate::explain::explain(engine, raw) {
+        Ok(explanation) => {
+            let mut page = crate::explain::render_html(&explanation, lang);
+            // The verdict box speaks of mail held by the filter; a drill lure was delivered on
+            // purpose, so the drill banner takes its place.
+            if let Some(start) = page.find("<div class=\"verdict")
+                && let Some(len) = page.get(start..).and_then(|rest| rest.find("</div></div>"))
+            {
+                page.replace_range(start..start + len + "</div></div>".len(), "");
+            }
+            // The banner goes first in <main>, the advice before the footer.
+            let page = page.replacen("<main>", &format!("<main>\n{banner}"), 1);
+            match page.rfind("<footer>") {
+                Some(at) => format!("{}{next}{}", &page[..at], &page[at..]),
+                None => page,
+            }
+        }
+        Err(_) => shell(
+            lang,
+            t("Security drill", "セキュリティ訓練"),
+            &format!(
+                "<main>\n{banner}<section><p>{}</p></section>\n{next}</main>",
+                t(
+                    "(The explanation could not be prepared; ask the drill team.)",
+                    "（説明を用意できませんでした。訓練の担当者にお問い合わせください。）"
+                )
+            ),
+        ),
+    }
 }
+
+/// Style of the drill banner (inline: the explanation page brings its own style sheet).
+const BANNER: &str = "background:#fff7e6;border:2px solid #f59e0b;border-radius:12px;padding:20px 24px;margin-bottom:18px;color:#1f2937";
 
 #[cfg(test)]
 mod tests {
@@ -377,24 +277,6 @@ mod tests {
         assert!(!is_token("0123456789ABCDEF01234567"));
         assert!(!is_token("../../etc/passwd"));
         assert!(!is_token(""));
-    }
-
-    #[test]
-    fn quoted_parts_of_reasons_become_code() {
-        assert_eq!(
-            code_spans("from `a<b>` to `c`"),
-            "from <code>a&lt;b&gt;</code> to <code>c</code>"
-        );
-        assert_eq!(code_spans("odd ` tick"), "odd ` tick");
-    }
-
-    #[test]
-    fn urls_are_defanged() {
-        assert_eq!(
-            defang("https://a.example.net/t/x.y"),
-            "hxxps://a[.]example[.]net/t/x.y"
-        );
-        assert_eq!(defang("no-scheme.example"), "no-scheme[.]example");
     }
 
     #[test]

@@ -7,12 +7,10 @@ mod params;
 
 use crate::config::Limits;
 use crate::verdict::Finding;
-use aho_corasick::AhoCorasick;
 pub use links::Link;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 /// A mailbox as written in a header: display name and address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,13 +213,22 @@ fn not_a_message(raw: &[u8], limits: &Limits) -> Message {
 /// how many nested-message content types there were.
 pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>, usize) {
     const NEEDLE: &[u8] = b"message/";
-    static TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["message/rfc822", "message/global"])
-            .expect("two literal patterns")
-    });
-    let positions: Vec<usize> = TYPES.find_iter(raw).map(|m| m.start()).collect();
+    // The slash is the one byte of `message/rfc822` and `message/global` that has no case:
+    // memchr finds it fast, and only its neighbours are compared, ignoring case.
+    let mut positions = Vec::new();
+    for slash in memchr::memchr_iter(b'/', raw) {
+        let (Some(before), Some(after)) = (
+            slash.checked_sub(7).and_then(|s| raw.get(s..slash)),
+            raw.get(slash + 1..slash + 7),
+        ) else {
+            continue;
+        };
+        if before.eq_ignore_ascii_case(b"message")
+            && (after.eq_ignore_ascii_case(b"rfc822") || after.eq_ignore_ascii_case(b"global"))
+        {
+            positions.push(slash - 7);
+        }
+    }
     let count = positions.len();
     if count <= limit {
         return (Cow::Borrowed(raw), count);
@@ -443,6 +450,20 @@ mod tests {
 
     fn parse_default(raw: &[u8]) -> Message {
         parse(raw, &Limits::default()).expect("non-empty input parses")
+    }
+
+    #[test]
+    fn nested_message_types_are_counted_in_any_case_and_bounded() {
+        let raw = b"Content-Type: MESSAGE/RFC822\n/x message/ rfc822 Message/Global\n\
+mEsSaGe/rFc822 message/rfc82 /message/global/";
+        let (out, count) = bound_nested_messages(raw, 2);
+        assert_eq!(count, 4);
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains("MESSAGE/RFC822") && text.contains("Message/Global"));
+        assert!(text.contains("xnested/rFc822") && text.contains("/xnested/global/"));
+        assert!(text.contains("message/rfc82 "), "{text}");
+        let (kept, n) = bound_nested_messages(b"/rfc822 message/", 0);
+        assert_eq!((n, kept.as_ref()), (0, &b"/rfc822 message/"[..]));
     }
 
     #[test]

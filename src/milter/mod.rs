@@ -300,10 +300,30 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
         let received = Arc::new(received);
         let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
+        let qid = queue_id.clone();
         let job = tokio::task::spawn_blocking(move || {
-            let report = e.scan_with_envelope(&r.raw(), Some(env));
+            let raw = r.raw();
+            let report = e.scan_with_envelope(&raw, Some(env.clone()));
             report.map(|report| {
                 let plan = plan::for_report(&r, &report, e.config(), lang);
+                // Held mail may get a notice ([notice]), written on a task of its own so it never
+                // delays the answer to the MTA; failing to write one is only logged.
+                if e.config().notice.enabled && report.verdict >= crate::Verdict::Quarantine {
+                    let (e, report) = (Arc::clone(&e), report.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let written = crate::explain::notice::write_for_held(
+                            &e,
+                            &raw,
+                            &report,
+                            lang,
+                            &env.rcpt_to,
+                            &qid,
+                        );
+                        if let Err(err) = written {
+                            log_line(&format!("qid={qid} error=\"{err}\""));
+                        }
+                    });
+                }
                 (plan, report)
             })
         });
