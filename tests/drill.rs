@@ -429,6 +429,8 @@ fn a_click_is_recorded_and_answered_with_the_debrief_of_that_lure() {
     let first_line = rule.explain_ja.trim().lines().next().unwrap();
     assert!(body.contains(first_line), "{body}");
     assert!(!body.to_ascii_lowercase().contains("<script"));
+    // The lure was delivered on purpose: no "held by the filter" verdict box on the debrief.
+    assert!(!body.contains("class=\"verdict"), "{body}");
 
     let (status, _) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/2.0");
     assert_eq!(status, 200);
