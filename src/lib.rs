@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod dns;
 pub mod domain;
+pub mod drill;
 pub mod engine;
 pub mod explain;
 pub mod filter;

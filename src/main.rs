@@ -149,6 +149,71 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Training drills: generate harmless mock lures, send them, record clicks, report results.
+    Drill {
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DrillCommand {
+    /// Write one personalised mock lure per recipient and scenario, and a manifest of tokens.
+    Generate {
+        /// The campaign file (see corpus/drills/campaign.toml).
+        #[arg(long, value_name = "FILE", required_unless_present = "list")]
+        campaign: Option<PathBuf>,
+        /// Folder to write the lures and manifest.json into (created if missing).
+        #[arg(long, value_name = "DIR", required_unless_present = "list")]
+        out: Option<PathBuf>,
+        /// List the built-in scenarios and exit.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Deliver the generated lures through the campaign's SMTP relay (a dry run without --yes).
+    Send {
+        #[arg(long, value_name = "FILE")]
+        campaign: PathBuf,
+        /// The folder `drill generate` wrote.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Really send; without it, print what would be sent.
+        #[arg(long)]
+        yes: bool,
+        /// Messages per minute [default: smtp.rate_per_minute in the campaign].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=6000))]
+        rate: Option<u32>,
+        /// SMTP relay host [default: smtp.host in the campaign].
+        #[arg(long)]
+        smtp_host: Option<String>,
+        /// SMTP relay port [default: smtp.port in the campaign].
+        #[arg(long)]
+        smtp_port: Option<u16>,
+    },
+    /// Serve the landing page: record each click and show the debrief of the lure clicked.
+    Serve {
+        /// manifest.json written by `drill generate`, or its folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// SQLite database of clicks (created if missing).
+        #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
+        db: PathBuf,
+    },
+    /// Print the campaign's results (sent, clicked, time to click, per scenario and department).
+    Report {
+        /// manifest.json written by `drill generate`, or its folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+        /// The click database `drill serve` wrote.
+        #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
+        db: PathBuf,
+        /// Also write the results as a self-contained HTML page.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -282,8 +347,57 @@ fn run(cli: Cli) -> i32 {
                 &opts,
             )
         }
+        Command::Drill { command } => drill(command, engine, lang, &mut stdout.lock(), &mut err),
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
         Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
+    }
+}
+
+fn drill(
+    command: DrillCommand,
+    engine: lurescreen::Engine,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match command {
+        DrillCommand::Generate { list: true, .. } => cli::drill::list(lang, out),
+        DrillCommand::Generate {
+            campaign: Some(campaign),
+            out: Some(dir),
+            ..
+        } => cli::drill::generate(&campaign, &dir, &engine, out, err),
+        DrillCommand::Generate { .. } => {
+            let _ = writeln!(err, "lurescreen: drill generate needs --campaign and --out");
+            exit::USAGE
+        }
+        DrillCommand::Send {
+            campaign,
+            out: dir,
+            yes,
+            rate,
+            smtp_host,
+            smtp_port,
+        } => cli::drill::send(
+            cli::drill::SendArgs {
+                campaign: &campaign,
+                out_dir: &dir,
+                yes,
+                rate,
+                host: smtp_host,
+                port: smtp_port,
+            },
+            out,
+            err,
+        ),
+        DrillCommand::Serve {
+            manifest,
+            listen,
+            db,
+        } => cli::drill::serve(&manifest, &listen, &db, &engine, err),
+        DrillCommand::Report { manifest, db, html } => {
+            cli::drill::report(&manifest, &db, html.as_deref(), out, err)
+        }
     }
 }
 

@@ -1,0 +1,248 @@
+//! `lurescreen drill generate|send|serve|report`: thin wrappers around `crate::drill`.
+
+use super::exit;
+use crate::Lang;
+use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
+use std::io::Write;
+use std::path::Path;
+
+/// `drill generate --list`: the built-in scenarios.
+pub fn list(lang: Lang, out: &mut dyn Write) -> i32 {
+    for s in scenario::all() {
+        if writeln!(
+            out,
+            "{:<24} {}  {}\n{:<24}    teaches: {}",
+            s.id,
+            s.lang,
+            s.title(lang),
+            "",
+            s.teaches.join(", ")
+        )
+        .is_err()
+        {
+            return exit::IO;
+        }
+    }
+    0
+}
+
+/// `drill generate`: writes the lures and the manifest, then scans each lure and says whether
+/// the filter catches it with the rules its scenario teaches.
+pub fn generate(
+    campaign: &Path,
+    out_dir: &Path,
+    base: &crate::Engine,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let loaded = match Campaign::load(campaign) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let lures = generate::build(&loaded);
+    if let Err(e) = generate::write(&loaded, &lures, out_dir) {
+        let _ = writeln!(err, "lurescreen: {e}");
+        return exit::IO;
+    }
+    let engine = drill::engine_from(
+        base.config().clone(),
+        &loaded.campaign.organisation.domains,
+        base.signatures().clone(),
+    );
+    let mut missed = 0;
+    for lure in &lures {
+        let judged = drill::judge(&engine, &lure.raw, lure.scenario);
+        if !judged.caught() {
+            missed += 1;
+            let _ = writeln!(
+                err,
+                "lurescreen: warning: {} / {}: the filter gives {} with {:?}; the scenario teaches {:?}",
+                lure.recipient.email,
+                lure.scenario.id,
+                judged.verdict.as_str(),
+                judged.rules,
+                lure.scenario.teaches
+            );
+        }
+    }
+    let written = writeln!(
+        out,
+        "{} lures ({} recipients × {} scenarios) written to {}; {} caught by the filter with the rules they teach{}",
+        lures.len(),
+        loaded.recipients.len(),
+        loaded.scenarios().len(),
+        out_dir.display(),
+        lures.len() - missed,
+        if missed > 0 {
+            " (see the warnings: check sender.lookalike_domain and landing_url)"
+        } else {
+            ""
+        }
+    );
+    if written.is_err() {
+        return exit::IO;
+    }
+    0
+}
+
+/// Loads a manifest or prints why not.
+pub fn load_generated(path: &Path, err: &mut dyn Write) -> Option<Generated> {
+    match Generated::load(path) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            None
+        }
+    }
+}
+
+/// `drill send`: checks, then sends (with `--yes`) or lists the lures.
+pub struct SendArgs<'a> {
+    pub campaign: &'a Path,
+    pub out_dir: &'a Path,
+    pub yes: bool,
+    pub rate: Option<u32>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+}
+
+pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let loaded = match Campaign::load(args.campaign) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    };
+    let Some(generated) = load_generated(args.out_dir, err) else {
+        return exit::USAGE;
+    };
+    if generated.manifest.campaign != loaded.campaign.id {
+        let _ = writeln!(
+            err,
+            "lurescreen: {} holds campaign `{}`, not `{}`",
+            args.out_dir.display(),
+            generated.manifest.campaign,
+            loaded.campaign.id
+        );
+        return exit::USAGE;
+    }
+    let smtp = &loaded.campaign.smtp;
+    let opts = drill::send::Options {
+        yes: args.yes,
+        host: args.host.unwrap_or_else(|| smtp.host.clone()),
+        port: args.port.unwrap_or(smtp.port),
+        helo: smtp.helo.clone(),
+        envelope_from: smtp.envelope_from.clone(),
+        rate_per_minute: args.rate.unwrap_or(smtp.rate_per_minute),
+        domains: loaded.campaign.organisation.domains.clone(),
+    };
+    match drill::send::run(&generated, &opts, out) {
+        Ok(_) => 0,
+        Err(e @ drill::DrillError::Refused(_)) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::USAGE
+        }
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::IO
+        }
+    }
+}
+
+/// `drill serve`: the landing page until Ctrl-C.
+pub fn serve(
+    manifest: &Path,
+    listen: &str,
+    db: &Path,
+    base: &crate::Engine,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(generated) = load_generated(manifest, err) else {
+        return exit::USAGE;
+    };
+    let store = match drill::store::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::IO;
+        }
+    };
+    let listener = match std::net::TcpListener::bind(listen) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "lurescreen: drill serve: cannot listen on {listen}: {e}"
+            );
+            return exit::IO;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| listen.to_string());
+    let _ = writeln!(
+        err,
+        "lurescreen: drill landing page for campaign {} ({} tokens) on http://{addr}/t/<token>; clicks recorded in {}",
+        generated.manifest.campaign,
+        generated.manifest.entries.len(),
+        db.display()
+    );
+    let served = drill::serve::Served {
+        engine: drill::engine_from(
+            base.config().clone(),
+            &generated.manifest.domains,
+            base.signatures().clone(),
+        ),
+        generated,
+        store: std::sync::Mutex::new(store),
+    };
+    match drill::serve::serve(listener, std::sync::Arc::new(served)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::IO
+        }
+    }
+}
+
+/// `drill report`: results as text on stdout, and as HTML with `--html`.
+pub fn report(
+    manifest: &Path,
+    db: &Path,
+    html: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(generated) = load_generated(manifest, err) else {
+        return exit::USAGE;
+    };
+    if !db.is_file() {
+        let _ = writeln!(err, "lurescreen: {}: no such database", db.display());
+        return exit::USAGE;
+    }
+    let clicks =
+        match drill::store::Store::open(db).and_then(|s| s.clicks(&generated.manifest.campaign)) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return exit::IO;
+            }
+        };
+    let sent = drill::send::sent_times(&generated.dir);
+    let results = drill::report::compute(&generated, &sent, &clicks);
+    if let Some(path) = html
+        && let Err(e) = std::fs::write(path, drill::report::html(&results))
+    {
+        let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
+        return exit::IO;
+    }
+    if write!(out, "{}", drill::report::text(&results)).is_err() {
+        return exit::IO;
+    }
+    0
+}

@@ -1,0 +1,392 @@
+//! `drill generate`: one personalised mock lure per recipient and scenario, each with its own
+//! token in every link, written as .eml files or one mbox, and a manifest mapping tokens to
+//! recipients and scenarios.
+//!
+//! Everything is derived from the campaign (seed, date, recipients): the same campaign gives
+//! byte-identical output.
+
+use super::campaign::{Loaded, OutputFormat, Recipient};
+use super::scenario::{AttachmentKind, Scenario, SenderKind};
+use super::{DrillError, Entry, Manifest, payload};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The header every drill mail carries, naming its campaign, so administrators can recognise and
+/// allow it.
+pub const DRILL_HEADER: &str = "X-Lurescreen-Drill";
+
+/// One generated lure.
+#[derive(Debug, Clone)]
+pub struct Lure {
+    pub token: String,
+    pub recipient: Recipient,
+    pub scenario: &'static Scenario,
+    pub from: String,
+    pub subject: String,
+    /// The message, CRLF line ends.
+    pub raw: Vec<u8>,
+    /// The attachment as built (name, bytes), if the scenario has one.
+    pub attachment: Option<(String, Vec<u8>)>,
+}
+
+/// The token of one recipient and scenario: unguessable without the seed, stable with it.
+pub fn token(seed: &str, campaign: &str, email: &str, scenario: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [seed, campaign, &email.trim().to_ascii_lowercase(), scenario] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The link a token's lure points to.
+pub fn link(landing_url: &str, token: &str) -> String {
+    format!("{}/t/{token}", landing_url.trim_end_matches('/'))
+}
+
+/// Builds every lure of the campaign: recipients in file order, scenarios in campaign order.
+pub fn build(loaded: &Loaded) -> Vec<Lure> {
+    let mut out = Vec::new();
+    for r in &loaded.recipients {
+        for s in loaded.scenarios() {
+            out.push(build_one(loaded, r, s));
+        }
+    }
+    out
+}
+
+fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
+    let c = &loaded.campaign;
+    let ja = s.is_ja();
+    let token = token(&c.seed, &c.id, &r.email, &s.id);
+    let url = link(&c.landing_url, &token);
+    let domain = c.organisation.domains.first().cloned().unwrap_or_default();
+    let fill = |t: &str| {
+        t.replace("{name}", r.name_for(ja))
+            .replace("{email}", &r.email)
+            .replace("{department}", &r.department)
+            .replace(
+                "{org}",
+                if ja {
+                    &c.organisation.name_ja
+                } else {
+                    &c.organisation.name
+                },
+            )
+            .replace("{domain}", &domain)
+    };
+    let from_addr = match s.from {
+        SenderKind::Freemail => c.sender.freemail.clone(),
+        SenderKind::Lookalike => format!("{}@{}", s.local_part, c.sender.lookalike_domain),
+    };
+    let sender_domain = super::campaign::domain_of(&from_addr).unwrap_or_default();
+    let display = fill(&s.display_name);
+    let subject = fill(&s.subject);
+    let link_text = fill(&s.link_text);
+    let body = fill(s.body.trim());
+    let attachment = s.attachment.as_ref().map(|a| {
+        let lines: Vec<String> = a.lines.iter().map(|l| fill(l)).collect();
+        let text = fill(&a.link_text);
+        let data = match a.kind {
+            AttachmentKind::Pdf => payload::pdf(&lines, &text, &url),
+            AttachmentKind::Html => payload::html(&lines, &text, &url),
+        };
+        (fill(&a.name), data, a.kind)
+    });
+
+    let boundary = |n: u8| format!("=_lurescreen_drill_{token}_{n}");
+    let mut m = String::new();
+    let mut header = |name: &str, value: &str| {
+        m.push_str(name);
+        m.push_str(": ");
+        m.push_str(value);
+        m.push_str("\r\n");
+    };
+    header(
+        "From",
+        &format!("{} <{from_addr}>", display_name_value(&display)),
+    );
+    header(
+        "To",
+        &format!("{} <{}>", display_name_value(r.name_for(ja)), r.email),
+    );
+    header("Subject", &encode_word(&subject));
+    header("Date", &loaded.date_header);
+    header("Message-ID", &format!("<{token}.{}@{sender_domain}>", c.id));
+    header("MIME-Version", "1.0");
+    header(DRILL_HEADER, &c.id);
+    let alternative = {
+        let b = boundary(1);
+        let mut a = format!("Content-Type: multipart/alternative; boundary=\"{b}\"\r\n\r\n");
+        a.push_str(&format!("--{b}\r\n"));
+        a.push_str(&text_part("text/plain", &body.replace("{link}", &url)));
+        a.push_str(&format!("--{b}\r\n"));
+        a.push_str(&text_part(
+            "text/html",
+            &html_body(&body, &url, &link_text, ja),
+        ));
+        a.push_str(&format!("--{b}--\r\n"));
+        a
+    };
+    match &attachment {
+        None => m.push_str(&alternative),
+        Some((name, data, kind)) => {
+            let b = boundary(0);
+            m.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n"
+            ));
+            m.push_str(&format!("--{b}\r\n"));
+            m.push_str(&alternative);
+            m.push_str(&format!("--{b}\r\n"));
+            let ctype = match kind {
+                AttachmentKind::Pdf => "application/pdf",
+                AttachmentKind::Html => "text/html; charset=utf-8",
+            };
+            let encoded_name = encode_word(name);
+            m.push_str(&format!(
+                "Content-Type: {ctype};\r\n name=\"{encoded_name}\"\r\nContent-Disposition: attachment;\r\n filename=\"{encoded_name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            ));
+            m.push_str(&base64_lines(data));
+            m.push_str(&format!("--{b}--\r\n"));
+        }
+    }
+    Lure {
+        token,
+        recipient: r.clone(),
+        scenario: s,
+        from: from_addr,
+        subject,
+        raw: m.into_bytes(),
+        attachment: attachment.map(|(n, d, _)| (n, d)),
+    }
+}
+
+/// A display name as it goes in an address header: an RFC 2047 encoded-word when not ASCII,
+/// else a quoted string.
+fn display_name_value(name: &str) -> String {
+    if name.is_ascii() {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        encode_word(name)
+    }
+}
+
+/// RFC 2047 `B` encoded-words (UTF-8) for non-ASCII text, each under 76 characters, folded.
+pub fn encode_word(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for ch in text.chars() {
+        // 45 bytes of UTF-8 make 60 characters of base64: with `=?UTF-8?B?` and `?=`, 72.
+        if chunk.len() + ch.len_utf8() > 45 {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(ch);
+    }
+    if !chunk.is_empty() {
+        words.push(chunk);
+    }
+    words
+        .iter()
+        .map(|w| {
+            format!(
+                "=?UTF-8?B?{}?=",
+                base64::engine::general_purpose::STANDARD.encode(w.as_bytes())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n ")
+}
+
+fn base64_lines(data: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38);
+    for line in encoded.as_bytes().chunks(76) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn text_part(ctype: &str, text: &str) -> String {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    format!(
+        "Content-Type: {ctype}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+        base64_lines(crlf.as_bytes())
+    )
+}
+
+/// The HTML alternative: paragraphs of the body, `{link}` as an anchor showing `link_text`.
+fn html_body(body: &str, url: &str, link_text: &str, ja: bool) -> String {
+    let esc = |s: &str| html_escape::encode_text(s).into_owned();
+    let anchor = format!(
+        "<a href=\"{}\">{}</a>",
+        html_escape::encode_double_quoted_attribute(url),
+        esc(if link_text.is_empty() { url } else { link_text })
+    );
+    let mut html = format!(
+        "<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n",
+        if ja { "ja" } else { "en" }
+    );
+    for para in body.split("\n\n") {
+        let lines: Vec<String> = para
+            .lines()
+            .map(|l| {
+                l.split("{link}")
+                    .map(&esc)
+                    .collect::<Vec<_>>()
+                    .join(&anchor)
+            })
+            .collect();
+        html.push_str(&format!("<p>{}</p>\n", lines.join("<br>\n")));
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+/// File name of a lure inside the output folder: recipient's local part, index and scenario.
+fn file_name(n: usize, lure: &Lure) -> String {
+    let local: String = lure
+        .recipient
+        .email
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{:04}-{local}-{}.eml", n + 1, lure.scenario.id)
+}
+
+/// Writes the lures (and `manifest.json`) into `dir`, creating it. Returns the manifest.
+pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, DrillError> {
+    let io = |p: &Path, e: std::io::Error| DrillError::Io(format!("{}: {e}", p.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let c = &loaded.campaign;
+    let mut entries = Vec::with_capacity(lures.len());
+    let mut mbox = Vec::new();
+    for (n, lure) in lures.iter().enumerate() {
+        let (file, offset, length) = match c.format {
+            OutputFormat::Eml => {
+                let name = file_name(n, lure);
+                let path = dir.join(&name);
+                std::fs::write(&path, &lure.raw).map_err(|e| io(&path, e))?;
+                (name, 0, lure.raw.len())
+            }
+            OutputFormat::Mbox => {
+                mbox.extend_from_slice(
+                    format!("From {} {}\n", lure.from, mbox_date(loaded.timestamp)).as_bytes(),
+                );
+                let start = mbox.len();
+                let lf = String::from_utf8_lossy(&lure.raw).replace("\r\n", "\n");
+                for line in lf.split_inclusive('\n') {
+                    // mboxrd: a body line starting with (>*)From gets one more `>`.
+                    if line.trim_start_matches('>').starts_with("From ") {
+                        mbox.push(b'>');
+                    }
+                    mbox.extend_from_slice(line.as_bytes());
+                }
+                let len = mbox.len() - start;
+                mbox.push(b'\n');
+                ("lures.mbox".to_string(), start, len)
+            }
+        };
+        entries.push(Entry {
+            token: lure.token.clone(),
+            email: lure.recipient.email.clone(),
+            name: lure.recipient.name.clone(),
+            department: lure.recipient.department.clone(),
+            scenario: lure.scenario.id.clone(),
+            subject: lure.subject.clone(),
+            from: lure.from.clone(),
+            file,
+            offset: offset as u64,
+            length: length as u64,
+        });
+    }
+    if c.format == OutputFormat::Mbox {
+        let path = dir.join("lures.mbox");
+        std::fs::write(&path, &mbox).map_err(|e| io(&path, e))?;
+    }
+    let manifest = Manifest {
+        campaign: c.id.clone(),
+        organisation: c.organisation.name.clone(),
+        domains: c.organisation.domains.clone(),
+        landing_url: c.landing_url.clone(),
+        date: loaded.timestamp,
+        entries,
+    };
+    let path = dir.join(super::MANIFEST);
+    let json = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| DrillError::Io(format!("manifest: {e}")))?;
+    std::fs::write(&path, json + "\n").map_err(|e| io(&path, e))?;
+    Ok(manifest)
+}
+
+/// `Thu Dec  1 09:30:00 2026` (UTC) for mbox `From ` lines.
+fn mbox_date(ts: i64) -> String {
+    let d = mail_parser::DateTime::from_timestamp(ts);
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let dow = DAYS
+        .get(((ts.div_euclid(86_400) + 4).rem_euclid(7)) as usize)
+        .unwrap_or(&"Mon");
+    let month = MONTHS
+        .get((d.month as usize).saturating_sub(1))
+        .unwrap_or(&"Jan");
+    format!(
+        "{dow} {month} {:>2} {:02}:{:02}:{:02} {}",
+        d.day, d.hour, d.minute, d.second, d.year
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stable_and_distinct() {
+        let a = token("seed-0001", "c1", "a@example.co.jp", "s1");
+        assert_eq!(a, token("seed-0001", "c1", "A@Example.co.jp ", "s1"));
+        assert_eq!(a.len(), 24);
+        assert_ne!(a, token("seed-0001", "c1", "a@example.co.jp", "s2"));
+        assert_ne!(a, token("seed-0002", "c1", "a@example.co.jp", "s1"));
+        assert_ne!(a, token("seed-0001", "c2", "a@example.co.jp", "s1"));
+    }
+
+    #[test]
+    fn encoded_words_round_trip_and_stay_short() {
+        let subject = "【重要】パスワードの有効期限が近づいています（本日中に更新してください）";
+        let enc = encode_word(subject);
+        for line in enc.split("\r\n") {
+            assert!(line.len() < 78, "{line}");
+        }
+        let raw = format!("Subject: {enc}\r\n\r\nx");
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
+        assert_eq!(msg.subject(), Some(subject));
+        assert_eq!(encode_word("plain"), "plain");
+    }
+
+    #[test]
+    fn mbox_dates_read_like_ctime() {
+        // 2026-12-01T00:30:00Z was a Tuesday.
+        assert_eq!(mbox_date(1_796_085_000), "Tue Dec  1 00:30:00 2026");
+    }
+}

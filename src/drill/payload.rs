@@ -1,0 +1,203 @@
+//! Inert attachments for the mock lures, built in code: a one-page PDF and a small web page whose
+//! only active part is one link back to the landing page. No script, no form, no embedded file,
+//! no action other than a URI link, ever.
+
+/// A one-page PDF (A4, Helvetica) showing `lines` and a link `link_text` to `url`.
+/// Text is written in PDF literal strings, so only printable ASCII is kept.
+pub fn pdf(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
+    let mut content = String::from("BT /F1 20 Tf 72 760 Td");
+    for (n, line) in lines.iter().enumerate() {
+        if n == 1 {
+            content.push_str(" /F1 13 Tf");
+        }
+        content.push_str(&format!(" ({}) Tj 0 -28 Td", pdf_text(line)));
+    }
+    // The link: a blue label inside a box, with the annotation's rectangle over it.
+    let link_y = 760 - 28 * lines.len() as i64 - 30;
+    content.push_str(" ET\n");
+    content.push_str(&format!(
+        "0 0.3 0.8 RG 2 w 72 {} 220 36 re S\nBT 0 0.3 0.8 rg /F1 16 Tf 86 {} Td ({}) Tj ET\n",
+        link_y - 12,
+        link_y,
+        pdf_text(link_text)
+    ));
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+           /Resources << /Font << /F1 6 0 R >> >> /Contents 4 0 R /Annots [5 0 R] >>"
+            .to_vec(),
+        {
+            let mut s = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+            s.extend_from_slice(content.as_bytes());
+            s.extend_from_slice(b"\nendstream");
+            s
+        },
+        format!(
+            "<< /Type /Annot /Subtype /Link /Rect [72 {} 292 {}] /Border [0 0 0] \
+             /A << /S /URI /URI ({}) >> >>",
+            link_y - 12,
+            link_y + 24,
+            pdf_text(url)
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::with_capacity(objects.len());
+    for (n, obj) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", n + 1).as_bytes());
+        out.extend_from_slice(obj);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A PDF literal string body: printable ASCII only, `\`, `(` and `)` escaped.
+fn pdf_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            _ => out.push('?'),
+        }
+    }
+    out
+}
+
+/// A small web page: a heading, paragraphs and one link. No script, style sheet or form.
+pub fn html(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
+    let esc = |s: &str| html_escape::encode_text(s).into_owned();
+    let title = lines.first().map(String::as_str).unwrap_or("");
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(title),
+        esc(title)
+    );
+    for line in lines.iter().skip(1) {
+        page.push_str(&format!("<p>{}</p>\n", esc(line)));
+    }
+    page.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p>\n</body>\n</html>\n",
+        html_escape::encode_double_quoted_attribute(url),
+        esc(link_text)
+    ));
+    page.into_bytes()
+}
+
+/// Why `data` is not inert, if it is not: executable headers (MZ, ELF, Mach-O), OLE compound
+/// files (where VBA lives), zip containers (OOXML with macros), scripts and active HTML,
+/// PDF actions other than a URI link.
+pub fn active_content(data: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"MZ", "Windows executable (MZ)"),
+        (b"\x7fELF", "ELF executable"),
+        (b"\xcf\xfa\xed\xfe", "Mach-O executable"),
+        (b"\xfe\xed\xfa\xcf", "Mach-O executable"),
+        (b"\xca\xfe\xba\xbe", "Mach-O universal binary"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE compound file"),
+        (b"PK\x03\x04", "zip container"),
+        (b"#!", "script"),
+        (b"{\\rt", "RTF"),
+        (b"L\x00\x00\x00", "Windows shortcut"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| data.starts_with(m)) {
+        return Some(what);
+    }
+    let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
+    const NEEDLES: &[(&str, &str)] = &[
+        ("<script", "script element"),
+        ("javascript:", "javascript: URL"),
+        ("vbscript:", "vbscript: URL"),
+        ("<iframe", "frame"),
+        ("<object", "object element"),
+        ("<embed", "embed element"),
+        ("<form", "form"),
+        ("http-equiv", "meta refresh"),
+        (" onload", "event handler"),
+        (" onclick", "event handler"),
+        (" onerror", "event handler"),
+        ("data:", "data: URL"),
+        ("/js", "PDF JavaScript"),
+        ("/javascript", "PDF JavaScript"),
+        ("/openaction", "PDF open action"),
+        ("/aa", "PDF additional actions"),
+        ("/launch", "PDF launch action"),
+        ("/embeddedfile", "PDF embedded file"),
+        ("/submitform", "PDF form submission"),
+        ("/richmedia", "PDF rich media"),
+        ("vba", "VBA"),
+        ("attribute vb_", "VBA module"),
+        ("autoopen", "macro auto-exec"),
+        ("document_open", "macro auto-exec"),
+        ("powershell", "PowerShell"),
+        ("cmd.exe", "command shell"),
+    ];
+    NEEDLES
+        .iter()
+        .find(|(needle, _)| lower.contains(needle))
+        .map(|(_, what)| *what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pdf_is_well_formed_and_inert() {
+        let pdf = pdf(
+            &["Invoice (Dec)".into(), "Click below".into()],
+            "View",
+            "https://drill.example.net/t/abc",
+        );
+        assert!(pdf.starts_with(b"%PDF-1.4"));
+        assert_eq!(active_content(&pdf), None);
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+        assert!(String::from_utf8_lossy(&pdf).contains("(Invoice \\(Dec\\))"));
+    }
+
+    #[test]
+    fn the_page_escapes_and_is_inert() {
+        let page = html(
+            &["見積<依頼>".into(), "本文".into()],
+            "\"開く\"",
+            "https://drill.example.net/t/a?b=1&c=\"",
+        );
+        let text = String::from_utf8(page.clone()).unwrap();
+        assert!(text.contains("見積&lt;依頼&gt;"));
+        assert!(text.contains("href=\"https://drill.example.net/t/a?b=1&amp;c=&quot;\""));
+        assert_eq!(active_content(&page), None);
+    }
+
+    #[test]
+    fn active_content_is_recognised() {
+        assert!(active_content(b"MZ\x90\x00").is_some());
+        assert!(active_content(b"\x7fELF\x02").is_some());
+        assert!(active_content(b"<html><SCRIPT>x</script>").is_some());
+        assert!(active_content(b"%PDF-1.4 << /OpenAction 3 0 R >>").is_some());
+        assert!(active_content(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1").is_some());
+        assert!(active_content(b"Attribute VB_Name").is_some());
+        assert_eq!(active_content(b"plain text"), None);
+    }
+}

@@ -1,0 +1,421 @@
+//! `drill report`: the campaign's results from the manifest, the send log and the click
+//! database: sent, clicked, click rate, time to click, per scenario and per department. As text,
+//! and as a self-contained HTML page with inline SVG bars.
+
+use super::store::Click;
+use super::{Generated, scenario};
+use std::collections::{BTreeMap, HashMap};
+
+/// Time-to-click buckets: upper bound in seconds and label.
+pub const BUCKETS: [(i64, &str); 6] = [
+    (5 * 60, "< 5 min"),
+    (30 * 60, "5-30 min"),
+    (60 * 60, "30-60 min"),
+    (4 * 3600, "1-4 h"),
+    (24 * 3600, "4-24 h"),
+    (i64::MAX, "> 1 day"),
+];
+
+/// Sent and clicked lures of one group (a scenario, a department, or everything).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub key: String,
+    pub sent: usize,
+    pub clicked: usize,
+    /// Seconds from sending to the first click, one per clicked lure.
+    pub times: Vec<i64>,
+}
+
+impl Row {
+    pub fn rate(&self) -> f64 {
+        if self.sent == 0 {
+            0.0
+        } else {
+            self.clicked as f64 / self.sent as f64
+        }
+    }
+
+    pub fn median(&self) -> Option<i64> {
+        let mut t = self.times.clone();
+        t.sort_unstable();
+        t.get(t.len() / 2).copied()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub campaign: String,
+    pub organisation: String,
+    /// Whether send times come from `sent.csv` (else from the lures' date).
+    pub sent_log: bool,
+    pub total: Row,
+    /// People who got at least one lure / clicked at least one.
+    pub people: usize,
+    pub people_clicked: usize,
+    pub per_scenario: Vec<Row>,
+    pub per_department: Vec<Row>,
+    /// Clicked lures per `BUCKETS` entry.
+    pub buckets: [usize; 6],
+    /// First clicks earlier than the recorded send time (clock skew, or sent without `send`).
+    pub before_send: usize,
+    /// Clicks on tokens the manifest does not know (another generation of the campaign).
+    pub unknown_clicks: usize,
+}
+
+/// Computes the results. A lure counts as sent when `sent.csv` lists it, or, when there is no
+/// send log at all, every lure counts as sent at the lures' date.
+pub fn compute(
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    clicks: &[Click],
+) -> Results {
+    let m = &generated.manifest;
+    let sent_log = !sent_times.is_empty();
+    let mut first: HashMap<&str, i64> = HashMap::new();
+    let mut unknown_clicks = 0;
+    for c in clicks {
+        if generated.entry(&c.token).is_none() {
+            unknown_clicks += 1;
+            continue;
+        }
+        first
+            .entry(c.token.as_str())
+            .and_modify(|t| *t = (*t).min(c.clicked_at))
+            .or_insert(c.clicked_at);
+    }
+    let mut total = Row {
+        key: "all".into(),
+        ..Row::default()
+    };
+    let mut scen: BTreeMap<String, Row> = BTreeMap::new();
+    let mut dept: BTreeMap<String, Row> = BTreeMap::new();
+    let mut people: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut buckets = [0usize; 6];
+    let mut before_send = 0;
+    // Scenario rows in the order the manifest first uses them.
+    let mut scen_order: Vec<String> = Vec::new();
+    for e in &m.entries {
+        let sent_at = if sent_log {
+            match sent_times.get(&e.token) {
+                Some(t) => *t,
+                None => continue,
+            }
+        } else {
+            m.date
+        };
+        if !scen_order.contains(&e.scenario) {
+            scen_order.push(e.scenario.clone());
+        }
+        let department = if e.department.is_empty() {
+            "(none)".to_string()
+        } else {
+            e.department.clone()
+        };
+        let clicked = first.get(e.token.as_str()).map(|t| t - sent_at);
+        let person = people.entry(e.email.as_str()).or_insert(false);
+        *person |= clicked.is_some();
+        if let Some(dt) = clicked {
+            if dt < 0 {
+                before_send += 1;
+            } else if let Some(n) = BUCKETS.iter().position(|(max, _)| dt < *max)
+                && let Some(b) = buckets.get_mut(n)
+            {
+                *b += 1;
+            }
+        }
+        for row in [
+            &mut total,
+            scen.entry(e.scenario.clone()).or_insert_with(|| Row {
+                key: e.scenario.clone(),
+                ..Row::default()
+            }),
+            dept.entry(department.clone()).or_insert_with(|| Row {
+                key: department.clone(),
+                ..Row::default()
+            }),
+        ] {
+            row.sent += 1;
+            if let Some(dt) = clicked {
+                row.clicked += 1;
+                if dt >= 0 {
+                    row.times.push(dt);
+                }
+            }
+        }
+    }
+    Results {
+        campaign: m.campaign.clone(),
+        organisation: m.organisation.clone(),
+        sent_log,
+        total,
+        people: people.len(),
+        people_clicked: people.values().filter(|c| **c).count(),
+        per_scenario: scen_order.iter().filter_map(|s| scen.remove(s)).collect(),
+        per_department: dept.into_values().collect(),
+        buckets,
+        before_send,
+        unknown_clicks,
+    }
+}
+
+/// `1 h 05 min`, `12 min`, `45 s`.
+pub fn duration(secs: i64) -> String {
+    if secs < 60 {
+        format!("{secs} s")
+    } else if secs < 3600 {
+        format!("{} min", secs / 60)
+    } else if secs < 86_400 {
+        format!("{} h {:02} min", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{} d {} h", secs / 86_400, secs % 86_400 / 3600)
+    }
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
+/// The results as text for the terminal.
+pub fn text(r: &Results) -> String {
+    let mut out = format!(
+        "Drill campaign {} ({})\n\nsent {}  clicked {}  click rate {}  people who clicked {} of {}\n",
+        r.campaign,
+        r.organisation,
+        r.total.sent,
+        r.total.clicked,
+        pct(r.total.rate()),
+        r.people_clicked,
+        r.people
+    );
+    if !r.sent_log {
+        out.push_str("(no sent.csv: every lure counts as sent at its Date)\n");
+    }
+    let table = |out: &mut String, title: &str, rows: &[Row]| {
+        out.push_str(&format!(
+            "\n{title:<26} {:>6} {:>8} {:>8} {:>16}\n",
+            "sent", "clicked", "rate", "median to click"
+        ));
+        for row in rows {
+            out.push_str(&format!(
+                "{:<26} {:>6} {:>8} {:>8} {:>16}\n",
+                row.key,
+                row.sent,
+                row.clicked,
+                pct(row.rate()),
+                row.median().map_or("-".into(), duration)
+            ));
+        }
+    };
+    table(&mut out, "scenario", &r.per_scenario);
+    table(&mut out, "department", &r.per_department);
+    out.push_str("\ntime to first click\n");
+    let clicked: usize = r.buckets.iter().sum();
+    for ((_, label), n) in BUCKETS.iter().zip(r.buckets) {
+        out.push_str(&format!(
+            "  {label:<10} {n:>5}  {}\n",
+            "#".repeat((n * 40).checked_div(clicked).unwrap_or(0))
+        ));
+    }
+    if r.before_send > 0 {
+        out.push_str(&format!(
+            "  ({} first click(s) before the recorded send time)\n",
+            r.before_send
+        ));
+    }
+    if r.unknown_clicks > 0 {
+        out.push_str(&format!(
+            "  ({} click(s) on tokens this manifest does not know)\n",
+            r.unknown_clicks
+        ));
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+/// Horizontal bars: one per row, `value` of `max`, with a label and a text on the right.
+fn bars(rows: &[(String, f64, String)], max: f64) -> String {
+    const W: f64 = 420.0;
+    const LABEL: f64 = 250.0;
+    const H: usize = 26;
+    let height = rows.len() * H + 6;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" font-size=\"13\">",
+        LABEL + W + 110.0
+    );
+    for (n, (label, value, text)) in rows.iter().enumerate() {
+        let y = n * H + 3;
+        let w = if max > 0.0 { value / max * W } else { 0.0 };
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#374151\">{}</text>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{W}\" height=\"18\" fill=\"#f3f4f6\"/>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"#dc2626\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"#111827\">{}</text>",
+            LABEL - 8.0,
+            y + 14,
+            esc(label),
+            LABEL + W + 8.0,
+            y + 14,
+            esc(text)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The results as one self-contained HTML page (inline CSS and SVG, no script, no external
+/// asset).
+pub fn html(r: &Results) -> String {
+    let rate_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
+        rows.iter()
+            .map(|row| {
+                (
+                    row.key.clone(),
+                    row.rate(),
+                    format!("{} ({}/{})", pct(row.rate()), row.clicked, row.sent),
+                )
+            })
+            .collect()
+    };
+    let table = |rows: &[Row], scen: bool| -> String {
+        let mut t = String::from(
+            "<table><tr><th></th><th>sent</th><th>clicked</th><th>rate</th><th>median time to click</th></tr>",
+        );
+        for row in rows {
+            let title = if scen {
+                scenario::find(&row.key)
+                    .map(|s| {
+                        format!(
+                            "<br><small>{} / {}</small>",
+                            esc(&s.title_en),
+                            esc(&s.title_ja)
+                        )
+                    })
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            t.push_str(&format!(
+                "<tr><td><code>{}</code>{title}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&row.key),
+                row.sent,
+                row.clicked,
+                pct(row.rate()),
+                row.median().map_or("-".into(), duration)
+            ));
+        }
+        t.push_str("</table>");
+        t
+    };
+    let clicked: usize = r.buckets.iter().sum();
+    let bucket_rows: Vec<(String, f64, String)> = BUCKETS
+        .iter()
+        .zip(r.buckets)
+        .map(|((_, label), n)| (label.to_string(), n as f64, n.to_string()))
+        .collect();
+    let max_bucket = r.buckets.iter().copied().max().unwrap_or(0) as f64;
+    let mut notes = String::new();
+    if !r.sent_log {
+        notes.push_str("<p class=\"note\">No send log (sent.csv): every lure counts as sent at its Date header.</p>");
+    }
+    if r.before_send > 0 {
+        notes.push_str(&format!(
+            "<p class=\"note\">{} first click(s) came before the recorded send time and are left out of the times.</p>",
+            r.before_send
+        ));
+    }
+    if r.unknown_clicks > 0 {
+        notes.push_str(&format!(
+            "<p class=\"note\">{} click(s) on tokens this manifest does not know.</p>",
+            r.unknown_clicks
+        ));
+    }
+    let within_30 = r.buckets.iter().take(2).sum::<usize>();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Drill results: {campaign}</title>
+<style>
+body {{ margin: 0; background: #f3f4f6; color: #1f2937; line-height: 1.5;
+  font-family: "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic", Meiryo, system-ui, sans-serif; }}
+main {{ max-width: 980px; margin: 24px auto; padding: 0 16px; }}
+h1 {{ font-size: 1.5rem; margin: 0 0 4px; }}
+section {{ background: #fff; border-radius: 10px; padding: 16px 20px; margin-top: 16px;
+  box-shadow: 0 1px 3px rgba(0,0,0,.08); overflow-x: auto; }}
+h2 {{ font-size: 1.1rem; margin: 0 0 10px; }}
+.cards {{ display: flex; gap: 12px; flex-wrap: wrap; }}
+.card {{ flex: 1 1 150px; background: #fff; border-radius: 10px; padding: 12px 16px;
+  box-shadow: 0 1px 3px rgba(0,0,0,.08); }}
+.card b {{ display: block; font-size: 1.6rem; }}
+table {{ border-collapse: collapse; width: 100%; margin-top: 12px; }}
+th, td {{ text-align: left; padding: 5px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }}
+td:not(:first-child), th:not(:first-child) {{ text-align: right; white-space: nowrap; }}
+small {{ color: #6b7280; }}
+.note {{ color: #92400e; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Drill results: {campaign}</h1>
+<div>{organisation}</div>
+<section class="cards" style="background:none;box-shadow:none;padding:0">
+<div class="card">sent<b>{sent}</b></div>
+<div class="card">clicked<b>{clicked_lures}</b></div>
+<div class="card">click rate<b>{rate}</b></div>
+<div class="card">people who clicked<b>{people_clicked} / {people}</b></div>
+<div class="card">first clicks within 30 min<b>{within_30} / {clicked}</b></div>
+</section>
+{notes}
+<section><h2>Click rate per scenario</h2>{scen_bars}{scen_table}</section>
+<section><h2>Click rate per department</h2>{dept_bars}{dept_table}</section>
+<section><h2>Time from sending to the first click</h2>{ttc_bars}</section>
+</main>
+</body>
+</html>
+"#,
+        campaign = esc(&r.campaign),
+        organisation = esc(&r.organisation),
+        sent = r.total.sent,
+        clicked_lures = r.total.clicked,
+        rate = pct(r.total.rate()),
+        people_clicked = r.people_clicked,
+        people = r.people,
+        scen_bars = bars(&rate_rows(&r.per_scenario), 1.0),
+        scen_table = table(&r.per_scenario, true),
+        dept_bars = bars(&rate_rows(&r.per_department), 1.0),
+        dept_table = table(&r.per_department, false),
+        ttc_bars = bars(&bucket_rows, max_bucket),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(45), "45 s");
+        assert_eq!(duration(12 * 60 + 5), "12 min");
+        assert_eq!(duration(3900), "1 h 05 min");
+        assert_eq!(duration(2 * 86_400 + 3 * 3600), "2 d 3 h");
+    }
+
+    #[test]
+    fn medians_and_rates() {
+        let r = Row {
+            key: "x".into(),
+            sent: 4,
+            clicked: 3,
+            times: vec![30, 10, 20],
+        };
+        assert_eq!(r.median(), Some(20));
+        assert!((r.rate() - 0.75).abs() < 1e-9);
+        assert_eq!(Row::default().rate(), 0.0);
+        assert_eq!(Row::default().median(), None);
+    }
+}
