@@ -18,7 +18,7 @@ const SHORT_TEXT: usize = 3000;
 /// link to click or a file to open, `CONTENT_LURE_WITH_ACTION`.
 pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Lines are wrapped and HTML is indented anywhere, so a phrase may span a line break.
-    let text = collapse_whitespace(&all_text(ctx.msg).to_lowercase());
+    let text = lower_collapsed(all_text(ctx.msg));
     let hits = ctx.signatures.lists.lure_phrases.find_all(&text);
     if hits.is_empty() {
         return;
@@ -44,7 +44,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .msg
         .subject
         .as_deref()
-        .map_or(0, |s| collapse_whitespace(&s.to_lowercase()).len() + 1);
+        .map_or(0, |s| lower_collapsed(s).len() + 1);
     let in_subject = counted.iter().any(|h| h.start < subject_len);
     if phrases.len() < 2 && !in_subject && text.len() > SHORT_TEXT {
         return;
@@ -72,7 +72,8 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// `text` with every run of whitespace made one space (one line break kept as a space).
-fn collapse_whitespace(text: &str) -> String {
+/// `text` lower-cased, every run of white space one space, in one pass.
+fn lower_collapsed(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
     for c in text.chars() {
@@ -81,9 +82,13 @@ fn collapse_whitespace(text: &str) -> String {
                 out.push(' ');
             }
             in_space = true;
+            continue;
+        }
+        in_space = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
         } else {
-            out.push(c);
-            in_space = false;
+            out.extend(c.to_lowercase());
         }
     }
     out
@@ -224,6 +229,9 @@ fn is_styled_letter(c: char) -> bool {
 /// `PaypaI`): two of them together, or one ending a word of four or more small letters. Names
 /// such as `McIntyre` have one `I` followed by a small letter, which is not counted.
 fn capital_i_for_l(word: &str) -> bool {
+    if !word.as_bytes().contains(&b'I') {
+        return false;
+    }
     let chars: Vec<char> = word.chars().collect();
     if chars.len() < 4 || chars.iter().filter(|c| c.is_ascii_lowercase()).count() < 3 {
         return false;
@@ -243,6 +251,11 @@ fn capital_i_for_l(word: &str) -> bool {
 fn letter_counts(text: &str) -> LetterCounts {
     let mut counts = LetterCounts::default();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
+        // An ASCII word has neither Cyrillic, Greek nor styled letters: only the capital-I
+        // trick can show in it.
+        if word.is_ascii() && !capital_i_for_l(word) {
+            continue;
+        }
         let mut latin = false;
         let mut other = false;
         let mut styled = 0;
