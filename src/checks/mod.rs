@@ -53,6 +53,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.hidden_destinations", links::hidden_destinations),
     ("content.lure_phrases", content::lure_phrases),
     (
+        "content.bank_details_by_reply",
+        content::bank_details_by_reply,
+    ),
+    (
         "content.recipient_in_subject",
         content::recipient_in_subject,
     ),
