@@ -268,6 +268,46 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A link host that begins with a known brand's whole domain and goes on under another one
+/// (`www.paypal.com.secure-login.example`, `login.microsoftonline.com.xyz.ru`): the address bar
+/// shows the brand's domain first and the real owner last, where few readers look. Brands are
+/// those of `lists/impersonated_brands.txt` (their domains' registrable labels); the domain
+/// inside must be a label followed by a known public suffix (`paypal.com`, `amazon.co.jp`).
+pub fn brand_domain_in_host(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    for link in &ctx.msg.links {
+        let Some(host) = link.host.as_deref() else {
+            continue;
+        };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let Some(reg) = registrable(&host) else {
+            continue;
+        };
+        let Some(prefix) = host.strip_suffix(reg.as_str()) else {
+            continue;
+        };
+        let labels: Vec<&str> = prefix.trim_end_matches('.').split('.').collect();
+        for (i, label) in labels.iter().enumerate() {
+            if !brands.iter().any(|(_, ls)| ls.iter().any(|l| l == label)) {
+                continue;
+            }
+            // `paypal.com`, `amazon.co.jp`: the label and one or two more that are a suffix.
+            let embedded = (i + 1..labels.len().min(i + 3))
+                .filter_map(|j| labels.get(i..=j).map(|ls| ls.join(".")))
+                .find(|d| registrable(d).as_deref() == Some(d.as_str()));
+            if let Some(embedded) = embedded {
+                out.push(
+                    Finding::new("LINK_BRAND_DOMAIN_IN_HOST", &link.location)
+                        .with("host", host.as_str())
+                        .with("shown", embedded)
+                        .with("domain", reg.as_str()),
+                );
+                return;
+            }
+        }
+    }
+}
+
 /// Every web link of the message leads to an address that hides where it goes or whose it is
 /// (an IP address, a URL shortener, free hosting or cloud storage), and at least one of them sits
 /// behind words or a picture rather than showing the address.
@@ -556,6 +596,36 @@ mod tests {
     use crate::config::Config;
     use crate::message::{Link, Message};
     use crate::signatures::Signatures;
+
+    #[test]
+    fn brand_domain_at_the_start_of_another_host() {
+        let f = run_check(
+            brand_domain_in_host,
+            "PayPal <service@mail.example>",
+            &[("https://www.paypal.com.secure-login.example.com/x", None)],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "paypal.com");
+        assert_eq!(f[0].evidence[2].1, "example.com");
+        let f = run_check(
+            brand_domain_in_host,
+            "A <a@b.example>",
+            &[("http://login.microsoftonline.com.xyz.ru/", None)],
+        );
+        assert_eq!(f[0].evidence[1].1, "microsoftonline.com");
+        // The brand's own hosts, a brand word that is not followed by a suffix, a brand on its
+        // own registrable domain with a country suffix: nothing.
+        for href in [
+            "https://www.paypal.com/signin",
+            "https://paypal.secure-login.example.com/",
+            "https://www.amazon.co.jp/gp/",
+            "https://bradesco.com.br/",
+            "https://www.example.com.edgekey.net/",
+        ] {
+            let f = run_check(brand_domain_in_host, "A <a@b.example>", &[(href, None)]);
+            assert!(f.is_empty(), "{href}: {f:?}");
+        }
+    }
 
     fn run(links: &[(&str, Option<&str>)]) -> Vec<Finding> {
         run_from("Someone <someone@sender.example.com>", links)

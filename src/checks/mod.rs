@@ -51,6 +51,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.forms", links::forms),
     ("links.brand_elsewhere", links::brand_elsewhere),
     ("links.hidden_destinations", links::hidden_destinations),
+    ("links.brand_domain_in_host", links::brand_domain_in_host),
     ("content.lure_phrases", content::lure_phrases),
     (
         "content.bank_details_by_reply",

@@ -77,6 +77,11 @@ pub fn fixtures() -> Vec<Fixture> {
             link("http://host.example.net/~u/www.bank.example.com/index.php"),
         ),
         (
+            "LINK_BRAND_DOMAIN_IN_HOST",
+            d(),
+            link("https://www.paypal.com.secure-login.example.net/signin"),
+        ),
+        (
             "LINK_FORM_PASSWORD",
             d(),
             html(
