@@ -442,6 +442,60 @@ pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         );
         return;
     }
+    if own_domain {
+        brand_without_own_link(ctx, brand, labels, out);
+    }
+}
+
+/// The display name names a brand, the address is on the brand's own domain, and yet not one
+/// link goes to the brand's sites (mailing-service redirectors apart): a brand's real mail always
+/// links home somewhere (sign-in, help, privacy policy), a forged one sends every click to the
+/// forger's page. Mail through a list, and mail whose From domain a trusted server authenticated,
+/// do not count.
+fn brand_without_own_link(
+    ctx: &Context<'_>,
+    brand: &str,
+    labels: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let msg = ctx.msg;
+    let Some(from) = msg.from.first() else {
+        return;
+    };
+    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
+        return;
+    };
+    if !crate::phrases::contains_word(&name.to_lowercase(), brand)
+        || crate::checks::sender::is_list_mail(msg)
+        || crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
+    {
+        return;
+    }
+    let lists = &ctx.signatures.lists;
+    let mut elsewhere: Option<&crate::message::Link> = None;
+    for link in &msg.links {
+        let Some(host) = link.host.as_deref() else {
+            continue;
+        };
+        let org = org_domain(host);
+        let label = org.split('.').next().unwrap_or("");
+        if labels.iter().any(|l| l == label) {
+            return;
+        }
+        if elsewhere.is_none() && suffix_in(host, &lists.redirectors).is_none() {
+            elsewhere = Some(link);
+        }
+    }
+    let Some(link) = elsewhere else {
+        return;
+    };
+    out.push(
+        Finding::new("LINK_BRAND_NO_OWN_LINK", &link.location)
+            .with("brand", brand)
+            .with("domain", org_domain(&domain))
+            .with("host", link.host.as_deref().unwrap_or(""))
+            .with("href", link.href.as_str()),
+    );
 }
 
 /// The bank case of `brand_elsewhere`: a display name with a word of `lists/financial_words.txt`,
@@ -598,6 +652,43 @@ mod tests {
     use crate::signatures::Signatures;
 
     #[test]
+    fn brand_name_and_domain_but_no_link_home() {
+        let check = |from: &str, links: &[(&str, Option<&str>)]| {
+            run_check(brand_elsewhere, from, links)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect::<Vec<_>>()
+        };
+        let forged = "Deutsche Postbank AG <konto@postbank.de>";
+        assert_eq!(
+            check(
+                forged,
+                &[("http://encrypted-channel.example/login", Some("Login"))]
+            ),
+            ["LINK_BRAND_NO_OWN_LINK"]
+        );
+        // One link home is enough; a person on the brand's domain names no brand.
+        assert!(
+            check(
+                forged,
+                &[
+                    ("http://partner.example/", Some("Partner")),
+                    ("https://www.postbank.de/privat", Some("Datenschutz"))
+                ]
+            )
+            .is_empty()
+        );
+        assert!(
+            check(
+                "Hans Meier <hans@postbank.de>",
+                &[("http://x.example/", None)]
+            )
+            .is_empty()
+        );
+        assert!(check(forged, &[]).is_empty());
+    }
+
+    #[test]
     fn brand_domain_at_the_start_of_another_host() {
         let f = run_check(
             brand_domain_in_host,
@@ -751,10 +842,15 @@ mod tests {
             )
             .is_empty()
         );
+        // A partner link beside a link home is fine; with no link home at all, the message is
+        // LINK_BRAND_NO_OWN_LINK's (see `brand_name_and_domain_but_no_link_home`).
         assert!(
             brand(
                 "Amazon.co.jp <store-news@amazon.co.jp>",
-                &[("https://www.partner-shop.example/", None)]
+                &[
+                    ("https://www.partner-shop.example/", None),
+                    ("https://www.amazon.co.jp/gp/help", None)
+                ]
             )
             .is_empty()
         );
