@@ -501,7 +501,8 @@ fn brand_without_own_link(
 /// The bank case of `brand_elsewhere`: a display name with a word of `lists/financial_words.txt`,
 /// an address off free mail, and links none of which go to the address's domain. A bank's own
 /// mail links to the bank's own site; every link of "the bank's" message leading elsewhere is the
-/// copied-page-and-foreign-login pattern of bank phishing.
+/// copied-page-and-foreign-login pattern of bank phishing. A link to a bare IP address counts
+/// even beside links home: no bank sends its customers to one.
 fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(from) = ctx.msg.from.first() else {
         return;
@@ -524,11 +525,25 @@ fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let from_org = org_domain(&domain);
     let mut elsewhere: Option<(&str, String)> = None;
+    // No bank sends its customers to a bare IP address, whatever else the message links to.
+    let ip_link = ctx.msg.links.iter().find(|l| {
+        l.host.as_deref().is_some_and(|h| {
+            h.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok()
+        })
+    });
+    if let Some(link) = ip_link {
+        elsewhere = Some((
+            link.location.as_str(),
+            link.host.clone().unwrap_or_default(),
+        ));
+    }
     for link in &ctx.msg.links {
         let Some(host) = link.host.clone() else {
             continue;
         };
-        if org_domain(&host) == from_org {
+        if org_domain(&host) == from_org && ip_link.is_none() {
             return;
         }
         if elsewhere.is_none() && suffix_in(&host, &lists.redirectors).is_none() {
@@ -853,6 +868,17 @@ mod tests {
                 ]
             )
             .is_empty()
+        );
+        // A bank linking home and to a bare IP address: the IP link counts.
+        assert_eq!(
+            brand(
+                "SouthTrust Bank <support@southtrust.example>",
+                &[
+                    ("http://www.southtrust.example/", None),
+                    ("http://203.0.113.9/signin/", Some("Sign in"))
+                ]
+            ),
+            ["203.0.113.9"]
         );
         // A bank named in the display name, links only elsewhere; a bank linking home is fine.
         assert_eq!(
