@@ -126,6 +126,8 @@ pub struct Lists {
     pub impersonated_brands: Vec<(String, Vec<String>)>,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
     pub financial_words: PhraseSet,
+    /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
+    pub web_page_extensions: HashSet<String>,
 }
 
 /// Every rule and list, validated.
@@ -166,6 +168,7 @@ const LIST_FILES: &[&str] = &[
     "lists/lure_phrases_intl.txt",
     "lists/impersonated_brands.txt",
     "lists/financial_words.txt",
+    "lists/web_page_extensions.txt",
 ];
 
 impl Signatures {
@@ -296,6 +299,7 @@ impl Signatures {
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
             free_hosting: set(lines("lists/free_hosting.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
+            web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
             impersonated_brands: lines("lists/impersonated_brands.txt")?
                 .into_iter()
                 .filter_map(|l| {

@@ -29,7 +29,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let account = has(&["credential", "suspension", "advance_fee"]);
     let pressure = has(&["urgency"]);
-    let business = has(&["payment", "delivery", "prize"]);
+    let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
         return;
     }
@@ -69,6 +69,41 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with("action", action),
         );
     }
+}
+
+/// Text longer than this is a newsletter or a thread, not a business email compromise note.
+const BEC_TEXT: usize = 6000;
+
+/// Bank details asked for or announced (`bank_details` lure phrases: 口座情報, 振込先, bank
+/// details, wire transfer) in a message whose replies go to another organisation than the sender's
+/// (a free mail mailbox, or another domain of a sender that is not authenticated): business email
+/// compromise, where "the reply is the action". Services and lists with their own Reply-To are
+/// left out by `reply_elsewhere` when the From domain is authenticated.
+pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some((_, reply_to, reply_domain)) = crate::checks::sender::reply::reply_elsewhere(ctx)
+    else {
+        return;
+    };
+    let text = collapse_whitespace(&all_text(ctx.msg).to_lowercase());
+    if text.len() > BEC_TEXT {
+        return;
+    }
+    let hits = ctx.signatures.lists.lure_phrases.find_all(&text);
+    let phrases: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| h.phrase.category == "bank_details")
+        .map(|h| h.phrase.text.as_str())
+        .collect();
+    if phrases.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = phrases.iter().take(5).copied().collect();
+    out.push(
+        Finding::new("CONTENT_BANK_DETAILS_BY_REPLY", "text")
+            .with("phrases", shown.join(", "))
+            .with("reply_to", reply_to)
+            .with("reply_domain", reply_domain),
+    );
 }
 
 /// `text` with every run of whitespace made one space (one line break kept as a space).
@@ -436,6 +471,7 @@ mod tests {
         };
         let mut out = Vec::new();
         lure_phrases(&ctx, &mut out);
+        bank_details_by_reply(&ctx, &mut out);
         chinese_forms_in_japanese(&ctx, &mut out);
         chinese_charset_or_font(&ctx, &mut out);
         out
@@ -487,6 +523,40 @@ mod tests {
         assert!(
             rules("Subject: Lunch\n\nSee you at noon. The bank holiday is Monday.\n").is_empty()
         );
+    }
+
+    #[test]
+    fn bank_details_asked_for_by_reply_elsewhere() {
+        let bec = "From: Yoshida <yoshida@customer.example>\nReply-To: y.customer@outlook.jp\n\
+Subject: お見積りのお願い\n\nお見積書と貴社の口座情報を本メールへのご返信にてお送りください。\n";
+        assert!(rules(bec).contains(&"CONTENT_BANK_DETAILS_BY_REPLY"));
+        let en = "From: CFO <cfo@corp.example>\nReply-To: cfo@corp-payments.example\n\
+Subject: vendor\n\nPlease send the wire transfer today and reply with confirmation.\n";
+        assert!(rules(en).contains(&"CONTENT_BANK_DETAILS_BY_REPLY"));
+        // Replies to the sender itself, or no bank wording: nothing.
+        let same =
+            "From: a@corp.example\nReply-To: b@pay.corp.example\n\nOur bank details changed.\n";
+        assert!(!rules(same).contains(&"CONTENT_BANK_DETAILS_BY_REPLY"));
+        let plain = "From: a@corp.example\nReply-To: b@gmail.com\n\nSee you at lunch.\n";
+        assert!(!rules(plain).contains(&"CONTENT_BANK_DETAILS_BY_REPLY"));
+        // A service authenticated by a trusted server, replies to its helpdesk domain: nothing.
+        let service = "Authentication-Results: mx.example.co.jp; dkim=pass header.d=shop.example\n\
+From: Shop <billing@shop.example>\nReply-To: help@shop-support.example\n\n\
+Your payment details were updated.\n";
+        let msg = crate::message::parse(service.as_bytes(), &Default::default()).unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let mut config = Config::default();
+        config.auth.trusted_authserv_ids = vec!["mx.example.co.jp".into()];
+        let mut out = Vec::new();
+        bank_details_by_reply(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -268,6 +268,46 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A link host that begins with a known brand's whole domain and goes on under another one
+/// (`www.paypal.com.secure-login.example`, `login.microsoftonline.com.xyz.ru`): the address bar
+/// shows the brand's domain first and the real owner last, where few readers look. Brands are
+/// those of `lists/impersonated_brands.txt` (their domains' registrable labels); the domain
+/// inside must be a label followed by a known public suffix (`paypal.com`, `amazon.co.jp`).
+pub fn brand_domain_in_host(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    for link in &ctx.msg.links {
+        let Some(host) = link.host.as_deref() else {
+            continue;
+        };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let Some(reg) = registrable(&host) else {
+            continue;
+        };
+        let Some(prefix) = host.strip_suffix(reg.as_str()) else {
+            continue;
+        };
+        let labels: Vec<&str> = prefix.trim_end_matches('.').split('.').collect();
+        for (i, label) in labels.iter().enumerate() {
+            if !brands.iter().any(|(_, ls)| ls.iter().any(|l| l == label)) {
+                continue;
+            }
+            // `paypal.com`, `amazon.co.jp`: the label and one or two more that are a suffix.
+            let embedded = (i + 1..labels.len().min(i + 3))
+                .filter_map(|j| labels.get(i..=j).map(|ls| ls.join(".")))
+                .find(|d| registrable(d).as_deref() == Some(d.as_str()));
+            if let Some(embedded) = embedded {
+                out.push(
+                    Finding::new("LINK_BRAND_DOMAIN_IN_HOST", &link.location)
+                        .with("host", host.as_str())
+                        .with("shown", embedded)
+                        .with("domain", reg.as_str()),
+                );
+                return;
+            }
+        }
+    }
+}
+
 /// Every web link of the message leads to an address that hides where it goes or whose it is
 /// (an IP address, a URL shortener, free hosting or cloud storage), and at least one of them sits
 /// behind words or a picture rather than showing the address.
@@ -402,12 +442,67 @@ pub fn brand_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         );
         return;
     }
+    if own_domain {
+        brand_without_own_link(ctx, brand, labels, out);
+    }
+}
+
+/// The display name names a brand, the address is on the brand's own domain, and yet not one
+/// link goes to the brand's sites (mailing-service redirectors apart): a brand's real mail always
+/// links home somewhere (sign-in, help, privacy policy), a forged one sends every click to the
+/// forger's page. Mail through a list, and mail whose From domain a trusted server authenticated,
+/// do not count.
+fn brand_without_own_link(
+    ctx: &Context<'_>,
+    brand: &str,
+    labels: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let msg = ctx.msg;
+    let Some(from) = msg.from.first() else {
+        return;
+    };
+    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
+        return;
+    };
+    if !crate::phrases::contains_word(&name.to_lowercase(), brand)
+        || crate::checks::sender::is_list_mail(msg)
+        || crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
+    {
+        return;
+    }
+    let lists = &ctx.signatures.lists;
+    let mut elsewhere: Option<&crate::message::Link> = None;
+    for link in &msg.links {
+        let Some(host) = link.host.as_deref() else {
+            continue;
+        };
+        let org = org_domain(host);
+        let label = org.split('.').next().unwrap_or("");
+        if labels.iter().any(|l| l == label) {
+            return;
+        }
+        if elsewhere.is_none() && suffix_in(host, &lists.redirectors).is_none() {
+            elsewhere = Some(link);
+        }
+    }
+    let Some(link) = elsewhere else {
+        return;
+    };
+    out.push(
+        Finding::new("LINK_BRAND_NO_OWN_LINK", &link.location)
+            .with("brand", brand)
+            .with("domain", org_domain(&domain))
+            .with("host", link.host.as_deref().unwrap_or(""))
+            .with("href", link.href.as_str()),
+    );
 }
 
 /// The bank case of `brand_elsewhere`: a display name with a word of `lists/financial_words.txt`,
 /// an address off free mail, and links none of which go to the address's domain. A bank's own
 /// mail links to the bank's own site; every link of "the bank's" message leading elsewhere is the
-/// copied-page-and-foreign-login pattern of bank phishing.
+/// copied-page-and-foreign-login pattern of bank phishing. A link to a bare IP address counts
+/// even beside links home: no bank sends its customers to one.
 fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(from) = ctx.msg.from.first() else {
         return;
@@ -430,11 +525,25 @@ fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let from_org = org_domain(&domain);
     let mut elsewhere: Option<(&str, String)> = None;
+    // No bank sends its customers to a bare IP address, whatever else the message links to.
+    let ip_link = ctx.msg.links.iter().find(|l| {
+        l.host.as_deref().is_some_and(|h| {
+            h.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok()
+        })
+    });
+    if let Some(link) = ip_link {
+        elsewhere = Some((
+            link.location.as_str(),
+            link.host.clone().unwrap_or_default(),
+        ));
+    }
     for link in &ctx.msg.links {
         let Some(host) = link.host.clone() else {
             continue;
         };
-        if org_domain(&host) == from_org {
+        if org_domain(&host) == from_org && ip_link.is_none() {
             return;
         }
         if elsewhere.is_none() && suffix_in(&host, &lists.redirectors).is_none() {
@@ -556,6 +665,73 @@ mod tests {
     use crate::config::Config;
     use crate::message::{Link, Message};
     use crate::signatures::Signatures;
+
+    #[test]
+    fn brand_name_and_domain_but_no_link_home() {
+        let check = |from: &str, links: &[(&str, Option<&str>)]| {
+            run_check(brand_elsewhere, from, links)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect::<Vec<_>>()
+        };
+        let forged = "Deutsche Postbank AG <konto@postbank.de>";
+        assert_eq!(
+            check(
+                forged,
+                &[("http://encrypted-channel.example/login", Some("Login"))]
+            ),
+            ["LINK_BRAND_NO_OWN_LINK"]
+        );
+        // One link home is enough; a person on the brand's domain names no brand.
+        assert!(
+            check(
+                forged,
+                &[
+                    ("http://partner.example/", Some("Partner")),
+                    ("https://www.postbank.de/privat", Some("Datenschutz"))
+                ]
+            )
+            .is_empty()
+        );
+        assert!(
+            check(
+                "Hans Meier <hans@postbank.de>",
+                &[("http://x.example/", None)]
+            )
+            .is_empty()
+        );
+        assert!(check(forged, &[]).is_empty());
+    }
+
+    #[test]
+    fn brand_domain_at_the_start_of_another_host() {
+        let f = run_check(
+            brand_domain_in_host,
+            "PayPal <service@mail.example>",
+            &[("https://www.paypal.com.secure-login.example.com/x", None)],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "paypal.com");
+        assert_eq!(f[0].evidence[2].1, "example.com");
+        let f = run_check(
+            brand_domain_in_host,
+            "A <a@b.example>",
+            &[("http://login.microsoftonline.com.xyz.ru/", None)],
+        );
+        assert_eq!(f[0].evidence[1].1, "microsoftonline.com");
+        // The brand's own hosts, a brand word that is not followed by a suffix, a brand on its
+        // own registrable domain with a country suffix: nothing.
+        for href in [
+            "https://www.paypal.com/signin",
+            "https://paypal.secure-login.example.com/",
+            "https://www.amazon.co.jp/gp/",
+            "https://bradesco.com.br/",
+            "https://www.example.com.edgekey.net/",
+        ] {
+            let f = run_check(brand_domain_in_host, "A <a@b.example>", &[(href, None)]);
+            assert!(f.is_empty(), "{href}: {f:?}");
+        }
+    }
 
     fn run(links: &[(&str, Option<&str>)]) -> Vec<Finding> {
         run_from("Someone <someone@sender.example.com>", links)
@@ -681,12 +857,28 @@ mod tests {
             )
             .is_empty()
         );
+        // A partner link beside a link home is fine; with no link home at all, the message is
+        // LINK_BRAND_NO_OWN_LINK's (see `brand_name_and_domain_but_no_link_home`).
         assert!(
             brand(
                 "Amazon.co.jp <store-news@amazon.co.jp>",
-                &[("https://www.partner-shop.example/", None)]
+                &[
+                    ("https://www.partner-shop.example/", None),
+                    ("https://www.amazon.co.jp/gp/help", None)
+                ]
             )
             .is_empty()
+        );
+        // A bank linking home and to a bare IP address: the IP link counts.
+        assert_eq!(
+            brand(
+                "SouthTrust Bank <support@southtrust.example>",
+                &[
+                    ("http://www.southtrust.example/", None),
+                    ("http://203.0.113.9/signin/", Some("Sign in"))
+                ]
+            ),
+            ["203.0.113.9"]
         );
         // A bank named in the display name, links only elsewhere; a bank linking home is fine.
         assert_eq!(

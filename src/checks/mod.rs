@@ -51,7 +51,12 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("links.forms", links::forms),
     ("links.brand_elsewhere", links::brand_elsewhere),
     ("links.hidden_destinations", links::hidden_destinations),
+    ("links.brand_domain_in_host", links::brand_domain_in_host),
     ("content.lure_phrases", content::lure_phrases),
+    (
+        "content.bank_details_by_reply",
+        content::bank_details_by_reply,
+    ),
     (
         "content.recipient_in_subject",
         content::recipient_in_subject,

@@ -64,6 +64,15 @@ pub fn fixtures() -> Vec<Fixture> {
     let vbs = b"Dim sh\r\nSet sh = CreateObject(\"WScript.Shell\")\r\nsh.Run \"calc\"\r\n";
     vec![
         (
+            "ATTACH_HTML_DISGUISED",
+            d(),
+            with_attachment(
+                "見積依頼書.pdf.html",
+                "text/html",
+                b"<html><body><p>Loading document...</p></body></html>",
+            ),
+        ),
+        (
             "ATTACH_NAME_PADDING",
             d(),
             with_attachment(

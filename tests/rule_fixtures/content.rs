@@ -26,6 +26,16 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "CONTENT_BANK_DETAILS_BY_REPLY",
+            d(),
+            "From: Yoshida <yoshida@customer.example>\nReply-To: y.customer@outlook.jp\n\
+Subject: =?UTF-8?B?44GK6KaL56mN44KK44Gu44GK6aGY44GE?=\nMIME-Version: 1.0\n\
+Content-Type: text/plain; charset=UTF-8\n\n\
+お見積書と貴社の口座情報を本メールへのご返信にてお送りください。\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
             "CONTENT_NON_JAPANESE_KANJI",
             d(),
             text(

@@ -77,6 +77,19 @@ pub fn fixtures() -> Vec<Fixture> {
             link("http://host.example.net/~u/www.bank.example.com/index.php"),
         ),
         (
+            "LINK_BRAND_NO_OWN_LINK",
+            d(),
+            "From: PayPal Service <service@paypal.com>\nSubject: Account\nMIME-Version: 1.0\n\
+Content-Type: text/html\n\n<p><a href=\"http://account-check.example.net/login\">Log in</a></p>\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "LINK_BRAND_DOMAIN_IN_HOST",
+            d(),
+            link("https://www.paypal.com.secure-login.example.net/signin"),
+        ),
+        (
             "LINK_FORM_PASSWORD",
             d(),
             html(

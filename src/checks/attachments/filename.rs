@@ -45,6 +45,20 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(last) = exts.first() else {
             continue;
         };
+        // A web page named as a document: opened, it is a login page in the browser.
+        if lists.web_page_extensions.contains(last) {
+            if let Some(shown) = exts.get(1).filter(|e| {
+                lists.document_extensions.contains(*e) && !lists.web_page_extensions.contains(*e)
+            }) {
+                out.push(
+                    Finding::new("ATTACH_HTML_DISGUISED", &att.location)
+                        .with("name", name)
+                        .with("shown", shown.as_str())
+                        .with("ext", last.as_str()),
+                );
+            }
+            continue;
+        }
         if !lists.dangerous_extensions.contains(last) {
             continue;
         }
@@ -194,6 +208,31 @@ mod tests {
 
     fn rules(f: &[Finding]) -> Vec<&str> {
         f.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn web_page_named_as_a_document() {
+        for name in [
+            "見積依頼書.pdf.html",
+            "invoice.PDF.htm",
+            "scan.docx.shtml ",
+            "a.xlsx.svg",
+        ] {
+            assert_eq!(rules(&run(&[name])), ["ATTACH_HTML_DISGUISED"], "{name}");
+        }
+        let f = run(&["見積依頼書.pdf.html"]);
+        assert_eq!(f[0].evidence[1].1, "pdf");
+        // A lone web page, or a dotted name that is not a document, is ordinary.
+        for name in [
+            "receipt.html",
+            "newsletter.htm",
+            "v1.2.html",
+            "index.en.html",
+            "logo.svg",
+            "page.htm.html",
+        ] {
+            assert!(run(&[name]).is_empty(), "{name}");
+        }
     }
 
     #[test]

@@ -14,6 +14,39 @@ use crate::domain::org_domain;
 use crate::message::Mailbox;
 use crate::verdict::Finding;
 
+/// Where replies would go when that is another organisation than the sender's: the first
+/// Reply-To on another registrable domain, as (rule, address, its registrable domain). A free
+/// mail mailbox always counts; another organisation's domain only when the From domain is not
+/// authenticated and the message did not come through a list (services and lists set their own
+/// Reply-To).
+pub fn reply_elsewhere(ctx: &Context<'_>) -> Option<(&'static str, String, String)> {
+    let msg = ctx.msg;
+    let from_domain = msg.from.iter().find_map(|m| {
+        m.address.as_ref()?;
+        m.domain()
+    })?;
+    let from_org = org_domain(&from_domain);
+    let authenticated = from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids);
+    for rt in &msg.reply_to {
+        let (Some(address), Some(domain)) = (&rt.address, rt.domain()) else {
+            continue;
+        };
+        let org = org_domain(&domain);
+        if org == from_org {
+            continue;
+        }
+        // Both on free mail but different services: still someone else's mailbox.
+        if is_freemail(ctx, &domain) {
+            return Some(("SENDER_REPLY_TO_FREEMAIL", address.clone(), org));
+        }
+        if authenticated || is_list_mail(msg) {
+            continue;
+        }
+        return Some(("SENDER_REPLY_TO_OTHER_DOMAIN", address.clone(), org));
+    }
+    None
+}
+
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     let Some((from_address, from_domain)) = msg
@@ -25,28 +58,10 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let from_org = org_domain(&from_domain);
     let authenticated = from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids);
-    let mut reported_reply = false;
-    for rt in &msg.reply_to {
-        let (Some(address), Some(domain)) = (&rt.address, rt.domain()) else {
-            continue;
-        };
-        let org = org_domain(&domain);
-        if org == from_org || reported_reply {
-            continue;
-        }
-        let list = is_list_mail(msg);
-        // Both on free mail but different services: still someone else's mailbox.
-        let rule = if is_freemail(ctx, &domain) {
-            "SENDER_REPLY_TO_FREEMAIL"
-        } else if authenticated || list {
-            continue;
-        } else {
-            "SENDER_REPLY_TO_OTHER_DOMAIN"
-        };
-        reported_reply = true;
+    if let Some((rule, address, org)) = reply_elsewhere(ctx) {
         out.push(
             Finding::new(rule, "Reply-To")
-                .with("reply_to", address.clone())
+                .with("reply_to", address)
                 .with("from", from_address.clone())
                 .with("reply_domain", org)
                 .with("from_domain", from_org.clone()),
