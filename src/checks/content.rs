@@ -84,7 +84,7 @@ pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let text = collapse_whitespace(&all_text(ctx.msg).to_lowercase());
+    let text = lower_collapsed(all_text(ctx.msg));
     if text.len() > BEC_TEXT {
         return;
     }
