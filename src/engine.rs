@@ -227,4 +227,19 @@ mod tests {
             f.reason_en
         );
     }
+
+    /// Found by `cargo fuzz run scan`: a multipart whose first part's boundary parameter never
+    /// comes, then nested `message/rfc822` parts. mail-parser reaches a `debug_assert!` ("Invalid
+    /// part ID, could not find multipart.") here; without debug assertions it recovers, and
+    /// `[profile.dev.package.mail-parser]` in Cargo.toml makes debug builds parse like release.
+    #[test]
+    fn fuzz_scan_broken_nested_multipart_parses() {
+        let raw: &[u8] = b"From: a@example.com\n\
+Content-Type: multipart/mixed;\n boundary=\"=_b1\"\n\n\
+Content-Type: multipart/alternative;\nboundary=\"b2\"\n--=_b1--\nx\n\
+Content-Type: message/rfc822\n\nReceived: x; boundary=q\n--=_b1\n\
+Content-Type: message/rfc822\n\nSubject: y\n\n--=_b1--\n";
+        let r = engine(Config::default()).scan(raw);
+        assert!(r.is_ok(), "{r:?}");
+    }
 }

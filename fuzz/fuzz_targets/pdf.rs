@@ -1,0 +1,11 @@
+//! The PDF analysis on its own (byte scan and object model), then the same bytes through the
+//! engine as an attachment (findings, embedded files, links).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let mut bytes_left: u64 = 64 << 20;
+    let _ = lurescreen::checks::attachments::pdf::analyse(data, &mut bytes_left, true);
+    common::crash_on_internal(common::engine().scan_attachment("x.pdf", data));
+});
