@@ -3,13 +3,14 @@
 //! `--extract`, `--max-errors`, and the HTML report (parsed, and rendered in headless Chromium
 //! when it is installed). Every fixture is generated here.
 
+#[path = "support/chromium.rs"]
+mod chromium;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 struct Run {
     code: Option<i32>,
@@ -673,64 +674,20 @@ fn html_report_holds_the_counts_and_the_flagged_table() {
 /// why, when Chromium is not installed. `LURESCREEN_SCREENSHOT_DIR` keeps the screenshots.
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-    else {
+    let Some(chromium) = chromium::find() else {
         eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     for lang in ["en", "ja"] {
         let (html, _) = report_fixture(dir.path(), lang);
-        let shot = dir.path().join(format!("report-{lang}.png"));
-        let profile = dir.path().join(format!("profile-{lang}"));
-        let mut child = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                &format!("--user-data-dir={}", s(&profile)),
-                &format!("--screenshot={}", s(&shot)),
-                "--window-size=1280,2000",
-                &format!("file://{}", s(&html)),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromium");
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("chromium did not finish in 90 s");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let png = std::fs::read(&shot).expect("screenshot written");
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
-        // A blank page compresses to a few kilobytes; charts and a table do not.
-        assert!(png.len() > 30_000, "screenshot only {} bytes", png.len());
-        if let Some(keep) = std::env::var_os("LURESCREEN_SCREENSHOT_DIR") {
-            let keep = PathBuf::from(keep);
-            std::fs::create_dir_all(&keep).unwrap();
-            std::fs::copy(&shot, keep.join(format!("report-{lang}.png"))).unwrap();
-        }
+        let url = format!("file://{}", s(&html));
+        chromium::screenshot(
+            chromium,
+            &url,
+            dir.path(),
+            &format!("report-{lang}"),
+            "1280,2000",
+        );
     }
 }

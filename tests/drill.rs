@@ -1,6 +1,8 @@
 //! Drill campaigns: generation is deterministic, one lure per recipient and scenario, every lure
 //! is inert and caught by the filter with the rules its scenario teaches; send, serve and report.
 
+#[path = "support/chromium.rs"]
+mod chromium;
 use lurescreen::drill::{self, Generated, campaign::Campaign, generate, payload, scenario};
 use lurescreen::{Signatures, Verdict};
 use std::path::{Path, PathBuf};
@@ -487,80 +489,22 @@ fn unknown_tokens_and_other_paths_get_a_bare_404() {
     );
 }
 
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-}
-
-/// Takes a screenshot of `url` in headless Chromium; `LURESCREEN_SCREENSHOT_DIR` keeps it.
-fn screenshot(chromium: &str, url: &str, dir: &Path, name: &str) {
-    let shot = dir.join(format!("{name}.png"));
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            &format!(
-                "--user-data-dir={}",
-                dir.join(format!("profile-{name}")).display()
-            ),
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1200,1600",
-            url,
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start chromium");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish in 90 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let png = std::fs::read(&shot).expect("screenshot written");
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
-    assert!(
-        png.len() > 30_000,
-        "{name}: screenshot only {} bytes",
-        png.len()
-    );
-    if let Some(keep) = std::env::var_os("LURESCREEN_SCREENSHOT_DIR") {
-        std::fs::copy(&shot, PathBuf::from(keep).join(format!("{name}.png"))).unwrap();
-    }
-}
-
 /// The landing page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_landing_page_renders_in_headless_chromium() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = chromium::find() else {
         eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let (addr, generated, _) = start_server(dir.path());
     let entry = &generated.manifest.entries[0];
-    screenshot(
+    chromium::screenshot(
         chromium,
         &format!("http://{addr}/t/{}", entry.token),
         dir.path(),
         "landing",
+        "1200,1600",
     );
 }
 
@@ -657,7 +601,7 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
 /// The report page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_report_renders_in_headless_chromium() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = chromium::find() else {
         eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
         return;
     };
@@ -674,11 +618,12 @@ fn the_report_renders_in_headless_chromium() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    screenshot(
+    chromium::screenshot(
         chromium,
         &format!("file://{}", html.display()),
         dir.path(),
         "report",
+        "1200,1600",
     );
 }
 

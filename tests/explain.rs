@@ -1,10 +1,11 @@
 //! `lurescreen explain` and the quarantine notice of `filter`, end to end. Every message is built
 //! here; the locale is pinned (`LANG=C`).
 
+#[path = "support/chromium.rs"]
+mod chromium;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
@@ -170,17 +171,7 @@ fn filter_writes_a_notice_for_held_mail_and_none_for_clean_mail() {
 
 #[test]
 fn explanation_page_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-    else {
+    let Some(chromium) = chromium::find() else {
         eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
         return;
     };
@@ -192,43 +183,13 @@ fn explanation_page_renders_in_headless_chromium() {
             &lure(),
         );
         assert_eq!(out.status.code(), Some(2));
-        let shot = dir.path().join(format!("explain-{lang}.png"));
-        let profile = dir.path().join(format!("profile-{lang}"));
-        let mut child = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                &format!("--user-data-dir={}", s(&profile)),
-                &format!("--screenshot={}", s(&shot)),
-                "--window-size=1200,1600",
-                &format!("file://{}", s(&page)),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromium");
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while child.try_wait().unwrap().is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("chromium did not finish in 90 s");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let png = std::fs::read(&shot).expect("screenshot written");
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
-        assert!(png.len() > 30_000, "screenshot only {} bytes", png.len());
-        if let Some(keep) = std::env::var_os("LURESCREEN_SCREENSHOT_DIR") {
-            let keep = PathBuf::from(keep);
-            std::fs::create_dir_all(&keep).unwrap();
-            std::fs::copy(&shot, keep.join(format!("explain-{lang}.png"))).unwrap();
-        }
+        let url = format!("file://{}", s(&page));
+        chromium::screenshot(
+            chromium,
+            &url,
+            dir.path(),
+            &format!("explain-{lang}"),
+            "1200,1600",
+        );
     }
 }
