@@ -430,6 +430,57 @@ mod tests {
         assert_eq!(escapes_folder("a/b/c.txt"), None);
     }
 
+    /// Found while seeding the archive fuzz target: an archive whose first member is a PDF
+    /// stored uncompressed has `%PDF-` within its first 1024 bytes, and was taken for that PDF, so
+    /// the program beside it was never listed.
+    #[test]
+    fn archive_with_a_stored_pdf_first_is_opened_as_the_archive() {
+        let pdf: &[u8] =
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+        let exe: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
+        let stored = |name: &'static str, data: &'static [u8]| zip::tests::RawEntry {
+            name: name.as_bytes(),
+            flags: 0,
+            method: 0,
+            data,
+            size: data.len() as u64,
+            extra: Vec::new(),
+        };
+        let pdf: &'static [u8] = pdf;
+        let exe: &'static [u8] = exe;
+        let archives = [
+            (
+                "a.zip",
+                zip::tests::raw_zip(&[stored("a.pdf", pdf), stored("invoice.pdf.exe", exe)]),
+            ),
+            (
+                "a.rar",
+                rar::tests::rar5_of(&[("a.pdf", pdf, false), ("invoice.pdf.exe", exe, false)]),
+            ),
+            (
+                "a.tar",
+                tar::tests::tar_of(&[("a.pdf", pdf), ("invoice.pdf.exe", exe)]),
+            ),
+        ];
+        let engine = crate::Engine::new(
+            crate::config::Config::default(),
+            crate::Signatures::embedded().unwrap(),
+        );
+        for (name, data) in archives {
+            assert!(
+                crate::checks::attachments::pdf::raw::header_offset(&data).is_some(),
+                "{name}: the fixture must have a PDF header in its first 1024 bytes"
+            );
+            let report = engine.scan_attachment(name, &data).unwrap();
+            let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+            assert!(
+                rules.contains(&"ATTACH_DANGEROUS_EXTENSION"),
+                "{name}: {rules:?}"
+            );
+            assert!(!rules.contains(&"PDF_HEADER_OFFSET"), "{name}: {rules:?}");
+        }
+    }
+
     fn att() -> Attachment {
         Attachment {
             location: "2/a.zip".into(),

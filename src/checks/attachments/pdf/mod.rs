@@ -1,6 +1,7 @@
 //! PDF attachments: scripts that run on open, launch actions, embedded files, links, lures,
 //! obfuscation and damage. A file is a PDF by its bytes (`%PDF-` in the first 1024), whatever
-//! its name.
+//! its name, unless it starts as an archive, disk image or OLE file: those are opened as what they
+//! start as, and a PDF stored near their start is analysed as the file inside them it is.
 //!
 //! Two views of each file: a raw byte scan (`raw`, pdfid-like counts that see `#xx`-obfuscated
 //! names and work on any file) and lopdf's object model (`model`). The analysis runs once, in the
@@ -31,9 +32,19 @@ const SNIPPET_CHARS: usize = 80;
 /// Trailing bytes after `%%EOF` that count as data (a few stray bytes are common).
 const AFTER_EOF_MIN: usize = 32;
 
-/// Whether `data` is a PDF: `%PDF-` within its first 1024 bytes.
+/// Whether `data` is a PDF: `%PDF-` within its first 1024 bytes, in a file that does not start as
+/// an archive, disk image or OLE file. Without that exception a zip, RAR, 7z, tar or OLE file whose
+/// first stored member is a PDF was taken for that PDF, and the rest of it (an `.exe` beside the
+/// PDF) was never opened.
 pub fn is_pdf(data: &[u8]) -> bool {
-    raw::header_offset(data).is_some()
+    match raw::header_offset(data) {
+        Some(0) => true,
+        Some(_) => {
+            crate::message::containers::format_of(data).is_none()
+                && !super::office::ole::is_ole(data)
+        }
+        None => false,
+    }
 }
 
 /// Both views of one PDF.
