@@ -123,7 +123,7 @@ pub struct Lists {
     pub archive_extensions: HashSet<String>,
     pub free_hosting: HashSet<String>,
     /// Brands phishing impersonates, each with the registrable labels of its real domains.
-    pub impersonated_brands: Vec<(String, Vec<String>)>,
+    pub impersonated_brands: crate::phrases::Brands,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
     pub financial_words: PhraseSet,
     /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
@@ -300,16 +300,18 @@ impl Signatures {
             free_hosting: set(lines("lists/free_hosting.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
-            impersonated_brands: lines("lists/impersonated_brands.txt")?
-                .into_iter()
-                .filter_map(|l| {
-                    let (brand, labels) = l.split_once(':')?;
-                    let labels: Vec<String> =
-                        labels.split_whitespace().map(str::to_string).collect();
-                    (!brand.trim().is_empty() && !labels.is_empty())
-                        .then(|| (brand.trim().to_string(), labels))
-                })
-                .collect(),
+            impersonated_brands: crate::phrases::Brands::new(
+                lines("lists/impersonated_brands.txt")?
+                    .into_iter()
+                    .filter_map(|l| {
+                        let (brand, labels) = l.split_once(':')?;
+                        let labels: Vec<String> =
+                            labels.split_whitespace().map(str::to_string).collect();
+                        (!brand.trim().is_empty() && !labels.is_empty())
+                            .then(|| (brand.trim().to_string(), labels))
+                    })
+                    .collect(),
+            ),
             password_words: set(lines("lists/password_words.txt")?),
             vba_autoexec: set(lines("lists/vba_autoexec.txt")?),
             vba_write: set(lines("lists/vba_write.txt")?),

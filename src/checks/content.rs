@@ -111,20 +111,32 @@ pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 fn lower_collapsed(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // ASCII, most of any mail, a byte at a time; other characters decoded.
+        let (space, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
             if !in_space {
                 out.push(' ');
             }
             in_space = true;
-            continue;
-        }
-        in_space = false;
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
         } else {
-            out.extend(c.to_lowercase());
+            in_space = false;
+            if b.is_ascii() {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
+                out.extend(c.to_lowercase());
+            }
         }
+        i += len;
     }
     out
 }
@@ -285,7 +297,7 @@ fn capital_i_for_l(word: &str) -> bool {
 
 fn letter_counts(text: &str) -> LetterCounts {
     let mut counts = LetterCounts::default();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
+    for word in candidate_words(text) {
         // An ASCII word has neither Cyrillic, Greek nor styled letters: only the capital-I
         // trick can show in it.
         if word.is_ascii() && !capital_i_for_l(word) {
@@ -316,6 +328,43 @@ fn letter_counts(text: &str) -> LetterCounts {
         }
     }
     counts
+}
+
+/// The words of `text` (runs of alphanumeric characters) that have a capital `I` or a non-ASCII
+/// letter, in order: the only words `letter_counts` can count. Found from those bytes, so the
+/// plain ASCII words that fill most mail are skipped without being decoded and classified.
+fn candidate_words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let hit = pos
+                + bytes
+                    .get(pos..)?
+                    .iter()
+                    .position(|&b| b == b'I' || b >= 0x80)?;
+            // `hit` is a char boundary: `I` is ASCII, and the first non-ASCII byte after an
+            // ASCII byte (or after `pos`, a boundary) starts a character.
+            let c = text[hit..].chars().next()?;
+            if !c.is_alphanumeric() {
+                // A curly quote or a no-break space: no word has it.
+                pos = hit + c.len_utf8();
+                continue;
+            }
+            let start = text[pos..hit]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphanumeric())
+                .last()
+                .map_or(hit, |(i, _)| pos + i);
+            let end = text[hit..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| hit + i);
+            pos = end;
+            return Some(&text[start..end]);
+        }
+    })
 }
 
 /// Kana and ideographs of a text, and the ideographs no Japanese character set has.
@@ -423,6 +472,10 @@ pub fn chinese_charset_or_font(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             break;
         }
     }
+    // Only Japanese mail can show it: asked once, before lower-casing and searching each HTML.
+    if msg.htmls.is_empty() || !is_japanese() {
+        return;
+    }
     for part in &msg.htmls {
         let lower = cut(&part.text, 400_000).to_lowercase();
         let Some(font) = lists
@@ -459,6 +512,51 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::signatures::Signatures;
+
+    #[test]
+    fn lower_collapsed_lowers_and_collapses_every_kind_of_space() {
+        let text = "Verify  YOUR\r\n\taccount\x0b\x0cNOW\u{a0}\u{3000}ÉTÉ İstanbul 口座\u{2028}x ";
+        let expected: String = {
+            let mut out = String::new();
+            let mut in_space = false;
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        out.push(' ');
+                    }
+                    in_space = true;
+                } else {
+                    in_space = false;
+                    out.extend(c.to_lowercase());
+                }
+            }
+            out
+        };
+        assert_eq!(lower_collapsed(text), expected);
+        assert_eq!(lower_collapsed("A \n B"), "a b");
+    }
+
+    #[test]
+    fn candidate_words_are_the_words_with_a_capital_i_or_non_ascii() {
+        let texts = [
+            "",
+            "I",
+            "plain ascii words only",
+            "Your waIIet: verify it. McIntyre’s “quote” — naïve café",
+            "ＰａｙＰａｌ аррӏе 𝐨𝐩𝐞𝐧 𝐧𝐨𝐰 ᴏᴢᴇᴍᴘɪᴄ ⓐⓑ",
+            "日本語のテキストIDとI.I.I",
+            "’’’I’I’ \u{a0}x\u{a0}Iy",
+            "end with non-ascii é",
+        ];
+        for text in texts {
+            let expected: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && (w.contains('I') || !w.is_ascii()))
+                .collect();
+            let got: Vec<&str> = candidate_words(text).collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
 
     fn run(raw: &str) -> Vec<Finding> {
         let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();

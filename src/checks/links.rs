@@ -374,9 +374,7 @@ fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], boo
     let label = org.split('.').next().unwrap_or("");
     let brands = &ctx.signatures.lists.impersonated_brands;
     let name = from.name.as_deref().unwrap_or("").to_lowercase();
-    let by_name = brands
-        .iter()
-        .find(|(brand, _)| crate::phrases::contains_word(&name, brand));
+    let by_name = brands.named_in(&name);
     if let Some((brand, labels)) = by_name {
         let own = labels.iter().any(|l| l == label);
         return Some((brand.as_str(), labels.as_slice(), own));

@@ -170,12 +170,7 @@ pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let lowered = name.to_lowercase();
         let org = crate::domain::org_domain(&domain);
         let label = org.split('.').next().unwrap_or("");
-        let hit = ctx
-            .signatures
-            .lists
-            .impersonated_brands
-            .iter()
-            .find(|(brand, _)| contains_word(&lowered, brand));
+        let hit = ctx.signatures.lists.impersonated_brands.named_in(&lowered);
         if let Some((brand, labels)) = hit
             && !labels.iter().any(|l| l == label)
         {
