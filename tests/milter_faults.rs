@@ -286,6 +286,37 @@ fn scan_panic_timeout_and_error_accept_with_an_error_field_when_configured() {
 }
 
 #[test]
+fn oversize_messages_get_the_oversize_action_unscanned() {
+    let mut raw = with_marker("big");
+    raw.extend_from_slice(&b"0123456789abcdef\r\n".repeat(300));
+    for (config, accept) in [
+        ("[limits]\nmax_message_bytes = 2000\n", true),
+        (
+            "[limits]\nmax_message_bytes = 2000\n[milter]\noversize_action = \"tempfail\"\n",
+            false,
+        ),
+    ] {
+        // The scanner is never reached for them.
+        let never: Scanner = Arc::new(|_: &Engine, _: &[u8], _| panic!("scanned"));
+        let m = InProcess::start(config, never);
+        let mut c = m.session();
+        let replies = c
+            .message("a@client.example.test", "b@example.test", &raw)
+            .unwrap();
+        assert_failure_action(
+            &replies,
+            accept,
+            "over the limit of 2000 bytes; not scanned",
+        );
+        let logs = m.log_lines();
+        assert!(
+            logs.iter().any(|l| l.contains("not scanned: too large")),
+            "{logs:?}"
+        );
+    }
+}
+
+#[test]
 fn in_process_stop_drains_the_message_in_progress() {
     // A scan that takes a while is under way when the server is told to stop: it still gets
     // its full answer, and the server returns.
