@@ -533,6 +533,75 @@ fn extract_writes_flagged_messages_only() {
     assert!(r.stderr.contains("cannot extract"), "{}", r.stderr);
 }
 
+#[test]
+fn extract_never_writes_outside_the_folder_whatever_the_names() {
+    // Hostile Message-IDs and subjects, in files whose own names are hostile too: extracted
+    // names are made by lurescreen, one plain component inside DIR.
+    let hostile = [
+        "../../etc/x",
+        "a/b",
+        "..",
+        "/etc/passwd",
+        "a\0b",
+        "..\\..\\windows\\x",
+        "C:",
+        "C:\\x.eml",
+        ".hidden",
+    ];
+    let messages: Vec<String> = hostile
+        .iter()
+        .enumerate()
+        .map(|(n, h)| {
+            spoof(n)
+                .replace(&format!("<s{n}@evil-example.net>"), &format!("<{h}>"))
+                .replace(&format!("account check {n}"), h)
+        })
+        .collect();
+    let root = tempfile::tempdir().unwrap();
+    let inputs = root.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let mut files = Vec::new();
+    for name in ["..mbox", "C:evil.mbox", "a\\b.mbox", ".x .. y.mbox"] {
+        let path = inputs.join(name);
+        std::fs::write(&path, mbox(&messages)).unwrap();
+        files.push(s(&path));
+    }
+    let out = root.path().join("out");
+    let mut args = vec!["scan", "--format", "summary", "--extract", s(&out).leak()];
+    args.extend(files.iter().map(String::as_str));
+    // All warn (exit 1): every message is flagged, so every one is extracted.
+    run(&args).expect_code(1);
+    // Nothing new beside the input and output folders, nothing below the output folder but
+    // plain files with names of our making.
+    let mut top: Vec<String> = std::fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["in", "out"]);
+    assert_eq!(std::fs::read_dir(&inputs).unwrap().count(), 4);
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(&out).unwrap() {
+        let e = e.unwrap();
+        assert!(e.file_type().unwrap().is_file(), "{e:?}");
+        let name = e.file_name().into_string().unwrap();
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+            "{name}"
+        );
+        assert!(!name.starts_with('.') && !name.contains(".."), "{name}");
+        names.push(name);
+    }
+    assert_eq!(names.len(), hostile.len() * 4, "{names:?}");
+    // Each holds its message unchanged.
+    let some = names.iter().find(|n| n.starts_with("0000001-")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join(some)).unwrap(),
+        messages[0]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML report
 // ---------------------------------------------------------------------------------------------

@@ -3,79 +3,10 @@
 
 mod milter_client;
 
-use milter_client::{Client, Reply};
+use milter_client::daemon::{Daemon, find, read_final};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-struct Daemon {
-    child: Child,
-    port: u16,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Daemon {
-    fn start(config: &str) -> Daemon {
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = dir.path().join("c.toml");
-        std::fs::write(&cfg, config).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log = dir.path().join("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
-            .args(["--config", cfg.to_str().unwrap(), "milter", "--listen"])
-            .arg(format!("inet:127.0.0.1:{port}"))
-            .stdin(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let until = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < until, "milter did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Daemon {
-            child,
-            port,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn client(&self) -> Client<TcpStream> {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        Client::new(s)
-    }
-
-    fn session(&self) -> Client<TcpStream> {
-        let mut c = self.client();
-        let r = c.negotiate().unwrap();
-        assert_eq!(r.cmd, b'O');
-        let r = c.connect("client.example.test", "192.0.2.7").unwrap();
-        assert_eq!(r.cmd, b'c');
-        c
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn find(replies: &[Reply], cmd: u8) -> Vec<&Reply> {
-    replies.iter().filter(|r| r.cmd == cmd).collect()
-}
 
 const CLEAN: &[u8] =
     b"From: a@client.example.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
@@ -305,10 +236,7 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
         .unwrap();
     // A second connection, idle between messages.
     let mut idle = d.session();
-    Command::new("kill")
-        .args(["-TERM", &d.child.id().to_string()])
-        .status()
-        .unwrap();
+    d.signal("TERM");
     std::thread::sleep(Duration::from_millis(300));
     // New transactions are deferred while draining.
     idle.stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
@@ -323,20 +251,10 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
         .unwrap();
     busy.macros(b'E', &[("i", "DRAINQID")]).unwrap();
     busy.send(b'E', &[]).unwrap();
-    let mut last = busy.read().unwrap();
-    while !matches!(last.cmd, b'a' | b'c' | b'r' | b't' | b'y') {
-        last = busy.read().unwrap();
-    }
-    assert_eq!(last.cmd, b'a');
+    let replies = read_final(&mut busy).unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a');
     // Then the daemon exits by itself.
-    let until = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = d.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < until, "daemon did not exit after draining");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = d.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
     assert!(
         d.log_text().contains("qid=DRAINQID verdict=clean"),

@@ -108,7 +108,20 @@ mod tests {
                 "{bad}"
             );
         }
-        for bad in ["..", "../x", ".hidden", "a..b", "C:x.eml"] {
+        for bad in [
+            "..",
+            "../x",
+            "../../etc/x",
+            "a/b",
+            "/abs.eml",
+            ".hidden",
+            "a..b",
+            "C:",
+            "C:x.eml",
+            "C:\\x.eml",
+            "\\\\server\\x",
+            "x\0",
+        ] {
             assert!(safe_name(bad).is_err(), "{bad}");
         }
         assert!(matches!(

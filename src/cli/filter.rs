@@ -6,7 +6,7 @@
 
 use super::exit;
 use crate::filter::{annotate, pass_with_error, stream_with_error};
-use crate::{Engine, Lang, Report};
+use crate::{Engine, Lang, Report, ScanError};
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, mpsc};
@@ -20,8 +20,24 @@ pub struct Options {
 /// Stack for the scanning thread: deep structures must not abort the process.
 const SCAN_STACK: usize = 64 * 1024 * 1024;
 
+/// The scanning step: the engine's scan in the binary; tests put in one that panics or hangs.
+pub type Scanner = Arc<dyn Fn(&Engine, &[u8]) -> Result<Report, ScanError> + Send + Sync>;
+
 pub fn run(
     engine: Arc<Engine>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    opts: &Options,
+) -> i32 {
+    let scanner: Scanner = Arc::new(|engine: &Engine, raw: &[u8]| engine.scan(raw));
+    run_with(engine, scanner, input, out, err, opts)
+}
+
+/// `run` with another scanning step.
+pub fn run_with(
+    engine: Arc<Engine>,
+    scanner: Scanner,
     input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -39,7 +55,7 @@ pub fn run(
         return fail(&raw, Some(input), &message, out, err, opts);
     }
     let raw = Arc::new(raw);
-    let report = scan_with_deadline(&engine, &raw);
+    let report = scan_with_deadline(&engine, scanner, &raw);
     let report = match report {
         Ok(r) => r,
         Err(message) => return fail(&raw, None, &message, out, err, opts),
@@ -72,7 +88,11 @@ pub fn run(
 
 /// Scans on a thread of its own so a runaway scan cannot hold the mail: past twice the time
 /// budget the filter gives up on it.
-fn scan_with_deadline(engine: &Arc<Engine>, raw: &Arc<Vec<u8>>) -> Result<Report, String> {
+fn scan_with_deadline(
+    engine: &Arc<Engine>,
+    scanner: Scanner,
+    raw: &Arc<Vec<u8>>,
+) -> Result<Report, String> {
     let budget = Duration::from_millis(engine.config().limits.scan_time_ms.saturating_mul(2));
     let (tx, rx) = mpsc::channel();
     let (engine, raw) = (Arc::clone(engine), Arc::clone(raw));
@@ -80,7 +100,7 @@ fn scan_with_deadline(engine: &Arc<Engine>, raw: &Arc<Vec<u8>>) -> Result<Report
         .name("scan".into())
         .stack_size(SCAN_STACK)
         .spawn(move || {
-            let _ = tx.send(engine.scan(&raw).map_err(|e| e.to_string()));
+            let _ = tx.send(scanner(&engine, &raw).map_err(|e| e.to_string()));
         });
     if let Err(e) = spawned {
         return Err(format!("cannot start the scan: {e}"));
@@ -134,4 +154,90 @@ fn written_or_tempfail(result: std::io::Result<()>, err: &mut dyn Write) -> i32 
         return exit::TEMPFAIL;
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Signatures};
+    use std::sync::{Condvar, Mutex};
+
+    fn engine(scan_time_ms: u64) -> Arc<Engine> {
+        let mut config = Config::default();
+        config.limits.scan_time_ms = scan_time_ms;
+        Arc::new(Engine::new(config, Signatures::embedded().unwrap()))
+    }
+
+    const RAW: &[u8] = b"X-Lurescreen-Verdict: clean\r\nSubject: hi\r\n\r\nbody\r\n";
+
+    fn filter(scanner: Scanner, scan_time_ms: u64, fail_closed: bool) -> (i32, Vec<u8>, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let opts = Options {
+            fail_closed,
+            lang: Lang::En,
+        };
+        let code = run_with(
+            engine(scan_time_ms),
+            scanner,
+            &mut &RAW[..],
+            &mut out,
+            &mut err,
+            &opts,
+        );
+        (code, out, String::from_utf8_lossy(&err).into_owned())
+    }
+
+    #[test]
+    fn a_scan_that_panics_passes_the_message_or_fails_closed() {
+        let panics: Scanner = Arc::new(|_: &Engine, _: &[u8]| panic!("injected scan panic"));
+        let (code, out, err) = filter(Arc::clone(&panics), 10_000, false);
+        assert_eq!(code, 0);
+        assert_eq!(out, pass_with_error(RAW, "internal error while scanning"));
+        assert!(err.contains("internal error while scanning"), "{err}");
+        let (code, out, _) = filter(panics, 10_000, true);
+        assert_eq!(code, exit::TEMPFAIL);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_scan_that_hangs_passes_the_message_or_fails_closed() {
+        // Blocks until released at the end (the deadline is 2 × 50 ms).
+        let gate = Arc::new((Mutex::new(false), Condvar::new()));
+        let held = Arc::clone(&gate);
+        let hangs: Scanner = Arc::new(move |e: &Engine, raw: &[u8]| {
+            let (lock, cv) = &*held;
+            let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = cv.wait_timeout_while(guard, Duration::from_secs(120), |go| !*go);
+            e.scan(raw)
+        });
+        let (code, out, err) = filter(Arc::clone(&hangs), 50, false);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            pass_with_error(RAW, "scan did not finish within 100 ms")
+        );
+        assert!(err.contains("scan did not finish within 100 ms"), "{err}");
+        let (code, out, _) = filter(hangs, 50, true);
+        assert_eq!(code, exit::TEMPFAIL);
+        assert!(out.is_empty());
+        *gate.0.lock().unwrap() = true;
+        gate.1.notify_all();
+    }
+
+    #[test]
+    fn a_scan_error_passes_the_message_or_fails_closed() {
+        let fails: Scanner = Arc::new(|_: &Engine, _: &[u8]| {
+            Err(ScanError::Internal {
+                stage: "test".into(),
+                message: "injected".into(),
+            })
+        });
+        let (code, out, _) = filter(Arc::clone(&fails), 10_000, false);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            pass_with_error(RAW, "internal error while scanning (test): injected")
+        );
+        assert_eq!(filter(fails, 10_000, true).0, exit::TEMPFAIL);
+    }
 }

@@ -144,7 +144,14 @@ fn part_edit(
     text: &Text,
 ) -> Option<Edit> {
     let (start, end) = (part.offset_body as usize, part.offset_end as usize);
-    if start < block.end || start > end || end > raw.len() {
+    // Never above the empty line that ends our view of the header (the parser may place a body
+    // earlier, e.g. after a header of only continuation lines): the banner would become header.
+    let blank = if raw.get(block.end..).is_some_and(|r| r.starts_with(b"\r\n")) {
+        2
+    } else {
+        1
+    };
+    if start < block.end + blank || start > end || end > raw.len() {
         return None;
     }
     let body = &raw[start..end];

@@ -50,6 +50,22 @@ fn strip_ours(block: &HeaderBlock) -> Vec<Edit> {
         .collect()
 }
 
+/// The edits every marking starts with: a line ending where the lines before our fields lack
+/// one (so nothing inserted runs on in them; it sorts before every other insert there), then
+/// the removal of forged fields.
+fn first_edits(block: &HeaderBlock) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    if block.unended_start {
+        edits.push(Edit {
+            start: block.start,
+            end: block.start,
+            bytes: block.nl.as_bytes().to_vec(),
+        });
+    }
+    edits.extend(strip_ours(block));
+    edits
+}
+
 /// What `annotate` did beyond the headers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Marked {
@@ -61,7 +77,7 @@ pub struct Marked {
 pub fn annotate(raw: &[u8], report: &Report, markup: &Markup, lang: Lang) -> (Vec<u8>, Marked) {
     let block = HeaderBlock::scan(raw);
     let nl = block.nl;
-    let mut edits = strip_ours(&block);
+    let mut edits = first_edits(&block);
     let mut ours = headers::block(report, nl);
     let mut marked = Marked::default();
     let mark = report.verdict >= markup.min_verdict;
@@ -90,7 +106,7 @@ pub fn annotate(raw: &[u8], report: &Report, markup: &Markup, lang: Lang) -> (Ve
 /// The message unchanged but for an `X-Lurescreen-Error` field (and forged fields removed).
 pub fn pass_with_error(raw: &[u8], error: &str) -> Vec<u8> {
     let block = HeaderBlock::scan(raw);
-    let mut edits = strip_ours(&block);
+    let mut edits = first_edits(&block);
     edits.push(Edit {
         start: block.start,
         end: block.start,
@@ -127,6 +143,8 @@ pub fn stream_with_error(
     // Lines that go before our field, as in `HeaderBlock::scan`: an mbox `From ` line, then
     // continuation lines with no field before them.
     let mut first = true;
+    // Whether the leading lines written so far end with a line ending.
+    let mut ended = true;
     loop {
         let leading = (first && line.starts_with(b"From "))
             || line.starts_with(b" ")
@@ -136,11 +154,17 @@ pub fn stream_with_error(
         }
         first = false;
         out.write_all(&line)?;
+        ended = complete;
         while !complete {
             complete = piece(&mut line)?;
             out.write_all(&line)?;
+            ended = line.last() == Some(&b'\n') || (line.is_empty() && ended);
         }
         complete = piece(&mut line)?;
+    }
+    if !ended {
+        // The input ended inside a leading line (as in `HeaderBlock::unended_start`).
+        out.write_all(nl.as_bytes())?;
     }
     out.write_all(headers::error_block(error, nl).as_bytes())?;
     let mut dropping = false;

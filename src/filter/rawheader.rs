@@ -25,6 +25,10 @@ pub struct HeaderBlock {
     pub fields: Vec<Field>,
     /// The line ending the message uses: `\r\n` if its first line ends so, else `\n`.
     pub nl: &'static str,
+    /// The lines before `start` run to the end of the input without a line ending (a message
+    /// that is only an mbox `From ` line or continuation lines): anything inserted at `start`
+    /// needs `nl` in front, or it would run on in that line.
+    pub unended_start: bool,
 }
 
 impl HeaderBlock {
@@ -42,6 +46,7 @@ impl HeaderBlock {
             pos = line_end(raw, pos);
         }
         let start = pos;
+        let unended_start = start > 0 && start == raw.len() && raw[start - 1] != b'\n';
         let mut fields: Vec<Field> = Vec::new();
         // Whether the last line belonged to a field (continuations extend only that field).
         let mut in_field = false;
@@ -83,6 +88,7 @@ impl HeaderBlock {
             end,
             fields,
             nl,
+            unended_start,
         }
     }
 

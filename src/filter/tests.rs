@@ -231,3 +231,61 @@ fn streaming_a_large_message_matches_the_in_memory_path() {
         );
     }
 }
+
+// Minimal failing inputs found by the properties in tests/filter_props.rs.
+
+#[test]
+fn proptest_regression_unended_leading_line_gets_a_line_ending_before_our_fields() {
+    // A message that is only a continuation line (or an mbox `From ` line) with no line ending:
+    // our fields used to run on in that line (`\tX-Lurescreen-Error: …`), so the line was lost
+    // into a field of ours. Now a line ending goes in first.
+    let report = engine().scan(LURE.as_bytes()).unwrap();
+    for (raw, want_head) in [
+        (&b"\t"[..], &b"\t\n"[..]),
+        (
+            b"From x@y Mon Jan  1 00:00:00 2024",
+            b"From x@y Mon Jan  1 00:00:00 2024\n",
+        ),
+        (b"From x@y\r\n more", b"From x@y\r\n more\r\n"),
+    ] {
+        let failed = pass_with_error(raw, "boom");
+        assert!(failed.starts_with(want_head), "{failed:?}");
+        let nl = if want_head.ends_with(b"\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        assert_eq!(
+            &failed[want_head.len()..],
+            format!("X-Lurescreen-Error: boom{nl}").as_bytes()
+        );
+        let mut streamed = Vec::new();
+        stream_with_error(&mut &raw[..], &mut streamed, "boom").unwrap();
+        assert_eq!(streamed, failed);
+        let (out, _) = annotate(raw, &report, &markup(true, true), Lang::En);
+        assert!(out.starts_with(want_head), "{out:?}");
+        let rest = &out[want_head.len()..];
+        assert!(rest.starts_with(b"Subject: [SUSPICIOUS]"), "{out:?}");
+    }
+    // With a line ending there, nothing changes: the fields go after the leading lines.
+    let out = pass_with_error(b"\tx\n", "boom");
+    assert_eq!(out, b"\tx\nX-Lurescreen-Error: boom\n");
+}
+
+#[test]
+fn proptest_regression_banner_never_goes_above_the_empty_line() {
+    // A header of only a continuation line: the parser put the body before our empty line, and
+    // the banner went into the header.
+    let raw = b" \r\n\r\n";
+    let report = engine().scan(LURE.as_bytes()).unwrap();
+    let (out, marked) = annotate(raw, &report, &markup(false, true), Lang::En);
+    assert_ne!(marked.banner, banner::Outcome::Added(1));
+    let blank = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out[..blank]).contains("WARNING"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert!(out.starts_with(b" \r\nX-Lurescreen-Verdict: "), "{out:?}");
+    assert!(out.ends_with(b"\r\n\r\n"), "{out:?}");
+}

@@ -88,6 +88,13 @@ pub async fn bind(spec: &str, socket_mode: &str) -> Result<Bound, String> {
 /// A TCP listener whose connections acknowledge at once.
 pub struct QuickAckListener(TcpListener);
 
+impl QuickAckListener {
+    /// The address it listens on (the port chosen, for `inet:127.0.0.1:0`).
+    pub fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
 impl indymilter::Listener for QuickAckListener {
     type Io = QuickAckStream;
 

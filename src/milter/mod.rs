@@ -9,7 +9,7 @@ pub mod plan;
 
 use crate::config::Config;
 use crate::message::Envelope;
-use crate::{Engine, Lang};
+use crate::{Engine, Lang, Report, ScanError};
 use indymilter::{
     Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
     Status,
@@ -31,9 +31,18 @@ pub struct Sources {
     pub lang: Option<Lang>,
 }
 
+/// The scanning step: the engine's scan by default. Tests put in one that panics, hangs or
+/// fails (`Shared::with_scanner`); nothing in a message or the configuration can choose it.
+pub type Scanner = Arc<dyn Fn(&Engine, &[u8], Envelope) -> Result<Report, ScanError> + Send + Sync>;
+
+/// Where log lines go: stderr by default (`log_line`).
+pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// State shared by every connection.
 pub struct Shared {
     engine: RwLock<Arc<Engine>>,
+    scanner: Scanner,
+    log: LogSink,
     lang: RwLock<Lang>,
     sources: Sources,
     /// Messages between MAIL FROM and end of message.
@@ -47,11 +56,31 @@ impl Shared {
         let lang = crate::cli::resolve_lang(sources.lang, engine.config());
         Shared {
             engine: RwLock::new(Arc::new(engine)),
+            scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
+                engine.scan_with_envelope(raw, Some(envelope))
+            }),
+            log: Arc::new(log_line),
             lang: RwLock::new(lang),
             sources,
             in_flight: AtomicUsize::new(0),
             draining: AtomicBool::new(false),
         }
+    }
+
+    /// The same state with another scanning step (for tests: a scan that panics or hangs).
+    pub fn with_scanner(mut self, scanner: Scanner) -> Shared {
+        self.scanner = scanner;
+        self
+    }
+
+    /// The same state with log lines going to `log` instead of stderr.
+    pub fn with_log(mut self, log: LogSink) -> Shared {
+        self.log = log;
+        self
+    }
+
+    fn log(&self, line: &str) {
+        (self.log)(line);
     }
 
     fn engine(&self) -> Arc<Engine> {
@@ -300,10 +329,11 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
         let received = Arc::new(received);
         let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
+        let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(&shared.log));
         let qid = queue_id.clone();
         let job = tokio::task::spawn_blocking(move || {
             let raw = r.raw();
-            let report = e.scan_with_envelope(&raw, Some(env.clone()));
+            let report = scanner(&e, &raw, env.clone());
             report.map(|report| {
                 let plan = plan::for_report(&r, &report, e.config(), lang);
                 // Held mail may get a notice ([notice]), written on a task of its own so it never
@@ -320,7 +350,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                             &qid,
                         );
                         if let Err(err) = written {
-                            log_line(&format!("qid={qid} error=\"{err}\""));
+                            log(&format!("qid={qid} error=\"{err}\""));
                         }
                     });
                 }
@@ -351,14 +381,14 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             ),
         }
     };
-    let status = apply(&plan, cx).await;
+    let status = apply(shared, &plan, cx).await;
     let action = match (&plan.decision, &plan.quarantine, status) {
         (_, _, Status::Tempfail) => "tempfail",
         (Decision::Reject(_), _, _) => "reject",
         (_, Some(_), _) => "hold",
         _ => "accept",
     };
-    log_line(&format!(
+    shared.log(&format!(
         "qid={queue_id} {summary} action={action} client={} from=<{}> rcpts={} size={size} ms={}",
         envelope.client_addr.as_deref().unwrap_or("-"),
         envelope
@@ -383,7 +413,7 @@ fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
 /// half-marked.
-async fn apply(plan: &Plan, cx: &mut EomContext<Session>) -> Status {
+async fn apply(shared: &Shared, plan: &Plan, cx: &mut EomContext<Session>) -> Status {
     match &plan.decision {
         Decision::Reject(text) => {
             let _ = cx
@@ -432,7 +462,7 @@ async fn apply(plan: &Plan, cx: &mut EomContext<Session>) -> Status {
     match result {
         Ok(()) => Status::Accept,
         Err(e) => {
-            log_line(&format!("error=\"milter action refused by the MTA: {e}\""));
+            shared.log(&format!("error=\"milter action refused by the MTA: {e}\""));
             let _ = cx.reply.set_error_reply(
                 "451",
                 Some("4.7.1"),
@@ -464,11 +494,7 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
         let listener = listen::bind(listen, &config.milter.socket_mode).await?;
-        log_line(&format!("listening on {listen}"));
-        let milter_config = indymilter::Config {
-            max_connections: config.milter.max_connections,
-            ..Default::default()
-        };
+        shared.log(&format!("listening on {listen}"));
         let reloader = Arc::clone(&shared);
         tokio::spawn(async move {
             let Ok(mut hup) =
@@ -478,38 +504,54 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
             };
             while hup.recv().await.is_some() {
                 match reloader.reload() {
-                    Ok(()) => log_line("reloaded configuration and signatures"),
-                    Err(e) => log_line(&format!("reload failed, keeping the running set: {e}")),
+                    Ok(()) => reloader.log("reloaded configuration and signatures"),
+                    Err(e) => reloader.log(&format!("reload failed, keeping the running set: {e}")),
                 }
             }
         });
-        let drainer = Arc::clone(&shared);
-        let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
-        let shutdown = async move {
-            wait_for_stop().await;
-            drainer.draining.store(true, Ordering::SeqCst);
-            let until = Instant::now() + grace;
-            while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            log_line(&format!(
-                "shutting down ({} messages still in progress)",
-                drainer.in_flight.load(Ordering::SeqCst)
-            ));
-        };
-        let result = match listener {
-            listen::Bound::Tcp(l) => {
-                indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
-            }
-            listen::Bound::Unix(l, path) => {
-                let r = indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown)
-                    .await;
-                let _ = std::fs::remove_file(path);
-                r
-            }
-        };
-        result.map_err(|e| format!("milter stopped: {e}"))
+        serve(listener, shared, wait_for_stop()).await
     })
+}
+
+/// Serves milter connections on `listener` until `stop` completes, then drains: new
+/// transactions get a 421 while those in progress finish (up to `milter.shutdown_grace_ms`).
+/// Runs on the caller's tokio runtime; `run` adds the signals around it.
+pub async fn serve(
+    listener: listen::Bound,
+    shared: Arc<Shared>,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    let config = shared.engine().config().clone();
+    let milter_config = indymilter::Config {
+        max_connections: config.milter.max_connections,
+        ..Default::default()
+    };
+    let drainer = Arc::clone(&shared);
+    let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
+    let shutdown = async move {
+        stop.await;
+        drainer.draining.store(true, Ordering::SeqCst);
+        let until = Instant::now() + grace;
+        while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        drainer.log(&format!(
+            "shutting down ({} messages still in progress)",
+            drainer.in_flight.load(Ordering::SeqCst)
+        ));
+    };
+    let result = match listener {
+        listen::Bound::Tcp(l) => {
+            indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
+        }
+        listen::Bound::Unix(l, path) => {
+            let r =
+                indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await;
+            let _ = std::fs::remove_file(path);
+            r
+        }
+    };
+    result.map_err(|e| format!("milter stopped: {e}"))
 }
 
 async fn wait_for_stop() {
