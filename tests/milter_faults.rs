@@ -679,3 +679,61 @@ fn sighup_under_load_switches_config_without_losing_a_message() {
     assert!(!log.contains("error="), "{log}");
     assert_eq!(log.matches("verdict=clean").count(), total, "{log}");
 }
+
+/// Scans past their deadline keep their threads (a scan cannot be cancelled); once
+/// `MAX_OVERDUE_SCANS` of them are running, further messages get the failure action without a
+/// scan, and scanning resumes when they end.
+#[test]
+fn hung_scans_cannot_pile_up_threads() {
+    let hang = Release::default();
+    // A short deadline: these scans hang until released, whatever the machine's load.
+    let m = InProcess::start(
+        "[limits]\nscan_time_ms = 50\n",
+        faulty_scanner(hang.clone()),
+    );
+    let mut c = m.session();
+    for _ in 0..milter::MAX_OVERDUE_SCANS {
+        let replies = c
+            .message(
+                "a@client.example.test",
+                "b@example.test",
+                &with_marker("FAULT-HANG"),
+            )
+            .unwrap();
+        assert_failure_action(&replies, false, "scan did not finish within 100 ms");
+    }
+    // Now even clean mail is not scanned, and says why.
+    let replies = c
+        .message(
+            "a@client.example.test",
+            "b@example.test",
+            &with_marker("clean"),
+        )
+        .unwrap();
+    assert_failure_action(&replies, false, "still running past their deadline");
+    let logs = m.log_lines();
+    assert!(
+        logs.last().is_some_and(|l| l.contains(&format!(
+            "{} earlier scans are still running past their deadline",
+            milter::MAX_OVERDUE_SCANS
+        ))),
+        "{logs:#?}"
+    );
+    // Released, the hung scans end and scanning resumes.
+    hang.release();
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let replies = c
+            .message("a@client.example.test", "b@example.test", CLEAN)
+            .unwrap();
+        if replies.last().unwrap().cmd == b'a' {
+            assert_normal(&replies);
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "scanning did not resume: {replies:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

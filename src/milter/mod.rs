@@ -49,6 +49,36 @@ pub struct Shared {
     in_flight: AtomicUsize,
     /// Set on SIGTERM: new transactions are deferred while in-flight ones finish.
     draining: AtomicBool,
+    /// Scans that ran past their deadline and still hold a thread (a scan cannot be cancelled).
+    overdue: Arc<AtomicUsize>,
+}
+
+/// Scans past their deadline that may still hold threads; past this, messages are not scanned
+/// (the failure action applies) until some finish, so hostile mail cannot pile up threads.
+pub const MAX_OVERDUE_SCANS: usize = 8;
+
+/// A scan job's state, shared by the job and the task waiting for it.
+const RUNNING: u8 = 0;
+const FINISHED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// Marks a scan job finished when dropped (a panicking scan too); a job its waiter gave up on
+/// leaves the overdue count.
+struct JobDone {
+    state: Arc<std::sync::atomic::AtomicU8>,
+    overdue: Arc<AtomicUsize>,
+}
+
+impl Drop for JobDone {
+    fn drop(&mut self) {
+        if self
+            .state
+            .compare_exchange(RUNNING, FINISHED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            self.overdue.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 impl Shared {
@@ -64,6 +94,7 @@ impl Shared {
             sources,
             in_flight: AtomicUsize::new(0),
             draining: AtomicBool::new(false),
+            overdue: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -319,11 +350,18 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     let config = engine.config();
     let size = received.header_size() + received.body_size;
 
+    let overdue = shared.overdue.load(Ordering::Acquire);
     let (plan, summary) = if !received.complete() || size > config.limits.max_message_bytes {
         let why = Unscanned::TooLarge(size);
         (
             plan::for_unscanned(&received, &why, config),
             "not scanned: too large".to_string(),
+        )
+    } else if overdue >= MAX_OVERDUE_SCANS {
+        fail(
+            &received,
+            config,
+            format!("not scanned: {overdue} earlier scans are still running past their deadline"),
         )
     } else {
         let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
@@ -331,7 +369,13 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
         let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(&shared.log));
         let qid = queue_id.clone();
+        let state = Arc::new(std::sync::atomic::AtomicU8::new(RUNNING));
+        let done = JobDone {
+            state: Arc::clone(&state),
+            overdue: Arc::clone(&shared.overdue),
+        };
         let job = tokio::task::spawn_blocking(move || {
+            let _done = done;
             let raw = r.raw();
             let report = scanner(&e, &raw, env.clone());
             report.map(|report| {
@@ -374,11 +418,23 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             }
             Ok(Ok(Err(e))) => fail(&received, config, e.to_string()),
             Ok(Err(join)) => fail(&received, config, format!("internal error: {join}")),
-            Err(_) => fail(
-                &received,
-                config,
-                format!("scan did not finish within {} ms", deadline.as_millis()),
-            ),
+            Err(_) => {
+                // The job runs on; count it until it ends (`JobDone`). Counted before it is
+                // marked, so the job's own decrement can never come first.
+                shared.overdue.fetch_add(1, Ordering::AcqRel);
+                if state
+                    .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err()
+                {
+                    // It ended just now.
+                    shared.overdue.fetch_sub(1, Ordering::AcqRel);
+                }
+                fail(
+                    &received,
+                    config,
+                    format!("scan did not finish within {} ms", deadline.as_millis()),
+                )
+            }
         }
     };
     let status = apply(shared, &plan, cx).await;
