@@ -128,6 +128,128 @@ pub struct Lists {
     pub financial_words: PhraseSet,
     /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
     pub web_page_extensions: HashSet<String>,
+    /// Japanese for the English wording lurescreen itself puts in evidence values
+    /// (`lists/evidence_ja.txt`), used in Japanese reasons.
+    pub evidence_ja: EvidenceJa,
+}
+
+/// Japanese for the fixed English fragments of evidence values that lurescreen writes itself
+/// (`how`, `what`, `summary`...: "letters that look alike", "Windows GUI program"), so a Japanese
+/// reason does not carry English prose. Longest fragment first; text in backticks is data from
+/// the message and is never changed.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceJa {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    japanese: Vec<String>,
+}
+
+/// Evidence keys whose values are lurescreen's own wording (plus data in backticks or after a
+/// colon), translated for Japanese reasons. Other keys hold data from the message: names,
+/// phrases, hosts, scripts, which stay as they were written.
+pub const PROSE_KEYS: &[&str] = &[
+    "action",
+    "anomalies",
+    "classes",
+    "detail",
+    "functions",
+    "how",
+    "kind",
+    "real",
+    "summary",
+    "what",
+    "why",
+];
+
+impl EvidenceJa {
+    /// Parses `english = japanese` lines; `#` starts a comment line.
+    pub fn parse(text: &str) -> Result<EvidenceJa, String> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((en, ja)) = line.split_once(" = ") else {
+                return Err(format!("line {}: expected `english = japanese`", n + 1));
+            };
+            let (en, ja) = (en.trim(), ja.trim());
+            if en.is_empty() || ja.is_empty() {
+                return Err(format!("line {}: empty side", n + 1));
+            }
+            if pairs.iter().any(|(e, _)| e == en) {
+                return Err(format!("line {}: `{en}` is given twice", n + 1));
+            }
+            pairs.push((en.to_string(), ja.to_string()));
+        }
+        if pairs.is_empty() {
+            return Ok(EvidenceJa::default());
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(pairs.iter().map(|(en, _)| en.as_str()))
+            .map_err(|e| e.to_string())?;
+        Ok(EvidenceJa {
+            automaton: Some(automaton),
+            japanese: pairs.into_iter().map(|(_, ja)| ja).collect(),
+        })
+    }
+
+    /// `value` with every known English fragment outside backticks in Japanese.
+    pub fn translate(&self, value: &str) -> String {
+        let Some(ac) = &self.automaton else {
+            return value.to_string();
+        };
+        let mut out = String::with_capacity(value.len() + 16);
+        for (i, segment) in value.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 {
+                out.push_str(segment);
+            } else {
+                // Whole words only: `uses` is not translated inside `causes`.
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                let mut last = 0;
+                for m in ac.find_iter(segment) {
+                    let (start, end) = (m.start(), m.end());
+                    let inner_first = segment[start..end].chars().next();
+                    let inner_last = segment[start..end].chars().next_back();
+                    let before = segment[..start].chars().next_back();
+                    let after = segment[end..].chars().next();
+                    if (word(inner_first) && word(before)) || (word(inner_last) && word(after)) {
+                        continue;
+                    }
+                    let Some(ja) = self.japanese.get(m.pattern().as_usize()) else {
+                        continue;
+                    };
+                    out.push_str(&segment[last..start]);
+                    out.push_str(ja);
+                    last = end;
+                }
+                out.push_str(&segment[last..]);
+            }
+        }
+        out
+    }
+
+    /// The value of evidence `key` for a Japanese reason: the finding's own `KEY_ja` when it has
+    /// one, the translated wording for a prose key, else the value as it is.
+    pub fn value<'a>(
+        &self,
+        key: &str,
+        value: &'a str,
+        evidence: &'a [(String, String)],
+    ) -> std::borrow::Cow<'a, str> {
+        let own = evidence
+            .iter()
+            .find(|(k, _)| k.strip_suffix("_ja") == Some(key))
+            .map(|(_, v)| v.as_str());
+        match own {
+            Some(v) => std::borrow::Cow::Borrowed(v),
+            None if PROSE_KEYS.contains(&key) => std::borrow::Cow::Owned(self.translate(value)),
+            None => std::borrow::Cow::Borrowed(value),
+        }
+    }
 }
 
 /// Every rule and list, validated.
@@ -169,6 +291,7 @@ const LIST_FILES: &[&str] = &[
     "lists/impersonated_brands.txt",
     "lists/financial_words.txt",
     "lists/web_page_extensions.txt",
+    "lists/evidence_ja.txt",
 ];
 
 impl Signatures {
@@ -268,6 +391,14 @@ impl Signatures {
                 });
             }
         }
+        let evidence_ja =
+            EvidenceJa::parse(&list_texts.remove("lists/evidence_ja.txt").ok_or_else(|| {
+                SignatureError::Missing("lists/evidence_ja.txt is missing".into())
+            })?)
+            .map_err(|message| SignatureError::Syntax {
+                file: "lists/evidence_ja.txt".into(),
+                message,
+            })?;
         let mut lines = |name: &str| -> Result<Vec<String>, SignatureError> {
             let text = list_texts
                 .remove(name)
@@ -300,6 +431,7 @@ impl Signatures {
             free_hosting: set(lines("lists/free_hosting.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
+            evidence_ja,
             impersonated_brands: crate::phrases::Brands::new(
                 lines("lists/impersonated_brands.txt")?
                     .into_iter()
@@ -450,6 +582,31 @@ pub fn fill_template(template: &str, evidence: &[(String, String)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn evidence_is_translated_by_whole_words_outside_backticks() {
+        let t = EvidenceJa::parse(
+            "# comment\nuses = 使う命令：\nlink to = リンク先\nlink = リンク\nobject class = クラス\n",
+        )
+        .unwrap();
+        assert_eq!(t.translate("uses Shell"), "使う命令： Shell");
+        assert_eq!(t.translate("causes Shell"), "causes Shell");
+        assert_eq!(t.translate("link to a.example"), "リンク先 a.example");
+        assert_eq!(
+            t.translate("object class `link to object class`"),
+            "クラス `link to object class`"
+        );
+        let evidence = vec![
+            ("how".to_string(), "link".to_string()),
+            ("how_ja".to_string(), "自前の訳".to_string()),
+            ("name".to_string(), "link".to_string()),
+        ];
+        assert_eq!(t.value("how", "link", &evidence), "自前の訳");
+        assert_eq!(t.value("name", "link", &evidence), "link");
+        assert_eq!(t.value("what", "link", &evidence), "リンク");
+        assert!(EvidenceJa::parse("no separator").is_err());
+        assert!(EvidenceJa::parse("a = b\na = c").is_err());
+    }
+
     use super::*;
 
     #[test]

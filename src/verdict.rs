@@ -201,12 +201,17 @@ pub fn score(
             .iter()
             .map(|(k, v)| (k.clone(), visible(v)))
             .collect();
+        let translate = &signatures.lists.evidence_ja;
+        let shown_ja: Vec<(String, String)> = shown
+            .iter()
+            .map(|(k, v)| (k.clone(), translate.value(k, v, &shown).into_owned()))
+            .collect();
         scored.push(ScoredFinding {
             rule: rule.id.clone(),
             score: rule.score,
             min_verdict: rule.min_verdict,
             reason_en: fill_template(&rule.reason_en, &shown),
-            reason_ja: fill_template(&rule.reason_ja, &shown),
+            reason_ja: fill_template(&rule.reason_ja, &shown_ja),
             ipa: rule.ipa.clone(),
             evidence: f.evidence,
             location: f.location,

@@ -76,3 +76,49 @@ fn every_rule_fires_on_its_fixture() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Japanese reasons carry no English prose: the wording lurescreen itself puts into evidence
+/// values (`how`, `what`, `summary`...) is translated through `lists/evidence_ja.txt` or given
+/// by the finding as `KEY_ja`. Checked on every rule's fixture and on extra cases for the
+/// wording that varies (every lookalike kind, program kinds).
+#[test]
+fn japanese_reasons_have_no_english_prose() {
+    // Two lower-case English words in a row: prose. Names (`Windows GUI`, `CALL,
+    // URLDOWNLOADTOFILE`), HTML markup, and a library's own message after a colon or in
+    // parentheses are not ours to translate.
+    let english_pair = Regex::new(r"\b[a-z]{2,}[ ,;]+[a-z]{2,}\b").unwrap();
+    let not_ours = Regex::new(r"<[^>]*>|\([^)]*\)|: .*$").unwrap();
+    let sigs = Signatures::embedded().unwrap();
+    let translate = &sigs.lists.evidence_ja;
+    let mut untranslated = BTreeSet::new();
+    for (id, config, raw) in rule_fixtures::all() {
+        let engine = Engine::new(config, Signatures::embedded().unwrap());
+        let Ok(report) = engine.scan(&raw) else {
+            continue;
+        };
+        for f in &report.findings {
+            let Some(rule) = sigs.rule(&f.rule) else {
+                continue;
+            };
+            for (key, value) in &f.evidence {
+                if !lurescreen::signatures::PROSE_KEYS.contains(&key.as_str())
+                    || !rule.reason_ja.contains(&format!("{{{key}}}"))
+                {
+                    continue;
+                }
+                let ja = translate.value(key, value, &f.evidence);
+                // Data from the message stays in backticks.
+                let outside: String = ja.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+                let outside = not_ours.replace_all(&outside, " ");
+                if english_pair.is_match(&outside) {
+                    untranslated.insert(format!("{} ({id} fixture) {key}: {ja}", f.rule));
+                }
+            }
+        }
+    }
+    assert!(
+        untranslated.is_empty(),
+        "English left in Japanese reasons (add to signatures/lists/evidence_ja.txt):\n{}",
+        untranslated.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
