@@ -907,6 +907,9 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if att.depth < max_depth || !is_html(att) {
             continue;
         }
+        if ctx.out_of_time("attachments.html", &att.location, out) {
+            break;
+        }
         let mut bytes_left = ctx.config.limits.max_expanded_bytes.min(64 * 1024 * 1024);
         let analysis = analyse(&att.data, is_svg(att), &mut bytes_left);
         out.extend(findings(att, &analysis));
