@@ -79,6 +79,10 @@ pub struct Limits {
     pub max_expanded_bytes: u64,
     /// Files listed inside containers per message, at most.
     pub max_expanded_entries: usize,
+    /// Top-level header fields the checks read; more are counted and reported, not read.
+    pub max_header_fields: usize,
+    /// Bytes of one header field's value the checks read; longer values are cut there.
+    pub max_header_bytes: usize,
 }
 
 impl Default for Limits {
@@ -91,6 +95,8 @@ impl Default for Limits {
             max_container_depth: 3,
             max_expanded_bytes: 256 * 1024 * 1024,
             max_expanded_entries: 10_000,
+            max_header_fields: 1000,
+            max_header_bytes: 64 * 1024,
         }
     }
 }
@@ -374,6 +380,12 @@ impl Config {
             return Err(
                 "limits.max_message_bytes, limits.max_parts and limits.scan_time_ms must be above 0"
                     .into(),
+            );
+        }
+        if l.max_header_fields == 0 || l.max_header_bytes == 0 {
+            // A header read as empty would make every message "not a message".
+            return Err(
+                "limits.max_header_fields and limits.max_header_bytes must be above 0".into(),
             );
         }
         let m = &self.milter;

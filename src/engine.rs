@@ -80,7 +80,9 @@ impl Engine {
             return Err(ScanError::Empty);
         }
         let started = Instant::now();
-        let mut msg = guarded("parse", || message::parse(raw, limits))?.ok_or(ScanError::Empty)?;
+        let deadline = deadline(started, limits);
+        let mut msg = guarded("parse", || message::parse_until(raw, limits, deadline))?
+            .ok_or(ScanError::Empty)?;
         if let Some(env) = envelope {
             msg.envelope = env;
         }
@@ -102,7 +104,10 @@ impl Engine {
             return Err(ScanError::Empty);
         }
         let started = Instant::now();
-        let msg = guarded("parse", || message::from_file(name, data, limits))?;
+        let deadline = deadline(started, limits);
+        let msg = guarded("parse", || {
+            message::from_file_until(name, data, limits, deadline)
+        })?;
         self.check(msg, started)
     }
 
@@ -144,6 +149,12 @@ impl Engine {
             msg.summary(),
         ))
     }
+}
+
+/// When a scan started at `started` must stop: parsing's container expansion and the costly
+/// attachment checks stop there too, not only the loop over the checks.
+fn deadline(started: Instant, limits: &crate::config::Limits) -> Option<Instant> {
+    started.checked_add(Duration::from_millis(limits.scan_time_ms))
 }
 
 /// Runs `f`, turning a panic into a `ScanError` so one crafted message cannot take a daemon down.
@@ -226,6 +237,55 @@ mod tests {
             "{}",
             f.reason_en
         );
+    }
+
+    #[test]
+    fn a_spent_time_budget_stops_container_expansion_and_the_attachment_checks() {
+        let mut c = Config::default();
+        c.limits.scan_time_ms = 1;
+        let mut raw = b"From: a@b.example\nContent-Type: multipart/mixed; boundary=B\n\n".to_vec();
+        // Enough HTML that parsing alone outlasts 1 ms, then a zip.
+        raw.extend_from_slice(b"--B\nContent-Type: text/html\n\n");
+        for _ in 0..200_000 {
+            raw.extend_from_slice(b"<a href=x>y</a>");
+        }
+        let zip = crate::message::containers::zip::tests::zip_of(&[("a.exe", b"MZ")]);
+        use base64::Engine as _;
+        raw.extend_from_slice(b"\n--B\nContent-Type: application/zip; name=a.zip\n");
+        raw.extend_from_slice(b"Content-Transfer-Encoding: base64\n\n");
+        raw.extend(
+            base64::engine::general_purpose::STANDARD
+                .encode(zip)
+                .bytes(),
+        );
+        raw.extend_from_slice(b"\n--B--\n");
+        let r = engine(c).scan(&raw).unwrap();
+        let budget: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == "LIMIT_TIME_BUDGET")
+            .collect();
+        assert!(budget.iter().any(|f| f.location == "2/a.zip"), "{budget:?}");
+        assert!(!r.findings.iter().any(|f| f.location.contains("a.zip!/")));
+    }
+
+    #[test]
+    fn thousands_of_nested_messages_scan_on_a_small_stack() {
+        // CRATES.md: mail-parser drops nested messages recursively; 50,000 levels would overflow
+        // a 2 MiB thread stack (an abort) if nesting were not bounded before parsing.
+        let mut raw = Vec::new();
+        for _ in 0..50_000 {
+            raw.extend_from_slice(b"Content-Type: message/rfc822\n\n");
+        }
+        raw.extend_from_slice(b"Subject: inner\n\nbody\n");
+        let r = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || engine(Config::default()).scan(&raw))
+            .unwrap()
+            .join()
+            .expect("no stack overflow")
+            .unwrap();
+        assert!(r.findings.iter().any(|f| f.rule == "LIMIT_NESTED_MESSAGES"));
     }
 
     /// Found by `cargo fuzz run scan`: a multipart whose first part's boundary parameter never

@@ -1650,7 +1650,15 @@ fn hostile_fifty_thousand_header_lines() {
     input.extend_from_slice(b"Subject: many headers\n\nbody\n");
     let report = scan_survives("50,000 header lines", &input);
     assert_eq!(report["subject"], "many headers");
-    assert_eq!(report["verdict"], "clean");
+    // Over limits.max_header_fields (LIMIT_HEADER, 1.0) with no From (3.0): warn.
+    let limit = finding(&report, "LIMIT_HEADER");
+    assert!(
+        limit["evidence"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("50001 fields")),
+        "{limit}"
+    );
+    assert_eq!(report["verdict"], "warn");
     filter_survives("50,000 header lines", &input);
 }
 

@@ -166,15 +166,15 @@ pub fn sender(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .map(|m| ("From", m))
         .chain(msg.reply_to.iter().map(|m| ("Reply-To", m)))
         .chain(msg.sender.iter().map(|m| ("Sender", m)));
-    let mut seen: Vec<String> = Vec::new();
+    // A set: a From with a million addresses made a list quadratic.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (field, mb) in fields {
         let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
             continue;
         };
-        if seen.contains(&domain) {
+        if !seen.insert(domain.clone()) {
             continue;
         }
-        seen.push(domain.clone());
         if let Some((target, how)) = protected.imitated_by(&domain) {
             out.push(
                 Finding::new("SENDER_LOOKALIKE_DOMAIN", field)
@@ -198,15 +198,15 @@ pub fn sender(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// Link hosts that imitate a protected domain or are confusable.
 pub fn links(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let protected = Protected::from_context(ctx);
-    let mut seen: Vec<String> = Vec::new();
+    // A set: a From with a million addresses made a list quadratic.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for link in &ctx.msg.links {
         let Some(host) = link.host.clone() else {
             continue;
         };
-        if seen.contains(&host) {
+        if !seen.insert(host.clone()) {
             continue;
         }
-        seen.push(host.clone());
         if let Some((target, how)) = protected.imitated_by(&host) {
             out.push(
                 Finding::new("LINK_LOOKALIKE_DOMAIN", &link.location)

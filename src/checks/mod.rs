@@ -21,6 +21,23 @@ pub struct Context<'a> {
     pub config: &'a Config,
 }
 
+impl Context<'_> {
+    /// Whether the message's time budget is spent; if so, says so with a LIMIT_TIME_BUDGET
+    /// finding at `location` naming what `check` left undone. Costly checks call it before each
+    /// attachment, so one slow file cannot carry a scan far past `limits.scan_time_ms`.
+    pub fn out_of_time(&self, check: &str, location: &str, out: &mut Vec<Finding>) -> bool {
+        if !self.msg.out_of_time() {
+            return false;
+        }
+        out.push(crate::message::expand::time_budget_finding(
+            location,
+            self.config.limits.scan_time_ms,
+            format!("{check} on {location} and the attachments after it"),
+        ));
+        true
+    }
+}
+
 /// A check: reads the context, pushes findings.
 pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
 

@@ -9,6 +9,7 @@
 use super::{Attachment, Link, Message, containers, links::MAX_LINKS};
 use crate::config::Limits;
 use crate::verdict::Finding;
+use std::time::Instant;
 
 /// A file found inside a container.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +44,12 @@ pub struct Budget {
     pub entries_left: usize,
     /// Running out of `entries_left` has been reported (once per message).
     pub entries_reported: bool,
+    /// When the message's time budget (`limits.scan_time_ms`) runs out: expansion stops opening
+    /// containers past it, and openers stop listing (with a LIMIT_TIME_BUDGET finding). `None`:
+    /// no deadline (unit tests of single openers).
+    pub deadline: Option<Instant>,
+    /// `limits.scan_time_ms`, for the findings.
+    pub time_budget_ms: u64,
 }
 
 impl Budget {
@@ -51,8 +58,37 @@ impl Budget {
             bytes_left: limits.max_expanded_bytes,
             entries_left: limits.max_expanded_entries,
             entries_reported: false,
+            deadline: None,
+            time_budget_ms: limits.scan_time_ms,
         }
     }
+
+    /// A budget whose time runs out at `deadline`.
+    pub fn until(limits: &Limits, deadline: Option<Instant>) -> Budget {
+        Budget {
+            deadline,
+            ..Budget::new(limits)
+        }
+    }
+
+    /// Whether the message's time budget is spent. Cheap (one clock read): openers call it
+    /// between entries and objects.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// The LIMIT_TIME_BUDGET finding for work at `location` that the time budget cut short;
+    /// `skipped` says what was not done.
+    pub fn time_finding(&self, location: &str, skipped: impl Into<String>) -> Finding {
+        time_budget_finding(location, self.time_budget_ms, skipped)
+    }
+}
+
+/// LIMIT_TIME_BUDGET at `location`: what the spent time budget of `budget_ms` left undone.
+pub fn time_budget_finding(location: &str, budget_ms: u64, skipped: impl Into<String>) -> Finding {
+    Finding::new("LIMIT_TIME_BUDGET", location)
+        .with("budget_ms", budget_ms.to_string())
+        .with("skipped", skipped)
 }
 
 /// An opener: returns `false` if `att` is not its format (then the next opener is tried).
@@ -82,13 +118,23 @@ pub fn expand(msg: &mut Message, limits: &Limits) {
 }
 
 fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
-    let mut budget = Budget::new(limits);
+    let mut budget = Budget::until(limits, msg.deadline);
+    // Containers left unopened because the time budget ran out: the first one and how many.
+    let mut late_at: Option<usize> = None;
+    let mut late_count = 0;
     // Containers nesting stopped at: the first one and how many.
     let mut too_deep_at: Option<(usize, &'static str)> = None;
     let mut too_deep_count = 0;
     let mut i = 0;
     while i < msg.attachments.len() {
-        if msg.attachments[i].depth < limits.max_container_depth {
+        if msg.attachments[i].depth < limits.max_container_depth && budget.out_of_time() {
+            if containers::format_of(&msg.attachments[i].data).is_some()
+                || is_document(&msg.attachments[i])
+            {
+                late_at = late_at.or(Some(i));
+                late_count += 1;
+            }
+        } else if msg.attachments[i].depth < limits.max_container_depth {
             let mut opened = Opened::default();
             for (_, open) in openers {
                 if open(&msg.attachments[i], &mut budget, &mut opened) {
@@ -125,6 +171,16 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
         }
         i += 1;
     }
+    if let Some(at) = late_at {
+        let att = &msg.attachments[at];
+        msg.structural.push(budget.time_finding(
+            &att.location,
+            format!(
+                "opening {late_count} container(s) from {}",
+                containers::display_name(att)
+            ),
+        ));
+    }
     if let Some((at, format)) = too_deep_at {
         let att = &msg.attachments[at];
         msg.structural.push(
@@ -135,6 +191,14 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
                 .with("count", too_deep_count.to_string()),
         );
     }
+}
+
+/// A document some opener reads (PDF, Office, HTML): worth naming when time ran out before it.
+fn is_document(att: &Attachment) -> bool {
+    crate::checks::attachments::pdf::is_pdf(&att.data)
+        || crate::checks::attachments::html::is_html(att)
+        || att.data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        || att.data.starts_with(b"{\\rt")
 }
 
 /// The archive format of a container that nesting stopped at. An Office document (a zip with
@@ -243,6 +307,61 @@ mod tests {
         assert_eq!(deep.len(), 1);
         assert_eq!(deep[0].location, "2/outer.zip!/mid.zip!/x.zip");
         assert_eq!(deep[0].evidence[3], ("count".into(), "2".into()));
+    }
+
+    #[test]
+    fn a_spent_time_budget_leaves_containers_closed_and_says_so() {
+        let inner = crate::message::containers::zip::tests::zip_of(&[("a.exe", b"MZ")]);
+        let mut msg = Message {
+            attachments: vec![
+                Attachment {
+                    location: "2/a.zip".into(),
+                    name: Some("a.zip".into()),
+                    data: inner.clone(),
+                    ..Attachment::default()
+                },
+                Attachment {
+                    location: "3/b.zip".into(),
+                    data: inner,
+                    ..Attachment::default()
+                },
+            ],
+            deadline: Some(Instant::now()),
+            ..Message::default()
+        };
+        expand(&mut msg, &Limits::default());
+        assert_eq!(msg.attachments.len(), 2, "nothing opened");
+        let f = msg
+            .structural
+            .iter()
+            .find(|f| f.rule == "LIMIT_TIME_BUDGET")
+            .expect("time finding");
+        assert_eq!(f.location, "2/a.zip");
+        assert!(
+            f.evidence[1].1.contains("2 container(s) from a.zip"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn a_listing_stops_when_the_time_budget_runs_out() {
+        let names: Vec<String> = (0..100).map(|i| format!("f{i}.txt")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+        let att = Attachment {
+            location: "2/a.zip".into(),
+            data: crate::message::containers::zip::tests::zip_of(&entries),
+            ..Attachment::default()
+        };
+        let mut budget = Budget::until(&Limits::default(), Some(Instant::now()));
+        let mut out = Opened::default();
+        assert!(crate::message::containers::zip::open(
+            &att,
+            &mut budget,
+            &mut out
+        ));
+        assert!(out.children.is_empty());
+        assert_eq!(out.findings[0].rule, "LIMIT_TIME_BUDGET");
     }
 
     #[test]

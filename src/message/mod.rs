@@ -11,6 +11,11 @@ pub use links::Link;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+/// Addresses kept per address field (From, To, Cc...): real mail names a few, at most a few
+/// hundred; the sender checks look at each.
+pub const MAX_ADDRESSES: usize = 1000;
 
 /// A mailbox as written in a header: display name and address.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,6 +114,16 @@ pub struct Message {
     pub structural: Vec<Finding>,
     /// Text several checks read, made once on first use (see `checks::text`).
     pub derived: Derived,
+    /// When the scan's time budget (`limits.scan_time_ms`) runs out: container expansion and the
+    /// costly attachment checks stop there (LIMIT_TIME_BUDGET). `None`: no deadline.
+    pub deadline: Option<Instant>,
+}
+
+impl Message {
+    /// Whether the scan's time budget is spent: the costly checks look before each attachment.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// Text derived from the parts, made once per message on first use. The checks only read a
@@ -132,16 +147,30 @@ impl Message {
 }
 
 /// Parses raw bytes into a `Message`. `None` only for empty input: anything else, however
-/// broken, becomes a message plus structural findings.
+/// broken, becomes a message plus structural findings. The time budget starts now.
 pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
+    parse_until(raw, limits, deadline_from_now(limits))
+}
+
+/// The deadline of a scan that starts now.
+pub fn deadline_from_now(limits: &Limits) -> Option<Instant> {
+    Instant::now().checked_add(Duration::from_millis(limits.scan_time_ms))
+}
+
+/// `parse` with the scan's deadline: container expansion stops opening containers past it.
+pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Option<Message> {
     if raw.is_empty() {
         return None;
     }
     let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
+    let (bytes, header_fields) = bound_header_fields(bytes.as_ref(), limits.max_header_fields);
     let Some(parsed) = MessageParser::default().parse(bytes.as_ref()) else {
-        return Some(not_a_message(raw, limits));
+        return Some(not_a_message(raw, limits, deadline));
     };
-    let mut msg = Message::default();
+    let mut msg = Message {
+        deadline,
+        ..Message::default()
+    };
     if nested > limits.max_nested_messages {
         msg.structural.push(
             Finding::new("LIMIT_NESTED_MESSAGES", "message")
@@ -149,9 +178,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
                 .with("limit", limits.max_nested_messages.to_string()),
         );
     }
-    read_headers(&parsed, &mut msg);
+    read_headers(&parsed, &mut msg, limits, header_fields);
     if msg.headers.is_empty() {
-        return Some(not_a_message(raw, limits));
+        return Some(not_a_message(raw, limits, deadline));
     }
     let mut walk = Walk {
         msg: &mut msg,
@@ -170,6 +199,11 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
     // `parsed` borrows `bytes`; both are dropped here, with nesting bounded above.
     drop(parsed);
     expand::expand(&mut msg, limits);
+    if msg.links.len() >= links::MAX_LINKS {
+        msg.structural.push(
+            Finding::new("LIMIT_LINKS", "message").with("limit", links::MAX_LINKS.to_string()),
+        );
+    }
     Some(msg)
 }
 
@@ -178,7 +212,20 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
 /// name are `name`, its declared type `application/octet-stream`, and containers in it are opened
 /// as usual.
 pub fn from_file(name: &str, data: &[u8], limits: &Limits) -> Message {
-    let mut msg = Message::default();
+    from_file_until(name, data, limits, deadline_from_now(limits))
+}
+
+/// `from_file` with the scan's deadline.
+pub fn from_file_until(
+    name: &str,
+    data: &[u8],
+    limits: &Limits,
+    deadline: Option<Instant>,
+) -> Message {
+    let mut msg = Message {
+        deadline,
+        ..Message::default()
+    };
     msg.attachments.push(Attachment {
         location: name.to_string(),
         name: (!name.is_empty()).then(|| name.to_string()),
@@ -192,8 +239,8 @@ pub fn from_file(name: &str, data: &[u8], limits: &Limits) -> Message {
 
 /// Input with no header fields (a PDF, a program, a text file): not a message, but its bytes are
 /// still judged, as the one file it holds (location `1`).
-fn not_a_message(raw: &[u8], limits: &Limits) -> Message {
-    let mut msg = from_file("", raw, limits);
+fn not_a_message(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Message {
+    let mut msg = from_file_until("", raw, limits, deadline);
     if let Some(att) = msg.attachments.first_mut() {
         att.location = "1".into();
     }
@@ -240,9 +287,103 @@ pub(crate) fn bound_nested_messages(raw: &[u8], limit: usize) -> (Cow<'_, [u8]>,
     (Cow::Owned(owned), count)
 }
 
-fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) {
+/// Adds a field's addresses to `out`, at most `MAX_ADDRESSES` in all; returns how many there
+/// were past that.
+/// Field names kept past `max` fields when the header is trimmed before parsing: they shape the
+/// MIME structure or are what the sender checks read.
+const KEPT_FIELDS: &[&str] = &[
+    "content-",
+    "mime-version",
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "return-path",
+];
+
+/// mail-parser builds a structure per header field (a `Received` takes hundreds of bytes), so two
+/// million fields took 1 GB. Past `max` fields, the top-level header is trimmed before parsing to
+/// the first `max` fields plus at most `max` later ones named in `KEPT_FIELDS`. Returns the bytes
+/// to parse and how many fields the header had.
+pub(crate) fn bound_header_fields(raw: &[u8], max: usize) -> (Cow<'_, [u8]>, usize) {
+    // Two passes without storing positions: a file of short lines would otherwise make a list
+    // as large as itself.
+    let count = HeaderFields::new(raw).count();
+    if count <= max {
+        return (Cow::Borrowed(raw), count);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut extra = 0;
+    let mut fields = HeaderFields::new(raw);
+    for (n, field) in fields.by_ref().enumerate() {
+        let keep = n < max
+            || (extra < max && {
+                let name = field.split(|&b| b == b':').next().unwrap_or_default();
+                let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
+                KEPT_FIELDS
+                    .iter()
+                    .any(|k| name == *k || (k.ends_with('-') && name.starts_with(k)))
+            });
+        if keep {
+            if n >= max {
+                extra += 1;
+            }
+            out.extend_from_slice(field);
+        }
+    }
+    out.extend_from_slice(raw.get(fields.at..).unwrap_or_default());
+    (Cow::Owned(out), count)
+}
+
+/// The fields of a top-level header in raw bytes, each with its continuation lines; afterwards
+/// `at` is where the blank line before the body starts (or the end).
+struct HeaderFields<'a> {
+    raw: &'a [u8],
+    at: usize,
+}
+
+impl<'a> HeaderFields<'a> {
+    fn new(raw: &'a [u8]) -> Self {
+        HeaderFields { raw, at: 0 }
+    }
+
+    /// The end of the line starting at `at` (after its newline).
+    fn line_end(&self, at: usize) -> usize {
+        memchr::memchr(b'\n', self.raw.get(at..).unwrap_or_default())
+            .map_or(self.raw.len(), |n| at + n + 1)
+    }
+}
+
+impl<'a> Iterator for HeaderFields<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        let first = self.raw.get(start..self.line_end(start))?;
+        if first.is_empty() || first == b"\n" || first == b"\r\n" {
+            return None;
+        }
+        let mut end = start + first.len();
+        while let Some(b' ' | b'\t') = self.raw.get(end) {
+            end = self.line_end(end);
+        }
+        self.at = end;
+        self.raw.get(start..end)
+    }
+}
+
+fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) -> usize {
+    let mut over = 0;
     if let HeaderValue::Address(addr) = value {
         for a in addr.iter() {
+            if out.len() >= MAX_ADDRESSES {
+                over += 1;
+                continue;
+            }
             out.push(Mailbox {
                 name: a
                     .name()
@@ -252,13 +393,51 @@ fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) {
             });
         }
     }
+    over
 }
 
-fn read_headers(parsed: &mail_parser::Message<'_>, msg: &mut Message) {
+/// Reads the top-level header: the fields the checks see are bounded by
+/// `limits.max_header_fields` and `limits.max_header_bytes` (each value cut there), address
+/// fields by `MAX_ADDRESSES`; past any of these, a LIMIT_HEADER finding says what was cut.
+fn read_headers(
+    parsed: &mail_parser::Message<'_>,
+    msg: &mut Message,
+    limits: &Limits,
+    raw_fields: usize,
+) {
+    let mut fields = 0usize;
+    let mut longest: Option<(String, usize)> = None;
     // mail-parser reads a line of junk as a header name; only RFC 5322 field names count.
     for (name, value) in parsed.headers_raw().filter(|(n, _)| is_field_name(n)) {
-        msg.headers.push((name.to_string(), unfold(value)));
+        fields += 1;
+        if fields > limits.max_header_fields {
+            continue;
+        }
+        let mut value = unfold(value);
+        if value.len() > limits.max_header_bytes {
+            if longest.as_ref().is_none_or(|(_, len)| value.len() > *len) {
+                longest = Some((name.to_string(), value.len()));
+            }
+            value.truncate(floor_char_boundary(&value, limits.max_header_bytes));
+        }
+        msg.headers.push((name.to_string(), value));
     }
+    let mut cut = Vec::new();
+    let fields = fields.max(raw_fields);
+    if fields > limits.max_header_fields {
+        cut.push(format!(
+            "{fields} fields, over limits.max_header_fields = {}; only the first were read",
+            limits.max_header_fields
+        ));
+    }
+    if let Some((name, len)) = longest {
+        cut.push(format!(
+            "the {name} field is {len} bytes long, over limits.max_header_bytes = {}; \
+             only its start was read",
+            limits.max_header_bytes
+        ));
+    }
+    let mut addresses_over = 0;
     for h in parsed.headers() {
         let list = match h.name {
             HeaderName::From => &mut msg.from,
@@ -268,12 +447,34 @@ fn read_headers(parsed: &mail_parser::Message<'_>, msg: &mut Message) {
             HeaderName::Cc => &mut msg.cc,
             _ => continue,
         };
-        mailboxes(&h.value, list);
+        addresses_over += mailboxes(&h.value, list);
+    }
+    if addresses_over > 0 {
+        cut.push(format!(
+            "{addresses_over} addresses past the {MAX_ADDRESSES} read per field"
+        ));
+    }
+    if !cut.is_empty() {
+        msg.structural
+            .push(Finding::new("LIMIT_HEADER", "header").with("detail", cut.join("; ")));
     }
     msg.return_path = parsed.return_address().map(str::to_string);
-    msg.subject = parsed.subject().map(str::to_string);
+    msg.subject = parsed.subject().map(|s| {
+        let mut s = s.to_string();
+        s.truncate(floor_char_boundary(&s, limits.max_header_bytes));
+        s
+    });
     msg.date = parsed.date().map(|d| d.to_rfc3339());
     msg.message_id = parsed.message_id().map(str::to_string);
+}
+
+/// The largest character boundary of `s` at or below `max`.
+fn floor_char_boundary(s: &str, max: usize) -> usize {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// RFC 5322 `field-name`: printable ASCII except the colon.
@@ -348,6 +549,12 @@ impl<'m> Walk<'m> {
                 if is_attachment {
                     self.attachment(parsed, part, &here, text.as_bytes());
                 } else {
+                    self.text_limit(
+                        &here,
+                        "text",
+                        text.len(),
+                        crate::checks::text::MAX_PART_CHARS,
+                    );
                     self.msg.texts.push(TextPart {
                         location: here,
                         text: text.to_string(),
@@ -360,6 +567,12 @@ impl<'m> Walk<'m> {
                 if is_attachment {
                     self.attachment(parsed, part, &here, html.as_bytes());
                 } else {
+                    self.text_limit(
+                        &here,
+                        "HTML",
+                        html.len(),
+                        crate::checks::text::MAX_HTML_BYTES,
+                    );
                     self.msg.htmls.push(TextPart {
                         location: here,
                         text: html.to_string(),
@@ -371,6 +584,20 @@ impl<'m> Walk<'m> {
                 self.attachment(parsed, part, &here, data);
             }
             PartType::Multipart(_) | PartType::Message(_) => {}
+        }
+    }
+
+    /// A body part longer than the wording checks read says so (a lure padded past the limit
+    /// would otherwise go unread).
+    fn text_limit(&mut self, here: &str, kind: &str, len: usize, limit: usize) {
+        if len > limit {
+            self.msg.structural.push(
+                Finding::new("LIMIT_TEXT", here)
+                    .with("part", here)
+                    .with("kind", kind)
+                    .with("bytes", len.to_string())
+                    .with("limit", limit.to_string()),
+            );
         }
     }
 
@@ -572,6 +799,140 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
         let m = parse(&raw, &limits).unwrap();
         assert!(m.attachments.len() < 10);
         assert!(m.structural.iter().any(|f| f.rule == "LIMIT_PARTS"));
+    }
+
+    fn limit<'a>(m: &'a Message, rule: &str) -> Option<&'a Finding> {
+        m.structural.iter().find(|f| f.rule == rule)
+    }
+
+    #[test]
+    fn header_fields_past_the_limit_are_counted_not_read() {
+        let mut raw = b"From: a@example.com\nSubject: s\n".to_vec();
+        for i in 0..50 {
+            raw.extend_from_slice(format!("X-F{i}: v\n").as_bytes());
+        }
+        raw.extend_from_slice(b"\nbody\n");
+        let limits = Limits {
+            max_header_fields: 10,
+            ..Limits::default()
+        };
+        let m = parse(&raw, &limits).unwrap();
+        assert_eq!(m.headers.len(), 10);
+        assert_eq!(m.from[0].address.as_deref(), Some("a@example.com"));
+        let f = limit(&m, "LIMIT_HEADER").expect("header limit");
+        assert!(f.evidence[0].1.starts_with("52 fields"), "{:?}", f.evidence);
+        assert!(limit(&parse_default(&raw), "LIMIT_HEADER").is_none());
+    }
+
+    #[test]
+    fn a_huge_header_is_trimmed_before_parsing_keeping_the_mime_structure() {
+        let mut raw = b"From: a@example.com\n".to_vec();
+        for i in 0..100 {
+            raw.extend_from_slice(format!("Received: from x{i}\n\tby y\n").as_bytes());
+        }
+        raw.extend_from_slice(b"Content-Type: multipart/mixed;\n boundary=B\nSubject: late\n\n");
+        raw.extend_from_slice(
+            b"--B\nContent-Type: application/octet-stream; name=a.exe\n\nMZ\n--B--\n",
+        );
+        let (trimmed, count) = bound_header_fields(&raw, 10);
+        assert_eq!(count, 103);
+        let text = String::from_utf8_lossy(&trimmed);
+        assert_eq!(text.matches("Received:").count(), 9);
+        assert!(text.contains("Content-Type: multipart/mixed;\n boundary=B\nSubject: late\n\n--B"));
+        let limits = Limits {
+            max_header_fields: 10,
+            ..Limits::default()
+        };
+        let m = parse(&raw, &limits).unwrap();
+        assert_eq!(m.subject.as_deref(), Some("late"));
+        assert_eq!(m.attachments[0].name.as_deref(), Some("a.exe"));
+        let f = limit(&m, "LIMIT_HEADER").expect("header limit");
+        assert!(
+            f.evidence[0].1.starts_with("103 fields"),
+            "{:?}",
+            f.evidence
+        );
+        let (same, n) = bound_header_fields(b"A: b\n\nbody", 1);
+        assert_eq!((n, same.as_ref()), (1, &b"A: b\n\nbody"[..]));
+    }
+
+    #[test]
+    fn a_long_header_field_is_cut_and_reported() {
+        let mut raw = b"From: a@example.com\nSubject: ".to_vec();
+        raw.extend("請求".repeat(20_000).as_bytes());
+        raw.extend_from_slice(b"\nX-Long: ");
+        raw.extend(std::iter::repeat_n(b'a', 200_000));
+        raw.extend_from_slice(b"\n\nbody\n");
+        let m = parse_default(&raw);
+        let max = Limits::default().max_header_bytes;
+        assert!(m.headers.iter().all(|(_, v)| v.len() <= max));
+        assert!(m.subject.as_ref().is_some_and(|s| s.len() <= max));
+        let f = limit(&m, "LIMIT_HEADER").expect("header limit");
+        assert!(
+            f.evidence[0].1.contains("X-Long field is 200000 bytes"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn address_fields_keep_a_bounded_number_of_addresses() {
+        // A From naming 50,000 addresses made the sender checks quadratic (minutes).
+        let list: Vec<String> = (0..50_000)
+            .map(|i| format!("n{i} <a{i}@b{i}.example>"))
+            .collect();
+        let raw = format!("From: {}\nSubject: x\n\nbody\n", list.join(", "));
+        let m = parse_default(raw.as_bytes());
+        assert_eq!(m.from.len(), MAX_ADDRESSES);
+        let f = limit(&m, "LIMIT_HEADER").expect("header limit");
+        assert!(
+            f.evidence[0].1.contains("49000 addresses"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn body_text_past_what_the_checks_read_is_reported() {
+        let mut raw = b"Subject: x\n\n".to_vec();
+        raw.extend(std::iter::repeat_n(
+            b'a',
+            crate::checks::text::MAX_PART_CHARS + 10,
+        ));
+        let f = limit(&parse_default(&raw), "LIMIT_TEXT")
+            .expect("text limit")
+            .clone();
+        assert_eq!(f.location, "1");
+        let mut html = b"Subject: x\nContent-Type: text/html\n\n".to_vec();
+        html.extend(std::iter::repeat_n(
+            b'a',
+            crate::checks::text::MAX_PART_CHARS + 10,
+        ));
+        assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_none());
+        html.extend(std::iter::repeat_n(
+            b'a',
+            crate::checks::text::MAX_HTML_BYTES,
+        ));
+        assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_some());
+        assert!(limit(&parse_default(b"Subject: x\n\nshort\n"), "LIMIT_TEXT").is_none());
+    }
+
+    #[test]
+    fn links_past_the_limit_are_reported() {
+        let mut raw = b"Subject: x\n\n".to_vec();
+        for i in 0..links::MAX_LINKS + 1 {
+            raw.extend_from_slice(format!("https://a{i}.example/\n").as_bytes());
+        }
+        let m = parse_default(&raw);
+        assert_eq!(m.links.len(), links::MAX_LINKS);
+        assert!(limit(&m, "LIMIT_LINKS").is_some());
+        assert!(
+            limit(
+                &parse_default(b"Subject: x\n\nhttps://a.example/\n"),
+                "LIMIT_LINKS"
+            )
+            .is_none()
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod content;
 mod core;
 mod dns;
 mod html;
+mod limits;
 mod links;
 mod office;
 mod onenote_ichitaro;
@@ -33,5 +34,6 @@ pub fn all() -> Vec<Fixture> {
     all.extend(links::fixtures());
     all.extend(content::fixtures());
     all.extend(dns::fixtures());
+    all.extend(limits::fixtures());
     all
 }

@@ -878,6 +878,7 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
     }
     let mut analysis = analyse(&att.data, is_svg(att), &mut budget.bytes_left);
     out.findings.extend(findings(att, &analysis));
+    out.findings.extend(over_size(att));
     for payload in std::mem::take(&mut analysis.payloads) {
         if budget.entries_left == 0 {
             break;
@@ -907,10 +908,26 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if att.depth < max_depth || !is_html(att) {
             continue;
         }
+        if ctx.out_of_time("attachments.html", &att.location, out) {
+            break;
+        }
         let mut bytes_left = ctx.config.limits.max_expanded_bytes.min(64 * 1024 * 1024);
         let analysis = analyse(&att.data, is_svg(att), &mut bytes_left);
         out.extend(findings(att, &analysis));
+        out.extend(over_size(att));
     }
+}
+
+/// LIMIT_TEXT for a file longer than `MAX_HTML_BYTES`: a form or script past the padding was
+/// not read.
+fn over_size(att: &Attachment) -> Option<Finding> {
+    (att.data.len() > MAX_HTML_BYTES).then(|| {
+        Finding::new("LIMIT_TEXT", &att.location)
+            .with("part", display_name(att))
+            .with("kind", "HTML attachment")
+            .with("bytes", att.data.len().to_string())
+            .with("limit", MAX_HTML_BYTES.to_string())
+    })
 }
 
 /// The findings for one analysed HTML file.

@@ -461,6 +461,9 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for att in &ctx.msg.attachments {
+        if ctx.out_of_time("attachments.known_bad", &att.location, out) {
+            break;
+        }
         for m in iocs.matches(&att.data) {
             out.push(
                 Finding::new("ATTACH_KNOWN_BAD", &att.location)

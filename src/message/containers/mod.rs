@@ -207,6 +207,20 @@ impl<'a> Lister<'a> {
         if self.entries_stopped {
             return false;
         }
+        if self.budget.out_of_time() {
+            self.entries_stopped = true;
+            let f = self.budget.time_finding(
+                &self.att.location,
+                format!(
+                    "listing the {} {} after {} file(s)",
+                    self.format,
+                    display_name(self.att),
+                    self.listed
+                ),
+            );
+            self.push(f);
+            return false;
+        }
         if self.budget.entries_left == 0 || self.listed >= MAX_ENTRIES_PER_CONTAINER {
             self.entries_stopped = true;
             let message_budget = self.budget.entries_left == 0;
@@ -495,7 +509,7 @@ mod tests {
         let mut budget = Budget {
             bytes_left: u64::MAX / 2,
             entries_left: 10,
-            entries_reported: false,
+            ..Budget::new(&Limits::default())
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
@@ -513,7 +527,7 @@ mod tests {
         let mut budget = Budget {
             bytes_left: 100_000,
             entries_left: 10,
-            entries_reported: false,
+            ..Budget::new(&Limits::default())
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "tar");
@@ -553,6 +567,7 @@ mod tests {
             bytes_left: 0,
             entries_left: 0,
             entries_reported: true,
+            ..Budget::new(&crate::config::Limits::default())
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
@@ -567,7 +582,7 @@ mod tests {
         let mut budget = Budget {
             bytes_left: 0,
             entries_left: 2,
-            entries_reported: false,
+            ..Budget::new(&crate::config::Limits::default())
         };
         let mut out = Opened::default();
         let mut l = Lister::new(&a, &mut budget, &mut out, "zip");
@@ -633,7 +648,7 @@ mod tests {
                 let mut budget = Budget {
                     bytes_left: 1 << 20,
                     entries_left: 100,
-                    entries_reported: false,
+                    ..Budget::new(&crate::config::Limits::default())
                 };
                 let mut out = Opened::default();
                 for (_, open) in OPENERS {

@@ -195,7 +195,7 @@ pub(crate) mod tests {
         let mut budget = Budget {
             bytes_left: 100_000,
             entries_left: 10,
-            entries_reported: false,
+            ..Budget::new(&crate::config::Limits::default())
         };
         let mut out = Opened::default();
         assert!(open(&att, &mut budget, &mut out));

@@ -335,7 +335,7 @@ pub(crate) mod tests {
         let mut b = Budget {
             bytes_left: 400_000,
             entries_left: 100,
-            entries_reported: false,
+            ..Budget::new(&crate::config::Limits::default())
         };
         let o = open_with(z, &mut b);
         assert_eq!(rules(&o), ["ARCHIVE_LIMIT"]);

@@ -347,3 +347,24 @@ fn mutated_pages_never_panic() {
         }
     }
 }
+
+#[test]
+fn html_past_what_is_analysed_is_reported() {
+    let mut page = b"<html><body>".to_vec();
+    page.resize(MAX_HTML_BYTES + 1, b' ');
+    page.extend_from_slice(b"<form><input type=password></form>");
+    let a = att("big.html", "text/html", &page);
+    let mut out = Opened::default();
+    assert!(open(&a, &mut out_budget(), &mut out));
+    let f = out
+        .findings
+        .iter()
+        .find(|f| f.rule == "LIMIT_TEXT")
+        .expect("size limit");
+    assert_eq!(evidence(f, "part"), "big.html");
+    assert!(!rules(&opened("a.html", "<html><body>hi</body></html>")).contains(&"LIMIT_TEXT"));
+}
+
+fn out_budget() -> Budget {
+    Budget::new(&Limits::default())
+}

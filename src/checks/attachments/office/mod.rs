@@ -91,6 +91,9 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let atts = &ctx.msg.attachments;
     let lists = &ctx.signatures.lists;
     for (i, att) in atts.iter().enumerate() {
+        if ctx.out_of_time("attachments.office", &att.location, out) {
+            break;
+        }
         let data = &att.data;
         let report = Reporter {
             file: label(atts, i),

@@ -127,6 +127,9 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if att.depth < max_depth || !is_pdf(&att.data) {
             continue;
         }
+        if ctx.out_of_time("attachments.pdf", &att.location, out) {
+            break;
+        }
         let mut bytes_left = ctx.config.limits.max_expanded_bytes.min(CHECK_DECODE_BYTES);
         let analysis = analyse(&att.data, &mut bytes_left, false);
         out.extend(findings(att, &analysis));
