@@ -155,6 +155,7 @@ pub const PROSE_KEYS: &[&str] = &[
     "how",
     "kind",
     "real",
+    "skipped",
     "summary",
     "what",
     "why",

@@ -84,10 +84,11 @@ fn every_rule_fires_on_its_fixture() {
 #[test]
 fn japanese_reasons_have_no_english_prose() {
     // Two lower-case English words in a row: prose. Names (`Windows GUI`, `CALL,
-    // URLDOWNLOADTOFILE`), HTML markup, and a library's own message after a colon or in
-    // parentheses are not ours to translate.
+    // URLDOWNLOADTOFILE`), HTML markup, identifiers, and a library's own message after a colon
+    // or in parentheses are not ours to translate.
     let english_pair = Regex::new(r"\b[a-z]{2,}[ ,;]+[a-z]{2,}\b").unwrap();
-    let not_ours = Regex::new(r"<[^>]*>|\([^)]*\)|: .*$").unwrap();
+    // Check names (`sender.display_name_address`) and file names are identifiers, not prose.
+    let not_ours = Regex::new(r"<[^>]*>|\([^)]*\)|: .*$|\S*[._/]\S*").unwrap();
     let sigs = Signatures::embedded().unwrap();
     let translate = &sigs.lists.evidence_ja;
     let mut untranslated = BTreeSet::new();

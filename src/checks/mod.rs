@@ -29,11 +29,17 @@ impl Context<'_> {
         if !self.msg.out_of_time() {
             return false;
         }
-        out.push(crate::message::expand::time_budget_finding(
-            location,
-            self.config.limits.scan_time_ms,
-            format!("{check} on {location} and the attachments after it"),
-        ));
+        out.push(
+            crate::message::expand::time_budget_finding(
+                location,
+                self.config.limits.scan_time_ms,
+                format!("{check} on {location} and the attachments after it"),
+            )
+            .with(
+                "skipped_ja",
+                format!("{location} 以降の添付ファイルへの {check}"),
+            ),
+        );
         true
     }
 }

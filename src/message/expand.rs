@@ -173,13 +173,18 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
     }
     if let Some(at) = late_at {
         let att = &msg.attachments[at];
-        msg.structural.push(budget.time_finding(
-            &att.location,
-            format!(
-                "opening {late_count} container(s) from {}",
-                containers::display_name(att)
-            ),
-        ));
+        let name = containers::display_name(att);
+        msg.structural.push(
+            budget
+                .time_finding(
+                    &att.location,
+                    format!("opening {late_count} container(s) from {name}"),
+                )
+                .with(
+                    "skipped_ja",
+                    format!("{name} 以降の {late_count} 個のコンテナを開くこと"),
+                ),
+        );
     }
     if let Some((at, format)) = too_deep_at {
         let att = &msg.attachments[at];

@@ -422,19 +422,27 @@ fn read_headers(
         }
         msg.headers.push((name.to_string(), value));
     }
+    // What was cut, in English and Japanese.
     let mut cut = Vec::new();
+    let mut cut_ja = Vec::new();
     let fields = fields.max(raw_fields);
     if fields > limits.max_header_fields {
+        let max = limits.max_header_fields;
         cut.push(format!(
-            "{fields} fields, over limits.max_header_fields = {}; only the first were read",
-            limits.max_header_fields
+            "{fields} fields, over limits.max_header_fields = {max}; only the first were read"
+        ));
+        cut_ja.push(format!(
+            "フィールドが {fields} 個あり、limits.max_header_fields = {max} を超えています。最初の分だけを読みました"
         ));
     }
     if let Some((name, len)) = longest {
+        let max = limits.max_header_bytes;
         cut.push(format!(
-            "the {name} field is {len} bytes long, over limits.max_header_bytes = {}; \
-             only its start was read",
-            limits.max_header_bytes
+            "the {name} field is {len} bytes long, over limits.max_header_bytes = {max}; \
+             only its start was read"
+        ));
+        cut_ja.push(format!(
+            "{name} フィールドが {len} バイトあり、limits.max_header_bytes = {max} を超えています。先頭だけを読みました"
         ));
     }
     let mut addresses_over = 0;
@@ -453,10 +461,16 @@ fn read_headers(
         cut.push(format!(
             "{addresses_over} addresses past the {MAX_ADDRESSES} read per field"
         ));
+        cut_ja.push(format!(
+            "1 フィールドあたり {MAX_ADDRESSES} 件を超えるアドレス {addresses_over} 件は読んでいません"
+        ));
     }
     if !cut.is_empty() {
-        msg.structural
-            .push(Finding::new("LIMIT_HEADER", "header").with("detail", cut.join("; ")));
+        msg.structural.push(
+            Finding::new("LIMIT_HEADER", "header")
+                .with("detail", cut.join("; "))
+                .with("detail_ja", cut_ja.join("。")),
+        );
     }
     msg.return_path = parsed.return_address().map(str::to_string);
     msg.subject = parsed.subject().map(|s| {
@@ -595,6 +609,7 @@ impl<'m> Walk<'m> {
                 Finding::new("LIMIT_TEXT", here)
                     .with("part", here)
                     .with("kind", kind)
+                    .with("kind_ja", if kind == "text" { "テキスト" } else { kind })
                     .with("bytes", len.to_string())
                     .with("limit", limit.to_string()),
             );

@@ -209,15 +209,26 @@ impl<'a> Lister<'a> {
         }
         if self.budget.out_of_time() {
             self.entries_stopped = true;
-            let f = self.budget.time_finding(
-                &self.att.location,
-                format!(
-                    "listing the {} {} after {} file(s)",
-                    self.format,
-                    display_name(self.att),
-                    self.listed
-                ),
-            );
+            let f = self
+                .budget
+                .time_finding(
+                    &self.att.location,
+                    format!(
+                        "listing the {} {} after {} file(s)",
+                        self.format,
+                        display_name(self.att),
+                        self.listed
+                    ),
+                )
+                .with(
+                    "skipped_ja",
+                    format!(
+                        "{} {} の {} 個目より後のファイルの一覧",
+                        self.format,
+                        display_name(self.att),
+                        self.listed
+                    ),
+                );
             self.push(f);
             return false;
         }
