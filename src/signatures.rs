@@ -126,6 +126,8 @@ pub struct Lists {
     pub impersonated_brands: Vec<(String, Vec<String>)>,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
     pub financial_words: PhraseSet,
+    /// Words of advance-fee fraud: inheritance, beneficiary, donation (CONTENT_ADVANCE_FEE).
+    pub fortune_words: PhraseSet,
     /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
     pub web_page_extensions: HashSet<String>,
 }
@@ -169,6 +171,7 @@ const LIST_FILES: &[&str] = &[
     "lists/impersonated_brands.txt",
     "lists/financial_words.txt",
     "lists/web_page_extensions.txt",
+    "lists/fortune_words.txt",
 ];
 
 impl Signatures {
@@ -300,6 +303,7 @@ impl Signatures {
             free_hosting: set(lines("lists/free_hosting.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
+            fortune_words: PhraseSet::new(lines("lists/fortune_words.txt")?, false),
             impersonated_brands: lines("lists/impersonated_brands.txt")?
                 .into_iter()
                 .filter_map(|l| {
