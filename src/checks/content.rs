@@ -227,6 +227,107 @@ pub fn image_only_with_link(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Hidden words from which a message is padding, not a preheader line.
+const HIDDEN_WORDS: usize = 50;
+/// Bytes of one HTML part searched for hidden elements.
+const HIDDEN_SCAN_BYTES: usize = 400_000;
+/// Styled elements looked at per part.
+const HIDDEN_ELEMENTS: usize = 2000;
+
+/// An opening tag of an element that can hold text, with a style attribute.
+static STYLED_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<(div|span|p|td|font|table)\b[^>]*?\bstyle\s*=\s*("[^"]*"|'[^']*')[^>]*>"#)
+        .expect("valid styled-tag regex")
+});
+
+/// A style that keeps an element's text from being seen.
+static HIDING_STYLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|!|$)|max-height\s*:\s*0(?:px)?\s*(?:;|!|$)|opacity\s*:\s*0\s*(?:;|!|$)")
+        .expect("valid hiding-style regex")
+});
+
+/// Text hidden from the reader by style (`display:none`, `font-size:0`, `visibility:hidden`)
+/// that outweighs the text shown: padding that makes word filters read something else (a news
+/// article, random words) than the lure the reader sees. A newsletter's hidden preview line is a
+/// few words, far fewer than its visible text.
+pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for part in &ctx.msg.htmls {
+        let html = cut(&part.text, HIDDEN_SCAN_BYTES);
+        let hidden = hidden_words(html);
+        if hidden < HIDDEN_WORDS {
+            continue;
+        }
+        let shown = visible_words(html).saturating_sub(hidden);
+        if hidden > shown {
+            out.push(
+                Finding::new("CONTENT_HIDDEN_TEXT", part.location.clone())
+                    .with("hidden", hidden.to_string())
+                    .with("shown", shown.to_string()),
+            );
+            return;
+        }
+    }
+}
+
+/// Words inside elements hidden by their style attribute (nested ones counted once).
+fn hidden_words(html: &str) -> usize {
+    let lower = html.to_ascii_lowercase();
+    let mut words = 0;
+    let mut pos = 0;
+    for _ in 0..HIDDEN_ELEMENTS {
+        let Some(open) = lower.get(pos..).and_then(|rest| STYLED_TAG.captures(rest)) else {
+            break;
+        };
+        let (Some(whole), Some(name), Some(style)) = (open.get(0), open.get(1), open.get(2)) else {
+            break;
+        };
+        let start = pos + whole.end();
+        if !HIDING_STYLE.is_match(style.as_str().trim_matches(['"', '\''])) {
+            pos = start;
+            continue;
+        }
+        let end = closing_tag(&lower, start, name.as_str()).unwrap_or(lower.len());
+        words += visible_words(html.get(start..end).unwrap_or(""));
+        pos = end.max(start);
+    }
+    words
+}
+
+/// Where the element opened just before `from` closes: the `</name` that balances nested
+/// `<name` tags (by position in `lower`).
+fn closing_tag(lower: &str, from: usize, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let mut depth = 1usize;
+    let mut pos = from;
+    loop {
+        let rest = lower.get(pos..)?;
+        let next_close = find_tag(rest, &close)?;
+        match find_tag(rest.get(..next_close).unwrap_or(""), &open) {
+            Some(o) => {
+                depth += 1;
+                pos += o + open.len();
+            }
+            None => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(pos + next_close);
+                }
+                pos += next_close + close.len();
+            }
+        }
+    }
+}
+
+/// The first `<name` or `</name` in `hay` that is that very tag (`<p ` or `<p>`, not `<pre`).
+fn find_tag(hay: &str, tag: &str) -> Option<usize> {
+    hay.match_indices(tag).map(|(i, _)| i).find(|&i| {
+        hay.get(i + tag.len()..)
+            .and_then(|r| r.chars().next())
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
+    })
+}
+
 /// Words of text outside tags, scripts and styles in an HTML part (entities decoded). Counted
 /// on its own rather than through `html_to_text`, which drops everything after a stray `<head>`
 /// in the body: here every word shown must count.
@@ -952,5 +1053,51 @@ and how to reach us. You receive this because you subscribed; unsubscribe at any
             "From: Bank <info@bank.example>\nSubject: n\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n{words}\n--b\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"x.png\"></a>\n--b--\n"
         );
         assert!(rules_of(check, &alt).is_empty());
+    }
+
+    #[test]
+    fn hidden_padding_that_outweighs_the_shown_text() {
+        let check: crate::checks::Check = hidden_text;
+        let html = |body: &str| {
+            format!(
+                "From: Bank <info@bank.example>\nSubject: Notice\nContent-Type: text/html; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let padding =
+            "the river runs past old mills and quiet farms where nobody hurries ".repeat(6);
+        let lure = html(&format!(
+            "<p>Your parcel is waiting: <a href=\"https://x.example.net/\">pay the fee</a></p>\
+<div style=\"display:none\">{padding}<div>{padding}</div></div>"
+        ));
+        assert_eq!(rules_of(check, &lure), ["CONTENT_HIDDEN_TEXT"]);
+        let tiny = html(&format!(
+            "<p>Claim now</p><span style='font-size:0px;color:#fff'>{padding}</span>"
+        ));
+        assert_eq!(rules_of(check, &tiny), ["CONTENT_HIDDEN_TEXT"]);
+        // A newsletter's hidden preview line, and a hidden block smaller than the text shown.
+        let preheader = html(&format!(
+            "<div style=\"display:none;max-height:0\">This week: new opening hours</div><p>{padding}</p>"
+        ));
+        assert!(rules_of(check, &preheader).is_empty());
+        let responsive = html(&format!(
+            "<div style=\"display:none\">{padding}</div><div>{padding} and more words here</div>"
+        ));
+        assert!(rules_of(check, &responsive).is_empty());
+        // Small but not zero fonts are shown; an unclosed hidden element still counts.
+        let small = html(&format!(
+            "<p>Hi</p><span style=\"font-size:0.8em\">{padding}</span>"
+        ));
+        assert!(rules_of(check, &small).is_empty());
+        let unclosed = html(&format!(
+            "<p>Hi</p><div style=\"visibility: hidden\">{padding}"
+        ));
+        assert_eq!(rules_of(check, &unclosed), ["CONTENT_HIDDEN_TEXT"]);
+        // Nested tags of the same name close at the right place.
+        assert_eq!(
+            closing_tag("<div>a<div>b</div>c</div>d", 5, "div"),
+            Some(19)
+        );
+        assert_eq!(closing_tag("<p><pre>x</pre></p>", 3, "p"), Some(15));
+        assert_eq!(closing_tag("<div>never closed", 5, "div"), None);
     }
 }

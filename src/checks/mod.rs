@@ -59,6 +59,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.advance_fee", content::advance_fee),
     ("content.image_only_link", content::image_only_with_link),
+    ("content.hidden_text", content::hidden_text),
     (
         "content.recipient_in_subject",
         content::recipient_in_subject,

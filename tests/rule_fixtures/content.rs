@@ -69,6 +69,15 @@ Content-Type: text/plain; charset=UTF-8\n\n\
             ),
         ),
         (
+            "CONTENT_HIDDEN_TEXT",
+            d(),
+            format!(
+                "From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<p>Your parcel is held.</p><div style=\"display:none\">{}</div>\n",
+                "quiet words about farms and rivers ".repeat(12)
+            )
+            .into_bytes(),
+        ),
+        (
             "CONTENT_IMAGE_ONLY_LINK",
             d(),
             b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),
