@@ -126,6 +126,8 @@ pub struct Lists {
     pub impersonated_brands: crate::phrases::Brands,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
     pub financial_words: PhraseSet,
+    /// Words of advance-fee fraud: inheritance, beneficiary, donation (CONTENT_ADVANCE_FEE).
+    pub fortune_words: PhraseSet,
     /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
     pub web_page_extensions: HashSet<String>,
     /// Japanese for the English wording lurescreen itself puts in evidence values
@@ -293,6 +295,7 @@ const LIST_FILES: &[&str] = &[
     "lists/financial_words.txt",
     "lists/web_page_extensions.txt",
     "lists/evidence_ja.txt",
+    "lists/fortune_words.txt",
 ];
 
 impl Signatures {
@@ -432,6 +435,7 @@ impl Signatures {
             free_hosting: set(lines("lists/free_hosting.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
+            fortune_words: PhraseSet::new(lines("lists/fortune_words.txt")?, false),
             evidence_ja,
             impersonated_brands: crate::phrases::Brands::new(
                 lines("lists/impersonated_brands.txt")?

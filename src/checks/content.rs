@@ -5,7 +5,9 @@
 use crate::checks::Context;
 use crate::checks::text::{all_text, body_text, cut};
 use crate::verdict::Finding;
+use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 /// Bytes of text under which one lure phrase is enough (a lure is a few lines long).
 const SHORT_TEXT: usize = 3000;
@@ -27,7 +29,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
     };
-    let account = has(&["credential", "suspension", "advance_fee"]);
+    let account = has(&["credential", "suspension", "advance_fee", "crypto"]);
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
@@ -104,6 +106,260 @@ pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("reply_to", reply_to)
             .with("reply_domain", reply_domain),
     );
+}
+
+/// Text longer than this is a thread, a digest or an article, not a "419" letter.
+const ADVANCE_FEE_TEXT: usize = 8000;
+
+/// A sum of a million or more: `US$10,500,000.00`, `$4.500.000`, `€ 2 500 000`, `2.5 million`,
+/// `2,5 milhões`, `2M USD`, `US$20.5M`. Matched in lower-cased text.
+static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
+    )
+    .expect("valid sum regex")
+});
+
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[a-z0-9][a-z0-9._%+-]*@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b")
+        .expect("valid address regex")
+});
+
+/// Advance-fee fraud ("419"): a fortune of a million or more, a word of the story that goes
+/// with it (inheritance, beneficiary, donation, lottery: `lists/fortune_words.txt`) and a
+/// contact on a free mail service or another domain to answer to (Reply-To, the From address
+/// itself, or an address written in the text). The answer is the action, so there need be no link.
+pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let text = lower_collapsed(all_text(ctx.msg));
+    if text.len() > ADVANCE_FEE_TEXT {
+        return;
+    }
+    let Some(sum) = BIG_SUM.find(&text) else {
+        return;
+    };
+    let Some(word) = ctx.signatures.lists.fortune_words.find_first(&text) else {
+        return;
+    };
+    let Some(contact) = contact_elsewhere(ctx, &text) else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_ADVANCE_FEE", "text")
+            .with("sum", sum.as_str().trim())
+            .with("word", word.text.as_str())
+            .with("contact", contact),
+    );
+}
+
+/// Where the reader is asked to answer, when that is a mailbox anyone can open or another
+/// organisation: Reply-To elsewhere, a free mail From, or a free mail address in the text.
+fn contact_elsewhere(ctx: &Context<'_>, text: &str) -> Option<String> {
+    use crate::checks::sender::is_freemail;
+    if let Some((_, reply_to, _)) = crate::checks::sender::reply::reply_elsewhere(ctx) {
+        return Some(reply_to);
+    }
+    let from = ctx.msg.from.first();
+    if let Some(address) = from.and_then(|m| m.address.clone())
+        && from
+            .and_then(|m| m.domain())
+            .is_some_and(|d| is_freemail(ctx, &d))
+    {
+        return Some(address);
+    }
+    ADDRESS
+        .captures_iter(text)
+        .take(50)
+        .find(|c| c.get(1).is_some_and(|d| is_freemail(ctx, d.as_str())))
+        .and_then(|c| c.get(0))
+        .map(|m| m.as_str().to_string())
+}
+
+/// Words under which an HTML message says nothing in text (`Click here` and a logo line).
+const IMAGE_ONLY_WORDS: usize = 15;
+/// Words a plain-text alternative may hold and still say nothing (`View this in a browser`).
+const IMAGE_ONLY_PLAIN_WORDS: usize = 20;
+
+/// An HTML message whose reader sees pictures and next to no words, with a link to another
+/// organisation than the sender's: the message is written in images so that word filters and
+/// the reader's mail program see nothing to judge, and the picture (a bank's page, a "claim
+/// your prize" banner) carries the lure. Ordinary newsletters have text around their pictures
+/// (at least an address and an unsubscribe line).
+pub fn image_only_with_link(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    if msg.htmls.is_empty()
+        || !msg
+            .htmls
+            .iter()
+            .any(|h| h.text.to_ascii_lowercase().contains("<img"))
+    {
+        return;
+    }
+    let words = |text: &str| {
+        text.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    let plain: usize = msg.texts.iter().map(|t| words(&t.text)).sum();
+    if plain > IMAGE_ONLY_PLAIN_WORDS {
+        return;
+    }
+    let seen: usize = msg.htmls.iter().map(|h| visible_words(&h.text)).sum();
+    if seen >= IMAGE_ONLY_WORDS {
+        return;
+    }
+    let from_org = msg
+        .from
+        .first()
+        .and_then(|m| m.domain())
+        .map(|d| crate::domain::org_domain(&d));
+    let Some(host) = msg
+        .links
+        .iter()
+        .filter_map(|l| l.host.as_deref())
+        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
+    else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_IMAGE_ONLY_LINK", "html")
+            .with("words", seen.to_string())
+            .with("host", host),
+    );
+}
+
+/// Hidden words from which a message is padding, not a preheader line.
+const HIDDEN_WORDS: usize = 50;
+/// Bytes of one HTML part searched for hidden elements.
+const HIDDEN_SCAN_BYTES: usize = 400_000;
+/// Styled elements looked at per part.
+const HIDDEN_ELEMENTS: usize = 2000;
+
+/// An opening tag of an element that can hold text, with a style attribute.
+static STYLED_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<(div|span|p|td|font|table)\b[^>]*?\bstyle\s*=\s*("[^"]*"|'[^']*')[^>]*>"#)
+        .expect("valid styled-tag regex")
+});
+
+/// A style that keeps an element's text from being seen.
+static HIDING_STYLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|!|$)|max-height\s*:\s*0(?:px)?\s*(?:;|!|$)|opacity\s*:\s*0\s*(?:;|!|$)")
+        .expect("valid hiding-style regex")
+});
+
+/// Text hidden from the reader by style (`display:none`, `font-size:0`, `visibility:hidden`)
+/// that outweighs the text shown: padding that makes word filters read something else (a news
+/// article, random words) than the lure the reader sees. A newsletter's hidden preview line is a
+/// few words, far fewer than its visible text.
+pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for part in &ctx.msg.htmls {
+        let html = cut(&part.text, HIDDEN_SCAN_BYTES);
+        let hidden = hidden_words(html);
+        if hidden < HIDDEN_WORDS {
+            continue;
+        }
+        let shown = visible_words(html).saturating_sub(hidden);
+        if hidden > shown {
+            out.push(
+                Finding::new("CONTENT_HIDDEN_TEXT", part.location.clone())
+                    .with("hidden", hidden.to_string())
+                    .with("shown", shown.to_string()),
+            );
+            return;
+        }
+    }
+}
+
+/// Words inside elements hidden by their style attribute (nested ones counted once).
+fn hidden_words(html: &str) -> usize {
+    let lower = html.to_ascii_lowercase();
+    let mut words = 0;
+    let mut pos = 0;
+    for _ in 0..HIDDEN_ELEMENTS {
+        let Some(open) = lower.get(pos..).and_then(|rest| STYLED_TAG.captures(rest)) else {
+            break;
+        };
+        let (Some(whole), Some(name), Some(style)) = (open.get(0), open.get(1), open.get(2)) else {
+            break;
+        };
+        let start = pos + whole.end();
+        if !HIDING_STYLE.is_match(style.as_str().trim_matches(['"', '\''])) {
+            pos = start;
+            continue;
+        }
+        let end = closing_tag(&lower, start, name.as_str()).unwrap_or(lower.len());
+        words += visible_words(html.get(start..end).unwrap_or(""));
+        pos = end.max(start);
+    }
+    words
+}
+
+/// Where the element opened just before `from` closes: the `</name` that balances nested
+/// `<name` tags (by position in `lower`).
+fn closing_tag(lower: &str, from: usize, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let mut depth = 1usize;
+    let mut pos = from;
+    loop {
+        let rest = lower.get(pos..)?;
+        let next_close = find_tag(rest, &close)?;
+        match find_tag(rest.get(..next_close).unwrap_or(""), &open) {
+            Some(o) => {
+                depth += 1;
+                pos += o + open.len();
+            }
+            None => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(pos + next_close);
+                }
+                pos += next_close + close.len();
+            }
+        }
+    }
+}
+
+/// The first `<name` or `</name` in `hay` that is that very tag (`<p ` or `<p>`, not `<pre`).
+fn find_tag(hay: &str, tag: &str) -> Option<usize> {
+    hay.match_indices(tag).map(|(i, _)| i).find(|&i| {
+        hay.get(i + tag.len()..)
+            .and_then(|r| r.chars().next())
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
+    })
+}
+
+/// Words of text outside tags, scripts and styles in an HTML part (entities decoded). Counted
+/// on its own rather than through `html_to_text`, which drops everything after a stray `<head>`
+/// in the body: here every word shown must count.
+fn visible_words(html: &str) -> usize {
+    use crate::message::links::decode_entities;
+    let count = |text: &str| {
+        decode_entities(text)
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    let html = cut(html, crate::checks::text::MAX_PART_CHARS * 4);
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` hold in `html`.
+    let lower = html.to_ascii_lowercase();
+    let mut words = 0;
+    let mut pos = 0;
+    while let Some(lt) = lower.get(pos..).and_then(|s| s.find('<')).map(|i| pos + i) {
+        words += count(html.get(pos..lt).unwrap_or(""));
+        let tag = lower.get(lt..).unwrap_or("");
+        let mut next = tag.find('>').map_or(lower.len(), |gt| lt + gt + 1);
+        for name in ["script", "style"] {
+            if tag.get(1..).is_some_and(|t| t.starts_with(name)) {
+                let end = format!("</{name}");
+                next = lower
+                    .get(next..)
+                    .and_then(|rest| rest.find(&end))
+                    .map_or(lower.len(), |i| next + i);
+            }
+        }
+        pos = next;
+    }
+    words + count(html.get(pos..).unwrap_or(""))
 }
 
 /// `text` with every run of whitespace made one space (one line break kept as a space).
@@ -792,5 +1048,154 @@ Your payment details were updated.\n";
         assert!(!rules(&zh).contains(&"CONTENT_CHINESE_FONT"));
         let meiryo = html.replace("Microsoft YaHei", "Meiryo");
         assert!(!rules(&meiryo).contains(&"CONTENT_CHINESE_FONT"));
+    }
+
+    fn rules_of(check: crate::checks::Check, raw: &str) -> Vec<&'static str> {
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let ctx = Context {
+            msg: &msg,
+            signatures: &sigs,
+            config: &config,
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn lure_phrases_in_other_languages_and_crypto() {
+        let pt = "Subject: Detectamos um novo acesso\nContent-Type: text/plain; charset=utf-8\n\n\
+Detectamos um novo acesso à sua conta. Se não foi você, altere sua senha: https://conta.example.net/\n";
+        assert_eq!(
+            rules(pt),
+            ["CONTENT_LURE_PHRASE", "CONTENT_LURE_WITH_ACTION"]
+        );
+        let it = "Subject: Avviso\nContent-Type: text/plain; charset=utf-8\n\n\
+Il tuo account bloccato: conferma i tuoi dati su https://verifica.example.net/\n";
+        assert!(rules(it).contains(&"CONTENT_LURE_WITH_ACTION"));
+        let airdrop =
+            "Subject: Airdrop round 5\n\nClaim your airdrop now: https://claim.example.net/\n";
+        assert!(rules(airdrop).contains(&"CONTENT_LURE_WITH_ACTION"));
+        // An ordinary Dutch parcel note names the parcel but puts no pressure.
+        let nl = "Subject: Uw zending\nContent-Type: text/plain; charset=utf-8\n\n\
+Uw zending is onderweg. Volg hem op https://track.example.net/\n";
+        assert!(rules(nl).is_empty());
+    }
+
+    #[test]
+    fn advance_fee_needs_a_fortune_a_story_and_a_free_mail_contact() {
+        let check: crate::checks::Check = advance_fee;
+        let widow = "From: Mrs. Grace <grace.widow77@gmail.com>\nSubject: Good day\n\n\
+I am a widow and my late husband left US$10,500,000.00. I want you to be the beneficiary.\n";
+        assert_eq!(rules_of(check, widow), ["CONTENT_ADVANCE_FEE"]);
+        let pt = "From: PNUD <info@undp-office.example>\nSubject: Oi\nContent-Type: text/plain; charset=utf-8\n\n\
+Seu e-mail está entre os beneficiários e acaba de receber 2,5 milhões de dólares. \
+Contate o gerente: (gerente.fundos@gmail.com)\n";
+        assert_eq!(rules_of(check, pt), ["CONTENT_ADVANCE_FEE"]);
+        let reply = "From: Bank <notice@bank-ng.example>\nReply-To: claims.desk@outlook.com\nSubject: Fund\n\n\
+Your inheritance fund of $4.2 million is ready.\n";
+        assert_eq!(rules_of(check, reply), ["CONTENT_ADVANCE_FEE"]);
+        // A charity's newsletter from its own domain, a small sum, or no story: nothing.
+        let news = "From: Foundation <news@foundation.example>\nSubject: Thanks\n\n\
+Thanks to your donation we raised $2,000,000 for charity this year. https://foundation.example/report\n";
+        assert!(rules_of(check, news).is_empty());
+        let small =
+            "From: a.friend@gmail.com\nSubject: Charity run\n\nWe raised $5,000 for charity!\n";
+        assert!(rules_of(check, small).is_empty());
+        let no_story = "From: a.friend@gmail.com\nSubject: House prices\n\nThe house next door sold for $1.2 million.\n";
+        assert!(rules_of(check, no_story).is_empty());
+    }
+
+    #[test]
+    fn image_only_html_with_a_link_elsewhere() {
+        let check: crate::checks::Check = image_only_with_link;
+        let html = |body: &str| {
+            format!(
+                "From: Bank <info@bank.example>\nSubject: Notice\nContent-Type: text/html; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let lure = html(
+            "<html><body><a href=\"https://claim.example.net/x\"><img src=\"https://cdn.example.net/b.png\"></a><p>Click here</p></body></html>",
+        );
+        assert_eq!(rules_of(check, &lure), ["CONTENT_IMAGE_ONLY_LINK"]);
+        // Text around the picture, or links only to the sender's own site: nothing.
+        let words = "Our autumn newsletter: what changed in the branch network, new opening hours, \
+and how to reach us. You receive this because you subscribed; unsubscribe at any time. ";
+        let newsletter = html(&format!(
+            "<p>{words}</p><a href=\"https://shop.example.net/\"><img src=\"https://cdn.example.net/b.png\"></a>"
+        ));
+        assert!(rules_of(check, &newsletter).is_empty());
+        let own = html(
+            "<a href=\"https://www.bank.example/\"><img src=\"https://bank.example/logo.png\"></a>",
+        );
+        assert!(rules_of(check, &own).is_empty());
+        // A stray <head> in the body hides no words from the count.
+        let stray = html(&format!(
+            "<body><head><title>t</title><img src=\"https://cdn.example.net/a.gif\"><p>{words}</p><a href=\"https://shop.example.net/\">more</a></body>"
+        ));
+        assert!(rules_of(check, &stray).is_empty());
+        // Script and style text is not shown.
+        assert_eq!(
+            rules_of(
+                check,
+                &html(&format!(
+                    "<style>p {{ color: red }} {words}</style><script>var a = '{words}';</script><a href=\"https://claim.example.net/\"><img src=\"x.png\"></a>"
+                ))
+            ),
+            ["CONTENT_IMAGE_ONLY_LINK"]
+        );
+        // A plain-text alternative that says something.
+        let alt = format!(
+            "From: Bank <info@bank.example>\nSubject: n\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n{words}\n--b\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"x.png\"></a>\n--b--\n"
+        );
+        assert!(rules_of(check, &alt).is_empty());
+    }
+
+    #[test]
+    fn hidden_padding_that_outweighs_the_shown_text() {
+        let check: crate::checks::Check = hidden_text;
+        let html = |body: &str| {
+            format!(
+                "From: Bank <info@bank.example>\nSubject: Notice\nContent-Type: text/html; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let padding =
+            "the river runs past old mills and quiet farms where nobody hurries ".repeat(6);
+        let lure = html(&format!(
+            "<p>Your parcel is waiting: <a href=\"https://x.example.net/\">pay the fee</a></p>\
+<div style=\"display:none\">{padding}<div>{padding}</div></div>"
+        ));
+        assert_eq!(rules_of(check, &lure), ["CONTENT_HIDDEN_TEXT"]);
+        let tiny = html(&format!(
+            "<p>Claim now</p><span style='font-size:0px;color:#fff'>{padding}</span>"
+        ));
+        assert_eq!(rules_of(check, &tiny), ["CONTENT_HIDDEN_TEXT"]);
+        // A newsletter's hidden preview line, and a hidden block smaller than the text shown.
+        let preheader = html(&format!(
+            "<div style=\"display:none;max-height:0\">This week: new opening hours</div><p>{padding}</p>"
+        ));
+        assert!(rules_of(check, &preheader).is_empty());
+        let responsive = html(&format!(
+            "<div style=\"display:none\">{padding}</div><div>{padding} and more words here</div>"
+        ));
+        assert!(rules_of(check, &responsive).is_empty());
+        // Small but not zero fonts are shown; an unclosed hidden element still counts.
+        let small = html(&format!(
+            "<p>Hi</p><span style=\"font-size:0.8em\">{padding}</span>"
+        ));
+        assert!(rules_of(check, &small).is_empty());
+        let unclosed = html(&format!(
+            "<p>Hi</p><div style=\"visibility: hidden\">{padding}"
+        ));
+        assert_eq!(rules_of(check, &unclosed), ["CONTENT_HIDDEN_TEXT"]);
+        // Nested tags of the same name close at the right place.
+        assert_eq!(
+            closing_tag("<div>a<div>b</div>c</div>d", 5, "div"),
+            Some(19)
+        );
+        assert_eq!(closing_tag("<p><pre>x</pre></p>", 3, "p"), Some(15));
+        assert_eq!(closing_tag("<div>never closed", 5, "div"), None);
     }
 }

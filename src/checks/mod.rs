@@ -80,6 +80,9 @@ pub const CHECKS: &[(&str, Check)] = &[
         "content.bank_details_by_reply",
         content::bank_details_by_reply,
     ),
+    ("content.advance_fee", content::advance_fee),
+    ("content.image_only_link", content::image_only_with_link),
+    ("content.hidden_text", content::hidden_text),
     (
         "content.recipient_in_subject",
         content::recipient_in_subject,

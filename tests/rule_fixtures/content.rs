@@ -60,5 +60,27 @@ Content-Type: text/plain; charset=UTF-8\n\n\
             d(),
             format!("From: a@example.com\nSubject: s\nContent-Type: text/html; charset=utf-8\n\n<p style=\"font-family: SimSun\">{JA}</p>\n").into_bytes(),
         ),
+        (
+            "CONTENT_ADVANCE_FEE",
+            d(),
+            text(
+                "Attn: Beneficiary",
+                "Your inheritance of US$10,500,000.00 is approved. Write to claims.office@gmail.com.",
+            ),
+        ),
+        (
+            "CONTENT_HIDDEN_TEXT",
+            d(),
+            format!(
+                "From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<p>Your parcel is held.</p><div style=\"display:none\">{}</div>\n",
+                "quiet words about farms and rivers ".repeat(12)
+            )
+            .into_bytes(),
+        ),
+        (
+            "CONTENT_IMAGE_ONLY_LINK",
+            d(),
+            b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),
+        ),
     ]
 }
