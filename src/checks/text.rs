@@ -14,6 +14,9 @@ pub fn html_to_text(html: &str) -> String {
     let html = cut(html, MAX_HTML_BYTES);
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
+    // A `<head>` start tag after the body has begun is ignored by browsers: what follows it is
+    // shown, so it must not hide text from the checks.
+    let mut in_body = false;
     while let Some(lt) = rest.find('<') {
         out.push_str(&decode_entities(&rest[..lt]));
         let tag = &rest[lt..];
@@ -30,7 +33,13 @@ pub fn html_to_text(html: &str) -> String {
                 lower_start.starts_with(*name)
                     && !lower_start[name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
             })
+            .filter(|name| **name != "head" || !in_body)
             .map(|name| format!("</{name}"));
+        if lower_start.starts_with("body")
+            && !lower_start[4..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            in_body = true;
+        }
         let after_tag = match tag.find('>') {
             Some(gt) => gt + 1,
             None => tag.len(),
@@ -52,12 +61,27 @@ pub fn html_to_text(html: &str) -> String {
         if let Some(end) = skip_to {
             // Searched in place: lower-casing the rest for every such tag was quadratic (60,000
             // `<title>` tags in 900 KB took 4 s).
-            match find_ascii_ci(rest, &end) {
-                Some(i) => {
-                    let after = &rest[i..];
-                    rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
+            let closed = find_ascii_ci(rest, &end);
+            if end == "</head" {
+                // The head ends at `</head>` or, without one, where the body starts; with
+                // neither, nothing is skipped (a stray `<head>` hides nothing).
+                match (closed, find_ascii_ci(rest, "<body")) {
+                    (Some(i), Some(b)) if b < i => rest = &rest[b..],
+                    (Some(i), _) => {
+                        let after = &rest[i..];
+                        rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
+                    }
+                    (None, Some(b)) => rest = &rest[b..],
+                    (None, None) => {}
                 }
-                None => rest = "",
+            } else {
+                match closed {
+                    Some(i) => {
+                        let after = &rest[i..];
+                        rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
+                    }
+                    None => rest = "",
+                }
             }
         }
         if out.len() > MAX_PART_CHARS * 4 {
@@ -145,6 +169,21 @@ pub fn cut(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    /// A `<head>` tag inside the body (newsletters have them; so can a lure that wants its
+    /// wording unread) hides nothing, and a head without `</head>` ends where the body starts.
+    #[test]
+    fn a_stray_head_tag_hides_no_text() {
+        let text = html_to_text("<html><body><head><p>Verify your account now</p></body></html>");
+        assert!(text.contains("Verify your account now"), "{text:?}");
+        let text = html_to_text("<html><body><p>one</p><head><title>x</title></head><p>two</p>");
+        assert!(text.contains("one") && text.contains("two"), "{text:?}");
+        let text = html_to_text("<html><head><title>T</title><meta x><body><p>shown</p>");
+        assert!(text.contains("shown") && !text.contains('T'), "{text:?}");
+        let text = html_to_text("<head><style>p{}</style></head><p>after</p>");
+        assert!(text.contains("after") && !text.contains("p{}"), "{text:?}");
+    }
+
     use super::*;
 
     #[test]
