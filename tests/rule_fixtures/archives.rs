@@ -129,7 +129,7 @@ pub fn iso_of(name: &str, data: &[u8]) -> Vec<u8> {
         r[33..33 + id.len()].copy_from_slice(id);
         r
     };
-    let mut img = vec![0u8; 20 * S];
+    let mut img = vec![0u8; 19 * S]; // the file goes at sector 19, as its record says
     img[16 * S] = 1;
     img[16 * S + 1..16 * S + 6].copy_from_slice(b"CD001");
     img[16 * S + 128..16 * S + 130].copy_from_slice(&(S as u16).to_le_bytes());
@@ -380,6 +380,19 @@ fn an_iso_holding_a_shortcut_is_quarantined() {
         "2/scan.dat!/INVOICE.LNK"
     ));
     assert_eq!(r.verdict, Verdict::Quarantine);
+}
+
+/// The bytes of a file inside a disk image are read from where its record says: a program in an
+/// ISO is seen as a program whatever its name.
+#[test]
+fn a_program_inside_an_iso_is_seen_by_its_bytes() {
+    let iso = iso_of("README.TXT", &super::attachments::tiny_pe());
+    let r = scan(Config::default(), &mail("", &[("scan.iso", &iso)]));
+    assert!(
+        has(&r, "EXE_PROGRAM", "2/scan.iso!/README.TXT"),
+        "{:?}",
+        rules(&r)
+    );
 }
 
 #[test]
