@@ -164,6 +164,8 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
     }
     let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
     let (bytes, header_fields) = bound_header_fields(bytes.as_ref(), limits.max_header_fields);
+    let part_cap = limits.max_header_fields.saturating_mul(PART_FIELDS_FACTOR);
+    let (bytes, field_lines) = bound_field_lines(bytes, part_cap);
     let Some(parsed) = MessageParser::default().parse(bytes.as_ref()) else {
         return Some(not_a_message(raw, limits, deadline));
     };
@@ -179,6 +181,25 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
         );
     }
     read_headers(&parsed, &mut msg, limits, header_fields);
+    if field_lines > part_cap {
+        msg.structural.push(
+            Finding::new("LIMIT_HEADER", "message")
+                .with(
+                    "detail",
+                    format!(
+                        "{field_lines} lines shaped like header fields, over {PART_FIELDS_FACTOR} \
+                         × limits.max_header_fields = {part_cap}; those past it were read as text"
+                    ),
+                )
+                .with(
+                    "detail_ja",
+                    format!(
+                        "ヘッダーフィールドの形の行が {field_lines} 行あり、limits.max_header_fields の \
+                         {PART_FIELDS_FACTOR} 倍（{part_cap}）を超えています。超えた分は本文として読みました"
+                    ),
+                ),
+        );
+    }
     if msg.headers.is_empty() {
         return Some(not_a_message(raw, limits, deadline));
     }
@@ -336,6 +357,54 @@ pub(crate) fn bound_header_fields(raw: &[u8], max: usize) -> (Cow<'_, [u8]>, usi
         }
     }
     out.extend_from_slice(raw.get(fields.at..).unwrap_or_default());
+    (Cow::Owned(out), count)
+}
+
+/// Lines shaped like header fields (`Name: value`) a message may have in all, as a multiple of
+/// `limits.max_header_fields`: far above any real message, even one quoting long logs.
+pub(crate) const PART_FIELDS_FACTOR: usize = 100;
+
+/// The lines of `bytes`, each with its line feed.
+fn lines_of(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = bytes.get(at..).filter(|r| !r.is_empty())?;
+        let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |n| n + 1);
+        at += len;
+        rest.get(..len)
+    })
+}
+
+/// Whether `line` starts with a header field name and its colon.
+fn field_like(line: &[u8]) -> bool {
+    let name_len = line
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
+    name_len > 0 && line.get(name_len) == Some(&b':')
+}
+
+/// The top-level header is bounded by `bound_header_fields`, but the headers of MIME parts and
+/// nested messages are not: two million fields in one part made mail-parser take 856 MB. Past
+/// `max` lines shaped like header fields in the whole message, each further one is indented by
+/// a space before parsing, so it reads as a continuation or as text instead of a field of its
+/// own. Returns the bytes to parse and how many such lines there were.
+pub(crate) fn bound_field_lines(raw: Cow<'_, [u8]>, max: usize) -> (Cow<'_, [u8]>, usize) {
+    let count = lines_of(raw.as_ref()).filter(|l| field_like(l)).count();
+    if count <= max {
+        return (raw, count);
+    }
+    let mut out = Vec::with_capacity(raw.len() + (count - max));
+    let mut seen = 0usize;
+    for line in lines_of(raw.as_ref()) {
+        if field_like(line) {
+            seen += 1;
+            if seen > max {
+                out.push(b' ');
+            }
+        }
+        out.extend_from_slice(line);
+    }
     (Cow::Owned(out), count)
 }
 
@@ -696,6 +765,41 @@ fn fix_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Header floods inside a MIME part are bounded too: past 100 × `max_header_fields` lines
+    /// shaped like fields, the rest are read as text, and LIMIT_HEADER says so.
+    #[test]
+    fn header_fields_flooding_a_part_are_read_as_text() {
+        let mut raw = b"From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\
+Content-Type: text/plain\n"
+            .to_vec();
+        for n in 0..300 {
+            raw.extend_from_slice(format!("X-Flood-{n}: v\n").as_bytes());
+        }
+        raw.extend_from_slice(b"\nVerify your account\n--b--\n");
+        let limits = Limits {
+            max_header_fields: 2,
+            ..Limits::default()
+        };
+        let msg = parse(&raw, &limits).unwrap();
+        let f = msg
+            .structural
+            .iter()
+            .find(|f| f.rule == "LIMIT_HEADER" && f.location == "message")
+            .expect("LIMIT_HEADER");
+        assert!(f.evidence[0].1.starts_with("303 lines"), "{:?}", f.evidence);
+        // The text after the flood is still read.
+        assert!(
+            msg.texts
+                .iter()
+                .any(|t| t.text.contains("Verify your account"))
+        );
+        // Under the cap nothing changes.
+        let (same, count) = bound_field_lines(Cow::Borrowed(&raw[..]), 1000);
+        assert!(matches!(same, Cow::Borrowed(_)) && count == 303);
+        let (cut, _) = bound_field_lines(Cow::Borrowed(&b"A: 1\nB: 2\nbody\nC: 3\n"[..]), 2);
+        assert_eq!(&cut[..], b"A: 1\nB: 2\nbody\n C: 3\n");
+    }
 
     /// Found by `cargo fuzz run scan` (an OOM): a nested message whose only header field is
     /// another `message/rfc822` type, its header running into the outer boundary. mail-parser
