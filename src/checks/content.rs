@@ -814,7 +814,8 @@ mod tests {
         }
     }
 
-    fn run(raw: &str) -> Vec<Finding> {
+    /// The findings of `checks` on a message parsed with the default limits.
+    fn run_checks(checks: &[crate::checks::Check], raw: &str) -> Vec<Finding> {
         let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
         let sigs = Signatures::embedded().unwrap();
         let config = Config::default();
@@ -824,11 +825,22 @@ mod tests {
             config: &config,
         };
         let mut out = Vec::new();
-        lure_phrases(&ctx, &mut out);
-        bank_details_by_reply(&ctx, &mut out);
-        chinese_forms_in_japanese(&ctx, &mut out);
-        chinese_charset_or_font(&ctx, &mut out);
+        for check in checks {
+            check(&ctx, &mut out);
+        }
         out
+    }
+
+    fn run(raw: &str) -> Vec<Finding> {
+        run_checks(
+            &[
+                lure_phrases,
+                bank_details_by_reply,
+                chinese_forms_in_japanese,
+                chinese_charset_or_font,
+            ],
+            raw,
+        )
     }
 
     fn rules(raw: &str) -> Vec<&'static str> {
@@ -1051,17 +1063,10 @@ Your payment details were updated.\n";
     }
 
     fn rules_of(check: crate::checks::Check, raw: &str) -> Vec<&'static str> {
-        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
-        let sigs = Signatures::embedded().unwrap();
-        let config = Config::default();
-        let ctx = Context {
-            msg: &msg,
-            signatures: &sigs,
-            config: &config,
-        };
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out.into_iter().map(|f| f.rule).collect()
+        run_checks(&[check], raw)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
     }
 
     #[test]
