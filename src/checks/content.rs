@@ -20,8 +20,8 @@ const SHORT_TEXT: usize = 3000;
 /// link to click or a file to open, `CONTENT_LURE_WITH_ACTION`.
 pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Lines are wrapped and HTML is indented anywhere, so a phrase may span a line break.
-    let text = lower_collapsed(all_text(ctx.msg));
-    let hits = ctx.signatures.lists.lure_phrases.find_all(&text);
+    let text = lowered_all_text(ctx.msg);
+    let hits = ctx.signatures.lists.lure_phrases.find_all(text);
     if hits.is_empty() {
         return;
     }
@@ -86,11 +86,11 @@ pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let text = lower_collapsed(all_text(ctx.msg));
+    let text = lowered_all_text(ctx.msg);
     if text.len() > BEC_TEXT {
         return;
     }
-    let hits = ctx.signatures.lists.lure_phrases.find_all(&text);
+    let hits = ctx.signatures.lists.lure_phrases.find_all(text);
     let phrases: BTreeSet<&str> = hits
         .iter()
         .filter(|h| h.phrase.category == "bank_details")
@@ -130,17 +130,17 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// contact on a free mail service or another domain to answer to (Reply-To, the From address
 /// itself, or an address written in the text). The answer is the action, so there need be no link.
 pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let text = lower_collapsed(all_text(ctx.msg));
+    let text = lowered_all_text(ctx.msg);
     if text.len() > ADVANCE_FEE_TEXT {
         return;
     }
-    let Some(sum) = BIG_SUM.find(&text) else {
+    let Some(sum) = BIG_SUM.find(text) else {
         return;
     };
-    let Some(word) = ctx.signatures.lists.fortune_words.find_first(&text) else {
+    let Some(word) = ctx.signatures.lists.fortune_words.find_first(text) else {
         return;
     };
-    let Some(contact) = contact_elsewhere(ctx, &text) else {
+    let Some(contact) = contact_elsewhere(ctx, text) else {
         return;
     };
     out.push(
@@ -360,6 +360,14 @@ fn visible_words(html: &str) -> usize {
         pos = next;
     }
     words + count(html.get(pos..).unwrap_or(""))
+}
+
+/// The message's text (`all_text`) lower-cased and collapsed, made once per message for the
+/// wording checks that read it.
+fn lowered_all_text(msg: &crate::message::Message) -> &str {
+    msg.derived
+        .all_text_lowered
+        .get_or_init(|| lower_collapsed(all_text(msg)))
 }
 
 /// `text` with every run of whitespace made one space (one line break kept as a space).

@@ -132,6 +132,8 @@ impl Message {
 pub struct Derived {
     pub(crate) all_text: std::sync::OnceLock<String>,
     pub(crate) body_text: std::sync::OnceLock<String>,
+    /// `all_text` lower-cased with white space collapsed, for the wording checks.
+    pub(crate) all_text_lowered: std::sync::OnceLock<String>,
 }
 
 impl Message {
