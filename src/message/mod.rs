@@ -126,14 +126,16 @@ impl Message {
     }
 }
 
-/// Text derived from the parts, made once per message on first use. The checks only read a
-/// message, so it cannot go stale once they run.
+/// Text and file types derived from the parts, made once per message on first use. The checks
+/// only read a message, so it cannot go stale once they run.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
     pub(crate) all_text: std::sync::OnceLock<String>,
     pub(crate) body_text: std::sync::OnceLock<String>,
     /// `all_text` lower-cased with white space collapsed, for the wording checks.
     pub(crate) all_text_lowered: std::sync::OnceLock<String>,
+    /// The real type of each of `Message::attachments`, in order (several checks ask).
+    pub(crate) sniffed: std::sync::OnceLock<Vec<crate::checks::attachments::sniff::Sniffed>>,
 }
 
 impl Message {
@@ -390,8 +392,15 @@ fn field_like(line: &[u8]) -> bool {
 /// nested messages are not: two million fields in one part made mail-parser take 856 MB. Past
 /// `max` lines shaped like header fields in the whole message, each further one is indented by
 /// a space before parsing, so it reads as a continuation or as text instead of a field of its
-/// own. Returns the bytes to parse and how many such lines there were.
+/// own. Returns the bytes to parse and how many such lines there were when that is over `max`
+/// (otherwise a number no larger than `max`, counted only as far as needed).
 pub(crate) fn bound_field_lines(raw: Cow<'_, [u8]>, max: usize) -> (Cow<'_, [u8]>, usize) {
+    // A field-like line takes three bytes at least (`a:` and its line feed) and there are no
+    // more of them than lines: most messages are too short or have too few lines to reach `max`,
+    // and need no look at each line (a pass byte by byte over every attachment's base64).
+    if raw.len() / 3 < max || memchr::memchr_iter(b'\n', raw.as_ref()).take(max).count() < max {
+        return (raw, 0);
+    }
     let count = lines_of(raw.as_ref()).filter(|l| field_like(l)).count();
     if count <= max {
         return (raw, count);
@@ -798,7 +807,18 @@ Content-Type: text/plain\n"
         );
         // Under the cap nothing changes.
         let (same, count) = bound_field_lines(Cow::Borrowed(&raw[..]), 1000);
-        assert!(matches!(same, Cow::Borrowed(_)) && count == 303);
+        assert!(matches!(same, Cow::Borrowed(_)) && count <= 1000);
+        // Exactly at the cap nothing changes either; one line more is indented.
+        let at_cap = b"A: 1\n".repeat(5);
+        let (same, count) = bound_field_lines(Cow::Borrowed(&at_cap[..]), 5);
+        assert!(matches!(same, Cow::Borrowed(_)) && count <= 5);
+        let over = b"A: 1\n".repeat(6);
+        let (cut, count) = bound_field_lines(Cow::Borrowed(&over[..]), 5);
+        assert_eq!(count, 6);
+        assert!(cut.ends_with(b"A: 1\n A: 1\n"));
+        // Without a final line feed the last line still counts.
+        let (_, count) = bound_field_lines(Cow::Borrowed(&b"A:\nB:\nC:"[..]), 2);
+        assert_eq!(count, 3);
         let (cut, _) = bound_field_lines(Cow::Borrowed(&b"A: 1\nB: 2\nbody\nC: 3\n"[..]), 2);
         assert_eq!(&cut[..], b"A: 1\nB: 2\nbody\n C: 3\n");
     }

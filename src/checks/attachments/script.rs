@@ -430,8 +430,8 @@ fn starts_with_echo_off(text: &[u8]) -> bool {
 
 /// `EXE_SCRIPT`: an attachment whose content is a script, whatever its name.
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for att in &ctx.msg.attachments {
-        if let sniff::Kind::Script(hit) = sniff::sniff(&att.data).kind {
+    for (i, att) in ctx.msg.attachments.iter().enumerate() {
+        if let sniff::Kind::Script(hit) = &sniff::of(ctx.msg, i).kind {
             out.push(
                 Finding::new("EXE_SCRIPT", &att.location)
                     .with("name", display_name(att))

@@ -104,6 +104,19 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     Sniffed { kind: kind(data) }
 }
 
+/// The real type of the message's attachment number `index` (see `sniff`), sniffed once per
+/// message for all the checks that ask.
+pub fn of(msg: &crate::message::Message, index: usize) -> &Sniffed {
+    static UNKNOWN: Sniffed = Sniffed {
+        kind: Kind::Unknown,
+    };
+    msg.derived
+        .sniffed
+        .get_or_init(|| msg.attachments.iter().map(|a| sniff(&a.data)).collect())
+        .get(index)
+        .unwrap_or(&UNKNOWN)
+}
+
 fn kind(data: &[u8]) -> Kind {
     if super::executable::is_pe(data) {
         return Kind::Pe;
@@ -313,8 +326,8 @@ pub(crate) fn last_extension(name: &str) -> Option<String> {
 /// archives or documents under a tamer name. A PNG named `.jpg` is no finding.
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let dangerous = &ctx.signatures.lists.dangerous_extensions;
-    for att in &ctx.msg.attachments {
-        let sniffed = sniff(&att.data);
+    for (i, att) in ctx.msg.attachments.iter().enumerate() {
+        let sniffed = of(ctx.msg, i);
         let real = sniffed.risk();
         if real == Risk::Inert {
             continue;

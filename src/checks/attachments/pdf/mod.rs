@@ -75,10 +75,44 @@ pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Analysis {
         // compressed object streams show as /ObjStm. Most business PDFs take this path, which
         // spares building every object.
         Ok(Model::default())
+    } else if let Some(model) = links_only(data, &raw) {
+        Ok(model)
     } else {
         model::analyse(data, bytes_left, extract)
     };
     Analysis { raw, model }
+}
+
+/// A document of several pages whose only active names are its links (`/URI`), with a sound
+/// cross-reference table and every link target written as a string: the object model would
+/// tell nothing the bytes do not (no scripts, actions, files or forms; the single-link lure
+/// needs one page; repairs need a damaged table), so the links are read from the bytes and the
+/// objects are not built. This is most PDFs with links, and building the objects cost as much
+/// as the rest of the message's scan.
+fn links_only(data: &[u8], raw: &RawScan) -> Option<Model> {
+    let only_links = raw::KEYWORDS
+        .iter()
+        .zip(raw.counts)
+        .all(|(k, n)| n == 0 || *k == "URI" || *k == "Page");
+    if !only_links
+        || raw.count("URI") == 0
+        || raw.count("Page") < 2
+        || raw.obfuscated_total() > 0
+        || !raw::xref_table_ok(data)
+    {
+        return None;
+    }
+    let mut model = Model {
+        pages: raw.count("Page"),
+        ..Model::default()
+    };
+    for value in raw::uri_strings(data)? {
+        let uri = model::text_string(&value).trim().to_string();
+        if !uri.is_empty() && model.uris.len() < model::MAX_URIS && !model.uris.contains(&uri) {
+            model.uris.push(uri);
+        }
+    }
+    Some(model)
 }
 
 /// The expansion stage's opener: analyses a PDF, reports its findings, lists its embedded files

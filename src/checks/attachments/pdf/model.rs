@@ -33,7 +33,7 @@ const MAX_SCRIPT_DECODE: usize = 4 * 1024 * 1024;
 const MAX_EMBEDDED: usize = 100;
 const MAX_EMBEDDED_BYTES: usize = 32 * 1024 * 1024;
 /// Links kept per document.
-const MAX_URIS: usize = 200;
+pub const MAX_URIS: usize = 200;
 /// Launch actions kept.
 const MAX_LAUNCHES: usize = 20;
 /// Page content decoded to judge how much text a one-page document shows.

@@ -180,6 +180,224 @@ pub fn scan(data: &[u8]) -> RawScan {
     out
 }
 
+/// Strings longer than this, and more `/URI` names than this, are left to the object model
+/// (which has its own limits): the byte scan stays linear.
+const MAX_RAW_STRING: usize = 64 * 1024;
+const MAX_RAW_URIS: usize = 1_000;
+
+/// Whether the last `startxref` of the file points at a cross-reference table (`xref`), counted
+/// from the header, and every object that table lists in use starts where it says (`N G obj`):
+/// the file needs no repair to be read. A cross-reference stream, or an offset that points
+/// anywhere else, answers no.
+pub fn xref_table_ok(data: &[u8]) -> bool {
+    let Some(base) = header_offset(data) else {
+        return false;
+    };
+    let Some(at) = memchr::memmem::rfind(data, b"startxref") else {
+        return false;
+    };
+    let mut tokens = Tokens { data, at: at + 9 };
+    let Some(table) = tokens
+        .number()
+        .and_then(|o| base.checked_add(o))
+        .filter(|&o| data.get(o..).is_some_and(|t| t.starts_with(b"xref")))
+    else {
+        return false;
+    };
+    let mut tokens = Tokens {
+        data,
+        at: table + 4,
+    };
+    let mut checked = 0usize;
+    loop {
+        tokens.skip_space();
+        if data
+            .get(tokens.at..)
+            .is_some_and(|t| t.starts_with(b"trailer"))
+        {
+            return true;
+        }
+        let (Some(_first), Some(count)) = (tokens.number(), tokens.number()) else {
+            return false;
+        };
+        for _ in 0..count {
+            let (Some(offset), Some(_generation), Some(kind)) =
+                (tokens.number(), tokens.number(), tokens.word())
+            else {
+                return false;
+            };
+            checked += 1;
+            if checked > MAX_XREF_ENTRIES {
+                return false;
+            }
+            if kind == b"n" && !object_starts_at(data, base.saturating_add(offset)) {
+                return false;
+            }
+        }
+    }
+}
+
+/// Entries of a cross-reference table checked at most before the object model takes over.
+const MAX_XREF_ENTRIES: usize = 100_000;
+
+/// `N G obj` at `at`.
+fn object_starts_at(data: &[u8], at: usize) -> bool {
+    let mut t = Tokens { data, at };
+    t.number().is_some() && t.number().is_some() && t.word() == Some(&b"obj"[..])
+}
+
+/// White-space separated tokens of the bytes from `at`.
+struct Tokens<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn skip_space(&mut self) {
+        while self.data.get(self.at).is_some_and(|&b| is_pdf_space(b)) {
+            self.at += 1;
+        }
+    }
+
+    /// The next token: letters up to white space or a delimiter.
+    fn word(&mut self) -> Option<&'a [u8]> {
+        self.skip_space();
+        let rest = self.data.get(self.at..)?;
+        let len = rest
+            .iter()
+            .take(32)
+            .position(|&b| is_pdf_space(b) || is_delimiter(b))
+            .unwrap_or(rest.len().min(32));
+        self.at += len;
+        rest.get(..len).filter(|w| !w.is_empty())
+    }
+
+    /// The next token as a number of at most 12 digits.
+    fn number(&mut self) -> Option<usize> {
+        let w = self.word()?;
+        if w.len() > 12 || !w.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(w).ok()?.parse().ok()
+    }
+}
+
+/// A literal string `(...)` starting at `data[0]`, decoded (ISO 32000 7.3.4.2: balanced
+/// parentheses, backslash escapes, octal codes, a backslash before a line break joins lines).
+/// `None` when it is not closed.
+fn literal_string(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let data = data.get(..data.len().min(MAX_RAW_STRING))?;
+    while let Some(&b) = data.get(i) {
+        i += 1;
+        match b {
+            b'(' => {
+                depth += 1;
+                if depth > 1 {
+                    out.push(b);
+                }
+            }
+            b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(out);
+                }
+                out.push(b);
+            }
+            b'\\' => {
+                let &e = data.get(i)?;
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'\r' => {
+                        if data.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\n' => {}
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match data.get(i) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push((v & 0xff) as u8);
+                    }
+                    other => out.push(other),
+                }
+            }
+            _ => out.push(b),
+        }
+    }
+    None
+}
+
+/// A hex string `<...>` starting at `data[0]`, decoded (white space skipped, an odd last digit
+/// followed by 0). `None` when it is not closed or holds something else.
+fn hex_string(data: &[u8]) -> Option<Vec<u8>> {
+    let mut digits = Vec::new();
+    for &b in data.get(1..data.len().min(MAX_RAW_STRING))? {
+        match b {
+            b'>' => {
+                if digits.len() % 2 == 1 {
+                    digits.push(0);
+                }
+                return Some(
+                    digits
+                        .chunks_exact(2)
+                        .map(|p| match p {
+                            [h, l] => h << 4 | l,
+                            _ => 0,
+                        })
+                        .collect(),
+                );
+            }
+            _ if is_pdf_space(b) => {}
+            _ => digits.push(hex_value(b)?),
+        }
+    }
+    None
+}
+
+/// The values of every `/URI` key written as a string in the bytes (a link action's target),
+/// in order; `/URI` as a name (`/S /URI`) or opening a dictionary (the catalog's `/URI <<
+/// /Base ... >>`) is passed over. `None` when a value is written some other way (an indirect
+/// reference, a broken string): only the object model can read it.
+pub fn uri_strings(data: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for (n, at) in memchr::memmem::find_iter(data, b"/URI").enumerate() {
+        if n >= MAX_RAW_URIS {
+            return None;
+        }
+        let rest = data.get(at + 4..).unwrap_or_default();
+        if rest
+            .first()
+            .is_some_and(|&b| !is_pdf_space(b) && !is_delimiter(b))
+        {
+            continue; // a longer name
+        }
+        let value = rest.get(rest.iter().position(|&b| !is_pdf_space(b))?..)?;
+        match value {
+            [b'/', ..] | [b'>', b'>', ..] | [b'<', b'<', ..] => {}
+            [b'(', ..] => out.push(literal_string(value)?),
+            [b'<', ..] => out.push(hex_string(value)?),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -590,3 +590,119 @@ fn a_short_paragraph_around_a_button_is_still_a_lure_but_not_around_a_text_link(
         "a footer-sized link"
     );
 }
+
+/// Two pages, each with a link written a different way, plus the catalog's `/URI` base
+/// dictionary and the link action's `/S /URI` names that are not targets.
+fn two_page_links(second_uri: &str) -> Vec<u8> {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let annot = |uri: &str| {
+        format!("<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI {uri} >> >>")
+            .into_bytes()
+    };
+    pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /URI << /Base (https://base.example/) >> >>",
+            b"<< /Type /Pages /Kids [3 0 R 7 0 R] /Count 2 >>",
+            &page(4, "/Annots [5 0 R 6 0 R]"),
+            &content,
+            &annot("(https://a.example/p\\(1\\)?q=\\061&r=x\\\ny)"),
+            &annot("<68747470733A2F2F622E6578616D706C652F 7>"),
+            &page(4, "/Annots [8 0 R]"),
+            &annot(second_uri),
+            b"(https://c.example/)",
+        ],
+        "",
+    )
+}
+
+#[test]
+fn links_of_a_plain_multi_page_pdf_are_read_from_the_bytes_as_the_model_reads_them() {
+    // Literal with escapes and a joined line, hex with an odd digit, UTF-16 with a BOM.
+    let data = two_page_links(
+        "<FEFF00680074007400700073003A002F002F0064002E006500780061006D0070006C0065002F>",
+    );
+    let raw = raw::scan(&data);
+    let fast = links_only(&data, &raw).expect("read from the bytes");
+    let model = model::analyse(&data, &mut 1_000_000, false).expect("model");
+    assert_eq!(
+        fast.uris,
+        [
+            "https://a.example/p(1)?q=1&r=xy",
+            "https://b.example/p",
+            "https://d.example/"
+        ]
+    );
+    // The same links (the model lists them in its own order).
+    let (mut a, mut b) = (fast.uris.clone(), model.uris.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(fast.pages, 2);
+    // Through the opener, the links reach the message and there is no finding.
+    let (f, opened) = run(data);
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(opened.links.len(), 3);
+}
+
+#[test]
+fn what_the_bytes_cannot_read_is_left_to_the_object_model() {
+    // A link target held in another object.
+    let data = two_page_links("9 0 R");
+    assert!(links_only(&data, &raw::scan(&data)).is_none());
+    let (_, opened) = run(data);
+    assert!(
+        opened.links.iter().any(|l| l.href == "https://c.example/"),
+        "{:?}",
+        opened.links
+    );
+    // A sound startxref but object offsets that are off: lopdf repairs it, and says so.
+    let good = two_page_links("(https://d.example/)");
+    let text = String::from_utf8_lossy(&good).into_owned();
+    let (head, tail) = text.split_at(text.find("xref\n").unwrap());
+    let tail = tail
+        .lines()
+        .map(|l| match l.strip_suffix(" 00000 n ") {
+            Some(off) => format!("{:010} 00000 n ", off.parse::<usize>().unwrap() + 7),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let shifted = format!("{head}{tail}\n").into_bytes();
+    assert!(raw::xref_table_ok(&good));
+    assert!(!raw::xref_table_ok(&shifted));
+    let (f, _) = run(shifted);
+    assert_eq!(rules(&f), ["PDF_MALFORMED"]);
+    // Any other active name (here a form) and a single page also take the model.
+    let mut form = good.clone();
+    form.extend_from_slice(b"/AcroForm");
+    assert!(links_only(&form, &raw::scan(&form)).is_none());
+    let one_page = String::from_utf8_lossy(&good)
+        .replace("/Kids [3 0 R 7 0 R] /Count 2", "/Kids [3 0 R] /Count 1")
+        .replace("7 0 obj\n<< /Type /Page ", "7 0 obj\n<< /Type /Pagex ")
+        .into_bytes();
+    assert!(links_only(&one_page, &raw::scan(&one_page)).is_none());
+}
+
+#[test]
+fn unclosed_or_huge_strings_after_uri_are_left_to_the_model() {
+    for tail in [
+        &b"/URI (never closed"[..],
+        b"/URI <4142",
+        b"/URI <zz>",
+        b"/URI",
+    ] {
+        assert_eq!(
+            raw::uri_strings(tail),
+            None,
+            "{}",
+            String::from_utf8_lossy(tail)
+        );
+    }
+    let huge = [b"/URI (".as_slice(), &vec![b'a'; 70_000], b")"].concat();
+    assert_eq!(raw::uri_strings(&huge), None);
+    let nested = b"/URI (/URI (x) y) /URIs (z)";
+    assert_eq!(
+        raw::uri_strings(nested),
+        Some(vec![b"/URI (x) y".to_vec(), b"x".to_vec()])
+    );
+}
