@@ -82,15 +82,24 @@ impl DomainSet for Vec<String> {
 
 /// The host of an http(s) URL, lower-cased and in ASCII (punycode) form; `www.x` counts as http.
 pub fn url_host(href: &str) -> Option<String> {
+    host_of(&web_url(href)?)
+}
+
+/// `href` parsed, when it is an http(s) URL or starts with `www.` (read as http).
+pub fn web_url(href: &str) -> Option<Url> {
     let href = href.trim();
     let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
-    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
-        Url::parse(href).ok()?
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Url::parse(href).ok()
     } else if lower.starts_with("www.") {
-        Url::parse(&format!("http://{href}")).ok()?
+        Url::parse(&format!("http://{href}")).ok()
     } else {
-        return None;
-    };
+        None
+    }
+}
+
+/// The host of a parsed URL as `url_host` gives it.
+pub fn host_of(url: &Url) -> Option<String> {
     match url.host()? {
         Host::Domain(d) => Some(d.trim_end_matches('.').to_string()),
         Host::Ipv4(ip) => Some(ip.to_string()),

@@ -3,6 +3,7 @@
 
 use crate::checks::Context;
 use crate::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
+use crate::message::Link;
 use crate::verdict::Finding;
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
 use std::cell::RefCell;
@@ -79,7 +80,7 @@ pub fn url_tricks(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .with("scheme", "\\\\ (network share)"),
             )
         } else {
-            web_trick(&href, &link.location)
+            web_trick(&href, link, &link.location)
         };
         let Some(f) = finding else { continue };
         if seen.contains(&f.rule) {
@@ -91,12 +92,21 @@ pub fn url_tricks(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// IP literal and userinfo tricks in an http(s) URL.
-fn web_trick(href: &str, location: &str) -> Option<Finding> {
+/// `href` is the link's target with white space and control characters taken out; the link's
+/// own parsed URL is used when that changed nothing.
+fn web_trick(href: &str, link: &Link, location: &str) -> Option<Finding> {
     let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return None;
     }
-    let url = Url::parse(href).ok()?;
+    let parsed;
+    let url = match link.http_url() {
+        Some(url) if href == link.href.trim() => url,
+        _ => {
+            parsed = Url::parse(href).ok()?;
+            &parsed
+        }
+    };
     if !url.username().is_empty() || url.password().is_some() {
         let shown = raw_authority(href)
             .and_then(|a| a.rsplit_once('@').map(|(u, _)| u.to_string()))
@@ -170,7 +180,7 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         } else if let Some(entry) = free_hosting(&host, lists) {
             found.push(Finding::new("LINK_FREE_HOSTING", &link.location).with("service", entry));
         }
-        if let Some(ext) = path_extension(&link.href) {
+        if let Some(ext) = path_extension(link) {
             if !SERVER_PAGES.contains(&ext.as_str()) && lists.dangerous_extensions.contains(&ext) {
                 found.push(
                     Finding::new("LINK_EXECUTABLE_DOWNLOAD", &link.location).with("ext", ext),
@@ -211,13 +221,8 @@ pub fn free_hosting<'a>(host: &str, lists: &'a crate::signatures::Lists) -> Opti
 const SERVER_PAGES: &[&str] = &["dll", "adp", "com"];
 
 /// The lower-cased extension of the last path segment of an http(s) URL.
-fn path_extension(href: &str) -> Option<String> {
-    let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
-    let url = if lower.starts_with("http://") || lower.starts_with("https://") {
-        Url::parse(href.trim()).ok()?
-    } else {
-        return None;
-    };
+fn path_extension(link: &Link) -> Option<String> {
+    let url = link.http_url()?;
     let last = url.path_segments()?.next_back()?;
     let (_, ext) = last.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
@@ -249,8 +254,16 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if !link.href.to_ascii_lowercase().contains(from_org.as_str()) {
             continue;
         }
-        let Ok(url) = Url::parse(link.href.trim()) else {
-            continue;
+        let parsed;
+        let url = match &link.url {
+            Some(url) => url,
+            None => match Url::parse(link.href.trim()) {
+                Ok(url) => {
+                    parsed = url;
+                    &parsed
+                }
+                Err(_) => continue,
+            },
         };
         let path = url.path().to_ascii_lowercase();
         let named = path

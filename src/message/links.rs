@@ -17,17 +17,30 @@ pub struct Link {
     /// The destination's host (`crate::domain::url_host` of `href`), found once here for every
     /// check that needs it.
     pub host: Option<String>,
+    /// `href` parsed (`crate::domain::web_url`: http, https or `www.`), once for every check.
+    pub url: Option<url::Url>,
 }
 
 impl Link {
     pub fn new(href: String, text: Option<String>, location: String) -> Link {
-        let host = crate::domain::url_host(&href);
+        let url = crate::domain::web_url(&href);
+        let host = url.as_ref().and_then(crate::domain::host_of);
         Link {
             href,
             text,
             location,
             host,
+            url,
         }
+    }
+
+    /// The parsed URL when `href` itself is written as http(s) (not `www.` alone).
+    pub fn http_url(&self) -> Option<&url::Url> {
+        let lower = self.href.trim_start();
+        let lower = lower.get(..8).unwrap_or(lower).to_ascii_lowercase();
+        (lower.starts_with("http://") || lower.starts_with("https://"))
+            .then_some(self.url.as_ref())
+            .flatten()
     }
 }
 
