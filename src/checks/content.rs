@@ -120,15 +120,27 @@ static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid sum regex")
 });
 
-/// What every `BIG_SUM` match has (a currency or a word for a million), found by a fast
-/// multi-substring search so that most messages skip the regular expression's pass.
-static SUM_MARKERS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new([
-        "$", "€", "£", "usd", "eur", "gbp", "dollars", "million", "milhões", "milhoes", "millones",
-        "milioni", "miljoen",
-    ])
-    .ok()
+/// Words one of which every `BIG_SUM` match has, unless it has a currency sign.
+static SUM_WORDS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    [
+        "usd", "eur", "gbp", "dollars", "million", "milhões", "milhoes", "millones", "milioni",
+        "miljoen",
+    ]
+    .iter()
+    .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+    .collect()
 });
+
+/// Whether `text` (lower-cased) has what every `BIG_SUM` match has, a currency or a word for a
+/// million: a few vectorised substring searches, several times faster than the expression's
+/// pass, let most messages skip it.
+fn has_sum_marker(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // `$`, and the first bytes of `€` (E2 82 AC) and `£` (C2 A3).
+    (memchr::memchr3(b'$', 0xE2, 0xC2, bytes).is_some()
+        && (text.contains('$') || text.contains('€') || text.contains('£')))
+        || SUM_WORDS.iter().any(|f| f.find(bytes).is_some())
+}
 
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[a-z0-9][a-z0-9._%+-]*@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b")
@@ -141,8 +153,7 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// itself, or an address written in the text). The answer is the action, so there need be no link.
 pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let text = lowered_all_text(ctx.msg);
-    if text.len() > ADVANCE_FEE_TEXT || SUM_MARKERS.as_ref().is_some_and(|m| m.find(text).is_none())
-    {
+    if text.len() > ADVANCE_FEE_TEXT || !has_sum_marker(text) {
         return;
     }
     let Some(sum) = BIG_SUM.find(text) else {
@@ -1128,7 +1139,6 @@ Uw zending is onderweg. Volg hem op https://track.example.net/\n";
 
     #[test]
     fn every_big_sum_has_a_marker_the_fast_search_finds() {
-        let markers = SUM_MARKERS.as_ref().expect("markers");
         for sum in [
             "$1,000,000",
             "us$ 5m",
@@ -1148,10 +1158,10 @@ Uw zending is onderweg. Volg hem op https://track.example.net/\n";
         ] {
             let text = format!("you get {sum} today");
             if BIG_SUM.is_match(&text) {
-                assert!(markers.is_match(&text), "{sum}");
+                assert!(has_sum_marker(&text), "{sum}");
             }
         }
-        assert!(!markers.is_match("1,000,000 visitors"));
+        assert!(!has_sum_marker("1,000,000 visitors – “quoted”"));
         assert!(!BIG_SUM.is_match("1,000,000 visitors"));
     }
 
