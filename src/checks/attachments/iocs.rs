@@ -2,7 +2,9 @@
 //! ClamAV's `.ndb` format (`signatures/iocs/patterns.ndb`), compiled once when signatures load,
 //! matched against every attachment (files found inside archives included).
 //!
-//! Hash lines: `sha256:HEX  name`, `sha1:HEX  name` or `md5:HEX  name`; `#` starts a comment.
+//! Hash lines: `sha256:HEX  name`, `sha1:HEX  name` or `md5:HEX  name`, each optionally with the
+//! file's size in bytes (`sha256:HEX:SIZE  name`); `#` starts a comment. As in ClamAV's `.hdb`
+//! lists, the size spares work: when every entry has one, only files of a listed size are hashed.
 //!
 //! Pattern lines: `Name:TargetType:Offset:HexSignature`, where
 //! - TargetType is `0` (any file), `1` (PE), `2` (OLE2), `6` (ELF), `9` (Mach-O) or `10` (PDF);
@@ -22,7 +24,7 @@ use md5::Md5;
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Compiled regexes may not grow past this (a pattern file is data from outside).
 const REGEX_SIZE_LIMIT: usize = 64 * 1024 * 1024;
@@ -91,6 +93,10 @@ pub struct Iocs {
     sha256: HashMap<[u8; 32], String>,
     sha1: HashMap<[u8; 20], String>,
     md5: HashMap<[u8; 16], String>,
+    /// The sizes hash entries give; a file of another size is not hashed, unless an entry
+    /// without a size (`hash_any_size`) makes every file a candidate.
+    hash_sizes: HashSet<u64>,
+    hash_any_size: bool,
     patterns: Vec<Pattern>,
     /// The `Anywhere` patterns in one automaton: (set, index in `patterns` of each member).
     anywhere: Option<(RegexSet, Vec<usize>)>,
@@ -135,6 +141,15 @@ impl Iocs {
                     "expected `sha256:HEX`, `sha1:HEX` or `md5:HEX`, found `{hash}`"
                 )));
             };
+            let (hex, size) = match hex.split_once(':') {
+                Some((hex, size)) => {
+                    let size = size.parse::<u64>().map_err(|_| {
+                        err(format!("`{size}` after the hash is not a size in bytes"))
+                    })?;
+                    (hex, Some(size))
+                }
+                None => (hex, None),
+            };
             let bytes = decode_hex(hex).ok_or_else(|| err(format!("`{hex}` is not hex")))?;
             let name = if name.is_empty() {
                 format!("{}:{}", algo.to_lowercase(), hex.to_lowercase())
@@ -165,6 +180,12 @@ impl Iocs {
                         "unknown hash `{other}` (expected sha256, sha1 or md5)"
                     )));
                 }
+            }
+            match size {
+                Some(size) => {
+                    self.hash_sizes.insert(size);
+                }
+                None => self.hash_any_size = true,
             }
         }
         Ok(())
@@ -258,7 +279,8 @@ impl Iocs {
     /// Every entry `data` matches, by hash or by pattern.
     pub fn matches(&self, data: &[u8]) -> Vec<IocMatch> {
         let mut out = Vec::new();
-        if !self.sha256.is_empty() {
+        let hash = self.hash_any_size || self.hash_sizes.contains(&(data.len() as u64));
+        if hash && !self.sha256.is_empty() {
             let d: [u8; 32] = Sha256::digest(data).into();
             if let Some(name) = self.sha256.get(&d) {
                 out.push(IocMatch {
@@ -267,7 +289,7 @@ impl Iocs {
                 });
             }
         }
-        if !self.sha1.is_empty() {
+        if hash && !self.sha1.is_empty() {
             let d: [u8; 20] = Sha1::digest(data).into();
             if let Some(name) = self.sha1.get(&d) {
                 out.push(IocMatch {
@@ -276,7 +298,7 @@ impl Iocs {
                 });
             }
         }
-        if !self.md5.is_empty() {
+        if hash && !self.md5.is_empty() {
             let d: [u8; 16] = Md5::digest(data).into();
             if let Some(name) = self.md5.get(&d) {
                 out.push(IocMatch {
@@ -519,12 +541,45 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn entries_with_a_size_hash_only_files_of_that_size() {
+        let data = b"not really malware";
+        let line =
+            |size: usize| format!("sha256:{}:{size}  Test.Sized\n", hex(&Sha256::digest(data)));
+        let mut sized = Iocs::default();
+        sized.add_hashes(&line(data.len()), "t.txt").unwrap();
+        assert_eq!(sized.matches(data).len(), 1);
+        assert!(!sized.hash_any_size);
+        // A wrong size in the list: the file is not even hashed.
+        let mut wrong = Iocs::default();
+        wrong.add_hashes(&line(data.len() + 1), "t.txt").unwrap();
+        assert!(wrong.matches(data).is_empty());
+        // One entry without a size makes every file a candidate again: then a digest matches
+        // whatever size its entry gave.
+        wrong
+            .add_hashes(
+                &format!("md5:{}  Test.Any\n", hex(&Md5::digest(data))),
+                "t.txt",
+            )
+            .unwrap();
+        assert_eq!(wrong.matches(data).len(), 2);
+        assert!(
+            Iocs::default()
+                .add_hashes("sha256:00:big  x", "t.txt")
+                .unwrap_err()
+                .to_string()
+                .contains("not a size")
+        );
+    }
+
+    #[test]
     fn shipped_lists_know_the_eicar_test_file() {
         let sigs = crate::signatures::Signatures::embedded().unwrap();
         let m = sigs.iocs.matches(&eicar());
         assert!(m.iter().any(|m| m.how == "SHA-256"), "{m:?}");
         assert!(m.iter().any(|m| m.how == "byte pattern"), "{m:?}");
         assert!(sigs.iocs.matches(b"hello").is_empty());
+        // The shipped entry gives the size: other files are not hashed.
+        assert!(!sigs.iocs.hash_any_size);
     }
 
     #[test]
