@@ -531,7 +531,7 @@ fn alphabet(c: char) -> Alphabet {
     }
 }
 
-fn is_styled_letter(c: char) -> bool {
+pub(crate) fn is_styled_letter(c: char) -> bool {
     matches!(c as u32,
         0x1D400..=0x1D7FF | 0x1D00..=0x1D2B | 0x1F130..=0x1F189 | 0x24B6..=0x24E9)
 }
