@@ -1198,6 +1198,16 @@ Content-Type: text/plain; charset=utf-8\n\n来週の会議の資料です。http
     }
 
     #[test]
+    fn action_required_and_balance_wording() {
+        let nl = "Subject: Actie vereist: niet-geleverde pakket\nContent-Type: text/plain; charset=utf-8\n\n\
+We konden uw pakket niet bezorgen: https://pakket.example.net/\n";
+        assert!(rules(nl).contains(&"CONTENT_LURE_WITH_ACTION"));
+        let balance = "Subject: You are now rich\n\nYour account has accumulated funds from bitcoin mining. \
+https://cabinet.example.net/\n";
+        assert!(rules(balance).contains(&"CONTENT_LURE_WITH_ACTION"));
+    }
+
+    #[test]
     fn dating_offers_with_a_link_elsewhere() {
         let check: crate::checks::Check = lure_phrases;
         let en = "From: Sex Dating <x@dating-mail.example>\nSubject: I am 23 years old\n\n\

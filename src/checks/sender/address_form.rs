@@ -43,7 +43,8 @@ pub fn styled_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 const SHORT_PARTS: &[&str] = &[
     "mc", "mac", "de", "le", "la", "di", "du", "da", "st", "o", "do", "no", "my", "we", "go", "up",
     "to", "in", "on", "at", "of", "is", "it", "me", "be", "by", "us", "an", "or", "so", "he", "hi",
-    "ok", "tv", "pc", "ai", "id", "el", "al", "ex", "re", "jo", "ma", "pa",
+    "ok", "tv", "pc", "ai", "id", "el", "al", "ex", "re", "jo", "ma", "pa", "co", "li", "wu", "xu",
+    "ng", "yu", "jr", "sr", "dr", "mr", "ms", "uk", "eu", "hr", "pr", "ny", "sf",
 ];
 
 /// The parts of a mixed-case word as a person writes them: `FOXSportsFLASH` is `FOX`, `Sports`,
@@ -313,6 +314,8 @@ mod tests {
             "Taro.Yamada",
             "bounce-AbCdEfGh-1234",
             "a.b.cDeFgH.x",
+            "McKinseyCo",
+            "JohnWuJr",
         ] {
             assert!(
                 run(random_local_part, "Shop", &format!("{local}@mail.example")).is_empty(),
