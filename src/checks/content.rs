@@ -22,6 +22,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Lines are wrapped and HTML is indented anywhere, so a phrase may span a line break.
     let text = lowered_all_text(ctx.msg);
     let hits = ctx.signatures.lists.lure_phrases.find_all(text);
+    false_reassurance(&hits, out);
     let has = |cats: &[&str]| {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
@@ -35,7 +36,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let counted: Vec<_> = hits
         .iter()
-        .filter(|h| h.phrase.category != "theme")
+        .filter(|h| !matches!(h.phrase.category.as_str(), "theme" | "reassurance"))
         .collect();
     let phrases: BTreeSet<&str> = counted.iter().map(|h| h.phrase.text.as_str()).collect();
     // One phrase somewhere in a long text is an article about fraud, not a lure; a lure is
@@ -67,6 +68,20 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     categories.into_iter().collect::<Vec<_>>().join(", "),
                 )
                 .with("action", action),
+        );
+    }
+}
+
+/// The message vouches for itself (`reassurance` phrases: "This message is from a trusted
+/// sender", "Dit bericht is afkomstig van een vertrouwde afzender"): the wording of a mail
+/// program's or a filter's safety banner, written into the message's own text. Real banners are
+/// shown by the mail program outside the text, or added by the organisation's own gateway; a
+/// sender who writes one is imitating them to lower the reader's guard.
+fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+    if let Some(h) = hits.iter().find(|h| h.phrase.category == "reassurance") {
+        out.push(
+            Finding::new("CONTENT_FALSE_REASSURANCE", "text")
+                .with("phrase", h.phrase.text.as_str()),
         );
     }
 }
@@ -1205,6 +1220,21 @@ We konden uw pakket niet bezorgen: https://pakket.example.net/\n";
         let balance = "Subject: You are now rich\n\nYour account has accumulated funds from bitcoin mining. \
 https://cabinet.example.net/\n";
         assert!(rules(balance).contains(&"CONTENT_LURE_WITH_ACTION"));
+    }
+
+    #[test]
+    fn a_safety_banner_written_into_the_text() {
+        let check: crate::checks::Check = lure_phrases;
+        let fake = "From: Verzending <x@ship.example>\nSubject: Uw bestelling\n\n\
+This message is from a trusted sender.\nUw pakket is onderweg: https://track.example.net/\n";
+        assert_eq!(rules_of(check, fake), ["CONTENT_FALSE_REASSURANCE"]);
+        let de = "Subject: Info\nContent-Type: text/plain; charset=utf-8\n\n\
+Diese Nachricht stammt von einem vertrauenswürdigen Absender.\n";
+        assert_eq!(rules_of(check, de), ["CONTENT_FALSE_REASSURANCE"]);
+        // A newsletter asking to be added to the safe senders list is not a banner.
+        let news = "From: News <news@shop.example>\nSubject: Weekly\n\n\
+Add us to your trusted senders list so our mail reaches you. https://www.shop.example/\n";
+        assert!(rules_of(check, news).is_empty());
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "CONTENT_FALSE_REASSURANCE",
+            d(),
+            text("Your parcel", "This message is from a trusted sender. Track it online."),
+        ),
+        (
             "CONTENT_BANK_DETAILS_BY_REPLY",
             d(),
             "From: Yoshida <yoshida@customer.example>\nReply-To: y.customer@outlook.jp\n\
