@@ -1220,6 +1220,9 @@ We konden uw pakket niet bezorgen: https://pakket.example.net/\n";
         let balance = "Subject: You are now rich\n\nYour account has accumulated funds from bitcoin mining. \
 https://cabinet.example.net/\n";
         assert!(rules(balance).contains(&"CONTENT_LURE_WITH_ACTION"));
+        let storage = "Subject: Ihr Cloud-Speicher ist fast voll\nContent-Type: text/plain; charset=utf-8\n\n\
+Jetzt upgraden: https://cloud.example.net/\n";
+        assert!(rules(storage).contains(&"CONTENT_LURE_WITH_ACTION"));
     }
 
     #[test]
