@@ -90,7 +90,7 @@ fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
 /// gift, reward or casino bonus (`prize` phrases: free spins, loyalty gift, Freispiele,
 /// cadeaukaart, giros grátis) is `CONTENT_PRIZE_LURE`; an adult-dating or "brides" offer
 /// (`dating` phrases) is `CONTENT_DATING_LURE`. Two different phrases of the kind, or one in the
-/// subject or the sender's display name, together with a link elsewhere (an attachment or a
+/// subject or the sender's display name (for prizes, also one phrase of several words in a short text), together with a link elsewhere (an attachment or a
 /// form): the offer is the bait, the link the hook. A real prize notice (a sweepstakes sponsor's
 /// form to print and post) has nothing to click.
 fn bait_lures(
@@ -138,7 +138,13 @@ fn bait_lures(
             || hits
                 .iter()
                 .any(|h| h.phrase.category == category && h.start < subject_len);
-        if distinct.len() < 2 && !up_front {
+        // A prize is bait in a few lines too, when said in a phrase (`you have been chosen`):
+        // single words (Prämie, Gutschein, parabéns) are ordinary in business mail, and dating
+        // words in a long discussion.
+        let short = category == "prize"
+            && text.len() <= SHORT_TEXT
+            && distinct.iter().any(|p| p.contains(' '));
+        if distinct.len() < 2 && !up_front && !short {
             continue;
         }
         let Some(act) = action
@@ -1207,6 +1213,13 @@ Thanks for shopping with us. https://www.shop.example/account\n";
         let de_biz = "From: Müller GmbH <info@mueller.example>\nSubject: Angebot\n\
 Content-Type: text/plain; charset=utf-8\n\nAnbei unser Angebot, Details unter https://partner.example.net/\n";
         assert!(rules_of(check, de_biz).is_empty());
+        // One phrase of several words in a short text is enough; one ordinary word is not.
+        let short = "From: Rewards <x@rewards-desk.example>\nSubject: Good news\n\n\
+You have been chosen for our survey. https://survey.example.net/\n";
+        assert_eq!(rules_of(check, short), ["CONTENT_PRIZE_LURE"]);
+        let premium = "From: Makler <info@makler.example>\nSubject: Ihre Versicherung\n\
+Content-Type: text/plain; charset=utf-8\n\nDie Prämie für 2026 finden Sie im Portal: https://portal.versicherer.example/\n";
+        assert!(rules_of(check, premium).is_empty());
         let ja = "From: 山田 <yamada@example.co.jp>\nSubject: 会議のご案内\n\
 Content-Type: text/plain; charset=utf-8\n\n来週の会議の資料です。https://docs.example.net/\n";
         assert!(rules_of(check, ja).is_empty());
