@@ -203,6 +203,22 @@ pub fn without_filler(name: &str) -> String {
     joined.join(" ")
 }
 
+/// `text` with the dots and dashes inside its words taken out (`pay.pal` is `paypal`).
+fn glued_words(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            let inside = i > 0
+                && chars.get(i - 1).is_some_and(|p| p.is_alphanumeric())
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            !(matches!(c, '.' | '-') && inside)
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
 /// A display name that names a brand phishing impersonates (`lists/impersonated_brands.txt`) only
 /// once its filler is taken out (`C o i n b a s e`, `D/H/L-verzending`, `-Albert-Heijn
 /// Cadeaucentrum`, `𝗔𝗗𝗔𝗖`), while the address is on none of the brand's domains. Written plainly
@@ -221,8 +237,13 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if brands.named_in(&lowered).is_some() {
             continue;
         }
-        let cleaned = without_filler(name);
-        let Some((brand, labels)) = brands.named_in(&cleaned) else {
+        let spaced = without_filler(name);
+        // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
+        let glued = glued_words(&spaced);
+        let Some((cleaned, (brand, labels))) = [spaced, glued]
+            .into_iter()
+            .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
+        else {
             continue;
         };
         let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
@@ -353,6 +374,9 @@ mod tests {
             run(obfuscated_brand, "D/H/L-Express", "news@tracking.example").len(),
             1
         );
+        let f = run(obfuscated_brand, "Pay.Pal. Service", "m0n1ca@isp.example");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[2].1, "paypal service");
         // Written plainly it is another rule's; from the brand's own domain it is the brand.
         assert!(run(obfuscated_brand, "Coinbase", "x@wallet-help.example").is_empty());
         assert!(run(obfuscated_brand, "C o i n b a s e", "no-reply@coinbase.com").is_empty());
