@@ -22,9 +22,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Lines are wrapped and HTML is indented anywhere, so a phrase may span a line break.
     let text = lowered_all_text(ctx.msg);
     let hits = ctx.signatures.lists.lure_phrases.find_all(text);
-    if hits.is_empty() {
-        return;
-    }
+    false_reassurance(&hits, out);
     let has = |cats: &[&str]| {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
@@ -33,11 +31,12 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
+        bait_lures(ctx, &hits, text, out);
         return;
     }
     let counted: Vec<_> = hits
         .iter()
-        .filter(|h| h.phrase.category != "theme")
+        .filter(|h| !matches!(h.phrase.category.as_str(), "theme" | "reassurance"))
         .collect();
     let phrases: BTreeSet<&str> = counted.iter().map(|h| h.phrase.text.as_str()).collect();
     // One phrase somewhere in a long text is an article about fraud, not a lure; a lure is
@@ -69,6 +68,96 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     categories.into_iter().collect::<Vec<_>>().join(", "),
                 )
                 .with("action", action),
+        );
+    }
+}
+
+/// The message vouches for itself (`reassurance` phrases: "This message is from a trusted
+/// sender", "Dit bericht is afkomstig van een vertrouwde afzender"): the wording of a mail
+/// program's or a filter's safety banner, written into the message's own text. Real banners are
+/// shown by the mail program outside the text, or added by the organisation's own gateway; a
+/// sender who writes one is imitating them to lower the reader's guard.
+fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+    if let Some(h) = hits.iter().find(|h| h.phrase.category == "reassurance") {
+        out.push(
+            Finding::new("CONTENT_FALSE_REASSURANCE", "text")
+                .with("phrase", h.phrase.text.as_str()),
+        );
+    }
+}
+
+/// Bait without pressure, when there is no urgency phrase for `CONTENT_LURE_WITH_ACTION`: a
+/// gift, reward or casino bonus (`prize` phrases: free spins, loyalty gift, Freispiele,
+/// cadeaukaart, giros grátis) is `CONTENT_PRIZE_LURE`; an adult-dating or "brides" offer
+/// (`dating` phrases) is `CONTENT_DATING_LURE`. Two different phrases of the kind, or one in the
+/// subject or the sender's display name (for prizes, also one phrase of several words in a short text), together with a link elsewhere (an attachment or a
+/// form): the offer is the bait, the link the hook. A real prize notice (a sweepstakes sponsor's
+/// form to print and post) has nothing to click.
+fn bait_lures(
+    ctx: &Context<'_>,
+    hits: &[crate::phrases::Hit<'_>],
+    text: &str,
+    out: &mut Vec<Finding>,
+) {
+    let subject_len = ctx
+        .msg
+        .subject
+        .as_deref()
+        .map_or(0, |s| lower_collapsed(s).len() + 1)
+        .min(text.len());
+    let names: String = ctx
+        .msg
+        .from
+        .iter()
+        .filter_map(|m| m.name.as_deref())
+        .map(|n| lower_collapsed(cut(n, 300)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name_hits = ctx.signatures.lists.lure_phrases.find_all(&names);
+    let mut action: Option<Option<String>> = None;
+    for (category, rule) in [
+        ("prize", "CONTENT_PRIZE_LURE"),
+        ("dating", "CONTENT_DATING_LURE"),
+    ] {
+        let found: Vec<&str> = hits
+            .iter()
+            .chain(&name_hits)
+            .filter(|h| h.phrase.category == category)
+            .map(|h| h.phrase.text.as_str())
+            .collect();
+        // `claim your` inside `claim your prize` is one phrase, not two.
+        let distinct: BTreeSet<&str> = found
+            .iter()
+            .copied()
+            .filter(|p| !found.iter().any(|q| q.len() > p.len() && q.contains(p)))
+            .collect();
+        if distinct.is_empty() {
+            continue;
+        }
+        let up_front = name_hits.iter().any(|h| h.phrase.category == category)
+            || hits
+                .iter()
+                .any(|h| h.phrase.category == category && h.start < subject_len);
+        // A prize is bait in a few lines too, when said in a phrase (`you have been chosen`):
+        // single words (Prämie, Gutschein, parabéns) are ordinary in business mail, and dating
+        // words in a long discussion.
+        let short = category == "prize"
+            && text.len() <= SHORT_TEXT
+            && distinct.iter().any(|p| p.contains(' '));
+        if distinct.len() < 2 && !up_front && !short {
+            continue;
+        }
+        let Some(act) = action
+            .get_or_insert_with(|| something_to_act_on(ctx))
+            .clone()
+        else {
+            return;
+        };
+        let shown: Vec<&str> = distinct.iter().take(5).copied().collect();
+        out.push(
+            Finding::new(rule, "text")
+                .with("phrases", shown.join(", "))
+                .with("action", act),
         );
     }
 }
@@ -589,7 +678,7 @@ fn alphabet(c: char) -> Alphabet {
     }
 }
 
-fn is_styled_letter(c: char) -> bool {
+pub(crate) fn is_styled_letter(c: char) -> bool {
     matches!(c as u32,
         0x1D400..=0x1D7FF | 0x1D00..=0x1D2B | 0x1F130..=0x1F189 | 0x24B6..=0x24E9)
 }
@@ -1210,6 +1299,91 @@ Uw zending is onderweg. Volg hem op https://track.example.net/\n";
         }
         assert!(!has_sum_marker("1,000,000 visitors – “quoted”"));
         assert!(!BIG_SUM.is_match("1,000,000 visitors"));
+    }
+
+    #[test]
+    fn prizes_with_a_link_elsewhere() {
+        let check: crate::checks::Check = lure_phrases;
+        let gift = "From: Rewards <loyalty@rewards-desk.example>\nSubject: Claim your appreciation gift\n\n\
+As a valued member you have been chosen. https://claim.example.net/gift\n";
+        assert_eq!(rules_of(check, gift), ["CONTENT_PRIZE_LURE"]);
+        let de = "From: Casino <news@casino.example>\nSubject: Dein Weihnachtsbonus: 145 Freispiele\n\
+Content-Type: text/plain; charset=utf-8\n\nJetzt spielen: https://spin.example.net/\n";
+        assert_eq!(rules_of(check, de), ["CONTENT_PRIZE_LURE"]);
+        let nl = "From: Winacties <news@acties.example>\nSubject: Geef je mening\n\
+Content-Type: text/plain; charset=utf-8\n\nWin een cadeaukaart van 250 euro! https://mening.example.net/\n";
+        assert_eq!(rules_of(check, nl), ["CONTENT_PRIZE_LURE"]);
+        // A sponsor's prize notice with a form to post, not a link: nothing.
+        let notice = "From: Game Security <sweeps@snacks.example>\nSubject: Sweepstakes prize notification\n\n\
+Congratulations! Follow these instructions to claim your prize: print this form and mail it to us.\n";
+        assert!(rules_of(check, notice).is_empty());
+        // One gift card in a shop's newsletter body, links to its own site: nothing.
+        let news = "From: Shop <news@shop.example>\nSubject: Autumn news\n\n\
+New arrivals this week. Gift cards are in store. https://www.shop.example/new\n";
+        assert!(rules_of(check, news).is_empty());
+        let own = "From: Shop <news@shop.example>\nSubject: Your loyalty reward\n\n\
+Thanks for shopping with us. https://www.shop.example/account\n";
+        assert!(rules_of(check, own).is_empty());
+        // An ordinary German business mail and a Japanese one.
+        let de_biz = "From: Müller GmbH <info@mueller.example>\nSubject: Angebot\n\
+Content-Type: text/plain; charset=utf-8\n\nAnbei unser Angebot, Details unter https://partner.example.net/\n";
+        assert!(rules_of(check, de_biz).is_empty());
+        // One phrase of several words in a short text is enough; one ordinary word is not.
+        let short = "From: Rewards <x@rewards-desk.example>\nSubject: Good news\n\n\
+You have been chosen for our survey. https://survey.example.net/\n";
+        assert_eq!(rules_of(check, short), ["CONTENT_PRIZE_LURE"]);
+        let premium = "From: Makler <info@makler.example>\nSubject: Ihre Versicherung\n\
+Content-Type: text/plain; charset=utf-8\n\nDie Prämie für 2026 finden Sie im Portal: https://portal.versicherer.example/\n";
+        assert!(rules_of(check, premium).is_empty());
+        let ja = "From: 山田 <yamada@example.co.jp>\nSubject: 会議のご案内\n\
+Content-Type: text/plain; charset=utf-8\n\n来週の会議の資料です。https://docs.example.net/\n";
+        assert!(rules_of(check, ja).is_empty());
+    }
+
+    #[test]
+    fn action_required_and_balance_wording() {
+        let nl = "Subject: Actie vereist: niet-geleverde pakket\nContent-Type: text/plain; charset=utf-8\n\n\
+We konden uw pakket niet bezorgen: https://pakket.example.net/\n";
+        assert!(rules(nl).contains(&"CONTENT_LURE_WITH_ACTION"));
+        let balance = "Subject: You are now rich\n\nYour account has accumulated funds from bitcoin mining. \
+https://cabinet.example.net/\n";
+        assert!(rules(balance).contains(&"CONTENT_LURE_WITH_ACTION"));
+        let storage = "Subject: Ihr Cloud-Speicher ist fast voll\nContent-Type: text/plain; charset=utf-8\n\n\
+Jetzt upgraden: https://cloud.example.net/\n";
+        assert!(rules(storage).contains(&"CONTENT_LURE_WITH_ACTION"));
+    }
+
+    #[test]
+    fn a_safety_banner_written_into_the_text() {
+        let check: crate::checks::Check = lure_phrases;
+        let fake = "From: Verzending <x@ship.example>\nSubject: Uw bestelling\n\n\
+This message is from a trusted sender.\nUw pakket is onderweg: https://track.example.net/\n";
+        assert_eq!(rules_of(check, fake), ["CONTENT_FALSE_REASSURANCE"]);
+        let de = "Subject: Info\nContent-Type: text/plain; charset=utf-8\n\n\
+Diese Nachricht stammt von einem vertrauenswürdigen Absender.\n";
+        assert_eq!(rules_of(check, de), ["CONTENT_FALSE_REASSURANCE"]);
+        // A newsletter asking to be added to the safe senders list is not a banner.
+        let news = "From: News <news@shop.example>\nSubject: Weekly\n\n\
+Add us to your trusted senders list so our mail reaches you. https://www.shop.example/\n";
+        assert!(rules_of(check, news).is_empty());
+    }
+
+    #[test]
+    fn dating_offers_with_a_link_elsewhere() {
+        let check: crate::checks::Check = lure_phrases;
+        let en = "From: Sex Dating <x@dating-mail.example>\nSubject: I am 23 years old\n\n\
+See my photos: https://meet.example.net/\n";
+        assert_eq!(rules_of(check, en), ["CONTENT_DATING_LURE"]);
+        let nl = "From: Singles <x@dating-mail.example>\nSubject: Zin in een spannende date?\n\
+Content-Type: text/plain; charset=utf-8\n\nBekijk haar profiel: https://meet.example.net/\n";
+        assert_eq!(rules_of(check, nl), ["CONTENT_DATING_LURE"]);
+        // A newsletter article on dating apps with no link elsewhere, and ordinary mail: nothing.
+        let article = "From: News <news@paper.example>\nSubject: Weekend reading\n\n\
+Why hot singles apps fail: our columnist on dating. https://www.paper.example/column\n";
+        assert!(rules_of(check, article).is_empty());
+        let plain =
+            "From: Taro <taro@example.co.jp>\nSubject: Dinner\n\nHave dinner with us tonight?\n";
+        assert!(rules_of(check, plain).is_empty());
     }
 
     #[test]

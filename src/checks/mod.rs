@@ -60,6 +60,18 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sender.signature", sender::signature::check),
     ("sender.lookalike", lookalike::sender),
     ("sender.known_bad", sender::known_bad),
+    (
+        "sender.styled_address",
+        sender::address_form::styled_address,
+    ),
+    (
+        "sender.random_local_part",
+        sender::address_form::random_local_part,
+    ),
+    (
+        "sender.obfuscated_brand",
+        sender::address_form::obfuscated_brand,
+    ),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
     ("headers.from_field", headers::from_field),
     (

@@ -26,6 +26,27 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "CONTENT_PRIZE_LURE",
+            d(),
+            text(
+                "Your loyalty gift awaits",
+                "Claim your reward: https://claim.example.net/",
+            ),
+        ),
+        (
+            "CONTENT_DATING_LURE",
+            d(),
+            text(
+                "Hot singles near you",
+                "Lonely women are looking for a lover: https://meet.example.net/",
+            ),
+        ),
+        (
+            "CONTENT_FALSE_REASSURANCE",
+            d(),
+            text("Your parcel", "This message is from a trusted sender. Track it online."),
+        ),
+        (
             "CONTENT_BANK_DETAILS_BY_REPLY",
             d(),
             "From: Yoshida <yoshida@customer.example>\nReply-To: y.customer@outlook.jp\n\

@@ -39,6 +39,23 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "SENDER_STYLED_ADDRESS",
+            d(),
+            m(
+                "From: AOK <noreply@\u{1d41a}\u{1d428}\u{1d424}.\u{1d41d}\u{1d41e}>\nSubject: s\n\nb\n",
+            ),
+        ),
+        (
+            "SENDER_RANDOM_LOCAL_PART",
+            d(),
+            m("From: Home Offers <xunIqVya@deck.example.net>\nSubject: s\n\nb\n"),
+        ),
+        (
+            "SENDER_OBFUSCATED_BRAND",
+            d(),
+            m("From: C o i n b a s e <support@wallet-help.example.net>\nSubject: s\n\nb\n"),
+        ),
+        (
             "SENDER_FREE_HOSTING_DOMAIN",
             d(),
             m(

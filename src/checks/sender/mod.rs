@@ -1,6 +1,7 @@
 //! Sender checks: who the message claims to be from versus where it comes from. The display name
 //! here; Reply-To, Sender and Return-Path in `reply`; the signature block in `signature`.
 
+pub mod address_form;
 pub mod reply;
 pub mod signature;
 
