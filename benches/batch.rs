@@ -19,11 +19,6 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// The allocator the `lurescreen` binary uses (src/main.rs), for both the scan and the
-/// mail-parser baseline.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn parse_all(msgs: &[Vec<u8>]) -> usize {
     msgs.iter()
         .map(|m| {

@@ -8,11 +8,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// mimalloc instead of the system allocator: a scan makes and frees many small strings on
-/// several threads, and glibc's allocator spent a tenth of the milter's time freeing them.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "lurescreen",
