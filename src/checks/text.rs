@@ -106,12 +106,19 @@ fn make_body_text(msg: &Message) -> String {
             out.push('\n');
         }
     } else {
-        for h in &msg.htmls {
-            out.push_str(cut(&html_to_text(&h.text), MAX_PART_CHARS));
+        for text in html_texts(msg) {
+            out.push_str(cut(text, MAX_PART_CHARS));
             out.push('\n');
         }
     }
     out
+}
+
+/// Each HTML part as text (`html_to_text`), made once per message for both texts below.
+fn html_texts(msg: &Message) -> &[String] {
+    msg.derived
+        .html_texts
+        .get_or_init(|| msg.htmls.iter().map(|h| html_to_text(&h.text)).collect())
 }
 
 /// Every text part and every HTML part as text, plus the subject: what the wording checks read.
@@ -129,8 +136,8 @@ fn make_all_text(msg: &Message) -> String {
         out.push_str(cut(&t.text, MAX_PART_CHARS));
         out.push('\n');
     }
-    for h in &msg.htmls {
-        out.push_str(cut(&html_to_text(&h.text), MAX_PART_CHARS));
+    for text in html_texts(msg) {
+        out.push_str(cut(text, MAX_PART_CHARS));
         out.push('\n');
     }
     out

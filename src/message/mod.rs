@@ -134,6 +134,8 @@ pub struct Derived {
     pub(crate) body_text: std::sync::OnceLock<String>,
     /// `all_text` lower-cased with white space collapsed, for the wording checks.
     pub(crate) all_text_lowered: std::sync::OnceLock<String>,
+    /// Each of `Message::htmls` as text, in order.
+    pub(crate) html_texts: std::sync::OnceLock<Vec<String>>,
     /// The real type of each of `Message::attachments`, in order (several checks ask).
     pub(crate) sniffed: std::sync::OnceLock<Vec<crate::checks::attachments::sniff::Sniffed>>,
 }
