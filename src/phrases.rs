@@ -102,6 +102,8 @@ impl PhraseSet {
 pub struct Brands {
     list: Vec<(String, Vec<String>)>,
     names: Option<AhoCorasick>,
+    /// Every brand's domain labels, for `has_label`.
+    labels: std::collections::HashSet<String>,
 }
 
 impl Brands {
@@ -115,11 +117,21 @@ impl Brands {
                     .ok()
             })
             .flatten();
-        Brands { list, names }
+        let labels = list.iter().flat_map(|(_, ls)| ls.iter().cloned()).collect();
+        Brands {
+            list,
+            names,
+            labels,
+        }
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, (String, Vec<String>)> {
         self.list.iter()
+    }
+
+    /// Whether `label` is a registrable label of one of the brands' domains.
+    pub fn has_label(&self, label: &str) -> bool {
+        self.labels.contains(label)
     }
 
     pub fn len(&self) -> usize {

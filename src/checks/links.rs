@@ -288,10 +288,15 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// inside must be a label followed by a known public suffix (`paypal.com`, `amazon.co.jp`).
 pub fn brand_domain_in_host(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = &ctx.signatures.lists.impersonated_brands;
+    // A newsletter links to the same few hosts again and again: each is looked at once.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for link in &ctx.msg.links {
         let Some(host) = link.host.as_deref() else {
             continue;
         };
+        if !seen.insert(host) {
+            continue;
+        }
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         let Some(reg) = registrable(&host) else {
             continue;
@@ -301,7 +306,7 @@ pub fn brand_domain_in_host(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let labels: Vec<&str> = prefix.trim_end_matches('.').split('.').collect();
         for (i, label) in labels.iter().enumerate() {
-            if !brands.iter().any(|(_, ls)| ls.iter().any(|l| l == label)) {
+            if !brands.has_label(label) {
                 continue;
             }
             // `paypal.com`, `amazon.co.jp`: the label and one or two more that are a suffix.
