@@ -465,5 +465,37 @@ mod tests {
         }
         let long = [b"/".as_slice(), &[b'a'; 100]].concat();
         assert_eq!(scan(&long).counts, [0; KEYWORDS.len()]);
+        // The link and cross-reference readers on random mixes of the bytes they look for.
+        let pieces: [&[u8]; 14] = [
+            b"/URI",
+            b" (",
+            b")",
+            b"\\",
+            b"<",
+            b">",
+            b"<<",
+            b"startxref ",
+            b"xref\n",
+            b"0 3\n",
+            b"0000000009 00000 n\n",
+            b"1 0 obj",
+            b"trailer",
+            b"%PDF-1.4\n",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..3000 {
+            let mut data = Vec::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 59) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                data.extend_from_slice(pieces[(seed >> 40) as usize % pieces.len()]);
+            }
+            let _ = uri_strings(&data);
+            let _ = xref_table_ok(&data);
+        }
     }
 }
