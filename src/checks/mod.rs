@@ -101,6 +101,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.chinese_forms", content::chinese_forms_in_japanese),
     ("content.lookalike_letters", content::lookalike_letters),
+    ("content.split_words", content::split_words),
     (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,
