@@ -72,6 +72,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "sender.obfuscated_brand",
         sender::address_form::obfuscated_brand,
     ),
+    ("sender.unknown_tld", sender::address_form::unknown_tld),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
     ("headers.from_field", headers::from_field),
     (
