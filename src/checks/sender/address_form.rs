@@ -215,7 +215,11 @@ fn invented_tld(ctx: &Context<'_>, domain: &str) -> Option<String> {
         return None;
     }
     let (_, tld) = domain.rsplit_once('.')?;
-    if tld.is_empty() || tld.bytes().all(|b| b.is_ascii_digit()) {
+    // A quote or other stray character is a badly written address, not an invented name.
+    if tld.is_empty()
+        || tld.bytes().all(|b| b.is_ascii_digit())
+        || !tld.chars().all(|c| c.is_alphanumeric() || c == '-')
+    {
         return None;
     }
     if ctx.signatures.lists.internal_tlds.contains(tld) {
@@ -410,6 +414,8 @@ mod tests {
             "cron@nas.lan",
             "a@b.example",
             "x@host.internal",
+            "root@vm-1.openstacklocal",
+            "info@shop.com'",
         ] {
             assert!(run(unknown_tld, "x", address).is_empty(), "{address}");
         }
