@@ -652,6 +652,78 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Words cut by invisible characters (`H\u{200C}el\u{200C}lo`, `P\u{200F}\u{200E}ayment`): zero-width
+/// spaces, joiners and non-joiners, direction marks, the word joiner, the byte-order mark and the
+/// combining grapheme joiner between two Latin letters. A reader sees whole words, a word filter
+/// sees fragments. Newsletters pad their preview line with such characters between spaces, and
+/// Persian and Indic writing join their own letters with them, so only Latin letters on both
+/// sides count, and several words must be cut.
+pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let mut cuts = 0usize;
+    let mut words: Vec<String> = Vec::new();
+    let mut distinct = 0usize;
+    let mut scan = |text: &str| {
+        for word in text.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation()) {
+            let n = cut_points(word);
+            if n == 0 {
+                continue;
+            }
+            cuts += n;
+            distinct += 1;
+            let shown: String = word
+                .chars()
+                .filter(|c| !is_invisible(*c))
+                .take(40)
+                .collect();
+            if words.len() < 4 && !words.contains(&shown) {
+                words.push(shown);
+            }
+        }
+    };
+    if let Some(s) = &msg.subject {
+        scan(cut(s, 2000));
+    }
+    scan(cut(body_text(msg), 50_000));
+    if cuts < 5 || distinct < 3 {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_SPLIT_WORDS", "text")
+            .with("words", words.join(", "))
+            .with("count", distinct.to_string()),
+    );
+}
+
+/// Invisible characters that can sit inside a word without showing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{034F}' | '\u{180E}'
+    )
+}
+
+/// How many runs of invisible characters in `word` stand between two ASCII letters.
+fn cut_points(word: &str) -> usize {
+    let mut n = 0;
+    let mut prev_letter = false;
+    let mut in_run = false;
+    for c in word.chars() {
+        if is_invisible(c) {
+            in_run = prev_letter || in_run;
+            prev_letter = false;
+            continue;
+        }
+        let letter = c.is_ascii_alphabetic();
+        if letter && in_run {
+            n += 1;
+        }
+        in_run = false;
+        prev_letter = letter;
+    }
+    n
+}
+
 #[derive(Debug, Default, PartialEq)]
 struct LetterCounts {
     /// Words mixing Latin letters with Cyrillic or Greek ones.
@@ -1118,6 +1190,43 @@ Your payment details were updated.\n";
             &mut out,
         );
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn words_cut_by_invisible_characters() {
+        let check: crate::checks::Check = split_words;
+        let lure = "From: a@example.com\nSubject: Notice\nContent-Type: text/plain; charset=utf-8\n\n\
+H\u{200C}\u{200C}el\u{200C}lo th\u{200C}is is the St\u{200C}udent L\u{200C}oan De\u{200C}pt.\n";
+        assert_eq!(rules_of(check, lure), ["CONTENT_SPLIT_WORDS"]);
+        let f = run_checks(&[check], lure);
+        assert_eq!(f[0].evidence[0].1, "Hello, this, Student, Loan");
+        let marks = "From: a@example.com\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n\
+P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment\n";
+        assert_eq!(rules_of(check, marks), ["CONTENT_SPLIT_WORDS"]);
+        // A newsletter's preview padding: invisible characters between spaces.
+        let pad = "\u{200C}&nbsp;\u{034F} \u{200C}".repeat(40);
+        let news = format!(
+            "From: news@shop.example\nSubject: Sale\nContent-Type: text/html; charset=utf-8\n\n<p>Our autumn sale</p><div>{pad}</div><p>Shop now and save on shoes, coats and bags.</p>\n"
+        );
+        assert!(rules_of(check, &news).is_empty());
+        // Persian joins its own letters with a zero-width non-joiner; emoji sequences use joiners.
+        let fa = "From: a@example.ir\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n\
+می\u{200C}خواهم نامه\u{200C}ای بنویسم و کتاب\u{200C}ها را بخوانم می\u{200C}روم 👨\u{200D}👩\u{200D}👧\n";
+        assert!(rules_of(check, fa).is_empty());
+        // German, Dutch and Japanese business mail.
+        for body in [
+            "Sehr geehrte Damen und Herren, anbei die Rechnung für Oktober. Mit freundlichen Grüßen",
+            "Beste collega, hierbij de offerte voor het onderhoud. Met vriendelijke groet",
+            "いつもお世話になっております。来週の会議の資料を添付いたします。よろしくお願いいたします。",
+        ] {
+            let raw = format!(
+                "From: a@example.de\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+            );
+            assert!(rules_of(check, &raw).is_empty(), "{body}");
+        }
+        // Two cut words are not enough.
+        let two = "From: a@example.com\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\nHe\u{200B}llo wo\u{200B}r\u{200B}l\u{200B}d\n";
+        assert!(rules_of(check, two).is_empty());
     }
 
     #[test]

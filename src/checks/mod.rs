@@ -72,6 +72,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "sender.obfuscated_brand",
         sender::address_form::obfuscated_brand,
     ),
+    ("sender.unknown_tld", sender::address_form::unknown_tld),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
     ("headers.from_field", headers::from_field),
     (
@@ -101,6 +102,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.chinese_forms", content::chinese_forms_in_japanese),
     ("content.lookalike_letters", content::lookalike_letters),
+    ("content.split_words", content::split_words),
     (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,

@@ -72,6 +72,14 @@ Content-Type: text/plain; charset=UTF-8\n\n\
             text("Notice", "Vеrіfy Yоur Wаllеt before the deadline."),
         ),
         (
+            "CONTENT_SPLIT_WORDS",
+            d(),
+            text(
+                "Notice",
+                "H\u{200C}ello, this is the St\u{200C}udent L\u{200C}oan De\u{200C}part\u{200C}ment.",
+            ),
+        ),
+        (
             "CONTENT_RECIPIENT_IN_SUBJECT",
             d(),
             b"From: a@example.com\nTo: taro@example.co.jp\nSubject: taro@example.co.jp: mailbox notice\n\nb\n".to_vec(),

@@ -56,6 +56,11 @@ pub fn fixtures() -> Vec<Fixture> {
             m("From: C o i n b a s e <support@wallet-help.example.net>\nSubject: s\n\nb\n"),
         ),
         (
+            "SENDER_UNKNOWN_TLD",
+            d(),
+            m("From: Mr. Werfel <correo@protege.cll>\nSubject: s\n\nb\n"),
+        ),
+        (
             "SENDER_FREE_HOSTING_DOMAIN",
             d(),
             m(

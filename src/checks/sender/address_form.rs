@@ -158,6 +158,78 @@ pub fn random_local_part(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// An address of the message (From, Reply-To, Sender, or the envelope's return path) on a
+/// domain under a top-level domain that does not exist (`correo@protege.cll`,
+/// `0356...@e9kqn43ho.cuk`): such an address can neither receive a reply nor a bounce. Bulk
+/// senders write invented domains so that no filter can learn them. Names used inside networks
+/// and for tests (`lists/internal_tlds.txt`: `localdomain`, `lan`, ...) are left out.
+pub fn unknown_tld(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let bounce = msg
+        .envelope
+        .mail_from
+        .as_deref()
+        .or(msg.return_path.as_deref())
+        .map(|a| a.trim().trim_matches(['<', '>']).to_string())
+        .filter(|a| a.contains('@'));
+    let fields = msg
+        .from
+        .iter()
+        .map(|m| ("From", m.address.clone()))
+        .chain(msg.reply_to.iter().map(|m| ("Reply-To", m.address.clone())))
+        .chain(msg.sender.iter().map(|m| ("Sender", m.address.clone())))
+        .chain(bounce.map(|b| ("Return-Path", Some(b))))
+        .take(20);
+    for (field, address) in fields {
+        let Some(address) = address else {
+            continue;
+        };
+        let mb = crate::message::Mailbox {
+            name: None,
+            address: Some(address.clone()),
+        };
+        let Some(domain) = mb.domain() else {
+            continue;
+        };
+        let Some(tld) = invented_tld(ctx, &domain) else {
+            continue;
+        };
+        out.push(
+            Finding::new("SENDER_UNKNOWN_TLD", field)
+                .with("field", field)
+                .with(
+                    "address",
+                    address.chars().take(NAME_CHARS).collect::<String>(),
+                )
+                .with("tld", tld),
+        );
+        return;
+    }
+}
+
+/// The last label of `domain` when the public suffix list does not know it and it is not an
+/// internal or test name; IP literals and single labels are not looked at.
+fn invented_tld(ctx: &Context<'_>, domain: &str) -> Option<String> {
+    let domain = domain.trim().trim_end_matches('.').to_lowercase();
+    if domain.starts_with('[') || domain.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    let (_, tld) = domain.rsplit_once('.')?;
+    // A quote or other stray character is a badly written address, not an invented name.
+    if tld.is_empty()
+        || tld.bytes().all(|b| b.is_ascii_digit())
+        || !tld.chars().all(|c| c.is_alphanumeric() || c == '-')
+    {
+        return None;
+    }
+    if ctx.signatures.lists.internal_tlds.contains(tld) {
+        return None;
+    }
+    let ascii = idna::domain_to_ascii(&domain).ok()?;
+    let known = psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known());
+    (!known).then(|| tld.to_string())
+}
+
 /// A display name with its filler taken out: styled letters made plain, separators (`-`, `*`,
 /// `/`, `|`, dots between words) made spaces, and letters spaced out one by one joined again:
 /// `C o i n b a s e` is `coinbase`, `D/H/L-verzending` is `dhl verzending`.
@@ -290,6 +362,68 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    fn run_raw(check: crate::checks::Check, raw: &str) -> Vec<Finding> {
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let config = Config::default();
+        let mut out = Vec::new();
+        check(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn addresses_under_a_top_level_domain_that_does_not_exist() {
+        let f = run(unknown_tld, "Mr. Werfel", "correo@protege.cll");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "SENDER_UNKNOWN_TLD");
+        assert_eq!(f[0].evidence[2].1, "cll");
+        let raw = "Return-Path: <0356655402-jOab@znx000bksv2l52nq.cuk>\nFrom: Screening <info@screening.com>\nSubject: Free test\n\nx\n";
+        let f = run_raw(unknown_tld, raw);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].1, "Return-Path");
+        let raw = "From: News <news@shop.com>\nReply-To: reply@shop.newslette\nSubject: s\n\nx\n";
+        assert_eq!(run_raw(unknown_tld, raw)[0].evidence[0].1, "Reply-To");
+        // Real top-level domains, old and new, country codes with second levels, IDN ones.
+        for address in [
+            "info@bank.com",
+            "a@firma.de",
+            "b@bedrijf.nl",
+            "c@example.co.jp",
+            "d@shop.co.za",
+            "e@brand.museum",
+            "f@studio.photography",
+            "g@例え.みんな",
+            "h@xn--fiqs8s.xn--fiqs8s",
+            "i@[192.0.2.1]",
+            "j@localhost",
+        ] {
+            assert!(run(unknown_tld, "x", address).is_empty(), "{address}");
+        }
+        // Internal and test names.
+        for address in [
+            "root@server.localdomain",
+            "cron@nas.lan",
+            "a@b.example",
+            "x@host.internal",
+            "root@vm-1.openstacklocal",
+            "info@shop.com'",
+        ] {
+            assert!(run(unknown_tld, "x", address).is_empty(), "{address}");
+        }
+        // A Japanese and a German business mail with internal bounce addresses.
+        let ja = "Return-Path: <root@mail.localdomain>\nFrom: =?UTF-8?B?5aSq6YOO?= <taro@example.co.jp>\nSubject: =?UTF-8?B?5Lya6K2w?=\n\n\u{4F1A}\u{8B70}\n";
+        assert!(run_raw(unknown_tld, ja).is_empty());
+        let de = "From: Buchhaltung <rechnung@firma.de>\nReply-To: buchhaltung@firma.de\nSubject: Rechnung\n\nAnbei die Rechnung.\n";
+        assert!(run_raw(unknown_tld, de).is_empty());
     }
 
     #[test]
