@@ -165,13 +165,7 @@ pub fn random_local_part(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// and for tests (`lists/internal_tlds.txt`: `localdomain`, `lan`, ...) are left out.
 pub fn unknown_tld(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
-    let bounce = msg
-        .envelope
-        .mail_from
-        .as_deref()
-        .or(msg.return_path.as_deref())
-        .map(|a| a.trim().trim_matches(['<', '>']).to_string())
-        .filter(|a| a.contains('@'));
+    let bounce = super::bounce_address(msg);
     let fields = msg
         .from
         .iter()
@@ -350,28 +344,23 @@ mod tests {
             }],
             ..Message::default()
         };
-        let sigs = Signatures::embedded().unwrap();
-        let config = Config::default();
-        let mut out = Vec::new();
-        check(
-            &Context {
-                msg: &msg,
-                signatures: &sigs,
-                config: &config,
-            },
-            &mut out,
-        );
-        out
+        run_msg(check, &msg)
     }
 
     fn run_raw(check: crate::checks::Check, raw: &str) -> Vec<Finding> {
-        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        run_msg(
+            check,
+            &crate::message::parse(raw.as_bytes(), &Default::default()).unwrap(),
+        )
+    }
+
+    fn run_msg(check: crate::checks::Check, msg: &Message) -> Vec<Finding> {
         let sigs = Signatures::embedded().unwrap();
         let config = Config::default();
         let mut out = Vec::new();
         check(
             &Context {
-                msg: &msg,
+                msg,
                 signatures: &sigs,
                 config: &config,
             },

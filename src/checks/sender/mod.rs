@@ -30,6 +30,17 @@ pub fn is_list_mail(msg: &crate::message::Message) -> bool {
 }
 
 /// Whether `domain` is one of the organisation's own or protected domains, or under one.
+/// The envelope's return path (MAIL FROM, else the Return-Path field), without angle brackets,
+/// when it is an address.
+pub(crate) fn bounce_address(msg: &crate::message::Message) -> Option<String> {
+    msg.envelope
+        .mail_from
+        .as_deref()
+        .or(msg.return_path.as_deref())
+        .map(|a| a.trim().trim_matches(['<', '>']).to_string())
+        .filter(|a| a.contains('@'))
+}
+
 pub fn is_own_or_protected(ctx: &Context<'_>, domain: &str) -> bool {
     let org = &ctx.config.organisation;
     suffix_in(domain, &org.domains).is_some() || suffix_in(domain, &org.protected_domains).is_some()

@@ -76,13 +76,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if is_freemail(ctx, &from_domain) {
         return;
     }
-    let bounce = msg
-        .envelope
-        .mail_from
-        .as_deref()
-        .or(msg.return_path.as_deref())
-        .map(|a| a.trim().trim_matches(['<', '>']).to_string())
-        .filter(|a| a.contains('@'));
+    let bounce = super::bounce_address(msg);
     let candidates = msg
         .sender
         .iter()

@@ -304,6 +304,21 @@ fn scripts_inside_object_streams_are_found() {
     assert!(evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs").contains("heap-spray"));
 }
 
+/// `pdf` with every in-use offset of its cross-reference table moved on by `by` bytes.
+fn offsets_shifted(pdf: &[u8], by: usize) -> String {
+    let text = String::from_utf8_lossy(pdf).into_owned();
+    let (head, tail) = text.split_at(text.find("xref\n").unwrap());
+    let tail = tail
+        .lines()
+        .map(|l| match l.strip_suffix(" 00000 n ") {
+            Some(off) => format!("{:010} 00000 n ", off.parse::<usize>().unwrap() + by),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("{head}{tail}\n")
+}
+
 #[test]
 fn a_broken_xref_is_repaired_and_still_analysed() {
     let content = stream("", LONG_TEXT.as_bytes());
@@ -318,17 +333,7 @@ fn a_broken_xref_is_repaired_and_still_analysed() {
         "",
     );
     // Every offset in the table off by 7, and startxref pointing nowhere.
-    let text = String::from_utf8_lossy(&good).into_owned();
-    let (head, tail) = text.split_at(text.find("xref\n").unwrap());
-    let tail = tail
-        .lines()
-        .map(|l| match l.strip_suffix(" 00000 n ") {
-            Some(off) => format!("{:010} 00000 n ", off.parse::<usize>().unwrap() + 7),
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let broken = format!("{head}{tail}\n")
+    let broken = offsets_shifted(&good, 7)
         .replace("startxref\n", "startxref\n9")
         .into_bytes();
     let (f, _) = run(broken);
@@ -657,17 +662,7 @@ fn what_the_bytes_cannot_read_is_left_to_the_object_model() {
     );
     // A sound startxref but object offsets that are off: lopdf repairs it, and says so.
     let good = two_page_links("(https://d.example/)");
-    let text = String::from_utf8_lossy(&good).into_owned();
-    let (head, tail) = text.split_at(text.find("xref\n").unwrap());
-    let tail = tail
-        .lines()
-        .map(|l| match l.strip_suffix(" 00000 n ") {
-            Some(off) => format!("{:010} 00000 n ", off.parse::<usize>().unwrap() + 7),
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let shifted = format!("{head}{tail}\n").into_bytes();
+    let shifted = offsets_shifted(&good, 7).into_bytes();
     assert!(raw::xref_table_ok(&good));
     assert!(!raw::xref_table_ok(&shifted));
     let (f, _) = run(shifted);
