@@ -133,7 +133,8 @@ pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
-/// or a protected brand) while the address is on a free mail service.
+/// a protected brand, or a brand phishing impersonates) while the address is on a free mail
+/// service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = protected_brands(ctx);
     for mb in &ctx.msg.from {
@@ -155,6 +156,19 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .institution_words
                     .find_first(&lowered)
                     .map(|p| p.text.clone())
+            })
+            // A bank, wallet or carrier phishing names (`LifeLock by Norton`): none of them
+            // writes from a free mail mailbox, unless the mailbox service is the brand's own
+            // (`i.softbank.jp` for SoftBank).
+            .or_else(|| {
+                let org = crate::domain::org_domain(&domain);
+                let label = org.split('.').next().unwrap_or("");
+                ctx.signatures
+                    .lists
+                    .impersonated_brands
+                    .named_in(&lowered)
+                    .filter(|(_, labels)| !labels.iter().any(|l| l == label))
+                    .map(|(brand, _)| brand.clone())
             });
         if let Some(word) = word {
             out.push(
@@ -402,6 +416,38 @@ mod tests {
         assert!(brand("三井住友銀行", "info@smbc.co.jp").is_empty());
         assert!(brand("Weekly Outlook", "news@markets.example.com").is_empty());
         assert!(brand("Taro Yamada", "taro@example.co.jp").is_empty());
+    }
+
+    #[test]
+    fn impersonated_brands_from_free_mail() {
+        let run_fo = |name: &str, address: &str| {
+            let msg = Message {
+                from: vec![Mailbox {
+                    name: Some(name.into()),
+                    address: Some(address.into()),
+                }],
+                ..Message::default()
+            };
+            let sigs = Signatures::embedded().unwrap();
+            let config = Config::default();
+            let mut out = Vec::new();
+            freemail_organisation(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let f = run_fo("LifeLock by Norton", "hhasan47@gmail.com");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "lifelock");
+        // The brand's own mailbox service, and people's names, are fine.
+        assert!(run_fo("jis@i.softbank.jp", "jis@i.softbank.jp").is_empty());
+        assert!(run_fo("Taro Yamada", "taro@gmail.com").is_empty());
+        assert!(run_fo("Weekly Outlook", "writer@gmail.com").is_empty());
     }
 
     #[test]
