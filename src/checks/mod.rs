@@ -78,6 +78,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         sender::address_form::number_in_name,
     ),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
+    ("sender.tenant_domain", sender::tenant_domain),
     ("headers.from_field", headers::from_field),
     (
         "headers.authentication_results",

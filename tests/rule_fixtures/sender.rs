@@ -51,6 +51,11 @@ pub fn fixtures() -> Vec<Fixture> {
             m("From: Home Offers <xunIqVya@deck.example.net>\nSubject: s\n\nb\n"),
         ),
         (
+            "SENDER_TENANT_DOMAIN",
+            d(),
+            m("From: Parcel Service <notice@school.onmicrosoft.com>\nSubject: s\n\nb\n"),
+        ),
+        (
             "SENDER_NUMBER_IN_NAME",
             d(),
             m("From: Statement-53231606 <info@billing.example.net>\nSubject: s\n\nb\n"),
