@@ -365,7 +365,7 @@ static HIDING_STYLE: LazyLock<Regex> = LazyLock::new(|| {
 /// few words, far fewer than its visible text.
 ///
 /// Also (`CONTENT_HIDDEN_TOKENS`) hidden elements that each hold one made-up string of letters
-/// and digits (`<span style="opacity:0">f0zpnu50</span>`) set between the words shown: salt that
+/// and digits (`<span style="opacity:0">k3xqpw71</span>`) set between the words shown: salt that
 /// makes every copy of a bulk message differ for filters that compare messages. A preview line
 /// hides words, not codes.
 pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -406,7 +406,7 @@ pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 const HIDDEN_TOKENS: usize = 2;
 
 /// Whether the text of a hidden element is one made-up code: 5 to 24 ASCII letters and digits,
-/// both present (`f0zpnu50`, `9287QSGXFZsbrlblgtpi`). Words and bare numbers (a date, a
+/// both present (`k3xqpw71`, `5513KWPDYRmtqzhvaxle`). Words and bare numbers (a date, a
 /// counter) are not.
 fn salt_token(text: &str) -> bool {
     let t = text.trim();
@@ -696,7 +696,7 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let head = letter_counts(&header);
     let body = letter_counts(cut(body_text(msg), 50_000));
     let mixed = head.mixed_words + body.mixed_words;
-    // Look-alike-only letters standing alone between Latin ones (`~ᑕ.lou-d.ᗩ-lert`) in a subject
+    // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
     // or sender name that is written in Latin letters.
     let latin_head = header.bytes().filter(u8::is_ascii_alphabetic).count() >= 3;
     let fires = mixed >= 3
@@ -779,7 +779,7 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Words of the subject and the sender's name strung together with filler instead of spaces
-/// (`Geef jouw..mening..en..win`, `Transfer__to__your__Bitcoin`): two dots, or two or more
+/// (`Claim..your..reward..now`, `Send__to__your__wallet`): two dots, or two or more
 /// underscores, between two letters, at two places or more. A reader takes them for spaces; a filter that
 /// looks for the words does not find them. One such join can be a version range
 /// (`HEAD..main`); two in a subject are not written by accident.
@@ -1811,13 +1811,13 @@ and how to reach us. You receive this because you subscribed; unsubscribe at any
             )
         };
         let salted = html(
-            "<div><a href=\"https://x.example.net/a\"><span style=\"opacity: 0;\">f0zpnu50</span> Request \
-$100 - $40,000 within minutes <span style=\"opacity: 0;\">vtvvhck8</span></a></div>",
+            "<div><a href=\"https://x.example.net/a\"><span style=\"opacity: 0;\">k3xqpw71</span> Get a \
+loan today <span style=\"opacity: 0;\">zt9mbrd4</span></a></div>",
         );
         assert_eq!(rules_of(check, &salted), ["CONTENT_HIDDEN_TOKENS"]);
         let f = run_checks(&[check], &salted);
         assert_eq!(f[0].evidence[0].1, "2");
-        assert_eq!(f[0].evidence[1].1, "f0zpnu50, vtvvhck8");
+        assert_eq!(f[0].evidence[1].1, "k3xqpw71, zt9mbrd4");
         // One hidden code, hidden words, hidden bare numbers and codes shown are not salt.
         for body in [
             "<p>Hi</p><span style=\"display:none\">a1b2c3d4</span><p>Sale</p>",
@@ -1827,7 +1827,7 @@ $100 - $40,000 within minutes <span style=\"opacity: 0;\">vtvvhck8</span></a></d
         ] {
             assert!(rules_of(check, &html(body)).is_empty(), "{body}");
         }
-        assert!(salt_token("9287QSGXFZsbrlblgtpi"));
+        assert!(salt_token("5513KWPDYRmtqzhvaxle"));
         assert!(!salt_token("newsletter"));
         assert!(!salt_token("12345678"));
         assert!(!salt_token("a1"));
@@ -1843,18 +1843,18 @@ $100 - $40,000 within minutes <span style=\"opacity: 0;\">vtvvhck8</span></a></d
         };
         let f = run_checks(
             &[check],
-            &raw("Prize..Desk <a@example.net>", "Give your..opinion..and win"),
+            &raw("Prize..Desk <a@example.net>", "Claim..your..reward..today"),
         );
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].evidence[0].1, "3");
+        assert_eq!(f[0].evidence[0].1, "4");
         assert_eq!(
             f[0].evidence[1].1,
-            "your..opinion, opinion..and, Prize..Desk"
+            "Claim..your, your..reward, reward..today"
         );
         assert_eq!(
             rules_of(
                 check,
-                &raw("a@example.net", "Transfer__to__your__wallet__0.75__BTC")
+                &raw("a@example.net", "Send__to__your__wallet__0.75__BTC")
             ),
             ["CONTENT_FILLER_JOINED_WORDS"]
         );
@@ -1887,7 +1887,7 @@ $100 - $40,000 within minutes <span style=\"opacity: 0;\">vtvvhck8</span></a></d
         assert!(rules_of(split, emoji).is_empty());
 
         let ll: crate::checks::Check = lookalike_letters;
-        let syllabics = "From: ~\u{1455}.lou-d.\u{15E9}-lert <a@example.net>\nSubject: Storage\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        let syllabics = "From: ~\u{1455}.loud \u{15E9}-ccount <a@example.net>\nSubject: Storage\nContent-Type: text/plain; charset=utf-8\n\nx\n";
         assert_eq!(rules_of(ll, syllabics), ["CONTENT_LOOKALIKE_LETTERS"]);
         // Cherokee or Cree text of its own is not a disguise of Latin words.
         let cherokee = "From: \u{13A0}\u{13A9}\u{13C2} <a@example.net>\nSubject: \u{13A3}\u{13B3}\u{13A9} \u{13A6}\u{13EC}\u{13C2}\nContent-Type: text/plain; charset=utf-8\n\nx\n";

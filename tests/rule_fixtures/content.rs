@@ -109,12 +109,12 @@ Content-Type: text/plain; charset=UTF-8\n\n\
         (
             "CONTENT_HIDDEN_TOKENS",
             d(),
-            b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<p><span style=\"opacity:0\">f0zpnu50</span> Request a loan <span style=\"opacity:0\">vtvvhck8</span></p>\n".to_vec(),
+            b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<p><span style=\"opacity:0\">k3xqpw71</span> Get a loan today <span style=\"opacity:0\">zt9mbrd4</span></p>\n".to_vec(),
         ),
         (
             "CONTENT_FILLER_JOINED_WORDS",
             d(),
-            text("Give your..opinion..and win", "b"),
+            text("Claim..your..reward..today", "b"),
         ),
         (
             "CONTENT_IMAGE_ONLY_LINK",

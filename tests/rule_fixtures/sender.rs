@@ -58,7 +58,7 @@ pub fn fixtures() -> Vec<Fixture> {
         (
             "SENDER_NUMBER_IN_NAME",
             d(),
-            m("From: Statement-53231606 <info@billing.example.net>\nSubject: s\n\nb\n"),
+            m("From: Statement-48210937 <info@billing.example.net>\nSubject: s\n\nb\n"),
         ),
         (
             "SENDER_OBFUSCATED_BRAND",

@@ -189,7 +189,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .find_first(&lowered)
                     .map(|p| p.text.clone())
             })
-            // A bank, wallet or carrier phishing names (`LifeLock by Norton`): none of them
+            // A bank, wallet or carrier phishing names (`Norton LifeLock Billing`): none of them
             // writes from a free mail mailbox, unless the mailbox service is the brand's own
             // (`i.softbank.jp` for SoftBank).
             .or_else(|| {
@@ -474,7 +474,7 @@ mod tests {
             );
             out
         };
-        let f = run_t("Department-client-n123@school.onmicrosoft.com");
+        let f = run_t("notice-n123@school.onmicrosoft.com");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[1].1, "onmicrosoft.com");
         assert_eq!(run_t("x@tenant.mail.onmicrosoft.com").len(), 1);
@@ -507,7 +507,7 @@ mod tests {
             );
             out
         };
-        let f = run_fo("LifeLock by Norton", "hhasan47@gmail.com");
+        let f = run_fo("Norton LifeLock Billing", "billing.desk77@gmail.com");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[1].1, "lifelock");
         // The brand's own mailbox service, and people's names, are fine.

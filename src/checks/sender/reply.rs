@@ -32,8 +32,8 @@ pub fn reply_elsewhere(ctx: &Context<'_>) -> Option<(&'static str, String, Strin
             continue;
         };
         let org = org_domain(&domain);
-        // On one free mail service, another mailbox is another person's (`mike@gmail.com`
-        // writing, `david.thule@gmail.com` answering): the writer's own address is hidden.
+        // On one free mail service, another mailbox is another person's (`ken@gmail.com`
+        // writing, `office.ken@gmail.com` answering): the writer's own address is hidden.
         if org == from_org {
             let from_address = msg.from.iter().find_map(|m| m.address.as_deref());
             let other_mailbox =
@@ -154,10 +154,10 @@ mod tests {
 
     #[test]
     fn another_mailbox_on_the_same_free_mail_service() {
-        let f = run("From: mike278@gmail.com\nReply-To: david.t01@gmail.com\n\nx\n");
+        let f = run("From: ken.sato88@gmail.com\nReply-To: k.sato.office@gmail.com\n\nx\n");
         assert_eq!(
             f,
-            [("SENDER_REPLY_TO_FREEMAIL", "david.t01@gmail.com".into())]
+            [("SENDER_REPLY_TO_FREEMAIL", "k.sato.office@gmail.com".into())]
         );
     }
 
