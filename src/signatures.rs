@@ -124,6 +124,8 @@ pub struct Lists {
     pub free_hosting: HashSet<String>,
     /// Last labels of internal and test names (`local`, `localdomain`, `lan`, ...).
     pub internal_tlds: HashSet<String>,
+    /// Default domains mail platforms give each customer tenant (`onmicrosoft.com`).
+    pub tenant_domains: HashSet<String>,
     /// Brands phishing impersonates, each with the registrable labels of its real domains.
     pub impersonated_brands: crate::phrases::Brands,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
@@ -293,6 +295,7 @@ const LIST_FILES: &[&str] = &[
     "lists/archive_extensions.txt",
     "lists/free_hosting.txt",
     "lists/internal_tlds.txt",
+    "lists/tenant_domains.txt",
     "lists/lure_phrases_intl.txt",
     "lists/impersonated_brands.txt",
     "lists/financial_words.txt",
@@ -437,6 +440,7 @@ impl Signatures {
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
             free_hosting: set(lines("lists/free_hosting.txt")?),
             internal_tlds: set(lines("lists/internal_tlds.txt")?),
+            tenant_domains: set(lines("lists/tenant_domains.txt")?),
             financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
             fortune_words: PhraseSet::new(lines("lists/fortune_words.txt")?, false),

@@ -363,10 +363,19 @@ static HIDING_STYLE: LazyLock<Regex> = LazyLock::new(|| {
 /// that outweighs the text shown: padding that makes word filters read something else (a news
 /// article, random words) than the lure the reader sees. A newsletter's hidden preview line is a
 /// few words, far fewer than its visible text.
+///
+/// Also (`CONTENT_HIDDEN_TOKENS`) hidden elements that each hold one made-up string of letters
+/// and digits (`<span style="opacity:0">k3xqpw71</span>`) set between the words shown: salt that
+/// makes every copy of a bulk message differ for filters that compare messages. A preview line
+/// hides words, not codes.
 pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut salt: Option<(String, Vec<String>)> = None;
     for part in &ctx.msg.htmls {
         let html = cut(&part.text, HIDDEN_SCAN_BYTES);
-        let hidden = hidden_words(html);
+        let (hidden, tokens) = hidden_words(html);
+        if tokens.len() >= HIDDEN_TOKENS && salt.is_none() {
+            salt = Some((part.location.clone(), tokens));
+        }
         if hidden < HIDDEN_WORDS {
             continue;
         }
@@ -380,12 +389,39 @@ pub fn hidden_text(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
+    if let Some((location, tokens)) = salt {
+        let count = tokens.len();
+        let mut examples = tokens;
+        examples.dedup();
+        examples.truncate(3);
+        out.push(
+            Finding::new("CONTENT_HIDDEN_TOKENS", location)
+                .with("count", count.to_string())
+                .with("tokens", examples.join(", ")),
+        );
+    }
 }
 
-/// Words inside elements hidden by their style attribute (nested ones counted once).
-fn hidden_words(html: &str) -> usize {
+/// Hidden elements holding a made-up code from which the hidden text is salt.
+const HIDDEN_TOKENS: usize = 2;
+
+/// Whether the text of a hidden element is one made-up code: 5 to 24 ASCII letters and digits,
+/// both present (`k3xqpw71`, `5513KWPDYRmtqzhvaxle`). Words and bare numbers (a date, a
+/// counter) are not.
+fn salt_token(text: &str) -> bool {
+    let t = text.trim();
+    (5..=24).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_alphanumeric())
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Words inside elements hidden by their style attribute (nested ones counted once), and the
+/// hidden elements whose whole text is one made-up code (`salt_token`).
+fn hidden_words(html: &str) -> (usize, Vec<String>) {
     let lower = html.to_ascii_lowercase();
     let mut words = 0;
+    let mut tokens = Vec::new();
     let mut pos = 0;
     for _ in 0..HIDDEN_ELEMENTS {
         let Some(open) = lower.get(pos..).and_then(|rest| STYLED_TAG.captures(rest)) else {
@@ -400,10 +436,34 @@ fn hidden_words(html: &str) -> usize {
             continue;
         }
         let end = closing_tag(&lower, start, name.as_str()).unwrap_or(lower.len());
-        words += visible_words(html.get(start..end).unwrap_or(""));
+        let inner = html.get(start..end).unwrap_or("");
+        let n = visible_words(inner);
+        words += n;
+        if n == 1 && tokens.len() < 20 {
+            let text = text_of(inner);
+            if salt_token(&text) {
+                tokens.push(text.trim().to_string());
+            }
+        }
         pos = end.max(start);
     }
-    words
+    (words, tokens)
+}
+
+/// The text of a short piece of HTML: what is outside its tags (no entity decoding: a code
+/// written with entities is not one `salt_token` takes).
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars().take(200) {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Where the element opened just before `from` closes: the `</name` that balances nested
@@ -636,7 +696,14 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let head = letter_counts(&header);
     let body = letter_counts(cut(body_text(msg), 50_000));
     let mixed = head.mixed_words + body.mixed_words;
-    let fires = mixed >= 3 || head.mixed_words >= 2 || head.styled >= 3 || body.styled >= 8;
+    // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
+    // or sender name that is written in Latin letters.
+    let latin_head = header.bytes().filter(u8::is_ascii_alphabetic).count() >= 3;
+    let fires = mixed >= 3
+        || head.mixed_words >= 2
+        || head.styled >= 3
+        || body.styled >= 8
+        || latin_head && head.lookalike_only >= 2;
     if !fires {
         return;
     }
@@ -659,15 +726,18 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// combining grapheme joiner between two Latin letters. A reader sees whole words, a word filter
 /// sees fragments. Newsletters pad their preview line with such characters between spaces, and
 /// Persian and Indic writing join their own letters with them, so only Latin letters on both
-/// sides count, and several words must be cut.
+/// sides count, and several words must be cut (three cuts in the subject and the sender's name,
+/// which are short). Variation selectors and tag characters (`T\u{E0139}r\u{E0139}ust`) count too:
+/// after a Latin letter they change nothing on screen.
 pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     let mut cuts = 0usize;
     let mut words: Vec<String> = Vec::new();
     let mut distinct = 0usize;
     let mut scan = |text: &str| {
+        let mut here = 0;
         if !has_invisible(text) {
-            return;
+            return here;
         }
         for word in text.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation()) {
             let n = cut_points(word);
@@ -675,6 +745,7 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             cuts += n;
+            here += n;
             distinct += 1;
             let shown: String = word
                 .chars()
@@ -685,12 +756,22 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 words.push(shown);
             }
         }
+        here
     };
-    if let Some(s) = &msg.subject {
-        scan(cut(s, 2000));
+    // The subject and the sender's name are a few words: three cuts there are as telling as
+    // five in a whole text.
+    let mut header_cuts = 0;
+    let headers = msg.subject.iter().map(|s| cut(s, 2000)).chain(
+        msg.from
+            .iter()
+            .filter_map(|m| m.name.as_deref())
+            .map(|n| cut(n, 500)),
+    );
+    for text in headers {
+        header_cuts += scan(text);
     }
     scan(cut(body_text(msg), 50_000));
-    if cuts < 5 || distinct < 3 {
+    if header_cuts < 3 && (cuts < 5 || distinct < 3) {
         return;
     }
     out.push(
@@ -700,18 +781,101 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Words of the subject and the sender's name strung together with filler instead of spaces
+/// (`Claim..your..reward..now`, `Send__to__your__wallet`): two dots, or two or more
+/// underscores, between two letters, at two places or more. A reader takes them for spaces; a filter that
+/// looks for the words does not find them. One such join can be a version range
+/// (`HEAD..main`); two in a subject are not written by accident.
+pub fn filler_joined_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let mut joins = 0usize;
+    let mut examples: Vec<String> = Vec::new();
+    let mut scan = |text: &str| {
+        let chars: Vec<char> = text.chars().take(500).collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars.get(i).copied().unwrap_or(' ');
+            if c != '.' && c != '_' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while chars.get(i) == Some(&c) {
+                i += 1;
+            }
+            let letter_before =
+                start > 0 && chars.get(start - 1).is_some_and(|p| p.is_alphabetic());
+            let letter_after = chars.get(i).is_some_and(|n| n.is_alphabetic());
+            // Exactly two dots: three are an ellipsis (`water...glub`), written without spaces
+            // by hurried writers.
+            let filler = if c == '.' {
+                i - start == 2
+            } else {
+                i - start >= 2
+            };
+            if filler && letter_before && letter_after {
+                joins += 1;
+                if examples.len() < 3 {
+                    let from = chars
+                        .get(..start)
+                        .unwrap_or(&[])
+                        .iter()
+                        .rev()
+                        .take_while(|p| p.is_alphanumeric())
+                        .count();
+                    let to = chars
+                        .get(i..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .take_while(|n| n.is_alphanumeric())
+                        .count();
+                    let piece: String = chars
+                        .get(start - from..i + to)
+                        .unwrap_or(&[])
+                        .iter()
+                        .take(40)
+                        .collect();
+                    examples.push(piece);
+                }
+            }
+        }
+    };
+    if let Some(s) = &msg.subject {
+        scan(s);
+    }
+    for m in &msg.from {
+        if let Some(n) = &m.name {
+            scan(n);
+        }
+    }
+    if joins < 2 {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_FILLER_JOINED_WORDS", "Subject")
+            .with("count", joins.to_string())
+            .with("words", examples.join(", ")),
+    );
+}
+
 /// Invisible characters that can sit inside a word without showing.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{034F}' | '\u{180E}'
+        '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0000}'..='\u{E01EF}'
     )
 }
 
 /// Whether `text` has any `is_invisible` character, found a byte at a time at memchr speed (the
 /// word split is the slow part, and almost no mail has these characters). Their UTF-8 forms start
-/// CD 8F (U+034F), E1 A0 8E (U+180E), E2 80 8B–8F (U+200B–U+200F), E2 81 A0–A4 (U+2060–U+2064) and
-/// EF BB BF (U+FEFF).
+/// CD 8F (U+034F), E1 A0 8E (U+180E), E2 80 8B–8F (U+200B–U+200F), E2 81 A0–A4 (U+2060–U+2064),
+/// EF BB BF (U+FEFF), EF B8 80–8F (U+FE00–U+FE0F) and F3 A0 80 80 – F3 A0 87 AF (U+E0000–U+E01EF).
 fn has_invisible(text: &str) -> bool {
     let b = text.as_bytes();
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
@@ -723,7 +887,17 @@ fn has_invisible(text: &str) -> bool {
             0x81 => (0xA0..=0xA4).contains(&at(i + 2)),
             _ => false,
         },
-    }) || memchr::memmem::find(b, "\u{FEFF}".as_bytes()).is_some()
+    }) || memchr::memchr2_iter(0xEF, 0xF3, b).any(|i| match at(i) {
+        0xEF => match at(i + 1) {
+            0xBB => at(i + 2) == 0xBF,
+            0xB8 => (0x80..=0x8F).contains(&at(i + 2)),
+            _ => false,
+        },
+        _ => {
+            at(i + 1) == 0xA0
+                && ((0x80..=0x86).contains(&at(i + 2)) || at(i + 2) == 0x87 && at(i + 3) <= 0xAF)
+        }
+    })
 }
 
 /// How many runs of invisible characters in `word` stand between two ASCII letters.
@@ -753,6 +927,8 @@ struct LetterCounts {
     mixed_words: usize,
     /// Letters from the mathematical alphanumeric, small-capital and enclosed-letter blocks.
     styled: usize,
+    /// Letters of the scripts used only as Latin look-alikes (`Alphabet::LookalikeOnly`).
+    lookalike_only: usize,
     /// Up to four words that show it.
     examples: Vec<String>,
 }
@@ -761,6 +937,9 @@ struct LetterCounts {
 enum Alphabet {
     Latin,
     CyrillicOrGreek,
+    /// Scripts whose letters copy Latin shapes (Cherokee `Ꭺ`, Canadian syllabics `ᑕ` `ᗩ`,
+    /// Lisu `ꓮ`) and that no one mixes into Latin text except to disguise it.
+    LookalikeOnly,
     Other,
 }
 
@@ -769,6 +948,11 @@ fn alphabet(c: char) -> Alphabet {
         0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Alphabet::Latin,
         // Greek and Coptic, Cyrillic, Cyrillic Supplement.
         0x370..=0x52F => Alphabet::CyrillicOrGreek,
+        // Cherokee, Unified Canadian Aboriginal Syllabics (and extended), Lisu, Cherokee
+        // Supplement.
+        0x13A0..=0x13FF | 0x1400..=0x167F | 0x18B0..=0x18FF | 0xA4D0..=0xA4FF | 0xAB70..=0xABBF => {
+            Alphabet::LookalikeOnly
+        }
         _ => Alphabet::Other,
     }
 }
@@ -816,6 +1000,10 @@ fn letter_counts(text: &str) -> LetterCounts {
             match alphabet(c) {
                 Alphabet::Latin => latin = true,
                 Alphabet::CyrillicOrGreek => other = true,
+                Alphabet::LookalikeOnly => {
+                    other = true;
+                    counts.lookalike_only += 1;
+                }
                 Alphabet::Other => {}
             }
             if is_styled_letter(c) {
@@ -828,6 +1016,7 @@ fn letter_counts(text: &str) -> LetterCounts {
             true
         } else {
             styled > 0
+                || other && !latin && word.chars().any(|c| alphabet(c) == Alphabet::LookalikeOnly)
         };
         if shows && counts.examples.len() < 4 && !counts.examples.iter().any(|e| e == word) {
             counts.examples.push(word.chars().take(40).collect());
@@ -1653,5 +1842,97 @@ and how to reach us. You receive this because you subscribed; unsubscribe at any
         );
         assert_eq!(closing_tag("<p><pre>x</pre></p>", 3, "p"), Some(15));
         assert_eq!(closing_tag("<div>never closed", 5, "div"), None);
+    }
+
+    #[test]
+    fn made_up_codes_in_hidden_elements() {
+        let check: crate::checks::Check = hidden_text;
+        let html = |body: &str| {
+            format!(
+                "From: Loans <renew@offers.example>\nSubject: Loans\nContent-Type: text/html; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let salted = html(
+            "<div><a href=\"https://x.example.net/a\"><span style=\"opacity: 0;\">k3xqpw71</span> Get a \
+loan today <span style=\"opacity: 0;\">zt9mbrd4</span></a></div>",
+        );
+        assert_eq!(rules_of(check, &salted), ["CONTENT_HIDDEN_TOKENS"]);
+        let f = run_checks(&[check], &salted);
+        assert_eq!(f[0].evidence[0].1, "2");
+        assert_eq!(f[0].evidence[1].1, "k3xqpw71, zt9mbrd4");
+        // One hidden code, hidden words, hidden bare numbers and codes shown are not salt.
+        for body in [
+            "<p>Hi</p><span style=\"display:none\">a1b2c3d4</span><p>Sale</p>",
+            "<span style=\"display:none\">Autumn</span><span style=\"display:none\">Sale</span><p>Shop</p>",
+            "<span style=\"display:none\">20251130</span><span style=\"display:none\">1732900000</span><p>Hi</p>",
+            "<p>Order <span style=\"font-weight:bold\">AB12345</span> and <span style=\"color:red\">XY98765</span></p>",
+        ] {
+            assert!(rules_of(check, &html(body)).is_empty(), "{body}");
+        }
+        assert!(salt_token("5513KWPDYRmtqzhvaxle"));
+        assert!(!salt_token("newsletter"));
+        assert!(!salt_token("12345678"));
+        assert!(!salt_token("a1"));
+    }
+
+    #[test]
+    fn words_joined_by_filler_in_the_subject_and_name() {
+        let check: crate::checks::Check = filler_joined_words;
+        let raw = |from: &str, subject: &str| {
+            format!(
+                "From: {from}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\nx\n"
+            )
+        };
+        let f = run_checks(
+            &[check],
+            &raw("Prize..Desk <a@example.net>", "Claim..your..reward..today"),
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].1, "4");
+        assert_eq!(
+            f[0].evidence[1].1,
+            "Claim..your, your..reward, reward..today"
+        );
+        assert_eq!(
+            rules_of(
+                check,
+                &raw("a@example.net", "Send__to__your__wallet__0.75__BTC")
+            ),
+            ["CONTENT_FILLER_JOINED_WORDS"]
+        );
+        // One range, ellipses, numbers and identifiers are ordinary.
+        for subject in [
+            "Re: diff HEAD..main",
+            "Wait... what? And then...",
+            "a virgin...a virgin...birth",
+            "Pages 1..10 and 20..30",
+            "Re: the __init__ method",
+            "snake_case_names in config_file",
+        ] {
+            assert!(
+                rules_of(check, &raw("Dev <d@example.org>", subject)).is_empty(),
+                "{subject}"
+            );
+        }
+    }
+
+    #[test]
+    fn invisible_cuts_and_lookalike_scripts_in_the_sender_name() {
+        let split: crate::checks::Check = split_words;
+        // Tag characters after each letter, and direction marks: only the name and subject.
+        let tags = "From: T\u{E0139}r\u{E0139}u\u{E0139}st W\u{E0139}al\u{E0139}let <a@example.net>\nSubject: Verify\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        assert_eq!(rules_of(split, tags), ["CONTENT_SPLIT_WORDS"]);
+        let marks = "From: P\u{200E}\u{200E}r\u{034F}\u{200E}i\u{200E}m\u{200E}e <a@example.net>\nSubject: Renewal\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        assert_eq!(rules_of(split, marks), ["CONTENT_SPLIT_WORDS"]);
+        // Emoji with a variation selector and one stray mark in a name are fine.
+        let emoji = "From: Shop \u{2764}\u{FE0F} Sa\u{200B}le <a@example.net>\nSubject: Hearts \u{2764}\u{FE0F}\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        assert!(rules_of(split, emoji).is_empty());
+
+        let ll: crate::checks::Check = lookalike_letters;
+        let syllabics = "From: ~\u{1455}.loud \u{15E9}-ccount <a@example.net>\nSubject: Storage\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        assert_eq!(rules_of(ll, syllabics), ["CONTENT_LOOKALIKE_LETTERS"]);
+        // Cherokee or Cree text of its own is not a disguise of Latin words.
+        let cherokee = "From: \u{13A0}\u{13A9}\u{13C2} <a@example.net>\nSubject: \u{13A3}\u{13B3}\u{13A9} \u{13A6}\u{13EC}\u{13C2}\nContent-Type: text/plain; charset=utf-8\n\nx\n";
+        assert!(rules_of(ll, cherokee).is_empty());
     }
 }

@@ -73,7 +73,12 @@ pub const CHECKS: &[(&str, Check)] = &[
         sender::address_form::obfuscated_brand,
     ),
     ("sender.unknown_tld", sender::address_form::unknown_tld),
+    (
+        "sender.number_in_name",
+        sender::address_form::number_in_name,
+    ),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
+    ("sender.tenant_domain", sender::tenant_domain),
     ("headers.from_field", headers::from_field),
     (
         "headers.authentication_results",
@@ -103,6 +108,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("content.chinese_forms", content::chinese_forms_in_japanese),
     ("content.lookalike_letters", content::lookalike_letters),
     ("content.split_words", content::split_words),
+    ("content.filler_joined_words", content::filler_joined_words),
     (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,

@@ -107,6 +107,16 @@ Content-Type: text/plain; charset=UTF-8\n\n\
             .into_bytes(),
         ),
         (
+            "CONTENT_HIDDEN_TOKENS",
+            d(),
+            b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<p><span style=\"opacity:0\">k3xqpw71</span> Get a loan today <span style=\"opacity:0\">zt9mbrd4</span></p>\n".to_vec(),
+        ),
+        (
+            "CONTENT_FILLER_JOINED_WORDS",
+            d(),
+            text("Claim..your..reward..today", "b"),
+        ),
+        (
             "CONTENT_IMAGE_ONLY_LINK",
             d(),
             b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),

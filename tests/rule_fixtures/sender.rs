@@ -51,6 +51,16 @@ pub fn fixtures() -> Vec<Fixture> {
             m("From: Home Offers <xunIqVya@deck.example.net>\nSubject: s\n\nb\n"),
         ),
         (
+            "SENDER_TENANT_DOMAIN",
+            d(),
+            m("From: Parcel Service <notice@school.onmicrosoft.com>\nSubject: s\n\nb\n"),
+        ),
+        (
+            "SENDER_NUMBER_IN_NAME",
+            d(),
+            m("From: Statement-48210937 <info@billing.example.net>\nSubject: s\n\nb\n"),
+        ),
+        (
             "SENDER_OBFUSCATED_BRAND",
             d(),
             m("From: C o i n b a s e <support@wallet-help.example.net>\nSubject: s\n\nb\n"),

@@ -100,8 +100,12 @@ pub fn random_looking(word: &str) -> bool {
     if !(5..=32).contains(&len) || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
         return false;
     }
+    let has_lower = word.bytes().any(|b| b.is_ascii_lowercase());
+    if has_lower && (case_pattern_random(word) || long_consonant_run(word)) {
+        return true;
+    }
     let inner_capitals = word.bytes().skip(1).filter(u8::is_ascii_uppercase).count();
-    if inner_capitals == 0 || !word.bytes().any(|b| b.is_ascii_lowercase()) {
+    if inner_capitals == 0 || !has_lower {
         return false;
     }
     let vowel = |p: &str| p.bytes().any(|b| b"aeiouyAEIOUY".contains(&b));
@@ -117,12 +121,107 @@ pub fn random_looking(word: &str) -> bool {
             let first_word = i == 0 && all_lower;
             if !(first_word || SHORT_PARTS.contains(&part.to_ascii_lowercase().as_str())) {
                 short = true;
+                // `TzHkmoa`: a capitalised first part of two letters with no vowel that is no
+                // title or particle (`Mr`, `Dr`, `St`, `Ng` are in `SHORT_PARTS`).
+                voiceless |= i == 0 && part.len() == 2 && !vowel(part);
             }
         } else if !vowel(part) {
             voiceless = true;
         }
     }
     short && inner_capitals >= 2 || voiceless
+}
+
+/// Case patterns no one chooses for a name: one small letter before a run of capitals
+/// (`xKRTAMO`), a small-letter start with capitals both inside and at the end (`qHtdeWK`), or
+/// five or more capitals with one or two small letters after them (`BRKWTZAhe`). Brand styles
+/// (`eBay`, `iPhone`, `jQuery`) have a small first letter but no run of capitals; acronyms with a
+/// word after them (`FOXSports`) have a longer word.
+fn case_pattern_random(word: &str) -> bool {
+    let b = word.as_bytes();
+    let upper = |c: &u8| c.is_ascii_uppercase();
+    let lower = |c: &u8| c.is_ascii_lowercase();
+    let Some((first, rest)) = b.split_first() else {
+        return false;
+    };
+    let trailing_capitals = b.iter().rev().take_while(|c| upper(c)).count();
+    let leading_capitals = b.iter().take_while(|c| upper(c)).count();
+    // `xKRTAMO`: one small letter, then only capitals.
+    let small_then_capitals = lower(first) && rest.len() >= 3 && rest.iter().all(upper);
+    // `qHtdeWK`: small start, an inner capital followed by small letters, two or more capitals
+    // at the end.
+    let inner_word_then_capitals = lower(first)
+        && trailing_capitals >= 2
+        && trailing_capitals < b.len()
+        && b.get(..b.len() - trailing_capitals)
+            .is_some_and(|head| head.iter().any(upper) && head.last().is_some_and(lower));
+    // `BRKWTZAhe`: a long run of capitals, then one or two small letters.
+    let capitals_then_stub = leading_capitals >= 5
+        && (1..=2).contains(&(b.len() - leading_capitals))
+        && b.get(leading_capitals..)
+            .is_some_and(|t| t.iter().all(lower));
+    small_then_capitals || inner_word_then_capitals || capitals_then_stub
+}
+
+/// Seven or more consonants in a row (`Pwkrzjtn`, `...wrightkrtvb`): more than any name or word
+/// of the languages written in Latin letters strings together (`y` counts as a vowel; German
+/// `Angstschrei` has six).
+fn long_consonant_run(word: &str) -> bool {
+    let mut run = 0;
+    for b in word.bytes() {
+        if b"aeiouyAEIOUY".contains(&b) {
+            run = 0;
+        } else {
+            run += 1;
+            if run >= 7 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A mailbox name of small letters and digits with no separator in which digits stand between
+/// letters at two or more places (`3kd7wtrn2qbx`, `gkwiv381m5tp`): a generated name. People
+/// write a number after their name (`taro1985`), not scattered through it, and a handle with
+/// digits for words (`news4you2day`) reads as words, with no cluster of three consonants.
+pub fn scattered_digits(local: &str) -> bool {
+    let b = local.as_bytes();
+    if !(9..=24).contains(&b.len())
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let mut groups = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i).is_some_and(u8::is_ascii_digit) {
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let letter_before = start > 0 && b.get(start - 1).is_some_and(u8::is_ascii_lowercase);
+            let letter_after = b.get(i).is_some_and(u8::is_ascii_lowercase);
+            if letter_before && letter_after {
+                groups += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut consonants = 0;
+    let mut cluster = false;
+    for c in b {
+        if c.is_ascii_lowercase() && !b"aeiouy".contains(c) {
+            consonants += 1;
+            cluster |= consonants >= 3;
+        } else {
+            consonants = 0;
+        }
+    }
+    groups >= 2 && cluster
 }
 
 /// A From address whose mailbox name is a random string of mixed-case letters
@@ -140,7 +239,18 @@ pub fn random_local_part(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some((local, _)) = address.rsplit_once('@') else {
             continue;
         };
-        if local.len() > 64 || local.bytes().any(|b| b.is_ascii_digit()) {
+        if local.len() > 64 {
+            continue;
+        }
+        if scattered_digits(local) {
+            out.push(
+                Finding::new("SENDER_RANDOM_LOCAL_PART", "From")
+                    .with("address", address.clone())
+                    .with("part", local),
+            );
+            return;
+        }
+        if local.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
         let parts: Vec<&str> = local.split(['.', '_', '+', '-']).collect();
@@ -156,6 +266,118 @@ pub fn random_local_part(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
+}
+
+/// A sender name carrying a reference number (`Statement-48210937`, `Your Order #472031`,
+/// `AVISO DE COMPRA - 7391046285`): six or more digits standing alone, or four or more after
+/// `#`. Numbers belong in the subject; putting one in the name makes a bulk message look like a
+/// notice about one's own order or account, and changes per copy so that filters cannot learn
+/// the name. Phone numbers (after `+`, or starting with `0`) and numbers inside words
+/// (`ISO17799`) do not count. A price (`Pills-0,42$`, `$9.99 Deals`) counts too: shops name
+/// themselves, not their prices.
+pub fn number_in_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        if is_own_or_protected(ctx, &domain) {
+            continue;
+        }
+        let Some(number) = reference_number(name) else {
+            continue;
+        };
+        out.push(
+            Finding::new("SENDER_NUMBER_IN_NAME", "From")
+                .with("name", name.chars().take(NAME_CHARS).collect::<String>())
+                .with("number", number)
+                .with("address", address.clone()),
+        );
+        return;
+    }
+}
+
+/// The first reference number in a display name (see `number_in_name`).
+fn reference_number(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().take(NAME_CHARS).collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while chars.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        let before = start.checked_sub(1).and_then(|b| chars.get(b)).copied();
+        // `# 1234` as well as `#1234`.
+        let hash = before == Some('#')
+            || before == Some(' ') && start >= 2 && chars.get(start - 2) == Some(&'#');
+        let glued = before.is_some_and(char::is_alphanumeric)
+            || chars.get(i).is_some_and(|c| c.is_alphanumeric());
+        // A `+` before the digits, spaces and dashes of the number: an international number.
+        let lead = chars
+            .get(..start)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .find(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.')));
+        let phone = lead == Some(&'+') || chars.get(start) == Some(&'0');
+        let len = i - start;
+        if !glued && !phone && (len >= 6 || hash && len >= 4) {
+            return chars.get(start..i).map(|d| d.iter().collect());
+        }
+    }
+    price(&chars)
+}
+
+/// A price in a display name (`0,42$`, `$14.99`, `€ 5`): a currency sign right before or after
+/// a number.
+fn price(chars: &[char]) -> Option<String> {
+    let currency = |c: &char| matches!(c, '$' | '€' | '£' | '¥');
+    for (i, c) in chars.iter().enumerate() {
+        if !currency(c) {
+            continue;
+        }
+        let digit_at = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(char::is_ascii_digit)
+        };
+        let after = if chars.get(i + 1) == Some(&' ') {
+            i + 2
+        } else {
+            i + 1
+        };
+        let before = if i >= 1 && chars.get(i - 1) == Some(&' ') {
+            i.checked_sub(2)
+        } else {
+            i.checked_sub(1)
+        };
+        if digit_at(Some(after)) {
+            let end = (after..chars.len())
+                .find(|&j| {
+                    !chars
+                        .get(j)
+                        .is_some_and(|d| d.is_ascii_digit() || matches!(d, '.' | ','))
+                })
+                .unwrap_or(chars.len());
+            return chars.get(i..end).map(|p| p.iter().collect());
+        }
+        if digit_at(before) {
+            let last = before.unwrap_or(0);
+            let start = (0..=last)
+                .rev()
+                .take_while(|&j| {
+                    chars
+                        .get(j)
+                        .is_some_and(|d| d.is_ascii_digit() || matches!(d, '.' | ','))
+                })
+                .last()
+                .unwrap_or(last);
+            return chars.get(start..=i).map(|p| p.iter().collect());
+        }
+    }
+    None
 }
 
 /// An address of the message (From, Reply-To, Sender, or the envelope's return path) on a
@@ -440,6 +662,16 @@ mod tests {
             "NFbUjQzpv",
             "monkZVkwl",
             "dtqSt",
+            "xKRTAMO",
+            "qHtdeWK",
+            "newsletters.hDRMW",
+            "BRKWTZAhe",
+            "Pwkrzjtn",
+            "marywrightkrtvb",
+            "3kd7wtrn2qbx",
+            "TzHkmoa",
+            "xbvqzwtrle",
+            "gkwiv381m5tp",
         ] {
             let f = run(random_local_part, "Offer", &format!("{local}@deck.example"));
             assert_eq!(f.len(), 1, "{local}");
@@ -460,10 +692,66 @@ mod tests {
             "a.b.cDeFgH.x",
             "McKinseyCo",
             "JohnWuJr",
+            "eBay",
+            "iPhone",
+            "iGwod",
+            "McDonald",
+            "JohnD",
+            "NASAnews",
+            "matchsprint",
+            "hschmidt",
+            "taro1985",
+            "info2024",
+            "a1b2",
+            "news4you2day",
+            "NWSCPCX",
+            "DrSmith",
+            "MrJones",
+            "LaToya",
+            "DiCaprio",
         ] {
             assert!(
                 run(random_local_part, "Shop", &format!("{local}@mail.example")).is_empty(),
                 "{local}"
+            );
+        }
+    }
+
+    #[test]
+    fn reference_numbers_in_sender_names() {
+        for name in [
+            "Statement-48210937",
+            "Your Order #472031",
+            "Your Order # 8659",
+            "AVISO DE COMPRA - 7391046285",
+            "Support 518273640912 team",
+            "Pills-0,42$/0,65$",
+            "Deals from $9.99",
+            "Sale € 5",
+        ] {
+            let f = run(number_in_name, name, "info@mail.example.net");
+            assert_eq!(f.len(), 1, "{name}");
+        }
+        assert_eq!(
+            run(number_in_name, "Statement-48210937", "x@mail.example.net")[0].evidence[1].1,
+            "48210937"
+        );
+        // Standards, years, phone numbers and short numbers are not reference numbers.
+        for name in [
+            "The ISO17799 Newsletter",
+            "Shop 2024 Sale",
+            "Sales +81 312345678",
+            "Support 0120123456",
+            "Issue #12",
+            "Taro Yamada",
+            "Room 101 Committee",
+            "CNET Download.com",
+            "Cash$ Club",
+            "Euro € Desk",
+        ] {
+            assert!(
+                run(number_in_name, name, "news@mail.example.net").is_empty(),
+                "{name}"
             );
         }
     }

@@ -132,8 +132,41 @@ pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A From address on the default domain a mail platform gives each tenant
+/// (`x@school-name.onmicrosoft.com`, `lists/tenant_domains.txt`). Organisations write to others
+/// from their own domain once they have set the platform up; the default name is what a tenant
+/// opened for a campaign (trials cost nothing), or taken over, sends with. Weak alone: small
+/// organisations do sometimes write from it. Own and protected domains never count.
+pub fn tenant_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(mb) = ctx.msg.from.first() else {
+        return;
+    };
+    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
+        return;
+    };
+    if is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let lowered = domain.trim_end_matches('.').to_lowercase();
+    let Some(platform) = ctx
+        .signatures
+        .lists
+        .tenant_domains
+        .iter()
+        .find(|t| lowered.ends_with(&format!(".{t}")))
+    else {
+        return;
+    };
+    out.push(
+        Finding::new("SENDER_TENANT_DOMAIN", "From")
+            .with("address", address.clone())
+            .with("platform", platform.clone()),
+    );
+}
+
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
-/// or a protected brand) while the address is on a free mail service.
+/// a protected brand, or a brand phishing impersonates) while the address is on a free mail
+/// service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = protected_brands(ctx);
     for mb in &ctx.msg.from {
@@ -155,6 +188,19 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .institution_words
                     .find_first(&lowered)
                     .map(|p| p.text.clone())
+            })
+            // A bank, wallet or carrier phishing names (`Norton LifeLock Billing`): none of them
+            // writes from a free mail mailbox, unless the mailbox service is the brand's own
+            // (`i.softbank.jp` for SoftBank).
+            .or_else(|| {
+                let org = crate::domain::org_domain(&domain);
+                let label = org.split('.').next().unwrap_or("");
+                ctx.signatures
+                    .lists
+                    .impersonated_brands
+                    .named_in(&lowered)
+                    .filter(|(_, labels)| !labels.iter().any(|l| l == label))
+                    .map(|(brand, _)| brand.clone())
             });
         if let Some(word) = word {
             out.push(
@@ -402,6 +448,72 @@ mod tests {
         assert!(brand("三井住友銀行", "info@smbc.co.jp").is_empty());
         assert!(brand("Weekly Outlook", "news@markets.example.com").is_empty());
         assert!(brand("Taro Yamada", "taro@example.co.jp").is_empty());
+    }
+
+    #[test]
+    fn tenant_default_domains() {
+        let run_t = |address: &str| {
+            let msg = Message {
+                from: vec![Mailbox {
+                    name: Some("Parcel Service".into()),
+                    address: Some(address.into()),
+                }],
+                ..Message::default()
+            };
+            let sigs = Signatures::embedded().unwrap();
+            let mut config = Config::default();
+            config.organisation.domains = vec!["ourschool.onmicrosoft.com".into()];
+            let mut out = Vec::new();
+            tenant_domain(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let f = run_t("notice-n123@school.onmicrosoft.com");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "onmicrosoft.com");
+        assert_eq!(run_t("x@tenant.mail.onmicrosoft.com").len(), 1);
+        // The organisation's own tenant, Microsoft's own domains and look-alike names are fine.
+        assert!(run_t("office@ourschool.onmicrosoft.com").is_empty());
+        assert!(run_t("no-reply@microsoft.com").is_empty());
+        assert!(run_t("x@notonmicrosoft.com").is_empty());
+    }
+
+    #[test]
+    fn impersonated_brands_from_free_mail() {
+        let run_fo = |name: &str, address: &str| {
+            let msg = Message {
+                from: vec![Mailbox {
+                    name: Some(name.into()),
+                    address: Some(address.into()),
+                }],
+                ..Message::default()
+            };
+            let sigs = Signatures::embedded().unwrap();
+            let config = Config::default();
+            let mut out = Vec::new();
+            freemail_organisation(
+                &Context {
+                    msg: &msg,
+                    signatures: &sigs,
+                    config: &config,
+                },
+                &mut out,
+            );
+            out
+        };
+        let f = run_fo("Norton LifeLock Billing", "billing.desk77@gmail.com");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[1].1, "lifelock");
+        // The brand's own mailbox service, and people's names, are fine.
+        assert!(run_fo("jis@i.softbank.jp", "jis@i.softbank.jp").is_empty());
+        assert!(run_fo("Taro Yamada", "taro@gmail.com").is_empty());
+        assert!(run_fo("Weekly Outlook", "writer@gmail.com").is_empty());
     }
 
     #[test]

@@ -32,7 +32,15 @@ pub fn reply_elsewhere(ctx: &Context<'_>) -> Option<(&'static str, String, Strin
             continue;
         };
         let org = org_domain(&domain);
+        // On one free mail service, another mailbox is another person's (`ken@gmail.com`
+        // writing, `office.ken@gmail.com` answering): the writer's own address is hidden.
         if org == from_org {
+            let from_address = msg.from.iter().find_map(|m| m.address.as_deref());
+            let other_mailbox =
+                from_address.is_some_and(|f| !f.trim().eq_ignore_ascii_case(address.trim()));
+            if other_mailbox && is_freemail(ctx, &domain) {
+                return Some(("SENDER_REPLY_TO_FREEMAIL", address.clone(), org));
+            }
             continue;
         }
         // Both on free mail but different services: still someone else's mailbox.
@@ -145,12 +153,24 @@ mod tests {
     }
 
     #[test]
+    fn another_mailbox_on_the_same_free_mail_service() {
+        let f = run("From: ken.sato88@gmail.com\nReply-To: k.sato.office@gmail.com\n\nx\n");
+        assert_eq!(
+            f,
+            [("SENDER_REPLY_TO_FREEMAIL", "k.sato.office@gmail.com".into())]
+        );
+    }
+
+    #[test]
     fn same_organisation_is_fine() {
         assert!(
             run("From: info@bank.example\nReply-To: help@support.bank.example\nSender: x@mail.bank.example\nReturn-Path: <b@bounce.bank.example>\n\nx\n")
                 .is_empty()
         );
         assert!(run("From: taro@gmail.com\nReply-To: taro@gmail.com\n\nx\n").is_empty());
+        assert!(run("From: Taro@Gmail.com\nReply-To: taro@gmail.com\n\nx\n").is_empty());
+        // A company's own domain: another mailbox there is a colleague's.
+        assert!(run("From: sales@shop.example\nReply-To: orders@shop.example\n\nx\n").is_empty());
         assert!(run("Reply-To: x@gmail.com\n\nno from\n").is_empty());
         assert!(run("From: a@b.example\nReturn-Path: <>\n\nx\n").is_empty());
     }
