@@ -355,8 +355,14 @@ fn mostly_prose(text: &[u8]) -> bool {
 }
 
 fn text_has(text: &[u8], needle: &[u8]) -> bool {
-    text.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, text).any(|i| {
+        text.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Script Encoder output starts `#@~^` then six base64 characters (the length) and `==`.
@@ -445,6 +451,35 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_has_agrees_with_a_window_by_window_search() {
+        let reference = |text: &[u8], needle: &[u8]| {
+            text.windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let alphabet = b"pPwWsShHeElL \n\x00\xff";
+        for len in 0..300 {
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for needle in [&b"pwsh"[..], b"powershell", b"p", b"shell"] {
+                assert_eq!(
+                    text_has(&text, needle),
+                    reference(&text, needle),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(text_has(b"run POWERSHELL -enc", b"powershell"));
+        assert!(!text_has(b"power shell", b"powershell"));
+    }
     use crate::checks::attachments::testing::{run_check, with_type};
 
     fn kind(text: &str) -> Option<ScriptKind> {

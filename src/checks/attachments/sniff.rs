@@ -224,10 +224,7 @@ pub(crate) fn looks_like_text(data: &[u8]) -> bool {
 }
 
 pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// What a file name's extension tells a reader to expect, or `None` for an unknown extension.
