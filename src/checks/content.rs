@@ -197,6 +197,49 @@ pub fn bank_details_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Bytes of body text under which a message is a short note (a few lines, not a newsletter).
+const NOTE_TEXT: usize = 2500;
+/// Words under which a message is a short note.
+const NOTE_WORDS: usize = 250;
+
+/// A short note with nothing to check but an answer to give: no attachment, at most one link,
+/// not list mail, and replies go to a free mail mailbox other than the sender's. The "write to
+/// me" letters of advance-fee, loan and investment fraud hide where the answers go this way, and
+/// an answer is all they need. Newsletters and notifications that set a free mail Reply-To have
+/// more to them (links, an unsubscribe footer, pictures).
+pub fn note_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    if msg.reply_to.is_empty()
+        || !msg.attachments.is_empty()
+        || msg.links.len() > 1
+        || crate::checks::sender::is_list_mail(msg)
+    {
+        return;
+    }
+    let Some(("SENDER_REPLY_TO_FREEMAIL", reply_to, reply_domain)) =
+        crate::checks::sender::reply::reply_elsewhere(ctx)
+    else {
+        return;
+    };
+    let text = body_text(msg);
+    if text.len() > NOTE_TEXT {
+        return;
+    }
+    let words = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    if words == 0 || words > NOTE_WORDS {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_NOTE_BY_REPLY", "text")
+            .with("words", words.to_string())
+            .with("reply_to", reply_to)
+            .with("reply_domain", reply_domain),
+    );
+}
+
 /// Text longer than this is a thread, a digest or an article, not a "419" letter.
 const ADVANCE_FEE_TEXT: usize = 8000;
 
@@ -1217,6 +1260,60 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::signatures::Signatures;
+
+    fn note(raw: &str) -> Vec<Finding> {
+        run_checks(&[note_by_reply], raw)
+    }
+
+    #[test]
+    fn short_note_answered_at_free_mail() {
+        let f = note(
+            "From: Director Lee <office@trading.example>\nReply-To: director.lee.private@gmail.com\n\
+Subject: Proposal\n\nGood day, I have a business proposal for you. Reply for details.\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "CONTENT_NOTE_BY_REPLY");
+        // Another mailbox on the same free mail service counts too.
+        let f = note(
+            "From: Ana <ana.writer@gmail.com>\nReply-To: ana.private.desk@gmail.com\n\
+Subject: Hello\n\nI wish to speak with you.\n",
+        );
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn newsletters_and_other_replies_are_not_notes() {
+        // A club newsletter with a free mail Reply-To: links and a footer.
+        let news = format!(
+            "From: Garden Club <news@club.example>\nReply-To: garden.club@gmail.com\n\
+Subject: Spring news\nContent-Type: text/html\n\n<p>{}</p>\
+<a href=\"https://club.example/events\">Events</a> <a href=\"https://club.example/unsubscribe\">Unsubscribe</a>\n",
+            "Our spring fair is on Saturday. ".repeat(5)
+        );
+        assert!(note(&news).is_empty());
+        // Replies to the organisation's own domain.
+        assert!(
+            note(
+                "From: Shop <news@shop.example>\nReply-To: help@shop.example\n\
+Subject: Hi\n\nThanks for your order.\n"
+            )
+            .is_empty()
+        );
+        // A list message.
+        assert!(
+            note(
+                "From: Ken <ken@uni.example>\nReply-To: ken.home@gmail.com\nList-Id: <staff.uni.example>\n\
+Subject: Away\n\nI am away this week.\n"
+            )
+            .is_empty()
+        );
+        // A long letter is not a note.
+        let long = format!(
+            "From: Ken <ken@uni.example>\nReply-To: ken.home@gmail.com\nSubject: Report\n\n{}\n",
+            "The committee met on Monday and agreed the budget. ".repeat(40)
+        );
+        assert!(note(&long).is_empty());
+    }
 
     #[test]
     fn has_invisible_agrees_with_the_character_test_on_every_character() {

@@ -77,6 +77,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "sender.number_in_name",
         sender::address_form::number_in_name,
     ),
+    ("sender.emoji_in_name", sender::address_form::emoji_in_name),
     ("sender.free_hosting_domain", sender::free_hosting_domain),
     ("sender.tenant_domain", sender::tenant_domain),
     ("headers.from_field", headers::from_field),
@@ -99,6 +100,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         content::bank_details_by_reply,
     ),
     ("content.advance_fee", content::advance_fee),
+    ("content.note_by_reply", content::note_by_reply),
     ("content.image_only_link", content::image_only_with_link),
     ("content.hidden_text", content::hidden_text),
     (

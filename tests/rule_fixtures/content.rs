@@ -57,6 +57,14 @@ Content-Type: text/plain; charset=UTF-8\n\n\
                 .to_vec(),
         ),
         (
+            "CONTENT_NOTE_BY_REPLY",
+            d(),
+            "From: Director Lee <office@trading.example>\nReply-To: director.lee.desk@gmail.com\n\
+Subject: Proposal\n\nGood day, I have an offer for you. Please reply for details.\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
             "CONTENT_NON_JAPANESE_KANJI",
             d(),
             text(

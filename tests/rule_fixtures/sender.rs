@@ -61,6 +61,13 @@ pub fn fixtures() -> Vec<Fixture> {
             m("From: Statement-48210937 <info@billing.example.net>\nSubject: s\n\nb\n"),
         ),
         (
+            "SENDER_EMOJI_NAME",
+            d(),
+            m(
+                "From: =?UTF-8?Q?Lucky_Draw_=F0=9F=8E=81?= <draw@prizes.example.net>\nSubject: s\n\nb\n",
+            ),
+        ),
+        (
             "SENDER_OBFUSCATED_BRAND",
             d(),
             m("From: C o i n b a s e <support@wallet-help.example.net>\nSubject: s\n\nb\n"),

@@ -296,6 +296,59 @@ pub fn number_in_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Pictographs that mail programs draw as emoji: the pictograph and emoticon blocks, and the
+/// few older symbols that are drawn as emoji by default (check mark, cross, warning sign,
+/// sparkles, lightning, star, exclamation, heart, hourglass, alarm clock).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{1F000}'..='\u{1FAFF}')
+        || matches!(
+            c,
+            '\u{2705}'
+                | '\u{274C}'
+                | '\u{26A0}'
+                | '\u{2728}'
+                | '\u{26A1}'
+                | '\u{2B50}'
+                | '\u{2757}'
+                | '\u{2764}'
+                | '\u{23F3}'
+                | '\u{231B}'
+                | '\u{23F0}'
+        )
+}
+
+/// A sender name decorated with emoji (`Big Bonus 💲`, `Summer Deal ✅⏳`). Bulk mail puts them
+/// there to catch the eye in the inbox list and changes them per copy so that filters cannot
+/// learn the name; organisations write their name as it is. Weak alone (some shops do it), so it
+/// counts only with another sign. Own and protected domains never count.
+pub fn emoji_in_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for mb in &ctx.msg.from {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            continue;
+        };
+        // Names are ASCII most of the time; every pictograph is outside it.
+        if name.is_ascii() || is_own_or_protected(ctx, &domain) {
+            continue;
+        }
+        let emoji: String = name
+            .chars()
+            .take(NAME_CHARS)
+            .filter(|&c| is_pictograph(c))
+            .take(8)
+            .collect();
+        if emoji.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new("SENDER_EMOJI_NAME", "From")
+                .with("name", name.chars().take(NAME_CHARS).collect::<String>())
+                .with("emoji", emoji)
+                .with("address", address.clone()),
+        );
+        return;
+    }
+}
+
 /// The first reference number in a display name (see `number_in_name`).
 fn reference_number(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().take(NAME_CHARS).collect();
@@ -589,6 +642,38 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    fn emoji_rules(from: &str) -> Vec<&'static str> {
+        let raw = format!("From: {from}\nSubject: Hello\n\nText.\n");
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).expect("parses");
+        let sigs = crate::signatures::Signatures::embedded().expect("signatures");
+        let config = crate::config::Config::default();
+        let ctx = Context {
+            msg: &msg,
+            signatures: &sigs,
+            config: &config,
+        };
+        let mut out = Vec::new();
+        emoji_in_name(&ctx, &mut out);
+        out.into_iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn emoji_in_the_sender_name() {
+        assert_eq!(
+            emoji_rules("=?UTF-8?Q?Big_Bonus_=F0=9F=92=B2?= <win@bonus.example>"),
+            ["SENDER_EMOJI_NAME"]
+        );
+        assert_eq!(
+            emoji_rules("=?UTF-8?Q?Summer_Deal_=E2=9C=85?= <deal@shop.example>"),
+            ["SENDER_EMOJI_NAME"]
+        );
+        // Accented letters, Japanese, and typographic symbols are not emoji.
+        assert!(emoji_rules("=?UTF-8?Q?Caf=C3=A9_M=C3=BCller?= <info@cafe.example>").is_empty());
+        assert!(emoji_rules("=?UTF-8?B?5bGx55Sw5aSq6YOO?= <taro@company.example>").is_empty());
+        assert!(emoji_rules("=?UTF-8?Q?Shop_=E2=84=A2_News?= <news@shop.example>").is_empty());
+        assert!(emoji_rules("Plain Newsletter <news@club.example>").is_empty());
     }
 
     #[test]
