@@ -262,11 +262,15 @@ const CALLBACK_TEXT: usize = 20_000;
 /// domain labels of five letters or more) named in the subject together with billing wording
 /// (an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
 /// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
-/// where the victim is meant to ring the number to "cancel" the charge. Shops and resellers
-/// that name a brand in an order subject rarely print a phone number for a charge they did not
-/// make; the three signals together are what the lure is made of.
+/// where the victim is meant to ring the number to "cancel" the charge. The number is the only
+/// thing to act on: there is no link at all, and it is not list mail. Shops and resellers that
+/// name a brand in an order subject and print a help line in the footer always link to the
+/// order, their shop and an unsubscribe page.
 pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
+    if !msg.links.is_empty() || crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
     let Some(subject) = msg.subject.as_deref() else {
         return;
     };
@@ -1380,6 +1384,14 @@ Read more. Newsroom: +1 212-555-0100\n"
             callback(
                 "From: Gadget Shop <orders@gadgetshop.example>\nSubject: Your order of a Netflix gift card\n\n\
 Thanks for shopping with us. Order 2024-05-17, total 25.00.\n"
+            )
+            .is_empty()
+        );
+        // A reseller's order confirmation with a help line: it links to the order.
+        assert!(
+            callback(
+                "From: Gadget Shop <orders@gadgetshop.example>\nSubject: Your order: Apple AirPods\n\n\
+Track it at https://gadgetshop.example/orders/77. Help line +1 888-555-0100.\n"
             )
             .is_empty()
         );
