@@ -240,6 +240,77 @@ pub fn note_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Billing words in a subject: an order, invoice, renewal or payment to dispute.
+static BILLING_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:order|invoice|receipt|purchase|subscription|renewal|renew|payment|billing|charged|transaction|refund)\b|注文|請求|領収|購入|更新|支払",
+    )
+    .expect("valid billing regex")
+});
+
+/// A telephone number written the North American or international way: `+1 800-555-0100`,
+/// `(800) 555-0100`, `800.555.0100`.
+static PHONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+\d{1,3}[\s.-]?)?\(?\b\d{3}\)?[\s.-]{0,2}\d{3}[\s.-]\d{4}\b")
+        .expect("valid phone regex")
+});
+
+/// Bytes of body text searched for a telephone number.
+const CALLBACK_TEXT: usize = 20_000;
+
+/// A brand phishing impersonates (`lists/impersonated_brands.txt`, by name or by one of its
+/// domain labels of five letters or more) named in the subject together with billing wording
+/// (an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
+/// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
+/// where the victim is meant to ring the number to "cancel" the charge. The number is the only
+/// thing to act on: there is no link at all, and it is not list mail. Shops and resellers that
+/// name a brand in an order subject and print a help line in the footer always link to the
+/// order, their shop and an unsubscribe page.
+pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    if !msg.links.is_empty() || crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
+    let Some(subject) = msg.subject.as_deref() else {
+        return;
+    };
+    let subject = cut(subject, 500).to_lowercase();
+    if !BILLING_SUBJECT.is_match(&subject) {
+        return;
+    }
+    let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
+        return;
+    };
+    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    let brand = brands.named_in(&subject).or_else(|| {
+        brands.into_iter().find(|(_, labels)| {
+            labels
+                .iter()
+                .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+        })
+    });
+    let Some((brand, labels)) = brand else {
+        return;
+    };
+    let org = crate::domain::org_domain(&domain);
+    let label = org.split('.').next().unwrap_or("");
+    if labels.iter().any(|l| l == label) {
+        return;
+    }
+    let Some(phone) = PHONE_NUMBER.find(cut(body_text(msg), CALLBACK_TEXT)) else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_BRAND_BILLING_CALLBACK", "subject")
+            .with("brand", brand.clone())
+            .with("domain", org)
+            .with("phone", phone.as_str().to_string()),
+    );
+}
+
 /// Text longer than this is a thread, a digest or an article, not a "419" letter.
 const ADVANCE_FEE_TEXT: usize = 8000;
 
@@ -1263,6 +1334,75 @@ mod tests {
 
     fn note(raw: &str) -> Vec<Finding> {
         run_checks(&[note_by_reply], raw)
+    }
+
+    fn callback(raw: &str) -> Vec<Finding> {
+        run_checks(&[brand_billing_callback], raw)
+    }
+
+    #[test]
+    fn brand_receipt_with_a_number_to_call() {
+        let f = callback(
+            "From: Order Desk <desk@invoice-mailer.example>\nSubject: Your Norton order #ZX-4411 is confirmed\n\n\
+Amount charged: $389.00. To cancel, call our help line +1 888-555-0142 within 24 hours.\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "CONTENT_BRAND_BILLING_CALLBACK");
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|(k, v)| k == "phone" && v.contains("555-0142"))
+        );
+        // A free mail sender naming a payment service, number in brackets.
+        let f = callback(
+            "From: helpdesk.user@gmail.com\nSubject: PayPal payment processed\n\n\
+Questions? Call (877) 555-0100.\n",
+        );
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn brand_news_and_own_receipts_are_not_callbacks() {
+        // The brand's own receipt.
+        assert!(
+            callback(
+                "From: PayPal <service@paypal.com>\nSubject: Receipt for your payment\n\n\
+You sent a payment. Call 888-555-0100 with questions.\n"
+            )
+            .is_empty()
+        );
+        // A newsletter naming a brand, no billing words in the subject.
+        assert!(
+            callback(
+                "From: Tech Weekly <news@techweekly.example>\nSubject: Amazon opens a new office\n\n\
+Read more. Newsroom: +1 212-555-0100\n"
+            )
+            .is_empty()
+        );
+        // A shop order mentioning a brand but no phone number.
+        assert!(
+            callback(
+                "From: Gadget Shop <orders@gadgetshop.example>\nSubject: Your order of a Netflix gift card\n\n\
+Thanks for shopping with us. Order 2024-05-17, total 25.00.\n"
+            )
+            .is_empty()
+        );
+        // A reseller's order confirmation with a help line: it links to the order.
+        assert!(
+            callback(
+                "From: Gadget Shop <orders@gadgetshop.example>\nSubject: Your order: Apple AirPods\n\n\
+Track it at https://gadgetshop.example/orders/77. Help line +1 888-555-0100.\n"
+            )
+            .is_empty()
+        );
+        // Billing words and a phone number, but no brand.
+        assert!(
+            callback(
+                "From: City Water <billing@citywater.example>\nSubject: Your invoice for May\n\n\
+Call 555-123-4567 with questions.\n"
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -101,6 +101,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.advance_fee", content::advance_fee),
     ("content.note_by_reply", content::note_by_reply),
+    (
+        "content.brand_billing_callback",
+        content::brand_billing_callback,
+    ),
     ("content.image_only_link", content::image_only_with_link),
     ("content.hidden_text", content::hidden_text),
     (

@@ -65,6 +65,15 @@ Subject: Proposal\n\nGood day, I have an offer for you. Please reply for details
                 .to_vec(),
         ),
         (
+            "CONTENT_BRAND_BILLING_CALLBACK",
+            d(),
+            "From: Billing Desk <billing@receipts-center.example>\n\
+Subject: Your PayPal payment of $499.99 is complete\n\n\
+Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to cancel.\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
             "CONTENT_NON_JAPANESE_KANJI",
             d(),
             text(
