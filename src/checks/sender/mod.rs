@@ -318,7 +318,13 @@ mod tests {
     use crate::message::{Mailbox, Message};
     use crate::signatures::Signatures;
 
-    fn run(name: &str, address: &str) -> Vec<Finding> {
+    /// What `check` finds in a message from `name <address>`, with `config`.
+    fn run_with(
+        check: fn(&Context<'_>, &mut Vec<Finding>),
+        config: &Config,
+        name: &str,
+        address: &str,
+    ) -> Vec<Finding> {
         let msg = Message {
             from: vec![Mailbox {
                 name: Some(name.into()),
@@ -327,17 +333,20 @@ mod tests {
             ..Message::default()
         };
         let sigs = Signatures::embedded().unwrap();
-        let config = Config::default();
         let mut out = Vec::new();
-        display_name_address(
+        check(
             &Context {
                 msg: &msg,
                 signatures: &sigs,
-                config: &config,
+                config,
             },
             &mut out,
         );
         out
+    }
+
+    fn run(name: &str, address: &str) -> Vec<Finding> {
+        run_with(display_name_address, &Config::default(), name, address)
     }
 
     #[test]
@@ -452,28 +461,9 @@ mod tests {
 
     #[test]
     fn tenant_default_domains() {
-        let run_t = |address: &str| {
-            let msg = Message {
-                from: vec![Mailbox {
-                    name: Some("Parcel Service".into()),
-                    address: Some(address.into()),
-                }],
-                ..Message::default()
-            };
-            let sigs = Signatures::embedded().unwrap();
-            let mut config = Config::default();
-            config.organisation.domains = vec!["ourschool.onmicrosoft.com".into()];
-            let mut out = Vec::new();
-            tenant_domain(
-                &Context {
-                    msg: &msg,
-                    signatures: &sigs,
-                    config: &config,
-                },
-                &mut out,
-            );
-            out
-        };
+        let mut config = Config::default();
+        config.organisation.domains = vec!["ourschool.onmicrosoft.com".into()];
+        let run_t = |address: &str| run_with(tenant_domain, &config, "Parcel Service", address);
         let f = run_t("notice-n123@school.onmicrosoft.com");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[1].1, "onmicrosoft.com");
@@ -487,25 +477,7 @@ mod tests {
     #[test]
     fn impersonated_brands_from_free_mail() {
         let run_fo = |name: &str, address: &str| {
-            let msg = Message {
-                from: vec![Mailbox {
-                    name: Some(name.into()),
-                    address: Some(address.into()),
-                }],
-                ..Message::default()
-            };
-            let sigs = Signatures::embedded().unwrap();
-            let config = Config::default();
-            let mut out = Vec::new();
-            freemail_organisation(
-                &Context {
-                    msg: &msg,
-                    signatures: &sigs,
-                    config: &config,
-                },
-                &mut out,
-            );
-            out
+            run_with(freemail_organisation, &Config::default(), name, address)
         };
         let f = run_fo("Norton LifeLock Billing", "billing.desk77@gmail.com");
         assert_eq!(f.len(), 1);
