@@ -97,21 +97,25 @@ pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The first From address and its domain, unless the domain is the organisation's own or a
+/// protected one (which the sender-domain checks never flag).
+fn outside_sender<'a>(ctx: &'a Context<'_>) -> Option<(&'a String, String)> {
+    let mb = ctx.msg.from.first()?;
+    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
+        return None;
+    };
+    (!is_own_or_protected(ctx, &domain)).then_some((address, domain))
+}
+
 /// A From address on the domain of a free hosting or app platform (`noreply@app-3f7a2.firebaseapp.com`,
 /// `lists/free_hosting.txt`) in a message that links somewhere else. The platform's mail
 /// templates (password resets, invitations) send for whoever signs up, and their real uses link
 /// back to the same project (`app-3f7a2.firebaseapp.com/__/auth/...`); a platform address that
 /// sends the reader to another site is someone using the platform's good name as a mail relay.
 pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(mb) = ctx.msg.from.first() else {
+    let Some((address, domain)) = outside_sender(ctx) else {
         return;
     };
-    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
-        return;
-    };
-    if is_own_or_protected(ctx, &domain) {
-        return;
-    }
     let lists = &ctx.signatures.lists;
     let Some(service) = crate::checks::links::free_hosting(&domain, lists) else {
         return;
@@ -138,15 +142,9 @@ pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// opened for a campaign (trials cost nothing), or taken over, sends with. Weak alone: small
 /// organisations do sometimes write from it. Own and protected domains never count.
 pub fn tenant_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(mb) = ctx.msg.from.first() else {
+    let Some((address, domain)) = outside_sender(ctx) else {
         return;
     };
-    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
-        return;
-    };
-    if is_own_or_protected(ctx, &domain) {
-        return;
-    }
     let lowered = domain.trim_end_matches('.').to_lowercase();
     let Some(platform) = ctx
         .signatures
