@@ -3,7 +3,7 @@
 
 use crate::checks::Context;
 use crate::checks::content::is_styled_letter;
-use crate::checks::sender::is_own_or_protected;
+use crate::checks::sender::{is_own_or_protected, named_outside_senders, named_senders};
 use crate::verdict::Finding;
 use unicode_normalization::UnicodeNormalization;
 
@@ -276,13 +276,7 @@ pub fn random_local_part(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// (`ISO17799`) do not count. A price (`Pills-0,42$`, `$9.99 Deals`) counts too: shops name
 /// themselves, not their prices.
 pub fn number_in_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
-        if is_own_or_protected(ctx, &domain) {
-            continue;
-        }
+    for (name, address, _) in named_outside_senders(ctx) {
         let Some(number) = reference_number(name) else {
             continue;
         };
@@ -322,10 +316,7 @@ fn is_pictograph(c: char) -> bool {
 /// learn the name; organisations write their name as it is. Weak alone (some shops do it), so it
 /// counts only with another sign. Own and protected domains never count.
 pub fn emoji_in_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
+    for (name, address, domain) in named_senders(ctx) {
         // Names are ASCII most of the time; every pictograph is outside it.
         if name.is_ascii() || is_own_or_protected(ctx, &domain) {
             continue;
@@ -567,13 +558,7 @@ fn glued_words(text: &str) -> String {
 /// that look for it.
 pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = &ctx.signatures.lists.impersonated_brands;
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
-        if is_own_or_protected(ctx, &domain) {
-            continue;
-        }
+    for (name, address, domain) in named_outside_senders(ctx) {
         let lowered = name.to_lowercase();
         if brands.named_in(&lowered).is_some() {
             continue;

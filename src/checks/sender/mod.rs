@@ -97,6 +97,25 @@ pub fn known_bad(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Each From mailbox with a display name, an address and a domain: (name, address, domain).
+pub(super) fn named_senders<'a>(
+    ctx: &'a Context<'_>,
+) -> impl Iterator<Item = (&'a String, &'a String, String)> + 'a {
+    ctx.msg.from.iter().filter_map(|mb| {
+        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
+            return None;
+        };
+        Some((name, address, domain))
+    })
+}
+
+/// `named_senders` whose domain is neither the organisation's own nor a protected one.
+pub(super) fn named_outside_senders<'a>(
+    ctx: &'a Context<'_>,
+) -> impl Iterator<Item = (&'a String, &'a String, String)> + 'a {
+    named_senders(ctx).filter(move |(_, _, domain)| !is_own_or_protected(ctx, domain))
+}
+
 /// The first From address and its domain, unless the domain is the organisation's own or a
 /// protected one (which the sender-domain checks never flag).
 fn outside_sender<'a>(ctx: &'a Context<'_>) -> Option<(&'a String, String)> {
@@ -167,10 +186,7 @@ pub fn tenant_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = protected_brands(ctx);
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
+    for (name, address, domain) in named_senders(ctx) {
         if !is_freemail(ctx, &domain) {
             continue;
         }
@@ -216,13 +232,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// while the address's registrable label is none of the brand's (free mail included: a bank's
 /// name in front of a gmail.com address is exactly this). Own and protected domains never count.
 pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
-        if is_own_or_protected(ctx, &domain) {
-            continue;
-        }
+    for (name, address, domain) in named_outside_senders(ctx) {
         let lowered = name.to_lowercase();
         let org = crate::domain::org_domain(&domain);
         let label = org.split('.').next().unwrap_or("");
@@ -249,10 +259,7 @@ pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if brands.is_empty() {
         return;
     }
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
+    for (name, address, domain) in named_senders(ctx) {
         if is_own_or_protected(ctx, &domain) || is_freemail(ctx, &domain) {
             continue;
         }
@@ -270,10 +277,7 @@ pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// A display name that is itself an address on another domain: `"support@bank.example" <x@evil>`.
 pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for mb in &ctx.msg.from {
-        let (Some(name), Some(address), Some(domain)) = (&mb.name, &mb.address, mb.domain()) else {
-            continue;
-        };
+    for (name, address, domain) in named_senders(ctx) {
         let Some(shown) = address_in(name) else {
             continue;
         };
