@@ -8,7 +8,9 @@
 //!
 //! Run: `cargo test --release --test milter_bench -- --ignored --nocapture`
 //! LURESCREEN_BENCH_N sets the message count (default 2000); LURESCREEN_BENCH_SETUPS a subset of
-//! `none,floor,inet,unix`, the first being the baseline. Postfix fsyncs its queue files, so the
+//! `none,floor,inet,unix,alt`, the first being the baseline; a setup may be named more than once, so
+//! `none,unix,alt,unix,alt` interleaves them. `alt` is the lurescreen binary named by
+//! LURESCREEN_BENCH_ALT on a unix socket, to compare two builds in the same run. Postfix fsyncs its queue files, so the
 //! disk's latency varies the figures from run to run; `TMPDIR=/dev/shm` puts the instances on
 //! tmpfs, which makes the run CPU-bound and steadier.
 
@@ -210,20 +212,28 @@ fn postfix_throughput_with_and_without_the_milter() {
     let setups = std::env::var("LURESCREEN_BENCH_SETUPS").unwrap_or("none,floor,inet,unix".into());
     for setup in setups
         .split(',')
-        .filter(|s| ["none", "floor", "inet", "unix"].contains(s))
+        .filter(|s| ["none", "floor", "inet", "unix", "alt"].contains(s))
     {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path();
         let socket = match setup {
             "inet" => format!("inet:127.0.0.1:{}", postfix::free_port()),
-            "unix" | "floor" => format!("unix:{}/milter.sock", base.display()),
+            "unix" | "floor" | "alt" => format!("unix:{}/milter.sock", base.display()),
             _ => String::new(),
         };
         if setup == "floor" {
             floor_milter(&base.join("milter.sock"));
         }
-        let milter = (setup == "inet" || setup == "unix")
-            .then(|| Milter::start(base, "[milter]\nsocket_mode = \"666\"\n", &socket));
+        let config = "[milter]\nsocket_mode = \"666\"\n";
+        let milter = match setup {
+            "inet" | "unix" => Some(Milter::start(base, config, &socket)),
+            "alt" => {
+                let bin = std::env::var_os("LURESCREEN_BENCH_ALT")
+                    .expect("the alt setup needs LURESCREEN_BENCH_ALT=path/to/lurescreen");
+                Some(Milter::start_binary(bin.as_ref(), base, config, &socket))
+            }
+            _ => None,
+        };
         let pf = Postfix::start(base, &socket);
         // Warm up Postfix's processes before measuring.
         run(&pf, 40, sessions, 0);

@@ -20,18 +20,26 @@ fn negotiation_requests_the_actions_it_uses() {
     let actions = u32::from_be_bytes(r.data[4..8].try_into().unwrap());
     // ADD_HEADER 0x1, REPLACE_BODY 0x2, CHANGE_HEADER 0x10, QUARANTINE 0x20.
     assert_eq!(actions, 0x1 | 0x2 | 0x10 | 0x20, "actions {actions:#x}");
-    // No answers wanted for the stages that always continue; MAIL FROM keeps its answer.
+    // No answers wanted for the stages that always continue: end of message is the one round
+    // trip of a transaction.
     let opts = c.opts;
     for stage in [
         milter_client::NOREPLY_CONNECT,
         milter_client::NOREPLY_HELO,
+        milter_client::NOREPLY_MAIL,
         milter_client::NOREPLY_RCPT,
         milter_client::NOREPLY_HEADER,
         milter_client::NOREPLY_BODY,
     ] {
         assert_ne!(opts & stage, 0, "opts {opts:#x} lack {stage:#x}");
     }
-    assert_eq!(opts & milter_client::NOREPLY_MAIL, 0);
+    // Nothing is asked for that the MTA did not offer.
+    let mut older = d.client();
+    older
+        .negotiate_offering(milter_client::ALL_OPTS & !milter_client::NOREPLY_MAIL)
+        .unwrap();
+    assert_eq!(older.opts & milter_client::NOREPLY_MAIL, 0);
+    assert_ne!(older.opts & milter_client::NOREPLY_HEADER, 0);
 }
 
 #[test]
@@ -220,6 +228,9 @@ fn check_validates_and_exits() {
     assert_eq!(out.status.code(), Some(64));
 }
 
+/// SIGTERM while one connection is mid-message and others are idle between messages: the
+/// message in progress gets its answer; a new transaction gets 421 4.3.2, at end of message
+/// when the MTA wanted no answer at MAIL FROM, else at MAIL FROM; then the daemon exits.
 #[test]
 fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
     let mut d = Daemon::start("[milter]\nshutdown_grace_ms = 20000\n");
@@ -234,14 +245,27 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
         .unwrap();
     busy.stage(b'L', b"Subject\0in flight\0", milter_client::NOREPLY_HEADER)
         .unwrap();
-    // A second connection, idle between messages.
+    // Two more connections, idle between messages: one from an MTA like Postfix, one from an
+    // MTA that wants an answer to MAIL FROM.
     let mut idle = d.session();
+    let mut older = d.session_offering(milter_client::ALL_OPTS & !milter_client::NOREPLY_MAIL);
     d.signal("TERM");
     std::thread::sleep(Duration::from_millis(300));
     // New transactions are deferred while draining.
-    idle.stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
+    let replies = idle
+        .message(
+            "e@f.example",
+            "g@h.example",
+            b"Subject: late\r\n\r\nlate\r\n",
+        )
         .unwrap();
-    let r = idle
+    let r = replies.last().unwrap();
+    assert_eq!(r.cmd, b'y', "{replies:?}");
+    assert!(r.strings().join("").starts_with("421 4.3.2"), "{r:?}");
+    older
+        .stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
+        .unwrap();
+    let r = older
         .stage(b'M', b"<e@f.example>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
     assert_eq!(r.cmd, b'y', "{r:?}");
@@ -256,10 +280,11 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
     // Then the daemon exits by itself.
     let status = d.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
+    let log = d.log_text();
+    assert!(log.contains("qid=DRAINQID verdict=clean"), "{log}");
     assert!(
-        d.log_text().contains("qid=DRAINQID verdict=clean"),
-        "{}",
-        d.log_text()
+        log.contains("qid=TESTQID not scanned: shutting down action=tempfail"),
+        "{log}"
     );
 }
 

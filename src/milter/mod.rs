@@ -156,6 +156,9 @@ pub struct Session {
     noreply: ProtoOpts,
     /// Header bytes kept so far (a running sum: messages may have 100,000 header lines).
     header_bytes: usize,
+    /// The transaction began while the daemon was shutting down and the MTA wanted no answer
+    /// at MAIL FROM: it is deferred at end of message instead.
+    deferred: bool,
 }
 
 impl Session {
@@ -176,6 +179,7 @@ impl Session {
         };
         self.received = Received::default();
         self.header_bytes = 0;
+        self.deferred = false;
     }
 }
 
@@ -196,9 +200,12 @@ fn end_transaction(shared: &Shared, session: &mut Session) {
     }
 }
 
-/// Stages whose callbacks always continue, so the MTA need not wait for their answer.
+/// Stages whose callbacks always continue, so the MTA need not wait for their answer. MAIL FROM
+/// is among them: while shutting down, a transaction is deferred at end of message instead
+/// (an MTA that does not offer to skip the MAIL FROM answer gets the 421 there).
 const NOREPLY: ProtoOpts = ProtoOpts::NOREPLY_CONNECT
     .union(ProtoOpts::NOREPLY_HELO)
+    .union(ProtoOpts::NOREPLY_MAIL)
     .union(ProtoOpts::NOREPLY_RCPT)
     .union(ProtoOpts::NOREPLY_DATA)
     .union(ProtoOpts::NOREPLY_HEADER)
@@ -239,23 +246,32 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
         .on_mail(move |cx: &mut Context<Session>, args| {
             let shared = Arc::clone(&s1);
             Box::pin(async move {
-                if shared.draining.load(Ordering::SeqCst) {
-                    let _ = cx.reply.set_error_reply(
-                        "421",
-                        Some("4.3.2"),
-                        ["lurescreen is shutting down, try again later"],
-                    );
-                    return Status::Tempfail;
-                }
                 let auth = macro_value(&cx.macros, "{auth_authen}");
                 let session = cx.data.get_or_insert_with(Session::default);
+                let draining = shared.draining.load(Ordering::SeqCst);
+                if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
+                    shared.log(&format!(
+                        "qid=- not scanned: shutting down action=tempfail from=<{}>",
+                        args.first()
+                            .map(|a| text(a))
+                            .unwrap_or_default()
+                            .trim_matches(['<', '>'])
+                    ));
+                    let _ = cx
+                        .reply
+                        .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
+                    return Status::Tempfail;
+                }
                 end_transaction(&shared, session);
                 session.start_message();
+                // Counted even when deferred, so the daemon stays to give its end of message
+                // the 421 (within the shutdown grace).
                 session.in_transaction = true;
+                session.deferred = draining;
                 shared.in_flight.fetch_add(1, Ordering::SeqCst);
                 session.envelope.mail_from = args.first().map(|a| text(a));
                 session.envelope.auth_user = auth;
-                Status::Continue
+                session.go_on(ProtoOpts::NOREPLY_MAIL)
             })
         })
         .on_rcpt(|cx, args| {
@@ -326,9 +342,8 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                     | Actions::CHANGE_HEADER
                     | Actions::REPLACE_BODY
                     | Actions::QUARANTINE;
-                // Every stage but MAIL FROM (which may answer 421 while shutting down) and end of
-                // message needs no answer: the MTA does not wait for one, which saves a round
-                // trip per header line and body chunk.
+                // Every stage but end of message needs no answer: the MTA does not wait for one,
+                // which saves a round trip per stage, header line and body chunk.
                 cx.requested_opts |= mta_opts & NOREPLY;
                 cx.data.get_or_insert_with(Session::default).noreply = cx.requested_opts & NOREPLY;
                 Status::Continue
@@ -336,12 +351,26 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
         })
 }
 
+/// The answer to a transaction while the daemon shuts down.
+const SHUTTING_DOWN: &str = "lurescreen is shutting down, try again later";
+
 async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> Status {
     let started = Instant::now();
     let queue_id = macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into());
     let Some(session) = cx.data.as_mut() else {
         return Status::Accept;
     };
+    if session.deferred {
+        end_transaction(shared, session);
+        session.start_message();
+        shared.log(&format!(
+            "qid={queue_id} not scanned: shutting down action=tempfail"
+        ));
+        let _ = cx
+            .reply
+            .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
+        return Status::Tempfail;
+    }
     let received = std::mem::take(&mut session.received);
     let envelope = std::mem::take(&mut session.envelope);
     end_transaction(shared, session);
@@ -570,7 +599,8 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
 }
 
 /// Serves milter connections on `listener` until `stop` completes, then drains: new
-/// transactions get a 421 while those in progress finish (up to `milter.shutdown_grace_ms`).
+/// transactions get a 421 (at end of message, or at MAIL FROM if the MTA wants an answer there)
+/// while those in progress finish (up to `milter.shutdown_grace_ms`).
 /// Runs on the caller's tokio runtime; `run` adds the signals around it.
 pub async fn serve(
     listener: listen::Bound,

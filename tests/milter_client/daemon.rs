@@ -57,8 +57,13 @@ impl Daemon {
 
     /// A client after negotiation and CONNECT.
     pub fn session(&self) -> Client<TcpStream> {
+        self.session_offering(super::ALL_OPTS)
+    }
+
+    /// A client after negotiation offering only the protocol options `opts`, and CONNECT.
+    pub fn session_offering(&self, opts: u32) -> Client<TcpStream> {
         let mut c = self.client();
-        let r = c.negotiate().unwrap();
+        let r = c.negotiate_offering(opts).unwrap();
         assert_eq!(r.cmd, b'O');
         let r = c.connect("client.example.test", "192.0.2.7").unwrap();
         assert_eq!(r.cmd, b'c');

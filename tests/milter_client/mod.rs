@@ -87,9 +87,14 @@ impl<S: Read + Write> Client<S> {
 
     /// Option negotiation as Postfix 3 does it (version 6, every action and protocol option).
     pub fn negotiate(&mut self) -> std::io::Result<Reply> {
+        self.negotiate_offering(ALL_OPTS)
+    }
+
+    /// Option negotiation offering only the protocol options `opts` (an older MTA).
+    pub fn negotiate_offering(&mut self, opts: u32) -> std::io::Result<Reply> {
         let mut data = 6u32.to_be_bytes().to_vec();
         data.extend_from_slice(&ALL_ACTIONS.to_be_bytes());
-        data.extend_from_slice(&ALL_OPTS.to_be_bytes());
+        data.extend_from_slice(&opts.to_be_bytes());
         self.send(b'O', &data)?;
         let r = self.read()?;
         if let Some(opts) = r.data.get(8..12) {

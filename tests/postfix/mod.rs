@@ -47,10 +47,20 @@ pub struct Milter {
 impl Milter {
     /// Starts `lurescreen --config CONFIG milter --listen SOCKET` and waits until it listens.
     pub fn start(base: &Path, config: &str, socket: &str) -> Milter {
+        Milter::start_binary(
+            Path::new(env!("CARGO_BIN_EXE_lurescreen")),
+            base,
+            config,
+            socket,
+        )
+    }
+
+    /// The same with another build of lurescreen (to compare two builds in one benchmark run).
+    pub fn start_binary(bin: &Path, base: &Path, config: &str, socket: &str) -> Milter {
         let cfg = base.join("lurescreen.toml");
         std::fs::write(&cfg, config).unwrap();
         let log = base.join("milter.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+        let child = Command::new(bin)
             .args([
                 "--config",
                 cfg.to_str().unwrap(),
