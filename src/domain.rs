@@ -5,7 +5,29 @@ use url::{Host, Url};
 /// The registrable domain ("organisational domain") of a host name: `mail.example.co.jp` →
 /// `example.co.jp`. IP literals and hosts under no known suffix give `None`.
 pub fn registrable(host: &str) -> Option<String> {
-    let host = host.trim().trim_end_matches('.').to_lowercase();
+    // A message asks for the same few hosts many times (every check that looks at links asks
+    // for each link's), so answers are remembered per thread; the cache is emptied when full.
+    const CACHED: usize = 4096;
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = KNOWN.with(|k| k.borrow().get(host).cloned()) {
+        return hit;
+    }
+    let answer = registrable_uncached(host);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() >= CACHED {
+            k.clear();
+        }
+        k.insert(host.to_string(), answer.clone());
+    });
+    answer
+}
+
+fn registrable_uncached(host: &str) -> Option<String> {
+    let host = lower_trimmed(host);
     if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
         return None;
     }
@@ -17,6 +39,20 @@ pub fn registrable(host: &str) -> Option<String> {
     std::str::from_utf8(domain.as_bytes())
         .ok()
         .map(str::to_string)
+}
+
+/// `host` trimmed of spaces and trailing dots, in lower case; borrowed when it already is (link
+/// hosts from the URL parser are), so the many look-ups per link allocate nothing.
+fn lower_trimmed(host: &str) -> std::borrow::Cow<'_, str> {
+    let host = host.trim().trim_end_matches('.');
+    if host
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        std::borrow::Cow::Owned(host.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    }
 }
 
 /// `host` (lower case) in its ASCII form (IDNA). Plain lower-case ASCII names without a punycode
@@ -65,8 +101,8 @@ pub fn suffix_in<'a, S>(host: &str, set: &'a S) -> Option<&'a str>
 where
     S: DomainSet,
 {
-    let host = host.trim().trim_end_matches('.').to_lowercase();
-    let mut rest = host.as_str();
+    let host = lower_trimmed(host);
+    let mut rest = &*host;
     loop {
         if let Some(hit) = set.get_entry(rest) {
             return Some(hit);
@@ -162,6 +198,42 @@ pub fn domain_in_text(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn remembered_registrable_domains_equal_fresh_ones() {
+        let hosts = [
+            "mail.example.co.jp",
+            "MAIL.Example.CO.JP.",
+            " www.bank.example ",
+            "192.0.2.1",
+            "[2001:db8::1]",
+            "xn--bcher-kva.example.com",
+            "bücher.example.com",
+            "ÉXAMPLE.fr",
+            "localhost",
+            "a..b.com",
+            "",
+            "sub.nosuchtld",
+        ];
+        for round in 0..3 {
+            for h in hosts {
+                assert_eq!(
+                    registrable(h),
+                    registrable_uncached(h),
+                    "{h:?} round {round}"
+                );
+            }
+        }
+        // Past the cache's size it starts again, with the same answers.
+        for n in 0..5000 {
+            let h = format!("h{n}.example.org");
+            assert_eq!(registrable(&h).as_deref(), Some("example.org"));
+        }
+        assert_eq!(
+            registrable("MAIL.Example.CO.JP."),
+            registrable_uncached("mail.example.co.jp")
+        );
+    }
+
     use super::*;
 
     /// The shortcut of `to_ascii` gives what idna gives, on every name of up to five characters

@@ -1,5 +1,6 @@
 //! Whole-system benchmark: the same throw-away Postfix without a milter, with a do-nothing
-//! milter (the floor every milter pays: Postfix's own work to talk to one), with the lurescreen
+//! milter (the floor every milter pays: Postfix's own work to talk to one; `floorenv` also takes
+//! the envelope stages, as lurescreen does), with the lurescreen
 //! milter on an inet socket, and on a unix socket; 4 concurrent SMTP sessions; messages a mix of
 //! plain, HTML-with-links and attachment mail. Prints throughput (accepted and delivered), the
 //! SMTP transaction latency and the machine's idle share, with ratios against the no-milter
@@ -8,7 +9,7 @@
 //!
 //! Run: `cargo test --release --test milter_bench -- --ignored --nocapture`
 //! LURESCREEN_BENCH_N sets the message count (default 2000); LURESCREEN_BENCH_SETUPS a subset of
-//! `none,floor,inet,unix,alt`, the first being the baseline; a setup may be named more than once, so
+//! `none,floor,floorenv,inet,unix,alt`, the first being the baseline; a setup may be named more than once, so
 //! `none,unix,alt,unix,alt` interleaves them. `alt` is the lurescreen binary named by
 //! LURESCREEN_BENCH_ALT on a unix socket, to compare two builds in the same run. Postfix fsyncs its queue files, so the
 //! disk's latency varies the figures from run to run; `TMPDIR=/dev/shm` puts the instances on
@@ -140,8 +141,10 @@ fn run(pf: &Postfix, count: usize, sessions: usize, already: usize) -> Figures {
 /// The floor: a milter that reads the message and inserts the same three header fields
 /// lurescreen adds to clean mail, but scans nothing. Whatever it costs Postfix, every milter
 /// costs. It runs in this process, on its own thread, until the process ends; the path returned
-/// is that thread's /proc stat file, for its CPU time.
-fn floor_milter(path: &std::path::Path) -> String {
+/// is that thread's /proc stat file, for its CPU time. With `envelope`, it also takes the SMTP
+/// envelope stages (connect, HELO, MAIL FROM, RCPT TO, none of them answered) as lurescreen does
+/// to know the envelope: what knowing the envelope costs Postfix.
+fn floor_milter(path: &std::path::Path, envelope: bool) -> String {
     use indymilter::{Actions, Callbacks, ContextActions, ProtoOpts, Status};
     let path = path.to_path_buf();
     let (ready, wait) = std::sync::mpsc::channel();
@@ -159,13 +162,22 @@ fn floor_milter(path: &std::path::Path) -> String {
             ready.send(format!("/proc/{}/stat", me.display())).unwrap();
             let noreply = ProtoOpts::NOREPLY_CONNECT
                 | ProtoOpts::NOREPLY_HELO
+                | ProtoOpts::NOREPLY_MAIL
                 | ProtoOpts::NOREPLY_RCPT
                 | ProtoOpts::NOREPLY_DATA
                 | ProtoOpts::NOREPLY_HEADER
                 | ProtoOpts::NOREPLY_EOH
                 | ProtoOpts::NOREPLY_BODY
                 | ProtoOpts::NOREPLY_UNKNOWN;
-            let callbacks: Callbacks<()> = Callbacks::new()
+            let mut callbacks: Callbacks<()> = Callbacks::new();
+            if envelope {
+                callbacks = callbacks
+                    .on_connect(|_, _, _| Box::pin(async { Status::Noreply }))
+                    .on_helo(|_, _| Box::pin(async { Status::Noreply }))
+                    .on_mail(|_, _| Box::pin(async { Status::Noreply }))
+                    .on_rcpt(|_, _| Box::pin(async { Status::Noreply }));
+            }
+            let callbacks = callbacks
                 .on_negotiate(move |cx, _, mta| {
                     Box::pin(async move {
                         cx.requested_actions = Actions::ADD_HEADER
@@ -220,16 +232,18 @@ fn postfix_throughput_with_and_without_the_milter() {
     let setups = std::env::var("LURESCREEN_BENCH_SETUPS").unwrap_or("none,floor,inet,unix".into());
     for setup in setups
         .split(',')
-        .filter(|s| ["none", "floor", "inet", "unix", "alt"].contains(s))
+        .filter(|s| ["none", "floor", "floorenv", "inet", "unix", "alt"].contains(s))
     {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path();
         let socket = match setup {
             "inet" => format!("inet:127.0.0.1:{}", postfix::free_port()),
-            "unix" | "floor" | "alt" => format!("unix:{}/milter.sock", base.display()),
+            "unix" | "floor" | "floorenv" | "alt" => format!("unix:{}/milter.sock", base.display()),
             _ => String::new(),
         };
-        let floor_stat = (setup == "floor").then(|| floor_milter(&base.join("milter.sock")));
+        let floor_stat = setup
+            .starts_with("floor")
+            .then(|| floor_milter(&base.join("milter.sock"), setup == "floorenv"));
         let config = "[milter]\nsocket_mode = \"666\"\n";
         let milter = match setup {
             "inet" | "unix" => Some(Milter::start(base, config, &socket)),
@@ -285,10 +299,10 @@ fn postfix_throughput_with_and_without_the_milter() {
     }
     let base = &results[0].1;
     println!("\n{count} messages, {sessions} concurrent SMTP sessions, one message per session");
-    println!("setup  accepted/s  delivered/s  ratio  p50 ms  p99 ms  added p50  added p99  idle");
+    println!("setup    accepted/s  delivered/s  ratio  p50 ms  p99 ms  added p50  added p99  idle");
     for (setup, f, _) in &results {
         println!(
-            "{setup:<6} {:>10.0} {:>12.0} {:>6.2} {:>7.1} {:>7.1} {:>+10.1} {:>+10.1} {:>5.0}%",
+            "{setup:<8} {:>10.0} {:>12.0} {:>6.2} {:>7.1} {:>7.1} {:>+10.1} {:>+10.1} {:>5.0}%",
             f.accepted_per_s,
             f.delivered_per_s,
             f.delivered_per_s / base.delivered_per_s,

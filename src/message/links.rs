@@ -44,6 +44,31 @@ impl Link {
     }
 }
 
+/// Destinations already parsed in this message: newsletters repeat the same tracking link many
+/// times, and a plain-text part usually repeats the HTML part's links. Parsing a URL is most of
+/// the cost of a link.
+#[derive(Default)]
+pub struct Parsed(std::collections::HashMap<String, (Option<url::Url>, Option<String>)>);
+
+impl Parsed {
+    /// A link to `href`, its URL parsed once per message.
+    fn link(&mut self, href: String, text: Option<String>, location: String) -> Link {
+        if let Some((url, host)) = self.0.get(&href) {
+            return Link {
+                url: url.clone(),
+                host: host.clone(),
+                href,
+                text,
+                location,
+            };
+        }
+        let link = Link::new(href, text, location);
+        self.0
+            .insert(link.href.clone(), (link.url.clone(), link.host.clone()));
+        link
+    }
+}
+
 /// Links per message we keep; beyond this a message is not made more suspicious by more links.
 pub const MAX_LINKS: usize = 5000;
 /// Characters of visible text kept per link.
@@ -52,7 +77,7 @@ const MAX_TEXT: usize = 1000;
 const HTML_MEMORY: usize = 8 * 1024 * 1024;
 
 /// `<a href>` and `<area href>` with their visible text, in document order.
-pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>) {
+pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>, parsed: &mut Parsed) {
     let found: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
     let room = MAX_LINKS.saturating_sub(out.len());
     let settings = Settings::new()
@@ -85,7 +110,7 @@ pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>) {
     }
     for (href, text) in found.into_inner() {
         let n = out.len() + 1;
-        out.push(Link::new(
+        out.push(parsed.link(
             href,
             text.map(|t| collapse_space(&decode_entities(&t))),
             format!("link {n} in {part}"),
@@ -106,7 +131,7 @@ static TEXT_URL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// URLs written in plain text.
-pub fn from_text(text: &str, part: &str, out: &mut Vec<Link>) {
+pub fn from_text(text: &str, part: &str, out: &mut Vec<Link>, parsed: &mut Parsed) {
     for m in TEXT_URL.find_iter(text) {
         if out.len() >= MAX_LINKS {
             break;
@@ -115,11 +140,7 @@ pub fn from_text(text: &str, part: &str, out: &mut Vec<Link>) {
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '*']);
         let n = out.len() + 1;
-        out.push(Link::new(
-            url.to_string(),
-            None,
-            format!("link {n} in {part}"),
-        ));
+        out.push(parsed.link(url.to_string(), None, format!("link {n} in {part}")));
     }
 }
 
@@ -145,6 +166,7 @@ mod tests {
                <a href='mailto:x@y'>mail</a><area href="http://map.example/"></p>"#,
             "1",
             &mut out,
+            &mut Parsed::default(),
         );
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].href, "https://evil.example/x?a=1&b=2");
@@ -161,6 +183,7 @@ mod tests {
             r#"<a href="h">&#x77;ww.bank&#46;com&nbsp;</a>"#,
             "1",
             &mut out,
+            &mut Parsed::default(),
         );
         assert_eq!(out[0].text.as_deref(), Some("www.bank.com"));
         assert_eq!(
@@ -176,6 +199,7 @@ mod tests {
             "詳細は https://example.co.jp/a?b=c をご覧ください。また(www.example.com).",
             "1",
             &mut out,
+            &mut Parsed::default(),
         );
         let hrefs: Vec<_> = out.iter().map(|l| l.href.as_str()).collect();
         assert_eq!(hrefs, ["https://example.co.jp/a?b=c", "www.example.com"]);
@@ -185,6 +209,7 @@ mod tests {
             "詳細はこちらhttps://login.example.net/verify をご確認ください。xhttp://no.example/ éwww.example.org",
             "1",
             &mut out,
+            &mut Parsed::default(),
         );
         let hrefs: Vec<_> = out.iter().map(|l| l.href.as_str()).collect();
         assert_eq!(
@@ -194,9 +219,40 @@ mod tests {
     }
 
     #[test]
+    fn repeated_links_are_parsed_once_and_equal_to_a_fresh_parse() {
+        let mut out = Vec::new();
+        let mut parsed = Parsed::default();
+        let html = r#"<a href="https://News.Example.COM/a?x=1">one</a>
+            <a href="https://News.Example.COM/a?x=1">two</a><a href="www.other.example">3</a>"#;
+        from_html(html, "1.2", &mut out, &mut parsed);
+        from_text(
+            "see https://News.Example.COM/a?x=1 or www.other.example",
+            "1.1",
+            &mut out,
+            &mut parsed,
+        );
+        assert_eq!(out.len(), 5);
+        assert_eq!(parsed.0.len(), 2);
+        for link in &out {
+            let fresh = Link::new(link.href.clone(), None, String::new());
+            assert_eq!(link.url, fresh.url, "{}", link.href);
+            assert_eq!(link.host, fresh.host, "{}", link.href);
+        }
+        assert_eq!(out[1].text.as_deref(), Some("two"));
+        assert_eq!(out[1].location, "link 2 in 1.2");
+        assert_eq!(out[3].location, "link 4 in 1.1");
+        assert_eq!(out[3].text, None);
+    }
+
+    #[test]
     fn broken_html_still_yields_links() {
         let mut out = Vec::new();
-        from_html("<a href=x>one<a href=y>two<div><<<>>", "1", &mut out);
+        from_html(
+            "<a href=x>one<a href=y>two<div><<<>>",
+            "1",
+            &mut out,
+            &mut Parsed::default(),
+        );
         let t: Vec<_> = out.iter().map(|l| l.text.clone().unwrap()).collect();
         assert_eq!(t, ["one", "two<<<>>"]);
     }

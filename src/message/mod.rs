@@ -213,6 +213,7 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
         msg: &mut msg,
         parts_seen: 0,
         max_parts: limits.max_parts,
+        parsed_links: links::Parsed::default(),
     };
     walk.all(&parsed);
     let seen = walk.parts_seen;
@@ -592,6 +593,8 @@ struct Walk<'m> {
     msg: &'m mut Message,
     parts_seen: usize,
     max_parts: usize,
+    /// Link destinations parsed so far.
+    parsed_links: links::Parsed,
 }
 
 impl<'m> Walk<'m> {
@@ -649,7 +652,7 @@ impl<'m> Walk<'m> {
         let is_attachment = parsed.attachments.contains(&id);
         match &part.body {
             PartType::Text(text) => {
-                links::from_text(text, &here, &mut self.msg.links);
+                links::from_text(text, &here, &mut self.msg.links, &mut self.parsed_links);
                 if is_attachment {
                     self.attachment(parsed, part, &here, text.as_bytes());
                 } else {
@@ -667,7 +670,7 @@ impl<'m> Walk<'m> {
                 }
             }
             PartType::Html(html) => {
-                links::from_html(html, &here, &mut self.msg.links);
+                links::from_html(html, &here, &mut self.msg.links, &mut self.parsed_links);
                 if is_attachment {
                     self.attachment(parsed, part, &here, html.as_bytes());
                 } else {
