@@ -710,8 +710,13 @@ fn lower_collapsed(text: &str) -> String {
         let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
+        let start = i;
         i += c.len_utf8();
-        if c.is_whitespace() {
+        if ('\u{3001}'..='\u{9fff}').contains(&c) {
+            // Kana, CJK punctuation and ideographs: no case, no spaces (tested on every one).
+            in_space = false;
+            out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        } else if c.is_whitespace() {
             if !in_space {
                 out.push(b' ');
             }
@@ -1464,6 +1469,15 @@ Subject: Away\n\nI am away this week.\n"
         assert!(!has_invisible("\u{2010}\u{2020}\u{E1}\u{CD}"));
         assert!(has_invisible("ends with\u{FEFF}"));
         assert!(!has_invisible("truncated \u{2080}"));
+    }
+
+    #[test]
+    fn japanese_script_has_no_case_and_no_spaces() {
+        // The premise of lower_collapsed's fast path for U+3001..=U+9FFF.
+        for c in '\u{3001}'..='\u{9fff}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+        assert!(('\u{3001}'..='\u{9fff}').all(|c| !c.is_whitespace()));
     }
 
     #[test]
