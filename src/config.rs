@@ -184,6 +184,10 @@ pub struct Milter {
     pub max_connections: usize,
     /// On SIGTERM, wait this long for messages in progress before closing connections.
     pub shutdown_grace_ms: u64,
+    /// When `MAX_OVERDUE_SCANS` (8) scans have all been running past their deadline for this
+    /// long, they are taken to be stuck for good (a scan cannot be stopped from outside): the
+    /// daemon exits with status 70 so that the service manager restarts it. 0: never.
+    pub stuck_restart_ms: u64,
 }
 
 impl Default for Milter {
@@ -198,6 +202,7 @@ impl Default for Milter {
                 .into(),
             max_connections: 100,
             shutdown_grace_ms: 30_000,
+            stuck_restart_ms: 300_000,
         }
     }
 }

@@ -62,7 +62,7 @@ impl InProcess {
                 .enable_all()
                 .build()
                 .map_err(|e| e.to_string())?;
-            runtime.block_on(async move {
+            let served = runtime.block_on(async move {
                 let bound = listen::bind("inet:127.0.0.1:0", "660").await?;
                 let listen::Bound::Tcp(listener) = &bound else {
                     return Err("not TCP".to_string());
@@ -72,7 +72,10 @@ impl InProcess {
                     let _ = stopped.await;
                 })
                 .await
-            })
+            });
+            // As `milter::run_until` does: hung scan threads must not hold the thread.
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            served
         });
         let port = port_rx
             .recv_timeout(Duration::from_secs(30))
@@ -714,6 +717,87 @@ fn sighup_under_load_switches_config_without_losing_a_message() {
     );
     assert!(!log.contains("error="), "{log}");
     assert_eq!(log.matches("verdict=clean").count(), total, "{log}");
+}
+
+/// Scans that stay past their deadline are stuck for good: after `milter.stuck_restart_ms` the
+/// server stops with an error (the daemon exits 70, and systemd restarts it), although the stuck
+/// scans' threads still run.
+#[test]
+fn stuck_scans_end_the_server_with_an_error_for_a_restart() {
+    let hang = Release::default();
+    let mut m = InProcess::start(
+        "[limits]\nscan_time_ms = 50\n[milter]\nstuck_restart_ms = 300\n",
+        faulty_scanner(hang.clone()),
+    );
+    let mut c = m.session();
+    for _ in 0..milter::MAX_OVERDUE_SCANS {
+        let replies = c
+            .message(
+                "a@client.example.test",
+                "b@example.test",
+                &with_marker("FAULT-HANG"),
+            )
+            .unwrap();
+        assert_failure_action(&replies, false, "scan did not finish within 100 ms");
+    }
+    let thread = m.thread.take().unwrap();
+    let until = Instant::now() + Duration::from_secs(60);
+    while !thread.is_finished() {
+        assert!(Instant::now() < until, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let served = thread.join().unwrap();
+    let why = served.unwrap_err();
+    assert!(
+        why.starts_with("8 scans have run past their deadline for 300 ms"),
+        "{why}"
+    );
+    let logs = m.log_lines();
+    assert!(logs.iter().any(|l| l == &why), "{logs:#?}");
+    assert!(
+        logs.iter()
+            .any(|l| l.starts_with("shutting down (0 messages")),
+        "{logs:#?}"
+    );
+    hang.release();
+}
+
+/// Fewer stuck scans than `MAX_OVERDUE_SCANS`, or a restart time of 0, keep the server running.
+#[test]
+fn the_stuck_scan_restart_waits_for_all_of_them_and_can_be_turned_off() {
+    for (config, hung) in [
+        (
+            "[milter]\nstuck_restart_ms = 100\n",
+            milter::MAX_OVERDUE_SCANS - 1,
+        ),
+        (
+            "[milter]\nstuck_restart_ms = 0\n",
+            milter::MAX_OVERDUE_SCANS,
+        ),
+    ] {
+        let hang = Release::default();
+        let mut m = InProcess::start(
+            &format!("[limits]\nscan_time_ms = 50\n{config}"),
+            faulty_scanner(hang.clone()),
+        );
+        let mut c = m.session();
+        for _ in 0..hung {
+            let replies = c
+                .message(
+                    "a@client.example.test",
+                    "b@example.test",
+                    &with_marker("FAULT-HANG"),
+                )
+                .unwrap();
+            assert_failure_action(&replies, false, "scan did not finish within 100 ms");
+        }
+        std::thread::sleep(Duration::from_millis(600));
+        let thread = m.thread.as_ref().unwrap();
+        assert!(!thread.is_finished(), "{config}: {:#?}", m.log_lines());
+        hang.release();
+        let _ = m.stop.take().unwrap().send(());
+        assert_eq!(m.thread.take().unwrap().join().unwrap(), Ok(()));
+    }
 }
 
 /// Scans past their deadline keep their threads (a scan cannot be cancelled); once

@@ -568,19 +568,8 @@ pub fn log_line(line: &str) {
 
 /// Runs the daemon until SIGTERM or SIGINT; SIGHUP reloads configuration and signatures.
 pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
-    let config = shared.engine().config().clone();
-    // One reactor thread runs the protocol of every connection (microseconds per message);
-    // scans go to the blocking pool. A multi-threaded reactor costs more in thread wake-ups
-    // (futex, eventfd) per message than the protocol work it would spread.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .thread_name("lurescreen-milter")
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
-        let listener = listen::bind(listen, &config.milter.socket_mode).await?;
-        shared.log(&format!("listening on {listen}"));
-        let reloader = Arc::clone(&shared);
+    let reloader = Arc::clone(&shared);
+    run_until(listen, shared, async move {
         tokio::spawn(async move {
             let Ok(mut hup) =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -594,13 +583,66 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
                 }
             }
         });
-        serve(listener, shared, wait_for_stop()).await
+        wait_for_stop().await
     })
+}
+
+/// Runs the daemon on `listen` until `stop` completes (or scans are stuck for good, see
+/// `milter.stuck_restart_ms`), on a runtime of its own.
+pub fn run_until(
+    listen: &str,
+    shared: Arc<Shared>,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    let config = shared.engine().config().clone();
+    // One reactor thread runs the protocol of every connection (microseconds per message);
+    // scans go to the blocking pool. A multi-threaded reactor costs more in thread wake-ups
+    // (futex, eventfd) per message than the protocol work it would spread.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .thread_name("lurescreen-milter")
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let result = runtime.block_on(async move {
+        let listener = listen::bind(listen, &config.milter.socket_mode).await?;
+        shared.log(&format!("listening on {listen}"));
+        serve(listener, shared, stop).await
+    });
+    // Dropping the runtime would wait for every scan thread, also one that never ends.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}
+
+/// Completes once `MAX_OVERDUE_SCANS` scans have all been past their deadline for `patience`
+/// (never if it is zero), with what to log.
+async fn stuck_scans(shared: Arc<Shared>, patience: Duration) -> String {
+    if patience.is_zero() {
+        std::future::pending::<()>().await;
+    }
+    let tick = (patience / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    let mut since: Option<Instant> = None;
+    loop {
+        tokio::time::sleep(tick).await;
+        let overdue = shared.overdue.load(Ordering::Acquire);
+        if overdue < MAX_OVERDUE_SCANS {
+            since = None;
+            continue;
+        }
+        let start = *since.get_or_insert_with(Instant::now);
+        if start.elapsed() >= patience {
+            return format!(
+                "{overdue} scans have run past their deadline for {} ms and cannot be stopped: \
+                 exiting so that the service manager restarts the daemon",
+                patience.as_millis()
+            );
+        }
+    }
 }
 
 /// Serves milter connections on `listener` until `stop` completes, then drains: new
 /// transactions get a 421 (at end of message, or at MAIL FROM if the MTA wants an answer there)
-/// while those in progress finish (up to `milter.shutdown_grace_ms`).
+/// while those in progress finish (up to `milter.shutdown_grace_ms`). It also stops, the same
+/// way, when scans are stuck for good (`milter.stuck_restart_ms`), and then returns an error.
 /// Runs on the caller's tokio runtime; `run` adds the signals around it.
 pub async fn serve(
     listener: listen::Bound,
@@ -614,8 +656,19 @@ pub async fn serve(
     };
     let drainer = Arc::clone(&shared);
     let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
+    let patience = Duration::from_millis(config.milter.stuck_restart_ms);
+    let stuck = Arc::new(std::sync::Mutex::new(None::<String>));
+    let stuck_set = Arc::clone(&stuck);
     let shutdown = async move {
-        stop.await;
+        tokio::select! {
+            () = stop => {}
+            why = stuck_scans(Arc::clone(&drainer), patience) => {
+                drainer.log(&why);
+                if let Ok(mut s) = stuck_set.lock() {
+                    *s = Some(why);
+                }
+            }
+        }
         drainer.draining.store(true, Ordering::SeqCst);
         let until = Instant::now() + grace;
         while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
@@ -637,7 +690,11 @@ pub async fn serve(
             r
         }
     };
-    result.map_err(|e| format!("milter stopped: {e}"))
+    result.map_err(|e| format!("milter stopped: {e}"))?;
+    match stuck.lock().ok().and_then(|mut s| s.take()) {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
 }
 
 async fn wait_for_stop() {
