@@ -1,18 +1,18 @@
 //! Whole-system benchmark: the same throw-away Postfix without a milter, with a do-nothing
 //! milter (the floor every milter pays: Postfix's own work to talk to one; `floorenv` also takes
-//! the envelope stages, as lurescreen does), with the lurescreen
-//! milter on an inet socket, and on a unix socket; 4 concurrent SMTP sessions; messages a mix of
-//! plain, HTML-with-links and attachment mail. Prints throughput (accepted and delivered), the
-//! SMTP transaction latency and the machine's idle share, with ratios against the no-milter
-//! baseline measured in the same run, and the milter's CPU time per message. Nothing is asserted
-//! about speed.
+//! the envelope stages, as lurescreen does), and with the lurescreen milter on a unix and an inet
+//! socket; 4 concurrent SMTP sessions; messages a mix of plain, HTML-with-links and attachment
+//! mail. Prints delivered messages per second, the added SMTP transaction latency and the
+//! machine's idle share, with ratios against the no-milter baseline, and the milter's CPU time per
+//! message. Nothing is asserted about speed.
 //!
 //! Run: `cargo test --release --test milter_bench -- --ignored --nocapture`
-//! LURESCREEN_BENCH_N sets the message count (default 2000); LURESCREEN_BENCH_SETUPS a subset of
-//! `none,floor,floorenv,inet,unix,alt`, the first being the baseline; a setup may be named more than once, so
-//! `none,unix,alt,unix,alt` interleaves them. `alt` is the lurescreen binary named by
-//! LURESCREEN_BENCH_ALT on a unix socket, to compare two builds in the same run. Postfix fsyncs its queue files, so the
-//! disk's latency varies the figures from run to run; `TMPDIR=/dev/shm` puts the instances on
+//! Every setup runs its own Postfix, all started at the beginning; then rounds send each setup
+//! LURESCREEN_BENCH_N messages (default 1000) in turn, LURESCREEN_BENCH_ROUNDS times (default 5),
+//! and every ratio is against the no-milter baseline of the same round. LURESCREEN_BENCH_SETUPS
+//! lists the setups besides the baseline (default `floor,unix,inet`; also `floorenv`, and `alt`:
+//! the lurescreen binary named by LURESCREEN_BENCH_ALT on a unix socket, to compare two builds).
+//! Postfix fsyncs its queue files, so the disk's latency varies the figures from run to run; `TMPDIR=/dev/shm` puts the instances on
 //! tmpfs, which makes the run CPU-bound and steadier.
 
 mod postfix;
@@ -48,7 +48,6 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
 }
 
 struct Figures {
-    accepted_per_s: f64,
     delivered_per_s: f64,
     p50_ms: f64,
     p99_ms: f64,
@@ -116,7 +115,6 @@ fn run(pf: &Postfix, count: usize, sessions: usize, already: usize) -> Figures {
         .into_iter()
         .flat_map(|w| w.join().unwrap())
         .collect();
-    let accepted = start.elapsed();
     let total = per * sessions;
     let until = Instant::now() + Duration::from_secs(300);
     while pf.delivered_count() < already + total {
@@ -130,7 +128,6 @@ fn run(pf: &Postfix, count: usize, sessions: usize, already: usize) -> Figures {
     let pct =
         |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1e3;
     Figures {
-        accepted_per_s: total as f64 / accepted.as_secs_f64(),
         delivered_per_s: total as f64 / delivered.as_secs_f64(),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
@@ -215,37 +212,32 @@ fn floor_milter(path: &std::path::Path, envelope: bool) -> String {
     wait.recv().unwrap()
 }
 
-#[test]
-#[ignore = "benchmark: run with --release --ignored --nocapture"]
-fn postfix_throughput_with_and_without_the_milter() {
-    if let Some(why) = postfix::unavailable() {
-        println!("SKIPPED milter benchmark: {why}");
-        return;
-    }
-    let count: usize = std::env::var("LURESCREEN_BENCH_N")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
-    let sessions = 4;
-    let mut results = Vec::new();
-    // LURESCREEN_BENCH_SETUPS picks some of none,floor,inet,unix (the first is the baseline).
-    let setups = std::env::var("LURESCREEN_BENCH_SETUPS").unwrap_or("none,floor,inet,unix".into());
-    for setup in setups
-        .split(',')
-        .filter(|s| ["none", "floor", "floorenv", "inet", "unix", "alt"].contains(s))
-    {
+/// One setup under test: its Postfix, and the milter (process or floor thread) whose CPU time
+/// is counted.
+struct Setup {
+    name: String,
+    pf: Postfix,
+    milter: Option<Milter>,
+    floor_stat: Option<String>,
+    /// Messages delivered so far (warm-up and earlier rounds).
+    delivered: usize,
+    _dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn start(name: &str) -> Setup {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path();
-        let socket = match setup {
+        let socket = match name {
             "inet" => format!("inet:127.0.0.1:{}", postfix::free_port()),
             "unix" | "floor" | "floorenv" | "alt" => format!("unix:{}/milter.sock", base.display()),
             _ => String::new(),
         };
-        let floor_stat = setup
+        let floor_stat = name
             .starts_with("floor")
-            .then(|| floor_milter(&base.join("milter.sock"), setup == "floorenv"));
+            .then(|| floor_milter(&base.join("milter.sock"), name == "floorenv"));
         let config = "[milter]\nsocket_mode = \"666\"\n";
-        let milter = match setup {
+        let milter = match name {
             "inet" | "unix" => Some(Milter::start(base, config, &socket)),
             "alt" => {
                 let bin = std::env::var_os("LURESCREEN_BENCH_ALT")
@@ -255,22 +247,122 @@ fn postfix_throughput_with_and_without_the_milter() {
             _ => None,
         };
         let pf = Postfix::start(base, &socket);
-        // Warm up Postfix's processes before measuring.
-        run(&pf, 40, sessions, 0);
-        let ticks = milter.as_ref().map(|m| process_ticks(m.child.id()));
-        let floor_ticks = floor_stat.as_deref().map(stat_ticks);
-        let f = run(&pf, count, sessions, 40);
+        let mut setup = Setup {
+            name: name.to_string(),
+            pf,
+            milter,
+            floor_stat,
+            delivered: 0,
+            _dir: dir,
+        };
+        // Warm up Postfix's processes (and the milter) before measuring.
+        setup.run(40);
+        setup
+    }
+
+    /// CPU time of the milter (its process, or the floor's thread), in clock ticks.
+    fn milter_ticks(&self) -> Option<u64> {
+        match (&self.milter, &self.floor_stat) {
+            (Some(m), _) => Some(process_ticks(m.child.id())),
+            (None, Some(stat)) => Some(stat_ticks(stat)),
+            _ => None,
+        }
+    }
+
+    /// Sends `count` messages; their figures and the milter's CPU time per message in ms.
+    fn run(&mut self, count: usize) -> (Figures, Option<f64>) {
+        let before = self.milter_ticks();
+        let f = run(&self.pf, count, SESSIONS, self.delivered);
+        self.delivered += count / SESSIONS * SESSIONS;
         let hz = 100.0; // USER_HZ on Linux
-        let floor_own = floor_stat.as_deref().map(|stat| {
-            let cpu_ms =
-                (stat_ticks(stat) - floor_ticks.unwrap_or(0)) as f64 * 1e3 / hz / count as f64;
-            format!("{cpu_ms:.2} ms CPU/msg (its thread)")
-        });
-        // The milter's own figures: CPU per message, and the time from end of message to its
-        // answer (the `ms=` field of its log lines).
-        let own = milter.as_ref().map(|m| {
-            let cpu_ms =
-                (process_ticks(m.child.id()) - ticks.unwrap_or(0)) as f64 * 1e3 / hz / count as f64;
+        let cpu = before
+            .zip(self.milter_ticks())
+            .map(|(b, a)| (a - b) as f64 * 1e3 / hz / count as f64);
+        (f, cpu)
+    }
+}
+
+const SESSIONS: usize = 4;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+#[test]
+#[ignore = "benchmark: run with --release --ignored --nocapture"]
+fn postfix_throughput_with_and_without_the_milter() {
+    if let Some(why) = postfix::unavailable() {
+        println!("SKIPPED milter benchmark: {why}");
+        return;
+    }
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let count = env("LURESCREEN_BENCH_N", 1000);
+    let rounds = env("LURESCREEN_BENCH_ROUNDS", 5).max(1);
+    // The baseline (no milter) comes first; the others as listed.
+    let names = std::env::var("LURESCREEN_BENCH_SETUPS").unwrap_or("floor,unix,inet".into());
+    let mut setups = vec![Setup::start("none")];
+    for name in names
+        .split(',')
+        .filter(|s| ["floor", "floorenv", "inet", "unix", "alt"].contains(s))
+    {
+        setups.push(Setup::start(name));
+    }
+    // Rounds: every setup in turn, so that the host's drift (its speed moves by a third between
+    // minutes) falls on all of them alike; each ratio is against the baseline of its own round.
+    let mut figures: Vec<Vec<(Figures, Option<f64>)>> = setups.iter().map(|_| Vec::new()).collect();
+    for _ in 0..rounds {
+        for (i, setup) in setups.iter_mut().enumerate() {
+            figures[i].push(setup.run(count));
+        }
+    }
+    println!(
+        "\n{count} messages per setup and round, {rounds} rounds, {SESSIONS} concurrent SMTP \
+         sessions, one message per session"
+    );
+    println!(
+        "setup    delivered/s (median)  ratio median [min-max]  added p50 ms  added p99 ms  \
+         idle  milter CPU ms/msg"
+    );
+    for (i, setup) in setups.iter().enumerate() {
+        let per_round = |f: &dyn Fn(&Figures, &Figures) -> f64| -> Vec<f64> {
+            (0..rounds)
+                .map(|r| f(&figures[i][r].0, &figures[0][r].0))
+                .collect()
+        };
+        let mut speed = per_round(&|f, _| f.delivered_per_s);
+        let mut ratio = per_round(&|f, b| f.delivered_per_s / b.delivered_per_s);
+        let mut p50 = per_round(&|f, b| f.p50_ms - b.p50_ms);
+        let mut p99 = per_round(&|f, b| f.p99_ms - b.p99_ms);
+        let mut idle = per_round(&|f, _| f.idle * 100.0);
+        let mut cpu: Vec<f64> = figures[i].iter().filter_map(|(_, c)| *c).collect();
+        let (lo, hi) = ratio
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
+        println!(
+            "{:<8} {:>20.0}  {:>6.2} [{:.2}-{:.2}]  {:>+12.1}  {:>+12.1}  {:>3.0}%  {}",
+            setup.name,
+            median(&mut speed),
+            median(&mut ratio),
+            lo,
+            hi,
+            median(&mut p50),
+            median(&mut p99),
+            median(&mut idle),
+            if cpu.is_empty() {
+                "-".to_string()
+            } else {
+                format!("{:.2}", median(&mut cpu))
+            }
+        );
+    }
+    for setup in &setups {
+        if let Some(m) = &setup.milter {
             let mut eom: Vec<u64> = m
                 .log_text()
                 .lines()
@@ -289,33 +381,12 @@ fn postfix_throughput_with_and_without_the_milter() {
                     .copied()
                     .unwrap_or(0)
             };
-            format!(
-                "{cpu_ms:.2} ms CPU/msg, end-of-message answer p50 {} ms p99 {} ms",
+            println!(
+                "milter ({}): end-of-message answer p50 {} ms p99 {} ms",
+                setup.name,
                 p(0.5),
                 p(0.99)
-            )
-        });
-        results.push((setup, f, own.or(floor_own)));
-    }
-    let base = &results[0].1;
-    println!("\n{count} messages, {sessions} concurrent SMTP sessions, one message per session");
-    println!("setup    accepted/s  delivered/s  ratio  p50 ms  p99 ms  added p50  added p99  idle");
-    for (setup, f, _) in &results {
-        println!(
-            "{setup:<8} {:>10.0} {:>12.0} {:>6.2} {:>7.1} {:>7.1} {:>+10.1} {:>+10.1} {:>5.0}%",
-            f.accepted_per_s,
-            f.delivered_per_s,
-            f.delivered_per_s / base.delivered_per_s,
-            f.p50_ms,
-            f.p99_ms,
-            f.p50_ms - base.p50_ms,
-            f.p99_ms - base.p99_ms,
-            f.idle * 100.0
-        );
-    }
-    for (setup, _, own) in &results {
-        if let Some(own) = own {
-            println!("milter ({setup}): {own}");
+            );
         }
     }
 }
