@@ -719,6 +719,21 @@ fn sighup_under_load_switches_config_without_losing_a_message() {
     assert_eq!(log.matches("verdict=clean").count(), total, "{log}");
 }
 
+/// Sends `n` messages whose scans hang (until released) past a 100 ms deadline; each gets the
+/// failure action.
+fn hang_scans(c: &mut Client<TcpStream>, n: usize) {
+    for _ in 0..n {
+        let replies = c
+            .message(
+                "a@client.example.test",
+                "b@example.test",
+                &with_marker("FAULT-HANG"),
+            )
+            .unwrap();
+        assert_failure_action(&replies, false, "scan did not finish within 100 ms");
+    }
+}
+
 /// Scans that stay past their deadline are stuck for good: after `milter.stuck_restart_ms` the
 /// server stops with an error (the daemon exits 70, and systemd restarts it), although the stuck
 /// scans' threads still run.
@@ -730,16 +745,7 @@ fn stuck_scans_end_the_server_with_an_error_for_a_restart() {
         faulty_scanner(hang.clone()),
     );
     let mut c = m.session();
-    for _ in 0..milter::MAX_OVERDUE_SCANS {
-        let replies = c
-            .message(
-                "a@client.example.test",
-                "b@example.test",
-                &with_marker("FAULT-HANG"),
-            )
-            .unwrap();
-        assert_failure_action(&replies, false, "scan did not finish within 100 ms");
-    }
+    hang_scans(&mut c, milter::MAX_OVERDUE_SCANS);
     let thread = m.thread.take().unwrap();
     let until = Instant::now() + Duration::from_secs(60);
     while !thread.is_finished() {
@@ -781,16 +787,7 @@ fn the_stuck_scan_restart_waits_for_all_of_them_and_can_be_turned_off() {
             faulty_scanner(hang.clone()),
         );
         let mut c = m.session();
-        for _ in 0..hung {
-            let replies = c
-                .message(
-                    "a@client.example.test",
-                    "b@example.test",
-                    &with_marker("FAULT-HANG"),
-                )
-                .unwrap();
-            assert_failure_action(&replies, false, "scan did not finish within 100 ms");
-        }
+        hang_scans(&mut c, hung);
         std::thread::sleep(Duration::from_millis(600));
         let thread = m.thread.as_ref().unwrap();
         assert!(!thread.is_finished(), "{config}: {:#?}", m.log_lines());
@@ -812,16 +809,7 @@ fn hung_scans_cannot_pile_up_threads() {
         faulty_scanner(hang.clone()),
     );
     let mut c = m.session();
-    for _ in 0..milter::MAX_OVERDUE_SCANS {
-        let replies = c
-            .message(
-                "a@client.example.test",
-                "b@example.test",
-                &with_marker("FAULT-HANG"),
-            )
-            .unwrap();
-        assert_failure_action(&replies, false, "scan did not finish within 100 ms");
-    }
+    hang_scans(&mut c, milter::MAX_OVERDUE_SCANS);
     // Now even clean mail is not scanned, and says why.
     let replies = c
         .message(
