@@ -15,7 +15,8 @@ const SHORT_TEXT: usize = 3000;
 /// Lure phrases anywhere in the subject or the text.
 ///
 /// Single business words (請求書, 議事録, invoice) fill ordinary mail, so a phrase alone is
-/// nothing. What lures say is pressure about the reader's account (credential, suspension), or
+/// nothing. What lures say is pressure about the reader's account (credential, suspension), a
+/// court or fine notice (legal), or
 /// money, a parcel or a prize together with urgency, or the fortune of advance-fee fraud; that is `CONTENT_LURE_PHRASE`, and with a
 /// link to click or a file to open, `CONTENT_LURE_WITH_ACTION`.
 pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -27,7 +28,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
     };
-    let account = has(&["credential", "suspension", "advance_fee", "crypto"]);
+    let account = has(&["credential", "suspension", "advance_fee", "crypto", "legal"]);
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
@@ -315,10 +316,11 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 const ADVANCE_FEE_TEXT: usize = 8000;
 
 /// A sum of a million or more: `US$10,500,000.00`, `$4.500.000`, `€ 2 500 000`, `2.5 million`,
-/// `2,5 milhões`, `2M USD`, `US$20.5M`. Matched in lower-cased text.
+/// `2,5 milhões`, `2M USD`, `US$20.5M`, and sums spelled out (`five million dollars`,
+/// `cinco milhões`). Matched in lower-cased text.
 static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
+        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
     )
     .expect("valid sum regex")
 });
@@ -373,6 +375,101 @@ pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("sum", sum.as_str().trim())
             .with("word", word.text.as_str())
             .with("contact", contact),
+    );
+}
+
+/// Bytes of body text searched for a crypto-currency amount: a credit is announced at the top.
+const CRYPTO_TEXT: usize = 6000;
+/// Bytes either side of an amount searched for a word that credits it to the reader.
+const CRYPTO_WINDOW: usize = 120;
+
+/// Coin tickers, found case-blind in one automaton pass before any expression runs: almost no
+/// mail has one.
+static CRYPTO_TICKERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "btc", "eth", "usdt", "usdc", "bnb", "xrp", "ltc", "doge", "bitcoin",
+        ])
+        .expect("valid ticker automaton")
+});
+
+/// An amount of a coin: `0.947 BTC`, `42 BTC`, `1,250 USDT`, `0.75.Bitcoin`. Matched in
+/// lower-cased text.
+static CRYPTO_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b\d{1,9}(?:[.,]\d{1,10})?[\s._-]?(?:btc|eth|usdt|usdc|bnb|xrp|ltc|doge|bitcoins?)\b",
+    )
+    .expect("valid crypto amount regex")
+});
+
+/// Words that put an amount into the reader's hands (or into the account name of a sign-up the
+/// reader never made). Matched in lower-cased text.
+static CREDIT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:deposited|credited|received|sent you|transferred|transfer|withdrawal|withdraw|payout|paid out|username|user name|login|usuário|usuario|nombre de usuario|benutzername|nom d'utilisateur|recebeu|recibido|reçu)\b",
+    )
+    .expect("valid credit words regex")
+});
+
+/// A crypto-currency amount said to be deposited, received or ready to withdraw for the reader
+/// (`we have deposited 12 BTC as you requested`, `Payment received 0.9 BTC`), or written into the
+/// user name of an account notice (`Username: 1.3 BTC ...`, a sign-up form abused to carry the
+/// bait), in the subject or the top of the text, from a domain that is none of the crypto
+/// brands' (`impersonated_brands.txt`), and not list mail. Coins sent to a stranger unasked are
+/// the hook of recovery, "fake balance" and advance-fee frauds; an exchange's own receipts come
+/// from the exchange's domain.
+pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
+    let body = cut(body_text(msg), CRYPTO_TEXT);
+    let has_ticker = |t: &str| CRYPTO_TICKERS.is_match(t);
+    if !has_ticker(subject) && !has_ticker(body) {
+        return;
+    }
+    if crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
+    let text = format!("{subject}\n{body}").to_lowercase();
+    let mut found = None;
+    for m in CRYPTO_AMOUNT.find_iter(&text).take(20) {
+        let from = text.floor_char_boundary(m.start().saturating_sub(CRYPTO_WINDOW));
+        let to = text.ceil_char_boundary((m.end() + CRYPTO_WINDOW).min(text.len()));
+        let Some(window) = text.get(from..to) else {
+            continue;
+        };
+        if let Some(word) = CREDIT_WORDS.find(window) {
+            found = Some((m.as_str().to_string(), word.as_str().to_string()));
+            break;
+        }
+    }
+    let Some((amount, word)) = found else {
+        return;
+    };
+    let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
+        return;
+    };
+    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let org = crate::domain::org_domain(&domain);
+    let label = org.split('.').next().unwrap_or("");
+    // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
+    if !crate::checks::sender::is_freemail(ctx, &domain)
+        && ctx
+            .signatures
+            .lists
+            .impersonated_brands
+            .into_iter()
+            .any(|(_, labels)| labels.iter().any(|l| l == label))
+    {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_CRYPTO_CREDITED", "text")
+            .with("amount", amount)
+            .with("word", word)
+            .with("domain", org),
     );
 }
 
@@ -1663,6 +1760,17 @@ H\u{200C}\u{200C}el\u{200C}lo th\u{200C}is is the St\u{200C}udent L\u{200C}oan D
         let marks = "From: a@example.com\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n\
 P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment\n";
         assert_eq!(rules_of(check, marks), ["CONTENT_SPLIT_WORDS"]);
+        // The cut words in the HTML part, beside a plain-text part that is a one-word stub.
+        let filler = "<p>Thank you for being a member.</p>".repeat(40);
+        let stub = format!(
+            "From: a@example.com\nSubject: s\nContent-Type: multipart/alternative; boundary=b\n\n\
+--b\nContent-Type: text/plain; charset=utf-8\n\nnormal\n--b\nContent-Type: text/html; charset=utf-8\n\n\
+<p>P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment</p>{filler}\n--b--\n"
+        );
+        assert_eq!(rules_of(check, &stub), ["CONTENT_SPLIT_WORDS"]);
+        // A real plain-text alternative is what is read; the same HTML beside it changes nothing.
+        let full = stub.replace("\n\nnormal\n", "\n\nPlease update your payment details on our site today, thank you for being a member of our club for so many years. We look forward to seeing you.\n");
+        assert!(rules_of(check, &full).is_empty());
         // A newsletter's preview padding: invisible characters between spaces.
         let pad = "\u{200C}&nbsp;\u{034F} \u{200C}".repeat(40);
         let news = format!(
@@ -1979,6 +2087,13 @@ Contate o gerente: (gerente.fundos@gmail.com)\n";
         let reply = "From: Bank <notice@bank-ng.example>\nReply-To: claims.desk@outlook.com\nSubject: Fund\n\n\
 Your inheritance fund of $4.2 million is ready.\n";
         assert_eq!(rules_of(check, reply), ["CONTENT_ADVANCE_FEE"]);
+        // The sum spelled out, in English or Portuguese.
+        let spelled = "From: Office <office@relief.example>\nSubject: Donation\nContent-Type: text/plain; charset=utf-8\n\n\
+A donation of three million dollars is waiting for you (doação de três milhões). Write to grants.desk@gmail.com\n";
+        assert_eq!(rules_of(check, spelled), ["CONTENT_ADVANCE_FEE"]);
+        // A news item with a spelled sum and no contact elsewhere: nothing.
+        let article = "From: News <news@paper.example>\nSubject: Today\n\nThe charity says two million people need food aid.\n";
+        assert!(rules_of(check, article).is_empty());
         // A charity's newsletter from its own domain, a small sum, or no story: nothing.
         let news = "From: Foundation <news@foundation.example>\nSubject: Thanks\n\n\
 Thanks to your donation we raised $2,000,000 for charity this year. https://foundation.example/report\n";
@@ -1988,6 +2103,28 @@ Thanks to your donation we raised $2,000,000 for charity this year. https://foun
         assert!(rules_of(check, small).is_empty());
         let no_story = "From: a.friend@gmail.com\nSubject: House prices\n\nThe house next door sold for $1.2 million.\n";
         assert!(rules_of(check, no_story).is_empty());
+    }
+
+    #[test]
+    fn crypto_amount_credited_to_the_reader_from_a_domain_of_no_exchange() {
+        let check: crate::checks::Check = crypto_credited;
+        let deposit = "From: Wallet Desk <desk@portfolio-mail.example>\nSubject: Deposit done\n\n\
+Hello, we have deposited 3.5 BTC as you requested into your portfolio. Sign in: https://portfolio.example.net/\n";
+        assert_eq!(rules_of(check, deposit), ["CONTENT_CRYPTO_CREDITED"]);
+        let subject = "From: Support <help@shop-mail.example>\nSubject: Payment Received 0.4172 ETH\n\nView the transaction.\n";
+        assert_eq!(rules_of(check, subject), ["CONTENT_CRYPTO_CREDITED"]);
+        let username = "From: Site <site@garden-club.example>\nSubject: [Garden Club] Login Details\n\n\
+Username: 2.108 BTC waiting - claim now\nTo set your password, visit the following address: https://garden-club.example/wp-login.php\n";
+        assert_eq!(rules_of(check, username), ["CONTENT_CRYPTO_CREDITED"]);
+        // The exchange's own receipt, a price in a market newsletter, or list mail: nothing.
+        let exchange = deposit.replace("portfolio-mail.example", "coinbase.com");
+        assert!(rules_of(check, &exchange).is_empty());
+        let prices = "From: Markets <news@markets.example>\nSubject: Weekly\n\nThe price of 1 BTC rose 4% this week; 100 ETH of volume moved on the main pairs.\n";
+        assert!(rules_of(check, prices).is_empty());
+        let free = "From: Helen <helen.w.1987@gmail.com>\nSubject: Money.transfer.0.5120.Bitcoin\n\nSee the file.\n";
+        assert_eq!(rules_of(check, free), ["CONTENT_CRYPTO_CREDITED"]);
+        let list = format!("List-Id: <coins.lists.example>\n{deposit}");
+        assert!(rules_of(check, &list).is_empty());
     }
 
     #[test]

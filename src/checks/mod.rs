@@ -100,6 +100,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         content::bank_details_by_reply,
     ),
     ("content.advance_fee", content::advance_fee),
+    ("content.crypto_credited", content::crypto_credited),
     ("content.note_by_reply", content::note_by_reply),
     (
         "content.brand_billing_callback",

@@ -115,6 +115,14 @@ Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to c
             ),
         ),
         (
+            "CONTENT_CRYPTO_CREDITED",
+            d(),
+            text(
+                "Deposit confirmed",
+                "We have deposited 2.5 BTC into your portfolio as you requested.",
+            ),
+        ),
+        (
             "CONTENT_HIDDEN_TEXT",
             d(),
             format!(
