@@ -378,6 +378,50 @@ pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A loan offered to a stranger: `we offer loans`, `do you need a loan`, `concedemos
+/// empréstimos`. Matched in lower-cased text.
+static LOAN_OFFER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:we|i) (?:offer|give|grant|fund|provide|lend)\b.{0,80}\bloans?|offers? (?:a |you a )?(?:\w+ )?loans?|loans? (?:offer|deal)|(?:do you )?need (?:a |an urgent )?loan|(?:precisa|necessita) de (?:um )?empréstimo|(?:concedemos|oferecemos) empréstimos?|oferta de empréstimo|(?:necesita|necesitas) (?:un )?préstamo|(?:ofrecemos|otorgamos|concedemos) préstamos?|oferta de préstamo|besoin d'un prêt|offre de prêt|nous (?:offrons|accordons) des prêts|kreditangebot|wir (?:bieten|vergeben) (?:\w+ )?kredite)\b",
+    )
+    .expect("valid loan offer regex")
+});
+
+/// A low interest rate, the bait of the loan: `3% interest`, `@ 5% rates`, `taxa de juros de 3%`.
+static LOAN_RATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b\d{1,2}(?:[.,]\d{1,2})?\s?%\s?(?:interest|rates?|annual|per annum|p\.a\.|de juros|de interés|d'intérêt|zinsen)|(?:interest rate|interest|taxa de juros|tasa de interés|taux d'intérêt|zinssatz) (?:of |de |del |von )?(?:only |apenas |solo |seulement |nur )?\d{1,2}(?:[.,]\d{1,2})?\s?%",
+    )
+    .expect("valid loan rate regex")
+});
+
+/// A loan offered to the reader at a low interest rate, with the answer going to a free mail
+/// mailbox or another organisation (`contact_elsewhere`: Reply-To elsewhere, a free mail From, or
+/// a free mail address in the text), in a short text: the loan variant of advance-fee fraud,
+/// where the "processing fee" or "insurance" is what the sender collects. Banks and lenders
+/// advertise from their own domains and answer there.
+pub fn loan_offer(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let text = lowered_all_text(ctx.msg);
+    if text.len() > ADVANCE_FEE_TEXT || memchr::memchr(b'%', text.as_bytes()).is_none() {
+        return;
+    }
+    let Some(offer) = LOAN_OFFER.find(text) else {
+        return;
+    };
+    let Some(rate) = LOAN_RATE.find(text) else {
+        return;
+    };
+    let Some(contact) = contact_elsewhere(ctx, text) else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_LOAN_OFFER", "text")
+            .with("offer", cut(offer.as_str(), 80))
+            .with("rate", rate.as_str().trim())
+            .with("contact", contact),
+    );
+}
+
 /// Bytes of body text searched for a crypto-currency amount: a credit is announced at the top.
 const CRYPTO_TEXT: usize = 6000;
 /// Bytes either side of an amount searched for a word that credits it to the reader.
@@ -2103,6 +2147,23 @@ Thanks to your donation we raised $2,000,000 for charity this year. https://foun
         assert!(rules_of(check, small).is_empty());
         let no_story = "From: a.friend@gmail.com\nSubject: House prices\n\nThe house next door sold for $1.2 million.\n";
         assert!(rules_of(check, no_story).is_empty());
+    }
+
+    #[test]
+    fn loan_offered_at_a_low_rate_with_a_free_mail_contact() {
+        let check: crate::checks::Check = loan_offer;
+        let en = "From: Lending Desk <lending.desk.2020@gmail.com>\nSubject: Funding\n\n\
+Dear Friend, we offer personal and business loans at 2% interest rate. Reply for an application.\n";
+        assert_eq!(rules_of(check, en), ["CONTENT_LOAN_OFFER"]);
+        let pt = "From: Crédito Fácil <ofertas@credito.example>\nSubject: Oferta\nContent-Type: text/plain; charset=utf-8\n\n\
+Você precisa de um empréstimo? Concedemos empréstimos a uma taxa de juros de 2%. Escreva para creditofacil.desk@outlook.com\n";
+        assert_eq!(rules_of(check, pt), ["CONTENT_LOAN_OFFER"]);
+        // A bank's own advert, or a friend writing about a mortgage rate without offering one:
+        // nothing.
+        let bank = "From: Bank <offers@bank.example>\nSubject: Rates\n\nWe offer personal loans at 6.9% APR interest. https://bank.example/loans\n";
+        assert!(rules_of(check, bank).is_empty());
+        let friend = "From: Ken <ken.m@gmail.com>\nSubject: House\n\nWe refinanced; the loan is now at 3% interest, which helps.\n";
+        assert!(rules_of(check, friend).is_empty());
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.advance_fee", content::advance_fee),
     ("content.crypto_credited", content::crypto_credited),
+    ("content.loan_offer", content::loan_offer),
     ("content.note_by_reply", content::note_by_reply),
     (
         "content.brand_billing_callback",

@@ -115,6 +115,14 @@ Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to c
             ),
         ),
         (
+            "CONTENT_LOAN_OFFER",
+            d(),
+            text(
+                "Loan offer",
+                "We offer business loans at 3% interest rate. Apply to loan.desk.office@gmail.com.",
+            ),
+        ),
+        (
             "CONTENT_CRYPTO_CREDITED",
             d(),
             text(
