@@ -422,6 +422,147 @@ pub fn loan_offer(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// Bytes of text searched for a Bitcoin address to pay into.
+const WALLET_TEXT: usize = 20_000;
+/// Bytes before an address searched for the words that ask for the payment.
+const WALLET_WINDOW: usize = 300;
+
+/// Words found before any Bitcoin address expression runs (one automaton pass).
+static WALLET_HINTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["bc1", "bitcoin", "btc", "wallet"])
+        .expect("valid wallet hint automaton")
+});
+
+/// Something that may be a Bitcoin address: a legacy one (base58, starting 1 or 3) or a
+/// segwit one (bech32, `bc1...`). Each candidate is then checked by its checksum.
+static WALLET_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})\b")
+        .expect("valid wallet address regex")
+});
+
+/// Words that ask for money to be paid into the address that follows.
+static PAY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:send|pay|payment|transfer|donate|donation|deposit|contribute|wallet)")
+        .expect("valid pay words regex")
+});
+
+/// Whether `s` is a Base58Check string of a Bitcoin address: 25 bytes whose last four are the
+/// first four of the double SHA-256 of the rest.
+fn is_base58check_address(s: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut bytes = [0u8; 25];
+    for c in s.bytes() {
+        let Some(mut carry) = ALPHABET.iter().position(|&a| a == c).map(|v| v as u32) else {
+            return false;
+        };
+        for b in bytes.iter_mut().rev() {
+            carry += u32::from(*b) * 58;
+            *b = (carry & 0xFF) as u8;
+            carry >>= 8;
+        }
+        if carry != 0 {
+            return false;
+        }
+    }
+    let (body, check) = bytes.split_at(21);
+    let digest = Sha256::digest(Sha256::digest(body));
+    digest.get(..4) == Some(check)
+}
+
+/// Whether `s` (lower case, `bc1...`) is a bech32 or bech32m string with a valid checksum.
+fn is_bech32_address(s: &str) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let Some(data) = s.strip_prefix("bc1") else {
+        return false;
+    };
+    let mut chk: u32 = 1;
+    let mut step = |v: u32| {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    };
+    // The human-readable part `bc`, expanded as BIP 173 says.
+    for c in b"bc" {
+        step(u32::from(c >> 5));
+    }
+    step(0);
+    for c in b"bc" {
+        step(u32::from(c & 31));
+    }
+    for c in data.bytes() {
+        let Some(v) = CHARSET.iter().position(|&a| a == c) else {
+            return false;
+        };
+        step(v as u32);
+    }
+    chk == 1 || chk == 0x2bc8_30a3
+}
+
+/// A Bitcoin address (checked by its checksum, so no random token passes) in the subject or the
+/// text, with words before it that ask for a payment, donation or transfer into it, and not
+/// list mail: the payment point of sextortion, fake charity and "fee" demands. The address is
+/// the only thing the sender needs; there need be no link. Ordinary business mail is not paid
+/// into a personal wallet.
+pub fn crypto_payment_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
+    let body = cut(body_text(msg), WALLET_TEXT);
+    if !WALLET_HINTS.is_match(subject) && !WALLET_HINTS.is_match(body) {
+        return;
+    }
+    if crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
+    if msg
+        .from
+        .iter()
+        .find_map(|mb| mb.domain())
+        .is_some_and(|d| crate::checks::sender::is_own_or_protected(ctx, &d))
+    {
+        return;
+    }
+    for text in [subject, body] {
+        for m in WALLET_ADDRESS.find_iter(text).take(50) {
+            let address = m.as_str();
+            let valid = if address.starts_with("bc1") {
+                is_bech32_address(address)
+            } else {
+                is_base58check_address(address)
+            };
+            if !valid {
+                continue;
+            }
+            let from = text.floor_char_boundary(m.start().saturating_sub(WALLET_WINDOW));
+            let Some(before) = text.get(from..m.start()) else {
+                continue;
+            };
+            let Some(word) = PAY_WORDS.find(before) else {
+                continue;
+            };
+            out.push(
+                Finding::new("CONTENT_CRYPTO_PAYMENT_ADDRESS", "text")
+                    .with("address", address)
+                    .with("word", word.as_str().to_lowercase()),
+            );
+            return;
+        }
+    }
+}
+
 /// Bytes of body text searched for a crypto-currency amount: a credit is announced at the top.
 const CRYPTO_TEXT: usize = 6000;
 /// Bytes either side of an amount searched for a word that credits it to the reader.
@@ -2164,6 +2305,35 @@ Você precisa de um empréstimo? Concedemos empréstimos a uma taxa de juros de 
         assert!(rules_of(check, bank).is_empty());
         let friend = "From: Ken <ken.m@gmail.com>\nSubject: House\n\nWe refinanced; the loan is now at 3% interest, which helps.\n";
         assert!(rules_of(check, friend).is_empty());
+    }
+
+    #[test]
+    fn bitcoin_address_to_pay_into_is_checked_by_its_checksum() {
+        // The genesis block's address (legacy) and BIP 173's example (segwit): public examples.
+        assert!(is_base58check_address("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"));
+        assert!(!is_base58check_address(
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"
+        ));
+        assert!(is_bech32_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+        ));
+        assert!(!is_bech32_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"
+        ));
+        let check: crate::checks::Check = crypto_payment_address;
+        let demand = "From: x <x@mail.example>\nSubject: Your secret\n\n\
+Send the payment to my bitcoin wallet: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa within 48 hours.\n";
+        assert_eq!(rules_of(check, demand), ["CONTENT_CRYPTO_PAYMENT_ADDRESS"]);
+        let segwit = "From: Relief <help@relief.example>\nSubject: Help now\n\n\
+Donate in BTC: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\n";
+        assert_eq!(rules_of(check, segwit), ["CONTENT_CRYPTO_PAYMENT_ADDRESS"]);
+        // A token that only looks like an address, list mail, or no payment asked: nothing.
+        let token = demand.replace("DivfNa", "DivfNb");
+        assert!(rules_of(check, &token).is_empty());
+        let list = format!("List-Id: <l.lists.example>\n{demand}");
+        assert!(rules_of(check, &list).is_empty());
+        let quoted = "From: Dev <dev@lists.example>\nSubject: Genesis\n\nThe first block paid 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa, as every bitcoin history says.\n";
+        assert!(rules_of(check, quoted).is_empty());
     }
 
     #[test]

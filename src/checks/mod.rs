@@ -101,6 +101,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("content.advance_fee", content::advance_fee),
     ("content.crypto_credited", content::crypto_credited),
+    (
+        "content.crypto_payment_address",
+        content::crypto_payment_address,
+    ),
     ("content.loan_offer", content::loan_offer),
     ("content.note_by_reply", content::note_by_reply),
     (

@@ -123,6 +123,14 @@ Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to c
             ),
         ),
         (
+            "CONTENT_CRYPTO_PAYMENT_ADDRESS",
+            d(),
+            text(
+                "Your secret",
+                "Send the payment to my bitcoin wallet: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            ),
+        ),
+        (
             "CONTENT_CRYPTO_CREDITED",
             d(),
             text(
