@@ -1095,7 +1095,10 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
     // or sender name that is written in Latin letters.
     let latin_head = header.bytes().filter(u8::is_ascii_alphabetic).count() >= 3;
-    let fires = mixed >= 3
+    let dotted =
+        head.dotted + body.dotted > DOTTED_WORDS && dotted_english(cut(body_text(msg), 50_000));
+    let fires = dotted
+        || mixed >= 3
         || head.mixed_words >= 2
         || head.styled >= 3
         || body.styled >= 8
@@ -1325,6 +1328,9 @@ struct LetterCounts {
     styled: usize,
     /// Letters of the scripts used only as Latin look-alikes (`Alphabet::LookalikeOnly`).
     lookalike_only: usize,
+    /// English-looking words with one letter swapped for a rare accented Latin one (`ḟeel`,
+    /// `ąbout` is not counted: Latin Extended-A is everyday Polish, Czech or Turkish).
+    dotted: usize,
     /// Up to four words that show it.
     examples: Vec<String>,
 }
@@ -1389,6 +1395,12 @@ fn letter_counts(text: &str) -> LetterCounts {
         if word.is_ascii() && !capital_i_for_l(word) {
             continue;
         }
+        if is_dotted_word(word) {
+            counts.dotted += 1;
+            if counts.dotted > DOTTED_WORDS && counts.examples.len() < 4 {
+                counts.examples.push(word.chars().take(40).collect());
+            }
+        }
         let mut latin = false;
         let mut other = false;
         let mut styled = 0;
@@ -1419,6 +1431,51 @@ fn letter_counts(text: &str) -> LetterCounts {
         }
     }
     counts
+}
+
+/// Words with one rare accented letter that make English text "dotted" (`I ḟeel sặd to ḁlert
+/// you`): more than this many, in text that is otherwise English, count as look-alike writing.
+const DOTTED_WORDS: usize = 8;
+
+/// A word of three letters or more, all ASCII but one, which is from Latin Extended-B (U+0180 to
+/// U+024F) or Latin Extended Additional (U+1E00 to U+1EFF): letters no European language
+/// writes inside English words.
+fn is_dotted_word(word: &str) -> bool {
+    let mut rare = 0;
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        } else if matches!(c as u32, 0x180..=0x24F | 0x1E00..=0x1EFF) {
+            rare += 1;
+            letters += 1;
+        } else {
+            return false;
+        }
+    }
+    rare == 1 && letters >= 3
+}
+
+/// Whether text with dotted words is English otherwise: many English function words, and next
+/// to none of the letters only Vietnamese uses (ă, đ, ơ, ư), since Vietnamese words also have
+/// one accented letter among ASCII ones. Only run when a text has many dotted words.
+fn dotted_english(text: &str) -> bool {
+    const FUNCTION_WORDS: [&str; 10] = [
+        "the", "and", "you", "your", "to", "of", "for", "is", "with", "this",
+    ];
+    let vietnamese = text
+        .chars()
+        .filter(|c| matches!(c, 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư'))
+        .take(3)
+        .count();
+    if vietnamese >= 3 {
+        return false;
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| FUNCTION_WORDS.iter().any(|f| w.eq_ignore_ascii_case(f)))
+        .take(15)
+        .count()
+        >= 15
 }
 
 /// A letter of a word for the lookalike check: alphanumeric, but not kana, CJK ideographs or
@@ -1932,6 +1989,35 @@ Your payment details were updated.\n";
             &mut out,
         );
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn english_dotted_with_rare_accented_letters() {
+        let check: crate::checks::Check = lookalike_letters;
+        let mail = |body: &str| {
+            format!(
+                "From: a@example.com\nSubject: Notice\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let dotted = mail(
+            "I ḟeel sorry to tell you this, but the ḁccount of your company is ƀlocked. To open it, you \
+need to ṗay the fee and the ḟine for the delay. This is the last ṅotice for you and your \
+team; ẏou have to act today, or the ḍata of your firm will be ṡold. Pay to the ḁddress \
+below. This is for your own good and the good of your ṫeam.",
+        );
+        assert_eq!(rules_of(check, &dotted), ["CONTENT_LOOKALIKE_LETTERS"]);
+        // Vietnamese has one accented letter in many words, Polish uses Latin Extended-A: nothing.
+        let vi = mail(
+            "Chúng tôi xin thông báo: đơn hàng của bạn đã được giao. Cảm ơn bạn đã mua sắm tại cửa \
+hàng. Nếu có câu hỏi, hãy liên hệ với chúng tôi qua số điện thoại bên dưới. Chúc bạn một ngày \
+tốt lành và hẹn gặp lại. Việt Nam, Hà Nội, Hồ Chí Minh, Đà Nẵng, Huế, Cần Thơ.",
+        );
+        assert!(rules_of(check, &vi).is_empty());
+        let pl = mail(
+            "Dziękujemy za zamówienie. Przesyłka zostanie wysłana jutro, a śledzenie będzie \
+dostępne w panelu klienta. Życzymy miłego dnia i zapraszamy ponownie do naszego sklepu.",
+        );
+        assert!(rules_of(check, &pl).is_empty());
     }
 
     #[test]
