@@ -258,9 +258,12 @@ static PHONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Bytes of body text searched for a telephone number.
 const CALLBACK_TEXT: usize = 20_000;
+/// Bytes at the top of the text searched for the brand when the sender is on free mail.
+const CALLBACK_TOP: usize = 1500;
 
 /// A brand phishing impersonates (`lists/impersonated_brands.txt`, by name or by one of its
-/// domain labels of five letters or more) named in the subject together with billing wording
+/// domain labels of five letters or more) named in the subject (or, from free mail, by name at
+/// the top of the text) together with billing wording
 /// (an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
 /// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
 /// where the victim is meant to ring the number to "cancel" the charge. The number is the only
@@ -286,13 +289,22 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let brands = &ctx.signatures.lists.impersonated_brands;
-    let brand = brands.named_in(&subject).or_else(|| {
-        brands.into_iter().find(|(_, labels)| {
-            labels
-                .iter()
-                .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+    // From free mail, the brand may be named only at the top of the text (a "receipt" whose
+    // subject says just "payment processed"): no brand writes from a free mail mailbox.
+    let top = || {
+        crate::checks::sender::is_freemail(ctx, &domain)
+            .then(|| cut(body_text(msg), CALLBACK_TOP).to_lowercase())
+    };
+    let brand = brands
+        .named_in(&subject)
+        .or_else(|| {
+            brands.into_iter().find(|(_, labels)| {
+                labels
+                    .iter()
+                    .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+            })
         })
-    });
+        .or_else(|| top().and_then(|t| brands.named_in(&t)));
     let Some((brand, labels)) = brand else {
         return;
     };
@@ -1698,6 +1710,13 @@ Amount charged: $389.00. To cancel, call our help line +1 888-555-0142 within 24
 Questions? Call (877) 555-0100.\n",
         );
         assert_eq!(f.len(), 1);
+        // From free mail, the brand named only at the top of the text.
+        let top = "From: desk.team.41@gmail.com\nSubject: Your ticket 5521 payment is processed\n\n\
+PayPal payment notification. Amount: $912.00. To dispute, call (877) 555-0100.\n";
+        assert_eq!(callback(top).len(), 1);
+        // The same text from a company's own domain names the brand only in passing: nothing.
+        let company = top.replace("desk.team.41@gmail.com", "billing@garden-club.example");
+        assert!(callback(&company).is_empty());
     }
 
     #[test]
