@@ -15,7 +15,8 @@ const SHORT_TEXT: usize = 3000;
 /// Lure phrases anywhere in the subject or the text.
 ///
 /// Single business words (請求書, 議事録, invoice) fill ordinary mail, so a phrase alone is
-/// nothing. What lures say is pressure about the reader's account (credential, suspension), or
+/// nothing. What lures say is pressure about the reader's account (credential, suspension), a
+/// court or fine notice (legal), or
 /// money, a parcel or a prize together with urgency, or the fortune of advance-fee fraud; that is `CONTENT_LURE_PHRASE`, and with a
 /// link to click or a file to open, `CONTENT_LURE_WITH_ACTION`.
 pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -27,7 +28,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         hits.iter()
             .any(|h| cats.contains(&h.phrase.category.as_str()))
     };
-    let account = has(&["credential", "suspension", "advance_fee", "crypto"]);
+    let account = has(&["credential", "suspension", "advance_fee", "crypto", "legal"]);
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
@@ -257,9 +258,12 @@ static PHONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Bytes of body text searched for a telephone number.
 const CALLBACK_TEXT: usize = 20_000;
+/// Bytes at the top of the text searched for the brand when the sender is on free mail.
+const CALLBACK_TOP: usize = 1500;
 
 /// A brand phishing impersonates (`lists/impersonated_brands.txt`, by name or by one of its
-/// domain labels of five letters or more) named in the subject together with billing wording
+/// domain labels of five letters or more) named in the subject (or, from free mail, by name at
+/// the top of the text) together with billing wording
 /// (an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
 /// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
 /// where the victim is meant to ring the number to "cancel" the charge. The number is the only
@@ -285,13 +289,22 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let brands = &ctx.signatures.lists.impersonated_brands;
-    let brand = brands.named_in(&subject).or_else(|| {
-        brands.into_iter().find(|(_, labels)| {
-            labels
-                .iter()
-                .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+    // From free mail, the brand may be named only at the top of the text (a "receipt" whose
+    // subject says just "payment processed"): no brand writes from a free mail mailbox.
+    let top = || {
+        crate::checks::sender::is_freemail(ctx, &domain)
+            .then(|| cut(body_text(msg), CALLBACK_TOP).to_lowercase())
+    };
+    let brand = brands
+        .named_in(&subject)
+        .or_else(|| {
+            brands.into_iter().find(|(_, labels)| {
+                labels
+                    .iter()
+                    .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+            })
         })
-    });
+        .or_else(|| top().and_then(|t| brands.named_in(&t)));
     let Some((brand, labels)) = brand else {
         return;
     };
@@ -315,10 +328,11 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 const ADVANCE_FEE_TEXT: usize = 8000;
 
 /// A sum of a million or more: `US$10,500,000.00`, `$4.500.000`, `€ 2 500 000`, `2.5 million`,
-/// `2,5 milhões`, `2M USD`, `US$20.5M`. Matched in lower-cased text.
+/// `2,5 milhões`, `2M USD`, `US$20.5M`, and sums spelled out (`five million dollars`,
+/// `cinco milhões`). Matched in lower-cased text.
 static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
+        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
     )
     .expect("valid sum regex")
 });
@@ -373,6 +387,286 @@ pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("sum", sum.as_str().trim())
             .with("word", word.text.as_str())
             .with("contact", contact),
+    );
+}
+
+/// A loan offered to a stranger: `we offer loans`, `do you need a loan`, `concedemos
+/// empréstimos`. Matched in lower-cased text.
+static LOAN_OFFER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:we|i) (?:offer|give|grant|fund|provide|lend)\b.{0,80}\bloans?|offers? (?:a |you a )?(?:\w+ )?loans?|loans? (?:offer|deal)|(?:do you )?need (?:a |an urgent )?loan|(?:precisa|necessita) de (?:um )?empréstimo|(?:concedemos|oferecemos) empréstimos?|oferta de empréstimo|(?:necesita|necesitas) (?:un )?préstamo|(?:ofrecemos|otorgamos|concedemos) préstamos?|oferta de préstamo|besoin d'un prêt|offre de prêt|nous (?:offrons|accordons) des prêts|kreditangebot|wir (?:bieten|vergeben) (?:\w+ )?kredite)\b",
+    )
+    .expect("valid loan offer regex")
+});
+
+/// A low interest rate, the bait of the loan: `3% interest`, `@ 5% rates`, `taxa de juros de 3%`.
+static LOAN_RATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b\d{1,2}(?:[.,]\d{1,2})?\s?%\s?(?:interest|rates?|annual|per annum|p\.a\.|de juros|de interés|d'intérêt|zinsen)|(?:interest rate|interest|taxa de juros|tasa de interés|taux d'intérêt|zinssatz) (?:of |de |del |von )?(?:only |apenas |solo |seulement |nur )?\d{1,2}(?:[.,]\d{1,2})?\s?%",
+    )
+    .expect("valid loan rate regex")
+});
+
+/// A loan offered to the reader at a low interest rate, with the answer going to a free mail
+/// mailbox or another organisation (`contact_elsewhere`: Reply-To elsewhere, a free mail From, or
+/// a free mail address in the text), in a short text: the loan variant of advance-fee fraud,
+/// where the "processing fee" or "insurance" is what the sender collects. Banks and lenders
+/// advertise from their own domains and answer there.
+pub fn loan_offer(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let text = lowered_all_text(ctx.msg);
+    if text.len() > ADVANCE_FEE_TEXT || memchr::memchr(b'%', text.as_bytes()).is_none() {
+        return;
+    }
+    let Some(offer) = LOAN_OFFER.find(text) else {
+        return;
+    };
+    let Some(rate) = LOAN_RATE.find(text) else {
+        return;
+    };
+    let Some(contact) = contact_elsewhere(ctx, text) else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_LOAN_OFFER", "text")
+            .with("offer", cut(offer.as_str(), 80))
+            .with("rate", rate.as_str().trim())
+            .with("contact", contact),
+    );
+}
+
+/// Bytes of text searched for a Bitcoin address to pay into.
+const WALLET_TEXT: usize = 20_000;
+/// Bytes before an address searched for the words that ask for the payment.
+const WALLET_WINDOW: usize = 300;
+
+/// Words found before any Bitcoin address expression runs (one automaton pass).
+static WALLET_HINTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["bc1", "bitcoin", "btc", "wallet"])
+        .expect("valid wallet hint automaton")
+});
+
+/// Something that may be a Bitcoin address: a legacy one (base58, starting 1 or 3) or a
+/// segwit one (bech32, `bc1...`). Each candidate is then checked by its checksum.
+static WALLET_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})\b")
+        .expect("valid wallet address regex")
+});
+
+/// Words that ask for money to be paid into the address that follows.
+static PAY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:send|pay|payment|transfer|donate|donation|deposit|contribute|wallet)")
+        .expect("valid pay words regex")
+});
+
+/// Whether `s` is a Base58Check string of a Bitcoin address: 25 bytes whose last four are the
+/// first four of the double SHA-256 of the rest.
+fn is_base58check_address(s: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut bytes = [0u8; 25];
+    for c in s.bytes() {
+        let Some(mut carry) = ALPHABET.iter().position(|&a| a == c).map(|v| v as u32) else {
+            return false;
+        };
+        for b in bytes.iter_mut().rev() {
+            carry += u32::from(*b) * 58;
+            *b = (carry & 0xFF) as u8;
+            carry >>= 8;
+        }
+        if carry != 0 {
+            return false;
+        }
+    }
+    let (body, check) = bytes.split_at(21);
+    let digest = Sha256::digest(Sha256::digest(body));
+    digest.get(..4) == Some(check)
+}
+
+/// Whether `s` (lower case, `bc1...`) is a bech32 or bech32m string with a valid checksum.
+fn is_bech32_address(s: &str) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let Some(data) = s.strip_prefix("bc1") else {
+        return false;
+    };
+    let mut chk: u32 = 1;
+    let mut step = |v: u32| {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    };
+    // The human-readable part `bc`, expanded as BIP 173 says.
+    for c in b"bc" {
+        step(u32::from(c >> 5));
+    }
+    step(0);
+    for c in b"bc" {
+        step(u32::from(c & 31));
+    }
+    for c in data.bytes() {
+        let Some(v) = CHARSET.iter().position(|&a| a == c) else {
+            return false;
+        };
+        step(v as u32);
+    }
+    chk == 1 || chk == 0x2bc8_30a3
+}
+
+/// A Bitcoin address (checked by its checksum, so no random token passes) in the subject or the
+/// text, with words before it that ask for a payment, donation or transfer into it, and not
+/// list mail: the payment point of sextortion, fake charity and "fee" demands. The address is
+/// the only thing the sender needs; there need be no link. Ordinary business mail is not paid
+/// into a personal wallet.
+pub fn crypto_payment_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
+    let body = cut(body_text(msg), WALLET_TEXT);
+    if !WALLET_HINTS.is_match(subject) && !WALLET_HINTS.is_match(body) {
+        return;
+    }
+    if crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
+    if msg
+        .from
+        .iter()
+        .find_map(|mb| mb.domain())
+        .is_some_and(|d| crate::checks::sender::is_own_or_protected(ctx, &d))
+    {
+        return;
+    }
+    for text in [subject, body] {
+        for m in WALLET_ADDRESS.find_iter(text).take(50) {
+            let address = m.as_str();
+            let valid = if address.starts_with("bc1") {
+                is_bech32_address(address)
+            } else {
+                is_base58check_address(address)
+            };
+            if !valid {
+                continue;
+            }
+            let from = text.floor_char_boundary(m.start().saturating_sub(WALLET_WINDOW));
+            let Some(before) = text.get(from..m.start()) else {
+                continue;
+            };
+            let Some(word) = PAY_WORDS.find(before) else {
+                continue;
+            };
+            out.push(
+                Finding::new("CONTENT_CRYPTO_PAYMENT_ADDRESS", "text")
+                    .with("address", address)
+                    .with("word", word.as_str().to_lowercase()),
+            );
+            return;
+        }
+    }
+}
+
+/// Bytes of body text searched for a crypto-currency amount: a credit is announced at the top.
+const CRYPTO_TEXT: usize = 6000;
+/// Bytes either side of an amount searched for a word that credits it to the reader.
+const CRYPTO_WINDOW: usize = 120;
+
+/// Coin tickers, found case-blind in one automaton pass before any expression runs: almost no
+/// mail has one.
+static CRYPTO_TICKERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "btc", "eth", "usdt", "usdc", "bnb", "xrp", "ltc", "doge", "bitcoin",
+        ])
+        .expect("valid ticker automaton")
+});
+
+/// An amount of a coin: `0.947 BTC`, `42 BTC`, `1,250 USDT`, `0.75.Bitcoin`. Matched in
+/// lower-cased text.
+static CRYPTO_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b\d{1,9}(?:[.,]\d{1,10})?[\s._-]?(?:btc|eth|usdt|usdc|bnb|xrp|ltc|doge|bitcoins?)\b",
+    )
+    .expect("valid crypto amount regex")
+});
+
+/// Words that put an amount into the reader's hands (or into the account name of a sign-up the
+/// reader never made). Matched in lower-cased text.
+static CREDIT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:deposited|credited|received|sent you|transferred|transfer|withdrawal|withdraw|payout|paid out|username|user name|login|usuário|usuario|nombre de usuario|benutzername|nom d'utilisateur|recebeu|recibido|reçu)\b",
+    )
+    .expect("valid credit words regex")
+});
+
+/// A crypto-currency amount said to be deposited, received or ready to withdraw for the reader
+/// (`we have deposited 12 BTC as you requested`, `Payment received 0.9 BTC`), or written into the
+/// user name of an account notice (`Username: 1.3 BTC ...`, a sign-up form abused to carry the
+/// bait), in the subject or the top of the text, from a domain that is none of the crypto
+/// brands' (`impersonated_brands.txt`), and not list mail. Coins sent to a stranger unasked are
+/// the hook of recovery, "fake balance" and advance-fee frauds; an exchange's own receipts come
+/// from the exchange's domain.
+pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
+    let body = cut(body_text(msg), CRYPTO_TEXT);
+    let has_ticker = |t: &str| CRYPTO_TICKERS.is_match(t);
+    if !has_ticker(subject) && !has_ticker(body) {
+        return;
+    }
+    if crate::checks::sender::is_list_mail(msg) {
+        return;
+    }
+    let text = format!("{subject}\n{body}").to_lowercase();
+    let mut found = None;
+    for m in CRYPTO_AMOUNT.find_iter(&text).take(20) {
+        let from = text.floor_char_boundary(m.start().saturating_sub(CRYPTO_WINDOW));
+        let to = text.ceil_char_boundary((m.end() + CRYPTO_WINDOW).min(text.len()));
+        let Some(window) = text.get(from..to) else {
+            continue;
+        };
+        if let Some(word) = CREDIT_WORDS.find(window) {
+            found = Some((m.as_str().to_string(), word.as_str().to_string()));
+            break;
+        }
+    }
+    let Some((amount, word)) = found else {
+        return;
+    };
+    let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
+        return;
+    };
+    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let org = crate::domain::org_domain(&domain);
+    let label = org.split('.').next().unwrap_or("");
+    // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
+    if !crate::checks::sender::is_freemail(ctx, &domain)
+        && ctx
+            .signatures
+            .lists
+            .impersonated_brands
+            .into_iter()
+            .any(|(_, labels)| labels.iter().any(|l| l == label))
+    {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_CRYPTO_CREDITED", "text")
+            .with("amount", amount)
+            .with("word", word)
+            .with("domain", org),
     );
 }
 
@@ -818,7 +1112,10 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
     // or sender name that is written in Latin letters.
     let latin_head = header.bytes().filter(u8::is_ascii_alphabetic).count() >= 3;
-    let fires = mixed >= 3
+    let dotted =
+        head.dotted + body.dotted > DOTTED_WORDS && dotted_english(cut(body_text(msg), 50_000));
+    let fires = dotted
+        || mixed >= 3
         || head.mixed_words >= 2
         || head.styled >= 3
         || body.styled >= 8
@@ -1048,6 +1345,9 @@ struct LetterCounts {
     styled: usize,
     /// Letters of the scripts used only as Latin look-alikes (`Alphabet::LookalikeOnly`).
     lookalike_only: usize,
+    /// English-looking words with one letter swapped for a rare accented Latin one (`ḟeel`,
+    /// `ąbout` is not counted: Latin Extended-A is everyday Polish, Czech or Turkish).
+    dotted: usize,
     /// Up to four words that show it.
     examples: Vec<String>,
 }
@@ -1112,6 +1412,12 @@ fn letter_counts(text: &str) -> LetterCounts {
         if word.is_ascii() && !capital_i_for_l(word) {
             continue;
         }
+        if is_dotted_word(word) {
+            counts.dotted += 1;
+            if counts.dotted > DOTTED_WORDS && counts.examples.len() < 4 {
+                counts.examples.push(word.chars().take(40).collect());
+            }
+        }
         let mut latin = false;
         let mut other = false;
         let mut styled = 0;
@@ -1142,6 +1448,51 @@ fn letter_counts(text: &str) -> LetterCounts {
         }
     }
     counts
+}
+
+/// Words with one rare accented letter that make English text "dotted" (`I ḟeel sặd to ḁlert
+/// you`): more than this many, in text that is otherwise English, count as look-alike writing.
+const DOTTED_WORDS: usize = 8;
+
+/// A word of three letters or more, all ASCII but one, which is from Latin Extended-B (U+0180 to
+/// U+024F) or Latin Extended Additional (U+1E00 to U+1EFF): letters no European language
+/// writes inside English words.
+fn is_dotted_word(word: &str) -> bool {
+    let mut rare = 0;
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        } else if matches!(c as u32, 0x180..=0x24F | 0x1E00..=0x1EFF) {
+            rare += 1;
+            letters += 1;
+        } else {
+            return false;
+        }
+    }
+    rare == 1 && letters >= 3
+}
+
+/// Whether text with dotted words is English otherwise: many English function words, and next
+/// to none of the letters only Vietnamese uses (ă, đ, ơ, ư), since Vietnamese words also have
+/// one accented letter among ASCII ones. Only run when a text has many dotted words.
+fn dotted_english(text: &str) -> bool {
+    const FUNCTION_WORDS: [&str; 10] = [
+        "the", "and", "you", "your", "to", "of", "for", "is", "with", "this",
+    ];
+    let vietnamese = text
+        .chars()
+        .filter(|c| matches!(c, 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư'))
+        .take(3)
+        .count();
+    if vietnamese >= 3 {
+        return false;
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| FUNCTION_WORDS.iter().any(|f| w.eq_ignore_ascii_case(f)))
+        .take(15)
+        .count()
+        >= 15
 }
 
 /// A letter of a word for the lookalike check: alphanumeric, but not kana, CJK ideographs or
@@ -1364,6 +1715,13 @@ Amount charged: $389.00. To cancel, call our help line +1 888-555-0142 within 24
 Questions? Call (877) 555-0100.\n",
         );
         assert_eq!(f.len(), 1);
+        // From free mail, the brand named only at the top of the text.
+        let top = "From: desk.team.41@gmail.com\nSubject: Your ticket 5521 payment is processed\n\n\
+PayPal payment notification. Amount: $912.00. To dispute, call (877) 555-0100.\n";
+        assert_eq!(callback(top).len(), 1);
+        // The same text from a company's own domain names the brand only in passing: nothing.
+        let company = top.replace("desk.team.41@gmail.com", "billing@garden-club.example");
+        assert!(callback(&company).is_empty());
     }
 
     #[test]
@@ -1667,6 +2025,35 @@ Your payment details were updated.\n";
     }
 
     #[test]
+    fn english_dotted_with_rare_accented_letters() {
+        let check: crate::checks::Check = lookalike_letters;
+        let mail = |body: &str| {
+            format!(
+                "From: a@example.com\nSubject: Notice\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+            )
+        };
+        let dotted = mail(
+            "I ḟeel sorry to tell you this, but the ḁccount of your company is ƀlocked. To open it, you \
+need to ṗay the fee and the ḟine for the delay. This is the last ṅotice for you and your \
+team; ẏou have to act today, or the ḍata of your firm will be ṡold. Pay to the ḁddress \
+below. This is for your own good and the good of your ṫeam.",
+        );
+        assert_eq!(rules_of(check, &dotted), ["CONTENT_LOOKALIKE_LETTERS"]);
+        // Vietnamese has one accented letter in many words, Polish uses Latin Extended-A: nothing.
+        let vi = mail(
+            "Chúng tôi xin thông báo: đơn hàng của bạn đã được giao. Cảm ơn bạn đã mua sắm tại cửa \
+hàng. Nếu có câu hỏi, hãy liên hệ với chúng tôi qua số điện thoại bên dưới. Chúc bạn một ngày \
+tốt lành và hẹn gặp lại. Việt Nam, Hà Nội, Hồ Chí Minh, Đà Nẵng, Huế, Cần Thơ.",
+        );
+        assert!(rules_of(check, &vi).is_empty());
+        let pl = mail(
+            "Dziękujemy za zamówienie. Przesyłka zostanie wysłana jutro, a śledzenie będzie \
+dostępne w panelu klienta. Życzymy miłego dnia i zapraszamy ponownie do naszego sklepu.",
+        );
+        assert!(rules_of(check, &pl).is_empty());
+    }
+
+    #[test]
     fn words_cut_by_invisible_characters() {
         let check: crate::checks::Check = split_words;
         let lure = "From: a@example.com\nSubject: Notice\nContent-Type: text/plain; charset=utf-8\n\n\
@@ -1677,6 +2064,17 @@ H\u{200C}\u{200C}el\u{200C}lo th\u{200C}is is the St\u{200C}udent L\u{200C}oan D
         let marks = "From: a@example.com\nSubject: s\nContent-Type: text/plain; charset=utf-8\n\n\
 P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment\n";
         assert_eq!(rules_of(check, marks), ["CONTENT_SPLIT_WORDS"]);
+        // The cut words in the HTML part, beside a plain-text part that is a one-word stub.
+        let filler = "<p>Thank you for being a member.</p>".repeat(40);
+        let stub = format!(
+            "From: a@example.com\nSubject: s\nContent-Type: multipart/alternative; boundary=b\n\n\
+--b\nContent-Type: text/plain; charset=utf-8\n\nnormal\n--b\nContent-Type: text/html; charset=utf-8\n\n\
+<p>P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment</p>{filler}\n--b--\n"
+        );
+        assert_eq!(rules_of(check, &stub), ["CONTENT_SPLIT_WORDS"]);
+        // A real plain-text alternative is what is read; the same HTML beside it changes nothing.
+        let full = stub.replace("\n\nnormal\n", "\n\nPlease update your payment details on our site today, thank you for being a member of our club for so many years. We look forward to seeing you.\n");
+        assert!(rules_of(check, &full).is_empty());
         // A newsletter's preview padding: invisible characters between spaces.
         let pad = "\u{200C}&nbsp;\u{034F} \u{200C}".repeat(40);
         let news = format!(
@@ -1993,6 +2391,13 @@ Contate o gerente: (gerente.fundos@gmail.com)\n";
         let reply = "From: Bank <notice@bank-ng.example>\nReply-To: claims.desk@outlook.com\nSubject: Fund\n\n\
 Your inheritance fund of $4.2 million is ready.\n";
         assert_eq!(rules_of(check, reply), ["CONTENT_ADVANCE_FEE"]);
+        // The sum spelled out, in English or Portuguese.
+        let spelled = "From: Office <office@relief.example>\nSubject: Donation\nContent-Type: text/plain; charset=utf-8\n\n\
+A donation of three million dollars is waiting for you (doação de três milhões). Write to grants.desk@gmail.com\n";
+        assert_eq!(rules_of(check, spelled), ["CONTENT_ADVANCE_FEE"]);
+        // A news item with a spelled sum and no contact elsewhere: nothing.
+        let article = "From: News <news@paper.example>\nSubject: Today\n\nThe charity says two million people need food aid.\n";
+        assert!(rules_of(check, article).is_empty());
         // A charity's newsletter from its own domain, a small sum, or no story: nothing.
         let news = "From: Foundation <news@foundation.example>\nSubject: Thanks\n\n\
 Thanks to your donation we raised $2,000,000 for charity this year. https://foundation.example/report\n";
@@ -2002,6 +2407,74 @@ Thanks to your donation we raised $2,000,000 for charity this year. https://foun
         assert!(rules_of(check, small).is_empty());
         let no_story = "From: a.friend@gmail.com\nSubject: House prices\n\nThe house next door sold for $1.2 million.\n";
         assert!(rules_of(check, no_story).is_empty());
+    }
+
+    #[test]
+    fn loan_offered_at_a_low_rate_with_a_free_mail_contact() {
+        let check: crate::checks::Check = loan_offer;
+        let en = "From: Lending Desk <lending.desk.2020@gmail.com>\nSubject: Funding\n\n\
+Dear Friend, we offer personal and business loans at 2% interest rate. Reply for an application.\n";
+        assert_eq!(rules_of(check, en), ["CONTENT_LOAN_OFFER"]);
+        let pt = "From: Crédito Fácil <ofertas@credito.example>\nSubject: Oferta\nContent-Type: text/plain; charset=utf-8\n\n\
+Você precisa de um empréstimo? Concedemos empréstimos a uma taxa de juros de 2%. Escreva para creditofacil.desk@outlook.com\n";
+        assert_eq!(rules_of(check, pt), ["CONTENT_LOAN_OFFER"]);
+        // A bank's own advert, or a friend writing about a mortgage rate without offering one:
+        // nothing.
+        let bank = "From: Bank <offers@bank.example>\nSubject: Rates\n\nWe offer personal loans at 6.9% APR interest. https://bank.example/loans\n";
+        assert!(rules_of(check, bank).is_empty());
+        let friend = "From: Ken <ken.m@gmail.com>\nSubject: House\n\nWe refinanced; the loan is now at 3% interest, which helps.\n";
+        assert!(rules_of(check, friend).is_empty());
+    }
+
+    #[test]
+    fn bitcoin_address_to_pay_into_is_checked_by_its_checksum() {
+        // The genesis block's address (legacy) and BIP 173's example (segwit): public examples.
+        assert!(is_base58check_address("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"));
+        assert!(!is_base58check_address(
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"
+        ));
+        assert!(is_bech32_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+        ));
+        assert!(!is_bech32_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"
+        ));
+        let check: crate::checks::Check = crypto_payment_address;
+        let demand = "From: x <x@mail.example>\nSubject: Your secret\n\n\
+Send the payment to my bitcoin wallet: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa within 48 hours.\n";
+        assert_eq!(rules_of(check, demand), ["CONTENT_CRYPTO_PAYMENT_ADDRESS"]);
+        let segwit = "From: Relief <help@relief.example>\nSubject: Help now\n\n\
+Donate in BTC: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\n";
+        assert_eq!(rules_of(check, segwit), ["CONTENT_CRYPTO_PAYMENT_ADDRESS"]);
+        // A token that only looks like an address, list mail, or no payment asked: nothing.
+        let token = demand.replace("DivfNa", "DivfNb");
+        assert!(rules_of(check, &token).is_empty());
+        let list = format!("List-Id: <l.lists.example>\n{demand}");
+        assert!(rules_of(check, &list).is_empty());
+        let quoted = "From: Dev <dev@lists.example>\nSubject: Genesis\n\nThe first block paid 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa, as every bitcoin history says.\n";
+        assert!(rules_of(check, quoted).is_empty());
+    }
+
+    #[test]
+    fn crypto_amount_credited_to_the_reader_from_a_domain_of_no_exchange() {
+        let check: crate::checks::Check = crypto_credited;
+        let deposit = "From: Wallet Desk <desk@portfolio-mail.example>\nSubject: Deposit done\n\n\
+Hello, we have deposited 3.5 BTC as you requested into your portfolio. Sign in: https://portfolio.example.net/\n";
+        assert_eq!(rules_of(check, deposit), ["CONTENT_CRYPTO_CREDITED"]);
+        let subject = "From: Support <help@shop-mail.example>\nSubject: Payment Received 0.4172 ETH\n\nView the transaction.\n";
+        assert_eq!(rules_of(check, subject), ["CONTENT_CRYPTO_CREDITED"]);
+        let username = "From: Site <site@garden-club.example>\nSubject: [Garden Club] Login Details\n\n\
+Username: 2.108 BTC waiting - claim now\nTo set your password, visit the following address: https://garden-club.example/wp-login.php\n";
+        assert_eq!(rules_of(check, username), ["CONTENT_CRYPTO_CREDITED"]);
+        // The exchange's own receipt, a price in a market newsletter, or list mail: nothing.
+        let exchange = deposit.replace("portfolio-mail.example", "coinbase.com");
+        assert!(rules_of(check, &exchange).is_empty());
+        let prices = "From: Markets <news@markets.example>\nSubject: Weekly\n\nThe price of 1 BTC rose 4% this week; 100 ETH of volume moved on the main pairs.\n";
+        assert!(rules_of(check, prices).is_empty());
+        let free = "From: Helen <helen.w.1987@gmail.com>\nSubject: Money.transfer.0.5120.Bitcoin\n\nSee the file.\n";
+        assert_eq!(rules_of(check, free), ["CONTENT_CRYPTO_CREDITED"]);
+        let list = format!("List-Id: <coins.lists.example>\n{deposit}");
+        assert!(rules_of(check, &list).is_empty());
     }
 
     #[test]

@@ -100,6 +100,12 @@ pub const CHECKS: &[(&str, Check)] = &[
         content::bank_details_by_reply,
     ),
     ("content.advance_fee", content::advance_fee),
+    ("content.crypto_credited", content::crypto_credited),
+    (
+        "content.crypto_payment_address",
+        content::crypto_payment_address,
+    ),
+    ("content.loan_offer", content::loan_offer),
     ("content.note_by_reply", content::note_by_reply),
     (
         "content.brand_billing_callback",

@@ -92,20 +92,34 @@ pub fn html_to_text(html: &str) -> String {
     out
 }
 
-/// The message's body text: the plain-text parts, or, when there are none, the HTML parts as
-/// text. Bounded to `MAX_PART_CHARS` per part.
+/// Characters of plain text under which a plain-text part that sits beside a much longer HTML
+/// part is a stub (`normal`, `View this message in a browser`), not the message.
+const PLAIN_STUB_CHARS: usize = 120;
+
+/// The message's body text: the plain-text parts, or, when there are none or they are a stub
+/// beside HTML that says much more, the HTML parts as text (after the stub). Bounded to
+/// `MAX_PART_CHARS` per part.
 pub fn body_text(msg: &Message) -> &str {
     msg.derived.body_text.get_or_init(|| make_body_text(msg))
 }
 
 fn make_body_text(msg: &Message) -> String {
     let mut out = String::new();
-    if msg.texts.iter().any(|t| !t.text.trim().is_empty()) {
+    let plain: usize = msg.texts.iter().map(|t| t.text.trim().len()).sum();
+    if plain > 0 {
         for t in &msg.texts {
             out.push_str(cut(&t.text, MAX_PART_CHARS));
             out.push('\n');
         }
-    } else {
+    }
+    // A stub is short next to what the HTML says; only then are the HTML parts made into text.
+    let stub = plain > 0
+        && plain < PLAIN_STUB_CHARS
+        && msg
+            .htmls
+            .iter()
+            .any(|h| h.text.len() > 10 * PLAIN_STUB_CHARS);
+    if plain == 0 || stub {
         for text in html_texts(msg) {
             out.push_str(cut(text, MAX_PART_CHARS));
             out.push('\n');

@@ -115,6 +115,30 @@ Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to c
             ),
         ),
         (
+            "CONTENT_LOAN_OFFER",
+            d(),
+            text(
+                "Loan offer",
+                "We offer business loans at 3% interest rate. Apply to loan.desk.office@gmail.com.",
+            ),
+        ),
+        (
+            "CONTENT_CRYPTO_PAYMENT_ADDRESS",
+            d(),
+            text(
+                "Your secret",
+                "Send the payment to my bitcoin wallet: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            ),
+        ),
+        (
+            "CONTENT_CRYPTO_CREDITED",
+            d(),
+            text(
+                "Deposit confirmed",
+                "We have deposited 2.5 BTC into your portfolio as you requested.",
+            ),
+        ),
+        (
             "CONTENT_HIDDEN_TEXT",
             d(),
             format!(
