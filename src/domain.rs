@@ -198,6 +198,8 @@ pub fn domain_in_text(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn remembered_registrable_domains_equal_fresh_ones() {
         let hosts = [
@@ -233,8 +235,6 @@ mod tests {
             registrable_uncached("mail.example.co.jp")
         );
     }
-
-    use super::*;
 
     /// The shortcut of `to_ascii` gives what idna gives, on every name of up to five characters
     /// from an alphabet with the troublesome ones (hyphens, dots, `xn--`) and on real names.

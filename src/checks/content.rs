@@ -653,12 +653,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let label = org.split('.').next().unwrap_or("");
     // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
     if !crate::checks::sender::is_freemail(ctx, &domain)
-        && ctx
-            .signatures
-            .lists
-            .impersonated_brands
-            .into_iter()
-            .any(|(_, labels)| labels.iter().any(|l| l == label))
+        && ctx.signatures.lists.impersonated_brands.has_label(label)
     {
         return;
     }

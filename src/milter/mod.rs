@@ -247,15 +247,13 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
             let shared = Arc::clone(&s1);
             Box::pin(async move {
                 let auth = macro_value(&cx.macros, "{auth_authen}");
+                let mail_from = args.first().map(|a| text(a));
                 let session = cx.data.get_or_insert_with(Session::default);
                 let draining = shared.draining.load(Ordering::SeqCst);
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
                     shared.log(&format!(
                         "qid=- not scanned: shutting down action=tempfail from=<{}>",
-                        args.first()
-                            .map(|a| text(a))
-                            .unwrap_or_default()
-                            .trim_matches(['<', '>'])
+                        mail_from.as_deref().unwrap_or("").trim_matches(['<', '>'])
                     ));
                     let _ = cx
                         .reply
@@ -269,7 +267,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 session.in_transaction = true;
                 session.deferred = draining;
                 shared.in_flight.fetch_add(1, Ordering::SeqCst);
-                session.envelope.mail_from = args.first().map(|a| text(a));
+                session.envelope.mail_from = mail_from;
                 session.envelope.auth_user = auth;
                 session.go_on(ProtoOpts::NOREPLY_MAIL)
             })
