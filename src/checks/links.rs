@@ -14,8 +14,13 @@ use url::{Host, Url};
 /// Two cases are not deceptions and are skipped: the href is a redirect whose query names the
 /// shown domain (security gateways and shops rewrite links so: `?u=https://shown.example/`), and
 /// a bare name (`Dilbert.com`, `www.shop.example`, no `https://`) linked through the sender's own
-/// domain, the way newsletters track clicks. A full URL shown is always judged.
+/// domain, the way newsletters track clicks. A full URL shown is judged, except one case: the
+/// sender's domain is authenticated (`checks::standing`), the text shows that same domain and the
+/// link goes through the infrastructure that sent the message (a DKIM signer's or the return
+/// path's domain: the sender's email service tracking clicks). The text then tells the truth about
+/// who is behind the link; showing anyone else's domain is still judged.
 pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut sending: Option<Option<Vec<String>>> = None;
     let sender_domain = ctx
         .msg
         .from
@@ -44,6 +49,18 @@ pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 || suffix_in(&href_host, &ctx.signatures.lists.redirectors).is_some())
         {
             continue;
+        }
+        if sender_domain.as_deref() == Some(text_domain.as_str()) {
+            let infrastructure = sending.get_or_insert_with(|| {
+                crate::checks::standing::authenticated_from(ctx)
+                    .map(|_| crate::checks::standing::sending_domains(ctx.msg))
+            });
+            if infrastructure
+                .as_ref()
+                .is_some_and(|domains| domains.contains(&org_domain(&href_domain)))
+            {
+                continue;
+            }
         }
         out.push(
             Finding::new("LINK_TEXT_DOMAIN_MISMATCH", &link.location)
