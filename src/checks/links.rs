@@ -283,9 +283,14 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             },
         };
         let path = url.path().to_ascii_lowercase();
-        let named = path
-            .split('/')
-            .any(|seg| seg == from_org || seg.ends_with(&format!(".{from_org}")));
+        // The segment must be a host name: a Message-ID or address in a path (a list archive's
+        // `/msgid/20210107.GD11882%40alpha.example.de`) names a mail, not a copied site.
+        let named = path.split('/').any(|seg| {
+            (seg == from_org || seg.ends_with(&format!(".{from_org}")))
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        });
         if named {
             out.push(
                 Finding::new("LINK_SENDER_DOMAIN_IN_PATH", &link.location)
@@ -1094,6 +1099,16 @@ mod tests {
         assert_eq!(rules(&raw), ["LINK_SENDER_DOMAIN_IN_PATH"]);
         let raw = raw.replace("/bank.example.com/x", "/x");
         assert!(scan(&raw).is_empty(), "{:?}", scan(&raw));
+    }
+
+    #[test]
+    fn message_id_in_a_list_archive_path_is_not_a_copied_site() {
+        let archive = html(
+            "<a href=\"https://groups.example.net/d/msgid/list/20210107162718.GD11882%40alpha.bank.example.com\">archive</a>",
+        );
+        assert!(scan(&archive).is_empty(), "{:?}", scan(&archive));
+        let copied = archive.replace("20210107162718.GD11882%40alpha.", "www.");
+        assert_eq!(rules(&copied), ["LINK_SENDER_DOMAIN_IN_PATH"]);
     }
 
     #[test]

@@ -248,6 +248,19 @@ pub fn machine_kind(msg: &Message) -> Option<MachineKind> {
             MachineKind::Report
         });
     }
+    // Auto-responders older than RFC 3834 mark themselves with Precedence or X-Autoreply; with the
+    // null envelope sender they answer nothing back, as an auto-reply must.
+    let old_style = header(msg, "x-autoreply").is_some()
+        || header(msg, "x-autorespond").is_some()
+        || header(msg, "precedence").is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "auto_reply" | "bulk" | "junk"
+            )
+        });
+    if old_style && null_sender(msg) {
+        return Some(MachineKind::AutoReply);
+    }
     if msg
         .subject
         .as_deref()
@@ -362,6 +375,11 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n
         // A MAILER-DAEMON From on ordinary mail from a real return path is just a name.
         let fake = "Return-Path: <x@evil.example>\nFrom: MAILER-DAEMON <x@evil.example>\n\nx\n";
         assert_eq!(machine_kind(&msg(fake)), None);
+        let old_style =
+            "Return-Path: <>\nPrecedence: bulk\nFrom: a@b.example\nSubject: Thank you\n\nx\n";
+        assert_eq!(machine_kind(&msg(old_style)), Some(MachineKind::AutoReply));
+        let bulk = old_style.replace("Return-Path: <>", "Return-Path: <news@b.example>");
+        assert_eq!(machine_kind(&msg(&bulk)), None);
         let human = "Auto-Submitted: no\nFrom: a@b.example\n\nx\n";
         assert_eq!(machine_kind(&msg(human)), None);
     }
