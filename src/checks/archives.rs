@@ -61,38 +61,41 @@ pub fn separate_password(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if msg.attachments.iter().any(|a| a.encrypted) {
         return; // ARCHIVE_PASSWORD_IN_BODY
     }
-    let words = &ctx.signatures.lists.password_words;
-    let texts = msg.texts.iter().map(|t| (t.text.clone(), &t.location));
-    let htmls = msg.htmls.iter().map(|h| (html_text(&h.text), &h.location));
-    for (text, location) in texts.chain(htmls) {
-        let Some((keyword, password)) = find_password(&text, words) else {
-            continue;
-        };
-        // Short keywords (`pw`, `pass`) name too many other things without an archive beside
-        // them; a file word must come shortly before the password.
-        if keyword.is_ascii() && keyword.len() < 6 {
-            continue;
-        }
-        let lower = text.to_lowercase();
-        let Some(at) = lower.find(&keyword.to_lowercase()) else {
-            continue;
-        };
-        let before = &lower[lower.floor_char_boundary(at.saturating_sub(300))..at];
-        let Some(file_word) = FILE_WORDS.iter().find(|w| {
-            before
-                .match_indices(**w)
-                .any(|(i, _)| !w.is_ascii() || whole_word(before, i, i + w.len()))
-        }) else {
-            continue;
-        };
-        out.push(
-            Finding::new("CONTENT_SEPARATE_PASSWORD", location.as_str())
-                .with("password", password)
-                .with("keyword", keyword)
-                .with("file_word", *file_word),
-        );
+    // The body text other checks read too (made once per message).
+    let text = crate::checks::text::body_text(msg);
+    // Cheap test first: most mail speaks of no file.
+    static FILE_FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(FILE_WORDS)
+                .ok()
+        });
+    if !FILE_FINDER.as_ref().is_some_and(|f| f.is_match(text)) {
         return;
     }
+    // Short keywords (`pw`, `pass`) name too many other things without an archive beside them.
+    let strong = |w: &str| !w.is_ascii() || w.len() >= 6;
+    let Some((at, keyword, password)) =
+        find_password_where(text, &ctx.signatures.lists.password_words, strong)
+    else {
+        return;
+    };
+    // A file word must come shortly before the password.
+    let before = text[text.floor_char_boundary(at.saturating_sub(300))..at].to_lowercase();
+    let Some(file_word) = FILE_WORDS.iter().find(|w| {
+        before
+            .match_indices(**w)
+            .any(|(i, _)| !w.is_ascii() || whole_word(&before, i, i + w.len()))
+    }) else {
+        return;
+    };
+    out.push(
+        Finding::new("CONTENT_SEPARATE_PASSWORD", "text")
+            .with("password", password)
+            .with("keyword", keyword)
+            .with("file_word", *file_word),
+    );
 }
 
 /// ARCHIVE_EXECUTABLE_INSIDE: a container whose files all have a dangerous extension.
@@ -141,11 +144,20 @@ pub fn find_password(
     text: &str,
     words: &std::collections::HashSet<String>,
 ) -> Option<(String, String)> {
+    find_password_where(text, words, |_| true).map(|(_, k, p)| (k, p))
+}
+
+/// `find_password` with the keywords `keep` accepts, also giving the keyword's byte offset.
+fn find_password_where(
+    text: &str,
+    words: &std::collections::HashSet<String>,
+    keep: impl Fn(&str) -> bool,
+) -> Option<(usize, String, String)> {
     // ASCII lower-casing keeps byte offsets, so positions found in `lower` index `text`.
     let lower = text.to_ascii_lowercase();
     let mut best: Option<(usize, String, String)> = None;
-    for word in words {
-        for (at, _) in lower.match_indices(word.as_str()) {
+    for word in words.iter().filter(|w| keep(w)) {
+        for at in memchr::memmem::find_iter(lower.as_bytes(), word.as_bytes()) {
             if best.as_ref().is_some_and(|(b, _, _)| *b <= at) {
                 break;
             }
@@ -160,7 +172,7 @@ pub fn find_password(
             }
         }
     }
-    best.map(|(_, k, p)| (k, p))
+    best
 }
 
 /// Whether `lower[at..end]` is not part of a longer ASCII word.
