@@ -238,3 +238,25 @@ Content-Transfer-Encoding: 8bit\n\n\
     assert_eq!(rules(&r), ["CONTENT_NON_JAPANESE_KANJI"]);
     assert_eq!(r.verdict, Verdict::Warn);
 }
+
+#[test]
+fn a_forged_partner_asking_to_pay_a_new_account_warns() {
+    let mail = |dmarc: &str| {
+        format!(
+            "Authentication-Results: mx.example.co.jp; dmarc={dmarc} header.from=partner.example.co.jp\n\
+From: 経理部 山田 <yamada@partner.example.co.jp>\nTo: tanaka@example.co.jp\n\
+Subject: 振込先口座変更のお知らせ\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\
+Content-Transfer-Encoding: 8bit\n\nいつもお世話になっております。\n\
+弊社の振込先口座を変更いたしました。今月のお支払いから、下記の新しい口座へお振込みをお願いいたします。\n"
+        )
+        .into_bytes()
+    };
+    let e = engine(&["mx.example.co.jp"]);
+    let r = e.scan(&mail("fail")).unwrap();
+    assert_eq!(rules(&r), ["HEADER_DMARC_FAIL", "CONTENT_PAYMENT_DETAILS"]);
+    assert_eq!(r.verdict, Verdict::Warn);
+    // The same request from the partner's authenticated domain is an ordinary notice.
+    let r = e.scan(&mail("pass")).unwrap();
+    assert_eq!(rules(&r), ["CONTENT_PAYMENT_DETAILS"]);
+    assert_eq!(r.verdict, Verdict::Clean);
+}

@@ -32,6 +32,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pressure = has(&["urgency"]);
     let business = has(&["payment", "bank_details", "delivery", "prize"]);
     if !(account || business && pressure) {
+        payment_details(&hits, out);
         bait_lures(ctx, &hits, text, out);
         return;
     }
@@ -71,6 +72,24 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with("action", action),
         );
     }
+}
+
+/// The text speaks of bank or payment details (振込先, 口座を変更, bank details, wire
+/// instructions) without the pressure that makes it `CONTENT_LURE_PHRASE`. Invoices and
+/// remittance advice say so every day, so this is context: it weighs only beside evidence that the
+/// sender is not who it claims — above all a DMARC failure seen by a trusted server, the forged
+/// partner of business email compromise.
+fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+    let phrases: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| h.phrase.category == "bank_details")
+        .map(|h| h.phrase.text.as_str())
+        .collect();
+    if phrases.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = phrases.iter().take(5).copied().collect();
+    out.push(Finding::new("CONTENT_PAYMENT_DETAILS", "text").with("phrases", shown.join(", ")));
 }
 
 /// The message vouches for itself (`reassurance` phrases: "This message is from a trusted

@@ -200,6 +200,14 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "CONTENT_PAYMENT_DETAILS",
+            d(),
+            mail(
+                "弊社の振込先口座を変更いたしました。今月のお支払いから新しい口座へお振込みください。",
+                &[],
+            ),
+        ),
+        (
             "CONTENT_SEPARATE_PASSWORD",
             d(),
             mail(
