@@ -318,6 +318,26 @@ impl Default for Notice {
     }
 }
 
+/// A numeric configuration key, its value and its valid range (both ends included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumericKey {
+    pub name: &'static str,
+    pub value: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
+/// The first key outside its range, named, as an error.
+fn check_ranges(keys: &[NumericKey]) -> Result<(), String> {
+    match keys.iter().find(|k| k.value < k.min || k.value > k.max) {
+        Some(k) => Err(format!(
+            "{} = {} is out of range: it must be from {} to {}",
+            k.name, k.value, k.min, k.max
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -358,6 +378,77 @@ impl Config {
         Self::from_toml(&text, &path.display().to_string())
     }
 
+    /// Every numeric key with its value and the range it must be in. A value outside its range
+    /// is refused at load time: a size that wraps when one is added, a limit of 0 that makes
+    /// every message "too large", a connection count no machine has, must never reach the code
+    /// that reads mail (a filter that loses the body is worse than one that does not start).
+    pub fn numeric_keys(&self) -> Vec<NumericKey> {
+        const GIB: u64 = 1 << 30;
+        let l = &self.limits;
+        let m = &self.milter;
+        let d = &self.dns;
+        let key = |name: &'static str, value: u64, min: u64, max: u64| NumericKey {
+            name,
+            value,
+            min,
+            max,
+        };
+        let n = |v: usize| v as u64;
+        vec![
+            key("limits.max_message_bytes", n(l.max_message_bytes), 1, GIB),
+            key("limits.max_parts", n(l.max_parts), 1, 100_000),
+            key(
+                "limits.max_nested_messages",
+                n(l.max_nested_messages),
+                0,
+                1_000,
+            ),
+            key("limits.scan_time_ms", l.scan_time_ms, 1, 600_000),
+            key(
+                "limits.max_container_depth",
+                n(l.max_container_depth),
+                0,
+                32,
+            ),
+            key(
+                "limits.max_expanded_bytes",
+                l.max_expanded_bytes,
+                0,
+                16 * GIB,
+            ),
+            key(
+                "limits.max_expanded_entries",
+                n(l.max_expanded_entries),
+                0,
+                10_000_000,
+            ),
+            // A header read as empty would make every message "not a message".
+            key(
+                "limits.max_header_fields",
+                n(l.max_header_fields),
+                1,
+                100_000,
+            ),
+            key(
+                "limits.max_header_bytes",
+                n(l.max_header_bytes),
+                1,
+                16 << 20,
+            ),
+            key("milter.max_connections", n(m.max_connections), 1, 10_000),
+            key(
+                "milter.shutdown_grace_ms",
+                m.shutdown_grace_ms,
+                0,
+                3_600_000,
+            ),
+            key("milter.stuck_restart_ms", m.stuck_restart_ms, 0, 86_400_000),
+            key("dns.budget_ms", d.budget_ms, 1, 60_000),
+            key("dns.timeout_ms", d.timeout_ms, 1, 60_000),
+            key("dns.max_lookups", n(d.max_lookups), 0, 1_000),
+        ]
+    }
+
     /// Checks that values make sense together.
     pub fn validate(&self) -> Result<(), String> {
         let t = &self.thresholds;
@@ -380,19 +471,7 @@ impl Config {
                 ));
             }
         }
-        let l = &self.limits;
-        if l.max_message_bytes == 0 || l.max_parts == 0 || l.scan_time_ms == 0 {
-            return Err(
-                "limits.max_message_bytes, limits.max_parts and limits.scan_time_ms must be above 0"
-                    .into(),
-            );
-        }
-        if l.max_header_fields == 0 || l.max_header_bytes == 0 {
-            // A header read as empty would make every message "not a message".
-            return Err(
-                "limits.max_header_fields and limits.max_header_bytes must be above 0".into(),
-            );
-        }
+        check_ranges(&self.numeric_keys())?;
         let m = &self.milter;
         if !(m.listen.starts_with("unix:") || m.listen.starts_with("inet:")) {
             return Err(format!(
@@ -405,9 +484,6 @@ impl Config {
                 "milter.socket_mode `{}` must be an octal mode such as \"660\"",
                 m.socket_mode
             ));
-        }
-        if m.max_connections == 0 {
-            return Err("milter.max_connections must be above 0".into());
         }
         crate::dns::validate(&self.dns)?;
         crate::explain::notice::validate(&self.notice)?;

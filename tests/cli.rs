@@ -1121,6 +1121,61 @@ fn filter_over_limit_passes_the_original_with_an_error_field() {
     }
 }
 
+/// Issue 20, item 1: `max_message_bytes = u64::MAX` once passed validation and wrapped to 0 where
+/// one was added to it, so `filter` wrote only its error field and exited 0: the body was lost.
+/// Every numeric key is now range-checked at load time.
+#[test]
+fn out_of_range_numbers_are_refused_before_any_mail_is_read() {
+    let f = Fixtures::new();
+    let mail = b"From: a@b.example\nSubject: hi\n\nimportant body\n";
+    for (key, toml) in [
+        (
+            "limits.max_message_bytes",
+            "[limits]\nmax_message_bytes = 18446744073709551615\n",
+        ),
+        (
+            "limits.max_message_bytes",
+            "[limits]\nmax_message_bytes = 0\n",
+        ),
+        (
+            "limits.max_header_bytes",
+            "[limits]\nmax_header_bytes = 9223372036854775807\n",
+        ),
+        (
+            "milter.max_connections",
+            "[milter]\nmax_connections = 2305843009213693952\n",
+        ),
+        ("dns.max_lookups", "[dns]\nmax_lookups = 4294967296\n"),
+    ] {
+        let config = f.file("big.toml", toml);
+        let r = run(&["config", "check", &config]);
+        r.expect_code(64);
+        assert!(
+            r.stderr.contains(key) && r.stderr.contains("out of range"),
+            "{key}: {}",
+            r.stderr
+        );
+        let r = run_stdin(&["--config", &config, "filter"], mail);
+        r.expect_code(64);
+        assert!(r.stderr.contains(key), "{key}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{key}: {}", preview(&r.stdout));
+        let r = run(&["--config", &config, "milter", "--check"]);
+        r.expect_code(64);
+    }
+    // The largest values in range still pass the mail through whole.
+    let config = f.file(
+        "max.toml",
+        "[limits]\nmax_message_bytes = 1073741824\nmax_header_bytes = 16777216\n",
+    );
+    let r = run_stdin(&["--config", &config, "filter"], mail);
+    r.expect_code(0);
+    assert!(
+        r.stdout.ends_with(b"\n\nimportant body\n"),
+        "{}",
+        preview(&r.stdout)
+    );
+}
+
 #[test]
 fn filter_over_limit_removes_forged_fields_from_a_complete_header() {
     let f = Fixtures::new();

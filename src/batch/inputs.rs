@@ -309,7 +309,9 @@ fn sniff(mut reader: Box<dyn Read + '_>) -> io::Result<(Vec<u8>, Box<dyn Read + 
 /// One message, at most `limit` bytes kept; a leading mbox `From ` line is dropped.
 fn read_message(mut reader: impl Read, limit: usize, from_line: bool) -> io::Result<Payload> {
     let mut buf = Vec::new();
-    (&mut reader).take(limit as u64 + 1).read_to_end(&mut buf)?;
+    (&mut reader)
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut buf)?;
     if from_line {
         let cut = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
         buf.drain(..cut);

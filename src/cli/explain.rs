@@ -92,6 +92,8 @@ fn read(path: &Path, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
         Box::new(file)
     };
     let mut buf = Vec::new();
-    reader.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    reader
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut buf)?;
     Ok((buf.len() <= limit).then_some(buf))
 }

@@ -45,7 +45,10 @@ pub fn run_with(
 ) -> i32 {
     let limit = engine.config().limits.max_message_bytes;
     let mut raw = Vec::new();
-    if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut raw) {
+    if let Err(e) = input
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut raw)
+    {
         // Part of the message may be unread: delivering the rest would lose mail.
         let _ = writeln!(err, "lurescreen: filter: cannot read the message: {e}");
         return exit::TEMPFAIL;

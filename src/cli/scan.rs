@@ -150,7 +150,9 @@ fn read_input(path: &PathBuf, limit: usize) -> std::io::Result<Input> {
         Box::new(file)
     };
     let mut buf = Vec::new();
-    (&mut reader).take(limit as u64 + 1).read_to_end(&mut buf)?;
+    (&mut reader)
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut buf)?;
     if buf.len() <= limit {
         return Ok(Input::Bytes(buf));
     }
