@@ -74,16 +74,20 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The text speaks of bank or payment details (振込先, 口座を変更, bank details, wire
-/// instructions) without the pressure that makes it `CONTENT_LURE_PHRASE`. Invoices and
+/// The text speaks of a change of bank or payment details (振込先 with 変更, a new account,
+/// changed bank details) without the pressure that makes it `CONTENT_LURE_PHRASE`. Invoices and
 /// remittance advice say so every day, so this is context: it weighs only beside evidence that the
 /// sender is not who it claims — above all a DMARC failure seen by a trusted server, the forged
 /// partner of business email compromise.
 fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+    // Only the phrases that name a change of where to pay (口座を変更, change of bank, new bank
+    // account): an invoice that names its account, or says it is unchanged, is the everyday case.
+    const CHANGE: &[&str] = &["変更", "change", "new ", "update"];
     let phrases: BTreeSet<&str> = hits
         .iter()
         .filter(|h| h.phrase.category == "bank_details")
         .map(|h| h.phrase.text.as_str())
+        .filter(|p| CHANGE.iter().any(|w| p.contains(w)))
         .collect();
     if phrases.is_empty() {
         return;
