@@ -63,7 +63,7 @@ pub fn build(loaded: &Loaded) -> Vec<Lure> {
 fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     let c = &loaded.campaign;
     let ja = s.is_ja();
-    let token = token(&c.seed, &c.id, &r.email, &s.id);
+    let token = token(&loaded.seed, &c.id, &r.email, &s.id);
     let url = link(&c.landing_url, &token);
     let domain = c.organisation.domains.first().cloned().unwrap_or_default();
     let fill = |t: &str| {
@@ -271,7 +271,9 @@ fn file_name(n: usize, lure: &Lure) -> String {
     format!("{:04}-{local}-{}.eml", n + 1, lure.scenario.id)
 }
 
-/// Writes the lures (and `manifest.json`) into `dir`, creating it. Returns the manifest.
+/// Writes the lures (and `manifest.json`) into `dir`, creating it. Returns the manifest. Every
+/// file is mode 0600 (they hold the tokens) and written without following a link planted at its
+/// name (see [`super::write_private`]).
 pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, DrillError> {
     let io = |p: &Path, e: std::io::Error| DrillError::Io(format!("{}: {e}", p.display()));
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
@@ -283,7 +285,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             OutputFormat::Eml => {
                 let name = file_name(n, lure);
                 let path = dir.join(&name);
-                std::fs::write(&path, &lure.raw).map_err(|e| io(&path, e))?;
+                super::write_private(&path, &lure.raw).map_err(|e| io(&path, e))?;
                 (name, 0, lure.raw.len())
             }
             OutputFormat::Mbox => {
@@ -319,7 +321,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
     }
     if c.format == OutputFormat::Mbox {
         let path = dir.join("lures.mbox");
-        std::fs::write(&path, &mbox).map_err(|e| io(&path, e))?;
+        super::write_private(&path, &mbox).map_err(|e| io(&path, e))?;
     }
     let manifest = Manifest {
         campaign: c.id.clone(),
@@ -332,7 +334,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
     let path = dir.join(super::MANIFEST);
     let json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| DrillError::Io(format!("manifest: {e}")))?;
-    std::fs::write(&path, json + "\n").map_err(|e| io(&path, e))?;
+    super::write_private(&path, (json + "\n").as_bytes()).map_err(|e| io(&path, e))?;
     Ok(manifest)
 }
 

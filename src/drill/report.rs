@@ -60,6 +60,11 @@ pub struct Results {
     pub before_send: usize,
     /// Clicks on tokens the manifest does not know (another generation of the campaign).
     pub unknown_clicks: usize,
+    /// `HEAD` requests (link checkers and previews; a person's click is a `GET`): not clicks.
+    pub head_requests: u64,
+    /// Clicks read from the spill file (the database could not store them when they came);
+    /// counted in the results like the others. Set by the caller.
+    pub unstored: usize,
 }
 
 /// Computes the results. A lure counts as sent when `sent.csv` lists it, or, when there is no
@@ -73,7 +78,12 @@ pub fn compute(
     let sent_log = !sent_times.is_empty();
     let mut first: HashMap<&str, i64> = HashMap::new();
     let mut unknown_clicks = 0;
+    let mut head_requests = 0u64;
     for c in clicks {
+        if c.method.eq_ignore_ascii_case("HEAD") {
+            head_requests += u64::from(c.repeats);
+            continue;
+        }
         if generated.entry(&c.token).is_none() {
             unknown_clicks += 1;
             continue;
@@ -155,6 +165,8 @@ pub fn compute(
         buckets,
         before_send,
         unknown_clicks,
+        head_requests,
+        unstored: 0,
     }
 }
 
@@ -226,6 +238,18 @@ pub fn text(r: &Results) -> String {
         out.push_str(&format!(
             "  ({} click(s) on tokens this manifest does not know)\n",
             r.unknown_clicks
+        ));
+    }
+    if r.head_requests > 0 {
+        out.push_str(&format!(
+            "  ({} HEAD request(s) from link checkers, not counted as clicks)\n",
+            r.head_requests
+        ));
+    }
+    if r.unstored > 0 {
+        out.push_str(&format!(
+            "  ({} click(s) read from the spill file: the database could not store them when they came)\n",
+            r.unstored
         ));
     }
     out
@@ -330,6 +354,18 @@ pub fn html(r: &Results) -> String {
         notes.push_str(&format!(
             "<p class=\"note\">{} click(s) on tokens this manifest does not know.</p>",
             r.unknown_clicks
+        ));
+    }
+    if r.head_requests > 0 {
+        notes.push_str(&format!(
+            "<p class=\"note\">{} HEAD request(s) from link checkers are not counted as clicks.</p>",
+            r.head_requests
+        ));
+    }
+    if r.unstored > 0 {
+        notes.push_str(&format!(
+            "<p class=\"note\">{} click(s) were read from the spill file: the database could not store them when they came.</p>",
+            r.unstored
         ));
     }
     let within_30 = r.buckets.iter().take(2).sum::<usize>();

@@ -2,21 +2,52 @@
 //! the debrief of the very lure that was clicked: "this was a drill; here is what should have
 //! warned you". Unknown tokens get a plain 404 that says nothing about the campaign.
 
-use super::store::{Click, Store};
+use super::recorder::Recorder;
+use super::store::Click;
 use super::{DrillError, Generated, scenario};
 use crate::{Engine, Lang};
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-/// What the server needs: the manifest (tokens), the engine (to explain the lure) and the store.
+/// What the server needs: the manifest (tokens), the engine (to explain the lure) and the click
+/// recorder.
 pub struct Served {
     pub generated: Generated,
     pub engine: Engine,
-    pub store: Mutex<Store>,
+    pub recorder: Recorder,
+}
+
+/// Limits on connections: what a client that sends nothing, sends slowly or never reads can hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time to send a request's header, from the connection's start or the end of the previous
+    /// answer (so also how long an idle keep-alive connection stays open).
+    pub header_timeout: Duration,
+    /// A connection is closed this long after it opened, whatever it is doing (slow bodies,
+    /// clients that do not read the answer).
+    pub lifetime: Duration,
+    /// Connections served at once; further ones get `503` and are closed.
+    pub max_connections: usize,
+    /// After SIGTERM/SIGINT, how long answers under way may take before the server exits anyway.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            lifetime: Duration::from_secs(120),
+            max_connections: 512,
+            grace: Duration::from_secs(5),
+        }
+    }
 }
 
 /// The routes: `/t/{token}` and a 404 for everything else.
@@ -27,24 +58,157 @@ pub fn router(served: Arc<Served>) -> Router {
         .with_state(served)
 }
 
-/// Serves on an already bound listener until Ctrl-C / SIGTERM (or for ever, in tests).
-pub fn serve(listener: std::net::TcpListener, served: Arc<Served>) -> Result<(), DrillError> {
+/// Serves on an already bound listener until SIGTERM or SIGINT; `ready` is called once the
+/// signal handlers are in place (the CLI prints its "listening" line then). Answers under way
+/// finish; then the queued clicks are stored and the server returns.
+pub fn serve(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    ready: impl FnOnce(),
+) -> Result<(), DrillError> {
     let io = |e: std::io::Error| DrillError::Io(format!("drill serve: {e}"));
-    listener.set_nonblocking(true).map_err(io)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let rt = runtime().map_err(io)?;
+    rt.block_on(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        ready();
+        let stop = async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        };
+        run(listener, served, limits, stop).await
+    })
+    .map_err(io)
+}
+
+/// Like [`serve`], until `stop` completes (tests).
+pub fn serve_until(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), DrillError> {
+    let io = |e: std::io::Error| DrillError::Io(format!("drill serve: {e}"));
+    runtime()
+        .map_err(io)?
+        .block_on(run(listener, served, limits, stop))
+        .map_err(io)
+}
+
+/// Completes when the watch says `true`.
+async fn closed(mut rx: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(io)?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(served))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+}
+
+/// The accept loop: a connection cap, per-connection timeouts (hyper's header-read timeout and a
+/// lifetime), and on `stop` a graceful end: no new connections, idle ones closed, answers under
+/// way finished within `limits.grace`, then the click writer drained.
+async fn run(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = router(served.clone());
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = tokio::task::JoinSet::new();
+    let refused = Arc::new(AtomicU64::new(0));
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a little, do not spin.
+                        eprintln!("lurescreen: drill serve: accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    if refused.fetch_add(1, Ordering::Relaxed).is_multiple_of(1000) {
+                        eprintln!(
+                            "lurescreen: drill serve: {} connections open (the limit): refusing more with 503",
+                            limits.max_connections
+                        );
+                    }
+                    let _ = stream.try_write(
+                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n",
+                    );
+                    continue;
+                };
+                let app = app.clone();
+                let closing = closing_rx.clone();
+                tasks.spawn(async move {
+                    let _slot = slot;
+                    let service = hyper::service::service_fn(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(ConnectInfo(peer));
+                        app.clone().oneshot(req)
+                    });
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(limits.header_timeout)
+                        .max_buf_size(64 * 1024)
+                        .serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    let lifetime = tokio::time::sleep(limits.lifetime);
+                    tokio::pin!(lifetime);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        () = &mut lifetime => {}
+                        () = closed(closing) => {
+                            // Idle keep-alive connections close now; an answer under way is
+                            // finished; a request still being sent gets `grace` at most.
+                            conn.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(limits.grace, conn.as_mut()).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    let drained = tokio::time::timeout(limits.grace + Duration::from_secs(1), async {
+        while tasks.join_next().await.is_some() {}
     })
-    .map_err(io)
+    .await;
+    if drained.is_err() {
+        tasks.abort_all();
+    }
+    let recorder = served.clone();
+    let _ = tokio::task::spawn_blocking(move || recorder.recorder.finish()).await;
+    eprintln!(
+        "lurescreen: drill serve: stopped; {}",
+        served.recorder.stats().summary()
+    );
+    Ok(())
 }
 
 /// Security headers for every page: nothing may load, run or be framed.
@@ -90,49 +254,45 @@ fn is_token(s: &str) -> bool {
 async fn click(
     State(served): State<Arc<Served>>,
     Path(token): Path<String>,
+    method: Method,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let entry = if is_token(&token) {
-        served.generated.entry(&token)
-    } else {
-        None
-    };
-    let Some(entry) = entry else {
+    let known = is_token(&token) && served.generated.entry(&token).is_some();
+    if !known {
         return not_found().await;
-    };
+    }
     let user_agent = headers
         .get(header::USER_AGENT)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default();
-    let clicked = Click {
-        token: entry.token.clone(),
-        email: entry.email.clone(),
-        scenario: entry.scenario.clone(),
-        department: entry.department.clone(),
-        clicked_at: now(),
-        user_agent,
-    };
-    let recorded = match served.store.lock() {
-        Ok(store) => store.record(&served.generated.manifest.campaign, &clicked),
-        Err(_) => Err(DrillError::Db("store lock poisoned".into())),
-    };
-    if let Err(e) = recorded {
-        // The person still deserves the explanation; the administrator sees the error.
-        eprintln!("lurescreen: drill serve: could not record a click: {e}");
-    }
-    let scenario = scenario::find(&entry.scenario);
-    let lang = match scenario {
-        Some(s) if !s.is_ja() => Lang::En,
-        Some(_) => Lang::Ja,
-        None => Lang::En,
-    };
-    let html = match served.generated.raw(entry) {
-        Ok(raw) => debrief_html(&served.engine, &raw, scenario, lang),
-        Err(e) => {
-            eprintln!("lurescreen: drill serve: {e}");
-            debrief_html(&served.engine, b"", scenario, lang)
+    let html = tokio::task::spawn_blocking(move || {
+        let Some(entry) = served.generated.entry(&token) else {
+            return not_found_html();
+        };
+        served.recorder.submit(Click::new(
+            entry,
+            now(),
+            method.as_str(),
+            &peer.ip().to_string(),
+            &user_agent,
+        ));
+        let scenario = scenario::find(&entry.scenario);
+        let lang = match scenario {
+            Some(s) if !s.is_ja() => Lang::En,
+            Some(_) => Lang::Ja,
+            None => Lang::En,
+        };
+        match served.generated.raw(entry) {
+            Ok(raw) => debrief_html(&served.engine, &raw, scenario, lang),
+            Err(e) => {
+                eprintln!("lurescreen: drill serve: {e}");
+                debrief_html(&served.engine, b"", scenario, lang)
+            }
         }
-    };
+    })
+    .await
+    .unwrap_or_else(|_| not_found_html());
     page(StatusCode::OK, html)
 }
 
