@@ -449,6 +449,7 @@ fn send_is_a_dry_run_unless_confirmed_then_delivers_every_lure() {
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 4, "2 recipients × 2 scenarios");
     let manifest = Generated::load(&out).unwrap().manifest;
+    let mut ids = std::collections::HashSet::new();
     for (r, e) in got.iter().zip(&manifest.entries) {
         assert_eq!(r.from, "<drill-admin@example.co.jp>");
         assert_eq!(r.to, [format!("<{}>", e.email)]);
@@ -457,7 +458,33 @@ fn send_is_a_dry_run_unless_confirmed_then_delivers_every_lure() {
             data.contains("X-Lurescreen-Drill: 2026-12-example\r\n"),
             "{data}"
         );
-        assert!(data.contains(&e.token));
+        assert!(links_of(&r.data).iter().any(|l| l.ends_with(&e.token)));
+        // Date and Message-ID are set when sending; nothing but the drill header names the
+        // drill or the token outside the links.
+        let msg = mail_parser::MessageParser::default()
+            .parse(&r.data[..])
+            .unwrap();
+        let date = msg.date().unwrap().to_timestamp();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert!(
+            (now - 3600..=now + 60).contains(&date),
+            "Date {date}, now {now}"
+        );
+        let id = msg.message_id().unwrap();
+        assert!(
+            !id.contains(&e.token) && !id.contains("2026-12-example"),
+            "{id}"
+        );
+        assert!(ids.insert(id.to_string()), "Message-ID {id} twice");
+        let lower = data.to_ascii_lowercase();
+        assert_eq!(
+            lower.matches("lurescreen").count(),
+            1,
+            "only X-Lurescreen-Drill: {data}"
+        );
     }
     let sent = std::fs::read_to_string(out.join("sent.csv")).unwrap();
     assert_eq!(sent.lines().count(), 4);
@@ -847,10 +874,17 @@ fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
     store.record(c, &click(0, 120)).unwrap();
     store.record(c, &click(0, 900)).unwrap();
     store.record(c, &click(3, 7200)).unwrap();
-    // A link checker's HEAD on the second lure: not a click.
+    // Automated, not clicks: a link checker's HEAD and a gateway's fetch 3 s after delivery on
+    // the second lure, a script on the third.
     let mut head = click(1, 5);
     head.method = "HEAD".into();
     store.record(c, &head).unwrap();
+    let mut instant = click(1, 3);
+    instant.user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0".into();
+    store.record(c, &instant).unwrap();
+    let mut script = click(2, 300);
+    script.user_agent = "python-requests/2.31".into();
+    store.record(c, &script).unwrap();
     (out, db)
 }
 
@@ -867,6 +901,10 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
     );
     assert!(r.sent_log);
     assert_eq!((r.total.sent, r.total.clicked), (4, 2));
+    assert_eq!(
+        (r.automated_requests, r.automated_lures, r.head_requests),
+        (3, 2, 1)
+    );
     assert_eq!((r.people, r.people_clicked), (2, 2));
     assert_eq!(r.buckets, [1, 0, 0, 1, 0, 0]);
     let scen: Vec<(&str, usize, usize)> = r
@@ -896,6 +934,10 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
         text.contains("sent 4  clicked 2  click rate 50.0%  people who clicked 2 of 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 automated request(s) on 2 lure(s), not counted as clicks: HEAD (1)"),
         "{text}"
     );
     assert!(text.contains("display-url-en"), "{text}");
@@ -1150,7 +1192,6 @@ fn serve_refuses_connections_over_the_cap_and_serves_again_when_one_closes() {
         held.push(s);
     }
     let mut third = std::net::TcpStream::connect(server.addr).unwrap();
-    let _ = write!(third, "GET /t/{token} HTTP/1.1\r\nHost: x\r\n\r\n");
     let answer = read_until_closed(&mut third).unwrap();
     assert!(
         String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 503"),
@@ -1158,15 +1199,30 @@ fn serve_refuses_connections_over_the_cap_and_serves_again_when_one_closes() {
         String::from_utf8_lossy(&answer)
     );
     drop(held.pop());
-    // The slot comes back once the server has seen the close.
+    // The slot comes back once the server has seen the close: a new connection is then kept
+    // open waiting for its request instead of getting 503.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let (status, _) = http_get(server.addr, &format!("/t/{token}"), "x");
-        if status == 200 {
-            break;
-        }
-        assert_eq!(status, 503);
+        use std::io::Read;
         assert!(std::time::Instant::now() < deadline, "no slot came back");
+        let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_millis(300)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        match s.read(&mut buf) {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                write!(s, "GET /t/{token} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                assert_eq!(read_response(&mut s).0, 200);
+                break;
+            }
+            Ok(n) => assert!(n == 0 || buf.starts_with(b"HTTP/1.1 503")),
+            Err(_) => {}
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     server.signal("INT");

@@ -99,7 +99,22 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
         (fill(&a.name), data, a.kind)
     });
 
-    let boundary = |n: u8| format!("=_lurescreen_drill_{token}_{n}");
+    // Boundaries and Message-ID look like any mail's: only the X-Lurescreen-Drill header (which
+    // administrators need) says this is a drill; the token appears only in the links.
+    let opaque = |what: &str| {
+        let mut h = Sha256::new();
+        for part in [loaded.seed.as_str(), token.as_str(), what] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize()
+            .iter()
+            .take(10)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let boundary_tag = opaque("boundary");
+    let boundary = |n: u8| format!("----=_Part_{n}_{boundary_tag}");
     let mut m = String::new();
     let mut header = |name: &str, value: &str| {
         m.push_str(name);
@@ -117,7 +132,10 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     );
     header("Subject", &encode_word(&subject));
     header("Date", &loaded.date_header);
-    header("Message-ID", &format!("<{token}.{}@{sender_domain}>", c.id));
+    header(
+        "Message-ID",
+        &format!("<{}@{sender_domain}>", opaque("message-id")),
+    );
     header("MIME-Version", "1.0");
     header(DRILL_HEADER, &c.id);
     let alternative = {

@@ -62,13 +62,67 @@ pub struct Results {
     pub unknown_clicks: usize,
     /// `HEAD` requests (link checkers and previews; a person's click is a `GET`): not clicks.
     pub head_requests: u64,
+    /// Requests judged automated (see [`automated`]), `HEAD` included, and the lures they hit.
+    pub automated_requests: u64,
+    pub automated_lures: usize,
     /// Clicks read from the spill file (the database could not store them when they came);
     /// counted in the results like the others. Set by the caller.
     pub unstored: usize,
 }
 
+/// Requests this soon after delivery are a machine's: a mail gateway or Safe-Links-style scanner
+/// fetching every link as the mail arrives.
+pub const AUTOMATED_WITHIN_SECS: i64 = 10;
+
+/// User-agent fragments of link scanners, previews and scripts (lower case).
+const SCANNER_AGENTS: &[&str] = &[
+    "bot",
+    "crawler",
+    "spider",
+    "scan",
+    "preview",
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "curl/",
+    "wget/",
+    "go-http-client",
+    "java/",
+    "okhttp",
+    "libwww",
+    "httpclient",
+    "headlesschrome",
+    "phantomjs",
+    "safelinks",
+    "proofpoint",
+    "mimecast",
+    "barracuda",
+    "urldefense",
+    "fireeye",
+    "trendmicro",
+    "symantec",
+    "forcepoint",
+    "ms-office",
+    "microsoft office",
+    "skypeuripreview",
+    "facebookexternalhit",
+    "slack",
+    "whatsapp",
+];
+
+/// Whether a request looks automated: `HEAD`, no or a scanner's user agent, or within
+/// [`AUTOMATED_WITHIN_SECS`] of the lure's delivery (`sent_at`, when known).
+pub fn automated(c: &Click, sent_at: Option<i64>) -> bool {
+    let ua = c.user_agent.to_ascii_lowercase();
+    c.method.eq_ignore_ascii_case("HEAD")
+        || ua.trim().is_empty()
+        || SCANNER_AGENTS.iter().any(|s| ua.contains(s))
+        || sent_at.is_some_and(|t| (0..AUTOMATED_WITHIN_SECS).contains(&(c.clicked_at - t)))
+}
+
 /// Computes the results. A lure counts as sent when `sent.csv` lists it, or, when there is no
-/// send log at all, every lure counts as sent at the lures' date.
+/// send log at all, every lure counts as sent at the lures' date. Only human clicks count as
+/// clicks; automated requests ([`automated`]) are counted apart.
 pub fn compute(
     generated: &Generated,
     sent_times: &HashMap<String, i64>,
@@ -79,13 +133,24 @@ pub fn compute(
     let mut first: HashMap<&str, i64> = HashMap::new();
     let mut unknown_clicks = 0;
     let mut head_requests = 0u64;
+    let mut automated_requests = 0u64;
+    let mut automated_tokens: std::collections::HashSet<&str> = Default::default();
     for c in clicks {
         if c.method.eq_ignore_ascii_case("HEAD") {
             head_requests += u64::from(c.repeats);
-            continue;
         }
         if generated.entry(&c.token).is_none() {
             unknown_clicks += 1;
+            continue;
+        }
+        let sent_at = if sent_log {
+            sent_times.get(&c.token).copied()
+        } else {
+            Some(m.date)
+        };
+        if automated(c, sent_at) {
+            automated_requests += u64::from(c.repeats);
+            automated_tokens.insert(c.token.as_str());
             continue;
         }
         first
@@ -166,6 +231,8 @@ pub fn compute(
         before_send,
         unknown_clicks,
         head_requests,
+        automated_requests,
+        automated_lures: automated_tokens.len(),
         unstored: 0,
     }
 }
@@ -240,10 +307,10 @@ pub fn text(r: &Results) -> String {
             r.unknown_clicks
         ));
     }
-    if r.head_requests > 0 {
+    if r.automated_requests > 0 {
         out.push_str(&format!(
-            "  ({} HEAD request(s) from link checkers, not counted as clicks)\n",
-            r.head_requests
+            "  ({} automated request(s) on {} lure(s), not counted as clicks: HEAD ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery)\n",
+            r.automated_requests, r.automated_lures, r.head_requests
         ));
     }
     if r.unstored > 0 {
@@ -356,10 +423,10 @@ pub fn html(r: &Results) -> String {
             r.unknown_clicks
         ));
     }
-    if r.head_requests > 0 {
+    if r.automated_requests > 0 {
         notes.push_str(&format!(
-            "<p class=\"note\">{} HEAD request(s) from link checkers are not counted as clicks.</p>",
-            r.head_requests
+            "<p class=\"note\">{} automated request(s) on {} lure(s) are not counted as clicks: HEAD requests ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery.</p>",
+            r.automated_requests, r.automated_lures, r.head_requests
         ));
     }
     if r.unstored > 0 {
@@ -432,6 +499,38 @@ small {{ color: #6b7280; }}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scanners_previews_and_instant_fetches_are_automated() {
+        let entry = crate::drill::Entry {
+            token: "t".into(),
+            email: "a@example.co.jp".into(),
+            name: String::new(),
+            department: String::new(),
+            scenario: "s".into(),
+            subject: String::new(),
+            from: String::new(),
+            file: String::new(),
+            offset: 0,
+            length: 0,
+        };
+        let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        let c = |method: &str, ua: &str, at: i64| Click::new(&entry, at, method, "192.0.2.1", ua);
+        assert!(!automated(&c("GET", browser, 1000), Some(0)));
+        assert!(!automated(&c("GET", browser, 1000), None));
+        assert!(automated(&c("HEAD", browser, 1000), Some(0)));
+        assert!(
+            automated(&c("GET", browser, 3), Some(0)),
+            "3 s after delivery"
+        );
+        assert!(!automated(&c("GET", browser, 10), Some(0)));
+        assert!(automated(&c("GET", "", 1000), Some(0)));
+        assert!(automated(&c("GET", "python-requests/2.31", 1000), Some(0)));
+        assert!(automated(
+            &c("GET", "Mozilla/5.0 (compatible; Googlebot/2.1)", 1000),
+            Some(0)
+        ));
+    }
 
     #[test]
     fn durations_read_naturally() {

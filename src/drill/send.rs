@@ -62,6 +62,23 @@ pub fn check(generated: &Generated, opts: &Options) -> Result<Address, DrillErro
 }
 
 /// What became of one lure, as `sent.csv` records it.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stamping_sets_date_and_message_id_and_nothing_else() {
+        let raw = b"From: a@b.example\r\nDate: Tue, 1 Dec 2026 09:30:00 +0900\r\nMessage-ID: <old@b.example>\r\nSubject: s\r\n\r\nDate: in the body\r\n";
+        let out = super::stamp(raw, &1_800_000_000, "<new@b.example>");
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "From: a@b.example\r\nDate: Fri, 15 Jan 2027 08:00:00 +0000\r\nMessage-ID: <new@b.example>\r\nSubject: s\r\n\r\nDate: in the body\r\n"
+        );
+        let a = super::message_id("x@examp1e.co.jp");
+        assert!(a.ends_with("@examp1e.co.jp>") && a.len() > 30, "{a}");
+        assert_ne!(a, super::message_id("x@examp1e.co.jp"));
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// The relay accepted it: never sent again.
@@ -293,6 +310,7 @@ fn send_one(
     let raw = generated
         .raw(e)
         .map_err(|err| Failure::Temporary(err.to_string()))?;
+    let raw = stamp(&raw, &super::unix_now(), &message_id(&e.from));
     transport.send_raw(&envelope, &raw).map_err(|err| {
         if err.is_permanent() {
             Failure::Permanent(one_line(err.to_string()))
@@ -305,6 +323,36 @@ fn send_one(
 
 fn unix_now() -> i64 {
     super::unix_now()
+}
+
+/// A fresh Message-ID at the sender's domain, like any mail program makes.
+fn message_id(from: &str) -> String {
+    let domain = super::campaign::domain_of(from).unwrap_or_else(|| "localhost".into());
+    let random = super::campaign::random_seed()
+        .unwrap_or_else(|_| format!("{:x}{:x}", super::unix_now(), std::process::id()));
+    format!("<{}@{domain}>", &random[..random.len().min(24)])
+}
+
+/// The lure as it goes out: its `Date:` set to the sending time and its `Message-ID:` new (the
+/// generated ones are placeholders: every lure of a campaign would otherwise carry the same date,
+/// days old by the time it is sent).
+pub fn stamp(raw: &[u8], now: &i64, message_id: &str) -> Vec<u8> {
+    let end = memchr::memmem::find(raw, b"\r\n\r\n").map_or(raw.len(), |p| p + 2);
+    let (head, body) = raw.split_at(end);
+    let date = mail_parser::DateTime::from_timestamp(*now).to_rfc822();
+    let mut out = Vec::with_capacity(raw.len() + 64);
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with(b"date:") {
+            out.extend_from_slice(format!("Date: {date}\r\n").as_bytes());
+        } else if lower.starts_with(b"message-id:") {
+            out.extend_from_slice(format!("Message-ID: {message_id}\r\n").as_bytes());
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out.extend_from_slice(body);
+    out
 }
 
 /// When each token's lure was sent, from `sent.csv` beside the manifest (lures the relay

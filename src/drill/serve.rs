@@ -161,6 +161,9 @@ async fn run(
                     let _ = stream.try_write(
                         b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n",
                     );
+                    // Take what the client already sent, so closing does not reset the
+                    // connection under the answer.
+                    let _ = stream.try_read(&mut [0u8; 4096]);
                     continue;
                 };
                 let app = app.clone();
