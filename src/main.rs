@@ -357,7 +357,14 @@ fn run(cli: Cli) -> i32 {
                 &opts,
             )
         }
-        Command::Drill { command } => drill(command, engine, lang, &mut stdout.lock(), &mut err),
+        Command::Drill { command } => drill(
+            command,
+            engine,
+            lang,
+            cli.lang.map(Lang::from),
+            &mut stdout.lock(),
+            &mut err,
+        ),
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
         Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
     }
@@ -367,6 +374,7 @@ fn drill(
     command: DrillCommand,
     engine: lurescreen::Engine,
     lang: Lang,
+    explicit_lang: Option<Lang>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -414,7 +422,7 @@ fn drill(
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
                 ..Default::default()
             };
-            cli::drill::serve(&manifest, &listen, &db, limits, &engine, err)
+            cli::drill::serve(&manifest, &listen, &db, limits, explicit_lang, &engine, err)
         }
         DrillCommand::Report { manifest, db, html } => {
             cli::drill::report(&manifest, &db, html.as_deref(), out, err)

@@ -677,6 +677,7 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
             generated.manifest.campaign.clone(),
             drill::recorder::Retry::default(),
         ),
+        lang: None,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -1315,6 +1316,7 @@ fn clicks_the_database_cannot_take_are_spilled_counted_and_reported() {
                 first_wait: std::time::Duration::from_millis(10),
             },
         ),
+        lang: None,
     };
     let served = std::sync::Arc::new(served);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1420,4 +1422,105 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn the_debrief_speaks_the_persons_language_else_the_servers_else_the_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department,name_ja,lang\nA One,a.one@example.co.jp,Sales,一 太郎,ja\nB Two,b.two@example.co.jp,IT,,\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let token = |email: &str| {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .find(|e| e.email == email && e.scenario == "display-url-en")
+            .unwrap()
+            .token
+            .clone()
+    };
+    let (ja_person, no_lang) = (token("a.one@example.co.jp"), token("b.two@example.co.jp"));
+    let page_lang = |body: &str| {
+        body.split_once("<html lang=\"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(l, _)| l.to_string())
+            .unwrap_or_default()
+    };
+    let server = Server::start(&out, &dir.path().join("a.sqlite"), &[]);
+    let (_, body) = http_get(server.addr, &format!("/t/{ja_person}"), "x");
+    assert_eq!(page_lang(&body), "ja");
+    assert!(body.contains("これは標的型攻撃メールの訓練でした"));
+    let (_, body) = http_get(server.addr, &format!("/t/{no_lang}"), "x");
+    assert_eq!(page_lang(&body), "en", "the English scenario's language");
+    assert!(body.contains("This was a security drill"));
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
+
+    let server = Server::start(&out, &dir.path().join("b.sqlite"), &["--lang", "ja"]);
+    let (_, body) = http_get(server.addr, &format!("/t/{no_lang}"), "x");
+    assert_eq!(page_lang(&body), "ja", "--lang ja for people without one");
+    assert!(body.contains("これは標的型攻撃メールの訓練でした"));
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
+
+    // A language the page cannot speak is refused when generating.
+    let bad = temp_campaign(dir.path(), "name,email,lang\nC Three,c@example.co.jp,fr\n");
+    let o = lurescreen()
+        .args(["drill", "generate", "--campaign"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lang `fr`"));
+}
+
+#[test]
+fn the_debrief_leaves_out_points_that_only_the_drill_machinery_causes() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(dir.path(), "name,email\nA One,a.one@example.co.jp\n");
+    // A drill team that serves the landing page on a bare IP address.
+    let text = std::fs::read_to_string(&campaign).unwrap().replace(
+        "landing_url = \"http://drill.awareness.example:8080\"",
+        "landing_url = \"http://192.0.2.80:8080\"",
+    );
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let entry = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "display-url-en")
+        .unwrap();
+    let signatures = Signatures::embedded().unwrap();
+    let engine = drill::engine(&generated.manifest.domains, signatures.clone());
+    let judged = drill::judge(
+        &engine,
+        &generated.raw(entry).unwrap(),
+        scenario::find(&entry.scenario).unwrap(),
+    );
+    assert!(
+        judged.rules.iter().any(|r| r == "LINK_IP_HOST"),
+        "the filter sees the IP host: {:?}",
+        judged.rules
+    );
+    let server = Server::start(&out, &dir.path().join("d.sqlite"), &[]);
+    let (status, body) = http_get(server.addr, &format!("/t/{}", entry.token), "x");
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("A link to a bare number hides who runs the"),
+        "the landing host's IP address is the drill's, not the lesson"
+    );
+    // What the scenario teaches stays.
+    assert!(body.contains("but clicking it opens a page on"), "{body}");
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
 }

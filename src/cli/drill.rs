@@ -168,6 +168,7 @@ pub fn serve(
     listen: &str,
     db: &Path,
     limits: drill::serve::Limits,
+    lang: Option<Lang>,
     base: &crate::Engine,
     err: &mut dyn Write,
 ) -> i32 {
@@ -218,6 +219,7 @@ pub fn serve(
         ),
         generated,
         recorder,
+        lang,
     };
     let served = std::sync::Arc::new(served);
     let result = drill::serve::serve(listener, served.clone(), limits, || {

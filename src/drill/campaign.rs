@@ -19,6 +19,10 @@ pub struct Campaign {
     /// `eml` (one file per lure) or `mbox` (one `lures.mbox`).
     #[serde(default)]
     pub format: OutputFormat,
+    /// Language of the debrief page (`ja` or `en`) for recipients whose row gives none; not set:
+    /// the language of the scenario clicked.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// Scenario ids to use (`lurescreen drill generate --list` shows them); empty: all.
     #[serde(default)]
     pub scenarios: Vec<String>,
@@ -96,6 +100,9 @@ pub struct Recipient {
     /// The name as written in Japanese lures; `name` when empty.
     #[serde(default)]
     pub name_ja: String,
+    /// The person's language for the debrief page (`ja` or `en`); empty: the campaign's.
+    #[serde(default)]
+    pub lang: String,
 }
 
 impl Recipient {
@@ -219,6 +226,11 @@ impl Campaign {
                 ));
             }
         }
+        if let Some(l) = &self.lang
+            && !matches!(l.as_str(), "ja" | "en")
+        {
+            return bad(format!("lang `{l}`: use `ja` or `en`"));
+        }
         if recipients.is_empty() {
             return bad("the recipient list is empty".into());
         }
@@ -226,6 +238,12 @@ impl Campaign {
         for r in &recipients {
             if domain_of(&r.email).is_none() {
                 return bad(format!("recipient `{}` has no valid address", r.email));
+            }
+            if !matches!(r.lang.as_str(), "" | "ja" | "en") {
+                return bad(format!(
+                    "recipient `{}`: lang `{}`: use `ja`, `en` or nothing",
+                    r.email, r.lang
+                ));
             }
             if !seen.insert(r.email.to_ascii_lowercase()) {
                 return bad(format!("recipient `{}` is listed twice", r.email));
@@ -383,6 +401,16 @@ impl Loaded {
                 .iter()
                 .filter_map(|s| super::scenario::find(s))
                 .collect()
+        }
+    }
+
+    /// The debrief language of a recipient: theirs, else the campaign's, else empty (the
+    /// scenario's).
+    pub fn lang_of(&self, r: &Recipient) -> String {
+        if r.lang.is_empty() {
+            self.campaign.lang.clone().unwrap_or_default()
+        } else {
+            r.lang.clone()
         }
     }
 

@@ -335,6 +335,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             file,
             offset: offset as u64,
             length: length as u64,
+            lang: loaded.lang_of(&lure.recipient),
         });
     }
     if c.format == OutputFormat::Mbox {

@@ -65,6 +65,9 @@ pub struct Entry {
     pub file: String,
     pub offset: u64,
     pub length: u64,
+    /// The person's debrief language (`ja`, `en`; empty: the scenario's).
+    #[serde(default)]
+    pub lang: String,
 }
 
 /// A manifest with the folder it was read from.

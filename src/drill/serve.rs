@@ -22,6 +22,30 @@ pub struct Served {
     pub generated: Generated,
     pub engine: Engine,
     pub recorder: Recorder,
+    /// The debrief language for people whose manifest entry names none (`--lang`); `None`: the
+    /// language of the scenario clicked.
+    pub lang: Option<Lang>,
+}
+
+/// The debrief's language: the person's (recipient list, else campaign), else the server's
+/// `--lang`, else the scenario's.
+pub fn debrief_lang(
+    entry: &super::Entry,
+    server: Option<Lang>,
+    scenario: Option<&scenario::Scenario>,
+) -> Lang {
+    match entry.lang.as_str() {
+        "ja" => return Lang::Ja,
+        "en" => return Lang::En,
+        _ => {}
+    }
+    if let Some(l) = server {
+        return l;
+    }
+    match scenario {
+        Some(s) if s.is_ja() => Lang::Ja,
+        _ => Lang::En,
+    }
 }
 
 /// Limits on connections: what a client that sends nothing, sends slowly or never reads can hold.
@@ -281,16 +305,15 @@ async fn click(
             &user_agent,
         ));
         let scenario = scenario::find(&entry.scenario);
-        let lang = match scenario {
-            Some(s) if !s.is_ja() => Lang::En,
-            Some(_) => Lang::Ja,
-            None => Lang::En,
-        };
+        let lang = debrief_lang(entry, served.lang, scenario);
+        let host = url::Url::parse(&served.generated.manifest.landing_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()));
         match served.generated.raw(entry) {
-            Ok(raw) => debrief_html(&served.engine, &raw, scenario, lang),
+            Ok(raw) => debrief_html(&served.engine, &raw, scenario, host.as_deref(), lang),
             Err(e) => {
                 eprintln!("lurescreen: drill serve: {e}");
-                debrief_html(&served.engine, b"", scenario, lang)
+                debrief_html(&served.engine, b"", scenario, host.as_deref(), lang)
             }
         }
     })
@@ -352,6 +375,7 @@ fn debrief_html(
     engine: &Engine,
     raw: &[u8],
     scenario: Option<&scenario::Scenario>,
+    landing_host: Option<&str>,
     lang: Lang,
 ) -> String {
     let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
@@ -397,7 +421,14 @@ fn debrief_html(
         ),
     );
     match crate::explain::explain(engine, raw) {
-        Ok(explanation) => {
+        Ok(mut explanation) => {
+            if let Some(host) = landing_host {
+                leave_out_drill_machinery(
+                    &mut explanation,
+                    host,
+                    scenario.map_or(&[][..], |s| &s.teaches[..]),
+                );
+            }
             let mut page = crate::explain::render_html(&explanation, lang);
             // The verdict box speaks of mail held by the filter; a drill lure was delivered on
             // purpose, so the drill banner takes its place.
@@ -427,6 +458,52 @@ fn debrief_html(
     }
 }
 
+/// Leaves out of the debrief the points that exist only because of the drill's machinery: those
+/// whose evidence names the landing page's host (an IP address, a "hidden destination", a
+/// look-alike of the landing domain) and which the scenario does not teach. The remaining points
+/// are numbered again from 1 and the marks follow.
+pub fn leave_out_drill_machinery(
+    e: &mut crate::explain::Explanation,
+    landing_host: &str,
+    teaches: &[String],
+) {
+    let host = landing_host.to_ascii_lowercase();
+    let defanged = host.replace('.', "[.]");
+    let machinery = |p: &crate::explain::Point| {
+        !teaches.contains(&p.rule)
+            && p.evidence.iter().any(|(_, v)| {
+                let v = v.to_ascii_lowercase();
+                v.contains(&host) || v.contains(&defanged)
+            })
+    };
+    let mut renumber = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(e.points.len());
+    for mut p in std::mem::take(&mut e.points) {
+        if machinery(&p) {
+            continue;
+        }
+        renumber.insert(p.n, kept.len() + 1);
+        p.n = kept.len() + 1;
+        kept.push(p);
+    }
+    e.points = kept;
+    let fix = |marks: &mut Vec<usize>| {
+        *marks = marks
+            .iter()
+            .filter_map(|m| renumber.get(m).copied())
+            .collect();
+    };
+    fix(&mut e.subject_marks);
+    fix(&mut e.body_marks);
+    fix(&mut e.sender.marks);
+    for l in &mut e.links {
+        fix(&mut l.marks);
+    }
+    for a in &mut e.attachments {
+        fix(&mut a.marks);
+    }
+}
+
 /// Style of the drill banner (inline: the explanation page brings its own style sheet).
 const BANNER: &str = "background:#fff7e6;border:2px solid #f59e0b;border-radius:12px;padding:20px 24px;margin-bottom:18px;color:#1f2937";
 
@@ -446,7 +523,7 @@ mod tests {
     fn the_debrief_escapes_what_the_message_says() {
         let engine = crate::drill::engine(&[], crate::Signatures::embedded().unwrap());
         let raw = b"From: \"<script>alert(1)</script> Bank\" <x@gmail.com>\r\nSubject: <b>hi</b>\r\n\r\n<img src=x>";
-        let html = debrief_html(&engine, raw, None, Lang::En);
+        let html = debrief_html(&engine, raw, None, None, Lang::En);
         assert!(!html.contains("<script>"));
         assert!(!html.contains("<b>hi"));
         assert!(!html.contains("<img"));
