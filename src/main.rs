@@ -425,7 +425,7 @@ fn drill(
             cli::drill::serve(&manifest, &listen, &db, limits, explicit_lang, &engine, err)
         }
         DrillCommand::Report { manifest, db, html } => {
-            cli::drill::report(&manifest, &db, html.as_deref(), out, err)
+            cli::drill::report(&manifest, &db, html.as_deref(), lang, out, err)
         }
     }
 }

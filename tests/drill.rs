@@ -1524,3 +1524,39 @@ fn the_debrief_leaves_out_points_that_only_the_drill_machinery_causes() {
     server.signal("TERM");
     assert_eq!(server.wait().0, Some(0));
 }
+
+#[test]
+fn the_report_speaks_japanese_with_lang_ja() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let html = dir.path().join("report-ja.html");
+    let o = lurescreen()
+        .args(["--lang", "ja", "drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("送信 4  クリック 2  クリック率 50.0%  クリックした人 2 / 2 人"),
+        "{text}"
+    );
+    assert!(text.contains("2 分"), "{text}");
+    assert!(text.contains("自動アクセス 3 件"), "{text}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<html lang=\"ja\">"));
+    assert!(page.contains("シナリオ別クリック率"));
+    for english in [
+        "Drill results",
+        "click rate",
+        "people who clicked",
+        "per department",
+    ] {
+        assert!(!page.contains(english), "{english}");
+        assert!(!text.contains(english), "{english}");
+    }
+}

@@ -246,6 +246,7 @@ pub fn report(
     manifest: &Path,
     db: &Path,
     html: Option<&Path>,
+    lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -278,12 +279,12 @@ pub fn report(
     let mut results = drill::report::compute(&generated, &sent, &clicks);
     results.unstored = unstored;
     if let Some(path) = html
-        && let Err(e) = std::fs::write(path, drill::report::html(&results))
+        && let Err(e) = std::fs::write(path, drill::report::html_in(&results, lang))
     {
         let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
         return exit::IO;
     }
-    if write!(out, "{}", drill::report::text(&results)).is_err() {
+    if write!(out, "{}", drill::report::text_in(&results, lang)).is_err() {
         return exit::IO;
     }
     0
