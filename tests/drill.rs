@@ -889,6 +889,20 @@ fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
     (out, db)
 }
 
+/// `lurescreen [GLOBAL] drill report` on a manifest folder and database, with `--html` if given.
+fn report_cli(out: &Path, db: &Path, html: Option<&Path>, global: &[&str]) -> std::process::Output {
+    let mut cmd = lurescreen();
+    cmd.args(global)
+        .args(["drill", "report", "--manifest"])
+        .arg(out)
+        .arg("--db")
+        .arg(db);
+    if let Some(h) = html {
+        cmd.arg("--html").arg(h);
+    }
+    cmd.output().unwrap()
+}
+
 #[test]
 fn the_report_counts_sent_clicked_and_time_to_first_click() {
     let dir = tempfile::tempdir().unwrap();
@@ -922,15 +936,7 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
     assert_eq!(dept, [("IT", 2, 1, Some(7200)), ("Sales", 2, 1, Some(120))]);
 
     let html = dir.path().join("report.html");
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -958,15 +964,7 @@ fn the_report_renders_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = report_fixture(dir.path());
     let html = dir.path().join("report.html");
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success());
     chromium::screenshot(
         chromium,
@@ -1352,13 +1350,7 @@ fn clicks_the_database_cannot_take_are_spilled_counted_and_reported() {
     assert_eq!(lost, 0);
     assert_eq!(stored + spilled, 4, "every click stored or spilled");
     assert!(spilled >= 1);
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, None, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("clicked 4 "), "{text}");
@@ -1530,15 +1522,7 @@ fn the_report_speaks_japanese_with_lang_ja() {
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = report_fixture(dir.path());
     let html = dir.path().join("report-ja.html");
-    let o = lurescreen()
-        .args(["--lang", "ja", "drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, Some(&html), &["--lang", "ja"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(

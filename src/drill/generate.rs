@@ -32,14 +32,23 @@ pub struct Lure {
 
 /// The token of one recipient and scenario: unguessable without the seed, stable with it.
 pub fn token(seed: &str, campaign: &str, email: &str, scenario: &str) -> String {
+    keyed_hex(
+        &[seed, campaign, &email.trim().to_ascii_lowercase(), scenario],
+        12,
+    )
+}
+
+/// The first `bytes` bytes, in hex, of SHA-256 over `parts` (each length-prefixed, so no two
+/// lists of parts give the same input).
+fn keyed_hex(parts: &[&str], bytes: usize) -> String {
     let mut h = Sha256::new();
-    for part in [seed, campaign, &email.trim().to_ascii_lowercase(), scenario] {
+    for part in parts {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
     h.finalize()
         .iter()
-        .take(12)
+        .take(bytes)
         .map(|b| format!("{b:02x}"))
         .collect()
 }
@@ -101,18 +110,7 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
 
     // Boundaries and Message-ID look like any mail's: only the X-Lurescreen-Drill header (which
     // administrators need) says this is a drill; the token appears only in the links.
-    let opaque = |what: &str| {
-        let mut h = Sha256::new();
-        for part in [loaded.seed.as_str(), token.as_str(), what] {
-            h.update((part.len() as u64).to_be_bytes());
-            h.update(part.as_bytes());
-        }
-        h.finalize()
-            .iter()
-            .take(10)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let opaque = |what: &str| keyed_hex(&[loaded.seed.as_str(), token.as_str(), what], 10);
     let boundary_tag = opaque("boundary");
     let boundary = |n: u8| format!("----=_Part_{n}_{boundary_tag}");
     let mut m = String::new();

@@ -297,6 +297,65 @@ fn pad(text: &str, width: usize, right: bool) -> String {
     }
 }
 
+/// What the reader of the results should know besides the figures, one sentence each.
+fn notes(r: &Results, lang: Lang) -> Vec<String> {
+    let ja = lang == Lang::Ja;
+    let mut out = Vec::new();
+    if r.before_send > 0 {
+        out.push(if ja {
+            format!(
+                "記録された送信時刻より前の最初のクリック {} 件は、時間の集計から除いています",
+                r.before_send
+            )
+        } else {
+            format!(
+                "{} first click(s) before the recorded send time, left out of the times",
+                r.before_send
+            )
+        });
+    }
+    if r.unknown_clicks > 0 {
+        out.push(if ja {
+            format!(
+                "このマニフェストにないトークンへのクリック {} 件",
+                r.unknown_clicks
+            )
+        } else {
+            format!(
+                "{} click(s) on tokens this manifest does not know",
+                r.unknown_clicks
+            )
+        });
+    }
+    if r.automated_requests > 0 {
+        out.push(if ja {
+            format!(
+                "自動アクセス {} 件（訓練メール {} 通）はクリックに数えていません：HEAD {} 件、リンク検査ツールの User-Agent、または配信後 {AUTOMATED_WITHIN_SECS} 秒以内",
+                r.automated_requests, r.automated_lures, r.head_requests
+            )
+        } else {
+            format!(
+                "{} automated request(s) on {} lure(s), not counted as clicks: HEAD ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery",
+                r.automated_requests, r.automated_lures, r.head_requests
+            )
+        });
+    }
+    if r.unstored > 0 {
+        out.push(if ja {
+            format!(
+                "{} 件のクリックは退避ファイルから読みました：記録時にデータベースへ保存できなかったものです",
+                r.unstored
+            )
+        } else {
+            format!(
+                "{} click(s) read from the spill file: the database could not store them when they came",
+                r.unstored
+            )
+        });
+    }
+    out
+}
+
 /// The results as text for the terminal, in English.
 pub fn text(r: &Results) -> String {
     text_in(r, Lang::En)
@@ -370,56 +429,11 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
             "#".repeat((n * 40).checked_div(clicked).unwrap_or(0))
         ));
     }
-    if r.before_send > 0 {
+    for note in notes(r, lang) {
         out.push_str(&if ja {
-            format!(
-                "  （記録された送信時刻より前の最初のクリック {} 件）\n",
-                r.before_send
-            )
+            format!("  （{note}）\n")
         } else {
-            format!(
-                "  ({} first click(s) before the recorded send time)\n",
-                r.before_send
-            )
-        });
-    }
-    if r.unknown_clicks > 0 {
-        out.push_str(&if ja {
-            format!(
-                "  （このマニフェストにないトークンへのクリック {} 件）\n",
-                r.unknown_clicks
-            )
-        } else {
-            format!(
-                "  ({} click(s) on tokens this manifest does not know)\n",
-                r.unknown_clicks
-            )
-        });
-    }
-    if r.automated_requests > 0 {
-        out.push_str(&if ja {
-            format!(
-                "  （自動アクセス {} 件（訓練メール {} 通）はクリックに数えていません：HEAD {} 件、リンク検査ツールの User-Agent、または配信後 {AUTOMATED_WITHIN_SECS} 秒以内）\n",
-                r.automated_requests, r.automated_lures, r.head_requests
-            )
-        } else {
-            format!(
-                "  ({} automated request(s) on {} lure(s), not counted as clicks: HEAD ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery)\n",
-                r.automated_requests, r.automated_lures, r.head_requests
-            )
-        });
-    }
-    if r.unstored > 0 {
-        out.push_str(&if ja {
-            format!(
-                "  （{} 件のクリックは退避ファイルから読みました：記録時にデータベースへ保存できなかったものです）\n",
-                r.unstored
-            )
-        } else {
-            format!(
-                "  ({} click(s) read from the spill file: the database could not store them when they came)\n",
-                r.unstored
-            )
+            format!("  ({note})\n")
         });
     }
     out
@@ -528,58 +542,16 @@ pub fn html_in(r: &Results, lang: Lang) -> String {
         })
         .collect();
     let max_bucket = r.buckets.iter().copied().max().unwrap_or(0) as f64;
-    let mut notes = String::new();
+    let mut notes_html = String::new();
     if !r.sent_log {
-        notes.push_str(t("<p class=\"note\">No send log (sent.csv): every lure counts as sent at its Date header.</p>", "<p class=\"note\">送信記録（sent.csv）がないため、すべての訓練メールを Date の時刻に送信したものとして数えています。</p>"));
+        notes_html.push_str(t("<p class=\"note\">No send log (sent.csv): every lure counts as sent at its Date header.</p>", "<p class=\"note\">送信記録（sent.csv）がないため、すべての訓練メールを Date の時刻に送信したものとして数えています。</p>"));
     }
-    if r.before_send > 0 {
-        notes.push_str(&if ja {
-            format!("<p class=\"note\">記録された送信時刻より前の最初のクリック {} 件は、時間の集計から除いています。</p>", r.before_send)
-        } else {
-            format!(
-                "<p class=\"note\">{} first click(s) came before the recorded send time and are left out of the times.</p>",
-                r.before_send
-            )
-        });
-    }
-    if r.unknown_clicks > 0 {
-        notes.push_str(&if ja {
-            format!(
-                "<p class=\"note\">このマニフェストにないトークンへのクリック {} 件。</p>",
-                r.unknown_clicks
-            )
-        } else {
-            format!(
-                "<p class=\"note\">{} click(s) on tokens this manifest does not know.</p>",
-                r.unknown_clicks
-            )
-        });
-    }
-    if r.automated_requests > 0 {
-        notes.push_str(&if ja {
-            format!(
-                "<p class=\"note\">自動アクセス {} 件（訓練メール {} 通）はクリックに数えていません：HEAD リクエスト {} 件、リンク検査ツールの User-Agent、または配信後 {AUTOMATED_WITHIN_SECS} 秒以内のアクセスです。</p>",
-                r.automated_requests, r.automated_lures, r.head_requests
-            )
-        } else {
-            format!(
-                "<p class=\"note\">{} automated request(s) on {} lure(s) are not counted as clicks: HEAD requests ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery.</p>",
-                r.automated_requests, r.automated_lures, r.head_requests
-            )
-        });
-    }
-    if r.unstored > 0 {
-        notes.push_str(&if ja {
-            format!(
-                "<p class=\"note\">{} 件のクリックは退避ファイルから読みました：記録時にデータベースへ保存できなかったものです。</p>",
-                r.unstored
-            )
-        } else {
-            format!(
-                "<p class=\"note\">{} click(s) were read from the spill file: the database could not store them when they came.</p>",
-                r.unstored
-            )
-        });
+    for note in notes(r, lang) {
+        notes_html.push_str(&format!(
+            "<p class=\"note\">{}{}</p>",
+            esc(&note),
+            t(".", "。")
+        ));
     }
     let within_30 = r.buckets.iter().take(2).sum::<usize>();
     format!(
@@ -619,7 +591,7 @@ small {{ color: #6b7280; }}
 <div class="card">{l_people}<b>{people_clicked} / {people}</b></div>
 <div class="card">{l_within}<b>{within_30} / {clicked}</b></div>
 </section>
-{notes}
+{notes_html}
 <section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
