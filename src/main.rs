@@ -198,9 +198,19 @@ enum DrillCommand {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
         listen: String,
-        /// SQLite database of clicks (created if missing).
+        /// SQLite database of clicks (created if missing, mode 0600; must be writable).
         #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
         db: PathBuf,
+        /// Seconds a client has to send a request's header (also how long an idle keep-alive
+        /// connection stays open).
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds after which a connection is closed, whatever it is doing.
+        #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        connection_lifetime: u64,
+        /// Connections served at once; more get 503.
+        #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100000))]
+        max_connections: u64,
     },
     /// Print the campaign's results (sent, clicked, time to click, per scenario and department).
     Report {
@@ -347,7 +357,14 @@ fn run(cli: Cli) -> i32 {
                 &opts,
             )
         }
-        Command::Drill { command } => drill(command, engine, lang, &mut stdout.lock(), &mut err),
+        Command::Drill { command } => drill(
+            command,
+            engine,
+            lang,
+            cli.lang.map(Lang::from),
+            &mut stdout.lock(),
+            &mut err,
+        ),
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
         Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
     }
@@ -357,6 +374,7 @@ fn drill(
     command: DrillCommand,
     engine: lurescreen::Engine,
     lang: Lang,
+    explicit_lang: Option<Lang>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -394,9 +412,20 @@ fn drill(
             manifest,
             listen,
             db,
-        } => cli::drill::serve(&manifest, &listen, &db, &engine, err),
+            header_timeout,
+            connection_lifetime,
+            max_connections,
+        } => {
+            let limits = lurescreen::drill::serve::Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                lifetime: std::time::Duration::from_secs(connection_lifetime),
+                max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+                ..Default::default()
+            };
+            cli::drill::serve(&manifest, &listen, &db, limits, explicit_lang, &engine, err)
+        }
         DrillCommand::Report { manifest, db, html } => {
-            cli::drill::report(&manifest, &db, html.as_deref(), out, err)
+            cli::drill::report(&manifest, &db, html.as_deref(), lang, out, err)
         }
     }
 }

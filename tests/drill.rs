@@ -29,11 +29,27 @@ fn the_example_campaign_uses_every_scenario() {
     }
 }
 
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+fn list_dir(d: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn generation_is_deterministic_with_one_file_per_recipient_and_scenario() {
+    // The example has no seed: generate makes one, keeps it beside the manifest (0600) and uses
+    // it again when run again into the same folder.
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    for dir in [a.path(), b.path()] {
+    let run = |dir: &Path| {
         let out = lurescreen()
             .args(["drill", "generate", "--campaign"])
             .arg(example_campaign())
@@ -46,33 +62,44 @@ fn generation_is_deterministic_with_one_file_per_recipient_and_scenario() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-    }
+    };
+    run(a.path());
+    let first: Vec<(PathBuf, Vec<u8>)> = list_dir(a.path())
+        .into_iter()
+        .map(|p| {
+            let data = std::fs::read(&p).unwrap();
+            (p, data)
+        })
+        .collect();
+    run(a.path());
+    run(b.path());
     let loaded = Campaign::load(&example_campaign()).unwrap();
     let expected = loaded.recipients.len() * loaded.scenarios().len();
-    let list = |d: &Path| {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        v.sort();
-        v
-    };
-    let (fa, fb) = (list(a.path()), list(b.path()));
+    let fa = list_dir(a.path());
     let emls = fa
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .count();
     assert_eq!(emls, expected);
-    assert_eq!(fa.len(), expected + 1, "lures and manifest.json");
-    for (x, y) in fa.iter().zip(&fb) {
-        assert_eq!(x.file_name(), y.file_name());
+    assert_eq!(fa.len(), expected + 2, "lures, manifest.json and seed");
+    assert_eq!(fa.len(), first.len());
+    for (x, (y, data)) in fa.iter().zip(&first) {
+        assert_eq!(x, y);
         assert_eq!(
-            std::fs::read(x).unwrap(),
-            std::fs::read(y).unwrap(),
+            &std::fs::read(x).unwrap(),
+            data,
             "{} differs between runs",
             x.display()
         );
+        assert_eq!(mode(x), 0o600, "{}", x.display());
     }
+    let seed = std::fs::read_to_string(a.path().join("seed")).unwrap();
+    assert!(drill::campaign::check_seed(seed.trim()).is_ok(), "{seed}");
+    assert_ne!(
+        seed,
+        std::fs::read_to_string(b.path().join("seed")).unwrap(),
+        "each folder gets its own random seed"
+    );
     let generated = Generated::load(a.path()).unwrap();
     let mut tokens: Vec<&str> = generated
         .manifest
@@ -83,6 +110,70 @@ fn generation_is_deterministic_with_one_file_per_recipient_and_scenario() {
     tokens.sort();
     tokens.dedup();
     assert_eq!(tokens.len(), expected, "tokens are unique");
+    let other = Generated::load(b.path()).unwrap();
+    assert_ne!(
+        other.manifest.entries[0].token,
+        generated.manifest.entries[0].token
+    );
+}
+
+#[test]
+fn the_example_seed_and_weak_seeds_are_refused() {
+    for seed in [
+        "change-me-to-a-long-random-string",
+        "password1234",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let campaign = temp_campaign(dir.path(), "name,email\nA One,a.one@example.co.jp\n");
+        let text = std::fs::read_to_string(&campaign)
+            .unwrap()
+            .replace(TEST_SEED, seed);
+        std::fs::write(&campaign, text).unwrap();
+        let o = lurescreen()
+            .args(["drill", "generate", "--campaign"])
+            .arg(&campaign)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(64), "{seed}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("seed"), "{err}");
+        assert!(!dir.path().join("out").exists(), "{seed}: nothing written");
+    }
+}
+
+#[test]
+fn generate_replaces_planted_links_without_writing_through_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(dir.path(), "name,email\nA One,a.one@example.co.jp\n");
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let names: Vec<PathBuf> = list_dir(&out);
+    // Someone with write access to the folder plants links at every name, then the drill team
+    // generates again.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    for p in &names {
+        std::fs::remove_file(p).unwrap();
+        std::os::unix::fs::symlink(&victim, p).unwrap();
+    }
+    let o = lurescreen()
+        .args(["drill", "generate", "--campaign"])
+        .arg(&campaign)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    for p in &names {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        assert!(m.file_type().is_file(), "{} is still a link", p.display());
+        assert_eq!(mode(p), 0o600, "{}", p.display());
+    }
+    assert!(Generated::load(&out).is_ok());
 }
 
 /// Every link of every part of a lure carries the lure's own token.
@@ -168,13 +259,16 @@ fn every_lure_is_caught_inert_marked_and_tokenised() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// A campaign in `dir` like the example, with these recipients and two scenarios.
+/// The seed of the test campaigns (256 bits, fixed so the tests' lures are reproducible).
+const TEST_SEED: &str = "3f9c2a7e5b1d8046c9e2f1a3b7d5c8e09a4f6b2d1c8e7a5f3b9d0c2e4a6f8b1d";
+
+/// A campaign in `dir` like the example, with these recipients, two scenarios and a seed.
 fn temp_campaign(dir: &Path, recipients: &str) -> PathBuf {
     let example = std::fs::read_to_string(example_campaign()).unwrap();
     let start = example.find("scenarios = [").unwrap();
     let end = start + example[start..].find(']').unwrap() + 1;
     let text = format!(
-        "{}scenarios = [\"display-url-en\", \"invoice-pdf-ja\"]{}",
+        "seed = \"{TEST_SEED}\"\n{}scenarios = [\"display-url-en\", \"invoice-pdf-ja\"]{}",
         &example[..start],
         &example[end..]
     );
@@ -196,15 +290,36 @@ fn generate_into(campaign: &Path, out: &Path) {
 }
 
 /// What the SMTP sink received: MAIL FROM, RCPT TO and DATA of each transaction.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Received {
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
+    /// When the sink accepted the connection that carried it.
+    connected: std::time::Instant,
 }
+
+impl Default for Received {
+    fn default() -> Self {
+        Received {
+            from: String::new(),
+            to: Vec::new(),
+            data: Vec::new(),
+            connected: std::time::Instant::now(),
+        }
+    }
+}
+
+/// The sink's answer to a RCPT TO (the address in angle brackets), when not `250`.
+type RcptPolicy = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// A minimal SMTP server on loopback that accepts everything and records it.
 fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    smtp_sink_with(std::sync::Arc::new(|_| None))
+}
+
+/// Like [`smtp_sink`], answering RCPT TO as `policy` says.
+fn smtp_sink_with(policy: RcptPolicy) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -213,7 +328,9 @@ fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(conn) = conn else { return };
+            let connected = std::time::Instant::now();
             let store = store.clone();
+            let policy = policy.clone();
             std::thread::spawn(move || {
                 let mut w = conn.try_clone().unwrap();
                 let mut r = BufReader::new(conn);
@@ -231,11 +348,17 @@ fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
                     } else if upper.starts_with("MAIL FROM:") {
                         cur = Received {
                             from: line[10..].trim().to_string(),
+                            connected,
                             ..Default::default()
                         };
                         b"250 ok\r\n"
                     } else if upper.starts_with("RCPT TO:") {
-                        cur.to.push(line[8..].trim().to_string());
+                        let rcpt = line[8..].trim().to_string();
+                        if let Some(reply) = policy(&rcpt) {
+                            let _ = w.write_all(format!("{reply}\r\n").as_bytes());
+                            continue;
+                        }
+                        cur.to.push(rcpt);
                         b"250 ok\r\n"
                     } else if upper.starts_with("DATA") {
                         let _ = w.write_all(b"354 go on\r\n");
@@ -268,12 +391,16 @@ fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
 }
 
 fn send(campaign: &Path, out: &Path, port: u16, yes: bool) -> std::process::Output {
+    send_at(campaign, out, port, yes, 6000)
+}
+
+fn send_at(campaign: &Path, out: &Path, port: u16, yes: bool, rate: u32) -> std::process::Output {
     let mut cmd = lurescreen();
     cmd.args([
         "drill",
         "send",
         "--rate",
-        "6000",
+        &rate.to_string(),
         "--smtp-host",
         "127.0.0.1",
     ])
@@ -322,6 +449,7 @@ fn send_is_a_dry_run_unless_confirmed_then_delivers_every_lure() {
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 4, "2 recipients × 2 scenarios");
     let manifest = Generated::load(&out).unwrap().manifest;
+    let mut ids = std::collections::HashSet::new();
     for (r, e) in got.iter().zip(&manifest.entries) {
         assert_eq!(r.from, "<drill-admin@example.co.jp>");
         assert_eq!(r.to, [format!("<{}>", e.email)]);
@@ -330,10 +458,148 @@ fn send_is_a_dry_run_unless_confirmed_then_delivers_every_lure() {
             data.contains("X-Lurescreen-Drill: 2026-12-example\r\n"),
             "{data}"
         );
-        assert!(data.contains(&e.token));
+        assert!(links_of(&r.data).iter().any(|l| l.ends_with(&e.token)));
+        // Date and Message-ID are set when sending; nothing but the drill header names the
+        // drill or the token outside the links.
+        let msg = mail_parser::MessageParser::default()
+            .parse(&r.data[..])
+            .unwrap();
+        let date = msg.date().unwrap().to_timestamp();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert!(
+            (now - 3600..=now + 60).contains(&date),
+            "Date {date}, now {now}"
+        );
+        let id = msg.message_id().unwrap();
+        assert!(
+            !id.contains(&e.token) && !id.contains("2026-12-example"),
+            "{id}"
+        );
+        assert!(ids.insert(id.to_string()), "Message-ID {id} twice");
+        let lower = data.to_ascii_lowercase();
+        assert_eq!(
+            lower.matches("lurescreen").count(),
+            1,
+            "only X-Lurescreen-Drill: {data}"
+        );
     }
     let sent = std::fs::read_to_string(out.join("sent.csv")).unwrap();
     assert_eq!(sent.lines().count(), 4);
+    assert_eq!(mode(&out.join("sent.csv")), 0o600);
+}
+
+#[test]
+fn send_goes_on_past_a_refused_recipient_retries_a_deferred_one_and_never_sends_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nGone Away,gone@example.co.jp,IT\nB Two,b.two@example.co.jp,IT\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    // `gone@` no longer exists (550, every time); `b.two@` is over quota the first two times (452).
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let b = busy.clone();
+    let (port, got) = smtp_sink_with(std::sync::Arc::new(move |rcpt: &str| {
+        if rcpt.contains("gone@") {
+            Some("550 5.1.1 <gone@example.co.jp>: user unknown".into())
+        } else if rcpt.contains("b.two@") && b.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 2
+        {
+            Some("452 4.2.2 mailbox full, try later".into())
+        } else {
+            None
+        }
+    }));
+    let first = send(&campaign, &out, port, true);
+    let text = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(
+        first.status.code(),
+        Some(75),
+        "{text}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        text.contains("2 sent, 2 refused by the relay (not retried), 2 deferred"),
+        "{text}"
+    );
+    assert!(text.contains("user unknown"), "{text}");
+    {
+        let got = got.lock().unwrap();
+        assert_eq!(got.len(), 2, "a.one's two lures");
+        assert!(got.iter().all(|r| r.to == ["<a.one@example.co.jp>"]));
+    }
+    let log = drill::send::read_log(&out);
+    let manifest = Generated::load(&out).unwrap().manifest;
+    let status = |email: &str| -> Vec<drill::send::Status> {
+        manifest
+            .entries
+            .iter()
+            .filter(|e| e.email == email)
+            .map(|e| log[&e.token].status)
+            .collect()
+    };
+    use drill::send::Status::*;
+    assert_eq!(status("a.one@example.co.jp"), [Sent, Sent]);
+    assert_eq!(status("gone@example.co.jp"), [Refused, Refused]);
+    assert_eq!(status("b.two@example.co.jp"), [Deferred, Deferred]);
+
+    // The rerun sends only the deferred two, now accepted; nothing twice.
+    let second = send(&campaign, &out, port, true);
+    let text = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{text}");
+    assert!(text.contains("4 already sent or refused"), "{text}");
+    assert!(
+        text.contains("2 sent, 0 refused by the relay (not retried), 0 deferred"),
+        "{text}"
+    );
+    let third = send(&campaign, &out, port, true);
+    assert_eq!(third.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&third.stdout).contains("sending 0 lure(s)"));
+    let got = got.lock().unwrap();
+    let mut to: Vec<&str> = got.iter().map(|r| r.to[0].as_str()).collect();
+    to.sort_unstable();
+    assert_eq!(
+        to,
+        [
+            "<a.one@example.co.jp>",
+            "<a.one@example.co.jp>",
+            "<b.two@example.co.jp>",
+            "<b.two@example.co.jp>"
+        ]
+    );
+    let mut data: Vec<&Vec<u8>> = got.iter().map(|r| &r.data).collect();
+    data.sort();
+    data.dedup();
+    assert_eq!(data.len(), 4, "four different lures, none twice");
+    assert_eq!(drill::send::sent_times(&out).len(), 4);
+}
+
+#[test]
+fn send_keeps_to_its_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\nB Two,b.two@example.co.jp\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let (port, got) = smtp_sink();
+    // 120 a minute: a lure every 500 ms at most.
+    let o = send_at(&campaign, &out, port, true, 120);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = got.lock().unwrap();
+    assert_eq!(got.len(), 4);
+    // A lure's connection opens after its turn comes, so from the first connection to the last
+    // there are at least 3 intervals, less the first connection's own set-up (allowed 100 ms).
+    // A lower bound: a loaded machine only makes it longer.
+    let span = got[3].connected - got[0].connected;
+    assert!(
+        span >= std::time::Duration::from_millis(1400),
+        "4 lures at 120/min came within {span:?}"
+    );
 }
 
 #[test]
@@ -359,13 +625,22 @@ fn send_refuses_recipients_outside_the_campaign_domains_before_sending_anything(
 
 /// One HTTP/1.1 GET on loopback: status code and body.
 fn http_get(addr: std::net::SocketAddr, path: &str, user_agent: &str) -> (u16, String) {
+    http_request(addr, "GET", path, user_agent)
+}
+
+fn http_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    user_agent: &str,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
         .unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut buf = Vec::new();
@@ -396,12 +671,41 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
     let served = drill::serve::Served {
         engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
         generated: generated.clone(),
-        store: std::sync::Mutex::new(drill::store::Store::open(&db).unwrap()),
+        recorder: drill::recorder::Recorder::start(
+            drill::store::Store::open_for_writing(&db).unwrap(),
+            db.clone(),
+            generated.manifest.campaign.clone(),
+            drill::recorder::Retry::default(),
+        ),
+        lang: None,
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || drill::serve::serve(listener, std::sync::Arc::new(served)));
+    std::thread::spawn(move || {
+        drill::serve::serve_until(
+            listener,
+            std::sync::Arc::new(served),
+            drill::serve::Limits::default(),
+            std::future::pending(),
+        )
+    });
     (addr, generated, db)
+}
+
+/// The clicks of a campaign once `n` rows are stored (the writer stores them off the request
+/// path), or what is there after a minute.
+fn clicks_when(db: &Path, campaign: &str, n: usize) -> Vec<drill::store::Click> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let clicks = drill::store::Store::open(db)
+            .unwrap()
+            .clicks(campaign)
+            .unwrap();
+        if clicks.len() >= n || std::time::Instant::now() > deadline {
+            return clicks;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -436,9 +740,47 @@ fn a_click_is_recorded_and_answered_with_the_debrief_of_that_lure() {
 
     let (status, _) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/2.0");
     assert_eq!(status, 200);
-    let store = drill::store::Store::open(&db).unwrap();
-    let clicks = store.clicks(&generated.manifest.campaign).unwrap();
-    assert_eq!(clicks.len(), 2, "one row per click");
+    // The same client again: counted on its row, not a new one. A HEAD: a row of its own.
+    for _ in 0..5 {
+        assert_eq!(
+            http_get(addr, &format!("/t/{}", entry.token), "DrillTest/2.0").0,
+            200
+        );
+    }
+    assert_eq!(
+        http_request(addr, "HEAD", &format!("/t/{}", entry.token), "Preview/1.0").0,
+        200
+    );
+    let clicks = clicks_when(&db, &generated.manifest.campaign, 3);
+    let clicks: Vec<_> = {
+        // Wait until every repeat is counted too.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut c = clicks;
+        while c.iter().map(|c| c.repeats).sum::<u32>() < 8 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            c = clicks_when(&db, &generated.manifest.campaign, 3);
+        }
+        c
+    };
+    assert_eq!(
+        clicks.len(),
+        3,
+        "one row per client and method: {clicks:#?}"
+    );
+    let repeats: Vec<(&str, &str, u32)> = clicks
+        .iter()
+        .map(|c| (c.method.as_str(), c.user_agent.as_str(), c.repeats))
+        .collect();
+    assert!(
+        repeats.contains(&("GET", "DrillTest/1.0", 1)),
+        "{repeats:?}"
+    );
+    assert!(
+        repeats.contains(&("GET", "DrillTest/2.0", 6)),
+        "{repeats:?}"
+    );
+    assert!(repeats.contains(&("HEAD", "Preview/1.0", 1)), "{repeats:?}");
+    assert!(clicks.iter().all(|c| c.ip == "127.0.0.1"));
     assert_eq!(clicks[0].email, "a.one@example.co.jp");
     assert_eq!(clicks[0].scenario, "invoice-pdf-ja");
     assert_eq!(clicks[0].department, "Sales");
@@ -480,13 +822,12 @@ fn unknown_tokens_and_other_paths_get_a_bare_404() {
         );
         assert!(!body.contains("example.co.jp"), "{path}: {body}");
     }
-    let store = drill::store::Store::open(&db).unwrap();
-    assert!(
-        store
-            .clicks(&generated.manifest.campaign)
-            .unwrap()
-            .is_empty()
-    );
+    // A click after them lands; nothing else did.
+    let entry = &generated.manifest.entries[0];
+    assert_eq!(http_get(addr, &format!("/t/{}", entry.token), "x").0, 200);
+    let clicks = clicks_when(&db, &generated.manifest.campaign, 1);
+    assert_eq!(clicks.len(), 1);
+    assert_eq!(clicks[0].token, entry.token);
 }
 
 /// The landing page rendered in headless Chromium (skipped without Chromium).
@@ -525,26 +866,41 @@ fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
         .collect();
     std::fs::write(out.join("sent.csv"), sent).unwrap();
     let db = dir.join("drill.sqlite");
-    let store = drill::store::Store::open(&db).unwrap();
-    let click = |n: usize, after: i64| drill::store::Click {
-        token: e[n].token.clone(),
-        email: e[n].email.clone(),
-        scenario: e[n].scenario.clone(),
-        department: e[n].department.clone(),
-        clicked_at: 1_800_000_000 + after,
-        user_agent: "t".into(),
+    let mut store = drill::store::Store::open(&db).unwrap();
+    let click = |n: usize, after: i64| {
+        drill::store::Click::new(&e[n], 1_800_000_000 + after, "GET", "192.0.2.1", "t")
     };
     // a.one clicks the first scenario after 2 min (and again later), b.two the second after 2 h.
-    store
-        .record(&generated.manifest.campaign, &click(0, 120))
-        .unwrap();
-    store
-        .record(&generated.manifest.campaign, &click(0, 900))
-        .unwrap();
-    store
-        .record(&generated.manifest.campaign, &click(3, 7200))
-        .unwrap();
+    let c = &generated.manifest.campaign;
+    store.record(c, &click(0, 120)).unwrap();
+    store.record(c, &click(0, 900)).unwrap();
+    store.record(c, &click(3, 7200)).unwrap();
+    // Automated, not clicks: a link checker's HEAD and a gateway's fetch 3 s after delivery on
+    // the second lure, a script on the third.
+    let mut head = click(1, 5);
+    head.method = "HEAD".into();
+    store.record(c, &head).unwrap();
+    let mut instant = click(1, 3);
+    instant.user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0".into();
+    store.record(c, &instant).unwrap();
+    let mut script = click(2, 300);
+    script.user_agent = "python-requests/2.31".into();
+    store.record(c, &script).unwrap();
     (out, db)
+}
+
+/// `lurescreen [GLOBAL] drill report` on a manifest folder and database, with `--html` if given.
+fn report_cli(out: &Path, db: &Path, html: Option<&Path>, global: &[&str]) -> std::process::Output {
+    let mut cmd = lurescreen();
+    cmd.args(global)
+        .args(["drill", "report", "--manifest"])
+        .arg(out)
+        .arg("--db")
+        .arg(db);
+    if let Some(h) = html {
+        cmd.arg("--html").arg(h);
+    }
+    cmd.output().unwrap()
 }
 
 #[test]
@@ -560,6 +916,10 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
     );
     assert!(r.sent_log);
     assert_eq!((r.total.sent, r.total.clicked), (4, 2));
+    assert_eq!(
+        (r.automated_requests, r.automated_lures, r.head_requests),
+        (3, 2, 1)
+    );
     assert_eq!((r.people, r.people_clicked), (2, 2));
     assert_eq!(r.buckets, [1, 0, 0, 1, 0, 0]);
     let scen: Vec<(&str, usize, usize)> = r
@@ -576,19 +936,15 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
     assert_eq!(dept, [("IT", 2, 1, Some(7200)), ("Sales", 2, 1, Some(120))]);
 
     let html = dir.path().join("report.html");
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
         text.contains("sent 4  clicked 2  click rate 50.0%  people who clicked 2 of 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 automated request(s) on 2 lure(s), not counted as clicks: HEAD (1)"),
         "{text}"
     );
     assert!(text.contains("display-url-en"), "{text}");
@@ -608,15 +964,7 @@ fn the_report_renders_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = report_fixture(dir.path());
     let html = dir.path().join("report.html");
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success());
     chromium::screenshot(
         chromium,
@@ -652,4 +1000,547 @@ fn mbox_output_holds_the_same_lures_and_the_manifest_finds_each() {
     // mail-parser's own mbox reader sees the same four messages.
     let n = mail_parser::mailbox::mbox::MessageIterator::new(&mbox[..]).count();
     assert_eq!(n, 4);
+}
+
+/// `lurescreen drill serve` as a process on a loopback port, its stderr collected.
+struct Server {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(out: &Path, db: &Path, extra: &[&str]) -> Server {
+        use std::io::BufRead;
+        let mut child = lurescreen()
+            .args(["drill", "serve", "--listen", "127.0.0.1:0", "--manifest"])
+            .arg(out)
+            .arg("--db")
+            .arg(db)
+            .args(extra)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let keep = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { return };
+                if let Some(rest) = line.split_once("on http://").map(|x| x.1)
+                    && let Some((addr, _)) = rest.split_once("/t/")
+                {
+                    let _ = tx.send(addr.to_string());
+                }
+                keep.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let addr = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("no listening line: {}", log.lock().unwrap()));
+        Server {
+            child,
+            addr: addr.parse().unwrap(),
+            log,
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    /// Waits for the process to end (a minute at most, against a hang): exit code and stderr.
+    fn wait(mut self) -> (Option<i32>, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                let log = self.log.lock().unwrap().clone();
+                return (status.code(), log);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "drill serve did not exit: {}",
+                self.log.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A generated campaign of 2 people × 2 scenarios in `dir/out`.
+fn generated_campaign(dir: &Path) -> (PathBuf, Generated) {
+    let campaign = temp_campaign(
+        dir,
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nB Two,b.two@example.co.jp,IT\n",
+    );
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    (out, generated)
+}
+
+/// Reads what the server sends until it closes the connection (`Ok`), or the client gives up
+/// after a minute (`Err`: the server kept the connection open).
+fn read_until_closed(s: &mut std::net::TcpStream) -> Result<Vec<u8>, std::io::Error> {
+    use std::io::Read;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Reads one HTTP response with a Content-Length body from a keep-alive connection.
+fn read_response(s: &mut std::net::TcpStream) -> (u16, String) {
+    use std::io::Read;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        assert_eq!(s.read(&mut byte).unwrap(), 1, "closed inside the header");
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[test]
+fn serve_closes_idle_half_sent_and_kept_alive_connections() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (out, generated) = generated_campaign(dir.path());
+    let server = Server::start(
+        &out,
+        &dir.path().join("d.sqlite"),
+        &["--header-timeout", "1"],
+    );
+    let token = &generated.manifest.entries[0].token;
+    let connect = || std::net::TcpStream::connect(server.addr).unwrap();
+    let mut idle = connect();
+    let mut half = connect();
+    half.write_all(format!("GET /t/{token} HTTP/1.1\r\nHost: x\r\nUser-Ag").as_bytes())
+        .unwrap();
+    let mut kept = connect();
+    write!(kept, "GET /t/{token} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (status, body) = read_response(&mut kept);
+    assert_eq!(status, 200);
+    assert!(body.contains("This was a security drill") || body.contains("訓練"));
+    // Each is closed by the server (before the fix all three stayed open for ever).
+    for (what, s) in [
+        ("idle", &mut idle),
+        ("half-sent", &mut half),
+        ("kept alive", &mut kept),
+    ] {
+        let rest = read_until_closed(s).unwrap_or_else(|e| panic!("{what}: still open ({e})"));
+        assert!(!String::from_utf8_lossy(&rest).contains(" 200 "), "{what}");
+    }
+    // And the server still answers.
+    assert_eq!(http_get(server.addr, &format!("/t/{token}"), "x").0, 200);
+    server.signal("TERM");
+    let (code, log) = server.wait();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+fn serve_refuses_connections_over_the_cap_and_serves_again_when_one_closes() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (out, generated) = generated_campaign(dir.path());
+    let server = Server::start(
+        &out,
+        &dir.path().join("d.sqlite"),
+        &["--max-connections", "2", "--header-timeout", "600"],
+    );
+    let token = &generated.manifest.entries[0].token;
+    // Two connections hold both slots; the server has seen both once each answered a request
+    // on a kept-alive connection.
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+        write!(s, "GET /t/{token} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        assert_eq!(read_response(&mut s).0, 200);
+        held.push(s);
+    }
+    let mut third = std::net::TcpStream::connect(server.addr).unwrap();
+    let answer = read_until_closed(&mut third).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 503"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    drop(held.pop());
+    // The slot comes back once the server has seen the close: a new connection is then kept
+    // open waiting for its request instead of getting 503.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        use std::io::Read;
+        assert!(std::time::Instant::now() < deadline, "no slot came back");
+        let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_millis(300)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        match s.read(&mut buf) {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                write!(s, "GET /t/{token} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                assert_eq!(read_response(&mut s).0, 200);
+                break;
+            }
+            Ok(n) => assert!(n == 0 || buf.starts_with(b"HTTP/1.1 503")),
+            Err(_) => {}
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    server.signal("INT");
+    let (code, log) = server.wait();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+fn sigterm_finishes_answers_under_way_and_a_half_sent_request_does_not_hold_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (out, generated) = generated_campaign(dir.path());
+    let db = dir.path().join("d.sqlite");
+    // Header time-out far beyond the test: only the shutdown may end the half-sent request.
+    let server = Server::start(&out, &db, &["--header-timeout", "3600"]);
+    let entry = &generated.manifest.entries[1];
+    let mut half = std::net::TcpStream::connect(server.addr).unwrap();
+    half.write_all(b"GET /t/").unwrap();
+    let mut asked = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        asked,
+        "GET /t/{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        entry.token
+    )
+    .unwrap();
+    // The request has reached the handler once its click is stored; then the signal.
+    assert_eq!(clicks_when(&db, &generated.manifest.campaign, 1).len(), 1);
+    server.signal("TERM");
+    let answer = read_until_closed(&mut asked).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.trim_end().ends_with("</html>"), "answer cut short");
+    read_until_closed(&mut half).expect("the half-sent request's connection is closed");
+    let (code, log) = server.wait();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("1 click(s) received, 1 stored"), "{log}");
+}
+
+#[test]
+fn a_locked_database_does_not_hold_the_answer_and_the_click_lands_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, generated) = generated_campaign(dir.path());
+    let db = dir.path().join("d.sqlite");
+    let server = Server::start(&out, &db, &[]);
+    let campaign = &generated.manifest.campaign;
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta VALUES ('lock', 'held');")
+        .unwrap();
+    let entry = &generated.manifest.entries[2];
+    // Answered while the lock is held (before the fix: after SQLite's 5 s wait, and lost).
+    let (status, body) = http_get(server.addr, &format!("/t/{}", entry.token), "Locked/1.0");
+    assert_eq!(status, 200);
+    assert!(body.contains("</html>"));
+    assert_eq!(http_get(server.addr, "/nothing", "x").0, 404);
+    let stored: i64 = lock
+        .query_row("SELECT count(*) FROM clicks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "nothing could be stored while the lock was held");
+    lock.execute_batch("COMMIT").unwrap();
+    let clicks = clicks_when(&db, campaign, 1);
+    assert_eq!(clicks.len(), 1, "the click lands once the lock is gone");
+    assert_eq!(
+        (clicks[0].token.as_str(), clicks[0].user_agent.as_str()),
+        (entry.token.as_str(), "Locked/1.0")
+    );
+    server.signal("TERM");
+    let (code, log) = server.wait();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("1 stored, 0 not stored"), "{log}");
+}
+
+#[test]
+fn clicks_the_database_cannot_take_are_spilled_counted_and_reported() {
+    // The writer's queue holds one click and the database is locked: every click still gets its
+    // answer, and those that could not be queued or stored are in the spill file, which the
+    // report reads.
+    let dir = tempfile::tempdir().unwrap();
+    let (out, generated) = generated_campaign(dir.path());
+    let db = dir.path().join("d.sqlite");
+    let served = drill::serve::Served {
+        engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
+        generated: generated.clone(),
+        recorder: drill::recorder::Recorder::start(
+            drill::store::Store::open_for_writing(&db).unwrap(),
+            db.clone(),
+            generated.manifest.campaign.clone(),
+            drill::recorder::Retry {
+                queue: 1,
+                busy_for: std::time::Duration::from_millis(200),
+                first_wait: std::time::Duration::from_millis(10),
+            },
+        ),
+        lang: None,
+    };
+    let served = std::sync::Arc::new(served);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let s = served.clone();
+    let server = std::thread::spawn(move || {
+        drill::serve::serve_until(listener, s, drill::serve::Limits::default(), async {
+            let _ = stop_rx.await;
+        })
+    });
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE; INSERT INTO meta VALUES ('lock', 'held');")
+        .unwrap();
+    for e in &generated.manifest.entries {
+        assert_eq!(
+            http_get(addr, &format!("/t/{}", e.token), "Spill/1.0").0,
+            200
+        );
+    }
+    let _ = stop_tx.send(());
+    server.join().unwrap().unwrap();
+    lock.execute_batch("COMMIT").unwrap();
+    let stats = served.recorder.stats();
+    use std::sync::atomic::Ordering::Relaxed;
+    let (received, stored, spilled, lost) = (
+        stats.received.load(Relaxed),
+        stats.stored.load(Relaxed),
+        stats.spilled.load(Relaxed),
+        stats.lost.load(Relaxed),
+    );
+    assert_eq!(received, 4);
+    assert_eq!(lost, 0);
+    assert_eq!(stored + spilled, 4, "every click stored or spilled");
+    assert!(spilled >= 1);
+    let o = report_cli(&out, &db, None, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("clicked 4 "), "{text}");
+    assert!(
+        text.contains(&format!("{spilled} click(s) read from the spill file")),
+        "{text}"
+    );
+    assert_eq!(mode(&drill::store::spill_path(&db)), 0o600);
+}
+
+#[test]
+fn serve_exits_74_when_the_database_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = generated_campaign(dir.path());
+    let db = dir.path().join("d.sqlite");
+    drop(drill::store::Store::open(&db).unwrap());
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let mut cmd = if running_as_root() {
+        // Root writes any file: run the server as nobody, the files theirs but the database
+        // read-only.
+        for p in walk(dir.path()) {
+            std::os::unix::fs::chown(&p, Some(65534), Some(65534)).unwrap();
+        }
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_lurescreen"));
+        c
+    } else {
+        lurescreen()
+    };
+    let o = cmd
+        .args(["drill", "serve", "--listen", "127.0.0.1:0", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(74), "{err}");
+    assert!(err.contains("cannot write the click database"), "{err}");
+    assert!(!err.contains("landing page for campaign"), "{err}");
+}
+
+/// Whether the tests run as root (then file modes do not stop writes).
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if std::fs::symlink_metadata(&p).unwrap().is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_debrief_speaks_the_persons_language_else_the_servers_else_the_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department,name_ja,lang\nA One,a.one@example.co.jp,Sales,一 太郎,ja\nB Two,b.two@example.co.jp,IT,,\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let token = |email: &str| {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .find(|e| e.email == email && e.scenario == "display-url-en")
+            .unwrap()
+            .token
+            .clone()
+    };
+    let (ja_person, no_lang) = (token("a.one@example.co.jp"), token("b.two@example.co.jp"));
+    let page_lang = |body: &str| {
+        body.split_once("<html lang=\"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(l, _)| l.to_string())
+            .unwrap_or_default()
+    };
+    let server = Server::start(&out, &dir.path().join("a.sqlite"), &[]);
+    let (_, body) = http_get(server.addr, &format!("/t/{ja_person}"), "x");
+    assert_eq!(page_lang(&body), "ja");
+    assert!(body.contains("これは標的型攻撃メールの訓練でした"));
+    let (_, body) = http_get(server.addr, &format!("/t/{no_lang}"), "x");
+    assert_eq!(page_lang(&body), "en", "the English scenario's language");
+    assert!(body.contains("This was a security drill"));
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
+
+    let server = Server::start(&out, &dir.path().join("b.sqlite"), &["--lang", "ja"]);
+    let (_, body) = http_get(server.addr, &format!("/t/{no_lang}"), "x");
+    assert_eq!(page_lang(&body), "ja", "--lang ja for people without one");
+    assert!(body.contains("これは標的型攻撃メールの訓練でした"));
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
+
+    // A language the page cannot speak is refused when generating.
+    let bad = temp_campaign(dir.path(), "name,email,lang\nC Three,c@example.co.jp,fr\n");
+    let o = lurescreen()
+        .args(["drill", "generate", "--campaign"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lang `fr`"));
+}
+
+#[test]
+fn the_debrief_leaves_out_points_that_only_the_drill_machinery_causes() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(dir.path(), "name,email\nA One,a.one@example.co.jp\n");
+    // A drill team that serves the landing page on a bare IP address.
+    let text = std::fs::read_to_string(&campaign).unwrap().replace(
+        "landing_url = \"http://drill.awareness.example:8080\"",
+        "landing_url = \"http://192.0.2.80:8080\"",
+    );
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let entry = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "display-url-en")
+        .unwrap();
+    let signatures = Signatures::embedded().unwrap();
+    let engine = drill::engine(&generated.manifest.domains, signatures.clone());
+    let judged = drill::judge(
+        &engine,
+        &generated.raw(entry).unwrap(),
+        scenario::find(&entry.scenario).unwrap(),
+    );
+    assert!(
+        judged.rules.iter().any(|r| r == "LINK_IP_HOST"),
+        "the filter sees the IP host: {:?}",
+        judged.rules
+    );
+    let server = Server::start(&out, &dir.path().join("d.sqlite"), &[]);
+    let (status, body) = http_get(server.addr, &format!("/t/{}", entry.token), "x");
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("A link to a bare number hides who runs the"),
+        "the landing host's IP address is the drill's, not the lesson"
+    );
+    // What the scenario teaches stays.
+    assert!(body.contains("but clicking it opens a page on"), "{body}");
+    server.signal("TERM");
+    assert_eq!(server.wait().0, Some(0));
+}
+
+#[test]
+fn the_report_speaks_japanese_with_lang_ja() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let html = dir.path().join("report-ja.html");
+    let o = report_cli(&out, &db, Some(&html), &["--lang", "ja"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("送信 4  クリック 2  クリック率 50.0%  クリックした人 2 / 2 人"),
+        "{text}"
+    );
+    assert!(text.contains("2 分"), "{text}");
+    assert!(text.contains("自動アクセス 3 件"), "{text}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<html lang=\"ja\">"));
+    assert!(page.contains("シナリオ別クリック率"));
+    for english in [
+        "Drill results",
+        "click rate",
+        "people who clicked",
+        "per department",
+    ] {
+        assert!(!page.contains(english), "{english}");
+        assert!(!text.contains(english), "{english}");
+    }
 }

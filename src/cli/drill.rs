@@ -35,13 +35,20 @@ pub fn generate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let loaded = match Campaign::load(campaign) {
+    let mut loaded = match Campaign::load(campaign) {
         Ok(l) => l,
         Err(e) => {
             let _ = writeln!(err, "lurescreen: {e}");
             return exit::USAGE;
         }
     };
+    if let Err(e) = loaded.use_seed_file(out_dir) {
+        let _ = writeln!(err, "lurescreen: {e}");
+        return match e {
+            drill::DrillError::Campaign(_) => exit::USAGE,
+            _ => exit::IO,
+        };
+    }
     let lures = generate::build(&loaded);
     if let Err(e) = generate::write(&loaded, &lures, out_dir) {
         let _ = writeln!(err, "lurescreen: {e}");
@@ -141,6 +148,8 @@ pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         domains: loaded.campaign.organisation.domains.clone(),
     };
     match drill::send::run(&generated, &opts, out) {
+        // Some lures did not go: say so in the exit code too (the log says which).
+        Ok(o) if o.refused + o.deferred > 0 => exit::TEMPFAIL,
         Ok(_) => 0,
         Err(e @ drill::DrillError::Refused(_)) => {
             let _ = writeln!(err, "lurescreen: {e}");
@@ -153,21 +162,26 @@ pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
     }
 }
 
-/// `drill serve`: the landing page until Ctrl-C.
+/// `drill serve`: the landing page until SIGTERM or SIGINT.
 pub fn serve(
     manifest: &Path,
     listen: &str,
     db: &Path,
+    limits: drill::serve::Limits,
+    lang: Option<Lang>,
     base: &crate::Engine,
     err: &mut dyn Write,
 ) -> i32 {
     let Some(generated) = load_generated(manifest, err) else {
         return exit::USAGE;
     };
-    let store = match drill::store::Store::open(db) {
+    let store = match drill::store::Store::open_for_writing(db) {
         Ok(s) => s,
         Err(e) => {
-            let _ = writeln!(err, "lurescreen: {e}");
+            let _ = writeln!(
+                err,
+                "lurescreen: drill serve: {e}\nlurescreen: clicks could not be recorded: give --db a file the server can write"
+            );
             return exit::IO;
         }
     };
@@ -185,12 +199,17 @@ pub fn serve(
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| listen.to_string());
-    let _ = writeln!(
-        err,
+    let ready = format!(
         "lurescreen: drill landing page for campaign {} ({} tokens) on http://{addr}/t/<token>; clicks recorded in {}",
         generated.manifest.campaign,
         generated.manifest.entries.len(),
         db.display()
+    );
+    let recorder = drill::recorder::Recorder::start(
+        store,
+        db.to_path_buf(),
+        generated.manifest.campaign.clone(),
+        drill::recorder::Retry::default(),
     );
     let served = drill::serve::Served {
         engine: drill::engine_from(
@@ -199,10 +218,22 @@ pub fn serve(
             base.signatures().clone(),
         ),
         generated,
-        store: std::sync::Mutex::new(store),
+        recorder,
+        lang,
     };
-    match drill::serve::serve(listener, std::sync::Arc::new(served)) {
-        Ok(()) => 0,
+    let served = std::sync::Arc::new(served);
+    let result = drill::serve::serve(listener, served.clone(), limits, || {
+        let _ = writeln!(err, "{ready}");
+        let _ = err.flush();
+    });
+    let lost = served
+        .recorder
+        .stats()
+        .lost
+        .load(std::sync::atomic::Ordering::Relaxed);
+    match result {
+        Ok(()) if lost == 0 => 0,
+        Ok(()) => exit::IO,
         Err(e) => {
             let _ = writeln!(err, "lurescreen: {e}");
             exit::IO
@@ -215,6 +246,7 @@ pub fn report(
     manifest: &Path,
     db: &Path,
     html: Option<&Path>,
+    lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -225,7 +257,7 @@ pub fn report(
         let _ = writeln!(err, "lurescreen: {}: no such database", db.display());
         return exit::USAGE;
     }
-    let clicks =
+    let mut clicks =
         match drill::store::Store::open(db).and_then(|s| s.clicks(&generated.manifest.campaign)) {
             Ok(c) => c,
             Err(e) => {
@@ -233,15 +265,26 @@ pub fn report(
                 return exit::IO;
             }
         };
+    let (spilled, bad) = drill::store::spilled(db, &generated.manifest.campaign);
+    if bad > 0 {
+        let _ = writeln!(
+            err,
+            "lurescreen: warning: {}: {bad} line(s) could not be read",
+            drill::store::spill_path(db).display()
+        );
+    }
+    let unstored = spilled.len();
+    clicks.extend(spilled);
     let sent = drill::send::sent_times(&generated.dir);
-    let results = drill::report::compute(&generated, &sent, &clicks);
+    let mut results = drill::report::compute(&generated, &sent, &clicks);
+    results.unstored = unstored;
     if let Some(path) = html
-        && let Err(e) = std::fs::write(path, drill::report::html(&results))
+        && let Err(e) = std::fs::write(path, drill::report::html_in(&results, lang))
     {
         let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
         return exit::IO;
     }
-    if write!(out, "{}", drill::report::text(&results)).is_err() {
+    if write!(out, "{}", drill::report::text_in(&results, lang)).is_err() {
         return exit::IO;
     }
     0

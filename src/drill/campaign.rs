@@ -10,13 +10,19 @@ use std::path::{Path, PathBuf};
 pub struct Campaign {
     /// Short identifier, sent in the `X-Lurescreen-Drill` header of every lure.
     pub id: String,
-    /// Seed of the per-recipient tokens: keep it private, or tokens can be computed.
-    pub seed: String,
+    /// Seed of the per-recipient tokens: keep it private, or tokens can be computed. When
+    /// absent, `drill generate` makes one and keeps it in `seed` beside the manifest (mode 0600).
+    #[serde(default)]
+    pub seed: Option<String>,
     /// Date of every lure (RFC 3339): fixed so that generation is reproducible.
     pub date: String,
     /// `eml` (one file per lure) or `mbox` (one `lures.mbox`).
     #[serde(default)]
     pub format: OutputFormat,
+    /// Language of the debrief page (`ja` or `en`) for recipients whose row gives none; not set:
+    /// the language of the scenario clicked.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// Scenario ids to use (`lurescreen drill generate --list` shows them); empty: all.
     #[serde(default)]
     pub scenarios: Vec<String>,
@@ -94,6 +100,9 @@ pub struct Recipient {
     /// The name as written in Japanese lures; `name` when empty.
     #[serde(default)]
     pub name_ja: String,
+    /// The person's language for the debrief page (`ja` or `en`); empty: the campaign's.
+    #[serde(default)]
+    pub lang: String,
 }
 
 impl Recipient {
@@ -110,6 +119,9 @@ impl Recipient {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub campaign: Campaign,
+    /// The token seed: the campaign's, or (when it has none) a random one until
+    /// [`Loaded::use_seed_file`] replaces it with the one kept beside the manifest.
+    pub seed: String,
     pub recipients: Vec<Recipient>,
     /// The campaign's date as a Unix timestamp, and as it appears in the `Date:` header.
     pub timestamp: i64,
@@ -169,8 +181,8 @@ impl Campaign {
                 self.id
             ));
         }
-        if self.seed.len() < 8 {
-            return bad("seed: use at least 8 characters (it keeps tokens unguessable)".into());
+        if let Some(seed) = &self.seed {
+            check_seed(seed).map_err(DrillError::Campaign)?;
         }
         let Some(date) = mail_parser::DateTime::parse_rfc3339(&self.date) else {
             return bad(format!(
@@ -214,6 +226,11 @@ impl Campaign {
                 ));
             }
         }
+        if let Some(l) = &self.lang
+            && !matches!(l.as_str(), "ja" | "en")
+        {
+            return bad(format!("lang `{l}`: use `ja` or `en`"));
+        }
         if recipients.is_empty() {
             return bad("the recipient list is empty".into());
         }
@@ -222,16 +239,142 @@ impl Campaign {
             if domain_of(&r.email).is_none() {
                 return bad(format!("recipient `{}` has no valid address", r.email));
             }
+            if !matches!(r.lang.as_str(), "" | "ja" | "en") {
+                return bad(format!(
+                    "recipient `{}`: lang `{}`: use `ja`, `en` or nothing",
+                    r.email, r.lang
+                ));
+            }
             if !seen.insert(r.email.to_ascii_lowercase()) {
                 return bad(format!("recipient `{}` is listed twice", r.email));
             }
         }
+        let seed = match &self.seed {
+            Some(s) => s.clone(),
+            None => random_seed().map_err(|e| DrillError::Io(format!("random seed: {e}")))?,
+        };
         Ok(Loaded {
+            seed,
             timestamp: date.to_timestamp(),
             date_header: date.to_rfc822(),
             campaign: self,
             recipients,
         })
+    }
+}
+
+/// The seed in the example campaign file: refused, or every copy of the example would share it.
+pub const EXAMPLE_SEED: &str = "change-me-to-a-long-random-string";
+
+/// Bits of entropy a seed needs at least.
+pub const MIN_SEED_BITS: f64 = 128.0;
+
+/// A conservative estimate of the entropy of a seed a person chose: its length times the bits
+/// per character of the smallest alphabet it could come from (16 for hex; else the classes it
+/// uses: lower case, upper case, digits, other ASCII, other); a seed of fewer than 10 distinct
+/// characters counts `log2(distinct)` bits per character (`aaaa…` or `abab…` is weak however
+/// long), and the total is at most that per character times (distinct 3-character windows + 2),
+/// so a repeated pattern counts once.
+pub fn seed_bits(seed: &str) -> f64 {
+    let chars: Vec<char> = seed.chars().collect();
+    if chars.is_empty() {
+        return 0.0;
+    }
+    let hex = chars.iter().all(char::is_ascii_hexdigit)
+        && (!chars.iter().any(char::is_ascii_uppercase)
+            || !chars.iter().any(char::is_ascii_lowercase));
+    let alphabet: f64 = if hex {
+        16.0
+    } else {
+        let mut a = 0.0;
+        if chars.iter().any(char::is_ascii_lowercase) {
+            a += 26.0;
+        }
+        if chars.iter().any(char::is_ascii_uppercase) {
+            a += 26.0;
+        }
+        if chars.iter().any(char::is_ascii_digit) {
+            a += 10.0;
+        }
+        if chars
+            .iter()
+            .any(|c| c.is_ascii() && !c.is_ascii_alphanumeric())
+        {
+            a += 33.0;
+        }
+        if chars.iter().any(|c| !c.is_ascii()) {
+            a += 100.0;
+        }
+        a
+    };
+    let distinct = chars.iter().collect::<std::collections::HashSet<_>>().len() as f64;
+    let per_char = if distinct < 10.0 {
+        distinct.log2()
+    } else {
+        alphabet.log2()
+    };
+    let windows = chars
+        .windows(3)
+        .collect::<std::collections::HashSet<_>>()
+        .len() as f64;
+    per_char * (chars.len() as f64).min(windows + 2.0)
+}
+
+/// Refuses the example seed and seeds under [`MIN_SEED_BITS`].
+pub fn check_seed(seed: &str) -> Result<(), String> {
+    if seed.trim() == EXAMPLE_SEED || seed.contains("change-me") {
+        return Err(format!(
+            "seed: `{seed}` is the example's; anyone who has read the example could compute every token. Remove the line (generate then makes a random seed and keeps it beside the manifest) or use e.g. `openssl rand -hex 32`"
+        ));
+    }
+    let bits = seed_bits(seed);
+    if bits < MIN_SEED_BITS {
+        return Err(format!(
+            "seed: about {bits:.0} bits of entropy, at least {MIN_SEED_BITS:.0} needed (e.g. 32 random hex digits; `openssl rand -hex 32` gives 256 bits), or remove the line to have one made"
+        ));
+    }
+    Ok(())
+}
+
+/// 32 random bytes as 64 hex digits.
+pub fn random_seed() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut buf = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// File beside the manifest holding the seed `generate` made (when the campaign has none).
+pub const SEED_FILE: &str = "seed";
+
+impl Loaded {
+    /// For a campaign without a seed: reads the one kept in `dir/seed` (so generating again gives
+    /// the same tokens), or keeps the random one there (mode 0600). A campaign with a seed: no-op.
+    pub fn use_seed_file(&mut self, dir: &Path) -> Result<(), DrillError> {
+        if self.campaign.seed.is_some() {
+            return Ok(());
+        }
+        let path = dir.join(SEED_FILE);
+        let io = |e: std::io::Error| DrillError::Io(format!("{}: {e}", path.display()));
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_file() => {
+                let kept = std::fs::read_to_string(&path).map_err(io)?;
+                let kept = kept.trim();
+                check_seed(kept)
+                    .map_err(|e| DrillError::Campaign(format!("{}: {e}", path.display())))?;
+                self.seed = kept.to_string();
+                Ok(())
+            }
+            Ok(_) => Err(DrillError::Io(format!(
+                "{}: exists and is not a regular file",
+                path.display()
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                super::write_private(&path, format!("{}\n", self.seed).as_bytes()).map_err(io)
+            }
+            Err(e) => Err(io(e)),
+        }
     }
 }
 
@@ -261,6 +404,16 @@ impl Loaded {
         }
     }
 
+    /// The debrief language of a recipient: theirs, else the campaign's, else empty (the
+    /// scenario's).
+    pub fn lang_of(&self, r: &Recipient) -> String {
+        if r.lang.is_empty() {
+            self.campaign.lang.clone().unwrap_or_default()
+        } else {
+            r.lang.clone()
+        }
+    }
+
     /// Recipient addresses outside the organisation's domains (send refuses them).
     pub fn outside_domains(&self) -> Vec<String> {
         self.recipients
@@ -286,6 +439,27 @@ mod tests {
         assert_eq!(domain_of("A@Mail.Example"), Some("mail.example".into()));
         assert_eq!(domain_of("nobody"), None);
         assert_eq!(domain_of("@x"), None);
+    }
+
+    #[test]
+    fn weak_and_example_seeds_are_refused() {
+        assert!(check_seed(EXAMPLE_SEED).is_err());
+        assert!(check_seed("short-seed-123").is_err());
+        assert!(check_seed(&"a".repeat(200)).is_err());
+        assert!(check_seed(&"ab".repeat(100)).is_err());
+        assert!(
+            check_seed(&"0123456789abcdef".repeat(8)).is_err(),
+            "a pattern"
+        );
+        // 31 hex digits are 124 bits; 32 are 128.
+        let hex32 = "9f3a0c7be21d5846af03c9e7b1d2f580";
+        assert!(check_seed(&hex32[..31]).is_err());
+        assert!(check_seed(hex32).is_ok());
+        assert!(check_seed("Kq8#vTz2!mWp9xLr4&bNc7@hYd").is_ok());
+        let r = random_seed().unwrap();
+        assert_eq!(r.len(), 64);
+        assert!(check_seed(&r).is_ok());
+        assert_ne!(r, random_seed().unwrap());
     }
 
     #[test]

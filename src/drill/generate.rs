@@ -32,14 +32,23 @@ pub struct Lure {
 
 /// The token of one recipient and scenario: unguessable without the seed, stable with it.
 pub fn token(seed: &str, campaign: &str, email: &str, scenario: &str) -> String {
+    keyed_hex(
+        &[seed, campaign, &email.trim().to_ascii_lowercase(), scenario],
+        12,
+    )
+}
+
+/// The first `bytes` bytes, in hex, of SHA-256 over `parts` (each length-prefixed, so no two
+/// lists of parts give the same input).
+fn keyed_hex(parts: &[&str], bytes: usize) -> String {
     let mut h = Sha256::new();
-    for part in [seed, campaign, &email.trim().to_ascii_lowercase(), scenario] {
+    for part in parts {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
     h.finalize()
         .iter()
-        .take(12)
+        .take(bytes)
         .map(|b| format!("{b:02x}"))
         .collect()
 }
@@ -63,7 +72,7 @@ pub fn build(loaded: &Loaded) -> Vec<Lure> {
 fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     let c = &loaded.campaign;
     let ja = s.is_ja();
-    let token = token(&c.seed, &c.id, &r.email, &s.id);
+    let token = token(&loaded.seed, &c.id, &r.email, &s.id);
     let url = link(&c.landing_url, &token);
     let domain = c.organisation.domains.first().cloned().unwrap_or_default();
     let fill = |t: &str| {
@@ -99,7 +108,11 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
         (fill(&a.name), data, a.kind)
     });
 
-    let boundary = |n: u8| format!("=_lurescreen_drill_{token}_{n}");
+    // Boundaries and Message-ID look like any mail's: only the X-Lurescreen-Drill header (which
+    // administrators need) says this is a drill; the token appears only in the links.
+    let opaque = |what: &str| keyed_hex(&[loaded.seed.as_str(), token.as_str(), what], 10);
+    let boundary_tag = opaque("boundary");
+    let boundary = |n: u8| format!("----=_Part_{n}_{boundary_tag}");
     let mut m = String::new();
     let mut header = |name: &str, value: &str| {
         m.push_str(name);
@@ -117,7 +130,10 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     );
     header("Subject", &encode_word(&subject));
     header("Date", &loaded.date_header);
-    header("Message-ID", &format!("<{token}.{}@{sender_domain}>", c.id));
+    header(
+        "Message-ID",
+        &format!("<{}@{sender_domain}>", opaque("message-id")),
+    );
     header("MIME-Version", "1.0");
     header(DRILL_HEADER, &c.id);
     let alternative = {
@@ -271,7 +287,9 @@ fn file_name(n: usize, lure: &Lure) -> String {
     format!("{:04}-{local}-{}.eml", n + 1, lure.scenario.id)
 }
 
-/// Writes the lures (and `manifest.json`) into `dir`, creating it. Returns the manifest.
+/// Writes the lures (and `manifest.json`) into `dir`, creating it. Returns the manifest. Every
+/// file is mode 0600 (they hold the tokens) and written without following a link planted at its
+/// name (see [`super::write_private`]).
 pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, DrillError> {
     let io = |p: &Path, e: std::io::Error| DrillError::Io(format!("{}: {e}", p.display()));
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
@@ -283,7 +301,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             OutputFormat::Eml => {
                 let name = file_name(n, lure);
                 let path = dir.join(&name);
-                std::fs::write(&path, &lure.raw).map_err(|e| io(&path, e))?;
+                super::write_private(&path, &lure.raw).map_err(|e| io(&path, e))?;
                 (name, 0, lure.raw.len())
             }
             OutputFormat::Mbox => {
@@ -315,11 +333,12 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             file,
             offset: offset as u64,
             length: length as u64,
+            lang: loaded.lang_of(&lure.recipient),
         });
     }
     if c.format == OutputFormat::Mbox {
         let path = dir.join("lures.mbox");
-        std::fs::write(&path, &mbox).map_err(|e| io(&path, e))?;
+        super::write_private(&path, &mbox).map_err(|e| io(&path, e))?;
     }
     let manifest = Manifest {
         campaign: c.id.clone(),
@@ -332,7 +351,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
     let path = dir.join(super::MANIFEST);
     let json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| DrillError::Io(format!("manifest: {e}")))?;
-    std::fs::write(&path, json + "\n").map_err(|e| io(&path, e))?;
+    super::write_private(&path, (json + "\n").as_bytes()).map_err(|e| io(&path, e))?;
     Ok(manifest)
 }
 

@@ -8,6 +8,7 @@
 pub mod campaign;
 pub mod generate;
 pub mod payload;
+pub mod recorder;
 pub mod report;
 pub mod scenario;
 pub mod send;
@@ -64,6 +65,9 @@ pub struct Entry {
     pub file: String,
     pub offset: u64,
     pub length: u64,
+    /// The person's debrief language (`ja`, `en`; empty: the scenario's).
+    #[serde(default)]
+    pub lang: String,
 }
 
 /// A manifest with the folder it was read from.
@@ -114,6 +118,57 @@ impl Generated {
         })?;
         Ok(to_crlf(slice))
     }
+}
+
+/// Opens a file that holds tokens or secrets, mode 0600, never through a symbolic link: a new file
+/// (`create_new`, which refuses an existing name, link or not), or with `append` an existing
+/// regular file or a new one.
+pub fn private_file(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if append
+        && let Ok(m) = std::fs::symlink_metadata(path)
+        && !m.file_type().is_file()
+    {
+        return Err(std::io::Error::other(
+            "exists and is not a regular file (a symbolic link?)",
+        ));
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.mode(0o600);
+    if append {
+        o.append(true).create(true);
+    } else {
+        o.write(true).create_new(true);
+    }
+    o.open(path)
+}
+
+/// Writes `data` to `path` (mode 0600) without following a link planted there: into a new file
+/// beside it, then renamed over the name (which replaces a link, not its target).
+pub fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("no file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = private_file(&tmp, false).and_then(|mut f| {
+        f.write_all(data)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Normalises line ends to CRLF (mbox stores LF; SMTP wants CRLF).

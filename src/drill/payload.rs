@@ -153,15 +153,34 @@ pub fn active_content(data: &[u8]) -> Option<&'static str> {
         ("powershell", "PowerShell"),
         ("cmd.exe", "command shell"),
     ];
+    // A PDF name (`/AA`) ends at a delimiter: `/aa1f…` in a link's token is not one.
+    let found = |needle: &str| {
+        lower.match_indices(needle).any(|(at, _)| {
+            !needle.starts_with('/')
+                || !lower
+                    .as_bytes()
+                    .get(at + needle.len())
+                    .is_some_and(u8::is_ascii_alphanumeric)
+        })
+    };
     NEEDLES
         .iter()
-        .find(|(needle, _)| lower.contains(needle))
+        .find(|(needle, _)| found(needle))
         .map(|(_, what)| *what)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pdf_names_are_told_from_tokens_in_links() {
+        assert_eq!(active_content(b"see https://x.example/t/aa12ff"), None);
+        assert_eq!(active_content(b"see https://x.example/t/js0a"), None);
+        assert!(active_content(b"<< /AA << /O 3 0 R >> >>").is_some());
+        assert!(active_content(b"<</JS(app.alert(1))>>").is_some());
+        assert!(active_content(b"/OpenAction 5 0 R").is_some());
+    }
 
     #[test]
     fn the_pdf_is_well_formed_and_inert() {

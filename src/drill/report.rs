@@ -4,6 +4,7 @@
 
 use super::store::Click;
 use super::{Generated, scenario};
+use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
 
 /// Time-to-click buckets: upper bound in seconds and label.
@@ -60,10 +61,69 @@ pub struct Results {
     pub before_send: usize,
     /// Clicks on tokens the manifest does not know (another generation of the campaign).
     pub unknown_clicks: usize,
+    /// `HEAD` requests (link checkers and previews; a person's click is a `GET`): not clicks.
+    pub head_requests: u64,
+    /// Requests judged automated (see [`automated`]), `HEAD` included, and the lures they hit.
+    pub automated_requests: u64,
+    pub automated_lures: usize,
+    /// Clicks read from the spill file (the database could not store them when they came);
+    /// counted in the results like the others. Set by the caller.
+    pub unstored: usize,
+}
+
+/// Requests this soon after delivery are a machine's: a mail gateway or Safe-Links-style scanner
+/// fetching every link as the mail arrives.
+pub const AUTOMATED_WITHIN_SECS: i64 = 10;
+
+/// User-agent fragments of link scanners, previews and scripts (lower case).
+const SCANNER_AGENTS: &[&str] = &[
+    "bot",
+    "crawler",
+    "spider",
+    "scan",
+    "preview",
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "curl/",
+    "wget/",
+    "go-http-client",
+    "java/",
+    "okhttp",
+    "libwww",
+    "httpclient",
+    "headlesschrome",
+    "phantomjs",
+    "safelinks",
+    "proofpoint",
+    "mimecast",
+    "barracuda",
+    "urldefense",
+    "fireeye",
+    "trendmicro",
+    "symantec",
+    "forcepoint",
+    "ms-office",
+    "microsoft office",
+    "skypeuripreview",
+    "facebookexternalhit",
+    "slack",
+    "whatsapp",
+];
+
+/// Whether a request looks automated: `HEAD`, no or a scanner's user agent, or within
+/// [`AUTOMATED_WITHIN_SECS`] of the lure's delivery (`sent_at`, when known).
+pub fn automated(c: &Click, sent_at: Option<i64>) -> bool {
+    let ua = c.user_agent.to_ascii_lowercase();
+    c.method.eq_ignore_ascii_case("HEAD")
+        || ua.trim().is_empty()
+        || SCANNER_AGENTS.iter().any(|s| ua.contains(s))
+        || sent_at.is_some_and(|t| (0..AUTOMATED_WITHIN_SECS).contains(&(c.clicked_at - t)))
 }
 
 /// Computes the results. A lure counts as sent when `sent.csv` lists it, or, when there is no
-/// send log at all, every lure counts as sent at the lures' date.
+/// send log at all, every lure counts as sent at the lures' date. Only human clicks count as
+/// clicks; automated requests ([`automated`]) are counted apart.
 pub fn compute(
     generated: &Generated,
     sent_times: &HashMap<String, i64>,
@@ -73,9 +133,25 @@ pub fn compute(
     let sent_log = !sent_times.is_empty();
     let mut first: HashMap<&str, i64> = HashMap::new();
     let mut unknown_clicks = 0;
+    let mut head_requests = 0u64;
+    let mut automated_requests = 0u64;
+    let mut automated_tokens: std::collections::HashSet<&str> = Default::default();
     for c in clicks {
+        if c.method.eq_ignore_ascii_case("HEAD") {
+            head_requests += u64::from(c.repeats);
+        }
         if generated.entry(&c.token).is_none() {
             unknown_clicks += 1;
+            continue;
+        }
+        let sent_at = if sent_log {
+            sent_times.get(&c.token).copied()
+        } else {
+            Some(m.date)
+        };
+        if automated(c, sent_at) {
+            automated_requests += u64::from(c.repeats);
+            automated_tokens.insert(c.token.as_str());
             continue;
         }
         first
@@ -155,6 +231,10 @@ pub fn compute(
         buckets,
         before_send,
         unknown_clicks,
+        head_requests,
+        automated_requests,
+        automated_lures: automated_tokens.len(),
+        unstored: 0,
     }
 }
 
@@ -175,58 +255,186 @@ fn pct(r: f64) -> String {
     format!("{:.1}%", r * 100.0)
 }
 
-/// The results as text for the terminal.
+/// Bucket labels in Japanese, in `BUCKETS` order.
+const BUCKETS_JA: [&str; 6] = [
+    "5 分未満",
+    "5〜30 分",
+    "30〜60 分",
+    "1〜4 時間",
+    "4〜24 時間",
+    "1 日超",
+];
+
+/// [`duration`] in Japanese: `1 時間 05 分`, `12 分`, `45 秒`.
+pub fn duration_ja(secs: i64) -> String {
+    if secs < 60 {
+        format!("{secs} 秒")
+    } else if secs < 3600 {
+        format!("{} 分", secs / 60)
+    } else if secs < 86_400 {
+        format!("{} 時間 {:02} 分", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{} 日 {} 時間", secs / 86_400, secs % 86_400 / 3600)
+    }
+}
+
+fn duration_in(secs: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => duration_ja(secs),
+        Lang::En => duration(secs),
+    }
+}
+
+/// `text` padded with spaces to `width` terminal columns (CJK characters take two), on the left
+/// or the right.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
+/// What the reader of the results should know besides the figures, one sentence each.
+fn notes(r: &Results, lang: Lang) -> Vec<String> {
+    let ja = lang == Lang::Ja;
+    let mut out = Vec::new();
+    if r.before_send > 0 {
+        out.push(if ja {
+            format!(
+                "記録された送信時刻より前の最初のクリック {} 件は、時間の集計から除いています",
+                r.before_send
+            )
+        } else {
+            format!(
+                "{} first click(s) before the recorded send time, left out of the times",
+                r.before_send
+            )
+        });
+    }
+    if r.unknown_clicks > 0 {
+        out.push(if ja {
+            format!(
+                "このマニフェストにないトークンへのクリック {} 件",
+                r.unknown_clicks
+            )
+        } else {
+            format!(
+                "{} click(s) on tokens this manifest does not know",
+                r.unknown_clicks
+            )
+        });
+    }
+    if r.automated_requests > 0 {
+        out.push(if ja {
+            format!(
+                "自動アクセス {} 件（訓練メール {} 通）はクリックに数えていません：HEAD {} 件、リンク検査ツールの User-Agent、または配信後 {AUTOMATED_WITHIN_SECS} 秒以内",
+                r.automated_requests, r.automated_lures, r.head_requests
+            )
+        } else {
+            format!(
+                "{} automated request(s) on {} lure(s), not counted as clicks: HEAD ({}), link scanners' user agents, or within {AUTOMATED_WITHIN_SECS} s of delivery",
+                r.automated_requests, r.automated_lures, r.head_requests
+            )
+        });
+    }
+    if r.unstored > 0 {
+        out.push(if ja {
+            format!(
+                "{} 件のクリックは退避ファイルから読みました：記録時にデータベースへ保存できなかったものです",
+                r.unstored
+            )
+        } else {
+            format!(
+                "{} click(s) read from the spill file: the database could not store them when they came",
+                r.unstored
+            )
+        });
+    }
+    out
+}
+
+/// The results as text for the terminal, in English.
 pub fn text(r: &Results) -> String {
-    let mut out = format!(
-        "Drill campaign {} ({})\n\nsent {}  clicked {}  click rate {}  people who clicked {} of {}\n",
-        r.campaign,
-        r.organisation,
-        r.total.sent,
-        r.total.clicked,
-        pct(r.total.rate()),
-        r.people_clicked,
-        r.people
-    );
+    text_in(r, Lang::En)
+}
+
+/// The results as text for the terminal, in `lang`; columns aligned by display width.
+pub fn text_in(r: &Results, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
+    let mut out = if ja {
+        format!(
+            "訓練キャンペーン {}（{}）\n\n送信 {}  クリック {}  クリック率 {}  クリックした人 {} / {} 人\n",
+            r.campaign,
+            r.organisation,
+            r.total.sent,
+            r.total.clicked,
+            pct(r.total.rate()),
+            r.people_clicked,
+            r.people
+        )
+    } else {
+        format!(
+            "Drill campaign {} ({})\n\nsent {}  clicked {}  click rate {}  people who clicked {} of {}\n",
+            r.campaign,
+            r.organisation,
+            r.total.sent,
+            r.total.clicked,
+            pct(r.total.rate()),
+            r.people_clicked,
+            r.people
+        )
+    };
     if !r.sent_log {
-        out.push_str("(no sent.csv: every lure counts as sent at its Date)\n");
+        out.push_str(t(
+            "(no sent.csv: every lure counts as sent at its Date)\n",
+            "（sent.csv がないため、すべての訓練メールを Date の時刻に送信したものとして数えています）\n",
+        ));
     }
     let table = |out: &mut String, title: &str, rows: &[Row]| {
         out.push_str(&format!(
-            "\n{title:<26} {:>6} {:>8} {:>8} {:>16}\n",
-            "sent", "clicked", "rate", "median to click"
+            "\n{} {} {} {} {}\n",
+            pad(title, 26, false),
+            pad(t("sent", "送信"), 6, true),
+            pad(t("clicked", "クリック"), 8, true),
+            pad(t("rate", "率"), 8, true),
+            pad(t("median to click", "クリックまで(中央値)"), 20, true)
         ));
         for row in rows {
             out.push_str(&format!(
-                "{:<26} {:>6} {:>8} {:>8} {:>16}\n",
-                row.key,
-                row.sent,
-                row.clicked,
-                pct(row.rate()),
-                row.median().map_or("-".into(), duration)
+                "{} {} {} {} {}\n",
+                pad(&row.key, 26, false),
+                pad(&row.sent.to_string(), 6, true),
+                pad(&row.clicked.to_string(), 8, true),
+                pad(&pct(row.rate()), 8, true),
+                pad(
+                    &row.median().map_or("-".into(), |d| duration_in(d, lang)),
+                    20,
+                    true
+                )
             ));
         }
     };
-    table(&mut out, "scenario", &r.per_scenario);
-    table(&mut out, "department", &r.per_department);
-    out.push_str("\ntime to first click\n");
+    table(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
+    table(&mut out, t("department", "部署"), &r.per_department);
+    out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();
-    for ((_, label), n) in BUCKETS.iter().zip(r.buckets) {
+    for (((_, label), label_ja), n) in BUCKETS.iter().zip(BUCKETS_JA).zip(r.buckets) {
         out.push_str(&format!(
-            "  {label:<10} {n:>5}  {}\n",
+            "  {} {n:>5}  {}\n",
+            pad(if ja { label_ja } else { label }, 10, false),
             "#".repeat((n * 40).checked_div(clicked).unwrap_or(0))
         ));
     }
-    if r.before_send > 0 {
-        out.push_str(&format!(
-            "  ({} first click(s) before the recorded send time)\n",
-            r.before_send
-        ));
-    }
-    if r.unknown_clicks > 0 {
-        out.push_str(&format!(
-            "  ({} click(s) on tokens this manifest does not know)\n",
-            r.unknown_clicks
-        ));
+    for note in notes(r, lang) {
+        out.push_str(&if ja {
+            format!("  （{note}）\n")
+        } else {
+            format!("  ({note})\n")
+        });
     }
     out
 }
@@ -266,8 +474,15 @@ fn bars(rows: &[(String, f64, String)], max: f64) -> String {
 }
 
 /// The results as one self-contained HTML page (inline CSS and SVG, no script, no external
-/// asset).
+/// asset), in English.
 pub fn html(r: &Results) -> String {
+    html_in(r, Lang::En)
+}
+
+/// The results as one self-contained HTML page in `lang`.
+pub fn html_in(r: &Results, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let rate_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
         rows.iter()
             .map(|row| {
@@ -280,8 +495,12 @@ pub fn html(r: &Results) -> String {
             .collect()
     };
     let table = |rows: &[Row], scen: bool| -> String {
-        let mut t = String::from(
-            "<table><tr><th></th><th>sent</th><th>clicked</th><th>rate</th><th>median time to click</th></tr>",
+        let mut t = format!(
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("sent", "送信"),
+            t("clicked", "クリック"),
+            t("rate", "率"),
+            t("median time to click", "クリックまでの時間（中央値）")
         );
         for row in rows {
             let title = if scen {
@@ -303,7 +522,7 @@ pub fn html(r: &Results) -> String {
                 row.sent,
                 row.clicked,
                 pct(row.rate()),
-                row.median().map_or("-".into(), duration)
+                row.median().map_or("-".into(), |d| duration_in(d, lang))
             ));
         }
         t.push_str("</table>");
@@ -312,34 +531,36 @@ pub fn html(r: &Results) -> String {
     let clicked: usize = r.buckets.iter().sum();
     let bucket_rows: Vec<(String, f64, String)> = BUCKETS
         .iter()
+        .zip(BUCKETS_JA)
         .zip(r.buckets)
-        .map(|((_, label), n)| (label.to_string(), n as f64, n.to_string()))
+        .map(|(((_, label), label_ja), n)| {
+            (
+                (if ja { label_ja } else { label }).to_string(),
+                n as f64,
+                n.to_string(),
+            )
+        })
         .collect();
     let max_bucket = r.buckets.iter().copied().max().unwrap_or(0) as f64;
-    let mut notes = String::new();
+    let mut notes_html = String::new();
     if !r.sent_log {
-        notes.push_str("<p class=\"note\">No send log (sent.csv): every lure counts as sent at its Date header.</p>");
+        notes_html.push_str(t("<p class=\"note\">No send log (sent.csv): every lure counts as sent at its Date header.</p>", "<p class=\"note\">送信記録（sent.csv）がないため、すべての訓練メールを Date の時刻に送信したものとして数えています。</p>"));
     }
-    if r.before_send > 0 {
-        notes.push_str(&format!(
-            "<p class=\"note\">{} first click(s) came before the recorded send time and are left out of the times.</p>",
-            r.before_send
-        ));
-    }
-    if r.unknown_clicks > 0 {
-        notes.push_str(&format!(
-            "<p class=\"note\">{} click(s) on tokens this manifest does not know.</p>",
-            r.unknown_clicks
+    for note in notes(r, lang) {
+        notes_html.push_str(&format!(
+            "<p class=\"note\">{}{}</p>",
+            esc(&note),
+            t(".", "。")
         ));
     }
     let within_30 = r.buckets.iter().take(2).sum::<usize>();
     format!(
         r#"<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Drill results: {campaign}</title>
+<title>{results}: {campaign}</title>
 <style>
 body {{ margin: 0; background: #f3f4f6; color: #1f2937; line-height: 1.5;
   font-family: "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic", Meiryo, system-ui, sans-serif; }}
@@ -361,23 +582,36 @@ small {{ color: #6b7280; }}
 </head>
 <body>
 <main>
-<h1>Drill results: {campaign}</h1>
+<h1>{results}: {campaign}</h1>
 <div>{organisation}</div>
 <section class="cards" style="background:none;box-shadow:none;padding:0">
-<div class="card">sent<b>{sent}</b></div>
-<div class="card">clicked<b>{clicked_lures}</b></div>
-<div class="card">click rate<b>{rate}</b></div>
-<div class="card">people who clicked<b>{people_clicked} / {people}</b></div>
-<div class="card">first clicks within 30 min<b>{within_30} / {clicked}</b></div>
+<div class="card">{l_sent}<b>{sent}</b></div>
+<div class="card">{l_clicked}<b>{clicked_lures}</b></div>
+<div class="card">{l_rate}<b>{rate}</b></div>
+<div class="card">{l_people}<b>{people_clicked} / {people}</b></div>
+<div class="card">{l_within}<b>{within_30} / {clicked}</b></div>
 </section>
-{notes}
-<section><h2>Click rate per scenario</h2>{scen_bars}{scen_table}</section>
-<section><h2>Click rate per department</h2>{dept_bars}{dept_table}</section>
-<section><h2>Time from sending to the first click</h2>{ttc_bars}</section>
+{notes_html}
+<section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
+<section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
+<section><h2>{h_ttc}</h2>{ttc_bars}</section>
 </main>
 </body>
 </html>
 "#,
+        lang = lang.as_str(),
+        results = t("Drill results", "訓練結果"),
+        l_sent = t("sent", "送信"),
+        l_clicked = t("clicked", "クリックされた訓練メール"),
+        l_rate = t("click rate", "クリック率"),
+        l_people = t("people who clicked", "クリックした人"),
+        l_within = t("first clicks within 30 min", "30 分以内の最初のクリック"),
+        h_scen = t("Click rate per scenario", "シナリオ別クリック率"),
+        h_dept = t("Click rate per department", "部署別クリック率"),
+        h_ttc = t(
+            "Time from sending to the first click",
+            "送信から最初のクリックまでの時間"
+        ),
         campaign = esc(&r.campaign),
         organisation = esc(&r.organisation),
         sent = r.total.sent,
@@ -396,6 +630,88 @@ small {{ color: #6b7280; }}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scanners_previews_and_instant_fetches_are_automated() {
+        let entry = crate::drill::Entry {
+            token: "t".into(),
+            email: "a@example.co.jp".into(),
+            name: String::new(),
+            department: String::new(),
+            scenario: "s".into(),
+            subject: String::new(),
+            from: String::new(),
+            file: String::new(),
+            offset: 0,
+            length: 0,
+            lang: String::new(),
+        };
+        let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        let c = |method: &str, ua: &str, at: i64| Click::new(&entry, at, method, "192.0.2.1", ua);
+        assert!(!automated(&c("GET", browser, 1000), Some(0)));
+        assert!(!automated(&c("GET", browser, 1000), None));
+        assert!(automated(&c("HEAD", browser, 1000), Some(0)));
+        assert!(
+            automated(&c("GET", browser, 3), Some(0)),
+            "3 s after delivery"
+        );
+        assert!(!automated(&c("GET", browser, 10), Some(0)));
+        assert!(automated(&c("GET", "", 1000), Some(0)));
+        assert!(automated(&c("GET", "python-requests/2.31", 1000), Some(0)));
+        assert!(automated(
+            &c("GET", "Mozilla/5.0 (compatible; Googlebot/2.1)", 1000),
+            Some(0)
+        ));
+    }
+
+    #[test]
+    fn japanese_text_lines_up_by_display_width() {
+        let row = |key: &str| Row {
+            key: key.into(),
+            sent: 10,
+            clicked: 3,
+            times: vec![90],
+        };
+        let r = Results {
+            campaign: "c".into(),
+            organisation: "o".into(),
+            sent_log: true,
+            total: row("all"),
+            people: 5,
+            people_clicked: 2,
+            per_scenario: vec![row("invoice-pdf-ja")],
+            per_department: vec![row("営業部"), row("IT"), row("経理・財務部")],
+            buckets: [1, 1, 1, 0, 0, 0],
+            before_send: 0,
+            unknown_clicks: 0,
+            head_requests: 0,
+            automated_requests: 0,
+            automated_lures: 0,
+            unstored: 0,
+        };
+        let text = text_in(&r, Lang::Ja);
+        assert!(
+            text.contains("送信 10  クリック 3  クリック率 30.0%"),
+            "{text}"
+        );
+        assert!(text.contains("1 分"), "{text}");
+        use unicode_width::UnicodeWidthStr;
+        let widths: Vec<usize> = text
+            .lines()
+            .filter(|l| {
+                ["営業部", "IT ", "経理・財務部", "部署"]
+                    .iter()
+                    .any(|d| l.starts_with(d))
+            })
+            .map(UnicodeWidthStr::width)
+            .collect();
+        assert_eq!(widths.len(), 4, "{text}");
+        assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}\n{text}");
+        // No English words in the Japanese text but the keys themselves.
+        for word in ["sent", "clicked", "rate", "median", "department", "time to"] {
+            assert!(!text.contains(word), "{word}: {text}");
+        }
+    }
 
     #[test]
     fn durations_read_naturally() {

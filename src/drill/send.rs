@@ -61,37 +61,161 @@ pub fn check(generated: &Generated, opts: &Options) -> Result<Address, DrillErro
     })
 }
 
-/// Sends (or, without `yes`, lists) every lure of the manifest. Returns how many were sent.
+/// What became of one lure, as `sent.csv` records it.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stamping_sets_date_and_message_id_and_nothing_else() {
+        let raw = b"From: a@b.example\r\nDate: Tue, 1 Dec 2026 09:30:00 +0900\r\nMessage-ID: <old@b.example>\r\nSubject: s\r\n\r\nDate: in the body\r\n";
+        let out = super::stamp(raw, &1_800_000_000, "<new@b.example>");
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "From: a@b.example\r\nDate: Fri, 15 Jan 2027 08:00:00 +0000\r\nMessage-ID: <new@b.example>\r\nSubject: s\r\n\r\nDate: in the body\r\n"
+        );
+        let a = super::message_id("x@examp1e.co.jp");
+        assert!(a.ends_with("@examp1e.co.jp>") && a.len() > 30, "{a}");
+        assert_ne!(a, super::message_id("x@examp1e.co.jp"));
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The relay accepted it: never sent again.
+    Sent,
+    /// The relay refused it for good (5xx, e.g. an address that no longer exists): not retried.
+    Refused,
+    /// A temporary failure (4xx, connection or time-out): retried by the next `send --yes`.
+    Deferred,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Sent => "sent",
+            Status::Refused => "refused",
+            Status::Deferred => "deferred",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Status> {
+        match s {
+            "sent" => Some(Status::Sent),
+            "refused" => Some(Status::Refused),
+            "deferred" => Some(Status::Deferred),
+            _ => None,
+        }
+    }
+}
+
+/// The latest line of `sent.csv` for one token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub at: i64,
+    pub status: Status,
+    /// The relay's reply or the error (empty when sent).
+    pub reply: String,
+}
+
+/// Reads `sent.csv` (`token,unix_time[,status[,reply]]`; a line without status is `sent`, as
+/// older versions wrote): the latest line per token.
+pub fn read_log(dir: &Path) -> std::collections::HashMap<String, Logged> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(data) = std::fs::read(dir.join(SENT_LOG)) else {
+        return out;
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&data[..]);
+    for rec in reader.records().flatten() {
+        let (Some(token), Some(at)) = (rec.get(0), rec.get(1).and_then(|t| t.trim().parse().ok()))
+        else {
+            continue;
+        };
+        let status = match rec.get(2) {
+            None => Status::Sent,
+            Some(s) => match Status::parse(s.trim()) {
+                Some(s) => s,
+                None => continue,
+            },
+        };
+        out.insert(
+            token.trim().to_string(),
+            Logged {
+                at,
+                status,
+                reply: rec.get(3).unwrap_or("").to_string(),
+            },
+        );
+    }
+    out
+}
+
+/// What one `run` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub sent: usize,
+    pub refused: usize,
+    pub deferred: usize,
+    /// Skipped: already sent or refused by an earlier run.
+    pub skipped: usize,
+}
+
+/// Sends (or, without `yes`, lists) every lure of the manifest not yet sent. Each lure's outcome
+/// is appended to `sent.csv` as soon as the relay answers: a lure the relay accepted is never sent
+/// again (a rerun skips it), one it refused for good (5xx) is skipped too, and one that failed
+/// for a while (4xx, connection lost) is tried again by the next run. A refusal does not stop the
+/// run.
 pub fn run(
     generated: &Generated,
     opts: &Options,
     out: &mut dyn Write,
-) -> Result<usize, DrillError> {
+) -> Result<Outcome, DrillError> {
     let from = check(generated, opts)?;
     let entries = &generated.manifest.entries;
     let io = |e: std::io::Error| DrillError::Io(e.to_string());
     let interval = Duration::from_secs_f64(60.0 / f64::from(opts.rate_per_minute));
+    let logged = read_log(&generated.dir);
+    let done = |token: &str| {
+        logged
+            .get(token)
+            .is_some_and(|l| matches!(l.status, Status::Sent | Status::Refused))
+    };
+    let todo: Vec<&super::Entry> = entries.iter().filter(|e| !done(&e.token)).collect();
+    let mut outcome = Outcome {
+        skipped: entries.len() - todo.len(),
+        ..Outcome::default()
+    };
     writeln!(
         out,
-        "{} {} lure(s) of campaign {} via {}:{} at most {} per minute (envelope sender {from})",
+        "{} {} lure(s) of campaign {} via {}:{} at most {} per minute (envelope sender {from}){}",
         if opts.yes {
             "sending"
         } else {
             "dry run: would send"
         },
-        entries.len(),
+        todo.len(),
         generated.manifest.campaign,
         opts.host,
         opts.port,
-        opts.rate_per_minute
+        opts.rate_per_minute,
+        if outcome.skipped > 0 {
+            format!(
+                "; {} already sent or refused by an earlier run",
+                outcome.skipped
+            )
+        } else {
+            String::new()
+        }
     )
     .map_err(io)?;
     if !opts.yes {
-        for e in entries {
+        for e in &todo {
             writeln!(out, "  {}  {:<24}  {}", e.email, e.scenario, e.subject).map_err(io)?;
         }
         writeln!(out, "nothing sent; add --yes to send").map_err(io)?;
-        return Ok(0);
+        return Ok(outcome);
     }
     let transport = SmtpTransport::builder_dangerous(&opts.host)
         .port(opts.port)
@@ -99,53 +223,144 @@ pub fn run(
         .timeout(Some(Duration::from_secs(30)))
         .build();
     let log_path = generated.dir.join(SENT_LOG);
-    let mut log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
+    let mut log = super::private_file(&log_path, true)
         .map_err(|e| DrillError::Io(format!("{}: {e}", log_path.display())))?;
-    let mut sent = 0;
     let mut next = Instant::now();
-    for e in entries {
+    for e in todo {
         let now = Instant::now();
         if next > now {
             std::thread::sleep(next - now);
         }
         next = Instant::now() + interval;
-        let to: Address = e
-            .email
-            .parse()
-            .map_err(|err| DrillError::Refused(format!("`{}`: {err}", e.email)))?;
-        let envelope = Envelope::new(Some(from.clone()), vec![to])
-            .map_err(|err| DrillError::Smtp(err.to_string()))?;
-        let raw = generated.raw(e)?;
-        transport
-            .send_raw(&envelope, &raw)
-            .map_err(|err| DrillError::Smtp(format!("{} (after {sent} sent): {err}", e.email)))?;
-        sent += 1;
-        writeln!(log, "{},{}", e.token, unix_now()).map_err(io)?;
-        writeln!(out, "  sent {}  {}", e.email, e.scenario).map_err(io)?;
+        let (status, reply) = match send_one(&transport, &from, generated, e) {
+            Ok(()) => (Status::Sent, String::new()),
+            Err(Failure::Permanent(r)) => (Status::Refused, r),
+            Err(Failure::Temporary(r)) => (Status::Deferred, r),
+        };
+        let mut line = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        line.write_record([
+            e.token.as_str(),
+            &unix_now().to_string(),
+            status.as_str(),
+            &reply,
+        ])
+        .map_err(|err| DrillError::Io(err.to_string()))?;
+        let line = line
+            .into_inner()
+            .map_err(|err| DrillError::Io(err.to_string()))?;
+        log.write_all(&line)
+            .and_then(|()| log.flush())
+            .map_err(io)?;
+        match status {
+            Status::Sent => outcome.sent += 1,
+            Status::Refused => outcome.refused += 1,
+            Status::Deferred => outcome.deferred += 1,
+        }
+        writeln!(
+            out,
+            "  {:<8} {}  {}{}",
+            status.as_str(),
+            e.email,
+            e.scenario,
+            if reply.is_empty() {
+                String::new()
+            } else {
+                format!("  ({reply})")
+            }
+        )
+        .map_err(io)?;
     }
-    Ok(sent)
+    writeln!(
+        out,
+        "{} sent, {} refused by the relay (not retried), {} deferred{}",
+        outcome.sent,
+        outcome.refused,
+        outcome.deferred,
+        if outcome.deferred > 0 {
+            " (run `drill send --yes` again to retry them)"
+        } else {
+            ""
+        }
+    )
+    .map_err(io)?;
+    Ok(outcome)
+}
+
+enum Failure {
+    Permanent(String),
+    Temporary(String),
+}
+
+fn send_one(
+    transport: &SmtpTransport,
+    from: &Address,
+    generated: &Generated,
+    e: &super::Entry,
+) -> Result<(), Failure> {
+    let one_line = |s: String| s.replace(['\r', '\n'], " ");
+    let to: Address = e
+        .email
+        .parse()
+        .map_err(|err| Failure::Permanent(format!("`{}`: {err}", e.email)))?;
+    let envelope = Envelope::new(Some(from.clone()), vec![to])
+        .map_err(|err| Failure::Permanent(err.to_string()))?;
+    // The manifest or lure file unreadable: nothing was sent, try again next run.
+    let raw = generated
+        .raw(e)
+        .map_err(|err| Failure::Temporary(err.to_string()))?;
+    let raw = stamp(&raw, &super::unix_now(), &message_id(&e.from));
+    transport.send_raw(&envelope, &raw).map_err(|err| {
+        if err.is_permanent() {
+            Failure::Permanent(one_line(err.to_string()))
+        } else {
+            Failure::Temporary(one_line(err.to_string()))
+        }
+    })?;
+    Ok(())
 }
 
 fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    super::unix_now()
 }
 
-/// When each token's lure was sent, from `sent.csv` beside the manifest (the latest send wins).
-pub fn sent_times(dir: &Path) -> std::collections::HashMap<String, i64> {
-    let mut out = std::collections::HashMap::new();
-    if let Ok(text) = std::fs::read_to_string(dir.join(SENT_LOG)) {
-        for line in text.lines() {
-            if let Some((token, t)) = line.split_once(',')
-                && let Ok(t) = t.trim().parse::<i64>()
-            {
-                out.insert(token.trim().to_string(), t);
-            }
+/// A fresh Message-ID at the sender's domain, like any mail program makes.
+fn message_id(from: &str) -> String {
+    let domain = super::campaign::domain_of(from).unwrap_or_else(|| "localhost".into());
+    let random = super::campaign::random_seed()
+        .unwrap_or_else(|_| format!("{:x}{:x}", super::unix_now(), std::process::id()));
+    format!("<{}@{domain}>", &random[..random.len().min(24)])
+}
+
+/// The lure as it goes out: its `Date:` set to the sending time and its `Message-ID:` new (the
+/// generated ones are placeholders: every lure of a campaign would otherwise carry the same date,
+/// days old by the time it is sent).
+pub fn stamp(raw: &[u8], now: &i64, message_id: &str) -> Vec<u8> {
+    let end = memchr::memmem::find(raw, b"\r\n\r\n").map_or(raw.len(), |p| p + 2);
+    let (head, body) = raw.split_at(end);
+    let date = mail_parser::DateTime::from_timestamp(*now).to_rfc822();
+    let mut out = Vec::with_capacity(raw.len() + 64);
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with(b"date:") {
+            out.extend_from_slice(format!("Date: {date}\r\n").as_bytes());
+        } else if lower.starts_with(b"message-id:") {
+            out.extend_from_slice(format!("Message-ID: {message_id}\r\n").as_bytes());
+        } else {
+            out.extend_from_slice(line);
         }
     }
+    out.extend_from_slice(body);
     out
+}
+
+/// When each token's lure was sent, from `sent.csv` beside the manifest (lures the relay
+/// refused or deferred are not in it).
+pub fn sent_times(dir: &Path) -> std::collections::HashMap<String, i64> {
+    read_log(dir)
+        .into_iter()
+        .filter(|(_, l)| l.status == Status::Sent)
+        .map(|(t, l)| (t, l.at))
+        .collect()
 }

@@ -2,21 +2,76 @@
 //! the debrief of the very lure that was clicked: "this was a drill; here is what should have
 //! warned you". Unknown tokens get a plain 404 that says nothing about the campaign.
 
-use super::store::{Click, Store};
+use super::recorder::Recorder;
+use super::store::Click;
 use super::{DrillError, Generated, scenario};
 use crate::{Engine, Lang};
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-/// What the server needs: the manifest (tokens), the engine (to explain the lure) and the store.
+/// What the server needs: the manifest (tokens), the engine (to explain the lure) and the click
+/// recorder.
 pub struct Served {
     pub generated: Generated,
     pub engine: Engine,
-    pub store: Mutex<Store>,
+    pub recorder: Recorder,
+    /// The debrief language for people whose manifest entry names none (`--lang`); `None`: the
+    /// language of the scenario clicked.
+    pub lang: Option<Lang>,
+}
+
+/// The debrief's language: the person's (recipient list, else campaign), else the server's
+/// `--lang`, else the scenario's.
+pub fn debrief_lang(
+    entry: &super::Entry,
+    server: Option<Lang>,
+    scenario: Option<&scenario::Scenario>,
+) -> Lang {
+    match entry.lang.as_str() {
+        "ja" => return Lang::Ja,
+        "en" => return Lang::En,
+        _ => {}
+    }
+    if let Some(l) = server {
+        return l;
+    }
+    match scenario {
+        Some(s) if s.is_ja() => Lang::Ja,
+        _ => Lang::En,
+    }
+}
+
+/// Limits on connections: what a client that sends nothing, sends slowly or never reads can hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time to send a request's header, from the connection's start or the end of the previous
+    /// answer (so also how long an idle keep-alive connection stays open).
+    pub header_timeout: Duration,
+    /// A connection is closed this long after it opened, whatever it is doing (slow bodies,
+    /// clients that do not read the answer).
+    pub lifetime: Duration,
+    /// Connections served at once; further ones get `503` and are closed.
+    pub max_connections: usize,
+    /// After SIGTERM/SIGINT, how long answers under way may take before the server exits anyway.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            lifetime: Duration::from_secs(120),
+            max_connections: 512,
+            grace: Duration::from_secs(5),
+        }
+    }
 }
 
 /// The routes: `/t/{token}` and a 404 for everything else.
@@ -27,24 +82,160 @@ pub fn router(served: Arc<Served>) -> Router {
         .with_state(served)
 }
 
-/// Serves on an already bound listener until Ctrl-C / SIGTERM (or for ever, in tests).
-pub fn serve(listener: std::net::TcpListener, served: Arc<Served>) -> Result<(), DrillError> {
+/// Serves on an already bound listener until SIGTERM or SIGINT; `ready` is called once the
+/// signal handlers are in place (the CLI prints its "listening" line then). Answers under way
+/// finish; then the queued clicks are stored and the server returns.
+pub fn serve(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    ready: impl FnOnce(),
+) -> Result<(), DrillError> {
     let io = |e: std::io::Error| DrillError::Io(format!("drill serve: {e}"));
-    listener.set_nonblocking(true).map_err(io)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let rt = runtime().map_err(io)?;
+    rt.block_on(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        ready();
+        let stop = async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        };
+        run(listener, served, limits, stop).await
+    })
+    .map_err(io)
+}
+
+/// Like [`serve`], until `stop` completes (tests).
+pub fn serve_until(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), DrillError> {
+    let io = |e: std::io::Error| DrillError::Io(format!("drill serve: {e}"));
+    runtime()
+        .map_err(io)?
+        .block_on(run(listener, served, limits, stop))
+        .map_err(io)
+}
+
+/// Completes when the watch says `true`.
+async fn closed(mut rx: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(io)?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(served))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+}
+
+/// The accept loop: a connection cap, per-connection timeouts (hyper's header-read timeout and a
+/// lifetime), and on `stop` a graceful end: no new connections, idle ones closed, answers under
+/// way finished within `limits.grace`, then the click writer drained.
+async fn run(
+    listener: std::net::TcpListener,
+    served: Arc<Served>,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = router(served.clone());
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = tokio::task::JoinSet::new();
+    let refused = Arc::new(AtomicU64::new(0));
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a little, do not spin.
+                        eprintln!("lurescreen: drill serve: accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    if refused.fetch_add(1, Ordering::Relaxed).is_multiple_of(1000) {
+                        eprintln!(
+                            "lurescreen: drill serve: {} connections open (the limit): refusing more with 503",
+                            limits.max_connections
+                        );
+                    }
+                    let _ = stream.try_write(
+                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n",
+                    );
+                    // Take what the client already sent, so closing does not reset the
+                    // connection under the answer.
+                    let _ = stream.try_read(&mut [0u8; 4096]);
+                    continue;
+                };
+                let app = app.clone();
+                let closing = closing_rx.clone();
+                tasks.spawn(async move {
+                    let _slot = slot;
+                    let service = hyper::service::service_fn(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(ConnectInfo(peer));
+                        app.clone().oneshot(req)
+                    });
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(limits.header_timeout)
+                        .max_buf_size(64 * 1024)
+                        .serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    let lifetime = tokio::time::sleep(limits.lifetime);
+                    tokio::pin!(lifetime);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        () = &mut lifetime => {}
+                        () = closed(closing) => {
+                            // Idle keep-alive connections close now; an answer under way is
+                            // finished; a request still being sent gets `grace` at most.
+                            conn.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(limits.grace, conn.as_mut()).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    let drained = tokio::time::timeout(limits.grace + Duration::from_secs(1), async {
+        while tasks.join_next().await.is_some() {}
     })
-    .map_err(io)
+    .await;
+    if drained.is_err() {
+        tasks.abort_all();
+    }
+    let recorder = served.clone();
+    let _ = tokio::task::spawn_blocking(move || recorder.recorder.finish()).await;
+    eprintln!(
+        "lurescreen: drill serve: stopped; {}",
+        served.recorder.stats().summary()
+    );
+    Ok(())
 }
 
 /// Security headers for every page: nothing may load, run or be framed.
@@ -90,49 +281,44 @@ fn is_token(s: &str) -> bool {
 async fn click(
     State(served): State<Arc<Served>>,
     Path(token): Path<String>,
+    method: Method,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let entry = if is_token(&token) {
-        served.generated.entry(&token)
-    } else {
-        None
-    };
-    let Some(entry) = entry else {
+    let known = is_token(&token) && served.generated.entry(&token).is_some();
+    if !known {
         return not_found().await;
-    };
+    }
     let user_agent = headers
         .get(header::USER_AGENT)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default();
-    let clicked = Click {
-        token: entry.token.clone(),
-        email: entry.email.clone(),
-        scenario: entry.scenario.clone(),
-        department: entry.department.clone(),
-        clicked_at: now(),
-        user_agent,
-    };
-    let recorded = match served.store.lock() {
-        Ok(store) => store.record(&served.generated.manifest.campaign, &clicked),
-        Err(_) => Err(DrillError::Db("store lock poisoned".into())),
-    };
-    if let Err(e) = recorded {
-        // The person still deserves the explanation; the administrator sees the error.
-        eprintln!("lurescreen: drill serve: could not record a click: {e}");
-    }
-    let scenario = scenario::find(&entry.scenario);
-    let lang = match scenario {
-        Some(s) if !s.is_ja() => Lang::En,
-        Some(_) => Lang::Ja,
-        None => Lang::En,
-    };
-    let html = match served.generated.raw(entry) {
-        Ok(raw) => debrief_html(&served.engine, &raw, scenario, lang),
-        Err(e) => {
-            eprintln!("lurescreen: drill serve: {e}");
-            debrief_html(&served.engine, b"", scenario, lang)
+    let html = tokio::task::spawn_blocking(move || {
+        let Some(entry) = served.generated.entry(&token) else {
+            return not_found_html();
+        };
+        served.recorder.submit(Click::new(
+            entry,
+            now(),
+            method.as_str(),
+            &peer.ip().to_string(),
+            &user_agent,
+        ));
+        let scenario = scenario::find(&entry.scenario);
+        let lang = debrief_lang(entry, served.lang, scenario);
+        let host = url::Url::parse(&served.generated.manifest.landing_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()));
+        match served.generated.raw(entry) {
+            Ok(raw) => debrief_html(&served.engine, &raw, scenario, host.as_deref(), lang),
+            Err(e) => {
+                eprintln!("lurescreen: drill serve: {e}");
+                debrief_html(&served.engine, b"", scenario, host.as_deref(), lang)
+            }
         }
-    };
+    })
+    .await
+    .unwrap_or_else(|_| not_found_html());
     page(StatusCode::OK, html)
 }
 
@@ -189,6 +375,7 @@ fn debrief_html(
     engine: &Engine,
     raw: &[u8],
     scenario: Option<&scenario::Scenario>,
+    landing_host: Option<&str>,
     lang: Lang,
 ) -> String {
     let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
@@ -234,7 +421,14 @@ fn debrief_html(
         ),
     );
     match crate::explain::explain(engine, raw) {
-        Ok(explanation) => {
+        Ok(mut explanation) => {
+            if let Some(host) = landing_host {
+                leave_out_drill_machinery(
+                    &mut explanation,
+                    host,
+                    scenario.map_or(&[][..], |s| &s.teaches[..]),
+                );
+            }
             let mut page = crate::explain::render_html(&explanation, lang);
             // The verdict box speaks of mail held by the filter; a drill lure was delivered on
             // purpose, so the drill banner takes its place.
@@ -264,6 +458,52 @@ fn debrief_html(
     }
 }
 
+/// Leaves out of the debrief the points that exist only because of the drill's machinery: those
+/// whose evidence names the landing page's host (an IP address, a "hidden destination", a
+/// look-alike of the landing domain) and which the scenario does not teach. The remaining points
+/// are numbered again from 1 and the marks follow.
+pub fn leave_out_drill_machinery(
+    e: &mut crate::explain::Explanation,
+    landing_host: &str,
+    teaches: &[String],
+) {
+    let host = landing_host.to_ascii_lowercase();
+    let defanged = host.replace('.', "[.]");
+    let machinery = |p: &crate::explain::Point| {
+        !teaches.contains(&p.rule)
+            && p.evidence.iter().any(|(_, v)| {
+                let v = v.to_ascii_lowercase();
+                v.contains(&host) || v.contains(&defanged)
+            })
+    };
+    let mut renumber = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(e.points.len());
+    for mut p in std::mem::take(&mut e.points) {
+        if machinery(&p) {
+            continue;
+        }
+        renumber.insert(p.n, kept.len() + 1);
+        p.n = kept.len() + 1;
+        kept.push(p);
+    }
+    e.points = kept;
+    let fix = |marks: &mut Vec<usize>| {
+        *marks = marks
+            .iter()
+            .filter_map(|m| renumber.get(m).copied())
+            .collect();
+    };
+    fix(&mut e.subject_marks);
+    fix(&mut e.body_marks);
+    fix(&mut e.sender.marks);
+    for l in &mut e.links {
+        fix(&mut l.marks);
+    }
+    for a in &mut e.attachments {
+        fix(&mut a.marks);
+    }
+}
+
 /// Style of the drill banner (inline: the explanation page brings its own style sheet).
 const BANNER: &str = "background:#fff7e6;border:2px solid #f59e0b;border-radius:12px;padding:20px 24px;margin-bottom:18px;color:#1f2937";
 
@@ -283,7 +523,7 @@ mod tests {
     fn the_debrief_escapes_what_the_message_says() {
         let engine = crate::drill::engine(&[], crate::Signatures::embedded().unwrap());
         let raw = b"From: \"<script>alert(1)</script> Bank\" <x@gmail.com>\r\nSubject: <b>hi</b>\r\n\r\n<img src=x>";
-        let html = debrief_html(&engine, raw, None, Lang::En);
+        let html = debrief_html(&engine, raw, None, None, Lang::En);
         assert!(!html.contains("<script>"));
         assert!(!html.contains("<b>hi"));
         assert!(!html.contains("<img"));

@@ -1,19 +1,51 @@
-//! The click database (SQLite, bundled): one row per click on a drill link.
+//! The click database (SQLite, bundled, WAL mode): one row per token, method and client, with a
+//! count of repeats, so a client that reloads a page or a scanner that fetches it a thousand times
+//! adds no rows. Clicks that cannot be stored go to a spill file beside the database
+//! (`<db>-unstored.jsonl`), which `drill report` reads too: a click is never dropped silently.
 
 use super::DrillError;
-use rusqlite::{Connection, params};
-use std::path::Path;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// One recorded click.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One recorded click (a row: the first request of a token from one client with one method, and
+/// how often it came).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Click {
     pub token: String,
     pub email: String,
     pub scenario: String,
     pub department: String,
-    /// Unix time.
+    /// Unix time of the first such request.
     pub clicked_at: i64,
     pub user_agent: String,
+    /// `GET` or `HEAD` (link scanners and previews often send `HEAD`).
+    pub method: String,
+    /// The client's address as the server saw it (a reverse proxy's own when behind one).
+    pub ip: String,
+    /// How many such requests came (1 for one).
+    pub repeats: u32,
+    /// Unix time of the last such request.
+    pub last_at: i64,
+}
+
+impl Click {
+    /// A single request.
+    pub fn new(entry: &super::Entry, at: i64, method: &str, ip: &str, user_agent: &str) -> Click {
+        Click {
+            token: entry.token.clone(),
+            email: entry.email.clone(),
+            scenario: entry.scenario.clone(),
+            department: entry.department.clone(),
+            clicked_at: at,
+            user_agent: user_agent.chars().take(MAX_USER_AGENT).collect(),
+            method: method.to_string(),
+            ip: ip.to_string(),
+            repeats: 1,
+            last_at: at,
+        }
+    }
 }
 
 pub struct Store {
@@ -32,43 +64,187 @@ CREATE TABLE IF NOT EXISTS clicks (
     user_agent  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS clicks_token ON clicks (token);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
+/// Columns added after the first release, with their defaults for older rows.
+const ADDED_COLUMNS: [(&str, &str); 4] = [
+    ("method", "TEXT NOT NULL DEFAULT 'GET'"),
+    ("ip", "TEXT NOT NULL DEFAULT ''"),
+    ("repeats", "INTEGER NOT NULL DEFAULT 1"),
+    ("last_at", "INTEGER NOT NULL DEFAULT 0"),
+];
+
 /// User agents longer than this are cut (a client chooses what it sends).
-const MAX_USER_AGENT: usize = 512;
+pub const MAX_USER_AGENT: usize = 512;
+
+/// Rows kept per token and method; requests from further clients are counted in one more row
+/// whose address is [`OTHER_CLIENTS`].
+pub const MAX_ROWS_PER_TOKEN: i64 = 16;
+pub const OTHER_CLIENTS: &str = "(other clients)";
 
 fn db(e: rusqlite::Error) -> DrillError {
     DrillError::Db(e.to_string())
 }
 
+/// Whether an error is SQLite's "busy / locked": worth retrying.
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Creates `path` with mode 0600 if it does not exist; refuses a symbolic link.
+fn create_private(path: &Path) -> Result<(), DrillError> {
+    let io = |e: std::io::Error| DrillError::Io(format!("{}: {e}", path.display()));
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(DrillError::Io(format!(
+            "{}: is a symbolic link; give the real path",
+            path.display()
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            super::private_file(path, false).map_err(io).map(drop)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
 impl Store {
-    /// Opens (creating if needed) the database and its schema.
+    /// Opens (creating if needed, mode 0600) the database and its schema.
     pub fn open(path: &Path) -> Result<Store, DrillError> {
+        create_private(path)?;
         let conn = Connection::open(path)
             .map_err(|e| DrillError::Db(format!("{}: {e}", path.display())))?;
-        conn.execute_batch(SCHEMA).map_err(db)?;
-        Ok(Store { conn })
+        let store = Store { conn };
+        store.prepare_schema().map_err(|e| match e {
+            DrillError::Db(m) => DrillError::Db(format!("{}: {m}", path.display())),
+            other => other,
+        })?;
+        Ok(store)
     }
 
-    /// Records one click.
-    pub fn record(&self, campaign: &str, click: &Click) -> Result<(), DrillError> {
-        let ua: String = click.user_agent.chars().take(MAX_USER_AGENT).collect();
-        self.conn
+    /// Opens the database for `drill serve`: WAL mode, no waiting on locks (the writer retries),
+    /// and a write at once, so that a database that cannot be written is found at start.
+    pub fn open_for_writing(path: &Path) -> Result<Store, DrillError> {
+        let store = Store::open(path)?;
+        let fail = |e: rusqlite::Error| {
+            DrillError::Db(format!(
+                "{}: cannot write the click database: {e}",
+                path.display()
+            ))
+        };
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(DrillError::Db(format!(
+                "{}: cannot write the click database (journal mode stays `{mode}`)",
+                path.display()
+            )));
+        }
+        store
+            .conn
             .execute(
-                "INSERT INTO clicks (campaign, token, email, scenario, department, clicked_at, user_agent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    campaign,
-                    click.token,
-                    click.email,
-                    click.scenario,
-                    click.department,
-                    click.clicked_at,
-                    ua
-                ],
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('opened_by_serve', ?1)",
+                params![super::unix_now().to_string()],
             )
+            .map_err(fail)?;
+        store
+            .conn
+            .busy_timeout(std::time::Duration::ZERO)
+            .map_err(fail)?;
+        let _ = store.conn.pragma_update(None, "synchronous", "NORMAL");
+        Ok(store)
+    }
+
+    fn prepare_schema(&self) -> Result<(), DrillError> {
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db)?;
+        self.conn.execute_batch(SCHEMA).map_err(db)?;
+        let have: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM pragma_table_info('clicks')")
+                .map_err(db)?;
+            stmt.query_map([], |r| r.get(0))
+                .map_err(db)?
+                .collect::<Result<_, _>>()
+                .map_err(db)?
+        };
+        for (name, decl) in ADDED_COLUMNS {
+            if !have.iter().any(|h| h == name) {
+                self.conn
+                    .execute_batch(&format!("ALTER TABLE clicks ADD COLUMN {name} {decl}"))
+                    .map_err(db)?;
+            }
+        }
         Ok(())
+    }
+
+    /// Records one click: a repeat of a known (token, method, address, user agent) counts on its
+    /// row; a token has at most [`MAX_ROWS_PER_TOKEN`] rows per method plus one for other clients.
+    pub fn record(&mut self, campaign: &str, click: &Click) -> Result<(), rusqlite::Error> {
+        let ua: String = click.user_agent.chars().take(MAX_USER_AGENT).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let find = |tx: &rusqlite::Transaction<'_>, ip: &str, ua: &str| {
+            tx.query_row(
+                "SELECT id FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3
+                 AND ip = ?4 AND user_agent = ?5",
+                params![campaign, click.token, click.method, ip, ua],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+        };
+        let mut row = find(&tx, &click.ip, &ua)?;
+        let (mut ip, mut ua) = (click.ip.clone(), ua);
+        if row.is_none() {
+            let rows: i64 = tx.query_row(
+                "SELECT count(*) FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3",
+                params![campaign, click.token, click.method],
+                |r| r.get(0),
+            )?;
+            if rows >= MAX_ROWS_PER_TOKEN {
+                ip = OTHER_CLIENTS.to_string();
+                ua = String::new();
+                row = find(&tx, &ip, &ua)?;
+            }
+        }
+        match row {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE clicks SET repeats = repeats + ?2,
+                     last_at = max(last_at, ?3), clicked_at = min(clicked_at, ?4) WHERE id = ?1",
+                    params![id, click.repeats, click.last_at, click.clicked_at],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO clicks (campaign, token, email, scenario, department, clicked_at,
+                     user_agent, method, ip, repeats, last_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        campaign,
+                        click.token,
+                        click.email,
+                        click.scenario,
+                        click.department,
+                        click.clicked_at,
+                        ua,
+                        click.method,
+                        ip,
+                        click.repeats,
+                        click.last_at
+                    ],
+                )?;
+            }
+        }
+        tx.commit()
     }
 
     /// Every click of a campaign, oldest first.
@@ -76,19 +252,25 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT token, email, scenario, department, clicked_at, user_agent FROM clicks
-                 WHERE campaign = ?1 ORDER BY clicked_at, id",
+                "SELECT token, email, scenario, department, clicked_at, user_agent, method, ip,
+                 repeats, last_at FROM clicks WHERE campaign = ?1 ORDER BY clicked_at, id",
             )
             .map_err(db)?;
         let rows = stmt
             .query_map(params![campaign], |r| {
+                let clicked_at: i64 = r.get(4)?;
+                let last_at: i64 = r.get(9)?;
                 Ok(Click {
                     token: r.get(0)?,
                     email: r.get(1)?,
                     scenario: r.get(2)?,
                     department: r.get(3)?,
-                    clicked_at: r.get(4)?,
+                    clicked_at,
                     user_agent: r.get(5)?,
+                    method: r.get(6)?,
+                    ip: r.get(7)?,
+                    repeats: r.get(8)?,
+                    last_at: last_at.max(clicked_at),
                 })
             })
             .map_err(db)?;
@@ -96,31 +278,158 @@ impl Store {
     }
 }
 
+/// The spill file of a database: clicks that could not be stored in it, one JSON object a line.
+pub fn spill_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push("-unstored.jsonl");
+    db.with_file_name(name)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Spilled {
+    campaign: String,
+    #[serde(flatten)]
+    click: Click,
+}
+
+/// Appends a click to the spill file (created mode 0600).
+pub fn spill(db: &Path, campaign: &str, click: &Click) -> std::io::Result<()> {
+    let path = spill_path(db);
+    let mut f = super::private_file(&path, true)?;
+    let line = serde_json::to_string(&Spilled {
+        campaign: campaign.to_string(),
+        click: click.clone(),
+    })
+    .map_err(std::io::Error::other)?;
+    f.write_all(format!("{line}\n").as_bytes())
+}
+
+/// The clicks of a campaign in the spill file (none when there is no file); lines that do not
+/// parse are counted in the second value.
+pub fn spilled(db: &Path, campaign: &str) -> (Vec<Click>, usize) {
+    let Ok(text) = std::fs::read_to_string(spill_path(db)) else {
+        return (Vec::new(), 0);
+    };
+    let mut out = Vec::new();
+    let mut bad = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match serde_json::from_str::<Spilled>(line) {
+            Ok(s) if s.campaign == campaign => out.push(s.click),
+            Ok(_) => {}
+            Err(_) => bad += 1,
+        }
+    }
+    (out, bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn click(token: &str, ua: &str, ip: &str, at: i64) -> Click {
+        Click {
+            token: token.into(),
+            email: "a@example.co.jp".into(),
+            scenario: "s".into(),
+            department: "IT".into(),
+            clicked_at: at,
+            user_agent: ua.into(),
+            method: "GET".into(),
+            ip: ip.into(),
+            repeats: 1,
+            last_at: at,
+        }
+    }
 
     #[test]
     fn clicks_round_trip_per_campaign() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.sqlite");
-        let click = Click {
-            token: "t1".into(),
-            email: "a@example.co.jp".into(),
-            scenario: "s".into(),
-            department: "IT".into(),
-            clicked_at: 100,
-            user_agent: "x".repeat(2000),
-        };
         {
-            let s = Store::open(&path).unwrap();
-            s.record("c1", &click).unwrap();
-            s.record("c2", &click).unwrap();
+            let mut s = Store::open(&path).unwrap();
+            s.record("c1", &click("t1", &"x".repeat(2000), "1", 100))
+                .unwrap();
+            s.record("c2", &click("t1", "y", "1", 100)).unwrap();
         }
         let s = Store::open(&path).unwrap();
         let got = s.clicks("c1").unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].user_agent.len(), MAX_USER_AGENT);
         assert_eq!(got[0].email, "a@example.co.jp");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn repeats_count_on_one_row_and_rows_per_token_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open_for_writing(&dir.path().join("d.sqlite")).unwrap();
+        for n in 0..1000 {
+            s.record("c", &click("t1", "same", "10.0.0.1", 100 + n))
+                .unwrap();
+        }
+        for n in 0..100 {
+            s.record("c", &click("t1", &format!("ua{n}"), "10.0.0.2", 5000))
+                .unwrap();
+        }
+        let mut head = click("t1", "same", "10.0.0.1", 50);
+        head.method = "HEAD".into();
+        s.record("c", &head).unwrap();
+        let got = s.clicks("c").unwrap();
+        assert_eq!(got.len() as i64, MAX_ROWS_PER_TOKEN + 2, "{got:#?}");
+        let same = got
+            .iter()
+            .find(|c| c.user_agent == "same" && c.method == "GET");
+        let same = same.unwrap();
+        assert_eq!(
+            (same.repeats, same.clicked_at, same.last_at),
+            (1000, 100, 1099)
+        );
+        let other = got.iter().find(|c| c.ip == OTHER_CLIENTS).unwrap();
+        // 100 agents: 15 rows of their own (the first row is "same"), 85 counted together.
+        assert_eq!(other.repeats, 85);
+        assert_eq!(got.iter().map(|c| c.repeats).sum::<u32>(), 1101);
+        assert_eq!(got.iter().filter(|c| c.method == "HEAD").count(), 1);
+    }
+
+    #[test]
+    fn an_old_database_gets_the_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE clicks (id INTEGER PRIMARY KEY, campaign TEXT NOT NULL,
+                 token TEXT NOT NULL, email TEXT NOT NULL, scenario TEXT NOT NULL,
+                 department TEXT NOT NULL, clicked_at INTEGER NOT NULL, user_agent TEXT NOT NULL);
+                 INSERT INTO clicks VALUES (1, 'c', 't', 'e', 's', 'd', 100, 'ua');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let got = s.clicks("c").unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            (got[0].method.as_str(), got[0].repeats, got[0].last_at),
+            ("GET", 1, 100)
+        );
+    }
+
+    #[test]
+    fn spilled_clicks_read_back_per_campaign() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        spill(&db, "c1", &click("t1", "u", "1", 1)).unwrap();
+        spill(&db, "c2", &click("t2", "u", "1", 1)).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(spill_path(&db))
+            .unwrap()
+            .write_all(b"not json\n")
+            .unwrap();
+        let (got, bad) = spilled(&db, "c1");
+        assert_eq!((got.len(), bad), (1, 1));
+        assert_eq!(got[0].token, "t1");
     }
 }
