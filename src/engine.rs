@@ -142,11 +142,13 @@ impl Engine {
             let trusted = &self.config.auth.trusted_authserv_ids;
             findings.extend(guarded("dns", || stage.check(&msg, trusted))?);
         }
+        let standing = crate::checks::standing::assess(&ctx);
         Ok(verdict::score(
             findings,
             &self.signatures,
             &self.config.thresholds,
             msg.summary(),
+            standing,
         ))
     }
 }

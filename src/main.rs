@@ -538,10 +538,11 @@ fn rules(signatures: &Signatures, format: RulesFormat, lang: Lang, out: &mut dyn
             let forced = r.min_verdict.map(|v| v.as_str()).unwrap_or("-");
             writeln!(
                 out,
-                "{:<28} {:>5.1}  {:<10}  {}",
+                "{:<30} {:>5.1}  {:<10}  {:<9}  {}",
                 r.id,
                 r.score,
                 forced,
+                r.class.as_str(),
                 r.reason_template(lang)
             )
         }),

@@ -47,11 +47,44 @@ pub struct Rule {
     pub score: f64,
     #[serde(default)]
     pub min_verdict: Option<Verdict>,
+    /// What kind of evidence the rule is (see `EvidenceClass`).
+    pub class: EvidenceClass,
     pub ipa: String,
     pub reason_en: String,
     pub reason_ja: String,
     pub explain_en: String,
     pub explain_ja: String,
+}
+
+/// What kind of evidence a rule is. A verdict needs something that lies or carries a payload:
+/// context describes how a message is written and only adds weight to such evidence, or to mail
+/// from a sender that stands behind nothing (see `verdict::score`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceClass {
+    /// Something lies about who sent the mail, where a link goes or what a file is, or hides
+    /// itself from the filter (split words, lookalike letters, a malformed From).
+    Deception,
+    /// Active content: a program, a macro or script that runs, a document that acts on open.
+    Payload,
+    /// How the message is written: wording, urgency, hidden text, image-only links, tracking
+    /// links, free mail envelopes. Common in honest marketing; never enough alone.
+    Context,
+}
+
+impl EvidenceClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceClass::Deception => "deception",
+            EvidenceClass::Payload => "payload",
+            EvidenceClass::Context => "context",
+        }
+    }
+
+    /// Deception and payload can carry a verdict; context only adds to one.
+    pub fn is_strong(self) -> bool {
+        self != EvidenceClass::Context
+    }
 }
 
 impl Rule {

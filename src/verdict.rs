@@ -1,8 +1,9 @@
 //! Findings, their scores, and the verdict they add up to.
 
 use crate::Lang;
+use crate::checks::standing::Standing;
 use crate::config::Thresholds;
-use crate::signatures::{Signatures, fill_template};
+use crate::signatures::{EvidenceClass, Signatures, fill_template};
 use serde::{Deserialize, Serialize};
 
 /// What should happen to a message, in rising order of severity.
@@ -94,6 +95,8 @@ pub struct ScoredFinding {
     pub score: f64,
     /// The minimum verdict this rule forces, if any.
     pub min_verdict: Option<Verdict>,
+    /// The rule's evidence class; context for a finding with no signature.
+    pub class: EvidenceClass,
     pub reason_en: String,
     pub reason_ja: String,
     pub ipa: String,
@@ -118,6 +121,40 @@ pub struct Report {
     pub thresholds: Thresholds,
     pub findings: Vec<ScoredFinding>,
     pub summary: crate::message::Summary,
+    /// Who stands behind the message (see `checks::standing`).
+    pub standing: Standing,
+    /// The score split by evidence class, each rule counted once.
+    pub weights: Weights,
+    /// Context alone reached a threshold but an accountable sender or an automatic process
+    /// stands behind the message, so it stayed below warn.
+    pub context_discounted: bool,
+}
+
+/// A score split by evidence class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Weights {
+    pub deception: f64,
+    pub payload: f64,
+    pub context: f64,
+}
+
+impl Weights {
+    fn add(&mut self, class: EvidenceClass, score: f64) {
+        match class {
+            EvidenceClass::Deception => self.deception += score,
+            EvidenceClass::Payload => self.payload += score,
+            EvidenceClass::Context => self.context += score,
+        }
+    }
+
+    fn rounded(self) -> Self {
+        let r = |x: f64| (x * 100.0).round() / 100.0;
+        Weights {
+            deception: r(self.deception),
+            payload: r(self.payload),
+            context: r(self.context),
+        }
+    }
 }
 
 impl Report {
@@ -164,12 +201,19 @@ pub fn is_hidden_char(c: char) -> bool {
 }
 
 /// Scores findings against the signatures and maps the total to a verdict.
+///
+/// A verdict needs evidence that something lies or carries a payload. Context (wording, layout,
+/// tracking) adds its weight to such evidence; alone, it reaches a verdict only when nobody
+/// stands behind the message: an authenticated sender's newsletter or a bounce is not warned
+/// about for how it is written, an anonymous sender's "verify your account now" still is.
 pub fn score(
     findings: Vec<Finding>,
     signatures: &Signatures,
     thresholds: &Thresholds,
     summary: crate::message::Summary,
+    standing: Standing,
 ) -> Report {
+    let mut weights = Weights::default();
     let mut scored = Vec::with_capacity(findings.len());
     let mut counted: Vec<&'static str> = Vec::new();
     let mut total = 0.0;
@@ -181,6 +225,7 @@ pub fn score(
                 rule: f.rule.to_string(),
                 score: 0.0,
                 min_verdict: None,
+                class: EvidenceClass::Context,
                 reason_en: format!("{} (no signature loaded for this rule)", f.rule),
                 reason_ja: format!("{}（このルールのシグネチャがありません）", f.rule),
                 ipa: String::new(),
@@ -192,6 +237,7 @@ pub fn score(
         if !counted.contains(&f.rule) {
             counted.push(f.rule);
             total += rule.score;
+            weights.add(rule.class, rule.score);
             if let Some(v) = rule.min_verdict {
                 forced = forced.max(v);
             }
@@ -210,6 +256,7 @@ pub fn score(
             rule: rule.id.clone(),
             score: rule.score,
             min_verdict: rule.min_verdict,
+            class: rule.class,
             reason_en: fill_template(&rule.reason_en, &shown),
             reason_ja: fill_template(&rule.reason_ja, &shown_ja),
             ipa: rule.ipa.clone(),
@@ -218,7 +265,16 @@ pub fn score(
         });
     }
     let total = (total * 100.0_f64).round() / 100.0;
-    let verdict = thresholds.verdict_for(total).max(forced);
+    let weights = weights.rounded();
+    let strong = weights.deception > 0.0 || weights.payload > 0.0;
+    let by_score = thresholds.verdict_for(total);
+    let context_discounted = !strong && standing.accountable() && by_score > Verdict::Clean;
+    let verdict = if context_discounted {
+        Verdict::Clean
+    } else {
+        by_score
+    }
+    .max(forced);
     let verdict = if verdict == Verdict::Reject && thresholds.reject.is_none() {
         Verdict::Quarantine
     } else {
@@ -230,6 +286,9 @@ pub fn score(
         thresholds: thresholds.clone(),
         findings: scored,
         summary,
+        standing,
+        weights,
+        context_discounted,
     }
 }
 
@@ -254,6 +313,7 @@ mod tests {
             &sigs(),
             &t,
             Default::default(),
+            Default::default(),
         );
         let one = sigs().rule("ATTACH_DANGEROUS_EXTENSION").unwrap().score;
         assert_eq!(r.score, one);
@@ -277,7 +337,7 @@ mod tests {
         let f = Finding::new("ATTACH_BIDI_CONTROL", "2")
             .with("name", "a\u{202E}fdp.exe")
             .with("char", "U+202E");
-        let r = score(vec![f], &sigs(), &t, Default::default());
+        let r = score(vec![f], &sigs(), &t, Default::default(), Default::default());
         assert!(r.findings[0].reason_en.contains("a<U+202E>fdp.exe"));
         assert!(!r.findings[0].reason_en.contains('\u{202E}'));
         // The raw evidence is kept for JSON consumers.
@@ -290,6 +350,7 @@ mod tests {
             vec![Finding::new("TEST_UNKNOWN", "x")],
             &sigs(),
             &Thresholds::default(),
+            Default::default(),
             Default::default(),
         );
         assert_eq!(r.score, 0.0);

@@ -39,6 +39,24 @@ fn every_rule_score_in_the_readme_matches_the_signatures() {
 }
 
 #[test]
+fn every_rule_class_in_the_readme_matches_the_signatures() {
+    let readme = readme();
+    let mut wrong = Vec::new();
+    for r in Signatures::embedded().unwrap().rules() {
+        let start = format!("| `{}` |", r.id);
+        let row = readme.lines().find(|l| l.starts_with(&start));
+        let class = format!(" | {} | ", r.class.as_str());
+        if !row.is_some_and(|l| l.contains(&class)) {
+            wrong.push(format!("{} ({})", r.id, r.class.as_str()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "README rows with another evidence class: {wrong:?}"
+    );
+}
+
+#[test]
 fn every_config_key_is_in_the_readme_defaults() {
     let readme = readme();
     let start = readme

@@ -38,6 +38,63 @@ pub fn password_in_body(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Words that say a text is about a file (the one a separate password opens).
+const FILE_WORDS: &[&str] = &[
+    "添付",
+    "ファイル",
+    "zip",
+    "ｚｉｐ",
+    "解凍",
+    "圧縮",
+    "attachment",
+    "attached",
+    "file",
+    "archive",
+];
+
+/// CONTENT_SEPARATE_PASSWORD: no protected container here, but the text gives a password for a
+/// file — the second mail of a "PPAP" pair (a protected zip, then its password in another mail).
+/// Context: Japanese companies still send such pairs; what makes the pair a lure is who sends it
+/// (a free mail address posing as an organisation), which the sender rules judge.
+pub fn separate_password(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    if msg.attachments.iter().any(|a| a.encrypted) {
+        return; // ARCHIVE_PASSWORD_IN_BODY
+    }
+    let words = &ctx.signatures.lists.password_words;
+    let texts = msg.texts.iter().map(|t| (t.text.clone(), &t.location));
+    let htmls = msg.htmls.iter().map(|h| (html_text(&h.text), &h.location));
+    for (text, location) in texts.chain(htmls) {
+        let Some((keyword, password)) = find_password(&text, words) else {
+            continue;
+        };
+        // Short keywords (`pw`, `pass`) name too many other things without an archive beside
+        // them; a file word must come shortly before the password.
+        if keyword.is_ascii() && keyword.len() < 6 {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        let Some(at) = lower.find(&keyword.to_lowercase()) else {
+            continue;
+        };
+        let before = &lower[lower.floor_char_boundary(at.saturating_sub(300))..at];
+        let Some(file_word) = FILE_WORDS.iter().find(|w| {
+            before
+                .match_indices(**w)
+                .any(|(i, _)| !w.is_ascii() || whole_word(before, i, i + w.len()))
+        }) else {
+            continue;
+        };
+        out.push(
+            Finding::new("CONTENT_SEPARATE_PASSWORD", location.as_str())
+                .with("password", password)
+                .with("keyword", keyword)
+                .with("file_word", *file_word),
+        );
+        return;
+    }
+}
+
 /// ARCHIVE_EXECUTABLE_INSIDE: a container whose files all have a dangerous extension.
 pub fn executable_inside(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let atts = &ctx.msg.attachments;

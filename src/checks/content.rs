@@ -1407,6 +1407,11 @@ fn letter_counts(text: &str) -> LetterCounts {
         if word.is_ascii() && !capital_i_for_l(word) {
             continue;
         }
+        // A token with digits is a measurement (`100μs`, `5Ω`) or an identifier (a tracking
+        // token), not a word written to be read.
+        if word.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         if is_dotted_word(word) {
             counts.dotted += 1;
             if counts.dotted > DOTTED_WORDS && counts.examples.len() < 4 {
@@ -2140,6 +2145,14 @@ P\u{200F}\u{200E}le\u{200F}ase up\u{200E}date yo\u{200F}ur pay\u{200E}ment\n";
         assert!(run_ll(&format!("{head}Привет, как дела? Καλημέρα. Hello there.\nThe angle θ is small. Windowsе crashed.\n")).is_empty());
         // Japanese with full-width letters is not styled text.
         assert!(run_ll(&format!("{head}ＡＢＣ株式会社のご案内です。\n")).is_empty());
+        // Measurements with a Greek unit letter and identifiers with digits are not words.
+        assert!(
+            run_ll(&format!(
+                "{head}The offset drifts by 100μs, then 500μs, then 900μs, over 2kΩ and 5μm. \
+Token yoH9vn6wkqCMz3NSHwGdb2yUUgGDfCwfRCJueWL9 qI9xKw2IbLm\n"
+            ))
+            .is_empty()
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub fn from_field(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(a) => !(is_usable_address(a) || local && is_local_address(a)),
             None => true,
         });
-    if broken {
+    if broken && !crate::checks::standing::is_mail_system_notice(msg) {
         out.push(Finding::new("HEADER_FROM_INVALID", "From").with("from", first.to_string()));
     }
 }

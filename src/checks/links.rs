@@ -14,8 +14,13 @@ use url::{Host, Url};
 /// Two cases are not deceptions and are skipped: the href is a redirect whose query names the
 /// shown domain (security gateways and shops rewrite links so: `?u=https://shown.example/`), and
 /// a bare name (`Dilbert.com`, `www.shop.example`, no `https://`) linked through the sender's own
-/// domain, the way newsletters track clicks. A full URL shown is always judged.
+/// domain, the way newsletters track clicks. A full URL shown is judged, except one case: the
+/// sender's domain is authenticated (`checks::standing`), the text shows that same domain and the
+/// link goes through the infrastructure that sent the message (a DKIM signer's or the return
+/// path's domain: the sender's email service tracking clicks). The text then tells the truth about
+/// who is behind the link; showing anyone else's domain is still judged.
 pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut sending: Option<Option<Vec<String>>> = None;
     let sender_domain = ctx
         .msg
         .from
@@ -44,6 +49,18 @@ pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 || suffix_in(&href_host, &ctx.signatures.lists.redirectors).is_some())
         {
             continue;
+        }
+        if sender_domain.as_deref() == Some(text_domain.as_str()) {
+            let infrastructure = sending.get_or_insert_with(|| {
+                crate::checks::standing::authenticated_from(ctx)
+                    .map(|_| crate::checks::standing::sending_domains(ctx.msg))
+            });
+            if infrastructure
+                .as_ref()
+                .is_some_and(|domains| domains.contains(&org_domain(&href_domain)))
+            {
+                continue;
+            }
         }
         out.push(
             Finding::new("LINK_TEXT_DOMAIN_MISMATCH", &link.location)
@@ -266,9 +283,14 @@ pub fn sender_domain_in_path(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             },
         };
         let path = url.path().to_ascii_lowercase();
-        let named = path
-            .split('/')
-            .any(|seg| seg == from_org || seg.ends_with(&format!(".{from_org}")));
+        // The segment must be a host name: a Message-ID or address in a path (a list archive's
+        // `/msgid/20210107.GD11882%40alpha.example.de`) names a mail, not a copied site.
+        let named = path.split('/').any(|seg| {
+            (seg == from_org || seg.ends_with(&format!(".{from_org}")))
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        });
         if named {
             out.push(
                 Finding::new("LINK_SENDER_DOMAIN_IN_PATH", &link.location)
@@ -1077,6 +1099,16 @@ mod tests {
         assert_eq!(rules(&raw), ["LINK_SENDER_DOMAIN_IN_PATH"]);
         let raw = raw.replace("/bank.example.com/x", "/x");
         assert!(scan(&raw).is_empty(), "{:?}", scan(&raw));
+    }
+
+    #[test]
+    fn message_id_in_a_list_archive_path_is_not_a_copied_site() {
+        let archive = html(
+            "<a href=\"https://groups.example.net/d/msgid/list/20210107162718.GD11882%40alpha.bank.example.com\">archive</a>",
+        );
+        assert!(scan(&archive).is_empty(), "{:?}", scan(&archive));
+        let copied = archive.replace("20210107162718.GD11882%40alpha.", "www.");
+        assert_eq!(rules(&copied), ["LINK_SENDER_DOMAIN_IN_PATH"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod headers;
 pub mod links;
 pub mod lookalike;
 pub mod sender;
+pub mod standing;
 pub mod text;
 
 use crate::config::Config;
@@ -136,4 +137,5 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments.html", attachments::html::check),
     ("archives.executable_inside", archives::executable_inside),
     ("archives.password_in_body", archives::password_in_body),
+    ("archives.separate_password", archives::separate_password),
 ];

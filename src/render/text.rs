@@ -53,5 +53,57 @@ pub fn report(report: &Report, source: &str, lang: Lang) -> String {
             f.reason(lang)
         );
     }
+    if report.context_discounted {
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "  (only context: wording and layout are not enough for a warning when {})",
+                standing_en(report)
+            ),
+            Lang::Ja => writeln!(
+                out,
+                "  （文面・体裁の特徴のみ：{}ため、これだけでは警告しません）",
+                standing_ja(report)
+            ),
+        };
+    }
     out
+}
+
+/// Who stands behind a message whose context was discounted, in a few words.
+pub fn standing_en(report: &Report) -> String {
+    let st = &report.standing;
+    match (
+        st.authenticated.as_ref().zip(st.established.as_ref()),
+        st.machine,
+    ) {
+        (Some((how, marks)), _) => format!(
+            "the sender's domain is authenticated ({}) and it sends as an established sender does ({})",
+            visible(how),
+            visible(marks)
+        ),
+        (None, Some(kind)) => format!("it is automatic mail ({})", kind.as_str()),
+        (None, None) => "someone stands behind it".into(),
+    }
+}
+
+pub fn standing_ja(report: &Report) -> String {
+    use crate::checks::standing::MachineKind;
+    let st = &report.standing;
+    match (
+        st.authenticated.as_ref().zip(st.established.as_ref()),
+        st.machine,
+    ) {
+        (Some((how, _)), _) => format!(
+            "送信元ドメインが認証され（{}）、継続的な送信者の特徴（配信停止の仕組み、自社ドメインへのリンク）がある",
+            visible(how)
+        ),
+        (None, Some(kind)) => match kind {
+            MachineKind::DeliveryStatus => "配送状況通知（エラーメール）である".into(),
+            MachineKind::Disposition => "開封確認の通知である".into(),
+            MachineKind::Report => "自動送信のレポートである".into(),
+            MachineKind::AutoReply => "自動応答である".into(),
+        },
+        (None, None) => "送信者が明らかである".into(),
+    }
 }

@@ -200,6 +200,14 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "CONTENT_SEPARATE_PASSWORD",
+            d(),
+            mail(
+                "先ほどお送りした見積書.zip の解凍パスワードをお知らせします。\nパスワード：Xk29pq71",
+                &[],
+            ),
+        ),
+        (
             "ARCHIVE_LIMIT",
             d(),
             mail(

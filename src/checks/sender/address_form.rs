@@ -431,6 +431,9 @@ fn price(chars: &[char]) -> Option<String> {
 /// and for tests (`lists/internal_tlds.txt`: `localdomain`, `lan`, ...) are left out.
 pub fn unknown_tld(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
+    if crate::checks::standing::is_mail_system_notice(msg) {
+        return;
+    }
     let bounce = super::bounce_address(msg);
     let fields = msg
         .from
