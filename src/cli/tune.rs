@@ -137,13 +137,14 @@ pub fn run(engine: &Engine, opts: &Options, out: &mut dyn Write, err: &mut dyn W
     let written = writeln!(
         out,
         "{n_ham} ham, {n_phish} phishing messages ({} duplicates, {} unreadable skipped); warn = {:.1}\n\
-         cross-validated, {} folds (seed {}), on each held-out fold:\n{}",
+         cross-validated, {} folds (seed {}), on each held-out fold:\n{}\nper input:\n{}",
         collected.duplicates,
         collected.failures.len(),
         settings.warn,
         opts.folds,
         opts.seed,
-        tune::table(&cv)
+        tune::table(&cv),
+        tune::input_table(&cv, &collected)
     );
     if written.is_err() {
         return exit::IO;

@@ -31,6 +31,8 @@ pub struct Input {
 #[derive(Debug, Default)]
 pub struct Collected {
     pub samples: Vec<Sample>,
+    /// The input (index into `inputs`) of each sample.
+    pub sample_inputs: Vec<usize>,
     pub inputs: Vec<Input>,
     /// Messages byte for byte the same as an earlier one, skipped (a copy in both labels too).
     pub duplicates: u64,
@@ -178,6 +180,7 @@ pub fn collect(
                 let modelled = super::fit::is_flagged(&sample, &rules, &current, warn);
                 out.model_mismatches += u64::from(modelled != f.engine_flagged);
                 out.samples.push(sample);
+                out.sample_inputs.push(r.input);
             }
         }
     }

@@ -25,13 +25,14 @@ pub fn rule_table(signatures: &Signatures) -> Vec<RuleInfo> {
 }
 
 /// Whether a rule is context evidence, which adds to a verdict but cannot carry one alone.
-fn is_context(_rule: &Rule) -> bool {
-    false
+fn is_context(rule: &Rule) -> bool {
+    !rule.class.is_strong()
 }
 
-/// Whether context alone may carry this message's verdict, as `verdict::score` decides it.
-pub fn context_counts(_report: &crate::Report) -> bool {
-    true
+/// Whether context alone may carry this message's verdict, as `verdict::score` decides it: only
+/// when no accountable sender or automatic process stands behind the message.
+pub fn context_counts(report: &crate::Report) -> bool {
+    !report.standing.accountable()
 }
 
 /// Ham flagged and phishing caught in one held-out fold, with the current and the tuned scores.
@@ -48,6 +49,8 @@ pub struct CrossValidation {
     pub current: Counts,
     pub tuned: Counts,
     pub seed: u64,
+    /// Per message: flagged on its held-out fold with the current scores, and with the tuned.
+    pub held_out: Vec<(bool, bool)>,
 }
 
 /// Fits on all folds but one and measures on that one, for each of `k` folds.
@@ -65,6 +68,7 @@ pub fn cross_validate(
         current: Counts::default(),
         tuned: Counts::default(),
         seed,
+        held_out: vec![(false, false); samples.len()],
     };
     for fold in 0..k {
         let train: Vec<&Sample> = samples
@@ -80,6 +84,14 @@ pub fn cross_validate(
             .map(|(s, _)| s)
             .collect();
         let fitted = fit::fit(rules, &train, settings);
+        for (i, s) in samples.iter().enumerate() {
+            if fold_of[i] == fold {
+                cv.held_out[i] = (
+                    fit::is_flagged(s, rules, &current, settings.warn),
+                    fit::is_flagged(s, rules, &fitted.scores, settings.warn),
+                );
+            }
+        }
         let r = FoldResult {
             current: Counts::of(test.iter().copied(), rules, &current, settings.warn),
             tuned: Counts::of(test.iter().copied(), rules, &fitted.scores, settings.warn),
@@ -129,6 +141,50 @@ pub fn table(cv: &CrossValidation) -> String {
             tuned: cv.tuned,
         },
     );
+    t
+}
+
+/// The cross-validated figures per input: for ham the share warned, for phishing the share
+/// caught, each message judged by the scores fitted without its fold.
+pub fn input_table(cv: &CrossValidation, collected: &Collected) -> String {
+    let mut per: Vec<(u64, u64, u64)> = vec![(0, 0, 0); collected.inputs.len()];
+    for (i, &(current, tuned)) in cv.held_out.iter().enumerate() {
+        let Some(&input) = collected.sample_inputs.get(i) else {
+            continue;
+        };
+        let p = &mut per[input];
+        p.0 += 1;
+        p.1 += u64::from(current);
+        p.2 += u64::from(tuned);
+    }
+    // Inputs given one by one from one folder are summed, as in the header.
+    let mut rows: Vec<(String, bool, (u64, u64, u64))> = Vec::new();
+    for (line, members) in input_runs(collected.inputs.iter().enumerate()) {
+        let phish = collected.inputs[members[0]].phish;
+        let mut sum = (0, 0, 0);
+        for m in members {
+            sum.0 += per[m].0;
+            sum.1 += per[m].1;
+            sum.2 += per[m].2;
+        }
+        rows.push((line, phish, sum));
+    }
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{:<6} {:>6}  {:>19}  {:>19}  input",
+        "", "msgs", "current", "tuned"
+    );
+    for (line, phish, (n, current, tuned)) in rows {
+        let _ = writeln!(
+            t,
+            "{:<6} {:>6}  {:>19}  {:>19}  {line}",
+            if phish { "phish" } else { "ham" },
+            n,
+            rate(current, n),
+            rate(tuned, n),
+        );
+    }
     t
 }
 
@@ -226,6 +282,10 @@ pub fn overlay_text(rules: &[RuleInfo], p: &Provenance<'_>) -> String {
     for line in table(p.cv).lines() {
         let _ = writeln!(t, "# {line}");
     }
+    t.push_str("#\n# The same, per input (ham: share warned; phishing: share caught):\n");
+    for line in input_table(p.cv, c).lines() {
+        let _ = writeln!(t, "# {line}");
+    }
     t.push_str("#\n");
     let counts = fit::fired_counts(rules, &c.samples);
     for (i, rule) in rules.iter().enumerate() {
@@ -277,9 +337,17 @@ fn number(x: f64) -> String {
 
 /// The inputs, one line each; files of one folder given one by one are one line.
 fn input_lines<'a>(inputs: impl Iterator<Item = &'a Input>) -> Vec<String> {
-    // Runs of files that share a folder; anything else is a run of its own.
-    let mut runs: Vec<(Option<std::path::PathBuf>, Vec<&Input>)> = Vec::new();
-    for input in inputs {
+    input_runs(inputs.enumerate())
+        .into_iter()
+        .map(|(line, _)| line)
+        .collect()
+}
+
+/// Runs of inputs for display: each a line (`path (N messages)`, or `folder/* (F files, N
+/// messages)` for files of one folder given one by one) and the indexes of its inputs.
+fn input_runs<'a>(inputs: impl Iterator<Item = (usize, &'a Input)>) -> Vec<(String, Vec<usize>)> {
+    let mut runs: Vec<(Option<std::path::PathBuf>, Vec<(usize, &Input)>)> = Vec::new();
+    for (i, input) in inputs {
         let folder = input
             .path
             .is_file()
@@ -293,23 +361,30 @@ fn input_lines<'a>(inputs: impl Iterator<Item = &'a Input>) -> Vec<String> {
                 }
             });
         match runs.last_mut() {
-            Some((Some(last), run)) if folder.as_ref() == Some(last) => run.push(input),
-            _ => runs.push((folder, vec![input])),
+            Some((Some(last), run))
+                if folder.as_ref() == Some(last) && run[0].1.phish == input.phish =>
+            {
+                run.push((i, input))
+            }
+            _ => runs.push((folder, vec![(i, input)])),
         }
     }
     runs.into_iter()
-        .map(|(folder, run)| match folder {
-            Some(folder) if run.len() > 1 => format!(
-                "{}/* ({} files, {} messages)",
-                comment_safe(&folder.display().to_string()),
-                run.len(),
-                run.iter().map(|i| i.messages).sum::<u64>()
-            ),
-            _ => format!(
-                "{} ({} messages)",
-                comment_safe(&run[0].path.display().to_string()),
-                run[0].messages
-            ),
+        .map(|(folder, run)| {
+            let line = match folder {
+                Some(folder) if run.len() > 1 => format!(
+                    "{}/* ({} files, {} messages)",
+                    comment_safe(&folder.display().to_string()),
+                    run.len(),
+                    run.iter().map(|(_, i)| i.messages).sum::<u64>()
+                ),
+                _ => format!(
+                    "{} ({} messages)",
+                    comment_safe(&run[0].1.path.display().to_string()),
+                    run[0].1.messages
+                ),
+            };
+            (line, run.iter().map(|(i, _)| *i).collect())
         })
         .collect()
 }
