@@ -346,7 +346,9 @@ fn input_lines<'a>(inputs: impl Iterator<Item = &'a Input>) -> Vec<String> {
 /// Runs of inputs for display: each a line (`path (N messages)`, or `folder/* (F files, N
 /// messages)` for files of one folder given one by one) and the indexes of its inputs.
 fn input_runs<'a>(inputs: impl Iterator<Item = (usize, &'a Input)>) -> Vec<(String, Vec<usize>)> {
-    let mut runs: Vec<(Option<std::path::PathBuf>, Vec<(usize, &Input)>)> = Vec::new();
+    /// The folder of a run of files (none for a folder or mbox input) and its inputs.
+    type Run<'a> = (Option<std::path::PathBuf>, Vec<(usize, &'a Input)>);
+    let mut runs: Vec<Run<'_>> = Vec::new();
     for (i, input) in inputs {
         let folder = input
             .path
