@@ -338,6 +338,16 @@ fn check_ranges(keys: &[NumericKey]) -> Result<(), String> {
     }
 }
 
+/// Scores of the site's own (`lurescreen tune` writes them), laid over the signatures' scores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scores {
+    /// A scores overlay (`RULE_ID = 4.5` lines); a relative path is relative to the
+    /// configuration file's folder. Applied after any `scores.toml` of the signatures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<std::path::PathBuf>,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -355,6 +365,7 @@ pub struct Config {
     pub auth: Auth,
     pub dns: Dns,
     pub notice: Notice,
+    pub scores: Scores,
 }
 
 impl Config {

@@ -16,6 +16,7 @@ pub mod milter;
 pub mod phrases;
 pub mod render;
 pub mod signatures;
+pub mod tune;
 pub mod verdict;
 
 pub use config::Config;

@@ -144,6 +144,47 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: RulesFormat,
     },
+    /// Fit the rule scores to labelled mail (ham and phishing: message files, folders, mbox,
+    /// Maildir), cross-validate them, and write a scores overlay (see the README, "Tuning scores
+    /// on your own mail").
+    Tune {
+        /// Legitimate mail of the site.
+        #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+        ham: Vec<PathBuf>,
+        /// Phishing and lures that should be flagged.
+        #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+        phish: Vec<PathBuf>,
+        /// Where to write the scores overlay.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Cross-validation folds.
+        #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..=50))]
+        folds: u64,
+        /// Seed of the split into folds.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        seed: u64,
+        /// Share of the ham that may reach warn (the operating point).
+        #[arg(long, value_name = "PCT", default_value = "0.5%", value_parser = cli::tune::parse_percent)]
+        max_ham_flagged: f64,
+        /// Rules that fired fewer times than this keep their current score.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        min_count: usize,
+        /// Lowest score a fitted rule gets (no rule lowers a score).
+        #[arg(long, value_name = "SCORE", default_value_t = 0.5)]
+        min_score: f64,
+        /// Highest score a fitted rule gets.
+        #[arg(long, value_name = "SCORE", default_value_t = 12.0)]
+        max_score: f64,
+        /// Highest score a fitted context rule gets (context raises a score, never decides it).
+        #[arg(long, value_name = "SCORE", default_value_t = 3.0)]
+        max_context_score: f64,
+        /// Pull of each score toward its current value.
+        #[arg(long, value_name = "WEIGHT", default_value_t = 1.0)]
+        l2: f64,
+        /// Scanning threads [default: one per core].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        jobs: Option<u64>,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -263,6 +304,7 @@ fn run(cli: Cli) -> i32 {
     {
         return config_check(
             file.as_ref().or(cli.config.as_ref()),
+            cli.signatures.as_deref(),
             cli.dns,
             &mut stdout.lock(),
             &mut err,
@@ -366,6 +408,39 @@ fn run(cli: Cli) -> i32 {
             &mut err,
         ),
         Command::Rules { format } => rules(engine.signatures(), format, lang, &mut stdout.lock()),
+        Command::Tune {
+            ham,
+            phish,
+            out,
+            folds,
+            seed,
+            max_ham_flagged,
+            min_count,
+            min_score,
+            max_score,
+            max_context_score,
+            l2,
+            jobs,
+        } => {
+            let opts = cli::tune::Options {
+                ham,
+                phish,
+                out,
+                folds: folds as usize,
+                seed,
+                jobs: jobs.map_or(0, |j| j as usize),
+                settings: lurescreen::tune::fit::Settings {
+                    warn: engine.config().thresholds.warn,
+                    min_score,
+                    max_score,
+                    max_context_score,
+                    min_count,
+                    l2,
+                    max_ham_flagged,
+                },
+            };
+            cli::tune::run(&engine, &opts, &mut stdout.lock(), &mut err)
+        }
         Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
     }
 }
@@ -509,6 +584,7 @@ fn rules(signatures: &Signatures, format: RulesFormat, lang: Lang, out: &mut dyn
 
 fn config_check(
     file: Option<&PathBuf>,
+    signatures: Option<&std::path::Path>,
     dns: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -524,6 +600,13 @@ fn config_check(
         None => Config::default(),
     };
     config.dns.enabled |= dns;
+    if config.scores.file.is_some() {
+        // The scores overlay names rules: check it against the signatures it will be laid over.
+        if let Err(e) = cli::load_with(file.map(PathBuf::as_path), signatures, false) {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::USAGE;
+        }
+    }
     let origin = file
         .map(|p| format!("# {}: valid\n", p.display()))
         .unwrap_or_else(|| "# no config file: built-in defaults\n".into());

@@ -304,6 +304,10 @@ pub struct Signatures {
     pub origin: String,
 }
 
+/// The optional scores overlay of a signature set (`signatures/scores.toml`, or in `--signatures
+/// DIR`): scores that replace the rules' own, written by `lurescreen tune`.
+pub const SCORES_FILE: &str = "scores.toml";
+
 /// The IOC files every signature set has (they may hold no entries).
 const IOC_FILES: &[&str] = &["iocs/hashes.txt", "iocs/patterns.ndb"];
 
@@ -374,6 +378,11 @@ impl Signatures {
         let ipa = dir.join("ipa_points.toml");
         let text = std::fs::read_to_string(&ipa).map_err(|e| io(&ipa, e))?;
         files.push(("ipa_points.toml".into(), text));
+        let scores = dir.join(SCORES_FILE);
+        if scores.is_file() {
+            let text = std::fs::read_to_string(&scores).map_err(|e| io(&scores, e))?;
+            files.push((SCORES_FILE.into(), text));
+        }
         Self::from_files(files.into_iter(), dir.display().to_string())
     }
 
@@ -385,8 +394,11 @@ impl Signatures {
         let mut ipa_points = None;
         let mut list_texts: BTreeMap<String, String> = BTreeMap::new();
         let mut ioc_texts: BTreeMap<String, String> = BTreeMap::new();
+        let mut scores_text = None;
         for (path, text) in files {
-            if path == "ipa_points.toml" {
+            if path == SCORES_FILE {
+                scores_text = Some(text);
+            } else if path == "ipa_points.toml" {
                 let points: BTreeMap<String, IpaPoint> =
                     toml::from_str(&text).map_err(|e| SignatureError::Syntax {
                         file: path.clone(),
@@ -511,13 +523,34 @@ impl Signatures {
                 iocs.add_hashes(text, name)?;
             }
         }
-        Ok(Signatures {
+        let mut signatures = Signatures {
             rules,
             ipa_points,
             lists,
             iocs,
             origin,
-        })
+        };
+        if let Some(text) = scores_text {
+            crate::tune::overlay::apply(&mut signatures, &text).map_err(|message| {
+                SignatureError::Syntax {
+                    file: SCORES_FILE.into(),
+                    message,
+                }
+            })?;
+        }
+        Ok(signatures)
+    }
+
+    /// Gives rule `id` a new score (a scores overlay: see `tune::overlay`); false when there is
+    /// no such rule.
+    pub fn set_score(&mut self, id: &str, score: f64) -> bool {
+        match self.rules.get_mut(id) {
+            Some(rule) => {
+                rule.score = score;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Adds an IOC file of the organisation's own (`[iocs] files` in the config): `.ndb` files

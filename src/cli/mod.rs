@@ -4,6 +4,7 @@ pub mod drill;
 pub mod explain;
 pub mod filter;
 pub mod scan;
+pub mod tune;
 
 use crate::config::Config;
 use crate::signatures::Signatures;
@@ -53,6 +54,10 @@ pub fn load_with(
         signatures
             .add_ioc_file(&base.join(file))
             .map_err(|e| format!("iocs.files: {e}"))?;
+    }
+    if let Some(file) = &config.scores.file {
+        crate::tune::overlay::apply_file(&mut signatures, &base.join(file))
+            .map_err(|e| format!("scores.file: {e}"))?;
     }
     Ok(Engine::new(config, signatures))
 }
