@@ -6,6 +6,7 @@
 
 pub mod listen;
 pub mod plan;
+pub mod watchdog;
 
 use crate::config::Config;
 use crate::message::Envelope;
@@ -51,6 +52,54 @@ pub struct Shared {
     draining: AtomicBool,
     /// Scans that ran past their deadline and still hold a thread (a scan cannot be cancelled).
     overdue: Arc<AtomicUsize>,
+    /// Header and body bytes kept for messages in progress, over every connection.
+    budget: Arc<Budget>,
+}
+
+/// The bytes all connections together may keep for messages in progress
+/// (`milter.max_body_bytes_in_flight`, read at start).
+pub struct Budget {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl Budget {
+    /// Bytes kept now (for tests and the log).
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Acquire)
+    }
+}
+
+/// Bytes one message holds of the budget, given back when it is dropped (after its scan).
+#[derive(Default)]
+struct Reservation {
+    budget: Option<Arc<Budget>>,
+    bytes: usize,
+}
+
+impl Reservation {
+    /// Takes `n` more bytes; false (and nothing taken) when that would pass the limit.
+    fn grow(&mut self, budget: &Arc<Budget>, n: usize) -> bool {
+        let b = self.budget.get_or_insert_with(|| Arc::clone(budget));
+        let taken = b
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(n).filter(|&total| total <= b.limit)
+            })
+            .is_ok();
+        if taken {
+            self.bytes += n;
+        }
+        taken
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if let Some(b) = &self.budget {
+            b.used.fetch_sub(self.bytes, Ordering::AcqRel);
+        }
+    }
 }
 
 /// Scans past their deadline that may still hold threads; past this, messages are not scanned
@@ -81,9 +130,14 @@ impl Drop for JobDone {
     }
 }
 
+fn engine_budget(engine: &Engine) -> usize {
+    engine.config().milter.max_body_bytes_in_flight
+}
+
 impl Shared {
     pub fn new(engine: Engine, sources: Sources) -> Shared {
         let lang = crate::cli::resolve_lang(sources.lang, engine.config());
+        let budget = engine_budget(&engine);
         Shared {
             engine: RwLock::new(Arc::new(engine)),
             scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
@@ -95,7 +149,16 @@ impl Shared {
             in_flight: AtomicUsize::new(0),
             draining: AtomicBool::new(false),
             overdue: Arc::new(AtomicUsize::new(0)),
+            budget: Arc::new(Budget {
+                used: AtomicUsize::new(0),
+                limit: budget,
+            }),
         }
+    }
+
+    /// The in-flight memory budget (for tests).
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The same state with another scanning step (for tests: a scan that panics or hangs).
@@ -159,6 +222,10 @@ pub struct Session {
     /// The transaction began while the daemon was shutting down and the MTA wanted no answer
     /// at MAIL FROM: it is deferred at end of message instead.
     deferred: bool,
+    /// This message's share of the in-flight budget.
+    reservation: Reservation,
+    /// Bytes of this message were not kept because the in-flight budget was used up.
+    over_budget: bool,
 }
 
 impl Session {
@@ -180,6 +247,8 @@ impl Session {
         self.received = Received::default();
         self.header_bytes = 0;
         self.deferred = false;
+        self.reservation = Reservation::default();
+        self.over_budget = false;
     }
 }
 
@@ -253,7 +322,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
                     shared.log(&format!(
                         "qid=- not scanned: shutting down action=tempfail from=<{}>",
-                        mail_from.as_deref().unwrap_or("").trim_matches(['<', '>'])
+                        log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']))
                     ));
                     let _ = cx
                         .reply
@@ -288,10 +357,22 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
             Box::pin(async move {
                 let limit = shared.engine().config().limits.max_message_bytes;
                 let session = cx.data.get_or_insert_with(Session::default);
-                if session.header_bytes < limit && session.received.headers.len() < 100_000 {
-                    let field = (text(&name), text(&value));
-                    session.header_bytes += field.0.len() + field.1.len() + 4;
-                    session.received.headers.push(field);
+                let size = name.to_bytes().len() + value.to_bytes().len() + 4;
+                let kept = session.header_bytes < limit
+                    && session.received.headers.len() < 100_000
+                    && !session.over_budget
+                    && session.reservation.grow(&shared.budget, size);
+                if kept {
+                    session.header_bytes += size;
+                    session.received.headers.push((text(&name), text(&value)));
+                } else {
+                    // Counted, so that the message is known to be incomplete and never scanned
+                    // or passed as if it were whole.
+                    let r = &mut session.received;
+                    if session.header_bytes < limit && r.headers.len() < 100_000 {
+                        session.over_budget = true;
+                    }
+                    r.drop_field(&text(&name), size);
                 }
                 session.go_on(ProtoOpts::NOREPLY_HEADER)
             })
@@ -303,9 +384,16 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let session = cx.data.get_or_insert_with(Session::default);
                 let header_bytes = session.header_bytes;
                 let r = &mut session.received;
-                r.body_size += chunk.len();
+                r.body_size = r.body_size.saturating_add(chunk.len());
                 let room = limit.saturating_sub(header_bytes + r.body.len());
-                r.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                let keep = chunk.len().min(room);
+                if keep > 0 && !session.over_budget {
+                    if session.reservation.grow(&shared.budget, keep) {
+                        r.body.extend_from_slice(&chunk[..keep]);
+                    } else {
+                        session.over_budget = true;
+                    }
+                }
                 session.go_on(ProtoOpts::NOREPLY_BODY)
             })
         })
@@ -332,14 +420,17 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 Status::Continue
             })
         })
-        .on_negotiate(move |cx, _, mta_opts| {
+        .on_negotiate(move |cx, mta_actions, mta_opts| {
             let _ = &s7;
             Box::pin(async move {
-                // Assign, do not add to, what the MTA offers (CRATES.md).
-                cx.requested_actions = Actions::ADD_HEADER
+                // Assign, do not add to, what the MTA offers (CRATES.md). Only what it offers:
+                // an MTA that does not allow one of them is still served, and a message that
+                // needs the missing action gets 451 at end of message (`apply`).
+                cx.requested_actions = (Actions::ADD_HEADER
                     | Actions::CHANGE_HEADER
                     | Actions::REPLACE_BODY
-                    | Actions::QUARANTINE;
+                    | Actions::QUARANTINE)
+                    & mta_actions;
                 // Every stage but end of message needs no answer: the MTA does not wait for one,
                 // which saves a round trip per stage, header line and body chunk.
                 cx.requested_opts |= mta_opts & NOREPLY;
@@ -354,7 +445,8 @@ const SHUTTING_DOWN: &str = "lurescreen is shutting down, try again later";
 
 async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> Status {
     let started = Instant::now();
-    let queue_id = macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into());
+    // Escaped once here: the queue id goes into every log line about the message.
+    let queue_id = log_value(&macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into()));
     let Some(session) = cx.data.as_mut() else {
         return Status::Accept;
     };
@@ -371,14 +463,24 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     }
     let received = std::mem::take(&mut session.received);
     let envelope = std::mem::take(&mut session.envelope);
+    // Held until the scan is over (the bytes stay in memory that long).
+    let reservation = std::mem::take(&mut session.reservation);
+    let over_budget = std::mem::take(&mut session.over_budget);
     end_transaction(shared, session);
     let engine = shared.engine();
     let lang = shared.lang();
     let config = engine.config();
-    let size = received.header_size() + received.body_size;
+    let size = received.header_size().saturating_add(received.body_size);
 
     let overdue = shared.overdue.load(Ordering::Acquire);
-    let (plan, summary) = if !received.complete() || size > config.limits.max_message_bytes {
+    let (plan, summary) = if over_budget {
+        let error = format!(
+            "not scanned: messages in progress hold milter.max_body_bytes_in_flight ({} bytes)",
+            shared.budget.limit
+        );
+        let (plan, _) = fail(&received, config, error.clone());
+        (plan, error)
+    } else if !received.complete() || size > config.limits.max_message_bytes {
         let why = Unscanned::TooLarge(size);
         (
             plan::for_unscanned(&received, &why, config),
@@ -403,6 +505,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         };
         let job = tokio::task::spawn_blocking(move || {
             let _done = done;
+            let _reservation = reservation;
             let raw = r.raw();
             let report = scanner(&e, &raw, env.clone());
             report.map(|report| {
@@ -421,7 +524,10 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                             &qid,
                         );
                         if let Err(err) = written {
-                            log(&format!("qid={qid} error=\"{err}\""));
+                            log(&format!(
+                                "qid={qid} error=\"{}\"",
+                                log_error(&err.to_string())
+                            ));
                         }
                     });
                 }
@@ -464,7 +570,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             }
         }
     };
-    let status = apply(shared, &plan, cx).await;
+    let status = apply(shared, &plan, cx, &queue_id).await;
     let action = match (&plan.decision, &plan.quarantine, status) {
         (_, _, Status::Tempfail) => "tempfail",
         (Decision::Reject(_), _, _) => "reject",
@@ -473,12 +579,14 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     };
     shared.log(&format!(
         "qid={queue_id} {summary} action={action} client={} from=<{}> rcpts={} size={size} ms={}",
-        envelope.client_addr.as_deref().unwrap_or("-"),
-        envelope
-            .mail_from
-            .as_deref()
-            .unwrap_or("")
-            .trim_matches(['<', '>']),
+        log_value(envelope.client_addr.as_deref().unwrap_or("-")),
+        log_value(
+            envelope
+                .mail_from
+                .as_deref()
+                .unwrap_or("")
+                .trim_matches(['<', '>'])
+        ),
         envelope.rcpt_to.len(),
         started.elapsed().as_millis()
     ));
@@ -487,16 +595,28 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
 
 fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
     let plan = plan::for_unscanned(received, &Unscanned::Failed(error.clone()), config);
-    let clean: String = error
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    (plan, format!("error=\"{}\"", clean.replace('"', "'")))
+    (plan, format!("error=\"{}\"", log_error(&error)))
+}
+
+/// A log field's value with control, bidi and invisible characters and spaces written as
+/// `<U+XXXX>` (as evidence is), so that no value can end the line or forge a `key=value`.
+pub fn log_value(value: &str) -> String {
+    crate::verdict::reveal_hidden(value).replace(' ', "<U+0020>")
+}
+
+/// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
+pub fn log_error(value: &str) -> String {
+    crate::verdict::reveal_hidden(value).replace('"', "'")
 }
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
 /// half-marked.
-async fn apply(shared: &Shared, plan: &Plan, cx: &mut EomContext<Session>) -> Status {
+async fn apply(
+    shared: &Shared,
+    plan: &Plan,
+    cx: &mut EomContext<Session>,
+    queue_id: &str,
+) -> Status {
     match &plan.decision {
         Decision::Reject(text) => {
             let _ = cx
@@ -545,7 +665,10 @@ async fn apply(shared: &Shared, plan: &Plan, cx: &mut EomContext<Session>) -> St
     match result {
         Ok(()) => Status::Accept,
         Err(e) => {
-            shared.log(&format!("error=\"milter action refused by the MTA: {e}\""));
+            shared.log(&format!(
+                "qid={queue_id} error=\"milter action refused by the MTA: {}\"",
+                log_error(&e.to_string())
+            ));
             let _ = cx.reply.set_error_reply(
                 "451",
                 Some("4.7.1"),
@@ -577,7 +700,10 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
             while hup.recv().await.is_some() {
                 match reloader.reload() {
                     Ok(()) => reloader.log("reloaded configuration and signatures"),
-                    Err(e) => reloader.log(&format!("reload failed, keeping the running set: {e}")),
+                    Err(e) => reloader.log(&format!(
+                        "reload failed, keeping the running set: {}",
+                        log_error(&e)
+                    )),
                 }
             }
         });
@@ -648,8 +774,16 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
+    let timeouts = watchdog::Timeouts::from_config(&config.milter);
+    // A bound far above any real MTA's connections; the semaphore under indymilter cannot take
+    // more than usize::MAX >> 3 permits.
+    let registry = watchdog::Registry::new(
+        config.milter.max_connections.min(1 << 20),
+        Arc::clone(&shared.log),
+    );
     let milter_config = indymilter::Config {
-        max_connections: config.milter.max_connections,
+        max_connections: registry.slots(),
+        connection_timeout: timeouts.outer(),
         ..Default::default()
     };
     let drainer = Arc::clone(&shared);
@@ -668,6 +802,10 @@ pub async fn serve(
             }
         }
         drainer.draining.store(true, Ordering::SeqCst);
+        drainer.log(&format!(
+            "stopping: new transactions get 421 while {} messages in progress finish",
+            drainer.in_flight.load(Ordering::SeqCst)
+        ));
         let until = Instant::now() + grace;
         while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -679,9 +817,11 @@ pub async fn serve(
     };
     let result = match listener {
         listen::Bound::Tcp(l) => {
+            let l = watchdog::Guarded::new(l, registry, timeouts);
             indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
         }
         listen::Bound::Unix(l, path) => {
+            let l = watchdog::Guarded::new(l, registry, timeouts);
             let r =
                 indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await;
             let _ = std::fs::remove_file(path);
