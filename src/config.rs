@@ -201,6 +201,9 @@ pub struct Milter {
     /// message that finds it used up gets `failure_action` (at least `limits.max_message_bytes`,
     /// at most 1 TiB).
     pub max_body_bytes_in_flight: usize,
+    /// `IP:PORT` for Prometheus `/metrics` and `/healthz`; empty: off. A wildcard address is
+    /// refused: write the one interface to serve on.
+    pub metrics_listen: String,
 }
 
 impl Default for Milter {
@@ -220,6 +223,7 @@ impl Default for Milter {
             command_timeout_ms: 30_000,
             idle_timeout_ms: 300_000,
             max_body_bytes_in_flight: 256 * 1024 * 1024,
+            metrics_listen: String::new(),
         }
     }
 }
@@ -445,6 +449,7 @@ impl Config {
                 m.max_body_bytes_in_flight, l.max_message_bytes
             ));
         }
+        crate::milter::metrics::validate_listen(&m.metrics_listen)?;
         crate::dns::validate(&self.dns)?;
         crate::explain::notice::validate(&self.notice)?;
         if self.markup.min_verdict == Verdict::Clean {

@@ -581,3 +581,49 @@ fn unix_socket_stale_replaced_mode_set_non_socket_refused() {
     assert!(log.contains("exists and is not a socket"), "{log}");
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "keep me");
 }
+
+/// `--log-format json`: every line is one JSON object; the message's line has the keys of the
+/// text line, with the same escaped values (a newline in MAIL FROM stays inside its string).
+#[test]
+fn json_log_lines_are_one_object_each() {
+    let d = Daemon::start_with("", &["--log-format", "json"]);
+    let mut c = d.session();
+    c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c.stage(
+        b'M',
+        b"<a@b.example>\n{\"qid\":\"FORGED\"}\0",
+        milter_client::NOREPLY_MAIL,
+    )
+    .unwrap();
+    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
+    c.stage(b'L', b"Subject\0hi\0", milter_client::NOREPLY_HEADER)
+        .unwrap();
+    c.macros(b'E', &[("i", "JSONQID")]).unwrap();
+    c.send(b'E', &[]).unwrap();
+    assert_eq!(read_final(&mut c).unwrap().last().unwrap().cmd, b'a');
+    d.wait_for_log("JSONQID", 1);
+    let lines: Vec<serde_json::Value> = d
+        .log_text()
+        .lines()
+        .map(|l| {
+            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .collect();
+    assert!(
+        lines[0]["event"]
+            .as_str()
+            .unwrap()
+            .starts_with("listening on")
+    );
+    let m: Vec<_> = lines.iter().filter(|l| l["qid"].is_string()).collect();
+    assert_eq!(m.len(), 1, "{lines:?}");
+    let m = m[0];
+    assert_eq!(m["qid"], "JSONQID");
+    assert_eq!(m["verdict"], "clean");
+    assert_eq!(m["action"], "accept");
+    assert_eq!(m["rcpts"], 1);
+    assert!(m["rules"].is_array() && m["score"].is_number() && m["ms"].is_number());
+    assert_eq!(m["from"], "a@b.example><U+000A>{\"qid\":\"FORGED\"}");
+}

@@ -5,6 +5,7 @@
 //! message goes to stderr (journald picks it up).
 
 pub mod listen;
+pub mod metrics;
 pub mod plan;
 pub mod watchdog;
 
@@ -54,6 +55,10 @@ pub struct Shared {
     overdue: Arc<AtomicUsize>,
     /// Header and body bytes kept for messages in progress, over every connection.
     budget: Arc<Budget>,
+    /// Counters for `/metrics` (kept whether or not they are served).
+    metrics: Arc<metrics::Metrics>,
+    /// `--log-format json`: one JSON object per line instead of `key=value` text.
+    json_log: bool,
 }
 
 /// The bytes all connections together may keep for messages in progress
@@ -136,10 +141,15 @@ fn engine_budget(engine: &Engine) -> usize {
 
 impl Shared {
     pub fn new(engine: Engine, sources: Sources) -> Shared {
+        Shared::with_engine(Arc::new(engine), sources)
+    }
+
+    /// The same with an engine shared with others (the fuzz target builds one for all runs).
+    pub fn with_engine(engine: Arc<Engine>, sources: Sources) -> Shared {
         let lang = crate::cli::resolve_lang(sources.lang, engine.config());
         let budget = engine_budget(&engine);
         Shared {
-            engine: RwLock::new(Arc::new(engine)),
+            engine: RwLock::new(engine),
             scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
                 engine.scan_with_envelope(raw, Some(envelope))
             }),
@@ -153,7 +163,14 @@ impl Shared {
                 used: AtomicUsize::new(0),
                 limit: budget,
             }),
+            metrics: Arc::new(metrics::Metrics::new()),
+            json_log: false,
         }
+    }
+
+    /// The metrics (for tests).
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
     }
 
     /// The in-flight memory budget (for tests).
@@ -173,8 +190,28 @@ impl Shared {
         self
     }
 
+    /// The same state writing its log lines as JSON objects (`--log-format json`).
+    pub fn with_json_log(mut self, json: bool) -> Shared {
+        self.json_log = json;
+        self
+    }
+
+    /// A line about the daemon (not about one message): `{"event": …}` in JSON.
     fn log(&self, line: &str) {
-        (self.log)(line);
+        if self.json_log {
+            (self.log)(&serde_json::json!({ "event": line }).to_string());
+        } else {
+            (self.log)(line);
+        }
+    }
+
+    /// The line about one message: `text` as it is, or `json` as one object.
+    fn log_message(&self, text: &str, json: serde_json::Value) {
+        if self.json_log {
+            (self.log)(&json.to_string());
+        } else {
+            (self.log)(text);
+        }
     }
 
     fn engine(&self) -> Arc<Engine> {
@@ -320,10 +357,17 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let session = cx.data.get_or_insert_with(Session::default);
                 let draining = shared.draining.load(Ordering::SeqCst);
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
-                    shared.log(&format!(
-                        "qid=- not scanned: shutting down action=tempfail from=<{}>",
-                        log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']))
-                    ));
+                    let from =
+                        log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']));
+                    shared.log_message(
+                        &format!("qid=- not scanned: shutting down action=tempfail from=<{from}>"),
+                        serde_json::json!({
+                            "qid": "-",
+                            "unscanned": "shutting_down",
+                            "action": "tempfail",
+                            "from": from,
+                        }),
+                    );
                     let _ = cx
                         .reply
                         .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
@@ -453,9 +497,21 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     if session.deferred {
         end_transaction(shared, session);
         session.start_message();
-        shared.log(&format!(
-            "qid={queue_id} not scanned: shutting down action=tempfail"
-        ));
+        shared.log_message(
+            &format!("qid={queue_id} not scanned: shutting down action=tempfail"),
+            serde_json::json!({
+                "qid": queue_id,
+                "unscanned": "shutting_down",
+                "action": "tempfail",
+            }),
+        );
+        shared.metrics.message(
+            None,
+            Some("shutting_down"),
+            "tempfail",
+            &[],
+            started.elapsed().as_secs_f64(),
+        );
         let _ = cx
             .reply
             .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
@@ -473,7 +529,13 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     let size = received.header_size().saturating_add(received.body_size);
 
     let overdue = shared.overdue.load(Ordering::Acquire);
+    // For the metrics: the verdict, or why there is none; the rules found.
+    let mut verdict = None;
+    let mut unscanned: Option<&'static str> = None;
+    let mut found: Vec<String> = Vec::new();
+    let mut score = None;
     let (plan, summary) = if over_budget {
+        unscanned = Some("over_budget");
         let error = format!(
             "not scanned: messages in progress hold milter.max_body_bytes_in_flight ({} bytes)",
             shared.budget.limit
@@ -481,12 +543,14 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let (plan, _) = fail(&received, config, error.clone());
         (plan, error)
     } else if !received.complete() || size > config.limits.max_message_bytes {
+        unscanned = Some("too_large");
         let why = Unscanned::TooLarge(size);
         (
             plan::for_unscanned(&received, &why, config),
             "not scanned: too large".to_string(),
         )
     } else if overdue >= MAX_OVERDUE_SCANS {
+        unscanned = Some("scans_past_deadline");
         fail(
             &received,
             config,
@@ -537,6 +601,9 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         match tokio::time::timeout(deadline, job).await {
             Ok(Ok(Ok((plan, report)))) => {
                 let rules: Vec<&str> = report.rule_scores().into_iter().map(|(r, _)| r).collect();
+                verdict = Some(report.verdict);
+                score = Some((report.score * 10.0).round() / 10.0);
+                found = rules.iter().map(|r| r.to_string()).collect();
                 let summary = format!(
                     "verdict={} score={:.1} rules={}",
                     report.verdict,
@@ -549,9 +616,16 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                 );
                 (plan, summary)
             }
-            Ok(Ok(Err(e))) => fail(&received, config, e.to_string()),
-            Ok(Err(join)) => fail(&received, config, format!("internal error: {join}")),
+            Ok(Ok(Err(e))) => {
+                unscanned = Some("scan_failed");
+                fail(&received, config, e.to_string())
+            }
+            Ok(Err(join)) => {
+                unscanned = Some("scan_failed");
+                fail(&received, config, format!("internal error: {join}"))
+            }
             Err(_) => {
+                unscanned = Some("scan_timeout");
                 // The job runs on; count it until it ends (`JobDone`). Counted before it is
                 // marked, so the job's own decrement can never come first.
                 shared.overdue.fetch_add(1, Ordering::AcqRel);
@@ -577,19 +651,52 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         (_, Some(_), _) => "hold",
         _ => "accept",
     };
-    shared.log(&format!(
-        "qid={queue_id} {summary} action={action} client={} from=<{}> rcpts={} size={size} ms={}",
-        log_value(envelope.client_addr.as_deref().unwrap_or("-")),
-        log_value(
-            envelope
-                .mail_from
-                .as_deref()
-                .unwrap_or("")
-                .trim_matches(['<', '>'])
-        ),
-        envelope.rcpt_to.len(),
-        started.elapsed().as_millis()
-    ));
+    let client = log_value(envelope.client_addr.as_deref().unwrap_or("-"));
+    let from = log_value(
+        envelope
+            .mail_from
+            .as_deref()
+            .unwrap_or("")
+            .trim_matches(['<', '>']),
+    );
+    let rcpts = envelope.rcpt_to.len();
+    let ms = started.elapsed().as_millis();
+    let text = format!(
+        "qid={queue_id} {summary} action={action} client={client} from=<{from}> rcpts={rcpts} size={size} ms={ms}"
+    );
+    let mut json = serde_json::json!({ "qid": queue_id });
+    if let Some(v) = verdict {
+        json["verdict"] = v.to_string().into();
+        json["score"] = score.into();
+        json["rules"] = found.clone().into();
+    }
+    if let Some(reason) = unscanned {
+        json["unscanned"] = reason.into();
+    }
+    if let Some(error) = summary.strip_prefix("error=\"") {
+        json["error"] = error.trim_end_matches('"').into();
+    } else if let Some(why) = summary.strip_prefix("not scanned: ") {
+        json["error"] = why.into();
+    }
+    for (key, value) in [
+        ("action", serde_json::Value::from(action)),
+        ("client", client.into()),
+        ("from", from.into()),
+        ("rcpts", rcpts.into()),
+        ("size", size.into()),
+        ("ms", serde_json::Value::from(ms as u64)),
+    ] {
+        json[key] = value;
+    }
+    shared.log_message(&text, json);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    shared.metrics.message(
+        verdict,
+        unscanned,
+        action,
+        &found,
+        started.elapsed().as_secs_f64(),
+    );
     status
 }
 
@@ -698,7 +805,9 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
                 return;
             };
             while hup.recv().await.is_some() {
-                match reloader.reload() {
+                let reloaded = reloader.reload();
+                reloader.metrics.reloaded(reloaded.is_ok());
+                match reloaded {
                     Ok(()) => reloader.log("reloaded configuration and signatures"),
                     Err(e) => reloader.log(&format!(
                         "reload failed, keeping the running set: {}",
@@ -774,20 +883,12 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
-    let timeouts = watchdog::Timeouts::from_config(&config.milter);
-    // A bound far above any real MTA's connections; the semaphore under indymilter cannot take
-    // more than usize::MAX >> 3 permits.
-    let registry = watchdog::Registry::new(
-        config.milter.max_connections.min(1 << 20),
-        Arc::clone(&shared.log),
-    );
-    let milter_config = indymilter::Config {
-        max_connections: registry.slots(),
-        connection_timeout: timeouts.outer(),
-        ..Default::default()
-    };
-    let drainer = Arc::clone(&shared);
+    if let Some(addr) = metrics::validate_listen(&config.milter.metrics_listen)? {
+        metrics::serve(addr, Arc::clone(&shared)).await?;
+        shared.log(&format!("metrics on http://{addr}/metrics"));
+    }
     let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
+    let drainer = Arc::clone(&shared);
     let patience = Duration::from_millis(config.milter.stuck_restart_ms);
     let stuck = Arc::new(std::sync::Mutex::new(None::<String>));
     let stuck_set = Arc::clone(&stuck);
@@ -816,23 +917,51 @@ pub async fn serve(
         ));
     };
     let result = match listener {
-        listen::Bound::Tcp(l) => {
-            let l = watchdog::Guarded::new(l, registry, timeouts);
-            indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
-        }
+        listen::Bound::Tcp(l) => serve_on(l, &shared, shutdown).await,
         listen::Bound::Unix(l, path) => {
-            let l = watchdog::Guarded::new(l, registry, timeouts);
-            let r =
-                indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await;
+            let r = serve_on(l, &shared, shutdown).await;
             let _ = std::fs::remove_file(path);
             r
         }
     };
-    result.map_err(|e| format!("milter stopped: {e}"))?;
+    result?;
     match stuck.lock().ok().and_then(|mut s| s.take()) {
         Some(why) => Err(why),
         None => Ok(()),
     }
+}
+
+/// The protocol on any listener (connections watched, see `watchdog`) until `shutdown`
+/// completes; no draining of its own (`serve` adds it). The fuzz target runs it on in-memory
+/// streams.
+pub async fn serve_on<L: indymilter::Listener>(
+    listener: L,
+    shared: &Arc<Shared>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    let config = shared.engine().config().clone();
+    let timeouts = watchdog::Timeouts::from_config(&config.milter);
+    // A bound far above any real MTA's connections; the semaphore under indymilter cannot take
+    // more than usize::MAX >> 3 permits.
+    let registry = watchdog::Registry::new(
+        config.milter.max_connections.min(1 << 20),
+        Arc::clone(&shared.log),
+        Arc::clone(&shared.metrics),
+    );
+    let milter_config = indymilter::Config {
+        max_connections: registry.slots(),
+        connection_timeout: timeouts.outer(),
+        ..Default::default()
+    };
+    let listener = watchdog::Guarded::new(listener, registry, timeouts);
+    indymilter::run(
+        listener,
+        callbacks(Arc::clone(shared)),
+        milter_config,
+        shutdown,
+    )
+    .await
+    .map_err(|e| format!("milter stopped: {e}"))
 }
 
 async fn wait_for_stop() {

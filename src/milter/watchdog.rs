@@ -13,6 +13,7 @@
 //! protocol itself stays indymilter's (libmilter-compatible).
 
 use super::LogSink;
+use super::metrics::Metrics;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -72,11 +73,13 @@ pub struct Registry {
     refused: Mutex<(u64, Option<Instant>)>,
     /// Connections closed by a time limit or to make room (for the log and tests).
     closed: AtomicU64,
+    metrics: Arc<Metrics>,
 }
 
 impl Registry {
-    pub fn new(limit: usize, log: LogSink) -> Arc<Registry> {
+    pub fn new(limit: usize, log: LogSink, metrics: Arc<Metrics>) -> Arc<Registry> {
         Arc::new(Registry {
+            metrics,
             limit: limit.max(1),
             conns: Mutex::new(Vec::new()),
             log,
@@ -121,6 +124,7 @@ impl Registry {
                 w.wake();
             }
             self.closed.fetch_add(1, Ordering::Relaxed);
+            self.metrics.closed("make_room");
             (self.log)(&format!(
                 "connection closed to make room for a new one: all {} connections in use, this \
                  one idle for {} ms",
@@ -138,6 +142,7 @@ impl Registry {
     }
 
     fn refuse(&self) {
+        self.metrics.connections_refused.inc();
         let mut r = self.refused.lock().unwrap_or_else(|p| p.into_inner());
         r.0 += 1;
         // At most one line a second, with the count since the last one.
@@ -153,6 +158,16 @@ impl Registry {
 
     fn timed_out(&self, what: &str, limit: Duration) -> io::Error {
         self.closed.fetch_add(1, Ordering::Relaxed);
+        self.metrics
+            .closed(if what.starts_with("no complete first") {
+                "connect_timeout"
+            } else if what.starts_with("no next") {
+                "idle_timeout"
+            } else if what.starts_with("the MTA did not take") {
+                "write_timeout"
+            } else {
+                "command_timeout"
+            });
         let text = format!("connection closed: {what} within {} ms", limit.as_millis());
         (self.log)(&text);
         io::Error::new(io::ErrorKind::TimedOut, text)
@@ -231,6 +246,7 @@ pub struct Watched<S> {
 
 impl<S> Watched<S> {
     fn new(inner: S, conn: Arc<Conn>, registry: Arc<Registry>, timeouts: Timeouts) -> Self {
+        registry.metrics.connections_open.inc();
         let first = (
             Box::pin(tokio::time::sleep(timeouts.connect)),
             "no complete first command",
@@ -317,6 +333,7 @@ impl<S> Drop for Watched<S> {
     fn drop(&mut self) {
         // Out of the idle candidates at once (the registry drops the dead entry later).
         self.set_idle(false);
+        self.registry.metrics.connections_open.dec();
     }
 }
 
@@ -434,6 +451,12 @@ mod tests {
         Arc::new(|_: &str| {})
     }
 
+    impl Registry {
+        fn quiet(limit: usize) -> Arc<Registry> {
+            Registry::new(limit, quiet(), Arc::new(Metrics::new()))
+        }
+    }
+
     fn timeouts(ms: u64) -> Timeouts {
         Timeouts {
             connect: Duration::from_millis(ms),
@@ -453,7 +476,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_trickled_packet_times_out_though_bytes_keep_coming() {
-        let registry = Registry::new(4, quiet());
+        let registry = Registry::quiet(4);
         let (mut client, mut server) = watched(&registry, timeouts(1000));
         // First packet whole.
         client.write_all(&[0, 0, 0, 2, b'O', 1]).await.unwrap();
@@ -477,7 +500,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn idle_between_packets_gets_the_longer_limit() {
-        let registry = Registry::new(4, quiet());
+        let registry = Registry::quiet(4);
         let (mut client, mut server) = watched(&registry, timeouts(1000));
         client.write_all(&[0, 0, 0, 1, b'O']).await.unwrap();
         let mut buf = [0u8; 5];
@@ -498,7 +521,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_full_registry_closes_the_longest_idle_connection() {
-        let registry = Registry::new(2, quiet());
+        let registry = Registry::quiet(2);
         let (_c1, mut s1) = watched(&registry, timeouts(100_000));
         tokio::time::sleep(Duration::from_millis(10)).await;
         let (mut c2, mut s2) = watched(&registry, timeouts(100_000));
@@ -529,7 +552,7 @@ mod tests {
         assert!(third.unwrap().evicted.load(Ordering::Acquire));
         // With only mid-packet connections left, a newcomer is refused.
         drop(fourth);
-        let registry2 = Registry::new(1, quiet());
+        let registry2 = Registry::quiet(1);
         let (mut c, mut s) = watched(&registry2, timeouts(100_000));
         c.write_all(&[0, 0, 0, 9, b'B']).await.unwrap();
         let mut b = [0u8; 5];
