@@ -188,6 +188,22 @@ pub struct Milter {
     /// long, they are taken to be stuck for good (a scan cannot be stopped from outside): the
     /// daemon exits with status 70 so that the service manager restarts it. 0: never.
     pub stuck_restart_ms: u64,
+    /// An MTA connection whose first command is not complete this long after it connected is
+    /// closed (100 ms to 1 hour).
+    pub connect_timeout_ms: u64,
+    /// A command (milter packet) begun must be complete within this, however slowly its bytes
+    /// trickle in; also the longest wait for the MTA to take an answer (100 ms to 1 hour).
+    pub command_timeout_ms: u64,
+    /// A connection silent this long between commands is closed (1 s to 1 day; Postfix waits up
+    /// to `smtpd_timeout`, 300 s, for a client between SMTP commands).
+    pub idle_timeout_ms: u64,
+    /// Header and body bytes kept for messages in progress, over all connections together; a
+    /// message that finds it used up gets `failure_action` (at least `limits.max_message_bytes`,
+    /// at most 1 TiB).
+    pub max_body_bytes_in_flight: usize,
+    /// `IP:PORT` for Prometheus `/metrics` and `/healthz`; empty: off. A wildcard address is
+    /// refused: write the one interface to serve on.
+    pub metrics_listen: String,
 }
 
 impl Default for Milter {
@@ -203,6 +219,11 @@ impl Default for Milter {
             max_connections: 100,
             shutdown_grace_ms: 30_000,
             stuck_restart_ms: 300_000,
+            connect_timeout_ms: 30_000,
+            command_timeout_ms: 30_000,
+            idle_timeout_ms: 300_000,
+            max_body_bytes_in_flight: 256 * 1024 * 1024,
+            metrics_listen: String::new(),
         }
     }
 }
@@ -496,6 +517,27 @@ impl Config {
                 m.socket_mode
             ));
         }
+        for (key, value, min, max) in [
+            ("connect_timeout_ms", m.connect_timeout_ms, 100, 3_600_000),
+            ("command_timeout_ms", m.command_timeout_ms, 100, 3_600_000),
+            ("idle_timeout_ms", m.idle_timeout_ms, 1_000, 86_400_000),
+        ] {
+            if !(min..=max).contains(&value) {
+                return Err(format!(
+                    "milter.{key} = {value} must be between {min} and {max}"
+                ));
+            }
+        }
+        if m.max_body_bytes_in_flight < self.limits.max_message_bytes
+            || m.max_body_bytes_in_flight > 1 << 40
+        {
+            return Err(format!(
+                "milter.max_body_bytes_in_flight = {} must be between limits.max_message_bytes \
+                 ({}) and 1099511627776 (1 TiB)",
+                m.max_body_bytes_in_flight, self.limits.max_message_bytes
+            ));
+        }
+        crate::milter::metrics::validate_listen(&m.metrics_listen)?;
         crate::dns::validate(&self.dns)?;
         crate::explain::notice::validate(&self.notice)?;
         if self.markup.min_verdict == Verdict::Clean {

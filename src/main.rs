@@ -138,6 +138,9 @@ enum Command {
         /// Validate configuration and signatures, print what would run, and exit.
         #[arg(long)]
         check: bool,
+        /// Log lines as `key=value` text or one JSON object per line (for log shippers).
+        #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+        log_format: String,
     },
     /// List every rule: id, score, forced verdict and reason.
     Rules {
@@ -310,8 +313,14 @@ fn run(cli: Cli) -> i32 {
             &mut err,
         );
     }
-    if let Command::Milter { listen, check } = &cli.command {
-        return milter(&cli, listen.as_deref(), *check, &mut err);
+    if let Command::Milter {
+        listen,
+        check,
+        log_format,
+    } = &cli.command
+    {
+        let json = log_format == "json";
+        return milter(&cli, listen.as_deref(), *check, json, &mut err);
     }
     let engine = match cli::load_with(cli.config.as_deref(), cli.signatures.as_deref(), cli.dns) {
         Ok(e) => e,
@@ -508,7 +517,13 @@ fn drill(
 /// The daemon's configuration file when `--config` is not given.
 const DAEMON_CONFIG: &str = "/etc/lurescreen/lurescreen.toml";
 
-fn milter(cli: &Cli, listen: Option<&str>, check: bool, err: &mut dyn Write) -> i32 {
+fn milter(
+    cli: &Cli,
+    listen: Option<&str>,
+    check: bool,
+    json_log: bool,
+    err: &mut dyn Write,
+) -> i32 {
     let config = cli.config.clone().or_else(|| {
         let default = PathBuf::from(DAEMON_CONFIG);
         default.exists().then_some(default)
@@ -545,7 +560,7 @@ fn milter(cli: &Cli, listen: Option<&str>, check: bool, err: &mut dyn Write) -> 
         signatures: cli.signatures.clone(),
         lang: cli.lang.map(Lang::from),
     };
-    let shared = Arc::new(lurescreen::milter::Shared::new(engine, sources));
+    let shared = Arc::new(lurescreen::milter::Shared::new(engine, sources).with_json_log(json_log));
     match lurescreen::milter::run(&listen, shared) {
         Ok(()) => 0,
         Err(e) => {

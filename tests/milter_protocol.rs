@@ -4,7 +4,8 @@
 mod milter_client;
 
 use milter_client::daemon::{Daemon, find, read_final};
-use std::net::TcpStream;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -137,26 +138,46 @@ Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\r\nMZ\r\n--b--\r\n"
     assert!(text.starts_with("550 5.7.1 Message refused"), "{text}");
 }
 
+/// Reads until the milter closes the connection; fails if it answers anything or keeps the
+/// connection open (the read timeout is a generous guard, not a measurement).
+fn assert_closed_by_milter(stream: &mut TcpStream, what: &str) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    match stream.read(&mut buf) {
+        Ok(0) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Ok(n) => panic!("{what}: the milter answered {:?}", &buf[..n]),
+        Err(e) => panic!("{what}: the connection stayed open ({e})"),
+    }
+}
+
 #[test]
 fn malformed_and_truncated_packets_close_only_that_connection() {
     let d = Daemon::start("");
+    // A healthy session opened first stays usable throughout.
+    let mut healthy = d.session();
     // An unknown command byte.
     let mut c = d.client();
     c.negotiate().unwrap();
     c.send(b'Z', b"junk").unwrap();
-    // A header packet with no NUL terminators.
+    // A header packet with no NUL terminators, inside a transaction (out of order, indymilter
+    // ignores a header as libmilter does).
     let mut c2 = d.session();
     c2.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c2.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        .unwrap();
+    c2.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
     c2.send(b'L', b"no terminator").unwrap();
-    // A length prefix promising more than is sent, then a hang-up.
-    let mut raw = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
-    use std::io::Write;
-    raw.write_all(&[0, 0, 0, 200, b'O', 0, 0]).unwrap();
-    drop(raw);
+    // A length prefix promising more than is sent, then end of input from the MTA's side.
+    let mut short = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    short.write_all(&[0, 0, 0, 200, b'O', 0, 0]).unwrap();
+    short.shutdown(Shutdown::Write).unwrap();
     // A huge length prefix.
-    let mut raw = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
-    raw.write_all(&[0x7f, 0xff, 0xff, 0xff, b'B']).unwrap();
-    drop(raw);
+    let mut huge = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    huge.write_all(&[0x7f, 0xff, 0xff, 0xff, b'B']).unwrap();
     // Disconnect in the middle of a message, after some body.
     let mut c3 = d.session();
     c3.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
@@ -164,15 +185,18 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
         .unwrap();
     c3.send(b'B', b"partial body").unwrap();
     drop(c3);
-    drop(c);
-    drop(c2);
-    std::thread::sleep(Duration::from_millis(200));
-    // The daemon is still up and answers a normal session.
-    let mut ok = d.session();
-    let replies = ok
-        .message("a@client.example.test", "b@example.test", CLEAN)
-        .unwrap();
-    assert_eq!(replies.last().unwrap().cmd, b'a');
+    // Each bad connection was closed by the milter, with no answer.
+    assert_closed_by_milter(&mut c.stream, "unknown command");
+    assert_closed_by_milter(&mut c2.stream, "header without terminators");
+    assert_closed_by_milter(&mut short, "short packet");
+    assert_closed_by_milter(&mut huge, "huge length");
+    // The daemon is still up, and answers the session opened before and a new one.
+    for c in [&mut healthy, &mut d.session()] {
+        let replies = c
+            .message("a@client.example.test", "b@example.test", CLEAN)
+            .unwrap();
+        assert_eq!(replies.last().unwrap().cmd, b'a');
+    }
 }
 
 #[test]
@@ -250,7 +274,8 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
     let mut idle = d.session();
     let mut older = d.session_offering(milter_client::ALL_OPTS & !milter_client::NOREPLY_MAIL);
     d.signal("TERM");
-    std::thread::sleep(Duration::from_millis(300));
+    // Draining has begun once the daemon says so (no fixed sleep: the machine may be loaded).
+    d.wait_for_log("stopping: new transactions get 421", 1);
     // New transactions are deferred while draining.
     let replies = idle
         .message(
@@ -330,4 +355,275 @@ Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain
         Some("b@example.test")
     );
     assert!(m.body_text(0).unwrap().contains("ATTACH_DOUBLE_EXTENSION"));
+}
+
+/// An MTA that does not allow one of the actions is still served; a message that needs the
+/// missing action (here: hold) gets 451 4.7.1 instead of passing half-marked, and the log says
+/// why.
+#[test]
+fn an_action_the_mta_refuses_turns_into_451() {
+    let d = Daemon::start("");
+    let mut c = d.client();
+    // Every action but QUARANTINE (0x20).
+    let r = c
+        .negotiate_with(milter_client::ALL_ACTIONS & !0x20, milter_client::ALL_OPTS)
+        .unwrap();
+    assert_eq!(r.cmd, b'O');
+    assert_eq!(
+        c.connect("client.example.test", "192.0.2.7").unwrap().cmd,
+        b'c'
+    );
+    let replies = c
+        .message("a@client.example.test", "b@example.test", CLEAN)
+        .unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
+    let held = b"From: a@client.example.test\r\nSubject: invoice\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.pdf.exe\r\n\r\nMZ\r\n--b--\r\n";
+    let replies = c
+        .message("a@client.example.test", "b@example.test", held)
+        .unwrap();
+    assert!(find(&replies, b'q').is_empty(), "{replies:?}");
+    let last = replies.last().unwrap();
+    assert_eq!(last.cmd, b'y', "{replies:?}");
+    let text = last.strings().join("");
+    assert!(text.starts_with("451 4.7.1"), "{text}");
+    let log = d.log_text();
+    assert!(
+        log.contains("qid=TESTQID error=\"milter action refused by the MTA"),
+        "{log}"
+    );
+    assert!(log.contains("action=tempfail"), "{log}");
+}
+
+/// A newline (or other control character) in MAIL FROM or the queue id cannot end the log line
+/// and forge another: every field is escaped.
+#[test]
+fn log_fields_escape_control_characters() {
+    let d = Daemon::start("");
+    let mut c = d.session();
+    c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c.stage(
+        b'M',
+        b"<a@b.example>\nlurescreen milter: qid=FORGED verdict=clean\0",
+        milter_client::NOREPLY_MAIL,
+    )
+    .unwrap();
+    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
+    c.stage(b'L', b"Subject\0hi\0", milter_client::NOREPLY_HEADER)
+        .unwrap();
+    c.stage(b'B', b"body\r\n", milter_client::NOREPLY_BODY)
+        .unwrap();
+    c.macros(b'E', &[("i", "Q1\r\nlurescreen milter: qid=FORGED2 x")])
+        .unwrap();
+    c.send(b'E', &[]).unwrap();
+    let replies = read_final(&mut c).unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+    d.wait_for_log("rcpts=1", 1);
+    let log = d.log_text();
+    for line in log.lines() {
+        assert!(
+            !line.contains("qid=FORGED") || line.contains("<U+000A>"),
+            "a forged line: {line:?}\n{log}"
+        );
+        assert!(!line.starts_with("lurescreen milter: qid=FORGED"), "{log}");
+    }
+    assert!(
+        log.contains(
+            "qid=Q1<U+000D><U+000A>lurescreen<U+0020>milter:<U+0020>qid=FORGED2<U+0020>x verdict="
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("from=<a@b.example><U+000A>lurescreen<U+0020>milter:"),
+        "{log}"
+    );
+}
+
+/// A message whose header alone passes `limits.max_message_bytes` (empty body) gets the
+/// oversize action unscanned, also when the fields kept add up to exactly the limit; a forged
+/// `X-Lurescreen-*` field past the limit is still removed.
+#[test]
+fn header_only_size_limit() {
+    let d = Daemon::start("[limits]\nmax_message_bytes = 2000\n");
+    let mut c = d.session();
+    // 20 fields of exactly 100 bytes as counted (name + value + 4): the limit, exactly.
+    let mut raw = Vec::new();
+    for i in 0..20 {
+        raw.extend_from_slice(format!("X-Pad-{i:02}: {}\r\n", "v".repeat(88)).as_bytes());
+    }
+    raw.extend_from_slice(b"X-Lurescreen-Verdict: clean\r\nSubject: over\r\n\r\n");
+    let replies = c
+        .message("a@client.example.test", "b@example.test", &raw)
+        .unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
+    let error: Vec<_> = find(&replies, b'i')
+        .iter()
+        .map(|r| r.header_action().1)
+        .filter(|f| f[0] == "X-Lurescreen-Error")
+        .collect();
+    assert_eq!(error.len(), 1, "{replies:?}");
+    assert!(
+        error[0][1].contains("over the limit of 2000 bytes"),
+        "{error:?}"
+    );
+    assert!(
+        find(&replies, b'i')
+            .iter()
+            .all(|r| r.header_action().1[0] != "X-Lurescreen-Verdict"),
+        "unscanned: no verdict of ours"
+    );
+    let removed: Vec<_> = find(&replies, b'm')
+        .iter()
+        .map(|r| r.header_action())
+        .collect();
+    assert_eq!(
+        removed,
+        vec![(1, vec!["X-Lurescreen-Verdict".to_string()])],
+        "the forged field past the limit is removed"
+    );
+    assert!(
+        d.log_text().contains("not scanned: too large"),
+        "{}",
+        d.log_text()
+    );
+    // With tempfail as the oversize action: 451, nothing changed.
+    let d = Daemon::start(
+        "[limits]\nmax_message_bytes = 2000\n[milter]\noversize_action = \"tempfail\"\n",
+    );
+    let replies = d
+        .session()
+        .message("a@client.example.test", "b@example.test", &raw)
+        .unwrap();
+    let last = replies.last().unwrap();
+    assert_eq!(last.cmd, b'y', "{replies:?}");
+    assert!(last.strings().join("").starts_with("451 4.7.1"));
+    assert!(find(&replies, b'i').is_empty() && find(&replies, b'm').is_empty());
+}
+
+/// Starts the milter on a unix socket at `path` and waits until it answers there, or until it
+/// exits (returned as Err with its log).
+fn start_unix(
+    dir: &std::path::Path,
+    config: &str,
+    path: &std::path::Path,
+) -> Result<std::process::Child, (std::process::ExitStatus, String)> {
+    let mut child = Daemon::spawn_unix(dir, config, path);
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Err((status, std::fs::read_to_string(dir.join("log")).unwrap()));
+        }
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Ok(child);
+        }
+        assert!(Instant::now() < until, "milter did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn unix_session(path: &std::path::Path) -> milter_client::Client<std::os::unix::net::UnixStream> {
+    let s = std::os::unix::net::UnixStream::connect(path).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut c = milter_client::Client::new(s);
+    assert_eq!(c.negotiate().unwrap().cmd, b'O');
+    assert_eq!(c.connect("localhost", "127.0.0.1").unwrap().cmd, b'c');
+    c
+}
+
+/// The unix socket, without root or an MTA: a stale socket file from an earlier run is
+/// replaced; the file gets `milter.socket_mode`; a path that is not a socket is refused and left
+/// alone; on SIGTERM the socket file is removed.
+#[test]
+fn unix_socket_stale_replaced_mode_set_non_socket_refused() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("milter.sock");
+    // A stale socket: bound, then its listener gone (the file stays).
+    drop(std::os::unix::net::UnixListener::bind(&sock).unwrap());
+    assert!(std::os::unix::net::UnixStream::connect(&sock).is_err());
+    let mut child = start_unix(dir.path(), "[milter]\nsocket_mode = \"600\"\n", &sock).unwrap();
+    let meta = std::fs::symlink_metadata(&sock).unwrap();
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let replies = unix_session(&sock)
+        .message("a@client.example.test", "b@example.test", CLEAN)
+        .unwrap();
+    assert_eq!(replies.last().unwrap().cmd, b'a');
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < until, "daemon did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(!sock.exists(), "the socket file is removed on exit");
+
+    // The default mode: 660 (the MTA's group reaches it).
+    let mut child = start_unix(dir.path(), "", &sock).unwrap();
+    let mode = std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(mode, 0o660);
+
+    // A regular file where the socket should go: refused, not deleted.
+    let plain = dir.path().join("not-a-socket");
+    std::fs::write(&plain, "keep me").unwrap();
+    let (status, log) = start_unix(dir.path(), "", &plain).unwrap_err();
+    assert!(!status.success());
+    assert!(log.contains("exists and is not a socket"), "{log}");
+    assert_eq!(std::fs::read_to_string(&plain).unwrap(), "keep me");
+}
+
+/// `--log-format json`: every line is one JSON object; the message's line has the keys of the
+/// text line, with the same escaped values (a newline in MAIL FROM stays inside its string).
+#[test]
+fn json_log_lines_are_one_object_each() {
+    let d = Daemon::start_with("", &["--log-format", "json"]);
+    let mut c = d.session();
+    c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
+    c.stage(
+        b'M',
+        b"<a@b.example>\n{\"qid\":\"FORGED\"}\0",
+        milter_client::NOREPLY_MAIL,
+    )
+    .unwrap();
+    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        .unwrap();
+    c.stage(b'L', b"Subject\0hi\0", milter_client::NOREPLY_HEADER)
+        .unwrap();
+    c.macros(b'E', &[("i", "JSONQID")]).unwrap();
+    c.send(b'E', &[]).unwrap();
+    assert_eq!(read_final(&mut c).unwrap().last().unwrap().cmd, b'a');
+    d.wait_for_log("JSONQID", 1);
+    let lines: Vec<serde_json::Value> = d
+        .log_text()
+        .lines()
+        .map(|l| {
+            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .collect();
+    assert!(
+        lines[0]["event"]
+            .as_str()
+            .unwrap()
+            .starts_with("listening on")
+    );
+    let m: Vec<_> = lines.iter().filter(|l| l["qid"].is_string()).collect();
+    assert_eq!(m.len(), 1, "{lines:?}");
+    let m = m[0];
+    assert_eq!(m["qid"], "JSONQID");
+    assert_eq!(m["verdict"], "clean");
+    assert_eq!(m["action"], "accept");
+    assert_eq!(m["rcpts"], 1);
+    assert!(m["rules"].is_array() && m["score"].is_number() && m["ms"].is_number());
+    assert_eq!(m["from"], "a@b.example><U+000A>{\"qid\":\"FORGED\"}");
 }

@@ -34,6 +34,7 @@ fn received(data: &[u8]) -> Received {
         headers,
         body: rest.to_vec(),
         body_size: rest.len(),
+        ..Received::default()
     }
 }
 

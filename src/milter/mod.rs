@@ -5,7 +5,9 @@
 //! message goes to stderr (journald picks it up).
 
 pub mod listen;
+pub mod metrics;
 pub mod plan;
+pub mod watchdog;
 
 use crate::config::Config;
 use crate::message::Envelope;
@@ -51,6 +53,58 @@ pub struct Shared {
     draining: AtomicBool,
     /// Scans that ran past their deadline and still hold a thread (a scan cannot be cancelled).
     overdue: Arc<AtomicUsize>,
+    /// Header and body bytes kept for messages in progress, over every connection.
+    budget: Arc<Budget>,
+    /// Counters for `/metrics` (kept whether or not they are served).
+    metrics: Arc<metrics::Metrics>,
+    /// `--log-format json`: one JSON object per line instead of `key=value` text.
+    json_log: bool,
+}
+
+/// The bytes all connections together may keep for messages in progress
+/// (`milter.max_body_bytes_in_flight`, read at start).
+pub struct Budget {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl Budget {
+    /// Bytes kept now (for tests and the log).
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Acquire)
+    }
+}
+
+/// Bytes one message holds of the budget, given back when it is dropped (after its scan).
+#[derive(Default)]
+struct Reservation {
+    budget: Option<Arc<Budget>>,
+    bytes: usize,
+}
+
+impl Reservation {
+    /// Takes `n` more bytes; false (and nothing taken) when that would pass the limit.
+    fn grow(&mut self, budget: &Arc<Budget>, n: usize) -> bool {
+        let b = self.budget.get_or_insert_with(|| Arc::clone(budget));
+        let taken = b
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(n).filter(|&total| total <= b.limit)
+            })
+            .is_ok();
+        if taken {
+            self.bytes += n;
+        }
+        taken
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if let Some(b) = &self.budget {
+            b.used.fetch_sub(self.bytes, Ordering::AcqRel);
+        }
+    }
 }
 
 /// Scans past their deadline that may still hold threads; past this, messages are not scanned
@@ -81,11 +135,21 @@ impl Drop for JobDone {
     }
 }
 
+fn engine_budget(engine: &Engine) -> usize {
+    engine.config().milter.max_body_bytes_in_flight
+}
+
 impl Shared {
     pub fn new(engine: Engine, sources: Sources) -> Shared {
+        Shared::with_engine(Arc::new(engine), sources)
+    }
+
+    /// The same with an engine shared with others (the fuzz target builds one for all runs).
+    pub fn with_engine(engine: Arc<Engine>, sources: Sources) -> Shared {
         let lang = crate::cli::resolve_lang(sources.lang, engine.config());
+        let budget = engine_budget(&engine);
         Shared {
-            engine: RwLock::new(Arc::new(engine)),
+            engine: RwLock::new(engine),
             scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
                 engine.scan_with_envelope(raw, Some(envelope))
             }),
@@ -95,7 +159,23 @@ impl Shared {
             in_flight: AtomicUsize::new(0),
             draining: AtomicBool::new(false),
             overdue: Arc::new(AtomicUsize::new(0)),
+            budget: Arc::new(Budget {
+                used: AtomicUsize::new(0),
+                limit: budget,
+            }),
+            metrics: Arc::new(metrics::Metrics::new()),
+            json_log: false,
         }
+    }
+
+    /// The metrics (for tests).
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
+    }
+
+    /// The in-flight memory budget (for tests).
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The same state with another scanning step (for tests: a scan that panics or hangs).
@@ -110,8 +190,28 @@ impl Shared {
         self
     }
 
+    /// The same state writing its log lines as JSON objects (`--log-format json`).
+    pub fn with_json_log(mut self, json: bool) -> Shared {
+        self.json_log = json;
+        self
+    }
+
+    /// A line about the daemon (not about one message): `{"event": …}` in JSON.
     fn log(&self, line: &str) {
-        (self.log)(line);
+        if self.json_log {
+            (self.log)(&serde_json::json!({ "event": line }).to_string());
+        } else {
+            (self.log)(line);
+        }
+    }
+
+    /// The line about one message: `text` as it is, or `json` as one object.
+    fn log_message(&self, text: &str, json: serde_json::Value) {
+        if self.json_log {
+            (self.log)(&json.to_string());
+        } else {
+            (self.log)(text);
+        }
     }
 
     fn engine(&self) -> Arc<Engine> {
@@ -159,6 +259,10 @@ pub struct Session {
     /// The transaction began while the daemon was shutting down and the MTA wanted no answer
     /// at MAIL FROM: it is deferred at end of message instead.
     deferred: bool,
+    /// This message's share of the in-flight budget.
+    reservation: Reservation,
+    /// Bytes of this message were not kept because the in-flight budget was used up.
+    over_budget: bool,
 }
 
 impl Session {
@@ -180,6 +284,8 @@ impl Session {
         self.received = Received::default();
         self.header_bytes = 0;
         self.deferred = false;
+        self.reservation = Reservation::default();
+        self.over_budget = false;
     }
 }
 
@@ -251,10 +357,17 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let session = cx.data.get_or_insert_with(Session::default);
                 let draining = shared.draining.load(Ordering::SeqCst);
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
-                    shared.log(&format!(
-                        "qid=- not scanned: shutting down action=tempfail from=<{}>",
-                        mail_from.as_deref().unwrap_or("").trim_matches(['<', '>'])
-                    ));
+                    let from =
+                        log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']));
+                    shared.log_message(
+                        &format!("qid=- not scanned: shutting down action=tempfail from=<{from}>"),
+                        serde_json::json!({
+                            "qid": "-",
+                            "unscanned": "shutting_down",
+                            "action": "tempfail",
+                            "from": from,
+                        }),
+                    );
                     let _ = cx
                         .reply
                         .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
@@ -288,10 +401,22 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
             Box::pin(async move {
                 let limit = shared.engine().config().limits.max_message_bytes;
                 let session = cx.data.get_or_insert_with(Session::default);
-                if session.header_bytes < limit && session.received.headers.len() < 100_000 {
-                    let field = (text(&name), text(&value));
-                    session.header_bytes += field.0.len() + field.1.len() + 4;
-                    session.received.headers.push(field);
+                let size = name.to_bytes().len() + value.to_bytes().len() + 4;
+                let kept = session.header_bytes < limit
+                    && session.received.headers.len() < 100_000
+                    && !session.over_budget
+                    && session.reservation.grow(&shared.budget, size);
+                if kept {
+                    session.header_bytes += size;
+                    session.received.headers.push((text(&name), text(&value)));
+                } else {
+                    // Counted, so that the message is known to be incomplete and never scanned
+                    // or passed as if it were whole.
+                    let r = &mut session.received;
+                    if session.header_bytes < limit && r.headers.len() < 100_000 {
+                        session.over_budget = true;
+                    }
+                    r.drop_field(&text(&name), size);
                 }
                 session.go_on(ProtoOpts::NOREPLY_HEADER)
             })
@@ -303,9 +428,16 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let session = cx.data.get_or_insert_with(Session::default);
                 let header_bytes = session.header_bytes;
                 let r = &mut session.received;
-                r.body_size += chunk.len();
+                r.body_size = r.body_size.saturating_add(chunk.len());
                 let room = limit.saturating_sub(header_bytes + r.body.len());
-                r.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                let keep = chunk.len().min(room);
+                if keep > 0 && !session.over_budget {
+                    if session.reservation.grow(&shared.budget, keep) {
+                        r.body.extend_from_slice(&chunk[..keep]);
+                    } else {
+                        session.over_budget = true;
+                    }
+                }
                 session.go_on(ProtoOpts::NOREPLY_BODY)
             })
         })
@@ -332,14 +464,17 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 Status::Continue
             })
         })
-        .on_negotiate(move |cx, _, mta_opts| {
+        .on_negotiate(move |cx, mta_actions, mta_opts| {
             let _ = &s7;
             Box::pin(async move {
-                // Assign, do not add to, what the MTA offers (CRATES.md).
-                cx.requested_actions = Actions::ADD_HEADER
+                // Assign, do not add to, what the MTA offers (CRATES.md). Only what it offers:
+                // an MTA that does not allow one of them is still served, and a message that
+                // needs the missing action gets 451 at end of message (`apply`).
+                cx.requested_actions = (Actions::ADD_HEADER
                     | Actions::CHANGE_HEADER
                     | Actions::REPLACE_BODY
-                    | Actions::QUARANTINE;
+                    | Actions::QUARANTINE)
+                    & mta_actions;
                 // Every stage but end of message needs no answer: the MTA does not wait for one,
                 // which saves a round trip per stage, header line and body chunk.
                 cx.requested_opts |= mta_opts & NOREPLY;
@@ -354,16 +489,29 @@ const SHUTTING_DOWN: &str = "lurescreen is shutting down, try again later";
 
 async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> Status {
     let started = Instant::now();
-    let queue_id = macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into());
+    // Escaped once here: the queue id goes into every log line about the message.
+    let queue_id = log_value(&macro_value(&cx.macros, "i").unwrap_or_else(|| "-".into()));
     let Some(session) = cx.data.as_mut() else {
         return Status::Accept;
     };
     if session.deferred {
         end_transaction(shared, session);
         session.start_message();
-        shared.log(&format!(
-            "qid={queue_id} not scanned: shutting down action=tempfail"
-        ));
+        shared.log_message(
+            &format!("qid={queue_id} not scanned: shutting down action=tempfail"),
+            serde_json::json!({
+                "qid": queue_id,
+                "unscanned": "shutting_down",
+                "action": "tempfail",
+            }),
+        );
+        shared.metrics.message(
+            None,
+            Some("shutting_down"),
+            "tempfail",
+            &[],
+            started.elapsed().as_secs_f64(),
+        );
         let _ = cx
             .reply
             .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
@@ -371,20 +519,38 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     }
     let received = std::mem::take(&mut session.received);
     let envelope = std::mem::take(&mut session.envelope);
+    // Held until the scan is over (the bytes stay in memory that long).
+    let reservation = std::mem::take(&mut session.reservation);
+    let over_budget = std::mem::take(&mut session.over_budget);
     end_transaction(shared, session);
     let engine = shared.engine();
     let lang = shared.lang();
     let config = engine.config();
-    let size = received.header_size() + received.body_size;
+    let size = received.header_size().saturating_add(received.body_size);
 
     let overdue = shared.overdue.load(Ordering::Acquire);
-    let (plan, summary) = if !received.complete() || size > config.limits.max_message_bytes {
+    // For the metrics: the verdict, or why there is none; the rules found.
+    let mut verdict = None;
+    let mut unscanned: Option<&'static str> = None;
+    let mut found: Vec<String> = Vec::new();
+    let mut score = None;
+    let (plan, summary) = if over_budget {
+        unscanned = Some("over_budget");
+        let error = format!(
+            "not scanned: messages in progress hold milter.max_body_bytes_in_flight ({} bytes)",
+            shared.budget.limit
+        );
+        let (plan, _) = fail(&received, config, error.clone());
+        (plan, error)
+    } else if !received.complete() || size > config.limits.max_message_bytes {
+        unscanned = Some("too_large");
         let why = Unscanned::TooLarge(size);
         (
             plan::for_unscanned(&received, &why, config),
             "not scanned: too large".to_string(),
         )
     } else if overdue >= MAX_OVERDUE_SCANS {
+        unscanned = Some("scans_past_deadline");
         fail(
             &received,
             config,
@@ -403,6 +569,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         };
         let job = tokio::task::spawn_blocking(move || {
             let _done = done;
+            let _reservation = reservation;
             let raw = r.raw();
             let report = scanner(&e, &raw, env.clone());
             report.map(|report| {
@@ -421,7 +588,10 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                             &qid,
                         );
                         if let Err(err) = written {
-                            log(&format!("qid={qid} error=\"{err}\""));
+                            log(&format!(
+                                "qid={qid} error=\"{}\"",
+                                log_error(&err.to_string())
+                            ));
                         }
                     });
                 }
@@ -431,6 +601,9 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         match tokio::time::timeout(deadline, job).await {
             Ok(Ok(Ok((plan, report)))) => {
                 let rules: Vec<&str> = report.rule_scores().into_iter().map(|(r, _)| r).collect();
+                verdict = Some(report.verdict);
+                score = Some((report.score * 10.0).round() / 10.0);
+                found = rules.iter().map(|r| r.to_string()).collect();
                 let summary = format!(
                     "verdict={} score={:.1} rules={}",
                     report.verdict,
@@ -443,9 +616,16 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                 );
                 (plan, summary)
             }
-            Ok(Ok(Err(e))) => fail(&received, config, e.to_string()),
-            Ok(Err(join)) => fail(&received, config, format!("internal error: {join}")),
+            Ok(Ok(Err(e))) => {
+                unscanned = Some("scan_failed");
+                fail(&received, config, e.to_string())
+            }
+            Ok(Err(join)) => {
+                unscanned = Some("scan_failed");
+                fail(&received, config, format!("internal error: {join}"))
+            }
             Err(_) => {
+                unscanned = Some("scan_timeout");
                 // The job runs on; count it until it ends (`JobDone`). Counted before it is
                 // marked, so the job's own decrement can never come first.
                 shared.overdue.fetch_add(1, Ordering::AcqRel);
@@ -464,39 +644,86 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             }
         }
     };
-    let status = apply(shared, &plan, cx).await;
+    let status = apply(shared, &plan, cx, &queue_id).await;
     let action = match (&plan.decision, &plan.quarantine, status) {
         (_, _, Status::Tempfail) => "tempfail",
         (Decision::Reject(_), _, _) => "reject",
         (_, Some(_), _) => "hold",
         _ => "accept",
     };
-    shared.log(&format!(
-        "qid={queue_id} {summary} action={action} client={} from=<{}> rcpts={} size={size} ms={}",
-        envelope.client_addr.as_deref().unwrap_or("-"),
+    let client = log_value(envelope.client_addr.as_deref().unwrap_or("-"));
+    let from = log_value(
         envelope
             .mail_from
             .as_deref()
             .unwrap_or("")
             .trim_matches(['<', '>']),
-        envelope.rcpt_to.len(),
-        started.elapsed().as_millis()
-    ));
+    );
+    let rcpts = envelope.rcpt_to.len();
+    let ms = started.elapsed().as_millis();
+    let text = format!(
+        "qid={queue_id} {summary} action={action} client={client} from=<{from}> rcpts={rcpts} size={size} ms={ms}"
+    );
+    let mut json = serde_json::json!({ "qid": queue_id });
+    if let Some(v) = verdict {
+        json["verdict"] = v.to_string().into();
+        json["score"] = score.into();
+        json["rules"] = found.clone().into();
+    }
+    if let Some(reason) = unscanned {
+        json["unscanned"] = reason.into();
+    }
+    if let Some(error) = summary.strip_prefix("error=\"") {
+        json["error"] = error.trim_end_matches('"').into();
+    } else if let Some(why) = summary.strip_prefix("not scanned: ") {
+        json["error"] = why.into();
+    }
+    for (key, value) in [
+        ("action", serde_json::Value::from(action)),
+        ("client", client.into()),
+        ("from", from.into()),
+        ("rcpts", rcpts.into()),
+        ("size", size.into()),
+        ("ms", serde_json::Value::from(ms as u64)),
+    ] {
+        json[key] = value;
+    }
+    shared.log_message(&text, json);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    shared.metrics.message(
+        verdict,
+        unscanned,
+        action,
+        &found,
+        started.elapsed().as_secs_f64(),
+    );
     status
 }
 
 fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
     let plan = plan::for_unscanned(received, &Unscanned::Failed(error.clone()), config);
-    let clean: String = error
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    (plan, format!("error=\"{}\"", clean.replace('"', "'")))
+    (plan, format!("error=\"{}\"", log_error(&error)))
+}
+
+/// A log field's value with control, bidi and invisible characters and spaces written as
+/// `<U+XXXX>` (as evidence is), so that no value can end the line or forge a `key=value`.
+pub fn log_value(value: &str) -> String {
+    crate::verdict::reveal_hidden(value).replace(' ', "<U+0020>")
+}
+
+/// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
+pub fn log_error(value: &str) -> String {
+    crate::verdict::reveal_hidden(value).replace('"', "'")
 }
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
 /// half-marked.
-async fn apply(shared: &Shared, plan: &Plan, cx: &mut EomContext<Session>) -> Status {
+async fn apply(
+    shared: &Shared,
+    plan: &Plan,
+    cx: &mut EomContext<Session>,
+    queue_id: &str,
+) -> Status {
     match &plan.decision {
         Decision::Reject(text) => {
             let _ = cx
@@ -545,7 +772,10 @@ async fn apply(shared: &Shared, plan: &Plan, cx: &mut EomContext<Session>) -> St
     match result {
         Ok(()) => Status::Accept,
         Err(e) => {
-            shared.log(&format!("error=\"milter action refused by the MTA: {e}\""));
+            shared.log(&format!(
+                "qid={queue_id} error=\"milter action refused by the MTA: {}\"",
+                log_error(&e.to_string())
+            ));
             let _ = cx.reply.set_error_reply(
                 "451",
                 Some("4.7.1"),
@@ -575,9 +805,14 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
                 return;
             };
             while hup.recv().await.is_some() {
-                match reloader.reload() {
+                let reloaded = reloader.reload();
+                reloader.metrics.reloaded(reloaded.is_ok());
+                match reloaded {
                     Ok(()) => reloader.log("reloaded configuration and signatures"),
-                    Err(e) => reloader.log(&format!("reload failed, keeping the running set: {e}")),
+                    Err(e) => reloader.log(&format!(
+                        "reload failed, keeping the running set: {}",
+                        log_error(&e)
+                    )),
                 }
             }
         });
@@ -648,12 +883,12 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
-    let milter_config = indymilter::Config {
-        max_connections: config.milter.max_connections,
-        ..Default::default()
-    };
-    let drainer = Arc::clone(&shared);
+    if let Some(addr) = metrics::validate_listen(&config.milter.metrics_listen)? {
+        metrics::serve(addr, Arc::clone(&shared)).await?;
+        shared.log(&format!("metrics on http://{addr}/metrics"));
+    }
     let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
+    let drainer = Arc::clone(&shared);
     let patience = Duration::from_millis(config.milter.stuck_restart_ms);
     let stuck = Arc::new(std::sync::Mutex::new(None::<String>));
     let stuck_set = Arc::clone(&stuck);
@@ -668,6 +903,10 @@ pub async fn serve(
             }
         }
         drainer.draining.store(true, Ordering::SeqCst);
+        drainer.log(&format!(
+            "stopping: new transactions get 421 while {} messages in progress finish",
+            drainer.in_flight.load(Ordering::SeqCst)
+        ));
         let until = Instant::now() + grace;
         while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -678,21 +917,51 @@ pub async fn serve(
         ));
     };
     let result = match listener {
-        listen::Bound::Tcp(l) => {
-            indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await
-        }
+        listen::Bound::Tcp(l) => serve_on(l, &shared, shutdown).await,
         listen::Bound::Unix(l, path) => {
-            let r =
-                indymilter::run(l, callbacks(Arc::clone(&shared)), milter_config, shutdown).await;
+            let r = serve_on(l, &shared, shutdown).await;
             let _ = std::fs::remove_file(path);
             r
         }
     };
-    result.map_err(|e| format!("milter stopped: {e}"))?;
+    result?;
     match stuck.lock().ok().and_then(|mut s| s.take()) {
         Some(why) => Err(why),
         None => Ok(()),
     }
+}
+
+/// The protocol on any listener (connections watched, see `watchdog`) until `shutdown`
+/// completes; no draining of its own (`serve` adds it). The fuzz target runs it on in-memory
+/// streams.
+pub async fn serve_on<L: indymilter::Listener>(
+    listener: L,
+    shared: &Arc<Shared>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    let config = shared.engine().config().clone();
+    let timeouts = watchdog::Timeouts::from_config(&config.milter);
+    // A bound far above any real MTA's connections; the semaphore under indymilter cannot take
+    // more than usize::MAX >> 3 permits.
+    let registry = watchdog::Registry::new(
+        config.milter.max_connections.min(1 << 20),
+        Arc::clone(&shared.log),
+        Arc::clone(&shared.metrics),
+    );
+    let milter_config = indymilter::Config {
+        max_connections: registry.slots(),
+        connection_timeout: timeouts.outer(),
+        ..Default::default()
+    };
+    let listener = watchdog::Guarded::new(listener, registry, timeouts);
+    indymilter::run(
+        listener,
+        callbacks(Arc::clone(shared)),
+        milter_config,
+        shutdown,
+    )
+    .await
+    .map_err(|e| format!("milter stopped: {e}"))
 }
 
 async fn wait_for_stop() {

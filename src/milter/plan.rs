@@ -16,6 +16,13 @@ pub struct Received {
     pub body: Vec<u8>,
     /// Body bytes the MTA sent in all (beyond the limit they are counted, not kept).
     pub body_size: usize,
+    /// Header bytes the MTA sent that were not kept (beyond the limit).
+    pub dropped_header_bytes: usize,
+    /// More forged `X-Lurescreen-*` fields came past the limit than can be remembered for
+    /// removal: the message is deferred whatever the failure action says.
+    pub forged_overflow: bool,
+    /// Forged fields past the limit remembered in `headers` (value empty).
+    pub forged_past_limit: usize,
 }
 
 impl Received {
@@ -36,15 +43,34 @@ impl Received {
 
     /// Whether the whole message was kept (it is not over the size limit).
     pub fn complete(&self) -> bool {
-        self.body.len() == self.body_size
+        self.body.len() == self.body_size && self.dropped_header_bytes == 0
     }
 
-    /// Header bytes as they count towards the size limit.
+    /// Notes a header field that is not kept (over the limits). A forged `X-Lurescreen-*`
+    /// field among them is remembered by name (with an empty value), so that it is removed
+    /// even from a message passed unscanned.
+    pub fn drop_field(&mut self, name: &str, size: usize) {
+        /// Forged fields remembered past the limit, and the longest name remembered.
+        const MAX_FORGED: usize = 1000;
+        const MAX_NAME: usize = 256;
+        self.dropped_header_bytes = self.dropped_header_bytes.saturating_add(size);
+        if crate::filter::has_prefix(name, PREFIX) {
+            if self.forged_past_limit < MAX_FORGED && name.len() <= MAX_NAME {
+                self.forged_past_limit += 1;
+                self.headers.push((name.to_string(), String::new()));
+            } else {
+                self.forged_overflow = true;
+            }
+        }
+    }
+
+    /// Header bytes as they count towards the size limit, kept or not.
     pub fn header_size(&self) -> usize {
         self.headers
             .iter()
+            .take(self.headers.len() - self.forged_past_limit)
             .map(|(n, v)| n.len() + v.len() + 4)
-            .sum()
+            .fold(self.dropped_header_bytes, usize::saturating_add)
     }
 }
 
@@ -148,6 +174,12 @@ pub fn for_unscanned(received: &Received, why: &Unscanned, config: &Config) -> P
             ),
         ),
         Unscanned::Failed(e) => (config.milter.failure_action, e.clone()),
+    };
+    // Forged fields that could not all be removed: nothing may pass.
+    let action = if received.forged_overflow {
+        FailureAction::Tempfail
+    } else {
+        action
     };
     match action {
         FailureAction::Accept => {
@@ -256,6 +288,7 @@ mod tests {
                 .collect(),
             body: body.as_bytes().to_vec(),
             body_size: body.len(),
+            ..Received::default()
         }
     }
 

@@ -18,23 +18,18 @@ pub struct Daemon {
 
 impl Daemon {
     pub fn start(config: &str) -> Daemon {
+        Daemon::start_with(config, &[])
+    }
+
+    /// The same with more arguments after `milter` (`--log-format json`).
+    pub fn start_with(config: &str, args: &[&str]) -> Daemon {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = dir.path().join("c.toml");
-        std::fs::write(&cfg, config).unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let log = dir.path().join("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
-            .args(["--config", cfg.to_str().unwrap(), "milter", "--listen"])
-            .arg(format!("inet:127.0.0.1:{port}"))
-            .env("LANG", "C")
-            .stdin(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
+        let (child, cfg, log) = spawn(dir.path(), config, &format!("inet:127.0.0.1:{port}"), args);
         let until = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < until, "milter did not start");
@@ -47,6 +42,13 @@ impl Daemon {
             config: cfg,
             _dir: dir,
         }
+    }
+
+    /// The milter on `unix:PATH` (in `dir`, which the caller keeps); its child, config and
+    /// log, returned as soon as it is spawned (it may fail to start: check the child).
+    pub fn spawn_unix(dir: &std::path::Path, config: &str, path: &std::path::Path) -> Child {
+        let (child, _, _) = spawn(dir, config, &format!("unix:{}", path.display()), &[]);
+        child
     }
 
     pub fn client(&self) -> Client<TcpStream> {
@@ -124,6 +126,34 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `lurescreen milter --listen LISTEN` with `config` written in `dir`; stderr to
+/// `dir/log`.
+fn spawn(
+    dir: &std::path::Path,
+    config: &str,
+    listen: &str,
+    args: &[&str],
+) -> (Child, PathBuf, PathBuf) {
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let log = dir.join("log");
+    let child = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "milter",
+            "--listen",
+            listen,
+        ])
+        .args(args)
+        .env("LANG", "C")
+        .stdin(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    (child, cfg, log)
 }
 
 pub fn find(replies: &[Reply], cmd: u8) -> Vec<&Reply> {

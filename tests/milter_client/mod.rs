@@ -92,8 +92,13 @@ impl<S: Read + Write> Client<S> {
 
     /// Option negotiation offering only the protocol options `opts` (an older MTA).
     pub fn negotiate_offering(&mut self, opts: u32) -> std::io::Result<Reply> {
+        self.negotiate_with(ALL_ACTIONS, opts)
+    }
+
+    /// Option negotiation offering only the actions `actions` and protocol options `opts`.
+    pub fn negotiate_with(&mut self, actions: u32, opts: u32) -> std::io::Result<Reply> {
         let mut data = 6u32.to_be_bytes().to_vec();
-        data.extend_from_slice(&ALL_ACTIONS.to_be_bytes());
+        data.extend_from_slice(&actions.to_be_bytes());
         data.extend_from_slice(&opts.to_be_bytes());
         self.send(b'O', &data)?;
         let r = self.read()?;
