@@ -1165,7 +1165,8 @@ fn out_of_range_numbers_are_refused_before_any_mail_is_read() {
     // The largest values in range still pass the mail through whole.
     let config = f.file(
         "max.toml",
-        "[limits]\nmax_message_bytes = 1073741824\nmax_header_bytes = 16777216\n",
+        "[limits]\nmax_message_bytes = 1073741824\nmax_header_bytes = 16777216\n\
+[milter]\nmax_body_bytes_in_flight = 1073741824\n",
     );
     let r = run_stdin(&["--config", &config, "filter"], mail);
     r.expect_code(0);
