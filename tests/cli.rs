@@ -1954,3 +1954,78 @@ fn known_bad_hashes_and_patterns_from_the_config_are_loaded_relative_to_it() {
     r.expect_code(64);
     assert!(r.stderr.contains("nowhere.txt"), "{}", r.stderr);
 }
+
+/// An Outlook item (MS-OXMSG: a compound file of MAPI property streams) with this subject and
+/// body and these attachments, written with the `cfb` crate.
+fn outlook_msg(subject: &str, body: &str, attachments: &[(&str, &[u8])]) -> Vec<u8> {
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    let put = |cf: &mut cfb::CompoundFile<_>, path: &str, data: &[u8]| {
+        cf.create_stream(path).unwrap().write_all(data).unwrap();
+    };
+    put(&mut cf, "/__properties_version1.0", &[0u8; 32]);
+    put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
+    put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
+    for (i, (name, data)) in attachments.iter().enumerate() {
+        let dir = format!("/__attach_version1.0_#{i:08X}");
+        cf.create_storage(&dir).unwrap();
+        put(
+            &mut cf,
+            &format!("{dir}/__properties_version1.0"),
+            &[0u8; 8],
+        );
+        put(
+            &mut cf,
+            &format!("{dir}/__substg1.0_3707001F"),
+            &utf16(name),
+        );
+        put(&mut cf, &format!("{dir}/__substg1.0_37010102"), data);
+    }
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+/// Issue 21: a program inside an Outlook item attached to a mail (Outlook's "forward as
+/// attachment") scanned CLEAN, score 0.0; the item is opened and its attachment judged.
+#[test]
+fn a_program_inside_an_attached_outlook_item_is_quarantined() {
+    use base64::Engine as _;
+    let f = Fixtures::new();
+    let msg = outlook_msg(
+        "請求書送付のご案内",
+        "請求書を添付いたします。ご確認ください。",
+        &[("請求書.pdf.exe", &tiny_pe64())],
+    );
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&msg);
+    let mail = format!(
+        "From: =?UTF-8?B?5qCq5byP5Lya56S+44Ki44Kv44Oh?= <akme.keiri@gmail.com>\n\
+To: staff@example.co.jp\nSubject: FW: invoice\nDate: Fri, 4 Dec 2026 10:00:00 +0900\n\
+Message-ID: <fw1@gmail.com>\nMIME-Version: 1.0\n\
+Content-Type: multipart/mixed; boundary=b\n\n\
+--b\nContent-Type: text/plain; charset=utf-8\n\nsee the forwarded message\n\
+--b\nContent-Type: application/vnd.ms-outlook; name=\"FW.msg\"\n\
+Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"FW.msg\"\n\n\
+{b64}\n--b--\n"
+    );
+    let r = run(&["scan", "--format", "json", &f.file("fw.eml", mail)]);
+    r.expect_no_crash().expect_code(2);
+    let v = &r.json_lines()[0];
+    assert_eq!(v["verdict"], "quarantine", "{v}");
+    let inner: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["location"].as_str().unwrap()))
+        .filter(|(_, loc)| *loc == "2/FW.msg!/請求書.pdf.exe")
+        .collect();
+    for rule in ["ATTACH_DANGEROUS_EXTENSION", "ATTACH_DOUBLE_EXTENSION"] {
+        assert!(inner.iter().any(|(r, _)| *r == rule), "{rule}: {v}");
+    }
+
+    // The item on its own, as staff would save it from Outlook.
+    let r = run(&["scan", "--attachment", &f.file("FW.msg", &msg)]);
+    r.expect_no_crash().expect_code(2);
+    assert!(r.stdout().contains("請求書.pdf.exe"), "{}", r.stdout());
+}

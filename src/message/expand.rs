@@ -98,7 +98,9 @@ pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) ->
 pub const OPENERS: &[(&str, Opener)] = &[
     ("pdf", crate::checks::attachments::pdf::open),
     ("zip", containers::zip::open),
-    // Before the Office opener, which takes any other OLE2 file: it claims only Ichitaro.
+    // Before the Office opener, which takes any other OLE2 file: these claim only Outlook items
+    // and Ichitaro documents.
+    ("outlook", containers::outlook::open),
     ("ichitaro", crate::checks::attachments::ichitaro::open),
     ("office", crate::checks::attachments::office::open),
     ("gzip", containers::gzip::open),

@@ -10,6 +10,7 @@ pub mod fat;
 pub mod gzip;
 pub mod iso;
 pub mod onenote;
+pub mod outlook;
 pub mod rar;
 pub mod sevenz;
 pub mod tar;
@@ -48,6 +49,8 @@ pub fn format_of(data: &[u8]) -> Option<&'static str> {
         Some("7z")
     } else if rar::version(data).is_some() {
         Some("rar")
+    } else if outlook::is_msg(data) {
+        Some("msg")
     } else {
         diskimage::kind(data).map(diskimage::Kind::format)
     }
@@ -625,6 +628,7 @@ mod tests {
             sevenz::tests::seven_z(&[("a.exe", b"MZ"), ("b.txt", b"hello")], None, false),
             sevenz::tests::seven_z(&[("a.exe", b"MZ")], Some("pw12"), false),
             onenote::tests::onenote_of(&["a.hta", "b.png"], &[b"<hta:application>", b"MZ\x90"]),
+            outlook::tests::msg_of("s", "b", &[("a.exe", b"MZ\x90\0"), ("b.txt", b"hi")]),
             crate::checks::attachments::ichitaro::tests::cfb_of(&[
                 ("DocumentText", b"text"),
                 (

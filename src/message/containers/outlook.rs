@@ -1,0 +1,374 @@
+//! Outlook items (`.msg`, MS-OXMSG): a compound file (CFB) of MAPI property streams. Outlook's
+//! "forward as attachment" and many "report phishing" buttons attach them, and a lure carried in
+//! one is as dangerous as in a zip: the item's own attachments are listed as children
+//! (`2/FW.msg!/請求書.pdf.exe`) and judged like any attachment.
+//!
+//! Each attachment is a storage `__attach_version1.0_#XXXXXXXX` at the root; its file name is the
+//! stream `__substg1.0_3707001F` (PR_ATTACH_LONG_FILENAME, UTF-16LE) or `..._3704001F`
+//! (PR_ATTACH_FILENAME), or their 8-bit `...001E` forms; its bytes are `__substg1.0_37010102`
+//! (PR_ATTACH_DATA_BIN). An attached Outlook item (`__substg1.0_3701000D`, a storage) is listed by
+//! name with its own attachments under it (`FW.msg!/inner.msg!/a.exe`). The item's subject, plain
+//! body and transport headers become one text child (`message.txt`), so its words and links are
+//! read too. Every stream read is bounded by the file's own size and spends the message's budget.
+
+use super::Lister;
+use crate::checks::attachments::sniff::OLE2_MAGIC;
+use crate::message::Attachment;
+use crate::message::expand::{Budget, Opened};
+use cfb::CompoundFile;
+use std::io::{Cursor, Read, Seek};
+
+/// Longest file name read, in bytes of the stream.
+const MAX_NAME_BYTES: u64 = 2048;
+/// Text read from each of the subject, body and header streams, at most.
+const MAX_TEXT_BYTES: u64 = 1 << 20;
+/// Attached Outlook items opened inside one another, at most (the message's container depth
+/// also applies to what comes out).
+const MAX_EMBEDDED_DEPTH: usize = 4;
+/// Storages looked at in one item, at most.
+const MAX_STORAGES: usize = 4096;
+
+/// The storage prefix of an attachment.
+const ATTACH_PREFIX: &str = "__attach_version1.0_#";
+/// PR_ATTACH_DATA_OBJ as a storage: an attached Outlook item.
+const EMBEDDED_MSG: &str = "__substg1.0_3701000D";
+
+/// Whether `data` looks like an Outlook item: a compound file whose directory names MAPI
+/// property streams. Cheap (a byte search), for telling the format before opening it.
+pub fn is_msg(data: &[u8]) -> bool {
+    data.starts_with(&OLE2_MAGIC)
+        && (contains_utf16(data, "__properties_version1.0") || contains_utf16(data, "__substg1.0_"))
+}
+
+fn contains_utf16(data: &[u8], s: &str) -> bool {
+    let needle: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    memchr::memmem::find(data, &needle).is_some()
+}
+
+/// Whether the attachment says it is an Outlook item (by name or declared type).
+fn declared_msg(att: &Attachment) -> bool {
+    att.name
+        .as_deref()
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".msg"))
+        || att
+            .content_type
+            .eq_ignore_ascii_case("application/vnd.ms-outlook")
+}
+
+/// The container stage's opener for Outlook items.
+pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
+    let data = att.data.as_slice();
+    if !data.starts_with(&OLE2_MAGIC) || !(is_msg(data) || declared_msg(att)) {
+        return false;
+    }
+    let mut cf = match CompoundFile::open(Cursor::new(data)) {
+        Ok(cf) => cf,
+        Err(e) => {
+            if is_msg(data) {
+                Lister::new(att, budget, out, "msg").unreadable(e);
+                return true;
+            }
+            return false;
+        }
+    };
+    let mut item = Item {
+        cf: &mut cf,
+        // A valid compound file holds no more stream data than its own size.
+        stream_max: data.len() as u64,
+    };
+    let mut list = Lister::new(att, budget, out, "msg");
+    item.list("", "", 0, &mut list);
+    list.finish();
+    true
+}
+
+struct Item<'c, F> {
+    cf: &'c mut CompoundFile<F>,
+    stream_max: u64,
+}
+
+impl<F: Read + Seek> Item<'_, F> {
+    /// Lists the item stored at `storage` (`""` for the root): its text, then its attachments;
+    /// `prefix` is put before children's names (the path of an embedded item).
+    fn list(&mut self, storage: &str, prefix: &str, depth: usize, list: &mut Lister) {
+        let text = self.text(storage);
+        if !text.is_empty() && list.room() {
+            let name = format!("{prefix}message.txt");
+            let i = list.add(name, Vec::new());
+            let data = list.extract("message.txt", &mut text.as_bytes(), &|| 0, false);
+            list.set_data(i, data);
+        }
+        let dir = if storage.is_empty() { "/" } else { storage };
+        let Ok(entries) = self.cf.read_storage(dir) else {
+            return;
+        };
+        let mut attachments: Vec<String> = entries
+            .take(MAX_STORAGES)
+            .filter(|e| e.is_storage() && e.name().starts_with(ATTACH_PREFIX))
+            .map(|e| e.name().to_string())
+            .collect();
+        attachments.sort();
+        for (n, a) in attachments.iter().enumerate() {
+            if !list.room() {
+                return;
+            }
+            let path = format!("{storage}/{a}");
+            let name = self
+                .name(&path)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| format!("attachment{}", n + 1));
+            let name = format!("{prefix}{}", name.replace('\0', ""));
+            let embedded = format!("{path}/{EMBEDDED_MSG}");
+            if self.cf.is_storage(&embedded) {
+                let name = if name.to_ascii_lowercase().ends_with(".msg") {
+                    name
+                } else {
+                    format!("{name}.msg")
+                };
+                list.add(name.clone(), Vec::new());
+                if depth + 1 < MAX_EMBEDDED_DEPTH {
+                    self.list(&embedded, &format!("{name}!/"), depth + 1, list);
+                }
+                continue;
+            }
+            let i = list.add(name.clone(), Vec::new());
+            let Ok(stream) = self.cf.open_stream(format!("{path}/__substg1.0_37010102")) else {
+                continue;
+            };
+            let mut stream = stream.take(self.stream_max);
+            let data = list.extract(&name, &mut stream, &|| 0, false);
+            list.set_data(i, data);
+        }
+    }
+
+    /// A stream's bytes, at most `max`; `None` when it is missing or unreadable.
+    fn read(&mut self, path: &str, max: u64) -> Option<Vec<u8>> {
+        let stream = self.cf.open_stream(path).ok()?;
+        let mut data = Vec::new();
+        stream
+            .take(max.min(self.stream_max))
+            .read_to_end(&mut data)
+            .ok()?;
+        Some(data)
+    }
+
+    /// A string property of the item at `storage`: the Unicode form, else the 8-bit one.
+    fn string(&mut self, storage: &str, tag: &str, max: u64) -> Option<String> {
+        if let Some(raw) = self.read(&format!("{storage}/__substg1.0_{tag}001F"), max) {
+            let units: Vec<u16> = raw
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            return Some(
+                String::from_utf16_lossy(&units)
+                    .trim_end_matches('\0')
+                    .to_string(),
+            );
+        }
+        let raw = self.read(&format!("{storage}/__substg1.0_{tag}001E"), max)?;
+        Some(super::decode_name(&raw).trim_end_matches('\0').to_string())
+    }
+
+    /// An attachment's file name: PR_ATTACH_LONG_FILENAME, else PR_ATTACH_FILENAME, else
+    /// PR_DISPLAY_NAME.
+    fn name(&mut self, attachment: &str) -> Option<String> {
+        ["3707", "3704", "3001"]
+            .iter()
+            .find_map(|tag| self.string(attachment, tag, MAX_NAME_BYTES))
+    }
+
+    /// The item's transport headers, subject and plain body as one text.
+    fn text(&mut self, storage: &str) -> String {
+        let mut text = String::new();
+        if let Some(h) = self.string(storage, "007D", MAX_TEXT_BYTES) {
+            text.push_str(h.trim_end());
+            text.push_str("\r\n\r\n");
+        }
+        if let Some(s) = self.string(storage, "0037", MAX_TEXT_BYTES) {
+            text.push_str("Subject: ");
+            text.push_str(&s);
+            text.push_str("\r\n\r\n");
+        }
+        if let Some(b) = self.string(storage, "1000", MAX_TEXT_BYTES) {
+            text.push_str(&b);
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::Limits;
+    use std::io::Write;
+
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    /// An Outlook item with this subject and body and these attachments (name, bytes).
+    pub(crate) fn msg_of(subject: &str, body: &str, attachments: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut cf = CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        let put = |cf: &mut CompoundFile<_>, path: &str, data: &[u8]| {
+            cf.create_stream(path).unwrap().write_all(data).unwrap();
+        };
+        put(&mut cf, "/__properties_version1.0", &[0u8; 32]);
+        put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
+        put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
+        for (i, (name, data)) in attachments.iter().enumerate() {
+            let dir = format!("/__attach_version1.0_#{i:08X}");
+            cf.create_storage(&dir).unwrap();
+            put(
+                &mut cf,
+                &format!("{dir}/__properties_version1.0"),
+                &[0u8; 8],
+            );
+            put(
+                &mut cf,
+                &format!("{dir}/__substg1.0_3707001F"),
+                &utf16(name),
+            );
+            put(&mut cf, &format!("{dir}/__substg1.0_37010102"), data);
+        }
+        cf.flush().unwrap();
+        cf.into_inner().into_inner()
+    }
+
+    fn open_all(att: &Attachment, budget: &mut Budget) -> (bool, Opened) {
+        let mut out = Opened::default();
+        let claimed = open(att, budget, &mut out);
+        (claimed, out)
+    }
+
+    #[test]
+    fn attachments_and_text_of_an_outlook_item_are_listed() {
+        let exe: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
+        let data = msg_of(
+            "請求書の件",
+            "添付をご確認ください http://example.test/x",
+            &[("請求書.pdf.exe", exe), ("memo.txt", b"hello")],
+        );
+        assert!(is_msg(&data));
+        let att = Attachment {
+            location: "2/FW.msg".into(),
+            name: Some("FW.msg".into()),
+            data,
+            ..Attachment::default()
+        };
+        let mut budget = Budget::new(&Limits::default());
+        let (claimed, out) = open_all(&att, &mut budget);
+        assert!(claimed);
+        let names: Vec<&str> = out
+            .children
+            .iter()
+            .map(|c| c.name.as_deref().unwrap())
+            .collect();
+        assert_eq!(names, ["message.txt", "請求書.pdf.exe", "memo.txt"]);
+        assert_eq!(out.children[1].data, exe);
+        let text = String::from_utf8(out.children[0].data.clone()).unwrap();
+        assert!(text.contains("請求書の件") && text.contains("http://example.test/x"));
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn other_compound_files_are_left_to_other_openers() {
+        let doc = crate::checks::attachments::ichitaro::tests::cfb_of(&[("WordDocument", b"x")]);
+        assert!(!is_msg(&doc));
+        let att = Attachment {
+            location: "2/a.doc".into(),
+            name: Some("a.doc".into()),
+            data: doc,
+            ..Attachment::default()
+        };
+        let mut budget = Budget::new(&Limits::default());
+        assert!(!open_all(&att, &mut budget).0);
+    }
+
+    #[test]
+    fn the_budget_bounds_what_is_extracted() {
+        let big = vec![b'A'; 300_000];
+        let data = msg_of("s", "b", &[("a.bin", &big), ("b.exe", b"MZ")]);
+        let att = Attachment {
+            location: "2/FW.msg".into(),
+            data,
+            ..Attachment::default()
+        };
+        let mut budget = Budget {
+            bytes_left: 100_000,
+            entries_left: 100,
+            ..Budget::new(&Limits::default())
+        };
+        let (_, out) = open_all(&att, &mut budget);
+        let total: usize = out.children.iter().map(|c| c.data.len()).sum();
+        assert!(total <= 100_000);
+        assert!(out.findings.iter().any(|f| f.rule == "ARCHIVE_LIMIT"));
+        assert_eq!(out.children.len(), 3, "names are still listed");
+    }
+
+    /// Truncated, garbled and forged items: no panic, bounded output.
+    #[test]
+    fn hostile_items_never_panic() {
+        let exe: &[u8] = b"MZ\x90\0\x03\0\0\0";
+        let sample = msg_of("s", "body", &[("a.exe", exe), ("b.txt", b"hi")]);
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for cut in [
+            8,
+            100,
+            511,
+            512,
+            600,
+            1024,
+            sample.len() / 2,
+            sample.len() - 1,
+        ] {
+            inputs.push(sample[..cut].to_vec());
+        }
+        // Huge declared stream sizes: every 64-bit size field of every directory entry.
+        let mut huge = sample.clone();
+        for at in (0..huge.len().saturating_sub(8)).step_by(128) {
+            if let Some(w) = huge.get_mut(at + 120..at + 128) {
+                w.copy_from_slice(&u64::MAX.to_le_bytes());
+            }
+        }
+        inputs.push(huge);
+        for _ in 0..400 {
+            let mut data = sample.clone();
+            for _ in 0..1 + rand() % 16 {
+                let at = (rand() as usize) % data.len();
+                data[at] = rand() as u8;
+            }
+            if rand() % 4 == 0 {
+                let cut = (rand() as usize) % data.len();
+                data.truncate(cut.max(9));
+            }
+            inputs.push(data);
+        }
+        for data in inputs {
+            let len = data.len();
+            let att = Attachment {
+                location: "2/x.msg".into(),
+                name: Some("x.msg".into()),
+                data,
+                ..Attachment::default()
+            };
+            let mut budget = Budget {
+                bytes_left: 1 << 20,
+                entries_left: 100,
+                ..Budget::new(&Limits::default())
+            };
+            let (_, out) = open_all(&att, &mut budget);
+            let total: usize = out.children.iter().map(|c| c.data.len()).sum();
+            assert!(total <= 1 << 20);
+            for c in &out.children {
+                assert!(c.data.len() <= len + MAX_TEXT_BYTES as usize * 3);
+            }
+        }
+    }
+}
