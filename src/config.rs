@@ -359,6 +359,28 @@ fn check_ranges(keys: &[NumericKey]) -> Result<(), String> {
     }
 }
 
+/// Refuses control characters in configured text (line feeds and tabs only where `line_breaks`),
+/// naming the key and the character.
+fn check_text(key: &str, value: &str, line_breaks: bool) -> Result<(), String> {
+    let bad = value.chars().find(|&c| {
+        let allowed = line_breaks && (c == '\n' || c == '\t');
+        !allowed
+            && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}'))
+    });
+    match bad {
+        Some(c) => Err(format!(
+            "{key} must not contain control characters (found U+{:04X}){}",
+            c as u32,
+            if line_breaks {
+                ""
+            } else {
+                ": it goes into a header field or the SMTP reply, one line"
+            }
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Scores of the site's own (`lurescreen tune` writes them), laid over the signatures' scores.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -536,6 +558,17 @@ impl Config {
                  ({}) and 1099511627776 (1 TiB)",
                 m.max_body_bytes_in_flight, self.limits.max_message_bytes
             ));
+        }
+        // Configured text that goes into header fields, the SMTP reply or the body: a line
+        // break in it would let the configuration (or whoever can write it) inject fields.
+        for (key, value, line_breaks) in [
+            ("markup.subject_tag_en", &self.markup.subject_tag_en, false),
+            ("markup.subject_tag_ja", &self.markup.subject_tag_ja, false),
+            ("milter.reject_text", &m.reject_text, false),
+            ("markup.banner_en", &self.markup.banner_en, true),
+            ("markup.banner_ja", &self.markup.banner_ja, true),
+        ] {
+            check_text(key, value, line_breaks)?;
         }
         crate::milter::metrics::validate_listen(&m.metrics_listen)?;
         crate::dns::validate(&self.dns)?;

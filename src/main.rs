@@ -543,6 +543,9 @@ fn milter(
         return exit::USAGE;
     }
     if check {
+        if let Some(note) = engine.signatures().builtin_rules_note() {
+            let _ = writeln!(err, "lurescreen: {note}");
+        }
         let _ = writeln!(
             err,
             "lurescreen: milter configuration is valid: config {}, signatures {} ({} rules), listen {listen}",
@@ -615,11 +618,19 @@ fn config_check(
         None => Config::default(),
     };
     config.dns.enabled |= dns;
-    if config.scores.file.is_some() {
-        // The scores overlay names rules: check it against the signatures it will be laid over.
-        if let Err(e) = cli::load_with(file.map(PathBuf::as_path), signatures, false) {
-            let _ = writeln!(err, "lurescreen: {e}");
-            return exit::USAGE;
+    if config.scores.file.is_some() || signatures.is_some() {
+        // The scores overlay names rules: check it against the signatures it will be laid over;
+        // and a signature directory is checked as the daemons will load it.
+        match cli::load_with(file.map(PathBuf::as_path), signatures, false) {
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return exit::USAGE;
+            }
+            Ok(engine) => {
+                if let Some(note) = engine.signatures().builtin_rules_note() {
+                    let _ = writeln!(err, "lurescreen: {note}");
+                }
+            }
         }
     }
     let origin = file

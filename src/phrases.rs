@@ -12,11 +12,26 @@ pub struct Phrase {
     pub text: String,
 }
 
+/// The automaton of a phrase list: a DFA walked by `walk` for lists of the usual size, the
+/// library's own (a contiguous NFA for most) for a site's large list, where a DFA would take
+/// hundreds of megabytes and seconds to build.
+#[derive(Debug, Clone)]
+// A phrase set is built once per signature load; boxing the DFA would add a load per search.
+#[allow(clippy::large_enum_variant)]
+enum Matcher {
+    Dfa(DFA),
+    Large(AhoCorasick),
+}
+
+/// Lists with more phrase bytes than this get `Matcher::Large` (the shipped lists hold about
+/// 40 KB; a DFA of 256 KB of phrases takes tens of megabytes).
+const DFA_MAX_PHRASE_BYTES: usize = 256 * 1024;
+
 /// A compiled list of phrases.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: Vec<Phrase>,
-    automaton: Option<DFA>,
+    automaton: Option<Matcher>,
     /// The longest phrase's length in bytes: how far the walks of `find_all` overlap.
     longest: usize,
 }
@@ -105,28 +120,52 @@ pub struct Hit<'a> {
 impl PhraseSet {
     /// Builds from list lines; with `categories`, each line is `category: phrase`.
     pub fn new(lines: impl IntoIterator<Item = String>, categories: bool) -> Self {
+        Self::build(lines, categories, DFA_MAX_PHRASE_BYTES)
+    }
+
+    fn build(
+        lines: impl IntoIterator<Item = String>,
+        categories: bool,
+        dfa_max_phrase_bytes: usize,
+    ) -> Self {
         let mut phrases: Vec<Phrase> = Vec::new();
+        // The first of equal phrases is kept (its category counts); linear in the list's size,
+        // so a site list of a million lines loads in about a second.
+        let mut seen = std::collections::HashSet::new();
         for line in lines {
             let (category, text) = match line.split_once(':') {
                 Some((c, t)) if categories => (c.trim().to_string(), t.trim().to_string()),
                 _ => (String::new(), line.trim().to_string()),
             };
-            if text.is_empty() || phrases.iter().any(|p| p.text == text) {
+            if text.is_empty() || !seen.insert(text.clone()) {
                 continue;
             }
             phrases.push(Phrase { category, text });
         }
+        drop(seen);
         phrases.sort_by(|a, b| a.text.cmp(&b.text));
-        // The lists are small; a DFA makes the per-message search several times faster than an
-        // NFA (built once, with the signatures). `find_all` walks it itself.
-        let automaton = (!phrases.is_empty())
-            .then(|| {
-                DFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(phrases.iter().map(|p| p.text.as_str()))
-                    .ok()
-            })
-            .flatten();
+        // The shipped lists are small; a DFA makes the per-message search several times faster
+        // than an NFA (built once, with the signatures). `find_all` walks it itself.
+        let bytes: usize = phrases.iter().map(|p| p.text.len()).sum();
+        let texts = || phrases.iter().map(|p| p.text.as_str());
+        let automaton = if phrases.is_empty() {
+            None
+        } else if bytes <= dfa_max_phrase_bytes {
+            DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .build(texts())
+                .ok()
+                .map(Matcher::Dfa)
+        } else {
+            None
+        }
+        .or_else(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(texts())
+                .ok()
+                .map(Matcher::Large)
+        });
         let longest = phrases.iter().map(|p| p.text.len()).max().unwrap_or(0);
         PhraseSet {
             phrases,
@@ -152,11 +191,16 @@ impl PhraseSet {
     /// that starts or ends with a Latin letter or digit must not be glued to another one (`bank`
     /// is not found in `embankment`).
     pub fn find_all<'a>(&'a self, lowered: &str) -> Vec<Hit<'a>> {
-        let Some(dfa) = &self.automaton else {
-            return Vec::new();
+        let found = match &self.automaton {
+            None => return Vec::new(),
+            Some(Matcher::Dfa(dfa)) => walk(dfa, lowered.as_bytes(), self.longest),
+            Some(Matcher::Large(ac)) => ac
+                .find_overlapping_iter(lowered)
+                .map(|m| (m.end(), m.pattern().as_usize()))
+                .collect(),
         };
         let mut out = Vec::new();
-        for (end, pattern) in walk(dfa, lowered.as_bytes(), self.longest) {
+        for (end, pattern) in found {
             let Some(phrase) = self.phrases.get(pattern) else {
                 continue;
             };
@@ -399,5 +443,50 @@ mod tests {
         let cats: Vec<_> = hits.iter().map(|h| h.phrase.category.as_str()).collect();
         assert_eq!(cats, ["urgency", "payment", "theme"]);
         assert!(set(&[], true).find_all("x").is_empty());
+    }
+
+    /// Issue 20 item 8: a site list of 300,000 phrases (each twice) loads in linear time (the
+    /// old de-duplication compared each line with every one before it) and, past the DFA's
+    /// size, is searched with the library's automaton with the same results as the DFA gives.
+    #[test]
+    fn large_lists_load_in_linear_time_and_match_like_small_ones() {
+        let lines = (0..300_000u32).flat_map(|i| {
+            let p = format!("phrase{i:06} zz");
+            [p.clone(), p]
+        });
+        let big = PhraseSet::new(lines, false);
+        assert_eq!(big.len(), 300_000);
+        assert!(matches!(big.automaton, Some(Matcher::Large(_))));
+        let text = "see phrase123456 zz and phrase000007 zz, not xphrase000008 zz";
+        let hits: Vec<&str> = big
+            .find_all(text)
+            .iter()
+            .map(|h| h.phrase.text.as_str())
+            .collect();
+        assert_eq!(hits, ["phrase123456 zz", "phrase000007 zz"]);
+
+        let lines: Vec<String> = [
+            "verify your account",
+            "your account",
+            "account",
+            "至急",
+            "a",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let dfa = PhraseSet::build(lines.clone(), false, usize::MAX);
+        let large = PhraseSet::build(lines, false, 0);
+        assert!(matches!(dfa.automaton, Some(Matcher::Dfa(_))));
+        assert!(matches!(large.automaton, Some(Matcher::Large(_))));
+        let text = "Please verify your account 至急 a account, embankment your accountant";
+        let pick = |s: &PhraseSet| -> Vec<(String, usize)> {
+            s.find_all(text)
+                .iter()
+                .map(|h| (h.phrase.text.clone(), h.start))
+                .collect()
+        };
+        assert_eq!(pick(&dfa), pick(&large));
+        assert_eq!(pick(&dfa).len(), 6, "{:?}", pick(&dfa));
     }
 }

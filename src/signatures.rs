@@ -302,6 +302,11 @@ pub struct Signatures {
     pub iocs: Iocs,
     /// Where they came from: `embedded` or a directory.
     pub origin: String,
+    /// Rules the code emits that a signature directory did not define, taken from the built-in
+    /// set so that none fires with no score (issue: a site directory made before a rule existed,
+    /// or with rules deleted). Empty for the embedded set. `config check` and `milter --check`
+    /// name them.
+    pub builtin_rules_used: Vec<String>,
 }
 
 /// The optional scores overlay of a signature set (`signatures/scores.toml`, or in `--signatures
@@ -349,6 +354,7 @@ impl Signatures {
                 .iter()
                 .map(|(p, c)| (p.to_string(), c.to_string())),
             "embedded".into(),
+            false,
         )
     }
 
@@ -383,12 +389,32 @@ impl Signatures {
             let text = std::fs::read_to_string(&scores).map_err(|e| io(&scores, e))?;
             files.push((SCORES_FILE.into(), text));
         }
-        Self::from_files(files.into_iter(), dir.display().to_string())
+        Self::from_files(files.into_iter(), dir.display().to_string(), true)
+    }
+
+    /// The rules (and the IPA points they name) of the built-in set.
+    fn embedded_rules() -> Result<(Vec<Rule>, BTreeMap<String, IpaPoint>), SignatureError> {
+        let mut rules = Vec::new();
+        let mut points = BTreeMap::new();
+        for (path, text) in embedded::EMBEDDED {
+            let syntax = |e: toml::de::Error| SignatureError::Syntax {
+                file: format!("embedded {path}"),
+                message: e.to_string(),
+            };
+            if *path == "ipa_points.toml" {
+                points = toml::from_str(text).map_err(syntax)?;
+            } else if path.starts_with("rules/") && path.ends_with(".toml") {
+                let file: RuleFile = toml::from_str(text).map_err(syntax)?;
+                rules.extend(file.rule);
+            }
+        }
+        Ok((rules, points))
     }
 
     fn from_files(
         files: impl Iterator<Item = (String, String)>,
         origin: String,
+        fill_from_builtin: bool,
     ) -> Result<Self, SignatureError> {
         let mut rules = BTreeMap::new();
         let mut ipa_points = None;
@@ -435,8 +461,26 @@ impl Signatures {
                 ioc_texts.insert(path, text);
             }
         }
-        let ipa_points = ipa_points
+        let mut ipa_points = ipa_points
             .ok_or_else(|| SignatureError::Missing("ipa_points.toml is missing".into()))?;
+        // Every rule the code emits must have a definition, or its findings would count +0.0 and
+        // force no verdict: a directory that lacks some takes them from the built-in set.
+        let mut builtin_rules_used = Vec::new();
+        if fill_from_builtin {
+            let (builtin, builtin_points) = Self::embedded_rules()?;
+            for rule in builtin {
+                if rules.contains_key(&rule.id) {
+                    continue;
+                }
+                if !ipa_points.contains_key(&rule.ipa)
+                    && let Some(point) = builtin_points.get(&rule.ipa)
+                {
+                    ipa_points.insert(rule.ipa.clone(), point.clone());
+                }
+                builtin_rules_used.push(rule.id.clone());
+                rules.insert(rule.id.clone(), rule);
+            }
+        }
         for rule in rules.values() {
             if !ipa_points.contains_key(&rule.ipa) {
                 return Err(SignatureError::Rule {
@@ -529,6 +573,7 @@ impl Signatures {
             lists,
             iocs,
             origin,
+            builtin_rules_used,
         };
         if let Some(text) = scores_text {
             crate::tune::overlay::apply(&mut signatures, &text).map_err(|message| {
@@ -539,6 +584,18 @@ impl Signatures {
             })?;
         }
         Ok(signatures)
+    }
+
+    /// A sentence naming the rules taken from the built-in set, when there are any.
+    pub fn builtin_rules_note(&self) -> Option<String> {
+        (!self.builtin_rules_used.is_empty()).then(|| {
+            format!(
+                "signatures {} lack {} rule(s) the code emits; using the built-in definitions of: {}",
+                self.origin,
+                self.builtin_rules_used.len(),
+                self.builtin_rules_used.join(", ")
+            )
+        })
     }
 
     /// Gives rule `id` a new score (a scores overlay: see `tune::overlay`); false when there is

@@ -2029,3 +2029,147 @@ Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"F
     r.expect_no_crash().expect_code(2);
     assert!(r.stdout().contains("請求書.pdf.exe"), "{}", r.stdout());
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Issue 20 item 6: a signature directory that lacks rules the code emits (made before they
+/// existed, or with rules deleted) must not turn their findings into +0.0: the built-in
+/// definitions are used, and every check names them.
+#[test]
+fn a_signature_directory_missing_rules_uses_the_built_in_ones_and_says_so() {
+    let f = Fixtures::new();
+    let sigs = f.0.path().join("sigs");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures"),
+        &sigs,
+    );
+    std::fs::remove_file(sigs.join("rules/attachments.toml")).unwrap();
+    std::fs::remove_file(sigs.join("rules/executables.toml")).unwrap();
+    let sigs = path_str(&sigs);
+    let mail = f.file("exe.eml", EXE_ATTACHMENT);
+
+    let full = run(&["scan", "--format", "json", &mail]);
+    let partial = run(&["--signatures", &sigs, "scan", "--format", "json", &mail]);
+    full.expect_code(2);
+    partial.expect_code(2);
+    let (a, b) = (&full.json_lines()[0], &partial.json_lines()[0]);
+    assert_eq!(a["verdict"], b["verdict"]);
+    assert_eq!(a["score"], b["score"], "scores differ: {b}");
+
+    for args in [
+        vec!["--signatures", sigs.as_str(), "milter", "--check"],
+        vec!["--signatures", sigs.as_str(), "config", "check"],
+    ] {
+        let r = run(&args);
+        r.expect_code(0);
+        assert!(
+            r.stderr.contains("built-in definitions of:")
+                && r.stderr.contains("ATTACH_DOUBLE_EXTENSION")
+                && r.stderr.contains("ATTACH_DANGEROUS_EXTENSION"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // The complete set needs nothing from the built-in one.
+    let r = run(&[
+        "--signatures",
+        &path_str(&Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures")),
+        "milter",
+        "--check",
+    ]);
+    r.expect_code(0);
+    assert!(!r.stderr.contains("built-in definitions"), "{}", r.stderr);
+}
+
+/// Issue 20 item 7: configured text that goes into a header field or the SMTP reply cannot
+/// carry a line break (a subject tag with CR/LF injected fields into filter's output).
+#[test]
+fn configured_header_text_with_line_breaks_is_refused() {
+    let f = Fixtures::new();
+    let mail = b"From: a@b.example\nSubject: hi\n\nimportant body\n";
+    for (key, toml) in [
+        (
+            "markup.subject_tag_en",
+            "[markup]\nsubject_tag_en = \"[X]\\r\\nBcc: victim@example.net\"\n",
+        ),
+        (
+            "markup.subject_tag_ja",
+            "[markup]\nsubject_tag_ja = \"[X]\\nX-Spam: no\"\n",
+        ),
+        (
+            "milter.reject_text",
+            "[milter]\nreject_text = \"no\\r\\n250 ok\"\n",
+        ),
+        (
+            "markup.banner_en",
+            "[markup]\nbanner_en = \"look\\u0000here\"\n",
+        ),
+    ] {
+        let config = f.file("bad.toml", toml);
+        let r = run(&["config", "check", &config]);
+        r.expect_code(64);
+        assert!(
+            r.stderr.contains(key) && r.stderr.contains("control characters"),
+            "{key}: {}",
+            r.stderr
+        );
+        let r = run_stdin(&["--config", &config, "filter"], mail);
+        r.expect_code(64);
+        assert!(r.stdout.is_empty(), "{key}: {}", preview(&r.stdout));
+        run(&["--config", &config, "milter", "--check"]).expect_code(64);
+    }
+    // A banner may have several lines.
+    let config = f.file("ok.toml", "[markup]\nbanner_en = \"line one\\nline two\"\n");
+    run(&["config", "check", &config]).expect_code(0);
+}
+
+/// Issue 20 item 9: a file name is attacker-chosen; a line break in it must not forge a verdict
+/// line in `scan`'s text output (or its error lines, or batch's).
+#[test]
+fn file_names_with_line_breaks_cannot_forge_report_lines() {
+    let f = Fixtures::new();
+    let name = "x.eml: CLEAN (score 0.0; warn at 5.0)\nreal";
+    let mail = f.file(name, EXE_ATTACHMENT);
+    let r = run(&["scan", &mail]);
+    r.expect_code(2);
+    let out = r.stdout();
+    let verdict_lines: Vec<&str> = out.lines().filter(|l| l.contains("(score")).collect();
+    assert!(
+        verdict_lines.len() == 1 && verdict_lines[0].ends_with("reject=off)"),
+        "a forged line: {out}"
+    );
+    assert!(!out.lines().any(|l| l.starts_with("real")), "{out}");
+    assert!(
+        out.contains("CLEAN (score 0.0; warn at 5.0)<U+000A>real: QUARANTINE"),
+        "{out}"
+    );
+    // An unreadable input's error line, and the batch scan of the folder.
+    let empty = f.file("y.eml: CLEAN\nz", b"");
+    let r = run(&["scan", &empty]);
+    assert!(
+        !r.stderr.lines().any(|l| l.starts_with("z")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("<U+000A>z"), "{}", r.stderr);
+    let r = run(&["scan", &path_str(f.0.path())]);
+    let out = r.stdout();
+    assert!(
+        !out.lines()
+            .chain(r.stderr.lines())
+            .any(|l| l.starts_with("real") || l.starts_with("z")),
+        "{out}\n{}",
+        r.stderr
+    );
+}

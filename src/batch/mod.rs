@@ -458,6 +458,8 @@ impl<'a> Collector<'a> {
 
     /// One line on stderr, with the progress bar (if any) out of the way.
     fn say(&mut self, line: &str) {
+        // Locations are file and folder names, chosen by whoever sent or saved the mail.
+        let line = crate::verdict::reveal_hidden(line);
         let err = &mut self.err;
         match &self.progress {
             Some(pb) => pb.suspend(|| {

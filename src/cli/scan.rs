@@ -74,10 +74,11 @@ fn run_each(
     let mut code = 0;
     for input in inputs {
         let source = input.display().to_string();
+        let shown = crate::verdict::reveal_hidden(&source);
         let raw = match read_input(input, engine.config().limits.max_message_bytes) {
             Ok(raw) => raw,
             Err(e) => {
-                let _ = writeln!(err, "lurescreen: {source}: {e}");
+                let _ = writeln!(err, "lurescreen: {shown}: {e}");
                 if format == Format::Json {
                     let _ = writeln!(out, "{}", render::json::error(&source, &e.to_string()));
                 }
@@ -106,7 +107,7 @@ fn run_each(
                 }
             }
             Err(e) => {
-                let _ = writeln!(err, "lurescreen: {source}: {e}");
+                let _ = writeln!(err, "lurescreen: {shown}: {e}");
                 code = code.max(match e {
                     ScanError::Empty | ScanError::TooLarge { .. } => exit::DATA,
                     ScanError::Internal { .. } => exit::SOFTWARE,

@@ -179,11 +179,39 @@ pub fn stream_with_error(
         if !line.starts_with(b" ") && !line.starts_with(b"\t") {
             // A field of ours is dropped with its continuations; a line with no colon is no
             // field at all and is kept (as `HeaderBlock::scan` does).
-            dropping = line.iter().position(|&b| b == b':').is_some_and(|colon| {
-                rawheader::has_prefix(String::from_utf8_lossy(&line[..colon]).trim_end(), PREFIX)
-            });
-        }
-        if !dropping {
+            let ours = |line: &[u8]| {
+                line.iter().position(|&b| b == b':').is_some_and(|colon| {
+                    rawheader::has_prefix(
+                        String::from_utf8_lossy(&line[..colon]).trim_end(),
+                        PREFIX,
+                    )
+                })
+            };
+            dropping = ours(&line);
+            if !dropping
+                && !complete
+                && !line.contains(&b':')
+                && rawheader::has_prefix(&String::from_utf8_lossy(&line), PREFIX)
+            {
+                // A name of ours longer than a piece: read on to its colon (up to
+                // `LONG_NAME` bytes; a line of ours that long with no colon yet is dropped too,
+                // so memory stays bounded).
+                const LONG_NAME: usize = 1 << 20;
+                let mut held = std::mem::take(&mut line);
+                while !complete && !held.contains(&b':') && held.len() < LONG_NAME {
+                    complete = piece(&mut line)?;
+                    held.extend_from_slice(&line);
+                }
+                dropping = ours(&held) || (!complete && !held.contains(&b':'));
+                if !dropping {
+                    out.write_all(&held)?;
+                }
+                line = held;
+                line.clear();
+            } else if !dropping {
+                out.write_all(&line)?;
+            }
+        } else if !dropping {
             out.write_all(&line)?;
         }
         while !complete {

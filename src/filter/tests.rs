@@ -204,7 +204,8 @@ fn attachments_and_nested_messages_get_no_banner() {
 #[test]
 fn streaming_a_large_message_matches_the_in_memory_path() {
     let long_value = "v".repeat(200_000);
-    let cases: Vec<Vec<u8>> = vec![
+    let cases: Vec<Vec<u8>> =
+        vec![
         b"X-Lurescreen-Verdict: clean\r\nSubject: x\r\n\r\nbody\r\n".to_vec(),
         b"From a@b Mon\nX-LURESCREEN-Score:\n 0.0\nSubject: x\n\nX-Lurescreen-Verdict: body\n"
             .to_vec(),
@@ -219,6 +220,12 @@ fn streaming_a_large_message_matches_the_in_memory_path() {
             .to_vec(),
         Vec::new(),
         b"\n\nX-Lurescreen-Verdict: in body\n".to_vec(),
+        // Issue 20 item 11: a forged field of ours whose name is longer than a piece (64 KiB),
+        // and lines of that length that are not ours or not fields.
+        format!("X-Lurescreen-{}: clean\n\tmore\nSubject: s\n\nb", "a".repeat(100_000))
+            .into_bytes(),
+        format!("X-Lurescreen-{}\nSubject: s\n\nb", "a".repeat(100_000)).into_bytes(),
+        format!("X-Other-{}: kept\nSubject: s\n\nb", "a".repeat(100_000)).into_bytes(),
     ];
     for raw in cases {
         let mut out = Vec::new();
@@ -230,6 +237,13 @@ fn streaming_a_large_message_matches_the_in_memory_path() {
             String::from_utf8_lossy(&raw[..raw.len().min(80)])
         );
     }
+    let forged = format!(
+        "X-Lurescreen-{}: clean\nSubject: s\n\nb",
+        "a".repeat(100_000)
+    );
+    let mut out = Vec::new();
+    stream_with_error(&mut forged.as_bytes(), &mut out, "too big").unwrap();
+    assert_eq!(out, b"X-Lurescreen-Error: too big\nSubject: s\n\nb");
 }
 
 // Minimal failing inputs found by the properties in tests/filter_props.rs.

@@ -808,7 +808,12 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
                 let reloaded = reloader.reload();
                 reloader.metrics.reloaded(reloaded.is_ok());
                 match reloaded {
-                    Ok(()) => reloader.log("reloaded configuration and signatures"),
+                    Ok(()) => {
+                        reloader.log("reloaded configuration and signatures");
+                        if let Some(note) = reloader.engine().signatures().builtin_rules_note() {
+                            reloader.log(&note);
+                        }
+                    }
                     Err(e) => reloader.log(&format!(
                         "reload failed, keeping the running set: {}",
                         log_error(&e)
@@ -839,6 +844,9 @@ pub fn run_until(
     let result = runtime.block_on(async move {
         let listener = listen::bind(listen, &config.milter.socket_mode).await?;
         shared.log(&format!("listening on {listen}"));
+        if let Some(note) = shared.engine().signatures().builtin_rules_note() {
+            shared.log(&note);
+        }
         serve(listener, shared, stop).await
     });
     // Dropping the runtime would wait for every scan thread, also one that never ends.
