@@ -757,8 +757,7 @@ fn html_report_holds_the_counts_and_the_flagged_table() {
 /// why, when Chromium is not installed. `LURESCREEN_SCREENSHOT_DIR` keeps the screenshots.
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chromium) = chromium::find() else {
-        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
+    let Some(chromium) = chromium::require() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -771,6 +770,11 @@ fn html_report_renders_in_headless_chromium() {
             dir.path(),
             &format!("report-{lang}"),
             "1280,2000",
+            &[
+                "ATTACH_DOUBLE_EXTENSION",
+                "x2@evil-example.net",
+                "verdict-chart",
+            ],
         );
     }
 }

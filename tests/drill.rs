@@ -833,8 +833,7 @@ fn unknown_tokens_and_other_paths_get_a_bare_404() {
 /// The landing page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_landing_page_renders_in_headless_chromium() {
-    let Some(chromium) = chromium::find() else {
-        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
+    let Some(chromium) = chromium::require() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -846,6 +845,7 @@ fn the_landing_page_renders_in_headless_chromium() {
         dir.path(),
         "landing",
         "1200,1600",
+        &["What to notice in this message"],
     );
 }
 
@@ -957,8 +957,7 @@ fn the_report_counts_sent_clicked_and_time_to_first_click() {
 /// The report page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_report_renders_in_headless_chromium() {
-    let Some(chromium) = chromium::find() else {
-        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium)");
+    let Some(chromium) = chromium::require() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -972,6 +971,7 @@ fn the_report_renders_in_headless_chromium() {
         dir.path(),
         "report",
         "1200,1600",
+        &["display-url-en", "<svg"],
     );
 }
 

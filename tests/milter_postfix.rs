@@ -207,14 +207,18 @@ fn wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     None
 }
 
-/// Resident memory of a process, in KiB.
+/// Resident memory of a process, in KiB. Fails the test when it cannot be read: a check of
+/// memory growth that measured nothing must not pass.
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_else(|e| panic!("cannot read /proc/{pid}/status to measure memory: {e}"));
+    let kib = status
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
+        .unwrap_or_else(|| panic!("no VmRSS in /proc/{pid}/status"));
+    assert!(kib > 0, "the milter's resident memory read as 0 KiB");
+    kib
 }
 
 /// Sends `count` messages on `count` concurrent SMTP sessions; returns how many were accepted.

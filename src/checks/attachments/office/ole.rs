@@ -815,7 +815,8 @@ pub(crate) mod tests {
             "/Macros",
             &[("M", "Sub AutoOpen()\r\nEnd Sub\r\n")],
         ));
-        assert!(analyse(&good[..600], true).is_err() || analyse(&good[..600], true).is_ok());
+        // Cut inside its sector table, the file cannot be read as a compound file.
+        assert!(analyse(&good[..600], true).is_err());
         let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
         for _ in 0..300 {
             let mut d = good.clone();
