@@ -377,7 +377,7 @@ fn assert_expanded_within(r: &Report, budget: u64) {
     assert!(!limits.is_empty());
     let total: u64 = limits.iter().sum();
     assert!(
-        total <= budget as u64,
+        total <= budget,
         "expanded {total} of a budget of {budget}: {limits:?}"
     );
 }
