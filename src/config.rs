@@ -252,6 +252,10 @@ pub struct Organisation {
     /// Domains of partners, banks and services staff deal with, protected from lookalikes like
     /// the own domains.
     pub protected_domains: Vec<String>,
+    /// Last labels of names the organisation's own systems send under that are not on the
+    /// internet (`corp2` for `cron@build.corp2`), added to `signatures/lists/internal_tlds.txt`
+    /// for `SENDER_UNKNOWN_TLD`.
+    pub internal_tlds: Vec<String>,
 }
 
 /// Which Authentication-Results fields to believe.

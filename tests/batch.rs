@@ -101,7 +101,7 @@ fn spoof(n: usize) -> String {
 /// Quarantine: `invoice.pdf.exe`.
 fn exe(n: usize) -> String {
     format!(
-        "From: Billing <billing@bills.example>\nTo: sato@example.co.jp, suzuki@example.co.jp\n\
+        "From: Billing <billing@bills-example.com>\nTo: sato@example.co.jp, suzuki@example.co.jp\n\
          Subject: =HYPERLINK(\"x\") invoice, \"urgent\" {n}\nDate: Wed, 3 Jan 2024 10:00:00 +0000\n\
          MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n\
          Content-Type: text/plain\n\nSee attached.\n--b1\nContent-Type: application/octet-stream\n\
@@ -455,7 +455,7 @@ fn summary_only_and_max_errors() {
         r.stdout
     );
     assert!(r.stdout.contains("ATTACH_DOUBLE_EXTENSION"), "{}", r.stdout);
-    assert!(r.stdout.contains("bills.example"), "{}", r.stdout);
+    assert!(r.stdout.contains("bills-example.com"), "{}", r.stdout);
     assert!(r.stdout.contains("sato@example.co.jp"), "{}", r.stdout);
     let ja = run(&["--lang", "ja", "scan", "--format", "summary", &s(&path)]);
     assert!(ja.stdout.contains("隔離 2"), "{}", ja.stdout);
@@ -740,7 +740,7 @@ fn html_report_holds_the_counts_and_the_flagged_table() {
         "<script>document.title='pwned'</script> <U+202E>fdp.exe"
     );
     let domains = table_rows(&page, "domains");
-    assert_eq!(domains[0], ["bills.example", "2"], "ties in name order");
+    assert_eq!(domains[0], ["bills-example.com", "2"], "ties in name order");
     assert_eq!(domains[1], ["evil-example.net", "2"]);
 
     let (html, _) = report_fixture(dir.path(), "ja");

@@ -16,8 +16,8 @@ fn newsletter(headers: &str) -> Vec<u8> {
         "{headers}To: reader@example.co.jp\nSubject: Your account has been suspended\n\
 MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n\
 <html><body><div style=\"display:none\">{}</div>\
-<p>Verify your account within 24 hours: https://shop.example/account</p>\
-<p><a href=\"https://shop.example/sale\">Shop the sale</a></p></body></html>\n",
+<p>Verify your account within 24 hours: https://shop-example.com/account</p>\
+<p><a href=\"https://shop-example.com/sale\">Shop the sale</a></p></body></html>\n",
         "quiet words about farms and rivers ".repeat(12)
     )
     .into_bytes()
@@ -29,8 +29,8 @@ fn rules(r: &lurescreen::Report) -> Vec<&str> {
 
 #[test]
 fn context_alone_does_not_warn_about_an_authenticated_sender() {
-    let signed = "DKIM-Signature: v=1; a=rsa-sha256; d=mail.shop.example; s=k; bh=x; b=y\n\
-From: Shop <news@shop.example>\n";
+    let signed = "DKIM-Signature: v=1; a=rsa-sha256; d=mail.shop-example.com; s=k; bh=x; b=y\n\
+From: Shop <news@shop-example.com>\n";
     let r = engine(&[]).scan(&newsletter(signed)).unwrap();
     assert!(
         r.weights.context >= 4.0,
@@ -47,11 +47,11 @@ From: Shop <news@shop.example>\n";
     assert!(r.context_discounted);
     assert_eq!(
         r.standing.authenticated.as_deref(),
-        Some("DKIM-Signature d=mail.shop.example")
+        Some("DKIM-Signature d=mail.shop-example.com")
     );
 
     // The same mail from nobody in particular is judged on all of it.
-    let anonymous = "From: Shop <news@shop.example>\n";
+    let anonymous = "From: Shop <news@shop-example.com>\n";
     let r = engine(&[]).scan(&newsletter(anonymous)).unwrap();
     assert!(r.verdict >= Verdict::Warn, "{:?}", rules(&r));
     assert!(!r.context_discounted);
@@ -64,30 +64,30 @@ From: Shop <news@shop.example>\n";
 
 #[test]
 fn a_trusted_server_decides_whether_the_signature_counts() {
-    let failed = "Authentication-Results: mx.example.co.jp; dkim=fail header.d=shop.example\n\
-DKIM-Signature: v=1; d=shop.example; s=k\nFrom: Shop <news@shop.example>\n";
+    let failed = "Authentication-Results: mx.example.co.jp; dkim=fail header.d=shop-example.com\n\
+DKIM-Signature: v=1; d=shop-example.com; s=k\nFrom: Shop <news@shop-example.com>\n";
     let r = engine(&["mx.example.co.jp"])
         .scan(&newsletter(failed))
         .unwrap();
     assert!(r.verdict >= Verdict::Warn, "{:?}", rules(&r));
-    let passed = "Authentication-Results: mx.example.co.jp; dkim=pass header.d=shop.example\n\
-From: Shop <news@shop.example>\n";
+    let passed = "Authentication-Results: mx.example.co.jp; dkim=pass header.d=shop-example.com\n\
+From: Shop <news@shop-example.com>\n";
     let r = engine(&["mx.example.co.jp"])
         .scan(&newsletter(passed))
         .unwrap();
     assert_eq!(r.verdict, Verdict::Clean, "{:?}", rules(&r));
     assert_eq!(
         r.standing.authenticated.as_deref(),
-        Some("dkim=pass shop.example")
+        Some("dkim=pass shop-example.com")
     );
 }
 
 #[test]
 fn deception_counts_whoever_signs() {
     // An authenticated sender whose link text names another site is still judged.
-    let raw = "DKIM-Signature: v=1; d=shop.example; s=k\nFrom: Shop <news@shop.example>\n\
+    let raw = "DKIM-Signature: v=1; d=shop-example.com; s=k\nFrom: Shop <news@shop-example.com>\n\
 To: reader@example.co.jp\nSubject: Your invoice\nContent-Type: text/html\n\n\
-<p>Verify your account now.</p><a href=\"https://login.evil.example/x\">https://www.bank.example/login</a>\n";
+<p>Verify your account now.</p><a href=\"https://login.evil-example.com/x\">https://www.bank-example.com/login</a>\n";
     let r = engine(&[]).scan(raw.as_bytes()).unwrap();
     assert!(
         rules(&r).contains(&"LINK_TEXT_DOMAIN_MISMATCH"),
@@ -102,13 +102,13 @@ To: reader@example.co.jp\nSubject: Your invoice\nContent-Type: text/html\n\n\
 fn an_esp_tracking_link_showing_the_senders_own_site_is_not_a_mismatch() {
     let raw = |signer: &str| {
         format!(
-            "Return-Path: <bounces+123@u123.wl.esp-mail.example>\n{signer}From: Clinic <noreply@clinic.example>\n\
+            "Return-Path: <bounces+123@u123.wl.esp-mail-example.com>\n{signer}From: Clinic <noreply@clinic-example.com>\n\
 To: reader@example.co.jp\nSubject: Your statement\nContent-Type: text/html\n\n\
-<p>Questions? <a href=\"https://u123.ct.esp-mail.example/ls/click?upn=abc\">https://clinic.example/contact/</a></p>\n"
+<p>Questions? <a href=\"https://u123.ct.esp-mail-example.com/ls/click?upn=abc\">https://clinic-example.com/contact/</a></p>\n"
         )
         .into_bytes()
     };
-    let signed = "DKIM-Signature: v=1; d=clinic.example; s=k\n";
+    let signed = "DKIM-Signature: v=1; d=clinic-example.com; s=k\n";
     let r = engine(&[]).scan(&raw(signed)).unwrap();
     assert!(
         !rules(&r).contains(&"LINK_TEXT_DOMAIN_MISMATCH"),
@@ -177,7 +177,7 @@ fn a_bounce_is_read_as_a_bounce_and_what_it_carries_still_counts() {
     // A "MAILER-DAEMON" with a real return path is an ordinary sender with an odd name.
     let fake = String::from_utf8(bounce(None))
         .unwrap()
-        .replace("Return-Path: <>", "Return-Path: <x@evil.example>");
+        .replace("Return-Path: <>", "Return-Path: <x@evil-example.com>");
     let r = engine(&[]).scan(fake.as_bytes()).unwrap();
     assert!(
         rules(&r).contains(&"HEADER_FROM_INVALID"),

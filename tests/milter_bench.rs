@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 fn message(n: usize) -> Vec<u8> {
     let head = format!(
-        "From: Sender {n} <sender{n}@client.example.test>\r\nTo: bob@example.test\r\n\
-Subject: benchmark message {n}\r\nMessage-ID: <bench{n}@client.example.test>\r\n\
+        "From: Sender {n} <sender{n}@client.example.net>\r\nTo: bob@example.test\r\n\
+Subject: benchmark message {n}\r\nMessage-ID: <bench{n}@client.example.net>\r\n\
 Date: Thu, 26 Nov 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\n"
     );
     let body = match n % 3 {
@@ -100,7 +100,7 @@ fn run(pf: &Postfix, count: usize, sessions: usize, already: usize) -> Figures {
                     let t = Instant::now();
                     let (code, reply) = postfix::send_smtp(
                         port,
-                        "sender@client.example.test",
+                        "sender@client.example.net",
                         "bob@example.test",
                         &m,
                     );

@@ -17,11 +17,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CLEAN: &[u8] =
-    b"From: a@client.example.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+    b"From: a@client.example.net\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
 
 fn with_marker(marker: &str) -> Vec<u8> {
     format!(
-        "X-Lurescreen-Verdict: clean\r\nFrom: a@client.example.test\r\nSubject: {marker}\r\n\r\n\
+        "X-Lurescreen-Verdict: clean\r\nFrom: a@client.example.net\r\nSubject: {marker}\r\n\r\n\
          body line one\r\nbody line two\r\n"
     )
     .into_bytes()
@@ -94,7 +94,7 @@ impl InProcess {
         let mut c = Client::new(s);
         assert_eq!(c.negotiate().unwrap().cmd, b'O');
         assert_eq!(
-            c.connect("client.example.test", "192.0.2.7").unwrap().cmd,
+            c.connect("client.example.net", "192.0.2.7").unwrap().cmd,
             b'c'
         );
         c
@@ -231,13 +231,13 @@ fn scan_faults_get_the_failure_action(config: &str, accept: bool) {
         let raw = with_marker(marker);
         let faulty = std::thread::spawn(move || {
             let replies = first
-                .message("a@client.example.test", "b@example.test", &raw)
+                .message("a@client.example.net", "b@example.test", &raw)
                 .unwrap();
             (first, replies)
         });
         for _ in 0..3 {
             let replies = other
-                .message("a@client.example.test", "b@example.test", CLEAN)
+                .message("a@client.example.net", "b@example.test", CLEAN)
                 .unwrap();
             assert_normal(&replies);
         }
@@ -246,13 +246,13 @@ fn scan_faults_get_the_failure_action(config: &str, accept: bool) {
         assert_failure_action(&replies, accept, error);
         // The same connection goes on with the next message.
         let replies = first
-            .message("a@client.example.test", "b@example.test", CLEAN)
+            .message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap();
         assert_normal(&replies);
         // And a new connection is served.
         let replies = m
             .session()
-            .message("a@client.example.test", "b@example.test", CLEAN)
+            .message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap();
         assert_normal(&replies);
         // The log line says what happened.
@@ -304,7 +304,7 @@ fn oversize_messages_get_the_oversize_action_unscanned() {
         let m = InProcess::start(config, never);
         let mut c = m.session();
         let replies = c
-            .message("a@client.example.test", "b@example.test", &raw)
+            .message("a@client.example.net", "b@example.test", &raw)
             .unwrap();
         assert_failure_action(
             &replies,
@@ -333,7 +333,7 @@ fn in_process_stop_drains_the_message_in_progress() {
     let mut m = InProcess::start("", slow);
     let mut c = m.session();
     let pending = std::thread::spawn(move || {
-        c.message("a@client.example.test", "b@example.test", CLEAN)
+        c.message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap()
     });
     // Stop while the scan runs (the transaction is no longer counted as in progress then).
@@ -358,10 +358,10 @@ fn in_process_stop_drains_the_message_in_progress() {
 /// One transaction up to the body, then the client goes away in one of several ways.
 fn aborted_session(d: &Daemon, kind: usize) {
     let mut c = d.session();
-    c.stage(b'H', b"client.example.test\0", NOREPLY_HELO)
+    c.stage(b'H', b"client.example.net\0", NOREPLY_HELO)
         .unwrap();
     let r = c
-        .stage(b'M', b"<a@client.example.test>\0", NOREPLY_MAIL)
+        .stage(b'M', b"<a@client.example.net>\0", NOREPLY_MAIL)
         .unwrap();
     assert_eq!(r.cmd, b'c');
     c.stage(b'R', b"<b@example.test>\0", milter_client::NOREPLY_RCPT)
@@ -396,7 +396,7 @@ fn clients_hanging_up_mid_message_leave_others_and_the_daemon_unharmed() {
         let mut c = d.session();
         for _ in 0..n {
             assert_normal(
-                &c.message("a@client.example.test", "b@example.test", CLEAN)
+                &c.message("a@client.example.net", "b@example.test", CLEAN)
                     .unwrap(),
             );
         }
@@ -416,7 +416,7 @@ fn clients_hanging_up_mid_message_leave_others_and_the_daemon_unharmed() {
                     let mut c = d.session();
                     while !stop.load(Ordering::SeqCst) {
                         let replies = c
-                            .message("a@client.example.test", "b@example.test", CLEAN)
+                            .message("a@client.example.net", "b@example.test", CLEAN)
                             .unwrap();
                         assert_normal(&replies);
                         done.fetch_add(1, Ordering::SeqCst);
@@ -489,8 +489,8 @@ fn client_loop(d: &Daemon, stop: &AtomicBool, started: &AtomicUsize, opts: u32) 
         if stop.load(Ordering::SeqCst) {
             return t;
         }
-        let helo = c.stage(b'H', b"client.example.test\0", NOREPLY_HELO);
-        let mail = helo.and_then(|_| c.stage(b'M', b"<a@client.example.test>\0", NOREPLY_MAIL));
+        let helo = c.stage(b'H', b"client.example.net\0", NOREPLY_HELO);
+        let mail = helo.and_then(|_| c.stage(b'M', b"<a@client.example.net>\0", NOREPLY_MAIL));
         match mail {
             Err(_) => {
                 t.closed += 1;
@@ -655,7 +655,7 @@ fn sighup_under_load_switches_config_without_losing_a_message() {
                     let mut seen = Vec::new();
                     while !stop.load(Ordering::SeqCst) {
                         let replies = c
-                            .message("a@client.example.test", "b@example.test", CLEAN)
+                            .message("a@client.example.net", "b@example.test", CLEAN)
                             .unwrap();
                         assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
                         let g = generation(&replies);
@@ -725,7 +725,7 @@ fn hang_scans(c: &mut Client<TcpStream>, n: usize) {
     for _ in 0..n {
         let replies = c
             .message(
-                "a@client.example.test",
+                "a@client.example.net",
                 "b@example.test",
                 &with_marker("FAULT-HANG"),
             )
@@ -813,7 +813,7 @@ fn hung_scans_cannot_pile_up_threads() {
     // Now even clean mail is not scanned, and says why.
     let replies = c
         .message(
-            "a@client.example.test",
+            "a@client.example.net",
             "b@example.test",
             &with_marker("clean"),
         )
@@ -832,7 +832,7 @@ fn hung_scans_cannot_pile_up_threads() {
     let until = Instant::now() + Duration::from_secs(60);
     loop {
         let replies = c
-            .message("a@client.example.test", "b@example.test", CLEAN)
+            .message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap();
         if replies.last().unwrap().cmd == b'a' {
             assert_normal(&replies);

@@ -14,7 +14,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 const CLEAN: &[u8] =
-    b"From: a@client.example.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+    b"From: a@client.example.net\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
 
 const SHORT: &str = "[milter]\nmax_connections = 4\nconnect_timeout_ms = 300\n\
 command_timeout_ms = 300\nidle_timeout_ms = 1500\n";
@@ -40,7 +40,7 @@ fn closed_by_milter(stream: &mut TcpStream) -> bool {
 
 fn assert_served(c: &mut milter_client::Client<TcpStream>) {
     let replies = c
-        .message("a@client.example.test", "b@example.test", CLEAN)
+        .message("a@client.example.net", "b@example.test", CLEAN)
         .unwrap();
     assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
 }
@@ -113,9 +113,9 @@ fn a_trickled_packet_is_cut_off() {
     let d = Daemon::start(SHORT);
     let mut c = d.session();
     c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-    c.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+    c.stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
-    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     // A body packet of 1,000 bytes, of which at most 999 are ever sent.
     c.stream.write_all(&1001u32.to_be_bytes()).unwrap();
@@ -193,7 +193,7 @@ fn with_every_slot_mid_packet_a_new_connection_is_refused() {
     for c in &mut busy {
         c.stream.write_all(b"a@b.example>\0").unwrap();
         let replies = c
-            .message("a@client.example.test", "b@example.test", CLEAN)
+            .message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap();
         assert_eq!(replies.last().unwrap().cmd, b'a');
     }
@@ -211,9 +211,9 @@ fn the_in_flight_budget_defers_the_message_that_passes_it() {
     let opts = milter_client::ALL_OPTS & !milter_client::NOREPLY_BODY;
     let body = |c: &mut milter_client::Client<TcpStream>| {
         c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-        c.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        c.stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
             .unwrap();
-        c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
             .unwrap();
         c.stage(b'L', b"Subject\0big\0", milter_client::NOREPLY_HEADER)
             .unwrap();
@@ -263,9 +263,13 @@ fn a_body_flood_does_not_starve_others() {
         c.negotiate().unwrap();
         c.connect("flood.example", "192.0.2.9").unwrap();
         c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-        c.stage(b'M', b"<f@flood.example>\0", milter_client::NOREPLY_MAIL)
-            .unwrap();
-        c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+        c.stage(
+            b'M',
+            b"<f@flood.example.net>\0",
+            milter_client::NOREPLY_MAIL,
+        )
+        .unwrap();
+        c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
             .unwrap();
         c.stage(b'L', b"Subject\0flood\0", milter_client::NOREPLY_HEADER)
             .unwrap();

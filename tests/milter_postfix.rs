@@ -17,12 +17,12 @@ banner = true
 socket_mode = "666"
 "#;
 
-const ALICE: &str = "Alice <alice@client.example.test>";
+const ALICE: &str = "Alice <alice@client.example.net>";
 
 fn msg(from: &str, subject: &str, extra_headers: &str, body: &str) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: bob@example.test\r\nSubject: {subject}\r\n\
-Message-ID: <{}@client.example.test>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0900\r\n\
+Message-ID: <{}@client.example.net>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0900\r\n\
 MIME-Version: 1.0\r\n{extra_headers}\r\n{body}",
         subject.replace(' ', "-")
     )
@@ -65,7 +65,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
         "X-Lurescreen-Verdict: quarantine\r\nContent-Type: text/plain; charset=utf-8\r\n",
         "Shall we meet at noon?\r\n",
     );
-    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &clean);
+    let (code, reply) = pf.send("alice@client.example.net", "bob@example.test", &clean);
     assert_eq!(code, 250, "{reply}");
     let delivered = text(&pf.wait_delivered("lunch on friday"));
     assert_eq!(
@@ -115,7 +115,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
 
     // Quarantine: on hold, with its headers, the reason in Postfix's log.
     let held = attachment_message("invoice november", "invoice.pdf.exe");
-    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &held);
+    let (code, reply) = pf.send("alice@client.example.net", "bob@example.test", &held);
     assert_eq!(code, 250, "{reply}");
     let queue_id = wait_for(|| {
         pf.queue()
@@ -144,7 +144,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
 
     // Reject: 550 5.7.1 with the main reason.
     let rejected = attachment_message("minutes", "%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf.%E2%80%AEexe");
-    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &rejected);
+    let (code, reply) = pf.send("alice@client.example.net", "bob@example.test", &rejected);
     assert_eq!(code, 550, "{reply}");
     assert!(
         reply.contains("5.7.1") && reply.contains("Message refused"),
@@ -170,7 +170,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
         .is_some()
     );
     let (code, reply) = pf.send(
-        "alice@client.example.test",
+        "alice@client.example.net",
         "bob@example.test",
         &msg(ALICE, "after reload", "", "hi\r\n"),
     );
@@ -189,7 +189,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
         "socket file removed on shutdown"
     );
     let (code, reply) = pf.send(
-        "alice@client.example.test",
+        "alice@client.example.net",
         "bob@example.test",
         &msg(ALICE, "while down", "", "x\r\n"),
     );
@@ -229,7 +229,7 @@ fn wave(pf: &Postfix, count: usize, tag: &str) -> usize {
             let tag = tag.to_string();
             std::thread::spawn(move || {
                 let m = msg(ALICE, &format!("{tag} {n}"), "", "load test body\r\n");
-                postfix::send_smtp(port, "alice@client.example.test", "bob@example.test", &m).0
+                postfix::send_smtp(port, "alice@client.example.net", "bob@example.test", &m).0
             })
         })
         .collect();
@@ -367,12 +367,12 @@ fn metrics_count_what_postfix_sent() {
             "Content-Type: text/plain\r\n",
             "Shall we meet at noon?\r\n",
         );
-        let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &m);
+        let (code, reply) = pf.send("alice@client.example.net", "bob@example.test", &m);
         assert_eq!(code, 250, "{reply}");
         pf.wait_delivered(&format!("metrics clean {i}"));
     }
     let m = attachment_message("metrics held", "invoice.pdf.exe");
-    let (code, reply) = pf.send("alice@client.example.test", "bob@example.test", &m);
+    let (code, reply) = pf.send("alice@client.example.net", "bob@example.test", &m);
     assert_eq!(code, 250, "{reply}");
     // The hold is counted once the milter has answered; poll with a deadline.
     let until = std::time::Instant::now() + std::time::Duration::from_secs(60);

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const CLEAN: &[u8] =
-    b"From: a@client.example.test\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+    b"From: a@client.example.net\r\nTo: b@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
 
 #[test]
 fn negotiation_requests_the_actions_it_uses() {
@@ -47,9 +47,9 @@ fn negotiation_requests_the_actions_it_uses() {
 fn clean_message_gets_inserted_headers_and_forged_ones_deleted() {
     let d = Daemon::start("");
     let mut c = d.session();
-    let raw = b"X-Lurescreen-Verdict: clean\r\nFrom: a@client.example.test\r\nSubject: hi\r\n\r\nhello\r\n";
+    let raw = b"X-Lurescreen-Verdict: clean\r\nFrom: a@client.example.net\r\nSubject: hi\r\n\r\nhello\r\n";
     let replies = c
-        .message("a@client.example.test", "b@example.test", raw)
+        .message("a@client.example.net", "b@example.test", raw)
         .unwrap();
     let deleted = find(&replies, b'm');
     assert_eq!(deleted.len(), 1);
@@ -74,7 +74,7 @@ fn clean_message_gets_inserted_headers_and_forged_ones_deleted() {
     assert_eq!(replies.last().unwrap().cmd, b'a');
     // A second message on the same connection is judged on its own.
     let replies = c
-        .message("a@client.example.test", "b@example.test", CLEAN)
+        .message("a@client.example.net", "b@example.test", CLEAN)
         .unwrap();
     assert!(find(&replies, b'm').is_empty());
     assert!(
@@ -84,7 +84,7 @@ fn clean_message_gets_inserted_headers_and_forged_ones_deleted() {
     );
     assert!(
         d.log_text()
-            .contains("client=192.0.2.7 from=<a@client.example.test> rcpts=1")
+            .contains("client=192.0.2.7 from=<a@client.example.net> rcpts=1")
     );
 }
 
@@ -95,7 +95,7 @@ fn quarantine_tag_banner_and_reject_actions() {
     let mut c = d.session();
     let attach = |name: &str| {
         format!(
-            "From: a@client.example.test\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+            "From: a@client.example.net\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
 --b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/octet-stream\r\n\
 Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\r\nMZ\r\n--b--\r\n"
         )
@@ -103,7 +103,7 @@ Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\r\nMZ\r\n--b--\r\n"
     };
     let replies = c
         .message(
-            "a@client.example.test",
+            "a@client.example.net",
             "b@example.test",
             &attach("a.pdf.exe"),
         )
@@ -127,7 +127,7 @@ Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\r\nMZ\r\n--b--\r\n"
 
     let replies = c
         .message(
-            "a@client.example.test",
+            "a@client.example.net",
             "b@example.test",
             &attach("%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf.%E2%80%AEexe"),
         )
@@ -166,9 +166,9 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
     // ignores a header as libmilter does).
     let mut c2 = d.session();
     c2.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-    c2.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+    c2.stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
-    c2.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    c2.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     c2.send(b'L', b"no terminator").unwrap();
     // A length prefix promising more than is sent, then end of input from the MTA's side.
@@ -181,7 +181,7 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
     // Disconnect in the middle of a message, after some body.
     let mut c3 = d.session();
     c3.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-    c3.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+    c3.stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
     c3.send(b'B', b"partial body").unwrap();
     drop(c3);
@@ -193,7 +193,7 @@ fn malformed_and_truncated_packets_close_only_that_connection() {
     // The daemon is still up, and answers the session opened before and a new one.
     for c in [&mut healthy, &mut d.session()] {
         let replies = c
-            .message("a@client.example.test", "b@example.test", CLEAN)
+            .message("a@client.example.net", "b@example.test", CLEAN)
             .unwrap();
         assert_eq!(replies.last().unwrap().cmd, b'a');
     }
@@ -204,9 +204,9 @@ fn abort_discards_the_message_in_progress() {
     let d = Daemon::start("");
     let mut c = d.session();
     c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
-    c.stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+    c.stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
-    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     c.stage(b'L', b"Subject\0first\0", milter_client::NOREPLY_HEADER)
         .unwrap();
@@ -214,7 +214,7 @@ fn abort_discards_the_message_in_progress() {
     // After the abort, a new transaction starts clean: only its own header counts.
     let replies = c
         .message(
-            "a@client.example.test",
+            "a@client.example.net",
             "b@example.test",
             b"Subject: second\r\n\r\nbody\r\n",
         )
@@ -262,10 +262,10 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
     busy.stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
         .unwrap();
     let r = busy
-        .stage(b'M', b"<a@b.example>\0", milter_client::NOREPLY_MAIL)
+        .stage(b'M', b"<a@b.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
     assert_eq!(r.cmd, b'c');
-    busy.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    busy.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     busy.stage(b'L', b"Subject\0in flight\0", milter_client::NOREPLY_HEADER)
         .unwrap();
@@ -279,8 +279,8 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
     // New transactions are deferred while draining.
     let replies = idle
         .message(
-            "e@f.example",
-            "g@h.example",
+            "e@f.example.net",
+            "g@h.example.net",
             b"Subject: late\r\n\r\nlate\r\n",
         )
         .unwrap();
@@ -291,7 +291,7 @@ fn sigterm_lets_the_message_in_progress_finish_and_defers_new_ones() {
         .stage(b'H', b"x\0", milter_client::NOREPLY_HELO)
         .unwrap();
     let r = older
-        .stage(b'M', b"<e@f.example>\0", milter_client::NOREPLY_MAIL)
+        .stage(b'M', b"<e@f.example.net>\0", milter_client::NOREPLY_MAIL)
         .unwrap();
     assert_eq!(r.cmd, b'y', "{r:?}");
     assert!(r.strings().join("").starts_with("421 4.3.2"), "{r:?}");
@@ -329,14 +329,14 @@ fn held_message_gets_a_notice_file_and_clean_mail_none() {
             .collect()
     };
     let count = || std::fs::read_dir(spool.path()).unwrap().count();
-    c.message("a@client.example.test", "b@example.test", CLEAN)
+    c.message("a@client.example.net", "b@example.test", CLEAN)
         .unwrap();
     assert_eq!(count(), 0, "no notice for clean mail");
-    let held = b"From: a@client.example.test\r\nTo: x@example.test\r\nSubject: invoice\r\n\
+    let held = b"From: a@client.example.net\r\nTo: x@example.test\r\nSubject: invoice\r\n\
 Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
 --b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.pdf.exe\r\n\r\nMZ\r\n--b--\r\n";
     let replies = c
-        .message("a@client.example.test", "b@example.test", held)
+        .message("a@client.example.net", "b@example.test", held)
         .unwrap();
     assert_eq!(find(&replies, b'q').len(), 1, "{replies:?}");
     // The notice is written beside the answer, not before it: wait for it.
@@ -370,18 +370,18 @@ fn an_action_the_mta_refuses_turns_into_451() {
         .unwrap();
     assert_eq!(r.cmd, b'O');
     assert_eq!(
-        c.connect("client.example.test", "192.0.2.7").unwrap().cmd,
+        c.connect("client.example.net", "192.0.2.7").unwrap().cmd,
         b'c'
     );
     let replies = c
-        .message("a@client.example.test", "b@example.test", CLEAN)
+        .message("a@client.example.net", "b@example.test", CLEAN)
         .unwrap();
     assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
-    let held = b"From: a@client.example.test\r\nSubject: invoice\r\n\
+    let held = b"From: a@client.example.net\r\nSubject: invoice\r\n\
 Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
 --b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.pdf.exe\r\n\r\nMZ\r\n--b--\r\n";
     let replies = c
-        .message("a@client.example.test", "b@example.test", held)
+        .message("a@client.example.net", "b@example.test", held)
         .unwrap();
     assert!(find(&replies, b'q').is_empty(), "{replies:?}");
     let last = replies.last().unwrap();
@@ -405,11 +405,11 @@ fn log_fields_escape_control_characters() {
     c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
     c.stage(
         b'M',
-        b"<a@b.example>\nlurescreen milter: qid=FORGED verdict=clean\0",
+        b"<a@b.example.net>\nlurescreen milter: qid=FORGED verdict=clean\0",
         milter_client::NOREPLY_MAIL,
     )
     .unwrap();
-    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     c.stage(b'L', b"Subject\0hi\0", milter_client::NOREPLY_HEADER)
         .unwrap();
@@ -436,7 +436,7 @@ fn log_fields_escape_control_characters() {
         "{log}"
     );
     assert!(
-        log.contains("from=<a@b.example><U+000A>lurescreen<U+0020>milter:"),
+        log.contains("from=<a@b.example.net><U+000A>lurescreen<U+0020>milter:"),
         "{log}"
     );
 }
@@ -455,7 +455,7 @@ fn header_only_size_limit() {
     }
     raw.extend_from_slice(b"X-Lurescreen-Verdict: clean\r\nSubject: over\r\n\r\n");
     let replies = c
-        .message("a@client.example.test", "b@example.test", &raw)
+        .message("a@client.example.net", "b@example.test", &raw)
         .unwrap();
     assert_eq!(replies.last().unwrap().cmd, b'a', "{replies:?}");
     let error: Vec<_> = find(&replies, b'i')
@@ -494,7 +494,7 @@ fn header_only_size_limit() {
     );
     let replies = d
         .session()
-        .message("a@client.example.test", "b@example.test", &raw)
+        .message("a@client.example.net", "b@example.test", &raw)
         .unwrap();
     let last = replies.last().unwrap();
     assert_eq!(last.cmd, b'y', "{replies:?}");
@@ -548,7 +548,7 @@ fn unix_socket_stale_replaced_mode_set_non_socket_refused() {
     assert!(meta.file_type().is_socket());
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     let replies = unix_session(&sock)
-        .message("a@client.example.test", "b@example.test", CLEAN)
+        .message("a@client.example.net", "b@example.test", CLEAN)
         .unwrap();
     assert_eq!(replies.last().unwrap().cmd, b'a');
     Command::new("kill")
@@ -591,11 +591,11 @@ fn json_log_lines_are_one_object_each() {
     c.stage(b'H', b"x\0", milter_client::NOREPLY_HELO).unwrap();
     c.stage(
         b'M',
-        b"<a@b.example>\n{\"qid\":\"FORGED\"}\0",
+        b"<a@b.example.net>\n{\"qid\":\"FORGED\"}\0",
         milter_client::NOREPLY_MAIL,
     )
     .unwrap();
-    c.stage(b'R', b"<c@d.example>\0", milter_client::NOREPLY_RCPT)
+    c.stage(b'R', b"<c@d.example.net>\0", milter_client::NOREPLY_RCPT)
         .unwrap();
     c.stage(b'L', b"Subject\0hi\0", milter_client::NOREPLY_HEADER)
         .unwrap();
@@ -625,5 +625,5 @@ fn json_log_lines_are_one_object_each() {
     assert_eq!(m["action"], "accept");
     assert_eq!(m["rcpts"], 1);
     assert!(m["rules"].is_array() && m["score"].is_number() && m["ms"].is_number());
-    assert_eq!(m["from"], "a@b.example><U+000A>{\"qid\":\"FORGED\"}");
+    assert_eq!(m["from"], "a@b.example.net><U+000A>{\"qid\":\"FORGED\"}");
 }

@@ -134,9 +134,9 @@ fn web_trick(href: &str, link: &Link, location: &str) -> Option<Finding> {
                 .with("host", url.host_str().unwrap_or("")),
         );
     }
-    let ip = match url.host()? {
-        Host::Ipv4(ip) => ip.to_string(),
-        Host::Ipv6(ip) => format!("[{ip}]"),
+    let (ip, addr) = match url.host()? {
+        Host::Ipv4(ip) => (ip.to_string(), std::net::IpAddr::V4(ip)),
+        Host::Ipv6(ip) => (format!("[{ip}]"), std::net::IpAddr::V6(ip)),
         Host::Domain(_) => return None,
     };
     let written = raw_authority(href)
@@ -151,7 +151,40 @@ fn web_trick(href: &str, link: &Link, location: &str) -> Option<Finding> {
                 .with("ip", ip),
         );
     }
+    // A plainly written address that no one on the internet can serve (a lab machine at
+    // 192.168.10.2, a local port on 0.0.0.0 in a developer's mail) cannot take the reader to an
+    // attacker's site; an obfuscated one above is a disguise whatever it points to.
+    if !is_internet_address(addr) {
+        return None;
+    }
     Some(Finding::new("LINK_IP_HOST", location).with("ip", ip))
+}
+
+/// Whether `ip` can be reached across the internet: not private (RFC 1918, RFC 4193), shared
+/// (RFC 6598), loopback, link-local, unspecified or broadcast. Documentation ranges (RFC 5737,
+/// RFC 3849) count as internet addresses: they stand in for real ones in examples and tests.
+pub fn is_internet_address(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+                && v6
+                    .to_ipv4_mapped()
+                    .is_none_or(|v4| is_internet_address(std::net::IpAddr::V4(v4)))
+        }
+    }
 }
 
 /// The authority of a URL as written (`user@host:port`), before any normalisation.
@@ -364,10 +397,11 @@ pub fn hidden_destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(host) = link.host.clone() else {
             continue;
         };
+        // An address on the local network is no disguise of an internet destination.
         let is_ip = host
             .trim_matches(['[', ']'])
             .parse::<std::net::IpAddr>()
-            .is_ok();
+            .is_ok_and(is_internet_address);
         let hidden = is_ip
             || suffix_in(&host, &lists.url_shorteners).is_some()
             || free_hosting(&host, lists).is_some();
@@ -1025,6 +1059,29 @@ mod tests {
         assert_eq!(
             rules(&html("<a href=\"http://[2001:db8::1]/\">x</a>")),
             ["LINK_IP_HOST"]
+        );
+        // Addresses no one on the internet can serve are no link to an attacker's site, unless
+        // written to disguise them.
+        for href in [
+            "http://192.168.10.2/24",
+            "http://10.1.2.3/x",
+            "http://172.20.0.1/",
+            "http://0.0.0.0:50001",
+            "http://127.0.0.1:8080/",
+            "http://169.254.1.1/",
+            "http://100.64.0.1/",
+            "http://[::1]/",
+            "http://[fd00::1]/",
+            "http://[fe80::1]/",
+        ] {
+            assert!(
+                rules(&html(&format!("<a href=\"{href}\">{href}</a>"))).is_empty(),
+                "{href}"
+            );
+        }
+        assert_eq!(
+            rules(&html("<a href=\"http://0xc0.0xa8.0.1/\">x</a>")),
+            ["LINK_IP_OBFUSCATED"]
         );
     }
 

@@ -298,7 +298,7 @@ mod tests {
         for_report(r, &report, &config, Lang::En)
     }
 
-    const SPOOF: (&str, &str) = ("From", "\"info@bank.co.jp\" <x@evil.example>");
+    const SPOOF: (&str, &str) = ("From", "\"info@bank.co.jp\" <x@evil.example.net>");
 
     #[test]
     fn clean_mail_gets_headers_and_forged_ones_go() {

@@ -392,7 +392,7 @@ pub fn send_smtp(port: u16, from: &str, to: &str, message: &[u8]) -> (u16, Strin
         return (code, text);
     }
     for (cmd, want) in [
-        ("EHLO client.example.test".to_string(), 250),
+        ("EHLO client.example.net".to_string(), 250),
         (format!("MAIL FROM:<{from}>"), 250),
         (format!("RCPT TO:<{to}>"), 250),
         ("DATA".to_string(), 354),

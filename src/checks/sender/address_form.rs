@@ -485,7 +485,14 @@ fn invented_tld(ctx: &Context<'_>, domain: &str) -> Option<String> {
     {
         return None;
     }
-    if ctx.signatures.lists.internal_tlds.contains(tld) {
+    if ctx.signatures.lists.internal_tlds.contains(tld)
+        || ctx
+            .config
+            .organisation
+            .internal_tlds
+            .iter()
+            .any(|t| t.trim_start_matches('.').eq_ignore_ascii_case(tld))
+    {
         return None;
     }
     let ascii = idna::domain_to_ascii(&domain).ok()?;
@@ -674,6 +681,11 @@ mod tests {
         let f = run_raw(unknown_tld, raw);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[0].1, "Return-Path");
+        // Names reserved for documentation and tests (RFC 2606) cannot receive mail either: a
+        // From on one is worth the finding in real mail.
+        for address in ["a@b.example", "c@host.test", "d@mail.invalid"] {
+            assert_eq!(run(unknown_tld, "x", address).len(), 1, "{address}");
+        }
         let raw = "From: News <news@shop.com>\nReply-To: reply@shop.newslette\nSubject: s\n\nx\n";
         assert_eq!(run_raw(unknown_tld, raw)[0].evidence[0].1, "Reply-To");
         // Real top-level domains, old and new, country codes with second levels, IDN ones.
@@ -696,7 +708,6 @@ mod tests {
         for address in [
             "root@server.localdomain",
             "cron@nas.lan",
-            "a@b.example",
             "x@host.internal",
             "root@vm-1.openstacklocal",
             "info@shop.com'",
