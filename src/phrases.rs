@@ -27,11 +27,27 @@ enum Matcher {
 /// 40 KB; a DFA of 256 KB of phrases takes tens of megabytes).
 const DFA_MAX_PHRASE_BYTES: usize = 256 * 1024;
 
+/// How the automata of a signature set are built. Each is built on its first use, so a run
+/// that never needs one never pays for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Build {
+    /// For many messages (batch scans, the milter): DFAs, which take longer to build (a few
+    /// tens of milliseconds for the shipped lists) and search several times faster.
+    #[default]
+    Many,
+    /// For one message (`filter`, `explain`): NFAs, built in a fraction of the time, which is
+    /// most of a short message's whole run. Searches find exactly what the DFAs find.
+    One,
+}
+
 /// A compiled list of phrases.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: Vec<Phrase>,
-    automaton: Option<Matcher>,
+    /// Built on first use (see `Build`).
+    automaton: std::sync::OnceLock<Option<Matcher>>,
+    /// Lists with more phrase bytes than this get `Matcher::Large`.
+    dfa_max_phrase_bytes: usize,
     /// The longest phrase's length in bytes: how far the walks of `find_all` overlap.
     longest: usize,
 }
@@ -123,6 +139,15 @@ impl PhraseSet {
         Self::build(lines, categories, DFA_MAX_PHRASE_BYTES)
     }
 
+    /// As `new`, with automata built for `how` many messages.
+    pub fn new_for(lines: impl IntoIterator<Item = String>, categories: bool, how: Build) -> Self {
+        let dfa_max = match how {
+            Build::Many => DFA_MAX_PHRASE_BYTES,
+            Build::One => 0,
+        };
+        Self::build(lines, categories, dfa_max)
+    }
+
     fn build(
         lines: impl IntoIterator<Item = String>,
         categories: bool,
@@ -144,34 +169,46 @@ impl PhraseSet {
         }
         drop(seen);
         phrases.sort_by(|a, b| a.text.cmp(&b.text));
-        // The shipped lists are small; a DFA makes the per-message search several times faster
-        // than an NFA (built once, with the signatures). `find_all` walks it itself.
-        let bytes: usize = phrases.iter().map(|p| p.text.len()).sum();
-        let texts = || phrases.iter().map(|p| p.text.as_str());
-        let automaton = if phrases.is_empty() {
-            None
-        } else if bytes <= dfa_max_phrase_bytes {
-            DFA::builder()
-                .match_kind(MatchKind::Standard)
-                .build(texts())
-                .ok()
-                .map(Matcher::Dfa)
-        } else {
-            None
-        }
-        .or_else(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .build(texts())
-                .ok()
-                .map(Matcher::Large)
-        });
         let longest = phrases.iter().map(|p| p.text.len()).max().unwrap_or(0);
         PhraseSet {
             phrases,
-            automaton,
+            automaton: std::sync::OnceLock::new(),
+            dfa_max_phrase_bytes,
             longest,
         }
+    }
+
+    /// The automaton, built on the first call. The shipped lists are small; a DFA makes the
+    /// per-message search several times faster than an NFA. `find_all` walks it itself.
+    fn automaton(&self) -> Option<&Matcher> {
+        self.automaton
+            .get_or_init(|| {
+                let phrases = &self.phrases;
+                let bytes: usize = phrases.iter().map(|p| p.text.len()).sum();
+                let texts = || phrases.iter().map(|p| p.text.as_str());
+                if phrases.is_empty() {
+                    return None;
+                }
+                if bytes <= self.dfa_max_phrase_bytes
+                    && let Ok(dfa) = DFA::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(texts())
+                {
+                    return Some(Matcher::Dfa(dfa));
+                }
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(texts())
+                    .or_else(|_| {
+                        AhoCorasickBuilder::new()
+                            .match_kind(MatchKind::Standard)
+                            .build(texts())
+                    })
+                    .ok()
+                    .map(Matcher::Large)
+            })
+            .as_ref()
     }
 
     pub fn len(&self) -> usize {
@@ -191,7 +228,7 @@ impl PhraseSet {
     /// that starts or ends with a Latin letter or digit must not be glued to another one (`bank`
     /// is not found in `embankment`).
     pub fn find_all<'a>(&'a self, lowered: &str) -> Vec<Hit<'a>> {
-        let found = match &self.automaton {
+        let found = match self.automaton() {
             None => return Vec::new(),
             Some(Matcher::Dfa(dfa)) => walk(dfa, lowered.as_bytes(), self.longest),
             Some(Matcher::Large(ac)) => ac
@@ -225,28 +262,47 @@ impl PhraseSet {
 #[derive(Debug, Clone, Default)]
 pub struct Brands {
     list: Vec<(String, Vec<String>)>,
-    names: Option<AhoCorasick>,
+    /// Built on first use (see `Build`).
+    names: std::sync::OnceLock<Option<AhoCorasick>>,
+    how: Build,
     /// Every brand's domain labels, for `has_label`.
     labels: std::collections::HashSet<String>,
 }
 
 impl Brands {
     pub fn new(list: Vec<(String, Vec<String>)>) -> Self {
-        let names = (!list.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(list.iter().map(|(brand, _)| brand.as_str()))
-                    .ok()
-            })
-            .flatten();
+        Self::new_for(list, Build::Many)
+    }
+
+    /// As `new`, with the automaton built for `how` many messages.
+    pub fn new_for(list: Vec<(String, Vec<String>)>, how: Build) -> Self {
         let labels = list.iter().flat_map(|(_, ls)| ls.iter().cloned()).collect();
         Brands {
             list,
-            names,
+            names: std::sync::OnceLock::new(),
+            how,
             labels,
         }
+    }
+
+    fn names(&self) -> Option<&AhoCorasick> {
+        self.names
+            .get_or_init(|| {
+                let kind = match self.how {
+                    Build::Many => AhoCorasickKind::DFA,
+                    Build::One => AhoCorasickKind::ContiguousNFA,
+                };
+                (!self.list.is_empty())
+                    .then(|| {
+                        AhoCorasickBuilder::new()
+                            .match_kind(MatchKind::Standard)
+                            .kind(Some(kind))
+                            .build(self.list.iter().map(|(brand, _)| brand.as_str()))
+                            .ok()
+                    })
+                    .flatten()
+            })
+            .as_ref()
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, (String, Vec<String>)> {
@@ -268,7 +324,7 @@ impl Brands {
 
     /// The first brand of the list named in `lowered` as whole words (as `contains_word`).
     pub fn named_in(&self, lowered: &str) -> Option<&(String, Vec<String>)> {
-        let ac = self.names.as_ref()?;
+        let ac = self.names()?;
         ac.find_overlapping_iter(lowered)
             .filter(|m| whole_word(lowered, m.start(), m.end()))
             .map(|m| m.pattern().as_usize())
@@ -418,6 +474,7 @@ mod tests {
         .map(|(b, l)| (b.to_string(), vec![l.to_string()]))
         .collect();
         let brands = Brands::new(list.clone());
+        let one = Brands::new_for(list.clone(), Build::One);
         for name in [
             "apple pay support",
             "dhl express",
@@ -429,6 +486,11 @@ mod tests {
         ] {
             let expected = list.iter().find(|(b, _)| contains_word(name, b));
             assert_eq!(brands.named_in(name), expected, "{name}");
+            assert_eq!(
+                one.named_in(name),
+                expected,
+                "{name}, built for one message"
+            );
         }
         assert!(Brands::default().named_in("apple").is_none());
     }
@@ -456,7 +518,7 @@ mod tests {
         });
         let big = PhraseSet::new(lines, false);
         assert_eq!(big.len(), 300_000);
-        assert!(matches!(big.automaton, Some(Matcher::Large(_))));
+        assert!(matches!(big.automaton(), Some(Matcher::Large(_))));
         let text = "see phrase123456 zz and phrase000007 zz, not xphrase000008 zz";
         let hits: Vec<&str> = big
             .find_all(text)
@@ -475,10 +537,11 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        let one = PhraseSet::new_for(lines.clone(), false, Build::One);
         let dfa = PhraseSet::build(lines.clone(), false, usize::MAX);
         let large = PhraseSet::build(lines, false, 0);
-        assert!(matches!(dfa.automaton, Some(Matcher::Dfa(_))));
-        assert!(matches!(large.automaton, Some(Matcher::Large(_))));
+        assert!(matches!(dfa.automaton(), Some(Matcher::Dfa(_))));
+        assert!(matches!(large.automaton(), Some(Matcher::Large(_))));
         let text = "Please verify your account 至急 a account, embankment your accountant";
         let pick = |s: &PhraseSet| -> Vec<(String, usize)> {
             s.find_all(text)
@@ -487,6 +550,8 @@ mod tests {
                 .collect()
         };
         assert_eq!(pick(&dfa), pick(&large));
+        assert_eq!(pick(&dfa), pick(&one), "built for one message");
+        assert!(matches!(one.automaton(), Some(Matcher::Large(_))));
         assert_eq!(pick(&dfa).len(), 6, "{:?}", pick(&dfa));
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::Lang;
 use crate::checks::attachments::iocs::{IocError, Iocs};
+pub use crate::phrases::Build;
 use crate::phrases::PhraseSet;
 use crate::verdict::Verdict;
 use serde::Deserialize;
@@ -178,7 +179,9 @@ pub struct Lists {
 /// the message and is never changed.
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceJa {
-    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Built on the first translation (most runs render no Japanese reason).
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    english: Vec<String>,
     japanese: Vec<String>,
 }
 
@@ -204,6 +207,7 @@ impl EvidenceJa {
     /// Parses `english = japanese` lines; `#` starts a comment line.
     pub fn parse(text: &str) -> Result<EvidenceJa, String> {
         let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut seen = HashSet::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -216,27 +220,32 @@ impl EvidenceJa {
             if en.is_empty() || ja.is_empty() {
                 return Err(format!("line {}: empty side", n + 1));
             }
-            if pairs.iter().any(|(e, _)| e == en) {
+            if !seen.insert(en.to_string()) {
                 return Err(format!("line {}: `{en}` is given twice", n + 1));
             }
             pairs.push((en.to_string(), ja.to_string()));
         }
-        if pairs.is_empty() {
-            return Ok(EvidenceJa::default());
-        }
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(pairs.iter().map(|(en, _)| en.as_str()))
-            .map_err(|e| e.to_string())?;
+        let (english, japanese) = pairs.into_iter().unzip();
         Ok(EvidenceJa {
-            automaton: Some(automaton),
-            japanese: pairs.into_iter().map(|(_, ja)| ja).collect(),
+            automaton: std::sync::OnceLock::new(),
+            english,
+            japanese,
         })
     }
 
     /// `value` with every known English fragment outside backticks in Japanese.
     pub fn translate(&self, value: &str) -> String {
-        let Some(ac) = &self.automaton else {
+        let automaton = self.automaton.get_or_init(|| {
+            (!self.english.is_empty())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(&self.english)
+                        .ok()
+                })
+                .flatten()
+        });
+        let Some(ac) = automaton else {
             return value.to_string();
         };
         let mut out = String::with_capacity(value.len() + 16);
@@ -349,17 +358,28 @@ const LIST_FILES: &[&str] = &[
 impl Signatures {
     /// The signatures compiled into the binary.
     pub fn embedded() -> Result<Self, SignatureError> {
+        Self::embedded_for(Build::Many)
+    }
+
+    /// The signatures compiled into the binary, their automata built for `how` many messages.
+    pub fn embedded_for(how: Build) -> Result<Self, SignatureError> {
         Self::from_files(
             embedded::EMBEDDED
                 .iter()
                 .map(|(p, c)| (p.to_string(), c.to_string())),
             "embedded".into(),
             false,
+            how,
         )
     }
 
     /// Signatures from a directory with the layout of `signatures/`.
     pub fn from_dir(dir: &Path) -> Result<Self, SignatureError> {
+        Self::from_dir_for(dir, Build::Many)
+    }
+
+    /// As `from_dir`, their automata built for `how` many messages.
+    pub fn from_dir_for(dir: &Path, how: Build) -> Result<Self, SignatureError> {
         let mut files = Vec::new();
         let io = |path: &Path, source| SignatureError::Io {
             path: path.display().to_string(),
@@ -389,7 +409,7 @@ impl Signatures {
             let text = std::fs::read_to_string(&scores).map_err(|e| io(&scores, e))?;
             files.push((SCORES_FILE.into(), text));
         }
-        Self::from_files(files.into_iter(), dir.display().to_string(), true)
+        Self::from_files(files.into_iter(), dir.display().to_string(), true, how)
     }
 
     /// The rules (and the IPA points they name) of the built-in set.
@@ -415,6 +435,7 @@ impl Signatures {
         files: impl Iterator<Item = (String, String)>,
         origin: String,
         fill_from_builtin: bool,
+        how: Build,
     ) -> Result<Self, SignatureError> {
         let mut rules = BTreeMap::new();
         let mut ipa_points = None;
@@ -514,27 +535,27 @@ impl Signatures {
             dangerous_extensions: set(lines(LIST_FILES[0])?),
             document_extensions: set(lines(LIST_FILES[1])?),
             freemail_domains: set(lines("lists/freemail_domains.txt")?),
-            institution_words: PhraseSet::new(institution_words, false),
+            institution_words: PhraseSet::new_for(institution_words, false, how),
             protected_brands: set(lines("lists/protected_brands.txt")?),
             url_shorteners: set(lines("lists/url_shorteners.txt")?),
             redirectors: set(lines("lists/redirectors.txt")?),
-            lure_phrases: PhraseSet::new(lure_phrases, true),
+            lure_phrases: PhraseSet::new_for(lure_phrases, true, how),
             ioc_domains: set(lines("lists/ioc_domains.txt")?)
                 .into_iter()
                 .map(|d| d.trim_end_matches('.').to_string())
                 .collect(),
             ioc_urls: lines("lists/ioc_urls.txt")?,
-            chinese_fonts: PhraseSet::new(lines("lists/chinese_fonts.txt")?, false),
+            chinese_fonts: PhraseSet::new_for(lines("lists/chinese_fonts.txt")?, false, how),
             chinese_charsets: set(lines("lists/chinese_charsets.txt")?),
             archive_extensions: set(lines("lists/archive_extensions.txt")?),
             free_hosting: set(lines("lists/free_hosting.txt")?),
             internal_tlds: set(lines("lists/internal_tlds.txt")?),
             tenant_domains: set(lines("lists/tenant_domains.txt")?),
-            financial_words: PhraseSet::new(lines("lists/financial_words.txt")?, false),
+            financial_words: PhraseSet::new_for(lines("lists/financial_words.txt")?, false, how),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
-            fortune_words: PhraseSet::new(lines("lists/fortune_words.txt")?, false),
+            fortune_words: PhraseSet::new_for(lines("lists/fortune_words.txt")?, false, how),
             evidence_ja,
-            impersonated_brands: crate::phrases::Brands::new(
+            impersonated_brands: crate::phrases::Brands::new_for(
                 lines("lists/impersonated_brands.txt")?
                     .into_iter()
                     .filter_map(|l| {
@@ -545,6 +566,7 @@ impl Signatures {
                             .then(|| (brand.trim().to_string(), labels))
                     })
                     .collect(),
+                how,
             ),
             password_words: set(lines("lists/password_words.txt")?),
             vba_autoexec: set(lines("lists/vba_autoexec.txt")?),

@@ -36,6 +36,17 @@ pub fn load_with(
     signatures: Option<&Path>,
     dns: bool,
 ) -> Result<Engine, String> {
+    load_for(config, signatures, dns, crate::signatures::Build::Many)
+}
+
+/// As `load_with`, the signatures' automata built for `how` many messages (`Build::One` for a
+/// command that scans one message and exits, where building DFAs would be most of its run).
+pub fn load_for(
+    config: Option<&Path>,
+    signatures: Option<&Path>,
+    dns: bool,
+    how: crate::signatures::Build,
+) -> Result<Engine, String> {
     let config_path = config;
     let mut config = match config {
         Some(p) => Config::load(p).map_err(|e| e.to_string())?,
@@ -43,8 +54,8 @@ pub fn load_with(
     };
     config.dns.enabled |= dns;
     let mut signatures = match signatures {
-        Some(dir) => Signatures::from_dir(dir),
-        None => Signatures::embedded(),
+        Some(dir) => Signatures::from_dir_for(dir, how),
+        None => Signatures::embedded_for(how),
     }
     .map_err(|e| e.to_string())?;
     let base = config_path
