@@ -708,7 +708,11 @@ fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
 /// A log field's value with control, bidi and invisible characters and spaces written as
 /// `<U+XXXX>` (as evidence is), so that no value can end the line or forge a `key=value`.
 pub fn log_value(value: &str) -> String {
-    crate::verdict::reveal_hidden(value).replace(' ', "<U+0020>")
+    value
+        .split(' ')
+        .map(crate::verdict::reveal_hidden)
+        .collect::<Vec<_>>()
+        .join("<U+0020>")
 }
 
 /// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
