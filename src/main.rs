@@ -96,7 +96,7 @@ enum Command {
         format: FormatArg,
         /// Each PATH is a bare file (a document, program, archive), analysed as if it were the
         /// one attachment of a message.
-        #[arg(long, conflicts_with_all = ["input", "report", "extract", "only"])]
+        #[arg(long, conflicts_with_all = ["input", "report", "extract", "only", "summary_json"])]
         attachment: bool,
         /// How to read the paths [default: recognised per path].
         #[arg(long, value_enum)]
@@ -110,6 +110,10 @@ enum Command {
         /// Write flagged messages (warn and above, or --only) to DIR as .eml files.
         #[arg(long, value_name = "DIR")]
         extract: Option<PathBuf>,
+        /// When the run ends, write its totals to FILE as JSON (for cron jobs, systemd timers and
+        /// SIEMs): messages by verdict, rule and input, errors, duration, exit code.
+        #[arg(long, value_name = "FILE")]
+        summary_json: Option<PathBuf>,
         /// Stop at the first input that cannot be read or scanned.
         #[arg(long)]
         fail_fast: bool,
@@ -376,6 +380,7 @@ fn run(cli: Cli) -> i32 {
             report,
             only,
             extract,
+            summary_json,
             fail_fast,
             max_errors,
             jobs,
@@ -423,6 +428,7 @@ fn run(cli: Cli) -> i32 {
                     max_errors: if fail_fast { Some(1) } else { max_errors },
                     jobs: jobs.map_or(0, |j| j as usize),
                     progress: true,
+                    summary_json,
                 };
                 batch::run(&engine, &inputs, &opts, &mut out, &mut err)
             };
