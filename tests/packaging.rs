@@ -84,16 +84,7 @@ fn packaged_config_shows_every_key_at_its_default() {
 #[test]
 fn packaged_config_passes_config_check() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/packaging/deb/lurescreen.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_lurescreen"))
-        .args(["config", "check", path])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(": valid"));
+    assert!(lurescreen(&["config", "check", path]).contains(": valid"));
 }
 
 /// `Key=value` lines of a unit file's `[Service]` section.
