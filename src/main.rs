@@ -12,7 +12,14 @@ use std::sync::Arc;
 #[command(
     name = "lurescreen",
     version,
-    about = "Screens email for targeted-attack lures and phishing, and explains why."
+    about = "Screens email for targeted-attack lures and phishing, and explains why.",
+    after_long_help = "Configuration: the milter reads /etc/lurescreen/lurescreen.toml when \
+        --config is not given; `lurescreen config check FILE` validates a file. Every option, \
+        configuration key, rule and failure mode is described in \
+        /usr/share/doc/lurescreen/README.md (installed by the Debian package).\n\n\
+        Exit codes: 0-3 the highest verdict (scan, explain), 64 bad usage or configuration, 65 an \
+        input that cannot be scanned, 70 internal error, 74 a read or write error, 75 try again \
+        later (filter --fail-closed)."
 )]
 struct Cli {
     /// Configuration file (TOML). Without it the built-in defaults apply.
@@ -79,15 +86,17 @@ enum OnlyArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan messages and report verdict, score and findings. Each PATH is a message file, an
-    /// mbox (gzip-compressed or not), a Maildir, a folder of any of these, or `-` for stdin.
-    /// Exit code: the highest verdict (0 clean, 1 warn, 2 quarantine, 3 reject).
+    /// Scan messages and report verdict, score and findings.
+    ///
+    /// Each PATH is a message file, an mbox (gzip-compressed or not), a Maildir, a folder of any
+    /// of these, or `-` for stdin. Exit code: the highest verdict (0 clean, 1 warn, 2 quarantine,
+    /// 3 reject); 64 bad usage, 65 an input that cannot be scanned, 74 a read or write error.
     Scan {
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,
         /// Each PATH is a bare file (a document, program, archive), analysed as if it were the
         /// one attachment of a message.
-        #[arg(long, conflicts_with_all = ["input", "report", "extract", "only"])]
+        #[arg(long, conflicts_with_all = ["input", "report", "extract", "only", "summary_json"])]
         attachment: bool,
         /// How to read the paths [default: recognised per path].
         #[arg(long, value_enum)]
@@ -101,6 +110,10 @@ enum Command {
         /// Write flagged messages (warn and above, or --only) to DIR as .eml files.
         #[arg(long, value_name = "DIR")]
         extract: Option<PathBuf>,
+        /// When the run ends, write its totals to FILE as JSON (for cron jobs, systemd timers and
+        /// SIEMs): messages by verdict, rule and input, errors, duration, exit code.
+        #[arg(long, value_name = "FILE")]
+        summary_json: Option<PathBuf>,
         /// Stop at the first input that cannot be read or scanned.
         #[arg(long)]
         fail_fast: bool,
@@ -129,8 +142,11 @@ enum Command {
         #[arg(long)]
         fail_closed: bool,
     },
-    /// Run as a milter for Postfix or Sendmail (config: --config, else
-    /// /etc/lurescreen/lurescreen.toml if it exists, else the built-in defaults).
+    /// Run as a milter for Postfix or Sendmail.
+    ///
+    /// Configuration: --config, else /etc/lurescreen/lurescreen.toml if it exists, else the
+    /// built-in defaults. SIGHUP reloads configuration and signatures; SIGTERM finishes the
+    /// messages in progress and exits. The Debian package runs it as lurescreen-milter.service.
     Milter {
         /// Socket: unix:/path or inet:HOST:PORT [default: milter.listen in the config].
         #[arg(long, value_name = "SOCKET")]
@@ -147,9 +163,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: RulesFormat,
     },
-    /// Fit the rule scores to labelled mail (ham and phishing: message files, folders, mbox,
-    /// Maildir), cross-validate them, and write a scores overlay (see the README, "Tuning scores
-    /// on your own mail").
+    /// Fit the rule scores to labelled mail and write a scores overlay.
+    ///
+    /// Ham and phishing are message files, folders, mbox or Maildir; the fitted scores are
+    /// cross-validated (see the README, "Tuning scores on your own mail").
     Tune {
         /// Legitimate mail of the site.
         #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
@@ -197,6 +214,28 @@ enum Command {
     Drill {
         #[command(subcommand)]
         command: DrillCommand,
+    },
+    /// Write man pages or shell completions, generated from these definitions (for packagers).
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        command: GenerateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Man pages: lurescreen.1 and one per subcommand (lurescreen-scan.1, ...), written into DIR.
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// A shell's completion script, on stdout or into DIR under the name the shell looks for.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -313,6 +352,9 @@ fn run(cli: Cli) -> i32 {
             &mut err,
         );
     }
+    if let Command::Generate { command } = &cli.command {
+        return generate(command, &mut stdout.lock(), &mut err);
+    }
     if let Command::Milter {
         listen,
         check,
@@ -349,6 +391,7 @@ fn run(cli: Cli) -> i32 {
             report,
             only,
             extract,
+            summary_json,
             fail_fast,
             max_errors,
             jobs,
@@ -396,6 +439,7 @@ fn run(cli: Cli) -> i32 {
                     max_errors: if fail_fast { Some(1) } else { max_errors },
                     jobs: jobs.map_or(0, |j| j as usize),
                     progress: true,
+                    summary_json,
                 };
                 batch::run(&engine, &inputs, &opts, &mut out, &mut err)
             };
@@ -461,7 +505,9 @@ fn run(cli: Cli) -> i32 {
             };
             cli::tune::run(&engine, &opts, &mut stdout.lock(), &mut err)
         }
-        Command::Config { .. } | Command::Milter { .. } => unreachable!("handled above"),
+        Command::Config { .. } | Command::Milter { .. } | Command::Generate { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -521,6 +567,33 @@ fn drill(
         }
         DrillCommand::Report { manifest, db, html } => {
             cli::drill::report(&manifest, &db, html.as_deref(), lang, out, err)
+        }
+    }
+}
+
+fn generate(command: &GenerateCommand, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use clap::CommandFactory;
+    let result = match command {
+        GenerateCommand::Man { dir } => {
+            cli::generate::man_pages(Cli::command(), dir).map(|pages| {
+                for page in pages {
+                    let _ = writeln!(err, "lurescreen: wrote {}", page.display());
+                }
+            })
+        }
+        GenerateCommand::Completions { shell, out: dir } => {
+            cli::generate::completions(Cli::command(), *shell, dir.as_deref(), out).map(|file| {
+                if let Some(file) = file {
+                    let _ = writeln!(err, "lurescreen: wrote {}", file.display());
+                }
+            })
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            exit::IO
         }
     }
 }

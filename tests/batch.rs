@@ -778,3 +778,181 @@ fn html_report_renders_in_headless_chromium() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// --summary-json
+// ---------------------------------------------------------------------------------------------
+
+fn summary_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The totals agree with the per-message JSON lines of the same run, input by input.
+#[test]
+fn summary_json_counts_by_verdict_rule_and_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mbox_path = d.join("export.mbox");
+    std::fs::write(&mbox_path, mbox(&[clean(1), spoof(2), exe(3), exe(4)])).unwrap();
+    let folder = d.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.eml"), exe(5)).unwrap();
+    std::fs::write(folder.join("b.eml"), clean(6)).unwrap();
+    std::fs::write(folder.join("empty.eml"), "").unwrap();
+    let missing = d.join("missing.eml");
+    let out = d.join("out").join("summary.json");
+    std::fs::create_dir(d.join("out")).unwrap();
+    let inputs = [s(&mbox_path), s(&folder), s(&missing)];
+    let mut args = vec!["scan", "--format", "json", "--summary-json"];
+    let out_arg = s(&out);
+    args.push(&out_arg);
+    args.extend(inputs.iter().map(String::as_str));
+    let run = run(&args);
+    // The missing file is an I/O error (74), above the verdicts.
+    run.expect_code(74);
+    let lines = run.json();
+    let j = summary_json(&out);
+    assert_eq!(j["version"], 1);
+    assert_eq!(j["exit_code"], 74);
+    assert_eq!(j["stopped_early"], false);
+    assert!(j["duration_seconds"].as_f64().unwrap() >= 0.0);
+    assert!(j["finished"].as_str().unwrap().ends_with('Z'));
+
+    let scanned: Vec<&Value> = lines.iter().filter(|l| l["verdict"].is_string()).collect();
+    assert_eq!(scanned.len(), 6);
+    assert_eq!(j["messages"], 6);
+    let vs = verdicts(&lines);
+    for verdict in ["clean", "warn", "quarantine", "reject"] {
+        let n = vs.iter().filter(|v| *v == verdict).count();
+        assert_eq!(j["verdicts"][verdict], n, "{verdict}: {j}");
+    }
+    assert_eq!(j["verdicts"]["clean"], 2);
+    assert_eq!(j["verdicts"]["quarantine"], 3);
+    assert_eq!(j["flagged"], 4);
+
+    // Messages per rule, as the lines have them.
+    let mut per_rule: std::collections::BTreeMap<String, u64> = Default::default();
+    for l in &scanned {
+        for r in l["rules"].as_array().unwrap() {
+            *per_rule.entry(r.as_str().unwrap().to_string()).or_default() += 1;
+        }
+    }
+    assert!(
+        per_rule.contains_key("ATTACH_DOUBLE_EXTENSION"),
+        "{per_rule:?}"
+    );
+    let rules = j["rules"].as_object().unwrap();
+    assert_eq!(rules.len(), per_rule.len(), "{rules:?} vs {per_rule:?}");
+    for (rule, n) in &per_rule {
+        assert_eq!(rules[rule], *n, "{rule}");
+    }
+    assert_eq!(j["sending_domains"]["bills-example.com"], 3);
+    assert_eq!(j["recipients"]["suzuki@example.co.jp"], 3);
+
+    // Errors: the empty file (cannot be scanned) and the missing one (cannot be read).
+    assert_eq!(j["errors"], 2);
+    let details = j["error_details"].as_array().unwrap();
+    let locations: Vec<&str> = details
+        .iter()
+        .map(|e| e["location"].as_str().unwrap())
+        .collect();
+    assert!(locations.contains(&s(&missing).as_str()), "{details:?}");
+    assert!(
+        locations.iter().any(|l| l.ends_with("empty.eml")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .all(|e| !e["error"].as_str().unwrap().is_empty())
+    );
+
+    // Per path on the command line, in order.
+    let per_input = j["inputs"].as_array().unwrap();
+    assert_eq!(per_input.len(), 3);
+    for (entry, path) in per_input.iter().zip(&inputs) {
+        assert_eq!(entry["path"], path.as_str());
+    }
+    let (m, f, x) = (&per_input[0], &per_input[1], &per_input[2]);
+    assert_eq!(
+        (m["messages"].as_u64(), m["errors"].as_u64()),
+        (Some(4), Some(0))
+    );
+    assert_eq!(m["verdicts"]["quarantine"], 2);
+    assert_eq!(m["verdicts"]["warn"], 1);
+    assert_eq!(
+        (f["messages"].as_u64(), f["errors"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(f["verdicts"]["quarantine"], 1);
+    assert_eq!(f["bytes"], (exe(5).len() + clean(6).len()) as u64);
+    assert_eq!(
+        (x["messages"].as_u64(), x["errors"].as_u64()),
+        (Some(0), Some(1))
+    );
+    // Written whole: nothing but the file itself in its folder.
+    let names: Vec<_> = std::fs::read_dir(d.join("out")).unwrap().collect();
+    assert_eq!(names.len(), 1);
+}
+
+#[test]
+fn summary_json_says_when_the_run_stopped_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("summary.json");
+    let a = d.join("a.eml");
+    std::fs::write(&a, clean(1)).unwrap();
+    let stopped = run(&[
+        "scan",
+        "--format",
+        "summary",
+        "--jobs",
+        "1",
+        "--fail-fast",
+        "--summary-json",
+        &s(&out),
+        &s(&d.join("missing.eml")),
+        &s(&a),
+    ]);
+    stopped.expect_code(74);
+    let j = summary_json(&out);
+    assert_eq!(j["stopped_early"], true);
+    assert_eq!(j["errors"], 1);
+    assert_eq!(j["messages"], 0);
+    assert_eq!(j["exit_code"], 74);
+    // Without --fail-fast, the same inputs run to the end.
+    run(&[
+        "scan",
+        "--format",
+        "summary",
+        "--summary-json",
+        &s(&out),
+        &s(&d.join("missing.eml")),
+        &s(&a),
+    ])
+    .expect_code(74);
+    let j = summary_json(&out);
+    assert_eq!(j["stopped_early"], false);
+    assert_eq!(j["messages"], 1);
+    assert_eq!(j["verdicts"]["clean"], 1);
+}
+
+#[test]
+fn summary_json_to_a_folder_that_does_not_exist_fails_before_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.eml");
+    std::fs::write(&a, exe(1)).unwrap();
+    let out = dir.path().join("no-such-folder").join("s.json");
+    let run = run(&["scan", "--summary-json", &s(&out), &s(&a)]);
+    run.expect_code(74);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(run.stderr.contains("--summary-json"), "{}", run.stderr);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    // ... and with --attachment, which has no batch totals, it is refused.
+    run_with(
+        &["scan", "--attachment", "--summary-json", "x.json", &s(&a)],
+        None,
+    )
+    .expect_code(64);
+}

@@ -405,6 +405,21 @@ fn short_date(date: &str) -> String {
     }
 }
 
+/// `2026-11-26T14:12:05Z`, from the system clock.
+pub(crate) fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// `2026-11-26 14:12`, from the system clock.
 fn now_utc() -> String {
     let secs = std::time::SystemTime::now()

@@ -56,6 +56,8 @@ pub struct Options {
     pub jobs: usize,
     /// Draw a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// Write the run's totals as JSON here when it ends (`--summary-json`).
+    pub summary_json: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -70,6 +72,7 @@ impl Default for Options {
             max_errors: None,
             jobs: 0,
             progress: false,
+            summary_json: None,
         }
     }
 }
@@ -89,6 +92,8 @@ const SCAN_STACK: usize = 64 * 1024 * 1024;
 /// What the reader hands to the workers.
 struct Item {
     seq: u64,
+    /// Which of the paths on the command line it came from.
+    input: usize,
     location: Location,
     size: u64,
     payload: Payload,
@@ -97,6 +102,7 @@ struct Item {
 /// What a worker hands back.
 struct Outcome {
     seq: u64,
+    input: usize,
     location: Location,
     size: u64,
     took: Duration,
@@ -217,6 +223,13 @@ pub fn run(
         let _ = writeln!(err, "lurescreen: --extract {}: {e}", dir.display());
         return exit::IO;
     }
+    // Found out now rather than after a scan of hours.
+    if let Some(path) = &opts.summary_json
+        && let Err(e) = report::summary_json_target(path)
+    {
+        let _ = writeln!(err, "lurescreen: --summary-json {}: {e}", path.display());
+        return exit::IO;
+    }
     let window = Window::new(WINDOW_BYTES, jobs * WINDOW_PER_JOB);
     let bytes_read = Arc::new(AtomicU64::new(0));
     let progress = (opts.progress && std::io::stderr().is_terminal()).then(|| progress_bar(inputs));
@@ -224,7 +237,7 @@ pub fn run(
     let (res_tx, res_rx) = mpsc::channel::<Vec<Outcome>>();
     let max_bytes = engine.config().limits.max_message_bytes;
 
-    let mut collector = Collector::new(opts, out, err, &window);
+    let mut collector = Collector::new(opts, out, err, &window, inputs.len());
     collector.progress = progress.clone();
     if opts.format == Format::Csv && collector.write(&report::csv_header()).is_err() {
         return exit::IO;
@@ -238,6 +251,7 @@ pub fn run(
             // before the reader waits for room (the room comes from these being scanned).
             let mut batch: Vec<Item> = Vec::new();
             let mut batch_bytes = 0u64;
+            let current_input = std::cell::Cell::new(0usize);
             let mut emit = |location: Location, payload: Payload| {
                 let size = match &payload {
                     Payload::Bytes(b) => b.len() as u64,
@@ -259,6 +273,7 @@ pub fn run(
                 seq += 1;
                 batch.push(Item {
                     seq,
+                    input: current_input.get(),
                     location,
                     size,
                     payload,
@@ -278,7 +293,12 @@ pub fn run(
                 bytes_read: reader_bytes,
                 emit: &mut emit,
             };
-            let _ = walker.walk(inputs);
+            for (i, path) in inputs.iter().enumerate() {
+                current_input.set(i);
+                if walker.walk(std::slice::from_ref(path)).is_break() {
+                    break;
+                }
+            }
             if !batch.is_empty() {
                 let _ = item_tx.send(batch);
             }
@@ -325,10 +345,11 @@ pub fn run(
 /// `process`, with a panic outside the engine's own guard (rendering, say) reported for that
 /// message instead of taking the run down.
 fn process_guarded(engine: &Engine, item: Item, opts: &Options) -> Outcome {
-    let (seq, location, size) = (item.seq, item.location.clone(), item.size);
+    let (seq, input, location, size) = (item.seq, item.input, item.location.clone(), item.size);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(engine, item, opts)))
         .unwrap_or_else(|_| Outcome {
             seq,
+            input,
             location,
             size,
             took: Duration::ZERO,
@@ -393,6 +414,7 @@ fn process(engine: &Engine, item: Item, opts: &Options) -> Outcome {
     }
     Outcome {
         seq: item.seq,
+        input: item.input,
         location: item.location,
         size: item.size,
         took,
@@ -426,6 +448,8 @@ struct Collector<'a> {
     err: &'a mut dyn Write,
     window: &'a Window,
     totals: Totals,
+    /// Totals per path on the command line (for `--summary-json`).
+    per_input: Vec<report::InputTotals>,
     code: i32,
     errors: u64,
     stopped: bool,
@@ -440,6 +464,7 @@ impl<'a> Collector<'a> {
         out: &'a mut dyn Write,
         err: &'a mut dyn Write,
         window: &'a Window,
+        inputs: usize,
     ) -> Self {
         Collector {
             opts,
@@ -447,6 +472,7 @@ impl<'a> Collector<'a> {
             err,
             window,
             totals: Totals::default(),
+            per_input: vec![report::InputTotals::default(); inputs],
             code: 0,
             errors: 0,
             stopped: false,
@@ -497,6 +523,9 @@ impl<'a> Collector<'a> {
                 self.code = self.code.max(record.verdict.exit_code());
                 let listed = record.verdict >= extract_min(self.opts);
                 self.totals.add(&record, o.size, o.took, listed);
+                if let Some(t) = self.per_input.get_mut(o.input) {
+                    t.add(record.verdict, o.size);
+                }
                 let _ = self.write(&o.output);
                 if let (Some(dir), Some(raw)) = (&self.opts.extract, &o.raw) {
                     let name = extract::file_name(o.seq, record.verdict, &o.location);
@@ -518,7 +547,10 @@ impl<'a> Collector<'a> {
                 let loc = o.location.display();
                 self.say(&format!("lurescreen: {loc}: {}", f.message));
                 self.code = self.code.max(f.code);
-                self.totals.error();
+                self.totals.error(&loc, &f.message);
+                if let Some(t) = self.per_input.get_mut(o.input) {
+                    t.errors += 1;
+                }
                 let text = match (self.opts.format, f.unreadable) {
                     (Format::Json, _) => {
                         format!("{}\n", report::json_error(&o.location, &f.message))
@@ -582,11 +614,25 @@ impl<'a> Collector<'a> {
                 dir.display()
             );
         }
-        if self.out_failed || self.out.flush().is_err() {
+        let code = if self.out_failed || self.out.flush().is_err() {
             let _ = writeln!(self.err, "lurescreen: cannot write the report");
-            return exit::IO;
+            exit::IO
+        } else {
+            self.code
+        };
+        if let Some(path) = &self.opts.summary_json {
+            let json =
+                report::summary_json(&self.totals, inputs, &self.per_input, self.stopped, code);
+            if let Err(e) = report::write_summary_json(path, &json) {
+                let _ = writeln!(
+                    self.err,
+                    "lurescreen: --summary-json {}: {e}",
+                    path.display()
+                );
+                return code.max(exit::IO);
+            }
         }
-        self.code
+        code
     }
 }
 

@@ -229,6 +229,31 @@ pub struct Totals {
     pub flagged_total: u64,
     pub slowest: Option<(String, Duration)>,
     pub elapsed: Duration,
+    /// The first `MAX_ERROR_DETAILS` inputs that could not be read or scanned: location, why.
+    pub error_details: Vec<(String, String)>,
+}
+
+/// Errors listed one by one in `--summary-json` (all are counted).
+pub const MAX_ERROR_DETAILS: usize = 100;
+
+/// Totals of one path given on the command line.
+#[derive(Debug, Default, Clone)]
+pub struct InputTotals {
+    pub messages: u64,
+    pub bytes: u64,
+    /// Per verdict, in `Verdict` order.
+    pub verdicts: [u64; 4],
+    pub errors: u64,
+}
+
+impl InputTotals {
+    pub fn add(&mut self, verdict: Verdict, size: u64) {
+        self.messages += 1;
+        self.bytes += size;
+        if let Some(n) = self.verdicts.get_mut(verdict as usize) {
+            *n += 1;
+        }
+    }
 }
 
 impl Totals {
@@ -276,8 +301,13 @@ impl Totals {
         }
     }
 
-    pub fn error(&mut self) {
+    /// Counts an input that could not be read or scanned.
+    pub fn error(&mut self, location: &str, message: &str) {
         self.errors += 1;
+        if self.error_details.len() < MAX_ERROR_DETAILS {
+            self.error_details
+                .push((location.to_string(), message.to_string()));
+        }
     }
 
     pub fn flagged_count(&self) -> u64 {
@@ -445,6 +475,126 @@ pub fn summary(t: &Totals, lang: Lang) -> String {
         );
     }
     out
+}
+
+/// `{"clean": n, "warn": n, "quarantine": n, "reject": n}`.
+fn verdict_counts(counts: &[u64; 4]) -> Value {
+    let mut map = serde_json::Map::new();
+    for (v, n) in [
+        Verdict::Clean,
+        Verdict::Warn,
+        Verdict::Quarantine,
+        Verdict::Reject,
+    ]
+    .iter()
+    .zip(counts)
+    {
+        map.insert(v.as_str().into(), Value::from(*n));
+    }
+    Value::Object(map)
+}
+
+/// `{"key": count, ...}`, largest first.
+fn tally_object(tally: &Tally, n: usize) -> Value {
+    Value::Object(
+        tally
+            .top(n)
+            .into_iter()
+            .map(|(k, c)| (k.to_string(), Value::from(c)))
+            .collect(),
+    )
+}
+
+/// Rules, sending domains and recipients listed in `--summary-json`, at most.
+const SUMMARY_JSON_TOP: usize = 50;
+
+/// The `--summary-json` document: the run's totals for cron jobs, systemd timers and SIEMs
+/// (schema in the README, "Batch scanning").
+pub fn summary_json(
+    t: &Totals,
+    inputs: &[std::path::PathBuf],
+    per_input: &[InputTotals],
+    stopped: bool,
+    exit_code: i32,
+) -> Value {
+    let secs = t.elapsed.as_secs_f64();
+    let inputs: Vec<Value> = inputs
+        .iter()
+        .zip(per_input)
+        .map(|(path, it)| {
+            serde_json::json!({
+                "path": path.display().to_string(),
+                "messages": it.messages,
+                "bytes": it.bytes,
+                "verdicts": verdict_counts(&it.verdicts),
+                "errors": it.errors,
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = t
+        .error_details
+        .iter()
+        .map(|(location, message)| serde_json::json!({"location": location, "error": message}))
+        .collect();
+    serde_json::json!({
+        "version": 1,
+        "program": concat!("lurescreen ", env!("CARGO_PKG_VERSION")),
+        "finished": super::html::now_rfc3339(),
+        "duration_seconds": (secs * 1000.0).round() / 1000.0,
+        "messages": t.messages,
+        "bytes": t.bytes,
+        "messages_per_second": if secs > 0.0 { (t.messages as f64 / secs).round() } else { 0.0 },
+        "verdicts": verdict_counts(&t.verdicts),
+        "flagged": t.flagged_count(),
+        "errors": t.errors,
+        "error_details": errors,
+        "stopped_early": stopped,
+        "exit_code": exit_code,
+        "rules": tally_object(&t.rules, t.rules.len()),
+        "sending_domains": tally_object(&t.domains, SUMMARY_JSON_TOP),
+        "recipients": tally_object(&t.recipients, SUMMARY_JSON_TOP),
+        "inputs": inputs,
+    })
+}
+
+/// Refuses a `--summary-json` path that cannot be written: a folder, or in a folder that does
+/// not exist.
+pub fn summary_json_target(path: &std::path::Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Err(std::io::Error::other("is a folder"));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "folder {} does not exist",
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the document whole: a temporary file in the same folder, then a rename, so a reader
+/// never sees half of it.
+pub fn write_summary_json(path: &std::path::Path, json: &Value) -> std::io::Result<()> {
+    summary_json_target(path)?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("no file name"))?;
+    let tmp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let mut text = serde_json::to_string_pretty(json).map_err(std::io::Error::other)?;
+    text.push('\n');
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]

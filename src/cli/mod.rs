@@ -3,6 +3,7 @@
 pub mod drill;
 pub mod explain;
 pub mod filter;
+pub mod generate;
 pub mod scan;
 pub mod tune;
 
