@@ -13,6 +13,7 @@
 pub mod javascript;
 pub mod model;
 pub mod raw;
+pub mod recover;
 
 use crate::checks::Context;
 use crate::message::expand::{Budget, Child, Opened};
@@ -20,6 +21,7 @@ use crate::message::{Attachment, Link};
 use crate::verdict::Finding;
 use model::Model;
 use raw::RawScan;
+use recover::Recovery;
 
 /// Larger PDFs get the byte scan only: lopdf builds every object in memory.
 pub const MAX_MODEL_BYTES: usize = 32 * 1024 * 1024;
@@ -53,6 +55,29 @@ pub struct Analysis {
     pub raw: RawScan,
     /// The object model, or why there is none.
     pub model: Result<Model, String>,
+    /// The recovery view (objects found by their headers, streams decoded), for files that
+    /// are damaged or disguised, or whose active names the object model did not account for.
+    pub recovery: Option<Recovery>,
+}
+
+/// Whether the recovery view is needed: active names in the bytes, and a model that failed,
+/// repaired the file, was fooled by escaped names, or found no script that runs on open while
+/// the bytes show scripts or triggers.
+fn needs_recovery(raw: &RawScan, model: &Result<Model, String>) -> bool {
+    let scripts_or_triggers = ["JS", "JavaScript", "OpenAction", "AA", "ObjStm", "XFA"]
+        .iter()
+        .any(|k| raw.count(k) > 0);
+    if !scripts_or_triggers {
+        return false;
+    }
+    match model {
+        Err(_) => true,
+        Ok(m) => {
+            m.repaired.is_some()
+                || raw.obfuscated_total() > 0
+                || !m.scripts.iter().any(|s| s.autorun.is_some())
+        }
+    }
 }
 
 /// Analyses one PDF: the byte scan always, the object model when the file is within the
@@ -80,7 +105,12 @@ pub fn analyse(data: &[u8], bytes_left: &mut u64, extract: bool) -> Analysis {
     } else {
         model::analyse(data, bytes_left, extract)
     };
-    Analysis { raw, model }
+    let recovery = needs_recovery(&raw, &model).then(|| recover::recover(data, bytes_left));
+    Analysis {
+        raw,
+        model,
+        recovery,
+    }
 }
 
 /// A document of several pages whose only active names are its links (`/URI`), with a sound
@@ -218,8 +248,9 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
             }
             let js = raw.count("JS") + raw.count("JavaScript");
             // /AA alone is every form field's format script; /OpenAction with a script is the
-            // mark of a crafted file.
-            if js > 0 && raw.count("OpenAction") > 0 {
+            // mark of a crafted file. The recovery view, when it joined them, says better.
+            let joined = a.recovery.as_ref().is_some_and(Recovery::autorun);
+            if js > 0 && raw.count("OpenAction") > 0 && !joined {
                 out.push(
                     new("PDF_AUTORUN_JAVASCRIPT")
                         .with("trigger", "/OpenAction (seen in the raw bytes)")
@@ -249,7 +280,83 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
             }
         }
     }
+    if let Some(rec) = &a.recovery {
+        recovery_findings(a, rec, &keywords, &new, &mut out);
+    }
     out
+}
+
+/// What the recovery view adds to the object model's findings: the trigger and the script
+/// joined in a damaged or disguised file, exploit signs in scripts the model did not reach,
+/// scripts the model did not see at all, and the structural anomalies.
+fn recovery_findings(
+    a: &Analysis,
+    rec: &Recovery,
+    keywords: &str,
+    new: &dyn Fn(&'static str) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    let has = |out: &Vec<Finding>, rule: &str| out.iter().any(|f| f.rule == rule);
+    let damaged = match &a.model {
+        Err(_) => true,
+        Ok(m) => m.repaired.is_some(),
+    } || a.raw.obfuscated_total() > 0
+        || !rec.anomalies.is_empty();
+    if !rec.anomalies.is_empty() {
+        out.push(new("PDF_STRUCTURE_ANOMALY").with("anomaly", rec.anomalies.join("; ")));
+    }
+    if damaged && rec.autorun() && !has(out, "PDF_AUTORUN_JAVASCRIPT") {
+        out.retain(|f| f.rule != "PDF_JAVASCRIPT");
+        let script = rec
+            .scripts
+            .first()
+            .map_or_else(|| "(in a stream that could not be decoded)".to_string(), |s| snippet(s));
+        out.push(
+            new("PDF_AUTORUN_JAVASCRIPT")
+                .with(
+                    "trigger",
+                    format!(
+                        "{} → JavaScript in {}, joined from the objects found in the damaged file",
+                        rec.triggers.join(", "),
+                        rec.script_objects.join(", ")
+                    ),
+                )
+                .with("keywords", keywords)
+                .with("script", script),
+        );
+    }
+    if !has(out, "PDF_JAVASCRIPT_SUSPICIOUS") {
+        let mut suspicious: Vec<&str> = Vec::new();
+        let mut worst: Option<&String> = None;
+        for script in &rec.scripts {
+            let signs = javascript::signs(script);
+            if javascript::is_suspicious(&signs) {
+                worst.get_or_insert(script);
+                for s in signs {
+                    if !suspicious.contains(&s) {
+                        suspicious.push(s);
+                    }
+                }
+            }
+        }
+        if let Some(script) = worst {
+            out.push(
+                new("PDF_JAVASCRIPT_SUSPICIOUS")
+                    .with("signs", suspicious.join(", "))
+                    .with("script", snippet(script)),
+            );
+        }
+    }
+    if !has(out, "PDF_JAVASCRIPT")
+        && !has(out, "PDF_AUTORUN_JAVASCRIPT")
+        && !rec.script_objects.is_empty()
+    {
+        out.push(
+            new("PDF_JAVASCRIPT")
+                .with("count", rec.script_objects.len().to_string())
+                .with("keywords", keywords),
+        );
+    }
 }
 
 fn model_findings(

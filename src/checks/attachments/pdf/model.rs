@@ -738,7 +738,7 @@ impl<'a> Walk<'a> {
 
 /// The text of each non-empty `<script>` element of an XFA template, entities decoded, each
 /// cut to `MAX_SCRIPT_CHARS`.
-fn xfa_scripts(xml: &str) -> Vec<String> {
+pub(crate) fn xfa_scripts(xml: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = xml;
     while let Some(start) = rest.find("<script") {

@@ -285,7 +285,7 @@ impl<'a> Tokens<'a> {
 /// A literal string `(...)` starting at `data[0]`, decoded (ISO 32000 7.3.4.2: balanced
 /// parentheses, backslash escapes, octal codes, a backslash before a line break joins lines).
 /// `None` when it is not closed.
-fn literal_string(data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn literal_string(data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut i = 0;
@@ -345,7 +345,7 @@ fn literal_string(data: &[u8]) -> Option<Vec<u8>> {
 
 /// A hex string `<...>` starting at `data[0]`, decoded (white space skipped, an odd last digit
 /// followed by 0). `None` when it is not closed or holds something else.
-fn hex_string(data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn hex_string(data: &[u8]) -> Option<Vec<u8>> {
     let mut digits = Vec::new();
     for &b in data.get(1..data.len().min(MAX_RAW_STRING))? {
         match b {
