@@ -168,8 +168,9 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
         {
             if streams >= MAX_STREAMS {
                 if streams == MAX_STREAMS {
-                    out.partial
-                        .push(format!("more than {MAX_STREAMS} streams; the rest were not decoded"));
+                    out.partial.push(format!(
+                        "more than {MAX_STREAMS} streams; the rest were not decoded"
+                    ));
                 }
                 streams += 1;
                 continue;
@@ -188,7 +189,9 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
                 if out.scripts.len() < 200 {
                     out.scripts.push(text);
                 }
-            } else if decoded.starts_with(b"<?xml") || memchr::memmem::find(&decoded, b"<xdp").is_some() {
+            } else if decoded.starts_with(b"<?xml")
+                || memchr::memmem::find(&decoded, b"<xdp").is_some()
+            {
                 for script in super::model::xfa_scripts(&String::from_utf8_lossy(&decoded)) {
                     if out.scripts.len() < 200 {
                         out.scripts.push(script);
@@ -207,7 +210,9 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
             "{overlapping} object(s) overlap another: {inner} … obj starts inside {num} {generation} obj"
         ));
     }
-    if let Some((&(num, generation), &n)) = revisions.iter().max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+    if let Some((&(num, generation), &n)) = revisions
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
         && n >= MANY_REVISIONS
     {
         out.anomalies
@@ -256,7 +261,11 @@ fn split_stream(data: &[u8], body: usize, end: usize) -> (&[u8], Option<&[u8]>) 
 fn names(bytes: &[u8]) -> impl Iterator<Item = (Vec<u8>, usize)> + '_ {
     memchr::memchr_iter(b'/', bytes).filter_map(move |slash| {
         let rest = bytes.get(slash + 1..)?;
-        let len = rest.iter().take(65).position(|&b| !is_regular(b)).unwrap_or(rest.len().min(65));
+        let len = rest
+            .iter()
+            .take(65)
+            .position(|&b| !is_regular(b))
+            .unwrap_or(rest.len().min(65));
         if len == 0 || len > 64 {
             return None;
         }
@@ -295,21 +304,32 @@ fn look_at(head: &[u8], label: &str, out: &mut Recovery) {
     let mut after_aa = false;
     let mut after_names = false;
     let mut has_js = false;
+    let mut prev: Vec<u8> = Vec::new();
     for (name, end) in names(head) {
+        let previous = std::mem::replace(&mut prev, name.clone());
         match name.as_slice() {
-            b"OpenAction" => {
-                // `/OpenAction [3 0 R /Fit]` is a view, not an action: an action is a
-                // dictionary or a reference that is not followed by a view name.
-                if open_action_is_action(head.get(end..).unwrap_or_default()) {
-                    push_named(&mut out.triggers, format!("/OpenAction in {label}"));
-                }
+            // `/OpenAction [3 0 R /Fit]` is a view, not an action: an action is a dictionary
+            // or a reference that is not followed by a view name.
+            b"OpenAction" if open_action_is_action(head.get(end..).unwrap_or_default()) => {
+                push_named(&mut out.triggers, format!("/OpenAction in {label}"));
             }
             b"AA" => after_aa = true,
             b"O" | b"PO" | b"PV" if after_aa => {
-                push_named(&mut out.triggers, format!("/AA /{} in {label}", String::from_utf8_lossy(&name)));
+                push_named(
+                    &mut out.triggers,
+                    format!("/AA /{} in {label}", String::from_utf8_lossy(&name)),
+                );
             }
             b"Names" => after_names = true,
-            b"JavaScript" if after_names => {
+            // `/JavaScript` as a key with a dictionary or reference for value is the document's
+            // JavaScript name tree (its scripts run when the document opens), whether the
+            // `/Names` that holds it is in this object or in the catalog; as the value of `/S`
+            // it is an action's type.
+            b"JavaScript"
+                if after_names
+                    || (previous.as_slice() != b"S"
+                        && value_is_dict_or_reference(head.get(end..).unwrap_or_default())) =>
+            {
                 push_named(&mut out.triggers, format!("/Names /JavaScript in {label}"));
                 after_names = false;
             }
@@ -328,6 +348,16 @@ fn look_at(head: &[u8], label: &str, out: &mut Recovery) {
     if has_js {
         push_named(&mut out.script_objects, label.to_string());
     }
+}
+
+/// Whether the value after a key is a dictionary or an indirect reference (`<<` or a number).
+fn value_is_dict_or_reference(rest: &[u8]) -> bool {
+    let rest = rest
+        .iter()
+        .position(|&b| !is_pdf_space(b))
+        .and_then(|i| rest.get(i..))
+        .unwrap_or_default();
+    rest.starts_with(b"<<") || rest.first().is_some_and(u8::is_ascii_digit)
 }
 
 /// After `/OpenAction`: whether what follows is an action (a dictionary, or a reference whose
@@ -482,8 +512,15 @@ fn unpack(head: &[u8], decoded: &[u8], label: &str, out: &mut Vec<(String, Vec<u
             let rest = head.get(end..)?;
             let start = rest.iter().position(|&b| !is_pdf_space(b))?;
             let digits = rest.get(start..)?;
-            let len = digits.iter().take(10).position(|b| !b.is_ascii_digit()).unwrap_or(digits.len().min(10));
-            std::str::from_utf8(digits.get(..len)?).ok()?.parse::<usize>().ok()
+            let len = digits
+                .iter()
+                .take(10)
+                .position(|b| !b.is_ascii_digit())
+                .unwrap_or(digits.len().min(10));
+            std::str::from_utf8(digits.get(..len)?)
+                .ok()?
+                .parse::<usize>()
+                .ok()
         })
     };
     let (Some(n), Some(first)) = (number_after(b"N"), number_after(b"First")) else {
@@ -504,7 +541,10 @@ fn unpack(head: &[u8], decoded: &[u8], label: &str, out: &mut Vec<(String, Vec<u
             .map_or(decoded.len(), |&(_, o)| first.saturating_add(o))
             .min(decoded.len());
         if let Some(body) = decoded.get(start..end.max(start)) {
-            out.push((format!("{num} 0 obj (in object stream {label})"), body.to_vec()));
+            out.push((
+                format!("{num} 0 obj (in object stream {label})"),
+                body.to_vec(),
+            ));
         }
     }
 }

@@ -701,3 +701,110 @@ fn unclosed_or_huge_strings_after_uri_are_left_to_the_model() {
         Some(vec![b"/URI (x) y".to_vec(), b"x".to_vec()])
     );
 }
+
+/// A file as exploit kits left them: the table's offsets wrong and `startxref` pointing nowhere.
+fn damaged(good: &[u8]) -> Vec<u8> {
+    // Only the table and trailer are text; the objects before them may hold binary streams.
+    let at = memchr::memmem::find(good, b"\nxref\n").expect("a cross-reference table") + 1;
+    let mut out = good[..at].to_vec();
+    let tail = offsets_shifted(&good[at..], 7).replace("startxref\n", "startxref\n9");
+    out.extend_from_slice(tail.as_bytes());
+    out
+}
+
+/// Issue 17: the document's JavaScript name tree runs its scripts when the file opens. In a
+/// damaged file the object model cannot follow catalog → /Names → /JavaScript → action; the
+/// recovery view joins them from the objects found in the bytes, across objects.
+#[test]
+fn a_damaged_file_joins_the_javascript_name_tree_to_its_script() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let good = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /Names 6 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /JavaScript /JS (var s = unescape\\('%u9090%u9090'\\); app.alert\\(s\\);) >>",
+            b"<< /JavaScript 7 0 R >>",
+            b"<< /Names [(start) 5 0 R] >>",
+        ],
+        "",
+    );
+    let (f, _) = run(damaged(&good));
+    assert!(
+        rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"),
+        "{:?}",
+        rules(&f)
+    );
+    let trigger = evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "trigger");
+    assert!(
+        trigger.starts_with("/Names /JavaScript in 6 0 obj"),
+        "{trigger}"
+    );
+    assert!(trigger.contains("5 0 obj"), "{trigger}");
+    assert!(
+        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script").contains("unescape"),
+        "{f:?}"
+    );
+}
+
+/// The script of a damaged file's /OpenAction in a compressed stream of its own: decoded and
+/// judged.
+#[test]
+fn a_damaged_files_compressed_script_stream_is_decoded_and_judged() {
+    use std::io::Write as _;
+    let script =
+        b"var shell = unescape('%u0c0c%u0c0c'); while (shell.length < 0x40000) shell += shell;";
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(script).unwrap();
+    let packed = z.finish().unwrap();
+    let content = stream("", LONG_TEXT.as_bytes());
+    let js = stream("/Filter /FlateDecode", &packed);
+    let good = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /JavaScript /JS 6 0 R >>",
+            &js,
+        ],
+        "",
+    );
+    let (f, _) = run(damaged(&good));
+    assert!(
+        rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"),
+        "{:?}",
+        rules(&f)
+    );
+    assert!(rules(&f).contains(&"PDF_JAVASCRIPT_SUSPICIOUS"), "{f:?}");
+    assert!(
+        evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "script").contains("unescape"),
+        "{f:?}"
+    );
+}
+
+/// A damaged file whose only script sits behind a link (it runs when clicked, not on open)
+/// and with no automatic trigger: JavaScript, but not autorun.
+#[test]
+fn a_damaged_files_clicked_script_is_not_called_autorun() {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let good = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &content,
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /JavaScript /JS (app.alert\\(1\\)) >> >>",
+            b"<< /S /GoTo /D [3 0 R /Fit] >>",
+        ],
+        "",
+    );
+    let (f, _) = run(damaged(&good));
+    assert!(
+        !rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"),
+        "{:?}",
+        rules(&f)
+    );
+    assert!(rules(&f).contains(&"PDF_JAVASCRIPT"), "{:?}", rules(&f));
+}
