@@ -1,5 +1,6 @@
-//! The PDF analysis on its own (byte scan and object model), then the same bytes through the
-//! engine as an attachment (findings, embedded files, links).
+//! The PDF analysis on its own (byte scan and object model), the recovery view of damaged files
+//! on its own (it runs only for files with scripts or triggers otherwise), then the same bytes
+//! through the engine as an attachment (findings, embedded files, links).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 mod common;
@@ -7,5 +8,7 @@ mod common;
 fuzz_target!(|data: &[u8]| {
     let mut bytes_left: u64 = 64 << 20;
     let _ = lurescreen::checks::attachments::pdf::analyse(data, &mut bytes_left, true);
+    let mut bytes_left: u64 = 64 << 20;
+    let _ = lurescreen::checks::attachments::pdf::recover::recover(data, &mut bytes_left);
     common::crash_on_internal(common::engine().scan_attachment("x.pdf", data));
 });
