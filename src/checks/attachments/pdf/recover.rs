@@ -363,12 +363,7 @@ fn value_is_dict_or_reference(rest: &[u8]) -> bool {
 /// After `/OpenAction`: whether what follows is an action (a dictionary, or a reference whose
 /// target is not a page with a view) rather than a destination array.
 fn open_action_is_action(rest: &[u8]) -> bool {
-    let rest = rest
-        .iter()
-        .position(|&b| !is_pdf_space(b))
-        .and_then(|i| rest.get(i..))
-        .unwrap_or_default();
-    rest.starts_with(b"<<") || rest.first().is_some_and(u8::is_ascii_digit)
+    value_is_dict_or_reference(rest)
 }
 
 /// A `/JS (...)` or `/JS <...>` string after the name, decoded.
