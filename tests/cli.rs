@@ -1958,6 +1958,17 @@ fn known_bad_hashes_and_patterns_from_the_config_are_loaded_relative_to_it() {
 /// An Outlook item (MS-OXMSG: a compound file of MAPI property streams) with this subject and
 /// body and these attachments, written with the `cfb` crate.
 fn outlook_msg(subject: &str, body: &str, attachments: &[(&str, &[u8])]) -> Vec<u8> {
+    outlook_msg_from(None, subject, body, attachments)
+}
+
+/// An Outlook item as Outlook saves it; `sender` (display name, SMTP address) as the
+/// PR_SENT_REPRESENTING_* properties of a received item.
+fn outlook_msg_from(
+    sender: Option<(&str, &str)>,
+    subject: &str,
+    body: &str,
+    attachments: &[(&str, &[u8])],
+) -> Vec<u8> {
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()
     }
@@ -1965,7 +1976,16 @@ fn outlook_msg(subject: &str, body: &str, attachments: &[(&str, &[u8])]) -> Vec<
     let put = |cf: &mut cfb::CompoundFile<_>, path: &str, data: &[u8]| {
         cf.create_stream(path).unwrap().write_all(data).unwrap();
     };
-    put(&mut cf, "/__properties_version1.0", &[0u8; 32]);
+    // The fixed-size properties: PR_CLIENT_SUBMIT_TIME, 2026-12-04 01:00 UTC as a FILETIME.
+    let mut props = vec![0u8; 32];
+    props.extend_from_slice(&0x0039_0040u32.to_le_bytes());
+    props.extend_from_slice(&[0u8; 4]);
+    props.extend_from_slice(&((1_796_346_000u64 + 11_644_473_600) * 10_000_000).to_le_bytes());
+    put(&mut cf, "/__properties_version1.0", &props);
+    if let Some((name, address)) = sender {
+        put(&mut cf, "/__substg1.0_0042001F", &utf16(name));
+        put(&mut cf, "/__substg1.0_5D02001F", &utf16(address));
+    }
     put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
     put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
     for (i, (name, data)) in attachments.iter().enumerate() {
@@ -2028,6 +2048,46 @@ Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"F
     let r = run(&["scan", "--attachment", &f.file("FW.msg", &msg)]);
     r.expect_no_crash().expect_code(2);
     assert!(r.stdout().contains("請求書.pdf.exe"), "{}", r.stdout());
+}
+
+/// Issue 21: staff save a suspicious mail from Outlook as .msg and hand it to IT; `scan` and
+/// `explain` read it as the message it stands for (sender, date, body, attachments).
+#[test]
+fn a_saved_outlook_item_is_scanned_and_explained_as_a_message() {
+    let f = Fixtures::new();
+    let msg = outlook_msg_from(
+        Some(("株式会社アクメ 経理部", "akme.keiri@gmail.com")),
+        "請求書送付のご案内",
+        "請求書を添付いたします。ご確認ください。",
+        &[("請求書.pdf.exe", &tiny_pe64())],
+    );
+    let path = f.file("saved.msg", &msg);
+    let r = run(&["scan", "--format", "json", &path]);
+    r.expect_no_crash().expect_code(2);
+    let v = &r.json_lines()[0];
+    assert_eq!(v["verdict"], "quarantine", "{v}");
+    assert_eq!(v["subject"], "請求書送付のご案内", "{v}");
+    assert!(
+        v["from"].as_str().unwrap().contains("akme.keiri@gmail.com"),
+        "{v}"
+    );
+    assert!(v["date"].as_str().unwrap().starts_with("2026-12-04"), "{v}");
+    let rules: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for rule in ["ATTACH_DOUBLE_EXTENSION", "SENDER_FREEMAIL_ORGANISATION"] {
+        assert!(rules.contains(&rule), "{rule}: {v}");
+    }
+    let r = run(&["explain", "--lang", "ja", &path]);
+    r.expect_no_crash();
+    let out = r.stdout();
+    assert!(
+        out.contains("請求書.pdf.exe") && out.contains("akme.keiri@gmail.com"),
+        "{out}"
+    );
 }
 
 fn copy_tree(from: &Path, to: &Path) {

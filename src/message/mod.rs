@@ -3,6 +3,7 @@
 pub mod containers;
 pub mod expand;
 pub mod links;
+pub mod mapi;
 mod params;
 
 use crate::config::Limits;
@@ -167,6 +168,13 @@ pub fn deadline_from_now(limits: &Limits) -> Option<Instant> {
 pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Option<Message> {
     if raw.is_empty() {
         return None;
+    }
+    // An Outlook item saved from Outlook (`.msg`, what staff hand to IT) is read as the
+    // Internet message it stands for; the conversion cannot nest (its output is MIME).
+    if raw.starts_with(&crate::checks::attachments::sniff::OLE2_MAGIC)
+        && let Some(mime) = containers::outlook::to_mime(raw)
+    {
+        return parse_until(&mime, limits, deadline);
     }
     let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
     let (bytes, header_fields) = bound_header_fields(bytes.as_ref(), limits.max_header_fields);

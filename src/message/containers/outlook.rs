@@ -15,7 +15,9 @@ use super::Lister;
 use crate::checks::attachments::sniff::OLE2_MAGIC;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
+use crate::message::mapi::{self, Item, Part, tag};
 use cfb::CompoundFile;
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
 
 /// Longest file name read, in bytes of the stream.
@@ -61,8 +63,8 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
     if !data.starts_with(&OLE2_MAGIC) || !(is_msg(data) || declared_msg(att)) {
         return false;
     }
-    let mut cf = match CompoundFile::open(Cursor::new(data)) {
-        Ok(cf) => cf,
+    let item = match read(data) {
+        Ok(item) => item,
         Err(e) => {
             if is_msg(data) {
                 Lister::new(att, budget, out, "msg").unreadable(e);
@@ -71,36 +73,153 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
             return false;
         }
     };
-    let mut item = Item {
-        cf: &mut cf,
-        // A valid compound file holds no more stream data than its own size.
-        stream_max: data.len() as u64,
-    };
     let mut list = Lister::new(att, budget, out, "msg");
-    item.list("", "", 0, &mut list);
+    list_item(&item, "", &mut list);
     list.finish();
     true
 }
 
-struct Item<'c, F> {
-    cf: &'c mut CompoundFile<F>,
-    stream_max: u64,
+/// An Outlook item file as an Internet message (see `mapi`), for `scan` and `explain` of a
+/// saved `.msg`; `None` when it is not a readable Outlook item.
+pub fn to_mime(data: &[u8]) -> Option<Vec<u8>> {
+    if !is_msg(data) {
+        return None;
+    }
+    read(data).ok().map(|item| mapi::to_mime(&item))
 }
 
-impl<F: Read + Seek> Item<'_, F> {
-    /// Lists the item stored at `storage` (`""` for the root): its text, then its attachments;
-    /// `prefix` is put before children's names (the path of an embedded item).
-    fn list(&mut self, storage: &str, prefix: &str, depth: usize, list: &mut Lister) {
-        let text = self.text(storage);
-        if !text.is_empty() && list.room() {
-            let name = format!("{prefix}message.txt");
-            let i = list.add(name, Vec::new());
-            let data = list.extract("message.txt", &mut text.as_bytes(), &|| 0, false);
+/// Reads the item in `data`, its attachments and attached items.
+pub fn read(data: &[u8]) -> Result<Item, std::io::Error> {
+    let mut cf = CompoundFile::open(Cursor::new(data))?;
+    let mut reader = Reader {
+        cf: &mut cf,
+        // A valid compound file holds no more stream data than its own size; a forged one
+        // could name the same sectors from many entries, so the total read is bounded too.
+        stream_max: data.len() as u64,
+        total_left: (data.len() as u64).saturating_mul(2) + 2 * MAX_TEXT_BYTES,
+        storages_left: MAX_STORAGES,
+    };
+    Ok(reader.item("", 0))
+}
+
+/// Lists an item's text, HTML and attachments as children, attached items' under
+/// `prefix` + their name + `!/`.
+pub(crate) fn list_item(item: &Item, prefix: &str, list: &mut Lister) {
+    let mut text = String::new();
+    if let Some(h) = &item.headers {
+        text.push_str(h.trim_end());
+        text.push_str("\r\n\r\n");
+    }
+    if let Some(s) = &item.subject {
+        text.push_str("Subject: ");
+        text.push_str(s);
+        text.push_str("\r\n\r\n");
+    }
+    if let Some(b) = &item.text {
+        text.push_str(b);
+    }
+    for (name, body) in [
+        ("message.txt", Some(text.as_str())),
+        ("message.html", item.html.as_deref()),
+    ] {
+        if let Some(body) = body.filter(|b| !b.is_empty())
+            && list.room()
+        {
+            let i = list.add(format!("{prefix}{name}"), Vec::new());
+            let data = list.extract(name, &mut body.as_bytes(), &|| 0, false);
             list.set_data(i, data);
+        }
+    }
+    for (n, part) in item.attachments.iter().enumerate() {
+        if !list.room() {
+            return;
+        }
+        let name = part
+            .name
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map_or_else(|| format!("attachment{}", n + 1), |s| s.replace('\0', ""));
+        let name = format!("{prefix}{name}");
+        if let Some(inner) = &part.item {
+            let name = if name.to_ascii_lowercase().ends_with(".msg") {
+                name
+            } else {
+                format!("{name}.msg")
+            };
+            list.add(name.clone(), Vec::new());
+            list_item(inner, &format!("{name}!/"), list);
+            continue;
+        }
+        let i = list.add(name.clone(), Vec::new());
+        let data = list.extract(&name, &mut part.data.as_slice(), &|| 0, false);
+        list.set_data(i, data);
+    }
+}
+
+struct Reader<'c, F> {
+    cf: &'c mut CompoundFile<F>,
+    stream_max: u64,
+    total_left: u64,
+    storages_left: usize,
+}
+
+impl<F: Read + Seek> Reader<'_, F> {
+    /// The item stored at `storage` (`""` for the root).
+    fn item(&mut self, storage: &str, depth: usize) -> Item {
+        let fixed = self.fixed(storage, if storage.is_empty() { 32 } else { 24 });
+        let time = |t: u16| {
+            fixed
+                .get(&(u32::from(t) << 16 | 0x0040))
+                .and_then(|v| mapi::filetime_to_unix(u64::from_le_bytes(*v)))
+        };
+        let cpid = fixed
+            .get(&(u32::from(tag::INTERNET_CPID) << 16 | 0x0003))
+            .map(|v| u32::from_le_bytes([v[0], v[1], v[2], v[3]]));
+        let mut item = Item {
+            headers: self.string(storage, tag::TRANSPORT_HEADERS, MAX_TEXT_BYTES),
+            subject: self.string(storage, tag::SUBJECT, MAX_TEXT_BYTES),
+            from_name: self
+                .string(storage, tag::SENT_REPRESENTING_NAME, MAX_NAME_BYTES)
+                .or_else(|| self.string(storage, tag::SENDER_NAME, MAX_NAME_BYTES)),
+            from_address: [
+                tag::SENT_REPRESENTING_SMTP,
+                tag::SENDER_SMTP,
+                tag::SENT_REPRESENTING_EMAIL,
+                tag::SENDER_EMAIL,
+            ]
+            .into_iter()
+            .filter_map(|t| self.string(storage, t, MAX_NAME_BYTES))
+            .find(|a| a.contains('@')),
+            to: self.string(storage, tag::DISPLAY_TO, MAX_TEXT_BYTES),
+            cc: self.string(storage, tag::DISPLAY_CC, MAX_TEXT_BYTES),
+            date: time(tag::CLIENT_SUBMIT_TIME).or_else(|| time(tag::DELIVERY_TIME)),
+            message_id: self.string(storage, tag::INTERNET_MESSAGE_ID, MAX_NAME_BYTES),
+            text: self.string(storage, tag::BODY, MAX_TEXT_BYTES),
+            html: self
+                .string(storage, tag::BODY_HTML, MAX_TEXT_BYTES)
+                .or_else(|| {
+                    let raw = self.read(&prop(storage, tag::BODY_HTML, "0102"), MAX_TEXT_BYTES)?;
+                    Some(mapi::decode_codepage(&raw, cpid))
+                }),
+            attachments: Vec::new(),
+        };
+        if item.text.is_none()
+            && item.html.is_none()
+            && let Some(raw) = self.read(
+                &prop(storage, tag::RTF_COMPRESSED, "0102"),
+                mapi::MAX_RTF_COMPRESSED as u64,
+            )
+            && let Some((body, html)) = mapi::rtf_body(&raw)
+        {
+            if html {
+                item.html = Some(body);
+            } else {
+                item.text = Some(body);
+            }
         }
         let dir = if storage.is_empty() { "/" } else { storage };
         let Ok(entries) = self.cf.read_storage(dir) else {
-            return;
+            return item;
         };
         let mut attachments: Vec<String> = entries
             .take(MAX_STORAGES)
@@ -108,37 +227,43 @@ impl<F: Read + Seek> Item<'_, F> {
             .map(|e| e.name().to_string())
             .collect();
         attachments.sort();
-        for (n, a) in attachments.iter().enumerate() {
-            if !list.room() {
-                return;
+        for a in attachments {
+            if self.storages_left == 0 || self.total_left == 0 {
+                break;
             }
+            self.storages_left -= 1;
             let path = format!("{storage}/{a}");
-            let name = self
-                .name(&path)
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| format!("attachment{}", n + 1));
-            let name = format!("{prefix}{}", name.replace('\0', ""));
+            let name = [
+                tag::ATTACH_LONG_FILENAME,
+                tag::ATTACH_FILENAME,
+                tag::DISPLAY_NAME,
+            ]
+            .into_iter()
+            .find_map(|t| self.string(&path, t, MAX_NAME_BYTES));
+            let mime_type = self.string(&path, tag::ATTACH_MIME_TAG, MAX_NAME_BYTES);
             let embedded = format!("{path}/{EMBEDDED_MSG}");
             if self.cf.is_storage(&embedded) {
-                let name = if name.to_ascii_lowercase().ends_with(".msg") {
-                    name
-                } else {
-                    format!("{name}.msg")
-                };
-                list.add(name.clone(), Vec::new());
-                if depth + 1 < MAX_EMBEDDED_DEPTH {
-                    self.list(&embedded, &format!("{name}!/"), depth + 1, list);
-                }
+                let inner =
+                    (depth + 1 < MAX_EMBEDDED_DEPTH).then(|| self.item(&embedded, depth + 1));
+                item.attachments.push(Part {
+                    name,
+                    mime_type,
+                    data: Vec::new(),
+                    item: Some(Box::new(inner.unwrap_or_default())),
+                });
                 continue;
             }
-            let i = list.add(name.clone(), Vec::new());
-            let Ok(stream) = self.cf.open_stream(format!("{path}/__substg1.0_37010102")) else {
-                continue;
-            };
-            let mut stream = stream.take(self.stream_max);
-            let data = list.extract(&name, &mut stream, &|| 0, false);
-            list.set_data(i, data);
+            let data = self
+                .read(&prop(&path, tag::ATTACH_DATA, "0102"), self.stream_max)
+                .unwrap_or_default();
+            item.attachments.push(Part {
+                name,
+                mime_type,
+                data,
+                item: None,
+            });
         }
+        item
     }
 
     /// A stream's bytes, at most `max`; `None` when it is missing or unreadable.
@@ -146,54 +271,44 @@ impl<F: Read + Seek> Item<'_, F> {
         let stream = self.cf.open_stream(path).ok()?;
         let mut data = Vec::new();
         stream
-            .take(max.min(self.stream_max))
+            .take(max.min(self.stream_max).min(self.total_left))
             .read_to_end(&mut data)
             .ok()?;
+        self.total_left = self.total_left.saturating_sub(data.len() as u64);
         Some(data)
     }
 
     /// A string property of the item at `storage`: the Unicode form, else the 8-bit one.
-    fn string(&mut self, storage: &str, tag: &str, max: u64) -> Option<String> {
-        if let Some(raw) = self.read(&format!("{storage}/__substg1.0_{tag}001F"), max) {
-            let units: Vec<u16> = raw
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect();
-            return Some(
-                String::from_utf16_lossy(&units)
-                    .trim_end_matches('\0')
-                    .to_string(),
-            );
+    fn string(&mut self, storage: &str, id: u16, max: u64) -> Option<String> {
+        if let Some(raw) = self.read(&prop(storage, id, "001F"), max) {
+            return Some(mapi::utf16(&raw));
         }
-        let raw = self.read(&format!("{storage}/__substg1.0_{tag}001E"), max)?;
+        let raw = self.read(&prop(storage, id, "001E"), max)?;
         Some(super::decode_name(&raw).trim_end_matches('\0').to_string())
     }
 
-    /// An attachment's file name: PR_ATTACH_LONG_FILENAME, else PR_ATTACH_FILENAME, else
-    /// PR_DISPLAY_NAME.
-    fn name(&mut self, attachment: &str) -> Option<String> {
-        ["3707", "3704", "3001"]
-            .iter()
-            .find_map(|tag| self.string(attachment, tag, MAX_NAME_BYTES))
+    /// The fixed-size properties of the item at `storage` (`__properties_version1.0`: a header
+    /// of `header` bytes, then 16-byte entries of tag, flags and an 8-byte value).
+    fn fixed(&mut self, storage: &str, header: usize) -> HashMap<u32, [u8; 8]> {
+        let raw = self
+            .read(&format!("{storage}/__properties_version1.0"), 16 * 4096)
+            .unwrap_or_default();
+        raw.get(header..)
+            .unwrap_or_default()
+            .chunks_exact(16)
+            .map(|e| {
+                let tag = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                let mut value = [0u8; 8];
+                value.copy_from_slice(&e[8..16]);
+                (tag, value)
+            })
+            .collect()
     }
+}
 
-    /// The item's transport headers, subject and plain body as one text.
-    fn text(&mut self, storage: &str) -> String {
-        let mut text = String::new();
-        if let Some(h) = self.string(storage, "007D", MAX_TEXT_BYTES) {
-            text.push_str(h.trim_end());
-            text.push_str("\r\n\r\n");
-        }
-        if let Some(s) = self.string(storage, "0037", MAX_TEXT_BYTES) {
-            text.push_str("Subject: ");
-            text.push_str(&s);
-            text.push_str("\r\n\r\n");
-        }
-        if let Some(b) = self.string(storage, "1000", MAX_TEXT_BYTES) {
-            text.push_str(&b);
-        }
-        text
-    }
+/// The stream path of property `id` of type `kind` (`001F`, `0102`...) under `storage`.
+fn prop(storage: &str, id: u16, kind: &str) -> String {
+    format!("{storage}/__substg1.0_{id:04X}{kind}")
 }
 
 #[cfg(test)]
@@ -232,6 +347,97 @@ pub(crate) mod tests {
         }
         cf.flush().unwrap();
         cf.into_inner().into_inner()
+    }
+
+    /// A saved item whose body is compressed RTF holding HTML, with an attached item that holds
+    /// a program: read as a message, the link, the nested item and its program are all there.
+    #[test]
+    fn a_saved_item_with_an_rtf_body_and_an_attached_item_reads_as_a_message() {
+        let mut cf = CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        let put = |cf: &mut CompoundFile<_>, path: &str, data: &[u8]| {
+            cf.create_stream(path).unwrap().write_all(data).unwrap();
+        };
+        put(&mut cf, "/__properties_version1.0", &[0u8; 32]);
+        put(&mut cf, "/__substg1.0_0037001F", &utf16("Invoice"));
+        put(&mut cf, "/__substg1.0_0C1A001F", &utf16("Billing"));
+        put(
+            &mut cf,
+            "/__substg1.0_5D01001F",
+            &utf16("billing@bills-example.com"),
+        );
+        let rtf = r#"{\rtf1\ansi\fromhtml1 {\*\htmltag64 <a href="http://198.51.100.7/pay">}pay now{\*\htmltag72 </a>}}"#;
+        put(
+            &mut cf,
+            "/__substg1.0_10090102",
+            &compressed_rtf::compress_rtf(rtf).unwrap(),
+        );
+        let dir = "/__attach_version1.0_#00000000";
+        cf.create_storage(dir).unwrap();
+        put(
+            &mut cf,
+            &format!("{dir}/__substg1.0_3707001F"),
+            &utf16("FW.msg"),
+        );
+        let inner = format!("{dir}/{EMBEDDED_MSG}");
+        cf.create_storage(&inner).unwrap();
+        put(
+            &mut cf,
+            &format!("{inner}/__substg1.0_0037001F"),
+            &utf16("inner"),
+        );
+        let att = format!("{inner}/__attach_version1.0_#00000000");
+        cf.create_storage(&att).unwrap();
+        put(
+            &mut cf,
+            &format!("{att}/__substg1.0_3707001F"),
+            &utf16("a.exe"),
+        );
+        put(&mut cf, &format!("{att}/__substg1.0_37010102"), b"MZ\x90\0");
+        cf.flush().unwrap();
+        let data = cf.into_inner().into_inner();
+
+        let msg = crate::message::parse(&data, &Limits::default()).unwrap();
+        assert_eq!(msg.subject.as_deref(), Some("Invoice"));
+        assert_eq!(
+            msg.from[0].address.as_deref(),
+            Some("billing@bills-example.com")
+        );
+        assert!(
+            msg.links.iter().any(|l| l.href.contains("198.51.100.7")),
+            "{:?}",
+            msg.links
+        );
+        assert!(
+            msg.attachments
+                .iter()
+                .any(|a| a.name.as_deref() == Some("a.exe") && a.data.starts_with(b"MZ")),
+            "{:?}",
+            msg.attachments.iter().map(|a| &a.name).collect::<Vec<_>>()
+        );
+
+        // Attached to a mail, the same item lists its body, nested item and program.
+        let att = Attachment {
+            location: "2/x.msg".into(),
+            data,
+            ..Attachment::default()
+        };
+        let mut budget = Budget::new(&Limits::default());
+        let (_, out) = open_all(&att, &mut budget);
+        let names: Vec<&str> = out
+            .children
+            .iter()
+            .map(|c| c.name.as_deref().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "message.txt",
+                "message.html",
+                "FW.msg",
+                "FW.msg!/message.txt",
+                "FW.msg!/a.exe"
+            ]
+        );
     }
 
     fn open_all(att: &Attachment, budget: &mut Budget) -> (bool, Opened) {
