@@ -2090,6 +2090,72 @@ fn a_saved_outlook_item_is_scanned_and_explained_as_a_message() {
     );
 }
 
+/// A winmail.dat (TNEF) with one attachment whose long name is in its MAPI properties, as
+/// Exchange writes it (the 8.3 title says something else).
+fn winmail_dat(long_name: &str, data: &[u8]) -> Vec<u8> {
+    fn attr(out: &mut Vec<u8>, level: u8, id: u32, value: &[u8]) {
+        out.push(level);
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        out.extend_from_slice(value);
+        let sum = value
+            .iter()
+            .fold(0u16, |s, &b| s.wrapping_add(u16::from(b)));
+        out.extend_from_slice(&sum.to_le_bytes());
+    }
+    let mut t = vec![0x78, 0x9f, 0x3e, 0x22, 0x01, 0x00];
+    attr(&mut t, 1, 0x0001_8004, b"invoice\0");
+    attr(&mut t, 2, 0x0006_9002, &[0; 14]);
+    attr(&mut t, 2, 0x0001_8010, b"INVOIC~1.EXE\0");
+    attr(&mut t, 2, 0x0006_800F, data);
+    let mut name: Vec<u8> = long_name
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    name.extend_from_slice(&[0, 0]);
+    let mut props = 1u32.to_le_bytes().to_vec();
+    props.extend_from_slice(&0x001Fu16.to_le_bytes());
+    props.extend_from_slice(&0x3707u16.to_le_bytes());
+    props.extend_from_slice(&1u32.to_le_bytes());
+    props.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    props.extend_from_slice(&name);
+    props.resize(props.len().div_ceil(4) * 4, 0);
+    attr(&mut t, 2, 0x0006_9005, &props);
+    t
+}
+
+/// Issue 21: a program inside an Exchange winmail.dat was unseen; it is listed under the
+/// winmail.dat with its long name and judged like any attachment.
+#[test]
+fn a_program_inside_a_winmail_dat_is_quarantined() {
+    use base64::Engine as _;
+    let f = Fixtures::new();
+    let tnef = winmail_dat("請求書.pdf.exe", &tiny_pe64());
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&tnef);
+    let mail = format!(
+        "From: Accounts <accounts@bills-example.com>\nTo: staff@example.co.jp\nSubject: invoice\n\
+Date: Fri, 4 Dec 2026 10:00:00 +0900\nMessage-ID: <w1@bills-example.com>\nMIME-Version: 1.0\n\
+Content-Type: multipart/mixed; boundary=b\n\n\
+--b\nContent-Type: text/plain; charset=utf-8\n\nsee attached\n\
+--b\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\n\
+Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"winmail.dat\"\n\n\
+{b64}\n--b--\n"
+    );
+    let r = run(&["scan", "--format", "json", &f.file("w.eml", mail)]);
+    r.expect_no_crash().expect_code(2);
+    let v = &r.json_lines()[0];
+    assert_eq!(v["verdict"], "quarantine", "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "ATTACH_DOUBLE_EXTENSION"
+                && f["location"] == "2/winmail.dat!/請求書.pdf.exe"),
+        "{v}"
+    );
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -102,6 +102,7 @@ pub const OPENERS: &[(&str, Opener)] = &[
     // and Ichitaro documents.
     ("outlook", containers::outlook::open),
     ("ichitaro", crate::checks::attachments::ichitaro::open),
+    ("tnef", containers::tnef::open),
     ("office", crate::checks::attachments::office::open),
     ("gzip", containers::gzip::open),
     ("tar", containers::tar::open),

@@ -14,6 +14,7 @@ pub mod outlook;
 pub mod rar;
 pub mod sevenz;
 pub mod tar;
+pub mod tnef;
 pub mod zip;
 
 use super::Attachment;
@@ -51,6 +52,8 @@ pub fn format_of(data: &[u8]) -> Option<&'static str> {
         Some("rar")
     } else if outlook::is_msg(data) {
         Some("msg")
+    } else if tnef::is_tnef(data) {
+        Some("tnef")
     } else {
         diskimage::kind(data).map(diskimage::Kind::format)
     }
