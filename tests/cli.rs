@@ -2156,6 +2156,20 @@ Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"w
     );
 }
 
+/// Issue 21: an Outlook data file is walked folder by folder; one with no mail says so (the
+/// store is Microsoft's empty one, see tests/outlook/README.md).
+#[test]
+fn an_outlook_data_file_is_read_and_an_empty_one_says_so() {
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/outlook/empty.pst");
+    let r = run(&["scan", store.to_str().unwrap()]);
+    r.expect_no_crash().expect_code(74);
+    let why = &r.stderr;
+    assert!(
+        why.contains("no mail items found in this Outlook data file"),
+        "{why}"
+    );
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

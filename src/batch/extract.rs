@@ -136,6 +136,7 @@ mod tests {
         let loc = Location {
             source: "/exports/../evil/請求書 ..x.mbox".into(),
             offset: Some(1234),
+            item: None,
         };
         let n = file_name(3, Verdict::Quarantine, &loc);
         assert_eq!(n, "0000003-quarantine-______x_mbox-1234.eml");

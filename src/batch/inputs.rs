@@ -36,6 +36,9 @@ pub struct Location {
     pub source: String,
     /// For a message in an mbox: byte offset of its `From ` line (in the decompressed data).
     pub offset: Option<u64>,
+    /// For an item in an Outlook data file: its folder path and number in the folder
+    /// (`Inbox/Projects/3`).
+    pub item: Option<String>,
 }
 
 impl Location {
@@ -43,14 +46,17 @@ impl Location {
         Location {
             source: source.into(),
             offset: None,
+            item: None,
         }
     }
 
-    /// `FILE` for a message file, `FILE:OFFSET` for a message in an mbox.
+    /// `FILE` for a message file, `FILE:OFFSET` for a message in an mbox, `FILE:FOLDER/N` for
+    /// an item in an Outlook data file.
     pub fn display(&self) -> String {
-        match self.offset {
-            Some(o) => format!("{}:{o}", self.source),
-            None => self.source.clone(),
+        match (self.offset, &self.item) {
+            (Some(o), _) => format!("{}:{o}", self.source),
+            (None, Some(item)) => format!("{}:{item}", self.source),
+            (None, None) => self.source.clone(),
         }
     }
 }
@@ -130,6 +136,14 @@ impl Walker<'_> {
 
     fn file(&mut self, path: &Path, kind: InputKind) -> ControlFlow<()> {
         let source = path.display().to_string();
+        if matches!(kind, InputKind::Auto | InputKind::Eml) && starts_with(path, super::pst::MAGIC)
+        {
+            let before = self.bytes_read.load(Ordering::Relaxed);
+            let flow = super::pst::walk(path, self.max_message_bytes, self.emit);
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            self.bytes_read.store(before + size, Ordering::Relaxed);
+            return flow;
+        }
         match File::open(path) {
             Ok(f) => self.stream(source, Box::new(f), kind),
             Err(e) => (self.emit)(Location::file(source), Payload::Unreadable(e.to_string())),
@@ -274,6 +288,7 @@ impl Walker<'_> {
                         let loc = Location {
                             source: source.clone(),
                             offset: Some(m.offset),
+                            item: None,
                         };
                         let payload = match m.body {
                             mbox::Body::Bytes(b) => Payload::Bytes(b),
@@ -321,6 +336,16 @@ fn read_message(mut reader: impl Read, limit: usize, from_line: bool) -> io::Res
     }
     let rest = io::copy(&mut reader, &mut io::sink())?;
     Ok(Payload::TooLarge(buf.len() as u64 + rest))
+}
+
+/// Whether the file at `path` starts with `magic` (false when it cannot be read: the normal
+/// path then reports why).
+fn starts_with(path: &Path, magic: &[u8]) -> bool {
+    let mut head = vec![0u8; magic.len()];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && head == magic
 }
 
 /// A folder with `cur` or `new` in it.

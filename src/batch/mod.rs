@@ -10,6 +10,7 @@ pub mod extract;
 pub mod html;
 pub mod inputs;
 pub mod mbox;
+pub mod pst;
 pub mod report;
 
 use crate::cli::exit;

@@ -70,6 +70,68 @@ pub struct Part {
     pub item: Option<Box<Item>>,
 }
 
+/// An item's own properties as a store gives them: the store-specific part of reading an item.
+pub trait Props {
+    /// A string property (Unicode or 8-bit), without trailing NULs.
+    fn text(&mut self, id: u16) -> Option<String>;
+    /// A binary property, bounded by the store.
+    fn binary(&mut self, id: u16, max: usize) -> Option<Vec<u8>>;
+    /// A time property (PT_SYSTIME), as seconds since 1970.
+    fn time(&mut self, id: u16) -> Option<i64>;
+    /// A 32-bit integer property.
+    fn long(&mut self, id: u16) -> Option<u32>;
+}
+
+/// Bytes of an HTML body read, at most.
+const MAX_HTML_BYTES: usize = 1 << 20;
+
+/// An item's headers, sender, recipients, date and body from its properties (attachments are
+/// the store's to add): the sender as the item represents it (PR_SENT_REPRESENTING_*) before the
+/// account that sent it, SMTP addresses before Exchange ones; the HTML body in its code page
+/// (PR_INTERNET_CPID); compressed RTF only when there is neither a plain nor an HTML body.
+pub fn item_from(p: &mut dyn Props) -> Item {
+    let mut item = Item {
+        headers: p.text(tag::TRANSPORT_HEADERS),
+        subject: p.text(tag::SUBJECT),
+        from_name: p
+            .text(tag::SENT_REPRESENTING_NAME)
+            .or_else(|| p.text(tag::SENDER_NAME)),
+        from_address: [
+            tag::SENT_REPRESENTING_SMTP,
+            tag::SENDER_SMTP,
+            tag::SENT_REPRESENTING_EMAIL,
+            tag::SENDER_EMAIL,
+        ]
+        .into_iter()
+        .filter_map(|t| p.text(t))
+        .find(|a| a.contains('@')),
+        to: p.text(tag::DISPLAY_TO),
+        cc: p.text(tag::DISPLAY_CC),
+        date: p
+            .time(tag::CLIENT_SUBMIT_TIME)
+            .or_else(|| p.time(tag::DELIVERY_TIME)),
+        message_id: p.text(tag::INTERNET_MESSAGE_ID),
+        text: p.text(tag::BODY),
+        html: p.text(tag::BODY_HTML).or_else(|| {
+            let raw = p.binary(tag::BODY_HTML, MAX_HTML_BYTES)?;
+            Some(decode_codepage(&raw, p.long(tag::INTERNET_CPID)))
+        }),
+        attachments: Vec::new(),
+    };
+    if item.text.is_none()
+        && item.html.is_none()
+        && let Some(raw) = p.binary(tag::RTF_COMPRESSED, MAX_RTF_COMPRESSED)
+        && let Some((body, html)) = rtf_body(&raw)
+    {
+        if html {
+            item.html = Some(body);
+        } else {
+            item.text = Some(body);
+        }
+    }
+    item
+}
+
 /// A FILETIME (100 ns ticks since 1601) as seconds since 1970; `None` for 0 and for times no
 /// message has (before 1970 or after 9999).
 pub fn filetime_to_unix(ticks: u64) -> Option<i64> {

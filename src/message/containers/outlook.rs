@@ -167,56 +167,11 @@ impl<F: Read + Seek> Reader<'_, F> {
     /// The item stored at `storage` (`""` for the root).
     fn item(&mut self, storage: &str, depth: usize) -> Item {
         let fixed = self.fixed(storage, if storage.is_empty() { 32 } else { 24 });
-        let time = |t: u16| {
-            fixed
-                .get(&(u32::from(t) << 16 | 0x0040))
-                .and_then(|v| mapi::filetime_to_unix(u64::from_le_bytes(*v)))
-        };
-        let cpid = fixed
-            .get(&(u32::from(tag::INTERNET_CPID) << 16 | 0x0003))
-            .map(|v| u32::from_le_bytes([v[0], v[1], v[2], v[3]]));
-        let mut item = Item {
-            headers: self.string(storage, tag::TRANSPORT_HEADERS, MAX_TEXT_BYTES),
-            subject: self.string(storage, tag::SUBJECT, MAX_TEXT_BYTES),
-            from_name: self
-                .string(storage, tag::SENT_REPRESENTING_NAME, MAX_NAME_BYTES)
-                .or_else(|| self.string(storage, tag::SENDER_NAME, MAX_NAME_BYTES)),
-            from_address: [
-                tag::SENT_REPRESENTING_SMTP,
-                tag::SENDER_SMTP,
-                tag::SENT_REPRESENTING_EMAIL,
-                tag::SENDER_EMAIL,
-            ]
-            .into_iter()
-            .filter_map(|t| self.string(storage, t, MAX_NAME_BYTES))
-            .find(|a| a.contains('@')),
-            to: self.string(storage, tag::DISPLAY_TO, MAX_TEXT_BYTES),
-            cc: self.string(storage, tag::DISPLAY_CC, MAX_TEXT_BYTES),
-            date: time(tag::CLIENT_SUBMIT_TIME).or_else(|| time(tag::DELIVERY_TIME)),
-            message_id: self.string(storage, tag::INTERNET_MESSAGE_ID, MAX_NAME_BYTES),
-            text: self.string(storage, tag::BODY, MAX_TEXT_BYTES),
-            html: self
-                .string(storage, tag::BODY_HTML, MAX_TEXT_BYTES)
-                .or_else(|| {
-                    let raw = self.read(&prop(storage, tag::BODY_HTML, "0102"), MAX_TEXT_BYTES)?;
-                    Some(mapi::decode_codepage(&raw, cpid))
-                }),
-            attachments: Vec::new(),
-        };
-        if item.text.is_none()
-            && item.html.is_none()
-            && let Some(raw) = self.read(
-                &prop(storage, tag::RTF_COMPRESSED, "0102"),
-                mapi::MAX_RTF_COMPRESSED as u64,
-            )
-            && let Some((body, html)) = mapi::rtf_body(&raw)
-        {
-            if html {
-                item.html = Some(body);
-            } else {
-                item.text = Some(body);
-            }
-        }
+        let mut item = mapi::item_from(&mut View {
+            reader: self,
+            storage,
+            fixed,
+        });
         let dir = if storage.is_empty() { "/" } else { storage };
         let Ok(entries) = self.cf.read_storage(dir) else {
             return item;
@@ -303,6 +258,35 @@ impl<F: Read + Seek> Reader<'_, F> {
                 (tag, value)
             })
             .collect()
+    }
+}
+
+/// One item's properties in an Outlook item file: streams under `storage`, and the fixed-size
+/// ones read from its property stream.
+struct View<'r, 'c, F> {
+    reader: &'r mut Reader<'c, F>,
+    storage: &'r str,
+    fixed: HashMap<u32, [u8; 8]>,
+}
+
+impl<F: Read + Seek> mapi::Props for View<'_, '_, F> {
+    fn text(&mut self, id: u16) -> Option<String> {
+        self.reader.string(self.storage, id, MAX_TEXT_BYTES)
+    }
+
+    fn binary(&mut self, id: u16, max: usize) -> Option<Vec<u8>> {
+        self.reader
+            .read(&prop(self.storage, id, "0102"), max as u64)
+    }
+
+    fn time(&mut self, id: u16) -> Option<i64> {
+        let v = self.fixed.get(&(u32::from(id) << 16 | 0x0040))?;
+        mapi::filetime_to_unix(u64::from_le_bytes(*v))
+    }
+
+    fn long(&mut self, id: u16) -> Option<u32> {
+        let v = self.fixed.get(&(u32::from(id) << 16 | 0x0003))?;
+        Some(u32::from_le_bytes([v[0], v[1], v[2], v[3]]))
     }
 }
 

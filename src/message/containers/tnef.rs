@@ -296,51 +296,57 @@ fn string_of(p: &Prop<'_>, codepage: Option<u32>) -> Option<String> {
     }
 }
 
+/// A block's properties as an item's.
+struct View<'p, 'b>(&'p [Prop<'b>]);
+
+impl View<'_, '_> {
+    fn get(&self, id: u16) -> Option<&Prop<'_>> {
+        self.0.iter().find(|p| p.id == id)
+    }
+}
+
+impl mapi::Props for View<'_, '_> {
+    fn text(&mut self, id: u16) -> Option<String> {
+        string_of(self.get(id)?, None)
+    }
+
+    fn binary(&mut self, id: u16, max: usize) -> Option<Vec<u8>> {
+        let p = self
+            .get(id)
+            .filter(|p| p.kind == 0x0102 && p.value.len() <= max)?;
+        Some(p.value.to_vec())
+    }
+
+    fn time(&mut self, id: u16) -> Option<i64> {
+        let p = self.get(id).filter(|p| p.kind == 0x0040)?;
+        mapi::filetime_to_unix(u64::from_le_bytes(p.value.try_into().ok()?))
+    }
+
+    fn long(&mut self, id: u16) -> Option<u32> {
+        let p = self.get(id).filter(|p| p.kind == 0x0003)?;
+        Some(u32::from_le_bytes(p.value.get(..4)?.try_into().ok()?))
+    }
+}
+
+/// The message's MAPI properties: what they give replaces what the attributes gave.
 fn message_props(block: &[u8], item: &mut Item) {
     let props = props(block);
-    let cpid = props
-        .iter()
-        .find(|p| p.id == tag::INTERNET_CPID && p.value.len() >= 4)
-        .map(|p| u32::from_le_bytes([p.value[0], p.value[1], p.value[2], p.value[3]]));
-    for p in &props {
-        let s = || string_of(p, None);
-        match p.id {
-            tag::SUBJECT => item.subject = s().or(item.subject.take()),
-            tag::TRANSPORT_HEADERS => item.headers = s(),
-            tag::SENT_REPRESENTING_NAME | tag::SENDER_NAME if item.from_name.is_none() => {
-                item.from_name = s();
-            }
-            tag::SENT_REPRESENTING_SMTP | tag::SENDER_SMTP => {
-                if let Some(a) = s().filter(|a| a.contains('@')) {
-                    item.from_address = Some(a);
-                }
-            }
-            tag::DISPLAY_TO => item.to = s(),
-            tag::DISPLAY_CC => item.cc = s(),
-            tag::INTERNET_MESSAGE_ID => item.message_id = s(),
-            tag::BODY => item.text = s(),
-            tag::BODY_HTML => {
-                item.html = s()
-                    .or_else(|| (p.kind == 0x0102).then(|| mapi::decode_codepage(p.value, cpid)));
-            }
-            tag::CLIENT_SUBMIT_TIME if p.kind == 0x0040 && p.value.len() == 8 => {
-                let ticks = u64::from_le_bytes(p.value.try_into().unwrap_or([0; 8]));
-                item.date = mapi::filetime_to_unix(ticks).or(item.date);
-            }
-            _ => {}
+    let from = mapi::item_from(&mut View(&props));
+    let keep = |new: Option<String>, old: &mut Option<String>| {
+        if new.is_some() {
+            *old = new;
         }
-    }
-    if item.text.is_none()
-        && item.html.is_none()
-        && let Some(p) = props.iter().find(|p| p.id == tag::RTF_COMPRESSED)
-        && let Some((body, html)) = mapi::rtf_body(p.value)
-    {
-        if html {
-            item.html = Some(body);
-        } else {
-            item.text = Some(body);
-        }
-    }
+    };
+    keep(from.headers, &mut item.headers);
+    keep(from.subject, &mut item.subject);
+    keep(from.from_name, &mut item.from_name);
+    keep(from.from_address, &mut item.from_address);
+    keep(from.to, &mut item.to);
+    keep(from.cc, &mut item.cc);
+    keep(from.message_id, &mut item.message_id);
+    keep(from.text, &mut item.text);
+    keep(from.html, &mut item.html);
+    item.date = from.date.or(item.date);
 }
 
 /// The GUID an attached item's data starts with (IID_IMessage), before its own TNEF stream.
