@@ -133,6 +133,16 @@ pub fn fixtures() -> Vec<Fixture> {
         // The name says text; the bytes say PDF.
         ("PDF_SINGLE_LINK_LURE", d(), mail("notice.txt", &lure)),
         (
+            "PDF_AUTO_OPEN_URL",
+            d(),
+            text_page(doc(
+                "/OpenAction << /S /URI /URI (http://198.51.100.7/view) >>",
+                "",
+                &[],
+                "",
+            )),
+        ),
+        (
             "PDF_ENCRYPTED",
             d(),
             text_page(doc(

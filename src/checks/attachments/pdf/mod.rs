@@ -448,6 +448,41 @@ fn model_findings(
     if let Some(url) = &model.lure {
         out.push(new("PDF_SINGLE_LINK_LURE").with("url", url.as_str()));
     }
+    if let Some((trigger, url, why)) = auto_open_lure(model) {
+        out.push(
+            new("PDF_AUTO_OPEN_URL")
+                .with("url", url)
+                .with("trigger", trigger)
+                .with("why", why),
+        );
+    }
+}
+
+/// A web address the document opens by itself that no link in it shows: on a bare IP address,
+/// or on a site none of the document's other links is on. A document that opens its own
+/// publisher's site, which its links also point to, is not a lure; one that sends the reader
+/// somewhere it never shows is. `why` is a short English phrase for the report.
+fn auto_open_lure(model: &model::Model) -> Option<(&str, &str, &'static str)> {
+    let auto: Vec<&str> = model.auto_uris.iter().map(|(_, u)| u.as_str()).collect();
+    let shown: Vec<String> = model
+        .uris
+        .iter()
+        .filter(|u| !auto.contains(&u.as_str()))
+        .filter_map(|u| crate::domain::url_host(u))
+        .collect();
+    for (trigger, url) in &model.auto_uris {
+        let Some(host) = crate::domain::url_host(url) else {
+            continue;
+        };
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        if bare.parse::<std::net::IpAddr>().is_ok() {
+            return Some((trigger, url, "a bare IP address"));
+        }
+        if !shown.iter().any(|s| crate::domain::same_org(s, &host)) {
+            return Some((trigger, url, "a site no link in the document shows"));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -91,6 +91,9 @@ pub struct Model {
     pub launches: Vec<Launch>,
     pub embedded: Vec<Embedded>,
     pub uris: Vec<String>,
+    /// Web addresses opened without a click (a URI or SubmitForm action under /OpenAction, a
+    /// page's /AA /O, an annotation's /AA /PO or /PV), with the trigger.
+    pub auto_uris: Vec<(String, String)>,
     /// The link of a one-page document that shows almost nothing but that link.
     pub lure: Option<String>,
     /// What could not be analysed, in English (technical detail for the report).
@@ -490,6 +493,19 @@ impl<'a> Walk<'a> {
                 Some(Object::Dictionary(d)) => {
                     if d.has(b"JS") && self.autorun_dicts.insert(address(d)) {
                         self.add_script(d, Some(trigger.to_string()));
+                    }
+                    let url = if name_is(doc, d, b"S", b"URI") {
+                        string_of(doc, d, b"URI")
+                    } else if name_is(doc, d, b"S", b"SubmitForm") {
+                        d.get(b"F").ok().and_then(|f| file_spec_name(doc, f))
+                    } else {
+                        None
+                    };
+                    if let Some(url) = url.map(|u| u.trim().to_string())
+                        && is_web_url(&url)
+                        && self.model.auto_uris.len() < MAX_LAUNCHES
+                    {
+                        self.model.auto_uris.push((trigger.to_string(), url));
                     }
                     if let Ok(next) = d.get(b"Next") {
                         stack.push(next);

@@ -808,3 +808,75 @@ fn a_damaged_files_clicked_script_is_not_called_autorun() {
     );
     assert!(rules(&f).contains(&"PDF_JAVASCRIPT"), "{:?}", rules(&f));
 }
+
+/// A document whose /OpenAction is `action`, with one page of text and, when `link` is given,
+/// one link annotation to it.
+fn auto_open(action: &str, link: Option<&str>) -> Vec<u8> {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let annots = if link.is_some() {
+        "/Annots [6 0 R]"
+    } else {
+        ""
+    };
+    let link_obj = link.map(|u| {
+        format!(
+            "<< /Type /Annot /Subtype /Link /Rect [72 700 200 712] /A << /S /URI /URI ({u}) >> >>"
+        )
+    });
+    let catalog = format!("<< /Type /Catalog /Pages 2 0 R /OpenAction {action} >>");
+    let page = page(4, annots);
+    let mut objects: Vec<&[u8]> = vec![catalog.as_bytes(), PAGES, &page, &content, b"<< >>"];
+    if let Some(l) = &link_obj {
+        objects.push(l.as_bytes());
+    }
+    pdf(&objects, "")
+}
+
+/// Issue 17 item 4: a PDF that opens a web address on a bare IP, or on a site none of its
+/// links shows, by itself is a lure; one that goes to a page of itself (GoTo) with an ordinary
+/// link, or opens its own publisher's site that its links show too, is not.
+#[test]
+fn a_pdf_that_opens_a_web_address_by_itself_is_a_lure_unless_its_links_show_that_site() {
+    let (f, _) = run(auto_open(
+        "<< /S /URI /URI (http://198.51.100.7/view) >>",
+        None,
+    ));
+    assert_eq!(rules(&f), ["PDF_AUTO_OPEN_URL"]);
+    assert_eq!(
+        evidence(&f, "PDF_AUTO_OPEN_URL", "url"),
+        "http://198.51.100.7/view"
+    );
+    assert_eq!(evidence(&f, "PDF_AUTO_OPEN_URL", "trigger"), "/OpenAction");
+    assert_eq!(
+        evidence(&f, "PDF_AUTO_OPEN_URL", "why"),
+        "a bare IP address"
+    );
+
+    let (f, _) = run(auto_open(
+        "<< /S /URI /URI (https://login.bills-example.net/) >>",
+        Some("https://www.example-shop.com/"),
+    ));
+    assert_eq!(rules(&f), ["PDF_AUTO_OPEN_URL"]);
+    assert_eq!(
+        evidence(&f, "PDF_AUTO_OPEN_URL", "why"),
+        "a site no link in the document shows"
+    );
+
+    // A submit on open sends the form somewhere too.
+    let (f, _) = run(auto_open(
+        "<< /S /SubmitForm /F << /FS /URL /F (http://203.0.113.5/c) >> >>",
+        None,
+    ));
+    assert_eq!(rules(&f), ["PDF_AUTO_OPEN_URL"]);
+
+    let (f, _) = run(auto_open(
+        "[3 0 R /Fit]",
+        Some("https://www.example-shop.com/"),
+    ));
+    assert!(rules(&f).is_empty(), "{f:?}");
+    let (f, _) = run(auto_open(
+        "<< /S /URI /URI (https://www.example-shop.com/welcome) >>",
+        Some("https://support.example-shop.com/"),
+    ));
+    assert!(rules(&f).is_empty(), "{f:?}");
+}
