@@ -54,7 +54,42 @@ const SIGNS: &[Sign] = &[
         weight: 2,
         pattern: r"exportDataObject\s*\([^)]{0,300}nLaunch",
     },
+    Sign {
+        // `{e:eval}`, `x = eval;`, `[eval]`: eval handed around as a value so that no scanner
+        // sees it called. Code that means to evaluate something calls it.
+        name: "eval passed as a value",
+        weight: 2,
+        pattern: r"[:=,(\[]\s*eval\s*[,;})\]]",
+    },
+    Sign {
+        // `String[name]` with a name computed at run time (`'fro'+h+'arCode'`).
+        name: "method name computed at run time",
+        weight: 1,
+        pattern: r"\bString\s*\[\s*[A-Za-z_$]",
+    },
 ];
+
+/// Junk statements (`a=26;a+=0.055;`, `x=7217;x++;`) from which on a script counts as padded
+/// by an obfuscator: a variable set to a constant and at once changed by a constant does
+/// nothing, and hand-written code has no reason to do it again and again.
+const JUNK_PAIRS: usize = 12;
+
+static JUNK_PAIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b([A-Za-z_$][\w$]{0,3})\s*=\s*(?:-?[\d.]+|null|true|false)\s*;\s*([A-Za-z_$][\w$]{0,3})\s*(?:\+\+|--|[-+]=\s*-?[\d.]+)",
+    )
+    .expect("valid junk pattern")
+});
+
+/// How many junk statement pairs `script` has (the regex crate has no back-references, so the
+/// two names are compared here).
+fn junk_pairs(script: &str) -> usize {
+    JUNK_PAIR
+        .captures_iter(script)
+        .filter(|c| c.get(1).map(|m| m.as_str()) == c.get(2).map(|m| m.as_str()))
+        .take(JUNK_PAIRS)
+        .count()
+}
 
 static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     SIGNS
@@ -76,6 +111,9 @@ pub fn signs(script: &str) -> Vec<&'static str> {
         .collect();
     if script.matches("fromCharCode").count() >= FROMCHARCODE_CHAIN {
         found.push("String.fromCharCode chain");
+    }
+    if junk_pairs(script) >= JUNK_PAIRS {
+        found.push("junk statements from an obfuscator");
     }
     found
 }
@@ -126,5 +164,32 @@ mod tests {
         }
         // One weak sign alone is not enough.
         assert!(!is_suspicious(&signs("var x = eval(expr);")));
+        assert!(!is_suspicious(&signs("var f = String[name];")));
+        // A few counters set and stepped are ordinary code.
+        assert!(signs("i=0;i++;j=10;j--;total=0;total+=5;").is_empty());
+        // eval called, or a name that merely contains it, is not eval passed around.
+        assert!(!signs("retrieval = 1; medieval(x);").contains(&"eval passed as a value"));
+    }
+
+    /// The obfuscation of the XFA exploit kits of 2010–11 (CVE-2010-0188): eval handed around
+    /// as a value, names computed at run time, thousands of junk statements.
+    #[test]
+    fn obfuscated_loaders_are_suspicious() {
+        let hidden_eval = "var oxz = function(){return {e:eval}}().e; var va = 'fro'+h+'arCode'; \
+                           pfq = String[va]; oxz(s);";
+        let found = signs(hidden_eval);
+        assert!(found.contains(&"eval passed as a value"), "{found:?}");
+        assert!(
+            found.contains(&"method name computed at run time"),
+            "{found:?}"
+        );
+        assert!(is_suspicious(&found));
+        let padded: String = (0..40)
+            .map(|i| format!("v{}={};v{}+=0.0{};", i % 9, 1000 + i, i % 9, i + 1))
+            .collect::<String>()
+            + "w=elm[b][n]();";
+        let found = signs(&padded);
+        assert_eq!(found, ["junk statements from an obfuscator"]);
+        assert!(is_suspicious(&found));
     }
 }
