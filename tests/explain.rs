@@ -193,3 +193,20 @@ fn explanation_page_renders_in_headless_chromium() {
         );
     }
 }
+
+/// Issue 18 item 6: a web page named like a PDF is shown as a web page, in the staff's
+/// language, not as "plain text".
+#[test]
+fn an_attached_web_page_is_shown_as_one_in_japanese() {
+    let mail = "From: a@bills-example.com\nTo: c@client.example.net\nSubject: 見積依頼\n\
+MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain\n\n\
+ご確認ください\n--zz\nContent-Type: application/octet-stream; name=\"mitsumori.pdf.html\"\n\
+Content-Disposition: attachment; filename=\"mitsumori.pdf.html\"\n\n\
+<!DOCTYPE html><html><body><p>x</p></body></html>\n--zz--\n";
+    let out = run(&["explain", "--lang", "ja", "-"], mail.as_bytes());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("実際の種類： ウェブページ（HTML）"), "{text}");
+    assert!(!text.contains("plain text"), "{text}");
+    let out = run(&["explain", "--lang", "en", "-"], mail.as_bytes());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("really: web page (HTML)"));
+}

@@ -375,7 +375,14 @@ fn attachments_section(h: &mut String, e: &Explanation, lang: Lang) {
             );
         }
         let real_class = if a.active { "bad" } else { "" };
-        let mut real = format!("<span class=\"{real_class}\">{}</span>", esc(&a.real_type));
+        let mut real = format!(
+            "<span class=\"{real_class}\">{}</span>",
+            esc(if lang == Lang::Ja {
+                &a.real_type_ja
+            } else {
+                &a.real_type
+            })
+        );
         if let Some(ext) = &a.real_ext
             && a.claimed_ext.as_ref() != Some(ext)
         {

@@ -115,6 +115,8 @@ pub struct AttachmentView {
     pub real_ext: Option<String>,
     /// The real type, from the file's bytes.
     pub real_type: String,
+    /// `real_type` in Japanese.
+    pub real_type_ja: String,
     /// The real type runs code when opened.
     pub active: bool,
     pub declared_type: String,
@@ -725,6 +727,7 @@ fn attachment_view(att: &Attachment, msg: &Message) -> AttachmentView {
         claimed_ext,
         real_ext,
         real_type: sniffed.label(),
+        real_type_ja: sniffed.label_ja(),
         active: sniffed.risk() == Risk::Active,
         declared_type: visible(&att.content_type),
         size: att.data.len(),

@@ -103,7 +103,11 @@ pub fn render_text(e: &Explanation, lang: Lang) -> String {
                 out,
                 "      {} {}{} ({}, {})",
                 tr(lang, "really:", "実際の種類："),
-                a.real_type,
+                if lang == Lang::Ja {
+                    &a.real_type_ja
+                } else {
+                    &a.real_type
+                },
                 if a.encrypted {
                     tr(lang, ", password-protected", "、パスワード付き")
                 } else {

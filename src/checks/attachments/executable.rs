@@ -72,6 +72,25 @@ pub fn is_pe(data: &[u8]) -> bool {
     is_mz(data)
 }
 
+const DOS: &str = "DOS executable (MZ, no PE header)";
+const NE: &str = "16-bit Windows executable (NE)";
+const LE: &str = "OS/2 or VxD executable (LE/LX)";
+const PE: &str = "Windows executable (PE)";
+
+/// The kind of an `MZ` program in a few words, the same wherever a file's real kind is shown
+/// (the attachment list, the file-type rules, `EXE_PROGRAM`'s description of a non-PE program).
+pub fn mz_label(data: &[u8]) -> &'static str {
+    let Some(at) = pe_offset(data) else {
+        return DOS;
+    };
+    match data.get(at..at + 4) {
+        None | Some(b"PE\0\0") => PE,
+        Some([b'N', b'E', ..]) => NE,
+        Some([b'L', b'E' | b'X', ..]) => LE,
+        Some(_) => DOS,
+    }
+}
+
 fn describe_mz(data: &[u8]) -> Option<Program> {
     if !is_pe(data) {
         return None;
@@ -81,7 +100,7 @@ fn describe_mz(data: &[u8]) -> Option<Program> {
         description,
     };
     let Some(at) = pe_offset(data) else {
-        return Some(mz("DOS executable (MZ, no PE header)".into()));
+        return Some(mz(DOS.into()));
     };
     let Some(sig) = data.get(at..at + 4) else {
         return Some(Program {
@@ -94,9 +113,9 @@ fn describe_mz(data: &[u8]) -> Option<Program> {
     };
     match sig {
         b"PE\0\0" => {}
-        [b'N', b'E', ..] => return Some(mz("16-bit Windows executable (NE)".into())),
-        [b'L', b'E' | b'X', ..] => return Some(mz("OS/2 or VxD executable (LE/LX)".into())),
-        _ => return Some(mz("DOS executable (MZ, no PE header)".into())),
+        [b'N', b'E', ..] => return Some(mz(NE.into())),
+        [b'L', b'E' | b'X', ..] => return Some(mz(LE.into())),
+        _ => return Some(mz(DOS.into())),
     }
     let header = match goblin::pe::header::Header::parse(data) {
         Ok(h) => h,

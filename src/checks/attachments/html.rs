@@ -143,8 +143,20 @@ pub fn is_html(att: &Attachment) -> bool {
     (by_name || by_type || starts_with_tag(&att.data))
         && matches!(
             sniff::sniff(&att.data).kind,
-            sniff::Kind::Text | sniff::Kind::Script(_)
+            sniff::Kind::Text | sniff::Kind::Markup(_) | sniff::Kind::Script(_)
         )
+}
+
+/// Whether text is markup a browser opens, by its first tag: `svg` for an SVG picture, `html`
+/// for a web page; `None` for other text.
+pub fn markup_kind(data: &[u8]) -> Option<&'static str> {
+    if first_tag(data).is_some_and(|t| t.starts_with(b"<svg")) {
+        Some("svg")
+    } else if starts_with_tag(data) {
+        Some("html")
+    } else {
+        None
+    }
 }
 
 /// An SVG picture rather than a page.

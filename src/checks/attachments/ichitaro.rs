@@ -123,7 +123,7 @@ fn nested_kind(data: &[u8]) -> Option<String> {
         | sniff::Kind::ZipDocument(_)
         | sniff::Kind::Pdf
         | sniff::Kind::Rtf
-        | sniff::Kind::Pe
+        | sniff::Kind::Pe(_)
         | sniff::Kind::Lnk
         | sniff::Kind::OneNote
         | sniff::Kind::Archive(_) => Some(s.label()),

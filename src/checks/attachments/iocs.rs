@@ -55,7 +55,7 @@ impl Target {
         use sniff::Kind as K;
         match self {
             Target::Any => true,
-            Target::Pe => *kind == K::Pe,
+            Target::Pe => matches!(kind, K::Pe(_)),
             Target::Ole2 => *kind == K::Ole2,
             Target::Elf => *kind == K::Elf,
             Target::MachO => *kind == K::MachO,

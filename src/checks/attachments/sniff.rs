@@ -24,8 +24,9 @@ pub enum Risk {
 /// A file's real type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// Windows program or library (`MZ` … `PE\0\0`), or a DOS/NE executable.
-    Pe,
+    /// Windows program or library (`MZ` … `PE\0\0`), or a DOS/NE executable: which, in words
+    /// (`executable::mz_label`).
+    Pe(&'static str),
     Elf,
     MachO,
     /// Windows shortcut (`.lnk`).
@@ -47,6 +48,8 @@ pub enum Kind {
     /// Pictures, sound, video and fonts, by infer's extension.
     Media(&'static str),
     Text,
+    /// Text that is markup a browser opens: a web page (`html`) or an SVG picture (`svg`).
+    Markup(&'static str),
     Unknown,
 }
 
@@ -59,7 +62,7 @@ pub struct Sniffed {
 impl Sniffed {
     pub fn risk(&self) -> Risk {
         match self.kind {
-            Kind::Pe
+            Kind::Pe(_)
             | Kind::Elf
             | Kind::MachO
             | Kind::Lnk
@@ -68,14 +71,15 @@ impl Sniffed {
             | Kind::Script(_) => Risk::Active,
             Kind::Zip | Kind::Archive(_) => Risk::Container,
             Kind::Ole2 | Kind::Pdf | Kind::Rtf | Kind::ZipDocument(_) => Risk::Document,
-            Kind::Media(_) | Kind::Text | Kind::Unknown => Risk::Inert,
+            Kind::Media(_) | Kind::Text | Kind::Markup(_) | Kind::Unknown => Risk::Inert,
         }
     }
 
-    /// A short name of the type, the same in every language (it is a technical term).
+    /// A short name of the type, in English: the one description of a file's real kind in the
+    /// attachment list and in every rule's evidence.
     pub fn label(&self) -> String {
         match &self.kind {
-            Kind::Pe => "Windows executable (PE)".into(),
+            Kind::Pe(what) => (*what).into(),
             Kind::Elf => "Linux/Unix executable (ELF)".into(),
             Kind::MachO => "macOS executable (Mach-O)".into(),
             Kind::Lnk => "Windows shortcut (LNK)".into(),
@@ -90,7 +94,45 @@ impl Sniffed {
             Kind::Archive(name) => format!("{} archive", name.to_uppercase()),
             Kind::Media(ext) => format!("{} file", ext.to_uppercase()),
             Kind::Text => "plain text".into(),
+            Kind::Markup("svg") => "SVG picture (opens in a browser)".into(),
+            Kind::Markup(_) => "web page (HTML)".into(),
             Kind::Unknown => "unrecognised data".into(),
+        }
+    }
+
+    /// `label` in Japanese, for what staff read (format names stay as they are written).
+    pub fn label_ja(&self) -> String {
+        match &self.kind {
+            Kind::Pe(what) => match *what {
+                "DOS executable (MZ, no PE header)" => {
+                    "DOS 実行ファイル（MZ ヘッダーのみ、PE ヘッダーなし）".into()
+                }
+                "16-bit Windows executable (NE)" => "16 ビット Windows 実行ファイル（NE）".into(),
+                "OS/2 or VxD executable (LE/LX)" => "OS/2 または VxD 実行ファイル（LE/LX）".into(),
+                _ => "Windows 実行ファイル（PE）".into(),
+            },
+            Kind::Elf => "Linux/Unix 実行ファイル（ELF）".into(),
+            Kind::MachO => "macOS 実行ファイル（Mach-O）".into(),
+            Kind::Lnk => "Windows ショートカット（LNK）".into(),
+            Kind::Chm => "コンパイル済み HTML ヘルプ（CHM）".into(),
+            Kind::OneNote => "OneNote 文書".into(),
+            Kind::Script(s) => format!("スクリプト（{}）", s.kind.label()),
+            Kind::Ole2 => "OLE2 複合ファイル（Office 97-2003/MSI）".into(),
+            Kind::Pdf => "PDF 文書".into(),
+            Kind::Rtf => "RTF 文書".into(),
+            Kind::ZipDocument(ext) => format!("{} 文書（zip 形式）", ext.to_uppercase()),
+            Kind::Zip => "ZIP 圧縮ファイル".into(),
+            Kind::Archive(name) => {
+                format!("{} 圧縮ファイル・ディスクイメージ", name.to_uppercase())
+            }
+            Kind::Media(ext) => format!(
+                "{} ファイル（画像・音声・動画・フォント）",
+                ext.to_uppercase()
+            ),
+            Kind::Text => "テキスト".into(),
+            Kind::Markup("svg") => "SVG 画像（ブラウザーで開きます）".into(),
+            Kind::Markup(_) => "ウェブページ（HTML）".into(),
+            Kind::Unknown => "形式不明のデータ".into(),
         }
     }
 }
@@ -119,7 +161,7 @@ pub fn of(msg: &crate::message::Message, index: usize) -> &Sniffed {
 
 fn kind(data: &[u8]) -> Kind {
     if super::executable::is_pe(data) {
-        return Kind::Pe;
+        return Kind::Pe(super::executable::mz_label(data));
     }
     if data.starts_with(b"\x7fELF") {
         return Kind::Elf;
@@ -181,7 +223,10 @@ fn kind(data: &[u8]) -> Kind {
         return Kind::Script(hit);
     }
     if looks_like_text(data) {
-        Kind::Text
+        match super::html::markup_kind(data) {
+            Some(m) => Kind::Markup(m),
+            None => Kind::Text,
+        }
     } else {
         Kind::Unknown
     }
@@ -377,7 +422,7 @@ mod tests {
 
     #[test]
     fn magic_bytes_are_recognised() {
-        assert_eq!(sniff(&pe()).kind, Kind::Pe);
+        assert_eq!(sniff(&pe()).kind, Kind::Pe("Windows executable (PE)"));
         assert_eq!(sniff(b"\x7fELF\x02\x01\x01").kind, Kind::Elf);
         assert_eq!(sniff(&LNK_HEADER).kind, Kind::Lnk);
         assert_eq!(sniff(&OLE2_MAGIC).kind, Kind::Ole2);
@@ -397,6 +442,29 @@ mod tests {
         );
         assert_eq!(sniff(b"Hello,\r\nsee you tomorrow.\r\n").kind, Kind::Text);
         assert_eq!(sniff(b"").kind, Kind::Unknown);
+    }
+
+    /// Issue 18 item 6: one description of a file's real kind everywhere: a web page is not
+    /// "plain text", and an MZ file without a PE header is the DOS executable `EXE_PROGRAM`
+    /// describes, in the attachment list too.
+    #[test]
+    fn web_pages_and_dos_programs_are_named_as_what_they_are() {
+        let page =
+            sniff(b"<!DOCTYPE html>\n<html><body><p>\xe8\xa6\x8b\xe7\xa9\x8d</p></body></html>");
+        assert_eq!(page.kind, Kind::Markup("html"));
+        assert_eq!(page.label(), "web page (HTML)");
+        assert_eq!(page.label_ja(), "ウェブページ（HTML）");
+        assert_eq!(page.risk(), Risk::Inert);
+        let svg =
+            sniff(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
+        assert_eq!(svg.kind, Kind::Markup("svg"));
+        let mut dos = b"MZ".to_vec();
+        dos.extend_from_slice(&[0u8; 62]);
+        dos.extend_from_slice(b"not a PE header");
+        let sniffed = sniff(&dos);
+        let program = crate::checks::attachments::executable::describe(&dos).unwrap();
+        assert_eq!(sniffed.label(), program.description);
+        assert_eq!(sniffed.label(), "DOS executable (MZ, no PE header)");
         let mut iso = vec![0u8; 0x8006];
         iso[0x8001..0x8006].copy_from_slice(b"CD001");
         assert_eq!(sniff(&iso).kind, Kind::Archive("iso"));
