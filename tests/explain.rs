@@ -210,3 +210,29 @@ Content-Disposition: attachment; filename=\"mitsumori.pdf.html\"\n\n\
     let out = run(&["explain", "--lang", "en", "-"], mail.as_bytes());
     assert!(String::from_utf8_lossy(&out.stdout).contains("really: web page (HTML)"));
 }
+
+/// Issue 18 item 5: the points of `explain --lang ja` translate lurescreen's own wording in the
+/// evidence as the report's reasons do (the explanation filled its templates with the English
+/// values: 「link to … を開く」, 「（letters that look alike …）」).
+#[test]
+fn japanese_points_translate_the_evidence_wording() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = root.join("corpus/lurescreen.toml");
+    for (lure, english, japanese) in [
+        (
+            "en-idn-homograph.eml",
+            "letters that look alike",
+            "形の似た別の文字",
+        ),
+        ("en-bank-display-name-spoof.eml", "link to ", "リンク先 "),
+    ] {
+        let mail = std::fs::read(root.join("corpus/lures").join(lure)).unwrap();
+        let out = run(
+            &["explain", "--lang", "ja", "--config", &s(&config), "-"],
+            &mail,
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(english), "{lure}: {text}");
+        assert!(text.contains(japanese), "{lure}: {text}");
+    }
+}

@@ -451,13 +451,26 @@ fn point(n: usize, f: &ScoredFinding, target: Target, signatures: &Signatures) -
             (k.clone(), v)
         })
         .collect();
+    // For Japanese, lurescreen's own wording in the evidence is translated as in the report's
+    // reasons (`signatures::PROSE_KEYS`); data from the message stays as written.
+    let shown_ja: Vec<(String, String)> = shown
+        .iter()
+        .map(|(k, v)| {
+            let t = signatures.lists.evidence_ja.value(k, v, &shown);
+            (k.clone(), t.into_owned())
+        })
+        .collect();
     let rule = signatures.rule(&f.rule);
+    let evidence_for = |lang: Lang| match lang {
+        Lang::En => &shown,
+        Lang::Ja => &shown_ja,
+    };
     let fill = |lang: Lang, explain: bool| match rule {
         Some(r) if explain => unwrap_lines(
-            &defang_text(&fill_template(r.explain_template(lang), &shown)),
+            &defang_text(&fill_template(r.explain_template(lang), evidence_for(lang))),
             lang,
         ),
-        Some(r) => defang_text(&fill_template(r.reason_template(lang), &shown)),
+        Some(r) => defang_text(&fill_template(r.reason_template(lang), evidence_for(lang))),
         None if explain => String::new(),
         None => defang_text(match lang {
             Lang::En => &f.reason_en,
