@@ -216,7 +216,12 @@ fn message_section(h: &mut String, e: &Explanation, lang: Lang) {
         row(h, "Cc", &esc(&e.cc.join(", ")), &[]);
     }
     if let Some(d) = &e.date {
-        row(h, tr(lang, "Date", "日時"), &esc(d), &[]);
+        row(
+            h,
+            tr(lang, "Date", "日時"),
+            &esc(&super::show_date(d, lang)),
+            &[],
+        );
     }
     row(
         h,

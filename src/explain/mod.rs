@@ -427,6 +427,35 @@ pub fn build(
     e
 }
 
+/// The message's date as staff read it: RFC 3339 in English (`2026-11-25T13:10:50+09:00`), and
+/// `2026年11月25日 13:10:50（UTC+09:00）` in Japanese; anything else as it was written.
+pub fn show_date(d: &str, lang: Lang) -> String {
+    if lang != Lang::Ja {
+        return d.to_string();
+    }
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        d.get(r.clone())
+            .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let (Some(y), Some(mo), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return d.to_string();
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(10) != Some(&b'T') {
+        return d.to_string();
+    }
+    let Some(time) = d.get(11..19) else {
+        return d.to_string();
+    };
+    let zone = match d.get(19..) {
+        Some("Z") | Some("") => "UTC".to_string(),
+        Some(z) => format!("UTC{z}"),
+        None => return d.to_string(),
+    };
+    format!("{y}年{mo}月{day}日 {time}（{zone}）")
+}
+
 /// Evidence keys that hold a host, a domain or an IP address a link leads to.
 const HOST_KEYS: &[&str] = &["host", "ip", "href_domain", "named_domain", "text_domain"];
 /// Keys that hold a host only in link rules.

@@ -188,7 +188,12 @@ fn message(out: &mut String, e: &Explanation, lang: Lang) {
         let _ = writeln!(out, "Cc:       {}", e.cc.join(", "));
     }
     if let Some(d) = &e.date {
-        let _ = writeln!(out, "{} {d}", tr(lang, "Date:    ", "日時："));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            tr(lang, "Date:    ", "日時："),
+            super::show_date(d, lang)
+        );
     }
     let _ = writeln!(
         out,
@@ -220,7 +225,7 @@ pub(crate) fn points(out: &mut String, e: &Explanation, lang: Lang, long: bool) 
             first.ipa_title(lang)
         );
         for p in list {
-            let _ = writeln!(out, "  {}. {}", p.n, p.reason(lang));
+            let _ = writeln!(out, "  {}. {}", p.n, quoted(p.reason(lang), lang));
             if long {
                 for line in p.explanation(lang).lines() {
                     let _ = writeln!(out, "     {line}");
@@ -241,6 +246,73 @@ pub(crate) fn points(out: &mut String, e: &Explanation, lang: Lang, long: bool) 
             "  (+{} {})",
             e.points_not_shown,
             tr(lang, "more", "件省略")
+        );
+    }
+}
+
+/// Data from the message is marked with backticks in reasons; plain text in Japanese shows it
+/// in 「」 as Japanese writing does (English keeps the backticks; HTML shows code).
+fn quoted(reason: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    if lang != Lang::Ja || reason.matches('`').count() < 2 {
+        return reason.into();
+    }
+    let mut out = String::with_capacity(reason.len() + 8);
+    let pairs = reason.matches('`').count() / 2;
+    let mut open = false;
+    let mut seen = 0;
+    let mut chars = reason.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '`' && (open || seen < pairs * 2) {
+            if open {
+                out.push('」');
+                // 「…」 needs no space after it, as it needs none before.
+                if chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+            } else {
+                if out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push('「');
+            }
+            open = !open;
+            seen += 1;
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_reasons_quote_data_in_corner_brackets() {
+        assert_eq!(
+            quoted("添付ファイル `a b.pdf.exe` はプログラムです", Lang::Ja),
+            "添付ファイル「a b.pdf.exe」はプログラムです"
+        );
+        assert_eq!(quoted("file `a.exe` is", Lang::En), "file `a.exe` is");
+        // An odd backtick (inside the data) is left as it is.
+        assert_eq!(quoted("`a` と ` b", Lang::Ja), "「a」と ` b");
+    }
+
+    #[test]
+    fn japanese_dates_are_written_as_japanese_dates() {
+        assert_eq!(
+            super::super::show_date("2026-11-25T13:10:50+09:00", Lang::Ja),
+            "2026年11月25日 13:10:50（UTC+09:00）"
+        );
+        assert_eq!(
+            super::super::show_date("2026-11-25T04:10:50Z", Lang::Ja),
+            "2026年11月25日 04:10:50（UTC）"
+        );
+        assert_eq!(super::super::show_date("yesterday", Lang::Ja), "yesterday");
+        assert_eq!(
+            super::super::show_date("2026-11-25T04:10:50Z", Lang::En),
+            "2026-11-25T04:10:50Z"
         );
     }
 }
