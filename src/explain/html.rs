@@ -34,6 +34,8 @@ table.kv th{width:12.5em}
 .looks{display:block;font-size:1rem;background:#fef3c7;border-radius:4px;padding:1px 6px;margin:2px 0 6px;width:fit-content}
 .b{display:inline-block;min-width:1.6em;padding:0 .45em;margin:0 2px 2px 0;border-radius:999px;background:#dc2626;color:#fff;font-size:.8rem;font-weight:700;text-align:center;line-height:1.6em}
 .flag{background:#fef2f2}
+.reason code,details.fold code{overflow-wrap:anywhere;word-break:break-all}
+details.fold{display:block;margin:2px 0}details.fold summary{cursor:pointer;color:#1d4ed8;font-size:.88rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;font-size:.88rem}
 .addr{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 .addr>span:not(.b){background:#f3f4f6;border-radius:6px;padding:2px 8px}
@@ -480,6 +482,50 @@ pub(crate) fn ipa_heading(p: &Point, lang: Lang) -> &'static str {
     }
 }
 
+/// Quoted data longer than this many characters is shown folded, the whole of it one click away
+/// (a shortcut's PowerShell command line with a base64 payload runs to thousands).
+const FOLD_CHARS: usize = 120;
+
+/// A reason as HTML: the data from the message that reasons quote in backticks shown as code,
+/// wrapping anywhere, and folded past `FOLD_CHARS` into its first characters and a
+/// `<details>` with the whole text.
+fn reason_html(reason: &str, lang: Lang) -> String {
+    let parts: Vec<&str> = reason.split('`').collect();
+    if parts.len() < 3 {
+        return esc(reason);
+    }
+    let mut out = String::with_capacity(reason.len() + 32);
+    let last_quoted = if parts.len() % 2 == 1 {
+        parts.len()
+    } else {
+        // An odd backtick: the text after it is shown as it is.
+        parts.len() - 1
+    };
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 || i >= last_quoted {
+            if i >= last_quoted {
+                out.push('`');
+            }
+            out.push_str(&esc(part));
+        } else if part.chars().count() > FOLD_CHARS {
+            let head: String = part.chars().take(FOLD_CHARS - 20).collect();
+            let _ = write!(
+                out,
+                "<code>{}…</code><details class=\"fold\"><summary>{}</summary><code>{}</code></details>",
+                esc(&head),
+                esc(&match lang {
+                    Lang::En => format!("show all {} characters", part.chars().count()),
+                    Lang::Ja => format!("全文（{} 文字）を表示", part.chars().count()),
+                }),
+                esc(part)
+            );
+        } else {
+            let _ = write!(out, "<code>{}</code>", esc(part));
+        }
+    }
+    out
+}
+
 fn point(h: &mut String, e: &Explanation, p: &Point, lang: Lang) {
     let where_ = match &p.target {
         Target::Message => format!("{} ({})", target_label(e, &p.target, lang), p.location),
@@ -489,7 +535,7 @@ fn point(h: &mut String, e: &Explanation, p: &Point, lang: Lang) {
         h,
         "<li><span class=\"b\">{}</span> <span class=\"reason\">{}</span>",
         p.n,
-        esc(p.reason(lang))
+        reason_html(p.reason(lang), lang)
     );
     let explanation = p.explanation(lang);
     if !explanation.is_empty() {
@@ -503,4 +549,33 @@ fn point(h: &mut String, e: &Explanation, p: &Point, lang: Lang) {
         esc(&where_),
         esc(&p.rule)
     );
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::*;
+
+    /// Issue 18 item 10: a long evidence string (a shortcut's PowerShell line with a base64
+    /// payload) no longer runs off the page: it wraps, folded, the whole of it one click away.
+    #[test]
+    fn long_quoted_data_is_folded_and_short_data_is_code() {
+        let payload = "A".repeat(3000);
+        let reason = format!("shortcut `a.lnk` runs `powershell -enc {payload}` on open");
+        let html = reason_html(&reason, Lang::En);
+        assert!(html.starts_with("shortcut <code>a.lnk</code> runs <code>powershell -enc AAA"));
+        assert!(
+            html.contains("<details class=\"fold\"><summary>show all 3016 characters</summary>")
+        );
+        assert!(html.contains(&payload), "the whole text is kept");
+        let shown = &html[..html.find("<details").unwrap()];
+        assert!(shown.len() < 200, "folded: {shown}");
+        assert_eq!(
+            reason_html("no quotes <b>", Lang::En),
+            "no quotes &lt;b&gt;"
+        );
+        assert_eq!(
+            reason_html("a `b` c ` d", Lang::Ja),
+            "a <code>b</code> c ` d"
+        );
+    }
 }
