@@ -2050,6 +2050,44 @@ Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"F
     assert!(r.stdout().contains("請求書.pdf.exe"), "{}", r.stdout());
 }
 
+/// Issue 21: the body of an attached Outlook item is read as an attached message's body is:
+/// its links and words count (here a link to a bare IP address).
+#[test]
+fn the_body_of_an_attached_outlook_item_is_read_as_message_text() {
+    use base64::Engine as _;
+    let f = Fixtures::new();
+    let msg = outlook_msg(
+        "Password expiry",
+        "Your password expires today. Keep it at http://198.51.100.7/owa/login",
+        &[],
+    );
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&msg);
+    let mail = format!(
+        "From: Help Desk <help@client.example.net>\nTo: staff@example.co.jp\nSubject: FW: expiry\n\
+Date: Fri, 4 Dec 2026 10:00:00 +0900\nMessage-ID: <fw2@client.example.net>\nMIME-Version: 1.0\n\
+Content-Type: multipart/mixed; boundary=b\n\n\
+--b\nContent-Type: text/plain; charset=utf-8\n\nsee below\n\
+--b\nContent-Type: application/vnd.ms-outlook; name=\"FW.msg\"\n\
+Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"FW.msg\"\n\n\
+{b64}\n--b--\n"
+    );
+    let r = run(&["scan", "--format", "json", &f.file("fw2.eml", mail)]);
+    r.expect_no_crash();
+    let v = &r.json_lines()[0];
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "LINK_IP_HOST"
+                && f["location"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("2/FW.msg!/message.txt")),
+        "{v}"
+    );
+}
+
 /// Issue 21: staff save a suspicious mail from Outlook as .msg and hand it to IT; `scan` and
 /// `explain` read it as the message it stands for (sender, date, body, attachments).
 #[test]

@@ -32,7 +32,24 @@ pub struct Opened {
     pub links: Vec<Link>,
     /// Some or all of the container is password-protected (copied to `Attachment::encrypted`).
     pub encrypted: bool,
+    /// Message bodies the container carries (an attached Outlook item's or winmail.dat's plain
+    /// and HTML body): `expand` adds them to the message's texts and their links to its links,
+    /// as the body of an attached `message/rfc822` is, located under the container
+    /// (`2/FW.msg!/message.txt`).
+    pub bodies: Vec<Body>,
 }
+
+/// A message body found in a container.
+#[derive(Debug)]
+pub struct Body {
+    /// Its name under the container (`message.txt`, `FW.msg!/message.html`).
+    pub name: String,
+    pub text: String,
+    pub html: bool,
+}
+
+/// Bodies taken from containers into one message's texts, at most.
+const MAX_CONTAINER_BODIES: usize = 32;
 
 /// What is left to spend on opening containers in one message. Openers must check it before
 /// inflating anything and stop (with a finding) when it runs out.
@@ -128,6 +145,8 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
     // Containers nesting stopped at: the first one and how many.
     let mut too_deep_at: Option<(usize, &'static str)> = None;
     let mut too_deep_count = 0;
+    let mut bodies_taken = 0;
+    let mut parsed_links = super::links::Parsed::default();
     let mut i = 0;
     while i < msg.attachments.len() {
         if msg.attachments[i].depth < limits.max_container_depth && budget.out_of_time() {
@@ -154,6 +173,28 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
                 }
                 link.location = format!("link {} in {location}", msg.links.len() + 1);
                 msg.links.push(link);
+            }
+            for body in opened.bodies {
+                if bodies_taken >= MAX_CONTAINER_BODIES {
+                    break;
+                }
+                bodies_taken += 1;
+                let here = format!("{location}!/{}", body.name);
+                if body.html {
+                    super::links::from_html(&body.text, &here, &mut msg.links, &mut parsed_links);
+                    msg.htmls.push(super::TextPart {
+                        location: here,
+                        text: body.text,
+                        charset: None,
+                    });
+                } else {
+                    super::links::from_text(&body.text, &here, &mut msg.links, &mut parsed_links);
+                    msg.texts.push(super::TextPart {
+                        location: here,
+                        text: body.text,
+                        charset: None,
+                    });
+                }
             }
             for child in opened.children {
                 msg.attachments.push(Attachment {

@@ -298,6 +298,13 @@ impl<'a> Lister<'a> {
     }
 
     /// Sets the data of a child listed before (formats that list first and extract after).
+    /// A message body the container carries, for the message's texts (see `Opened::bodies`).
+    pub fn body(&mut self, name: String, text: String, html: bool) {
+        self.out
+            .bodies
+            .push(super::expand::Body { name, text, html });
+    }
+
     pub fn set_data(&mut self, child: usize, data: Vec<u8>) {
         if let Some(c) = self.out.children.get_mut(child) {
             c.data = data;

@@ -22,6 +22,8 @@ use std::io::{Cursor, Read, Seek};
 
 /// Longest file name read, in bytes of the stream.
 const MAX_NAME_BYTES: u64 = 2048;
+/// Characters of a body read as the message's text (the text checks read no more of a part).
+const MAX_BODY_CHARS: usize = crate::checks::text::MAX_PART_CHARS;
 /// Text read from each of the subject, body and header streams, at most.
 const MAX_TEXT_BYTES: u64 = 1 << 20;
 /// Attached Outlook items opened inside one another, at most (the message's container depth
@@ -117,6 +119,20 @@ pub(crate) fn list_item(item: &Item, prefix: &str, list: &mut Lister) {
     }
     if let Some(b) = &item.text {
         text.push_str(b);
+    }
+    // The bodies are read as the attached message's text too, as an attached message/rfc822's
+    // are (the sender's words and links count: `expand` adds them to the message).
+    for (name, body, html) in [
+        ("message.txt", item.text.as_deref(), false),
+        ("message.html", item.html.as_deref(), true),
+    ] {
+        if let Some(body) = body.filter(|b| !b.trim().is_empty()) {
+            list.body(
+                format!("{prefix}{name}"),
+                body.chars().take(MAX_BODY_CHARS).collect(),
+                html,
+            );
+        }
     }
     for (name, body) in [
         ("message.txt", Some(text.as_str())),
@@ -455,6 +471,10 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(names, ["message.txt", "請求書.pdf.exe", "memo.txt"]);
         assert_eq!(out.children[1].data, exe);
+        // The body also goes to the message's texts.
+        assert_eq!(out.bodies.len(), 1);
+        assert_eq!(out.bodies[0].name, "message.txt");
+        assert!(out.bodies[0].text.contains("http://example.test/x") && !out.bodies[0].html);
         let text = String::from_utf8(out.children[0].data.clone()).unwrap();
         assert!(text.contains("請求書の件") && text.contains("http://example.test/x"));
         assert!(out.findings.is_empty(), "{:?}", out.findings);
