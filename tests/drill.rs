@@ -44,7 +44,7 @@ fn list_dir(d: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn generation_is_deterministic_with_one_file_per_recipient_and_scenario() {
+fn generation_is_deterministic_with_one_lure_per_recipient() {
     // The example has no seed: generate makes one, keeps it beside the manifest (0600) and uses
     // it again when run again into the same folder.
     let a = tempfile::tempdir().unwrap();
@@ -74,7 +74,8 @@ fn generation_is_deterministic_with_one_file_per_recipient_and_scenario() {
     run(a.path());
     run(b.path());
     let loaded = Campaign::load(&example_campaign()).unwrap();
-    let expected = loaded.recipients.len() * loaded.scenarios().len();
+    // The example leaves `assign` at its default: one scenario per person.
+    let expected = loaded.recipients.len();
     let fa = list_dir(a.path());
     let emls = fa
         .iter()
@@ -201,7 +202,9 @@ fn links_of(raw: &[u8]) -> Vec<String> {
 
 #[test]
 fn every_lure_is_caught_inert_marked_and_tokenised() {
-    let loaded = Campaign::load(&example_campaign()).unwrap();
+    let mut loaded = Campaign::load(&example_campaign()).unwrap();
+    // Every scenario for every person, so that each scenario is checked.
+    loaded.campaign.assign = drill::campaign::Assign::All;
     let engine = drill::engine(
         &loaded.campaign.organisation.domains,
         Signatures::embedded().unwrap(),
@@ -262,13 +265,25 @@ fn every_lure_is_caught_inert_marked_and_tokenised() {
 /// The seed of the test campaigns (256 bits, fixed so the tests' lures are reproducible).
 const TEST_SEED: &str = "3f9c2a7e5b1d8046c9e2f1a3b7d5c8e09a4f6b2d1c8e7a5f3b9d0c2e4a6f8b1d";
 
-/// A campaign in `dir` like the example, with these recipients, two scenarios and a seed.
+/// A campaign in `dir` like the example, with these recipients, two scenarios, a seed, and every
+/// scenario to everyone (`assign = "all"`).
 fn temp_campaign(dir: &Path, recipients: &str) -> PathBuf {
+    temp_campaign_with(
+        dir,
+        recipients,
+        "assign = \"all\"\nscenarios = [\"display-url-en\", \"invoice-pdf-ja\"]\n",
+        "",
+    )
+}
+
+/// A campaign in `dir` like the example with these recipients and a seed, `top` (top-level keys,
+/// `scenarios` among them) in place of the example's `scenarios`, and `tables` at the end.
+fn temp_campaign_with(dir: &Path, recipients: &str, top: &str, tables: &str) -> PathBuf {
     let example = std::fs::read_to_string(example_campaign()).unwrap();
     let start = example.find("scenarios = [").unwrap();
     let end = start + example[start..].find(']').unwrap() + 1;
     let text = format!(
-        "seed = \"{TEST_SEED}\"\n{}scenarios = [\"display-url-en\", \"invoice-pdf-ja\"]{}",
+        "seed = \"{TEST_SEED}\"\n{}{top}{}\n{tables}",
         &example[..start],
         &example[end..]
     );
@@ -624,6 +639,335 @@ fn send_refuses_recipients_outside_the_campaign_domains_before_sending_anything(
 }
 
 /// One HTTP/1.1 GET on loopback: status code and body.
+/// 22 people in three departments (7, 5 and 10), one with a Japanese name.
+fn staff_csv() -> String {
+    let mut csv = String::from("name,email,department\n");
+    for (dept, n) in [("営業部", 7), ("Accounting", 5), ("IT", 10)] {
+        for i in 0..n {
+            let tag = if dept == "営業部" { "sales" } else { dept };
+            csv.push_str(&format!(
+                "Person {tag} {i},{}.{i}@example.co.jp,{dept}\n",
+                tag.to_ascii_lowercase()
+            ));
+        }
+    }
+    csv
+}
+
+const FOUR_SCENARIOS: &str = "scenarios = [\"display-url-en\", \"invoice-pdf-ja\", \"lookalike-hr-ja\", \"delivery-failure-ja\"]\n";
+
+/// Per department, how many people got each scenario.
+fn counts_by_department(
+    loaded: &drill::campaign::Loaded,
+    assigned: &[(usize, &'static scenario::Scenario)],
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &loaded.recipients {
+        let d: &mut std::collections::BTreeMap<String, usize> =
+            counts.entry(r.department.clone()).or_default();
+        for s in loaded.scenarios() {
+            d.entry(s.id.clone()).or_insert(0);
+        }
+    }
+    for (r, s) in assigned {
+        *counts
+            .get_mut(&loaded.recipients[*r].department)
+            .unwrap()
+            .get_mut(&s.id)
+            .unwrap() += 1;
+    }
+    counts
+}
+
+#[test]
+fn one_scenario_per_person_balanced_within_departments_and_reproducible_from_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(dir.path(), &staff_csv(), FOUR_SCENARIOS, "");
+    let loaded = Campaign::load(&campaign).unwrap();
+    let assigned = loaded.assignments();
+    // Every person exactly once, in file order.
+    assert_eq!(
+        assigned.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        (0..22).collect::<Vec<_>>()
+    );
+    let counts = counts_by_department(&loaded, &assigned);
+    for (dept, per) in &counts {
+        let (min, max) = (per.values().min().unwrap(), per.values().max().unwrap());
+        assert!(max - min <= 1, "{dept}: {per:?}");
+    }
+    // Over the whole campaign too: 22 = 4 × 5 + 2.
+    let mut overall: Vec<usize> = loaded
+        .scenarios()
+        .iter()
+        .map(|s| assigned.iter().filter(|(_, a)| a.id == s.id).count())
+        .collect();
+    overall.sort_unstable();
+    assert_eq!(overall, [5, 5, 6, 6], "{counts:?}");
+    // Not simply the scenarios in turn down the file: 営業部 is first in the file.
+    let ids = |a: &[(usize, &'static scenario::Scenario)]| -> Vec<String> {
+        a.iter().map(|(_, s)| s.id.clone()).collect()
+    };
+    let first = ids(&assigned);
+    assert_eq!(
+        first,
+        ids(&Campaign::load(&campaign).unwrap().assignments())
+    );
+    let mut other = loaded.clone();
+    other.seed = "0c1d2e3f405162738495a6b7c8d9eaf0b1c2d3e4f5061728394a5b6c7d8e9f00".into();
+    let second = ids(&other.assignments());
+    assert_ne!(first, second, "another seed, another assignment");
+    for (dept, per) in counts_by_department(&other, &other.assignments()) {
+        let (min, max) = (per.values().min().unwrap(), per.values().max().unwrap());
+        assert!(max - min <= 1, "{dept}: {per:?}");
+    }
+    // Waves 1 to 4 with the same seed: each person meets each scenario once, each wave balanced.
+    let mut seen: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); 22];
+    for wave in 1..=4 {
+        let mut w = loaded.clone();
+        w.campaign.wave = wave;
+        let a = w.assignments();
+        for (dept, per) in counts_by_department(&w, &a) {
+            let (min, max) = (per.values().min().unwrap(), per.values().max().unwrap());
+            assert!(max - min <= 1, "wave {wave}, {dept}: {per:?}");
+        }
+        for (r, s) in a {
+            assert!(seen[r].insert(s.id.clone()), "wave {wave}: {} again", s.id);
+        }
+    }
+    assert!(seen.iter().all(|s| s.len() == 4));
+    // `assign = "all"` keeps the old way: everyone, every scenario, in campaign order.
+    let mut all = loaded.clone();
+    all.campaign.assign = drill::campaign::Assign::All;
+    assert_eq!(all.assignments().len(), 22 * 4);
+    assert_eq!(all.assignments()[1].1.id, "invoice-pdf-ja");
+
+    // Through `drill generate`: one lure per person.
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let manifest = Generated::load(&out).unwrap().manifest;
+    let mut emails: Vec<&str> = manifest.entries.iter().map(|e| e.email.as_str()).collect();
+    assert_eq!(emails.len(), 22);
+    emails.dedup();
+    assert_eq!(emails.len(), 22);
+    assert_eq!(
+        manifest
+            .entries
+            .iter()
+            .map(|e| e.scenario.clone())
+            .collect::<Vec<_>>(),
+        first
+    );
+    assert!(manifest.entries.iter().all(|e| e.planned.is_none()));
+}
+
+#[test]
+fn bad_assignment_and_schedule_settings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (top, tables, why) in [
+        ("wave = 0\n", "", "wave = 0"),
+        ("assign = \"all\"\nwave = 2\n", "", "waves need assign"),
+        ("assign = \"some\"\n", "", "assign"),
+        (
+            "",
+            "[schedule]\nstart = \"2026-12-07 09:00\"\n",
+            "not RFC 3339",
+        ),
+        (
+            "",
+            "[schedule]\nstart = \"2026-12-07T09:00:00+09:00\"\nhours = \"18:00-09:00\"\n",
+            "hours",
+        ),
+        (
+            "",
+            "[schedule]\nstart = \"2026-12-07T09:00:00+09:00\"\ndays = 0\n",
+            "days = 0",
+        ),
+        (
+            "",
+            "[schedule]\nstart = \"2026-12-07T19:00:00+09:00\"\n",
+            "no sending time",
+        ),
+        (
+            "",
+            "[schedule]\nstart = \"2026-12-07T09:00:00+09:00\"\nweekend = true\n",
+            "weekend",
+        ),
+    ] {
+        let campaign = temp_campaign_with(
+            dir.path(),
+            "name,email\nA One,a.one@example.co.jp\n",
+            &format!("{top}{FOUR_SCENARIOS}"),
+            tables,
+        );
+        let e = Campaign::load(&campaign).unwrap_err().to_string();
+        assert!(e.contains(why), "{top}{tables}: {e}");
+        let o = lurescreen()
+            .args(["drill", "generate", "--campaign"])
+            .arg(&campaign)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(64), "{top}{tables}");
+    }
+}
+
+/// A scheduled campaign of the 22 people: Friday 2090-12-01 10:30 (Tokyo) for three weekdays,
+/// 09:00-18:00; generated into `dir/out`.
+fn scheduled(dir: &Path) -> (PathBuf, PathBuf) {
+    let campaign = temp_campaign_with(
+        dir,
+        &staff_csv(),
+        FOUR_SCENARIOS,
+        "[schedule]\nstart = \"2090-12-01T10:30:00+09:00\"\ndays = 3\nhours = \"09:00-18:00\"\n",
+    );
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    (campaign, out)
+}
+
+fn ts(rfc3339: &str) -> i64 {
+    mail_parser::DateTime::parse_rfc3339(rfc3339)
+        .unwrap()
+        .to_timestamp()
+}
+
+#[test]
+fn planned_send_times_fall_in_the_business_hours_of_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (campaign, out) = scheduled(dir.path());
+    let manifest = Generated::load(&out).unwrap().manifest;
+    assert_eq!(manifest.entries.len(), 22);
+    let mut per_day = std::collections::BTreeMap::new();
+    for e in &manifest.entries {
+        let t = e.planned.expect("a planned time");
+        assert!(
+            t >= ts("2090-12-01T10:30:00+09:00"),
+            "{}: before the start",
+            e.email
+        );
+        // Tokyo time: 2090-12-01 is a Friday; the weekdays are Fri 1, Mon 4, Tue 5.
+        let local = mail_parser::DateTime::from_timestamp(t + 9 * 3600);
+        assert!((9..18).contains(&local.hour), "{}: {local:?}", e.email);
+        assert!(
+            (local.month, local.year) == (12, 2090) && [1, 4, 5].contains(&local.day),
+            "{}: {local:?}",
+            e.email
+        );
+        *per_day.entry(local.day).or_insert(0) += 1;
+    }
+    // Spread: every day of the window has some; none holds more than its share and then some
+    // (8.5, 9 and 9 sending hours of 26.5, each lure in its own slot of 72 minutes).
+    assert_eq!(per_day.keys().copied().collect::<Vec<_>>(), [1, 4, 5]);
+    assert!(
+        per_day.values().all(|&n| (6..=8).contains(&n)),
+        "{per_day:?}"
+    );
+    let mut times: Vec<i64> = manifest.entries.iter().filter_map(|e| e.planned).collect();
+    times.sort_unstable();
+    times.dedup();
+    assert_eq!(times.len(), 22, "one time per lure");
+    // Reproducible: generating again gives the same times.
+    let again = dir.path().join("again");
+    generate_into(&campaign, &again);
+    let b = Generated::load(&again).unwrap().manifest;
+    assert_eq!(
+        manifest
+            .entries
+            .iter()
+            .map(|e| e.planned)
+            .collect::<Vec<_>>(),
+        b.entries.iter().map(|e| e.planned).collect::<Vec<_>>()
+    );
+    // The real clock is long before 2090: `drill send --yes` sends nothing yet and says when.
+    let (port, got) = smtp_sink();
+    let o = send(&campaign, &out, port, true);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("sending 0 lure(s)"), "{text}");
+    assert!(
+        text.contains("22 planned later, from 2090-12-01T"),
+        "{text}"
+    );
+    assert!(text.contains("+09:00"), "{text}");
+    assert!(text.contains("22 not due yet"), "{text}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(got.lock().unwrap().is_empty());
+    assert!(drill::send::read_log(&out).is_empty());
+}
+
+#[test]
+fn send_delivers_only_the_lures_that_are_due_and_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out) = scheduled(dir.path());
+    let generated = Generated::load(&out).unwrap();
+    let (port, got) = smtp_sink();
+    let opts = |now: i64, yes: bool| drill::send::Options {
+        yes,
+        host: "127.0.0.1".into(),
+        port,
+        helo: "localhost".into(),
+        envelope_from: "drill-admin@example.co.jp".into(),
+        rate_per_minute: 6000,
+        domains: vec!["example.co.jp".into()],
+        now: Some(now),
+        offset: 9 * 3600,
+    };
+    let due_at = |now: i64| -> std::collections::BTreeSet<String> {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .filter(|e| e.planned.unwrap() <= now)
+            .map(|e| format!("<{}>", e.email))
+            .collect()
+    };
+    let received =
+        || -> Vec<String> { got.lock().unwrap().iter().map(|r| r.to.concat()).collect() };
+    // Monday noon, the middle of the window.
+    let monday = ts("2090-12-04T12:00:00+09:00");
+    let due = due_at(monday);
+    assert!(due.len() > 5 && due.len() < 17, "{}", due.len());
+
+    let mut text = Vec::new();
+    let dry = drill::send::run(&generated, &opts(monday, false), &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert_eq!((dry.sent, dry.later), (0, 22 - due.len()), "{text}");
+    assert!(text.contains("(planned 2090-12-0"), "{text}");
+    assert_eq!(text.matches("(planned ").count(), due.len(), "{text}");
+    assert!(received().is_empty());
+
+    let first = drill::send::run(&generated, &opts(monday, true), &mut Vec::new()).unwrap();
+    assert_eq!(
+        first,
+        drill::send::Outcome {
+            sent: due.len(),
+            later: 22 - due.len(),
+            ..Default::default()
+        }
+    );
+    let mut got_now: Vec<String> = received();
+    got_now.sort();
+    assert_eq!(got_now, due.iter().cloned().collect::<Vec<_>>());
+
+    // Cron runs again a minute later: nothing new is due, nothing is sent twice.
+    let again = drill::send::run(&generated, &opts(monday + 60, true), &mut Vec::new()).unwrap();
+    assert_eq!(again.sent, due_at(monday + 60).len() - due.len());
+    assert_eq!(again.skipped, due.len());
+
+    // After the window: the rest, each once.
+    let end = ts("2090-12-05T18:00:00+09:00");
+    let last = drill::send::run(&generated, &opts(end, true), &mut Vec::new()).unwrap();
+    assert_eq!(last.later, 0);
+    assert_eq!(last.sent + again.sent + first.sent, 22);
+    let mut all = received();
+    all.sort();
+    assert_eq!(all.len(), 22);
+    all.dedup();
+    assert_eq!(all.len(), 22, "nobody twice");
+    assert_eq!(drill::send::sent_times(&out).len(), 22);
+}
+
 fn http_get(addr: std::net::SocketAddr, path: &str, user_agent: &str) -> (u16, String) {
     http_request(addr, "GET", path, user_agent)
 }

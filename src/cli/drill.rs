@@ -75,12 +75,34 @@ pub fn generate(
             );
         }
     }
+    let how = match loaded.campaign.assign {
+        drill::campaign::Assign::All => format!(
+            "{} recipients × {} scenarios",
+            loaded.recipients.len(),
+            loaded.scenarios().len()
+        ),
+        drill::campaign::Assign::One => format!(
+            "{} recipients, one of {} scenarios each, wave {}",
+            loaded.recipients.len(),
+            loaded.scenarios().len(),
+            loaded.campaign.wave
+        ),
+    };
+    let when = match &loaded.window {
+        Some(w) => {
+            let iv = w.intervals();
+            format!(
+                ", to be sent between {} and {}",
+                w.show(iv.first().map_or(w.start, |i| i.0)),
+                w.show(iv.last().map_or(w.start, |i| i.1))
+            )
+        }
+        None => String::new(),
+    };
     let written = writeln!(
         out,
-        "{} lures ({} recipients × {} scenarios) written to {}; {} caught by the filter with the rules they teach{}",
+        "{} lures ({how}{when}) written to {}; {} caught by the filter with the rules they teach{}",
         lures.len(),
-        loaded.recipients.len(),
-        loaded.scenarios().len(),
         out_dir.display(),
         lures.len() - missed,
         if missed > 0 {
@@ -146,6 +168,8 @@ pub fn send(args: SendArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         envelope_from: smtp.envelope_from.clone(),
         rate_per_minute: args.rate.unwrap_or(smtp.rate_per_minute),
         domains: loaded.campaign.organisation.domains.clone(),
+        now: None,
+        offset: loaded.window.as_ref().map_or(0, |w| w.offset),
     };
     match drill::send::run(&generated, &opts, out) {
         // Some lures did not go: say so in the exit code too (the log says which).

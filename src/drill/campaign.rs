@@ -34,6 +34,58 @@ pub struct Campaign {
     pub sender: Sender,
     #[serde(default)]
     pub smtp: Smtp,
+    /// `one` (default): one scenario per person, chosen from the seed and balanced across
+    /// departments; `all`: every scenario to everyone.
+    #[serde(default)]
+    pub assign: Assign,
+    /// Which wave this campaign is (1 and up): with the same seed and recipients, each wave
+    /// gives each person the next scenario in a seeded cycle (`assign = "one"` only).
+    #[serde(default = "first_wave")]
+    pub wave: u32,
+    /// When to deliver: not set, `drill send` sends every lure at once.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
+}
+
+fn first_wave() -> u32 {
+    1
+}
+
+/// How scenarios are given out.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Assign {
+    /// One scenario per person per wave (see [`super::plan::assign_one`]).
+    #[default]
+    One,
+    /// Every scenario to every person.
+    All,
+}
+
+/// The `[schedule]` table: the lures are spread over business hours from `start` on `days` days.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// RFC 3339 with a UTC offset; the hours and days are in that offset.
+    pub start: String,
+    #[serde(default = "one_day")]
+    pub days: u32,
+    #[serde(default = "office_hours")]
+    pub hours: String,
+    #[serde(default = "yes")]
+    pub weekdays_only: bool,
+}
+
+fn one_day() -> u32 {
+    1
+}
+
+fn office_hours() -> String {
+    "09:00-18:00".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -126,6 +178,8 @@ pub struct Loaded {
     /// The campaign's date as a Unix timestamp, and as it appears in the `Date:` header.
     pub timestamp: i64,
     pub date_header: String,
+    /// The delivery window of `[schedule]`, checked.
+    pub window: Option<super::plan::Window>,
 }
 
 /// Lower-cased domain of an address (`a@B.example` → `b.example`).
@@ -249,6 +303,24 @@ impl Campaign {
                 return bad(format!("recipient `{}` is listed twice", r.email));
             }
         }
+        if self.wave == 0 {
+            return bad("wave = 0: waves count from 1".into());
+        }
+        if self.wave > 1 && self.assign == Assign::All {
+            return bad(format!(
+                "wave = {}: waves need assign = \"one\" (with \"all\" everyone gets every scenario)",
+                self.wave
+            ));
+        }
+        let window = match &self.schedule {
+            Some(s) => Some(super::plan::Window::new(
+                &s.start,
+                s.days,
+                &s.hours,
+                s.weekdays_only,
+            )?),
+            None => None,
+        };
         let seed = match &self.seed {
             Some(s) => s.clone(),
             None => random_seed().map_err(|e| DrillError::Io(format!("random seed: {e}")))?,
@@ -257,6 +329,7 @@ impl Campaign {
             seed,
             timestamp: date.to_timestamp(),
             date_header: date.to_rfc822(),
+            window,
             campaign: self,
             recipients,
         })
@@ -401,6 +474,29 @@ impl Loaded {
                 .iter()
                 .filter_map(|s| super::scenario::find(s))
                 .collect()
+        }
+    }
+
+    /// Each lure to build: a recipient (index into `recipients`) and a scenario, recipients in
+    /// file order (with `assign = "all"`, each with every scenario in campaign order).
+    pub fn assignments(&self) -> Vec<(usize, &'static super::scenario::Scenario)> {
+        let scenarios = self.scenarios();
+        match self.campaign.assign {
+            Assign::All => (0..self.recipients.len())
+                .flat_map(|r| scenarios.iter().map(move |s| (r, *s)))
+                .collect(),
+            Assign::One => {
+                let people: Vec<(&str, &str)> = self
+                    .recipients
+                    .iter()
+                    .map(|r| (r.email.as_str(), r.department.as_str()))
+                    .collect();
+                super::plan::assign_one(&self.seed, &people, &scenarios, self.campaign.wave)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(r, s)| (r, scenarios[s]))
+                    .collect()
+            }
         }
     }
 

@@ -1,6 +1,6 @@
-//! `drill generate`: one personalised mock lure per recipient and scenario, each with its own
-//! token in every link, written as .eml files or one mbox, and a manifest mapping tokens to
-//! recipients and scenarios.
+//! `drill generate`: personalised mock lures (one per recipient, or one per recipient and
+//! scenario with `assign = "all"`), each with its own token in every link, written as .eml files
+//! or one mbox, and a manifest mapping tokens to recipients, scenarios and planned send times.
 //!
 //! Everything is derived from the campaign (seed, date, recipients): the same campaign gives
 //! byte-identical output.
@@ -58,15 +58,14 @@ pub fn link(landing_url: &str, token: &str) -> String {
     format!("{}/t/{token}", landing_url.trim_end_matches('/'))
 }
 
-/// Builds every lure of the campaign: recipients in file order, scenarios in campaign order.
+/// Builds every lure of the campaign ([`Loaded::assignments`]: one per recipient by default,
+/// every scenario for each with `assign = "all"`), recipients in file order.
 pub fn build(loaded: &Loaded) -> Vec<Lure> {
-    let mut out = Vec::new();
-    for r in &loaded.recipients {
-        for s in loaded.scenarios() {
-            out.push(build_one(loaded, r, s));
-        }
-    }
-    out
+    loaded
+        .assignments()
+        .into_iter()
+        .map(|(r, s)| build_one(loaded, &loaded.recipients[r], s))
+        .collect()
 }
 
 fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
@@ -296,7 +295,17 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
     let c = &loaded.campaign;
     let mut entries = Vec::with_capacity(lures.len());
     let mut mbox = Vec::new();
-    for (n, lure) in lures.iter().enumerate() {
+    let planned: Vec<Option<i64>> = match &loaded.window {
+        Some(w) => {
+            let tokens: Vec<&str> = lures.iter().map(|l| l.token.as_str()).collect();
+            w.plan(&loaded.seed, &tokens)
+                .into_iter()
+                .map(Some)
+                .collect()
+        }
+        None => vec![None; lures.len()],
+    };
+    for (n, (lure, planned)) in lures.iter().zip(planned).enumerate() {
         let (file, offset, length) = match c.format {
             OutputFormat::Eml => {
                 let name = file_name(n, lure);
@@ -334,6 +343,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             offset: offset as u64,
             length: length as u64,
             lang: loaded.lang_of(&lure.recipient),
+            planned,
         });
     }
     if c.format == OutputFormat::Mbox {

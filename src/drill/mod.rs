@@ -1,13 +1,14 @@
 //! Training drills: harmless mock lures sent to staff, a landing page that records who clicked
 //! and shows them at once what should have warned them, and the campaign's results.
 //!
-//! `campaign` reads the campaign file, `scenario` holds the built-in lures, `generate` writes them,
-//! `send` delivers them, `serve` is the landing page, `store` the click database, `report` the
+//! `campaign` reads the campaign file, `scenario` holds the built-in lures, `plan` says who gets
+//! which and when, `generate` writes them, `send` delivers them, `serve` is the landing page, `store` the click database, `report` the
 //! results.
 
 pub mod campaign;
 pub mod generate;
 pub mod payload;
+pub mod plan;
 pub mod recorder;
 pub mod report;
 pub mod scenario;
@@ -68,6 +69,9 @@ pub struct Entry {
     /// The person's debrief language (`ja`, `en`; empty: the scenario's).
     #[serde(default)]
     pub lang: String,
+    /// When `send` may deliver it (Unix time), from the campaign's `[schedule]`; none: at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned: Option<i64>,
 }
 
 /// A manifest with the folder it was read from.

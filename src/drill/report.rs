@@ -645,6 +645,7 @@ mod tests {
             offset: 0,
             length: 0,
             lang: String::new(),
+            planned: None,
         };
         let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
         let c = |method: &str, ua: &str, at: i64| Click::new(&entry, at, method, "192.0.2.1", ua);

@@ -1,5 +1,6 @@
 //! `drill send`: delivers the generated lures through an SMTP relay (lettre), a dry run unless
-//! confirmed, at a bounded rate, and never to an address outside the campaign's domains.
+//! confirmed, at a bounded rate, only those whose planned time has come, and never to an address
+//! outside the campaign's domains.
 
 use super::campaign::{domain_of, within};
 use super::{DrillError, Generated};
@@ -26,6 +27,11 @@ pub struct Options {
     pub rate_per_minute: u32,
     /// Recipients must be at one of these domains (or their subdomains).
     pub domains: Vec<String>,
+    /// The time that lures' planned send times are compared with (Unix time); none: the system
+    /// clock when the run starts. Injected by tests.
+    pub now: Option<i64>,
+    /// UTC offset (seconds) in which planned times are shown: the schedule's.
+    pub offset: i64,
 }
 
 /// Checks every recipient and the envelope sender before anything is sent.
@@ -160,9 +166,12 @@ pub struct Outcome {
     pub deferred: usize,
     /// Skipped: already sent or refused by an earlier run.
     pub skipped: usize,
+    /// Not due yet: planned later than now (a later run sends them).
+    pub later: usize,
 }
 
-/// Sends (or, without `yes`, lists) every lure of the manifest not yet sent. Each lure's outcome
+/// Sends (or, without `yes`, lists) every lure of the manifest not yet sent whose planned time (if
+/// it has one) has come; lures planned later are left for a later run. Each lure's outcome
 /// is appended to `sent.csv` as soon as the relay answers: a lure the relay accepted is never sent
 /// again (a rerun skips it), one it refused for good (5xx) is skipped too, and one that failed
 /// for a while (4xx, connection lost) is tried again by the next run. A refusal does not stop the
@@ -182,14 +191,32 @@ pub fn run(
             .get(token)
             .is_some_and(|l| matches!(l.status, Status::Sent | Status::Refused))
     };
-    let todo: Vec<&super::Entry> = entries.iter().filter(|e| !done(&e.token)).collect();
+    let now = opts.now.unwrap_or_else(unix_now);
+    let (todo, later): (Vec<&super::Entry>, Vec<&super::Entry>) = entries
+        .iter()
+        .filter(|e| !done(&e.token))
+        .partition(|e| e.planned.is_none_or(|p| p <= now));
     let mut outcome = Outcome {
-        skipped: entries.len() - todo.len(),
+        skipped: entries.len() - todo.len() - later.len(),
+        later: later.len(),
         ..Outcome::default()
+    };
+    let show = |t: i64| super::plan::show(t, opts.offset);
+    let later_note = match (
+        later.iter().filter_map(|e| e.planned).min(),
+        later.iter().filter_map(|e| e.planned).max(),
+    ) {
+        (Some(first), Some(last)) => format!(
+            "; {} planned later, from {} to {} (run `drill send` again then, e.g. from cron)",
+            later.len(),
+            show(first),
+            show(last)
+        ),
+        _ => String::new(),
     };
     writeln!(
         out,
-        "{} {} lure(s) of campaign {} via {}:{} at most {} per minute (envelope sender {from}){}",
+        "{} {} lure(s) of campaign {} via {}:{} at most {} per minute (envelope sender {from}){}{later_note}",
         if opts.yes {
             "sending"
         } else {
@@ -212,7 +239,16 @@ pub fn run(
     .map_err(io)?;
     if !opts.yes {
         for e in &todo {
-            writeln!(out, "  {}  {:<24}  {}", e.email, e.scenario, e.subject).map_err(io)?;
+            let planned = e.planned.map(|p| format!("  (planned {})", show(p)));
+            writeln!(
+                out,
+                "  {}  {:<24}  {}{}",
+                e.email,
+                e.scenario,
+                e.subject,
+                planned.unwrap_or_default()
+            )
+            .map_err(io)?;
         }
         writeln!(out, "nothing sent; add --yes to send").map_err(io)?;
         return Ok(outcome);
@@ -274,7 +310,7 @@ pub fn run(
     }
     writeln!(
         out,
-        "{} sent, {} refused by the relay (not retried), {} deferred{}",
+        "{} sent, {} refused by the relay (not retried), {} deferred{}{}",
         outcome.sent,
         outcome.refused,
         outcome.deferred,
@@ -282,6 +318,11 @@ pub fn run(
             " (run `drill send --yes` again to retry them)"
         } else {
             ""
+        },
+        if outcome.later > 0 {
+            format!(", {} not due yet", outcome.later)
+        } else {
+            String::new()
         }
     )
     .map_err(io)?;
