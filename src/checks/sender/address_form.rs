@@ -561,6 +561,34 @@ fn glued_words(text: &str) -> String {
         .collect()
 }
 
+/// `name` with the letters that only the case tells apart read the other way where the case gives
+/// them away: a capital `I` inside a word after a small letter is an `l` (`WaImart`, `pIan`), a
+/// small `l` between capitals is an `I` (`VlAGRA`). In a sans-serif font both look the same;
+/// ordinary writing has neither (a capital inside a word follows the small letters only at a word
+/// joint, `LinkedIn`, and is compared here only against brand names).
+fn i_l_swapped(name: &str) -> String {
+    let chars: Vec<char> = name.chars().take(NAME_CHARS).collect();
+    let lower = |i: Option<&char>| i.is_some_and(|c| c.is_lowercase());
+    let upper = |i: Option<&char>| i.is_some_and(|c| c.is_uppercase());
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            match c {
+                'I' if lower(before) => 'l',
+                'l' if upper(before)
+                    && (upper(after) || after.is_none_or(|a| !a.is_alphabetic())) =>
+                {
+                    'I'
+                }
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// A display name that names a brand phishing impersonates (`lists/impersonated_brands.txt`) only
 /// once its filler is taken out (`C o i n b a s e`, `D/H/L-verzending`, `-Albert-Heijn
 /// Cadeaucentrum`, `𝗔𝗗𝗔𝗖`), while the address is on none of the brand's domains. Written plainly
@@ -576,7 +604,9 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let spaced = without_filler(name);
         // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
         let glued = glued_words(&spaced);
-        let Some((cleaned, (brand, labels))) = [spaced, glued]
+        // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round.
+        let swapped = without_filler(&i_l_swapped(name));
+        let Some((cleaned, (brand, labels))) = [spaced, glued, swapped]
             .into_iter()
             .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
         else {
@@ -872,6 +902,20 @@ mod tests {
         let f = run(obfuscated_brand, "Pay.Pal. Service", "m0n1ca@isp.example");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[2].1, "paypal service");
+        // A capital I for a small l, and a small l for a capital I.
+        let f = run(obfuscated_brand, "Hello WaImart", "hello@points.example");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].evidence[1].1, "walmart");
+        assert_eq!(
+            run(obfuscated_brand, "BlNANCE Support", "b@pay.example").len(),
+            1
+        );
+        assert_eq!(
+            i_l_swapped("VlAGRA WaImart LinkedIn Ian"),
+            "VIAGRA Walmart Linkedln Ian"
+        );
+        assert!(run(obfuscated_brand, "Walmart", "news@walmart.com").is_empty());
+        assert!(run(obfuscated_brand, "WaImart", "news@walmart.com").is_empty());
         // Written plainly it is another rule's; from the brand's own domain it is the brand.
         assert!(run(obfuscated_brand, "Coinbase", "x@wallet-help.example").is_empty());
         assert!(run(obfuscated_brand, "C o i n b a s e", "no-reply@coinbase.com").is_empty());
