@@ -702,14 +702,7 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             // `LaPoste`, `StateFarm`: a brand of two words or more written as one.
             .or_else(|| {
                 brands
-                    .iter()
-                    .find(|(brand, _)| {
-                        let joined: String =
-                            brand.chars().filter(|c| c.is_alphanumeric()).collect();
-                        brand.contains(' ')
-                            && joined.chars().count() >= 6
-                            && crate::phrases::contains_word(&spaced, &joined)
-                    })
+                    .joined_in(&spaced)
                     .map(|b| (spaced.clone(), b.clone()))
             });
         let Some((cleaned, (brand, labels))) = found else {
