@@ -180,7 +180,8 @@ pub struct Milter {
     pub quarantine: bool,
     /// SMTP text for rejected mail (550 5.7.1); `{reason}` is the main finding, in English.
     pub reject_text: String,
-    /// Concurrent MTA connections.
+    /// Concurrent MTA connections: above the MTA's own process limit (Postfix: 100), so that
+    /// sessions still closing never count against new ones.
     pub max_connections: usize,
     /// On SIGTERM, wait this long for messages in progress before closing connections.
     pub shutdown_grace_ms: u64,
@@ -216,7 +217,7 @@ impl Default for Milter {
             quarantine: true,
             reject_text: "Message refused as a suspected targeted attack or phishing: {reason}"
                 .into(),
-            max_connections: 100,
+            max_connections: 250,
             shutdown_grace_ms: 30_000,
             stuck_restart_ms: 300_000,
             connect_timeout_ms: 30_000,

@@ -267,6 +267,9 @@ pub struct Brands {
     how: Build,
     /// Every brand's domain labels, for `has_label`.
     labels: std::collections::HashSet<String>,
+    /// Brands of two words or more written as one (`laposte`, 6 letters or more), to their index
+    /// in `list` (the first brand so written); made on first use.
+    joined: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl Brands {
@@ -282,7 +285,28 @@ impl Brands {
             names: std::sync::OnceLock::new(),
             how,
             labels,
+            joined: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The first brand of two words or more named in `lowered` written as one whole word
+    /// (`laposte` for `la poste`).
+    pub fn joined_in(&self, lowered: &str) -> Option<&(String, Vec<String>)> {
+        let joined = self.joined.get_or_init(|| {
+            let mut map = std::collections::HashMap::new();
+            for (i, (brand, _)) in self.list.iter().enumerate() {
+                let one: String = brand.chars().filter(|c| c.is_alphanumeric()).collect();
+                if brand.contains(' ') && one.chars().count() >= 6 {
+                    map.entry(one).or_insert(i);
+                }
+            }
+            map
+        });
+        lowered
+            .split(|c: char| !c.is_alphanumeric())
+            .filter_map(|word| joined.get(word))
+            .min()
+            .and_then(|i| self.list.get(*i))
     }
 
     fn names(&self) -> Option<&AhoCorasick> {

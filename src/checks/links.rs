@@ -18,7 +18,10 @@ use url::{Host, Url};
 /// sender's domain is authenticated (`checks::standing`), the text shows that same domain and the
 /// link goes through the infrastructure that sent the message (a DKIM signer's or the return
 /// path's domain: the sender's email service tracking clicks). The text then tells the truth about
-/// who is behind the link; showing anyone else's domain is still judged.
+/// who is behind the link; showing anyone else's domain is still judged. Nor is a full URL of a
+/// page that a partner hosts under the sender's name (`https://torrid.cashstar.com/` in mail from
+/// torrid.com) when the link goes to the sender's own domain, unless the domain shown is a brand's
+/// of `lists/impersonated_brands.txt`.
 pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sending: Option<Option<Vec<String>>> = None;
     let sender_domain = ctx
@@ -49,6 +52,35 @@ pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 || suffix_in(&href_host, &ctx.signatures.lists.redirectors).is_some())
         {
             continue;
+        }
+        if shows_full_url && sender_domain.as_deref() == Some(href_domain.as_str()) {
+            // The link goes to the sender's own domain and the text shows a page that a partner
+            // hosts under the sender's name (`torrid.cashstar.com` in mail from torrid.com): who
+            // the reader deals with is not hidden, unless the host shown is a brand's.
+            let own_label = org_domain(&href_domain)
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let text_label = org_domain(&text_domain)
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let named = own_label.chars().count() >= 4
+                && text_host
+                    .trim_end_matches(&format!(".{text_domain}"))
+                    .split('.')
+                    .any(|l| l == own_label);
+            if named
+                && !ctx
+                    .signatures
+                    .lists
+                    .impersonated_brands
+                    .has_label(&text_label)
+            {
+                continue;
+            }
         }
         if sender_domain.as_deref() == Some(text_domain.as_str()) {
             let infrastructure = sending.get_or_insert_with(|| {
@@ -803,6 +835,34 @@ mod tests {
             let f = run_check(brand_domain_in_host, "A <a@b.example>", &[(href, None)]);
             assert!(f.is_empty(), "{href}: {f:?}");
         }
+    }
+
+    #[test]
+    fn a_partner_page_under_the_senders_name_linked_through_the_senders_domain() {
+        let shop = "Torrid <info@mktg.torrid.com>";
+        let gift = [(
+            "https://e.mktg.torrid.com/c2/2012:6944",
+            Some("https://torrid.cashstar.com/"),
+        )];
+        assert!(run_from(shop, &gift).is_empty());
+        // A brand's domain shown is judged whatever host it is under, and so is a page under the
+        // sender's name reached through someone else's domain.
+        let brand = [(
+            "https://e.mktg.torrid.com/c/1",
+            Some("https://torrid.paypal.com/login"),
+        )];
+        assert_eq!(run_from(shop, &brand).len(), 1);
+        let elsewhere = [(
+            "https://track.other.example/c/1",
+            Some("https://torrid.cashstar.com/"),
+        )];
+        assert_eq!(run_from(shop, &elsewhere).len(), 1);
+        // The partner's page not under the sender's name is still judged.
+        let partner = [(
+            "https://e.mktg.torrid.com/c/2",
+            Some("https://www.cashstar.com/"),
+        )];
+        assert_eq!(run_from(shop, &partner).len(), 1);
     }
 
     fn run(links: &[(&str, Option<&str>)]) -> Vec<Finding> {

@@ -112,6 +112,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "content.brand_billing_callback",
         content::brand_billing_callback,
     ),
+    ("content.brand_signature", content::brand_signature),
     ("content.image_only_link", content::image_only_with_link),
     ("content.hidden_text", content::hidden_text),
     (

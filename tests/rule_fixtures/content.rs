@@ -74,6 +74,18 @@ Thank you for your purchase. If you did not make it, call +1 (800) 555-0199 to c
                 .to_vec(),
         ),
         (
+            "CONTENT_BRAND_SIGNATURE",
+            d(),
+            "From: Account Support <service@billing-notice.example>\n\
+Subject: We need to confirm your billing details\n\
+Content-Type: text/html\n\n\
+<p>We were unable to process your recent payment.</p>\
+<p><a href=\"https://retry.example.net/pay\">Retry payment</a></p>\
+<p>Best regards, The Spotify Team</p>\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
             "CONTENT_NON_JAPANESE_KANJI",
             d(),
             text(

@@ -561,6 +561,122 @@ fn glued_words(text: &str) -> String {
         .collect()
 }
 
+/// `name` with the letters that only the case tells apart read the other way where the case gives
+/// them away: a capital `I` inside a word after a small letter is an `l` (`WaImart`, `pIan`), a
+/// small `l` between capitals is an `I` (`VlAGRA`). In a sans-serif font both look the same;
+/// ordinary writing has neither (a capital inside a word follows the small letters only at a word
+/// joint, `LinkedIn`, and is compared here only against brand names).
+fn i_l_swapped(name: &str) -> String {
+    let chars: Vec<char> = name.chars().take(NAME_CHARS).collect();
+    let lower = |i: Option<&char>| i.is_some_and(|c| c.is_lowercase());
+    let upper = |i: Option<&char>| i.is_some_and(|c| c.is_uppercase());
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            match c {
+                'I' if lower(before) => 'l',
+                'l' if upper(before)
+                    && (upper(after) || after.is_none_or(|a| !a.is_alphabetic())) =>
+                {
+                    'I'
+                }
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// `name` with the Greek, Cyrillic and Cherokee letters that look like Latin ones read as those,
+/// in the words that also hold Latin letters (`Lerοy`, `Мetаmask`); words wholly in another
+/// script are left as they are (a Greek or Russian name is not a disguise).
+fn latin_lookalikes(name: &str) -> String {
+    const PAIRS: &[(char, char)] = &[
+        ('а', 'a'),
+        ('в', 'b'),
+        ('е', 'e'),
+        ('к', 'k'),
+        ('м', 'm'),
+        ('н', 'h'),
+        ('о', 'o'),
+        ('р', 'p'),
+        ('с', 'c'),
+        ('т', 't'),
+        ('у', 'y'),
+        ('х', 'x'),
+        ('ѕ', 's'),
+        ('і', 'i'),
+        ('ј', 'j'),
+        ('ԁ', 'd'),
+        ('һ', 'h'),
+        ('ԛ', 'q'),
+        ('ԝ', 'w'),
+        ('ү', 'y'),
+        ('ӏ', 'l'),
+        ('А', 'A'),
+        ('В', 'B'),
+        ('Е', 'E'),
+        ('К', 'K'),
+        ('М', 'M'),
+        ('Н', 'H'),
+        ('О', 'O'),
+        ('Р', 'P'),
+        ('С', 'C'),
+        ('Т', 'T'),
+        ('Х', 'X'),
+        ('Ѕ', 'S'),
+        ('І', 'I'),
+        ('Ј', 'J'),
+        ('α', 'a'),
+        ('ο', 'o'),
+        ('ν', 'v'),
+        ('ι', 'i'),
+        ('κ', 'k'),
+        ('τ', 't'),
+        ('υ', 'u'),
+        ('ρ', 'p'),
+        ('Α', 'A'),
+        ('Β', 'B'),
+        ('Ε', 'E'),
+        ('Ζ', 'Z'),
+        ('Η', 'H'),
+        ('Ι', 'I'),
+        ('Κ', 'K'),
+        ('Μ', 'M'),
+        ('Ν', 'N'),
+        ('Ο', 'O'),
+        ('Ρ', 'P'),
+        ('Τ', 'T'),
+        ('Υ', 'Y'),
+        ('Χ', 'X'),
+        ('Ϲ', 'C'),
+        ('ϲ', 'c'),
+        ('ո', 'n'),
+        ('Ꮮ', 'L'),
+        ('Ꭺ', 'A'),
+        ('Ꮯ', 'C'),
+        ('Ꭼ', 'E'),
+        ('Ꮋ', 'H'),
+        ('Ꮇ', 'M'),
+        ('Ꭲ', 'T'),
+    ];
+    let latin_of = |c: char| PAIRS.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
+    let name: String = name.chars().take(NAME_CHARS).collect();
+    name.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let has_latin = word.chars().any(|c| c.is_ascii_alphabetic());
+            let has_lookalike = word.chars().any(|c| latin_of(c).is_some());
+            if has_latin && has_lookalike {
+                word.chars().map(|c| latin_of(c).unwrap_or(c)).collect()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A display name that names a brand phishing impersonates (`lists/impersonated_brands.txt`) only
 /// once its filler is taken out (`C o i n b a s e`, `D/H/L-verzending`, `-Albert-Heijn
 /// Cadeaucentrum`, `𝗔𝗗𝗔𝗖`), while the address is on none of the brand's domains. Written plainly
@@ -576,10 +692,20 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let spaced = without_filler(name);
         // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
         let glued = glued_words(&spaced);
-        let Some((cleaned, (brand, labels))) = [spaced, glued]
+        // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round.
+        let swapped = without_filler(&i_l_swapped(name));
+        // `Lerοy_Merlin`: Greek or Cyrillic letters that look Latin, inside Latin words.
+        let latin = without_filler(&latin_lookalikes(name));
+        let found = [spaced.clone(), glued, swapped, latin]
             .into_iter()
             .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
-        else {
+            // `LaPoste`, `StateFarm`: a brand of two words or more written as one.
+            .or_else(|| {
+                brands
+                    .joined_in(&spaced)
+                    .map(|b| (spaced.clone(), b.clone()))
+            });
+        let Some((cleaned, (brand, labels))) = found else {
             continue;
         };
         let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
@@ -872,6 +998,40 @@ mod tests {
         let f = run(obfuscated_brand, "Pay.Pal. Service", "m0n1ca@isp.example");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence[2].1, "paypal service");
+        // A capital I for a small l, and a small l for a capital I.
+        let f = run(obfuscated_brand, "Hello WaImart", "hello@points.example");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].evidence[1].1, "walmart");
+        assert_eq!(
+            run(obfuscated_brand, "BlNANCE Support", "b@pay.example").len(),
+            1
+        );
+        assert_eq!(
+            i_l_swapped("VlAGRA WaImart LinkedIn Ian"),
+            "VIAGRA Walmart Linkedln Ian"
+        );
+        assert!(run(obfuscated_brand, "Walmart", "news@walmart.com").is_empty());
+        assert!(run(obfuscated_brand, "WaImart", "news@walmart.com").is_empty());
+        // Lookalike letters of another script inside a Latin word; a brand of two words glued.
+        let f = run(obfuscated_brand, "Ler\u{3bf}y_Merlin", "m@sender.example");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].evidence[1].1, "leroy merlin");
+        let f = run(
+            obfuscated_brand,
+            "LaPoste | Votre livraison",
+            "r@parcel.example",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].evidence[1].1, "la poste");
+        assert!(run(obfuscated_brand, "LaPoste", "info@laposte.fr").is_empty());
+        assert_eq!(latin_lookalikes("Мetаmask Σοφία"), "Metamask Σοφία");
+        for name in ["Ολυμπιακός", "Иван Петров", "Statement Farm", "Royalmailer"]
+        {
+            assert!(
+                run(obfuscated_brand, name, "n@mail.example").is_empty(),
+                "{name}"
+            );
+        }
         // Written plainly it is another rule's; from the brand's own domain it is the brand.
         assert!(run(obfuscated_brand, "Coinbase", "x@wallet-help.example").is_empty());
         assert!(run(obfuscated_brand, "C o i n b a s e", "no-reply@coinbase.com").is_empty());
