@@ -2447,3 +2447,95 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
         "{j}"
     );
 }
+
+/// The report mailbox is untrusted mail: a mail over the size limit, garbage, deep nesting and a
+/// missing file are counted, never fatal; a report without a Date takes its file's time; an empty
+/// Maildir (nobody reported yet) is no error.
+#[test]
+fn a_hostile_report_mailbox_is_bounded_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let (l1, l2) = (
+        &generated.manifest.entries[0],
+        &generated.manifest.entries[1],
+    );
+    let link = |e: &drill::Entry| format!("{}/t/{}", generated.manifest.landing_url, e.token);
+    let limits = lurescreen::config::Limits {
+        max_message_bytes: 64 * 1024,
+        ..Default::default()
+    };
+    let mut mbox = String::new();
+    // Over the limit (and holding a token): not read.
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n");
+    mbox.push_str(&format!(
+        "From: x@example.co.jp\nSubject: big\n\n{}\n{}\n\n",
+        link(l1),
+        "A".repeat(100 * 1024)
+    ));
+    // Garbage, and 1,500 nested messages around a token.
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n\u{1}\u{2}\u{3}\n\n");
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n");
+    mbox.push_str(&"Content-Type: message/rfc822\n\n".repeat(1500));
+    mbox.push_str(&format!("Subject: deep\n\n{}\n", link(l2)));
+    let mbox_path = dir.path().join("hostile.mbox");
+    std::fs::write(&mbox_path, mbox).unwrap();
+    // A report without Date, in a Maildir: its file's time.
+    let maildir = dir.path().join("Maildir");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    let file = maildir.join("new").join("1.host");
+    std::fs::write(
+        &file,
+        format!(
+            "From: a.one@example.co.jp\r\nSubject: FW\r\n\r\n{}\r\n",
+            link(l1)
+        ),
+    )
+    .unwrap();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    let empty = dir.path().join("Empty");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(empty.join(sub)).unwrap();
+    }
+    let mut store = drill::store::Store::open(&dir.path().join("d.sqlite")).unwrap();
+    let mut warnings = Vec::new();
+    let tally = drill::reports::read(
+        &generated,
+        &mut store,
+        &[mbox_path, maildir, empty, dir.path().join("missing.mbox")],
+        &limits,
+        &mut |w| warnings.push(w),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            tally.mails,
+            tally.too_large,
+            tally.unreadable,
+            tally.matched,
+            tally.new
+        ),
+        (3, 1, 1, 2, 2),
+        "{tally:?} {warnings:?}"
+    );
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("max_message_bytes")));
+    let reports = store.reports(&generated.manifest.campaign).unwrap();
+    let r = reports.iter().find(|r| r.token == l1.token).unwrap();
+    assert_eq!(
+        (r.reported_at, r.time_from.as_str(), r.reporter.as_str()),
+        (1_800_000_000, "file", "a.one@example.co.jp")
+    );
+    assert!(reports.iter().any(|r| r.token == l2.token), "{reports:?}");
+}

@@ -625,6 +625,42 @@ mod tests {
     }
 
     #[test]
+    fn report_addresses_and_texts_are_checked_and_filled_in() {
+        let r = |address: &str| ReportTo {
+            address: address.into(),
+            ..ReportTo::default()
+        };
+        assert!(r("security@example.co.jp").check().is_ok());
+        for bad in ["", "security", "Sec <security@example.co.jp>", "a@b\"c"] {
+            assert!(r(bad).check().is_err(), "{bad}");
+        }
+        let mut t = r("security@example.co.jp");
+        assert!(t.how_text(true).contains("security@example.co.jp へ"));
+        assert!(t.how_text(false).contains("to security@example.co.jp"));
+        assert!(t.contact_text(true).contains("security@example.co.jp"));
+        t.contact = Some("Help desk, ext. 1234 ({address})".into());
+        assert_eq!(
+            t.contact_text(false),
+            "Help desk, ext. 1234 (security@example.co.jp)"
+        );
+        t.how_ja = Some(" ".into());
+        assert!(t.check().is_err(), "an empty text");
+        t.how_ja = Some("x".repeat(MAX_REPORT_TEXT + 1));
+        assert!(t.check().is_err(), "a text too long");
+        let parsed = Campaign::parse(
+            "id = \"c\"\ndate = \"2026-12-01T09:30:00+09:00\"\nlanding_url = \"http://x.example\"\nrecipients = \"r.csv\"\n\
+             [organisation]\nname = \"o\"\nname_ja = \"o\"\ndomains = [\"example.co.jp\"]\n\
+             [sender]\nfreemail = \"a@gmail.com\"\nlookalike_domain = \"examp1e.co.jp\"\n\
+             [report]\naddress = \"security@example.co.jp\"\nhow_ja = \"{address} へ転送\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.report.unwrap().how_text(true),
+            "security@example.co.jp へ転送"
+        );
+    }
+
+    #[test]
     fn weak_and_example_seeds_are_refused() {
         assert!(check_seed(EXAMPLE_SEED).is_err());
         assert!(check_seed("short-seed-123").is_err());

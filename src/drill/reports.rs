@@ -287,6 +287,10 @@ pub fn read(
                 ));
                 return ControlFlow::Continue(());
             }
+            // An empty folder (nobody has reported yet) is no error (the walker's words for it).
+            Payload::Unreadable(e) if e == "no messages found in this folder" => {
+                return ControlFlow::Continue(());
+            }
             Payload::Unreadable(e) => {
                 tally.unreadable += 1;
                 warn(format!("{}: {e}", loc.display()));
