@@ -1306,6 +1306,22 @@ fn the_report_renders_in_headless_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = report_fixture(dir.path());
+    // One lure reported to IT, so the page has its report section too.
+    let generated = Generated::load(&out).unwrap();
+    drill::store::Store::open(&db)
+        .unwrap()
+        .record_report(
+            &generated.manifest.campaign,
+            &drill::store::Report {
+                token: generated.manifest.entries[1].token.clone(),
+                report_key: "message-id:r@example.co.jp".into(),
+                reporter: "a.one@example.co.jp".into(),
+                reported_at: 1_800_000_600,
+                time_from: "date".into(),
+                source: "box".into(),
+            },
+        )
+        .unwrap();
     let html = dir.path().join("report.html");
     let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success());
@@ -1314,8 +1330,8 @@ fn the_report_renders_in_headless_chromium() {
         &format!("file://{}", html.display()),
         dir.path(),
         "report",
-        "1200,1600",
-        &["display-url-en", "<svg"],
+        "1200,1900",
+        &["display-url-en", "<svg", "Reported to IT per department"],
     );
 }
 
@@ -2219,14 +2235,14 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
     };
     let s = summary(&reports_cli(&out, &db, &[&mbox_path], &[]));
     assert!(
-        s.contains("6 mail(s) in the report mailbox: 4 reporting lures (4 new report(s) stored, 0 already stored), 1 unmatched (0 with the drill header but no known token), 1 automatic"),
+        s.contains("6 mail(s) in the report mailbox: 4 naming a lure (4 new report(s) stored, 0 already stored), 1 unmatched (0 with the drill header but no known token), 1 automatic"),
         "{s}"
     );
     assert!(s.contains("lures reported so far: 3 of 6"), "{s}");
     // The same mails as a Maildir, the mbox again: nothing new. The saved .msg: one more.
     let s = summary(&reports_cli(&out, &db, &[&maildir, &mbox_path], &[]));
     assert!(
-        s.contains("12 mail(s) in the report mailbox: 8 reporting lures (0 new report(s) stored, 8 already stored), 2 unmatched"),
+        s.contains("12 mail(s) in the report mailbox: 8 naming a lure (0 new report(s) stored, 8 already stored), 2 unmatched"),
         "{s}"
     );
     let s = summary(&reports_cli(&out, &db, &[&saved], &["--lang", "ja"]));
@@ -2255,7 +2271,7 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
     .unwrap();
     let s = summary(&reports_cli(&out, &db, &[&folder], &[]));
     assert!(
-        s.contains("2 mail(s) in the report mailbox: 1 reporting lures (0 new report(s) stored, 1 already stored), 1 unmatched (1 with the drill header but no known token)"),
+        s.contains("2 mail(s) in the report mailbox: 1 naming a lure (0 new report(s) stored, 1 already stored), 1 unmatched (1 with the drill header but no known token)"),
         "{s}"
     );
 
@@ -2504,6 +2520,22 @@ fn a_hostile_report_mailbox_is_bounded_and_counted() {
         .unwrap()
         .set_modified(when)
         .unwrap();
+    // A Date far in the future is not believed: the file's time.
+    let future = maildir.join("new").join("2.host");
+    std::fs::write(
+        &future,
+        format!(
+            "From: a.one@example.co.jp\r\nDate: Fri, 1 Jan 2100 00:00:00 +0000\r\nSubject: FW\r\n\r\n{}\r\n",
+            link(l2)
+        ),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&future)
+        .unwrap()
+        .set_modified(when + std::time::Duration::from_secs(100))
+        .unwrap();
     let empty = dir.path().join("Empty");
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(empty.join(sub)).unwrap();
@@ -2526,7 +2558,7 @@ fn a_hostile_report_mailbox_is_bounded_and_counted() {
             tally.matched,
             tally.new
         ),
-        (3, 1, 1, 2, 2),
+        (4, 1, 1, 3, 3),
         "{tally:?} {warnings:?}"
     );
     assert_eq!(warnings.len(), 2, "{warnings:?}");
@@ -2537,5 +2569,17 @@ fn a_hostile_report_mailbox_is_bounded_and_counted() {
         (r.reported_at, r.time_from.as_str(), r.reporter.as_str()),
         (1_800_000_000, "file", "a.one@example.co.jp")
     );
-    assert!(reports.iter().any(|r| r.token == l2.token), "{reports:?}");
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.token == l2.token && r.source.contains("hostile.mbox"))
+    );
+    let r = reports
+        .iter()
+        .find(|r| r.source.ends_with("2.host"))
+        .unwrap();
+    assert_eq!(
+        (r.reported_at, r.time_from.as_str()),
+        (1_800_000_100, "file")
+    );
 }

@@ -404,7 +404,7 @@ pub fn reports(
         )
     } else {
         format!(
-            "{} mail(s) in the report mailbox: {} reporting lures ({} new report(s) stored, {} already stored), {} unmatched ({} with the drill header but no known token), {} automatic (bounces, auto-replies), {} too large, {} unreadable\nlures reported so far: {stored} of {lures}\n",
+            "{} mail(s) in the report mailbox: {} naming a lure ({} new report(s) stored, {} already stored), {} unmatched ({} with the drill header but no known token), {} automatic (bounces, auto-replies), {} too large, {} unreadable\nlures reported so far: {stored} of {lures}\n",
             tally.mails,
             tally.matched,
             tally.new,

@@ -642,8 +642,14 @@ fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-/// Horizontal bars: one per row, `value` of `max`, with a label and a text on the right.
+/// Horizontal bars: one per row, `value` of `max`, with a label and a text on the right; red
+/// (clicks: fewer is better).
 fn bars(rows: &[(String, f64, String)], max: f64) -> String {
+    bars_in(rows, max, "#dc2626")
+}
+
+/// [`bars`] in `color`.
+fn bars_in(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
     const W: f64 = 420.0;
     const LABEL: f64 = 250.0;
     const H: usize = 26;
@@ -658,7 +664,7 @@ fn bars(rows: &[(String, f64, String)], max: f64) -> String {
         svg.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#374151\">{}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{W}\" height=\"18\" fill=\"#f3f4f6\"/>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"#dc2626\"/>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"{color}\"/>\
              <text x=\"{}\" y=\"{}\" fill=\"#111827\">{}</text>",
             LABEL - 8.0,
             y + 14,
@@ -813,7 +819,8 @@ pub fn html_in(r: &Results, lang: Lang) -> String {
                 .map_or("-".into(), |d| duration_in(d, lang)),
             t("reported before clicking", "クリック前に報告"),
             r.total.reported_first,
-            bars(&report_rows(&r.per_department), 1.0),
+            // Green: more reports are better.
+            bars_in(&report_rows(&r.per_department), 1.0, "#16a34a"),
         )
     } else {
         String::new()

@@ -30,6 +30,12 @@ pub const TOKEN_LEN: usize = 24;
 /// Attached messages and Outlook items looked into, levels deep at most (below what `scan`
 /// already opens).
 const MAX_DEPTH: usize = 3;
+/// Attached messages and Outlook items parsed again on their own, per report mail at most (each
+/// parse has the configuration's limits; this bounds how many there are).
+const MAX_NESTED_PARSES: usize = 16;
+/// A `Date:` more than this far ahead of the time the mailbox is read is not believed (the file's
+/// time is used instead).
+const FUTURE_SLACK_SECS: i64 = 24 * 3600;
 /// Hex runs longer than this are only tried at their ends (a token sits at the end of a link
 /// path, maybe after an encoded `/`: `%2F` + token).
 const LONG_RUN: usize = 128;
@@ -103,6 +109,7 @@ pub fn find(raw: &[u8], known: &HashSet<String>, campaign: &str, limits: &Limits
         (name.eq_ignore_ascii_case("auto-submitted") && !v.is_empty() && v != "no")
             || (name.eq_ignore_ascii_case("content-type") && v.starts_with("multipart/report"))
     });
+    let mut parses_left = MAX_NESTED_PARSES;
     look(
         raw,
         &msg,
@@ -110,6 +117,7 @@ pub fn find(raw: &[u8], known: &HashSet<String>, campaign: &str, limits: &Limits
         campaign,
         limits,
         0,
+        &mut parses_left,
         &mut tokens,
         &mut found,
     );
@@ -126,6 +134,7 @@ fn look(
     campaign: &str,
     limits: &Limits,
     depth: usize,
+    parses_left: &mut usize,
     tokens: &mut BTreeSet<String>,
     found: &mut Found,
 ) {
@@ -149,6 +158,9 @@ fn look(
     // Attached messages whose bytes the parse above kept as a file (a base64 message/rfc822, a
     // `.eml`) and Outlook items: read as messages of their own, for their headers too.
     for att in &msg.attachments {
+        if *parses_left == 0 {
+            return;
+        }
         let name = att.name.as_deref().unwrap_or("").to_ascii_lowercase();
         let nested = if message::containers::outlook::is_msg(&att.data) {
             message::containers::outlook::to_mime(&att.data)
@@ -159,9 +171,11 @@ fn look(
         } else {
             None
         };
-        if let Some(bytes) = nested
-            && let Some(inner) = message::parse(&bytes, limits)
-        {
+        let Some(bytes) = nested else {
+            continue;
+        };
+        *parses_left -= 1;
+        if let Some(inner) = message::parse(&bytes, limits) {
             look(
                 &bytes,
                 &inner,
@@ -169,6 +183,7 @@ fn look(
                 campaign,
                 limits,
                 depth + 1,
+                parses_left,
                 tokens,
                 found,
             );
@@ -311,7 +326,8 @@ pub fn read(
             return ControlFlow::Continue(());
         }
         tally.matched += 1;
-        let (reported_at, time_from) = match found.date {
+        let believable = |t: &i64| *t <= super::unix_now().saturating_add(FUTURE_SLACK_SECS);
+        let (reported_at, time_from) = match found.date.filter(believable) {
             Some(t) => (t, "date"),
             None => (file_time(&loc).unwrap_or_else(super::unix_now), "file"),
         };
