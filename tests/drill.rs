@@ -1012,12 +1012,18 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
     generate_into(&campaign, &out);
     let generated = Generated::load(&out).unwrap();
     let db = dir.join("drill.sqlite");
+    let addr = serve_in_process(&generated, &db);
+    (addr, generated, db)
+}
+
+/// Starts the landing page of `generated` on a loopback port, recording clicks in `db`.
+fn serve_in_process(generated: &Generated, db: &Path) -> std::net::SocketAddr {
     let served = drill::serve::Served {
         engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
         generated: generated.clone(),
         recorder: drill::recorder::Recorder::start(
-            drill::store::Store::open_for_writing(&db).unwrap(),
-            db.clone(),
+            drill::store::Store::open_for_writing(db).unwrap(),
+            db.to_path_buf(),
             generated.manifest.campaign.clone(),
             drill::recorder::Retry::default(),
         ),
@@ -1033,7 +1039,7 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
             std::future::pending(),
         )
     });
-    (addr, generated, db)
+    addr
 }
 
 /// The clicks of a campaign once `n` rows are stored (the writer stores them off the request
@@ -2067,27 +2073,7 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
     // Clicks over HTTP: a.one clicks L1 and b.two L3 (people); a link checker's HEAD on L5; a
     // script on L6, whose Japanese debrief shows how to report.
     let db = dir.path().join("drill.sqlite");
-    let served = drill::serve::Served {
-        engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
-        generated: generated.clone(),
-        recorder: drill::recorder::Recorder::start(
-            drill::store::Store::open_for_writing(&db).unwrap(),
-            db.clone(),
-            generated.manifest.campaign.clone(),
-            drill::recorder::Retry::default(),
-        ),
-        lang: None,
-    };
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        drill::serve::serve_until(
-            listener,
-            std::sync::Arc::new(served),
-            drill::serve::Limits::default(),
-            std::future::pending(),
-        )
-    });
+    let addr = serve_in_process(&generated, &db);
     let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
     let (status, body) = http_get(addr, &format!("/t/{}", l1.token), browser);
     assert_eq!(status, 200);
