@@ -306,7 +306,31 @@ enum DrillCommand {
         /// Also write the results as a self-contained HTML page.
         #[arg(long, value_name = "FILE.html")]
         html: Option<PathBuf>,
+        /// What to print: the figures (text), or one row per lure (csv: spreadsheet-safe, with
+        /// Japanese titles and a byte order mark under --lang ja; json: one array of objects).
+        #[arg(long, value_enum, default_value_t = ReportFormatArg::Text)]
+        format: ReportFormatArg,
     },
+    /// Read the report-to-IT mailbox (mbox, Maildir, folders of .eml/.msg, single files) and
+    /// record which lures staff reported, by whom and when (reading it again adds nothing).
+    Reports {
+        /// manifest.json written by `drill generate`, or its folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+        /// The drill database (the one `drill serve` writes clicks to; created if missing).
+        #[arg(long, value_name = "FILE", default_value = "drill.sqlite")]
+        db: PathBuf,
+        /// The report mailbox: mbox files, Maildir folders, folders of .eml or .msg files.
+        #[arg(value_name = "MAILBOX", required = true)]
+        mailboxes: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormatArg {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -565,9 +589,24 @@ fn drill(
             };
             cli::drill::serve(&manifest, &listen, &db, limits, explicit_lang, &engine, err)
         }
-        DrillCommand::Report { manifest, db, html } => {
-            cli::drill::report(&manifest, &db, html.as_deref(), lang, out, err)
+        DrillCommand::Report {
+            manifest,
+            db,
+            html,
+            format,
+        } => {
+            let format = match format {
+                ReportFormatArg::Text => cli::drill::ReportFormat::Text,
+                ReportFormatArg::Csv => cli::drill::ReportFormat::Csv,
+                ReportFormatArg::Json => cli::drill::ReportFormat::Json,
+            };
+            cli::drill::report(&manifest, &db, html.as_deref(), format, lang, out, err)
         }
+        DrillCommand::Reports {
+            manifest,
+            db,
+            mailboxes,
+        } => cli::drill::reports(&manifest, &db, &mailboxes, &engine, lang, out, err),
     }
 }
 

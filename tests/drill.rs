@@ -1012,12 +1012,18 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
     generate_into(&campaign, &out);
     let generated = Generated::load(&out).unwrap();
     let db = dir.join("drill.sqlite");
+    let addr = serve_in_process(&generated, &db);
+    (addr, generated, db)
+}
+
+/// Starts the landing page of `generated` on a loopback port, recording clicks in `db`.
+fn serve_in_process(generated: &Generated, db: &Path) -> std::net::SocketAddr {
     let served = drill::serve::Served {
         engine: drill::engine(&generated.manifest.domains, Signatures::embedded().unwrap()),
         generated: generated.clone(),
         recorder: drill::recorder::Recorder::start(
-            drill::store::Store::open_for_writing(&db).unwrap(),
-            db.clone(),
+            drill::store::Store::open_for_writing(db).unwrap(),
+            db.to_path_buf(),
             generated.manifest.campaign.clone(),
             drill::recorder::Retry::default(),
         ),
@@ -1033,7 +1039,7 @@ fn start_server(dir: &Path) -> (std::net::SocketAddr, Generated, PathBuf) {
             std::future::pending(),
         )
     });
-    (addr, generated, db)
+    addr
 }
 
 /// The clicks of a campaign once `n` rows are stored (the writer stores them off the request
@@ -1306,6 +1312,22 @@ fn the_report_renders_in_headless_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (out, db) = report_fixture(dir.path());
+    // One lure reported to IT, so the page has its report section too.
+    let generated = Generated::load(&out).unwrap();
+    drill::store::Store::open(&db)
+        .unwrap()
+        .record_report(
+            &generated.manifest.campaign,
+            &drill::store::Report {
+                token: generated.manifest.entries[1].token.clone(),
+                report_key: "message-id:r@example.co.jp".into(),
+                reporter: "a.one@example.co.jp".into(),
+                reported_at: 1_800_000_600,
+                time_from: "date".into(),
+                source: "box".into(),
+            },
+        )
+        .unwrap();
     let html = dir.path().join("report.html");
     let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success());
@@ -1314,8 +1336,8 @@ fn the_report_renders_in_headless_chromium() {
         &format!("file://{}", html.display()),
         dir.path(),
         "report",
-        "1200,1600",
-        &["display-url-en", "<svg"],
+        "1200,1900",
+        &["display-url-en", "<svg", "Reported to IT per department"],
     );
 }
 
@@ -1887,4 +1909,663 @@ fn the_report_speaks_japanese_with_lang_ja() {
         assert!(!page.contains(english), "{english}");
         assert!(!text.contains(english), "{english}");
     }
+}
+
+/// An Outlook item (MS-OXMSG) written with the `cfb` crate: a sender (display name, SMTP
+/// address), a submit time, a subject and a plain-text body.
+fn outlook_item(sender: (&str, &str), submitted: i64, subject: &str, body: &str) -> Vec<u8> {
+    use std::io::Write;
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    let put = |cf: &mut cfb::CompoundFile<_>, path: &str, data: &[u8]| {
+        cf.create_stream(path).unwrap().write_all(data).unwrap();
+    };
+    // The fixed-size properties: PR_CLIENT_SUBMIT_TIME as a FILETIME.
+    let mut props = vec![0u8; 32];
+    props.extend_from_slice(&0x0039_0040u32.to_le_bytes());
+    props.extend_from_slice(&[0u8; 4]);
+    props.extend_from_slice(&((submitted as u64 + 11_644_473_600) * 10_000_000).to_le_bytes());
+    put(&mut cf, "/__properties_version1.0", &props);
+    put(&mut cf, "/__substg1.0_0042001F", &utf16(sender.0));
+    put(&mut cf, "/__substg1.0_5D02001F", &utf16(sender.1));
+    put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
+    put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+fn base64_lines(data: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(data);
+    b64.as_bytes()
+        .chunks(76)
+        .map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap()))
+        .collect()
+}
+
+/// `text` as quoted-printable with a soft line break every 40 characters (so a link is cut in
+/// two in the raw mail).
+fn quoted_printable(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        for (n, chunk) in chars.chunks(40).enumerate() {
+            if n > 0 {
+                out.push_str("=\r\n");
+            }
+            for c in chunk {
+                match c {
+                    '=' => out.push_str("=3D"),
+                    c if c.is_ascii() => out.push(*c),
+                    c => {
+                        let mut b = [0u8; 4];
+                        for byte in c.encode_utf8(&mut b).bytes() {
+                            out.push_str(&format!("={byte:02X}"));
+                        }
+                    }
+                }
+            }
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn rfc2822(t: i64) -> String {
+    mail_parser::DateTime::from_timestamp(t).to_rfc822()
+}
+
+fn rfc3339(t: i64) -> String {
+    mail_parser::DateTime::from_timestamp(t).to_rfc3339()
+}
+
+/// `lurescreen [GLOBAL] drill reports --manifest OUT --db DB MAILBOX...`
+fn reports_cli(out: &Path, db: &Path, boxes: &[&Path], global: &[&str]) -> std::process::Output {
+    let mut cmd = lurescreen();
+    cmd.args(global)
+        .args(["drill", "reports", "--manifest"])
+        .arg(out)
+        .arg("--db")
+        .arg(db);
+    for b in boxes {
+        cmd.arg(b);
+    }
+    cmd.output().unwrap()
+}
+
+/// Issue 18 (report-to-IT) and issue 21 item 4: a campaign with a report address is sent to the
+/// SMTP sink and clicked over HTTP; staff report lures forwarded inline, as message/rfc822, as an
+/// attached Outlook item and as a saved Outlook item; `drill reports` reads the report mailbox as
+/// mbox, Maildir, a folder of .eml and a single .msg, counts each lure once however often it is
+/// read, and `drill report` gives the report rate, time to report and reported-before-clicking
+/// per department, in English and Japanese, and one row per lure as CSV and JSON.
+#[test]
+fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let formula = "=HYPERLINK(\"http://evil.example/\",\"x\")";
+    let campaign = temp_campaign_with(
+        dir.path(),
+        &format!(
+            "name,email,department\nA One,a.one@example.co.jp,Sales\nB Two,b.two@example.co.jp,情報システム部\n\
+             C Three,c.three@example.co.jp,\"{}\"\n",
+            formula.replace('"', "\"\"")
+        ),
+        "assign = \"all\"\nscenarios = [\"display-url-en\", \"invoice-pdf-ja\"]\n",
+        "[report]\naddress = \"security@example.co.jp\"\ncontact_ja = \"情報システム部 ヘルプデスク（内線 1234、{address}）\"\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let (port, got) = smtp_sink();
+    let o = send(&campaign, &out, port, true);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(
+        generated.manifest.report.as_ref().unwrap().address,
+        "security@example.co.jp"
+    );
+    let lure = |email: &str, scenario: &str| {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .find(|e| e.email.starts_with(email) && e.scenario == scenario)
+            .unwrap()
+            .clone()
+    };
+    let (l1, l2) = (
+        lure("a.one", "display-url-en"),
+        lure("a.one", "invoice-pdf-ja"),
+    );
+    let (l3, l5) = (
+        lure("b.two", "display-url-en"),
+        lure("c.three", "display-url-en"),
+    );
+    let l6 = lure("c.three", "invoice-pdf-ja");
+    // The lures as the sink received them.
+    let received = |e: &drill::Entry| -> Vec<u8> {
+        got.lock()
+            .unwrap()
+            .iter()
+            .find(|r| links_of(&r.data).iter().any(|l| l.contains(&e.token)))
+            .map(|r| r.data.clone())
+            .unwrap_or_else(|| panic!("{} not received", e.token))
+    };
+    // Every lure was sent: set the send log an hour back, so the clicks below are human ones
+    // (not within seconds of delivery) and the times are known.
+    let t0 = drill::send::sent_times(&out)
+        .values()
+        .min()
+        .copied()
+        .unwrap()
+        / 60
+        * 60
+        - 3600;
+    let log: String = generated
+        .manifest
+        .entries
+        .iter()
+        .map(|e| format!("{},{t0},sent,\n", e.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), log).unwrap();
+
+    // Clicks over HTTP: a.one clicks L1 and b.two L3 (people); a link checker's HEAD on L5; a
+    // script on L6, whose Japanese debrief shows how to report.
+    let db = dir.path().join("drill.sqlite");
+    let addr = serve_in_process(&generated, &db);
+    let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+    let (status, body) = http_get(addr, &format!("/t/{}", l1.token), browser);
+    assert_eq!(status, 200);
+    assert!(body.contains("How to report a suspicious mail"), "{body}");
+    assert!(
+        body.contains("href=\"mailto:security@example.co.jp\""),
+        "{body}"
+    );
+    assert!(body.contains("forward it as an attachment to security@example.co.jp"));
+    assert_eq!(http_get(addr, &format!("/t/{}", l3.token), browser).0, 200);
+    assert_eq!(
+        http_request(addr, "HEAD", &format!("/t/{}", l5.token), browser).0,
+        200
+    );
+    let (_, body) = http_get(addr, &format!("/t/{}", l6.token), "python-requests/2.31");
+    assert!(body.contains("不審なメールの報告のしかた"), "{body}");
+    assert!(
+        body.contains("情報システム部 ヘルプデスク（内線 1234、security@example.co.jp）"),
+        "{body}"
+    );
+    let clicks = clicks_when(&db, &generated.manifest.campaign, 4);
+    assert_eq!(clicks.len(), 4, "{clicks:#?}");
+
+    // The report mailbox.
+    let link = |e: &drill::Entry| format!("{}/t/{}", generated.manifest.landing_url, e.token);
+    let mail = |from: &str, date: i64, id: &str, subject: &str, rest: &str| {
+        format!(
+            "From: {from}\r\nTo: security@example.co.jp\r\nSubject: {subject}\r\nDate: {}\r\n\
+             Message-ID: <{id}@example.co.jp>\r\nMIME-Version: 1.0\r\n{rest}",
+            rfc2822(date)
+        )
+    };
+    // R1: a.one forwards L1 inline, quoted-printable (the link cut by a soft line break), 90 min
+    // after sending (after the click).
+    let r1 = mail(
+        "A One <a.one@example.co.jp>",
+        t0 + 5400,
+        "r1",
+        "FW: suspicious",
+        &format!(
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n{}",
+            quoted_printable(&format!(
+                "This looks like phishing.\n\n-------- Forwarded message --------\nPlease sign in: {} — IT 部門\n",
+                link(&l1)
+            ))
+        ),
+    );
+    // R2: b.two forwards L3 as an attached message/rfc822, 20 min after sending (before the
+    // click).
+    let r2 = mail(
+        "b.two@example.co.jp",
+        t0 + 1200,
+        "r2",
+        "Report phishing",
+        &format!(
+            "Content-Type: multipart/mixed; boundary=\"b2\"\r\n\r\n--b2\r\nContent-Type: text/plain\r\n\r\nreported\r\n\
+             --b2\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"lure.eml\"\r\n\r\n{}\r\n--b2--\r\n",
+            String::from_utf8(received(&l3)).unwrap()
+        ),
+    );
+    // R3: c.three sends L5 as an attached Outlook item, 30 min after sending.
+    let item = outlook_item(
+        ("IT Support", "it-support@examp1e.co.jp"),
+        t0,
+        &l5.subject,
+        &format!("Dear C Three,\r\nPlease verify: {}\r\n", link(&l5)),
+    );
+    let r3 = mail(
+        "\"C Three\" <C.Three@Example.co.jp>",
+        t0 + 1800,
+        "r3",
+        "FW: verify",
+        &format!(
+            "Content-Type: multipart/mixed; boundary=\"b3\"\r\n\r\n--b3\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+             --b3\r\nContent-Type: application/vnd.ms-outlook; name=\"verify.msg\"\r\nContent-Transfer-Encoding: base64\r\n\
+             Content-Disposition: attachment; filename=\"verify.msg\"\r\n\r\n{}--b3--\r\n",
+            base64_lines(&item)
+        ),
+    );
+    // R4: a.one reports L1 again, later: the same lure, counted once.
+    let r4 = mail(
+        "a.one@example.co.jp",
+        t0 + 7200,
+        "r4",
+        "again",
+        &format!(
+            "Content-Type: text/plain\r\n\r\nstill getting {}\r\n",
+            link(&l1)
+        ),
+    );
+    // R5: unrelated mail, with 24 hex digits that are no token and a link elsewhere.
+    let r5 = mail(
+        "b.two@example.co.jp",
+        t0 + 100,
+        "r5",
+        "lunch",
+        "Content-Type: text/plain\r\n\r\nlunch? order 0123456789abcdef01234567 at http://bento.example/t/abc\r\n",
+    );
+    // R6: a bounce that quotes L2: not a report.
+    let r6 = mail(
+        "MAILER-DAEMON@example.co.jp",
+        t0 + 60,
+        "r6",
+        "Undelivered Mail Returned to Sender",
+        &format!(
+            "Auto-Submitted: auto-replied\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b6\"\r\n\r\n\
+             --b6\r\nContent-Type: text/plain\r\n\r\nundeliverable\r\n--b6\r\nContent-Type: message/rfc822\r\n\r\n{}\r\n--b6--\r\n",
+            String::from_utf8(received(&l2)).unwrap()
+        ),
+    );
+    let mails = [&r1, &r2, &r3, &r4, &r5, &r6];
+    let mbox_path = dir.path().join("reports.mbox");
+    let mut mbox = String::new();
+    for m in mails {
+        mbox.push_str("From security@example.co.jp Sat Dec  5 10:00:00 2026\n");
+        mbox.push_str(&m.replace("\r\n", "\n"));
+        mbox.push('\n');
+    }
+    std::fs::write(&mbox_path, mbox).unwrap();
+    let maildir = dir.path().join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    for (n, m) in mails.iter().enumerate() {
+        let sub = if n % 2 == 0 { "cur" } else { "new" };
+        std::fs::write(maildir.join(sub).join(format!("{n}.host:2,S")), m).unwrap();
+    }
+    // R7: c.three saved a report as an Outlook item (no Message-ID), submitted 40 min after
+    // sending, holding L6's link.
+    let saved = dir.path().join("report.msg");
+    std::fs::write(
+        &saved,
+        outlook_item(
+            ("C Three", "c.three@example.co.jp"),
+            t0 + 2400,
+            "FW: 請求書送付のご案内",
+            &format!("転送します。\r\n{}\r\n", link(&l6)),
+        ),
+    )
+    .unwrap();
+
+    let summary = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let s = summary(&reports_cli(&out, &db, &[&mbox_path], &[]));
+    assert!(
+        s.contains("6 mail(s) in the report mailbox: 4 naming a lure (4 new report(s) stored, 0 already stored), 1 unmatched (0 with the drill header but no known token), 1 automatic"),
+        "{s}"
+    );
+    assert!(s.contains("lures reported so far: 3 of 6"), "{s}");
+    // The same mails as a Maildir, the mbox again: nothing new. The saved .msg: one more.
+    let s = summary(&reports_cli(&out, &db, &[&maildir, &mbox_path], &[]));
+    assert!(
+        s.contains("12 mail(s) in the report mailbox: 8 naming a lure (0 new report(s) stored, 8 already stored), 2 unmatched"),
+        "{s}"
+    );
+    let s = summary(&reports_cli(&out, &db, &[&saved], &["--lang", "ja"]));
+    assert!(
+        s.contains("訓練メールの報告 1 通（新たに記録 1 件、記録済み 0 件）"),
+        "{s}"
+    );
+    assert!(s.contains("報告された訓練メール：4 / 6 通"), "{s}");
+    let s = summary(&reports_cli(&out, &db, &[&saved], &[]));
+    assert!(
+        s.contains("(0 new report(s) stored, 1 already stored)"),
+        "{s}"
+    );
+    // A folder of .eml: R2 again, and a mail of another campaign's drill (header, no token).
+    let folder = dir.path().join("eml");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("r2.eml"), &r2).unwrap();
+    std::fs::write(
+        folder.join("other.eml"),
+        format!(
+            "From: a.one@example.co.jp\r\nSubject: odd\r\nContent-Type: message/rfc822\r\n\r\n\
+             X-Lurescreen-Drill: {}\r\nSubject: lure without links\r\n\r\nhello\r\n",
+            generated.manifest.campaign
+        ),
+    )
+    .unwrap();
+    let s = summary(&reports_cli(&out, &db, &[&folder], &[]));
+    assert!(
+        s.contains("2 mail(s) in the report mailbox: 1 naming a lure (0 new report(s) stored, 1 already stored), 1 unmatched (1 with the drill header but no known token)"),
+        "{s}"
+    );
+
+    let store = drill::store::Store::open(&db).unwrap();
+    let reports = store.reports(&generated.manifest.campaign).unwrap();
+    assert_eq!(reports.len(), 5, "R1, R2, R3, R4, R7: {reports:#?}");
+    let r7 = reports.iter().find(|r| r.token == l6.token).unwrap();
+    assert_eq!(
+        (r7.reporter.as_str(), r7.reported_at, r7.time_from.as_str()),
+        ("c.three@example.co.jp", t0 + 2400, "date")
+    );
+    let r3s = reports.iter().find(|r| r.token == l5.token).unwrap();
+    assert_eq!(r3s.reporter, "c.three@example.co.jp");
+
+    let results = drill::report::compute_with(
+        &generated,
+        &drill::send::sent_times(&out),
+        &store.clicks(&generated.manifest.campaign).unwrap(),
+        &reports,
+    );
+    assert_eq!(
+        (
+            results.total.sent,
+            results.total.clicked,
+            results.total.reported
+        ),
+        (6, 2, 4)
+    );
+    assert_eq!(
+        results.total.reported_first, 3,
+        "L3, L5, L6 before any click"
+    );
+    assert_eq!(results.total.report_median(), Some(2400));
+    let dept: Vec<(&str, usize, usize, Option<i64>, usize)> = results
+        .per_department
+        .iter()
+        .map(|r| {
+            (
+                r.key.as_str(),
+                r.sent,
+                r.reported,
+                r.report_median(),
+                r.reported_first,
+            )
+        })
+        .collect();
+    assert_eq!(
+        dept,
+        [
+            (formula, 2, 2, Some(2400), 2),
+            ("Sales", 2, 1, Some(5400), 0),
+            ("情報システム部", 2, 1, Some(1200), 1),
+        ]
+    );
+
+    let o = report_cli(&out, &db, Some(&dir.path().join("r.html")), &[]);
+    let text = summary(&o);
+    assert!(
+        text.contains(
+            "reported 4  report rate 66.7%  median to report 40 min  reported before clicking 3"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(report address security@example.co.jp)"),
+        "{text}"
+    );
+    let sales = text
+        .lines()
+        .filter(|l| l.starts_with("Sales "))
+        .nth(1)
+        .unwrap();
+    assert!(
+        sales.split_whitespace().collect::<Vec<_>>()
+            == ["Sales", "2", "1", "50.0%", "1", "h", "30", "min", "0"],
+        "{sales}"
+    );
+    let page = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(page.contains("Reported to IT per department"), "{page}");
+    let o = report_cli(&out, &db, None, &["--lang", "ja"]);
+    let text = summary(&o);
+    assert!(
+        text.contains("報告 4  報告率 66.7%  報告まで(中央値) 40 分  クリック前に報告 3"),
+        "{text}"
+    );
+    assert!(text.contains("情報システム部門への報告"), "{text}");
+
+    // One row per lure: CSV, safe in a spreadsheet, and JSON.
+    let mut cmd = lurescreen();
+    let o = cmd
+        .args(["drill", "report", "--format", "csv", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let csv_text = summary(&o);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "email",
+            "name",
+            "department",
+            "scenario",
+            "lang",
+            "status",
+            "sent_at",
+            "first_click_at",
+            "human_clicks",
+            "automated_clicks",
+            "reported_at",
+            "reported_by",
+            "reported_before_click"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let row = |e: &drill::Entry| {
+        rows.iter()
+            .find(|r| &r[0] == e.email.as_str() && &r[3] == e.scenario.as_str())
+            .unwrap()
+            .clone()
+    };
+    let r = row(&l1);
+    assert_eq!(&r[5], "sent");
+    assert_eq!(&r[6], rfc3339(t0));
+    assert!(!r[7].is_empty(), "a.one clicked L1: {r:?}");
+    assert_eq!((&r[8], &r[9]), ("1", "0"));
+    assert_eq!(&r[10], rfc3339(t0 + 5400));
+    assert_eq!((&r[11], &r[12]), ("a.one@example.co.jp", "no"));
+    let r = row(&l5);
+    assert_eq!(&r[2], format!("'{formula}"), "formula injection: {r:?}");
+    assert_eq!((&r[7], &r[8], &r[9]), ("", "0", "1"));
+    assert_eq!((&r[10], &r[12]), (rfc3339(t0 + 1800).as_str(), "yes"));
+    let r = row(&l2);
+    assert_eq!((&r[4], &r[10], &r[12]), ("ja", "", "no"));
+    // The department cell is quoted in the file (it holds commas and quotes).
+    assert!(
+        csv_text.contains("\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""),
+        "{csv_text}"
+    );
+
+    let o = lurescreen()
+        .args([
+            "--lang",
+            "ja",
+            "drill",
+            "report",
+            "--format",
+            "csv",
+            "--manifest",
+        ])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let ja = summary(&o);
+    assert!(ja.starts_with("\u{feff}メールアドレス,氏名,部署,"), "{ja}");
+    assert!(ja.contains(",送信済み,"), "{ja}");
+
+    let o = lurescreen()
+        .args(["drill", "report", "--format", "json", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary(&o)).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 6);
+    let j = arr
+        .iter()
+        .find(|x| x["email"] == l3.email.as_str() && x["scenario"] == "display-url-en")
+        .unwrap();
+    assert_eq!(j["department"], "情報システム部");
+    assert_eq!(j["reported_at"], rfc3339(t0 + 1200).as_str());
+    assert_eq!(j["reported_before_click"], true);
+    assert_eq!(j["human_clicks"], 1);
+    assert_eq!(j["sent_at"], rfc3339(t0).as_str());
+    let j = arr
+        .iter()
+        .find(|x| x["email"] == l2.email.as_str() && x["scenario"] == l2.scenario.as_str())
+        .unwrap();
+    assert!(
+        j["reported_at"].is_null() && j["first_click_at"].is_null(),
+        "{j}"
+    );
+}
+
+/// The report mailbox is untrusted mail: a mail over the size limit, garbage, deep nesting and a
+/// missing file are counted, never fatal; a report without a Date takes its file's time; an empty
+/// Maildir (nobody reported yet) is no error.
+#[test]
+fn a_hostile_report_mailbox_is_bounded_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\n",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let (l1, l2) = (
+        &generated.manifest.entries[0],
+        &generated.manifest.entries[1],
+    );
+    let link = |e: &drill::Entry| format!("{}/t/{}", generated.manifest.landing_url, e.token);
+    let limits = lurescreen::config::Limits {
+        max_message_bytes: 64 * 1024,
+        ..Default::default()
+    };
+    let mut mbox = String::new();
+    // Over the limit (and holding a token): not read.
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n");
+    mbox.push_str(&format!(
+        "From: x@example.co.jp\nSubject: big\n\n{}\n{}\n\n",
+        link(l1),
+        "A".repeat(100 * 1024)
+    ));
+    // Garbage, and 1,500 nested messages around a token.
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n\u{1}\u{2}\u{3}\n\n");
+    mbox.push_str("From x@example.co.jp Sat Dec  5 10:00:00 2026\n");
+    mbox.push_str(&"Content-Type: message/rfc822\n\n".repeat(1500));
+    mbox.push_str(&format!("Subject: deep\n\n{}\n", link(l2)));
+    let mbox_path = dir.path().join("hostile.mbox");
+    std::fs::write(&mbox_path, mbox).unwrap();
+    // A report without Date, in a Maildir: its file's time.
+    let maildir = dir.path().join("Maildir");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    let file = maildir.join("new").join("1.host");
+    std::fs::write(
+        &file,
+        format!(
+            "From: a.one@example.co.jp\r\nSubject: FW\r\n\r\n{}\r\n",
+            link(l1)
+        ),
+    )
+    .unwrap();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    // A Date far in the future is not believed: the file's time.
+    let future = maildir.join("new").join("2.host");
+    std::fs::write(
+        &future,
+        format!(
+            "From: a.one@example.co.jp\r\nDate: Fri, 1 Jan 2100 00:00:00 +0000\r\nSubject: FW\r\n\r\n{}\r\n",
+            link(l2)
+        ),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&future)
+        .unwrap()
+        .set_modified(when + std::time::Duration::from_secs(100))
+        .unwrap();
+    let empty = dir.path().join("Empty");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(empty.join(sub)).unwrap();
+    }
+    let mut store = drill::store::Store::open(&dir.path().join("d.sqlite")).unwrap();
+    let mut warnings = Vec::new();
+    let tally = drill::reports::read(
+        &generated,
+        &mut store,
+        &[mbox_path, maildir, empty, dir.path().join("missing.mbox")],
+        &limits,
+        &mut |w| warnings.push(w),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            tally.mails,
+            tally.too_large,
+            tally.unreadable,
+            tally.matched,
+            tally.new
+        ),
+        (4, 1, 1, 3, 3),
+        "{tally:?} {warnings:?}"
+    );
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("max_message_bytes")));
+    let reports = store.reports(&generated.manifest.campaign).unwrap();
+    let r = reports.iter().find(|r| r.token == l1.token).unwrap();
+    assert_eq!(
+        (r.reported_at, r.time_from.as_str(), r.reporter.as_str()),
+        (1_800_000_000, "file", "a.one@example.co.jp")
+    );
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.token == l2.token && r.source.contains("hostile.mbox"))
+    );
+    let r = reports
+        .iter()
+        .find(|r| r.source.ends_with("2.host"))
+        .unwrap();
+    assert_eq!(
+        (r.reported_at, r.time_from.as_str()),
+        (1_800_000_100, "file")
+    );
 }

@@ -265,11 +265,24 @@ pub fn serve(
     }
 }
 
-/// `drill report`: results as text on stdout, and as HTML with `--html`.
+/// What `drill report` writes on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    /// The figures as a table.
+    #[default]
+    Text,
+    /// One row per lure (see `drill::report::lures`).
+    Csv,
+    Json,
+}
+
+/// `drill report`: results as text (or one row per lure as CSV or JSON) on stdout, and as HTML
+/// with `--html`.
 pub fn report(
     manifest: &Path,
     db: &Path,
     html: Option<&Path>,
+    format: ReportFormat,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -299,8 +312,16 @@ pub fn report(
     }
     let unstored = spilled.len();
     clicks.extend(spilled);
+    let reports =
+        match drill::store::Store::open(db).and_then(|s| s.reports(&generated.manifest.campaign)) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return exit::IO;
+            }
+        };
     let sent = drill::send::sent_times(&generated.dir);
-    let mut results = drill::report::compute(&generated, &sent, &clicks);
+    let mut results = drill::report::compute_with(&generated, &sent, &clicks, &reports);
     results.unstored = unstored;
     if let Some(path) = html
         && let Err(e) = std::fs::write(path, drill::report::html_in(&results, lang))
@@ -308,8 +329,95 @@ pub fn report(
         let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
         return exit::IO;
     }
-    if write!(out, "{}", drill::report::text_in(&results, lang)).is_err() {
+    let rows = || {
+        let log = drill::send::read_log(&generated.dir);
+        drill::report::lures(&generated, &log, &clicks, &reports)
+    };
+    let written = match format {
+        ReportFormat::Text => write!(out, "{}", drill::report::text_in(&results, lang)),
+        ReportFormat::Json => write!(out, "{}", drill::report::json(&rows())),
+        ReportFormat::Csv => match drill::report::csv(&rows(), lang) {
+            Ok(bytes) => out.write_all(&bytes),
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: csv: {e}");
+                return exit::SOFTWARE;
+            }
+        },
+    };
+    if written.is_err() {
         return exit::IO;
     }
     0
+}
+
+/// `drill reports`: reads the report-to-IT mailboxes and stores the lures reported in them.
+pub fn reports(
+    manifest: &Path,
+    db: &Path,
+    mailboxes: &[std::path::PathBuf],
+    base: &crate::Engine,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(generated) = load_generated(manifest, err) else {
+        return exit::USAGE;
+    };
+    let mut store = match drill::store::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::IO;
+        }
+    };
+    let mut warned = 0usize;
+    let mut warn = |w: String| {
+        warned += 1;
+        let _ = writeln!(err, "lurescreen: drill reports: {w}");
+    };
+    let limits = &base.config().limits;
+    let tally = match drill::reports::read(&generated, &mut store, mailboxes, limits, &mut warn) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return exit::IO;
+        }
+    };
+    let stored = store
+        .reports(&generated.manifest.campaign)
+        .map(|r| drill::report::first_reports(&r).len())
+        .unwrap_or(0);
+    let lures = generated.manifest.entries.len();
+    let ja = lang == Lang::Ja;
+    let text = if ja {
+        format!(
+            "報告用メールボックスのメール {} 通：訓練メールの報告 {} 通（新たに記録 {} 件、記録済み {} 件）、該当なし {} 通（うち訓練のヘッダーがありトークンのないもの {} 通）、自動送信（不達通知・自動応答）{} 通、大きすぎるもの {} 通、読めなかったもの {} 件\n報告された訓練メール：{stored} / {lures} 通\n",
+            tally.mails,
+            tally.matched,
+            tally.new,
+            tally.already,
+            tally.unmatched,
+            tally.drill_without_token,
+            tally.automatic,
+            tally.too_large,
+            tally.unreadable
+        )
+    } else {
+        format!(
+            "{} mail(s) in the report mailbox: {} naming a lure ({} new report(s) stored, {} already stored), {} unmatched ({} with the drill header but no known token), {} automatic (bounces, auto-replies), {} too large, {} unreadable\nlures reported so far: {stored} of {lures}\n",
+            tally.mails,
+            tally.matched,
+            tally.new,
+            tally.already,
+            tally.unmatched,
+            tally.drill_without_token,
+            tally.automatic,
+            tally.too_large,
+            tally.unreadable
+        )
+    };
+    if out.write_all(text.as_bytes()).is_err() {
+        return exit::IO;
+    }
+    if tally.unreadable > 0 { exit::IO } else { 0 }
 }

@@ -45,6 +45,90 @@ pub struct Campaign {
     /// When to deliver: not set, `drill send` sends every lure at once.
     #[serde(default)]
     pub schedule: Option<Schedule>,
+    /// Where staff report suspicious mail (report-to-IT): shown on the debrief page, and the
+    /// mailbox `drill reports` reads.
+    #[serde(default)]
+    pub report: Option<ReportTo>,
+}
+
+/// The `[report]` table: the address staff report suspicious mail to and what the debrief page
+/// tells them about reporting. In the texts, `{address}` stands for the address.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTo {
+    /// The report address (the security team's mailbox).
+    pub address: String,
+    /// How to report, in English; not set: forward it as an attachment to the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how: Option<String>,
+    /// How to report, in Japanese; not set: the same in Japanese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how_ja: Option<String>,
+    /// Whom to contact when something was clicked or entered (phone, desk), in English; not set:
+    /// the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_ja: Option<String>,
+}
+
+/// Longest text of the `[report]` table (they go on every debrief page).
+const MAX_REPORT_TEXT: usize = 2000;
+
+impl ReportTo {
+    /// How to report, in `ja` or English, with `{address}` filled in.
+    pub fn how_text(&self, ja: bool) -> String {
+        let given = if ja { &self.how_ja } else { &self.how };
+        let text = match given {
+            Some(t) => t.as_str(),
+            None if ja => {
+                "不審なメールを受け取ったら、リンクや添付ファイルを開かずに {address} へ「添付ファイルとして転送」してください（Outlook ではメールを選んで Ctrl+Alt+F）。メールソフトに「報告」ボタンがあれば、それを使ってもかまいません。訓練のメールも、報告すれば「報告した」と記録されます。"
+            }
+            None => {
+                "When a mail looks suspicious, do not open its links or attachments: forward it as an attachment to {address} (in Outlook: select the mail, then Ctrl+Alt+F), or use the Report button of your mail program if it has one. Drill mails you report are counted as reported."
+            }
+        };
+        text.replace("{address}", &self.address)
+    }
+
+    /// Whom to contact, in `ja` or English, with `{address}` filled in.
+    pub fn contact_text(&self, ja: bool) -> String {
+        let given = if ja { &self.contact_ja } else { &self.contact };
+        let text = match given {
+            Some(t) => t.as_str(),
+            None if ja => {
+                "本物の攻撃メールでリンクを開いたり、パスワードを入力したりしてしまったときは、すぐに {address} へ連絡してください。早く知らせることが何より大切です。"
+            }
+            None => {
+                "If you opened a link or entered a password in a real attack mail, tell {address} at once: reporting quickly matters more than anything else."
+            }
+        };
+        text.replace("{address}", &self.address)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if domain_of(&self.address).is_none() || self.address.contains(['<', '>', '"', ',']) {
+            return Err(format!(
+                "report.address `{}` is not a plain address (security@example.co.jp)",
+                self.address
+            ));
+        }
+        for (key, text) in [
+            ("how", &self.how),
+            ("how_ja", &self.how_ja),
+            ("contact", &self.contact),
+            ("contact_ja", &self.contact_ja),
+        ] {
+            if let Some(t) = text
+                && (t.trim().is_empty() || t.chars().count() > MAX_REPORT_TEXT)
+            {
+                return Err(format!(
+                    "report.{key}: give a text of 1 to {MAX_REPORT_TEXT} characters, or leave it out"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn first_wave() -> u32 {
@@ -303,6 +387,9 @@ impl Campaign {
                 return bad(format!("recipient `{}` is listed twice", r.email));
             }
         }
+        if let Some(r) = &self.report {
+            r.check().map_err(DrillError::Campaign)?;
+        }
         if self.wave == 0 {
             return bad("wave = 0: waves count from 1".into());
         }
@@ -535,6 +622,42 @@ mod tests {
         assert_eq!(domain_of("A@Mail.Example"), Some("mail.example".into()));
         assert_eq!(domain_of("nobody"), None);
         assert_eq!(domain_of("@x"), None);
+    }
+
+    #[test]
+    fn report_addresses_and_texts_are_checked_and_filled_in() {
+        let r = |address: &str| ReportTo {
+            address: address.into(),
+            ..ReportTo::default()
+        };
+        assert!(r("security@example.co.jp").check().is_ok());
+        for bad in ["", "security", "Sec <security@example.co.jp>", "a@b\"c"] {
+            assert!(r(bad).check().is_err(), "{bad}");
+        }
+        let mut t = r("security@example.co.jp");
+        assert!(t.how_text(true).contains("security@example.co.jp へ"));
+        assert!(t.how_text(false).contains("to security@example.co.jp"));
+        assert!(t.contact_text(true).contains("security@example.co.jp"));
+        t.contact = Some("Help desk, ext. 1234 ({address})".into());
+        assert_eq!(
+            t.contact_text(false),
+            "Help desk, ext. 1234 (security@example.co.jp)"
+        );
+        t.how_ja = Some(" ".into());
+        assert!(t.check().is_err(), "an empty text");
+        t.how_ja = Some("x".repeat(MAX_REPORT_TEXT + 1));
+        assert!(t.check().is_err(), "a text too long");
+        let parsed = Campaign::parse(
+            "id = \"c\"\ndate = \"2026-12-01T09:30:00+09:00\"\nlanding_url = \"http://x.example\"\nrecipients = \"r.csv\"\n\
+             [organisation]\nname = \"o\"\nname_ja = \"o\"\ndomains = [\"example.co.jp\"]\n\
+             [sender]\nfreemail = \"a@gmail.com\"\nlookalike_domain = \"examp1e.co.jp\"\n\
+             [report]\naddress = \"security@example.co.jp\"\nhow_ja = \"{address} へ転送\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.report.unwrap().how_text(true),
+            "security@example.co.jp へ転送"
+        );
     }
 
     #[test]

@@ -356,6 +356,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
         domains: c.organisation.domains.clone(),
         landing_url: c.landing_url.clone(),
         date: loaded.timestamp,
+        report: c.report.clone(),
         entries,
     };
     let path = dir.join(super::MANIFEST);

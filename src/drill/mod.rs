@@ -11,6 +11,7 @@ pub mod payload;
 pub mod plan;
 pub mod recorder;
 pub mod report;
+pub mod reports;
 pub mod scenario;
 pub mod send;
 pub mod serve;
@@ -49,6 +50,9 @@ pub struct Manifest {
     /// The lures' `Date:` as a Unix timestamp (time-to-click counts from the send time when
     /// `send` recorded one, else from this).
     pub date: i64,
+    /// The campaign's `[report]` table: the report address and the debrief's reporting text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<campaign::ReportTo>,
     pub entries: Vec<Entry>,
 }
 

@@ -1,8 +1,9 @@
 //! `drill report`: the campaign's results from the manifest, the send log and the click
-//! database: sent, clicked, click rate, time to click, per scenario and per department. As text,
-//! and as a self-contained HTML page with inline SVG bars.
+//! database: sent, clicked, click rate, time to click, reported to IT, report rate, time to
+//! report, per scenario and per department. As text, as a self-contained HTML page with inline
+//! SVG bars, and one row per lure as CSV or JSON ([`lures`]).
 
-use super::store::Click;
+use super::store::{Click, Report};
 use super::{Generated, scenario};
 use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +26,11 @@ pub struct Row {
     pub clicked: usize,
     /// Seconds from sending to the first click, one per clicked lure.
     pub times: Vec<i64>,
+    /// Lures reported to IT, and the seconds from sending to the first report of each.
+    pub reported: usize,
+    pub report_times: Vec<i64>,
+    /// Lures reported without a human click before the report.
+    pub reported_first: usize,
 }
 
 impl Row {
@@ -37,10 +43,28 @@ impl Row {
     }
 
     pub fn median(&self) -> Option<i64> {
-        let mut t = self.times.clone();
-        t.sort_unstable();
-        t.get(t.len() / 2).copied()
+        median(&self.times)
     }
+
+    /// Reported lures of the lures sent.
+    pub fn report_rate(&self) -> f64 {
+        if self.sent == 0 {
+            0.0
+        } else {
+            self.reported as f64 / self.sent as f64
+        }
+    }
+
+    pub fn report_median(&self) -> Option<i64> {
+        median(&self.report_times)
+    }
+}
+
+/// The middle value (the upper one of the two middle values of an even count).
+fn median(times: &[i64]) -> Option<i64> {
+    let mut t = times.to_vec();
+    t.sort_unstable();
+    t.get(t.len() / 2).copied()
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +93,22 @@ pub struct Results {
     /// Clicks read from the spill file (the database could not store them when they came);
     /// counted in the results like the others. Set by the caller.
     pub unstored: usize,
+    /// The campaign's report address, when it has one.
+    pub report_address: Option<String>,
+    /// Reports stored for tokens this manifest does not know, or for lures not sent.
+    pub unknown_reports: usize,
+    /// First reports dated before the lure was sent (left out of the times).
+    pub reported_before_send: usize,
+    /// Lures first reported by someone other than their recipient (a colleague forwarding it).
+    pub reported_by_others: usize,
+}
+
+impl Results {
+    /// Whether the report-to-IT figures are shown: the campaign has a report address, or
+    /// reports were read.
+    pub fn reports_shown(&self) -> bool {
+        self.report_address.is_some() || self.total.reported > 0 || self.unknown_reports > 0
+    }
 }
 
 /// Requests this soon after delivery are a machine's: a mail gateway or Safe-Links-style scanner
@@ -129,7 +169,38 @@ pub fn compute(
     sent_times: &HashMap<String, i64>,
     clicks: &[Click],
 ) -> Results {
+    compute_with(generated, sent_times, clicks, &[])
+}
+
+/// The first report of each lure (the earliest; ties: the first stored).
+pub fn first_reports(reports: &[Report]) -> HashMap<&str, &Report> {
+    let mut first: HashMap<&str, &Report> = HashMap::new();
+    for r in reports {
+        first
+            .entry(r.token.as_str())
+            .and_modify(|f| {
+                if r.reported_at < f.reported_at {
+                    *f = r;
+                }
+            })
+            .or_insert(r);
+    }
+    first
+}
+
+/// [`compute`] with the lures reported to IT (`drill reports`): a lure counts as reported by its
+/// first report; "reported first" when no human click came before that report.
+pub fn compute_with(
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    clicks: &[Click],
+    reports: &[Report],
+) -> Results {
     let m = &generated.manifest;
+    let first_report = first_reports(reports);
+    let mut reports_counted = 0;
+    let mut reported_before_send = 0;
+    let mut reported_by_others = 0;
     let sent_log = !sent_times.is_empty();
     let mut first: HashMap<&str, i64> = HashMap::new();
     let mut unknown_clicks = 0;
@@ -188,6 +259,22 @@ pub fn compute(
             e.department.clone()
         };
         let clicked = first.get(e.token.as_str()).map(|t| t - sent_at);
+        let report = first_report.get(e.token.as_str());
+        let reported = report.map(|r| r.reported_at - sent_at);
+        let reported_first = report.is_some_and(|r| {
+            first
+                .get(e.token.as_str())
+                .is_none_or(|c| r.reported_at < *c)
+        });
+        if let Some(r) = report {
+            reports_counted += 1;
+            if r.reported_at < sent_at {
+                reported_before_send += 1;
+            }
+            if !r.reporter.is_empty() && !r.reporter.eq_ignore_ascii_case(e.email.trim()) {
+                reported_by_others += 1;
+            }
+        }
         let person = people.entry(e.email.as_str()).or_insert(false);
         *person |= clicked.is_some();
         if let Some(dt) = clicked {
@@ -217,6 +304,15 @@ pub fn compute(
                     row.times.push(dt);
                 }
             }
+            if let Some(dt) = reported {
+                row.reported += 1;
+                if dt >= 0 {
+                    row.report_times.push(dt);
+                }
+                if reported_first {
+                    row.reported_first += 1;
+                }
+            }
         }
     }
     Results {
@@ -235,6 +331,10 @@ pub fn compute(
         automated_requests,
         automated_lures: automated_tokens.len(),
         unstored: 0,
+        report_address: m.report.as_ref().map(|r| r.address.clone()),
+        unknown_reports: first_report.len() - reports_counted,
+        reported_before_send,
+        reported_by_others,
     }
 }
 
@@ -340,6 +440,45 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
             )
         });
     }
+    if r.unknown_reports > 0 {
+        out.push(if ja {
+            format!(
+                "このマニフェストにない、または送信していない訓練メールの報告 {} 件",
+                r.unknown_reports
+            )
+        } else {
+            format!(
+                "{} report(s) of lures this manifest does not know or that were not sent",
+                r.unknown_reports
+            )
+        });
+    }
+    if r.reported_before_send > 0 {
+        out.push(if ja {
+            format!(
+                "記録された送信時刻より前の日時の報告 {} 件は、時間の集計から除いています",
+                r.reported_before_send
+            )
+        } else {
+            format!(
+                "{} report(s) dated before the recorded send time, left out of the times",
+                r.reported_before_send
+            )
+        });
+    }
+    if r.reported_by_others > 0 {
+        out.push(if ja {
+            format!(
+                "{} 通の訓練メールは、受信者本人以外（同僚など）が最初に報告しました",
+                r.reported_by_others
+            )
+        } else {
+            format!(
+                "{} lure(s) first reported by someone other than their recipient",
+                r.reported_by_others
+            )
+        });
+    }
     if r.unstored > 0 {
         out.push(if ja {
             format!(
@@ -388,6 +527,34 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
             r.people
         )
     };
+    if r.reports_shown() {
+        let median = r
+            .total
+            .report_median()
+            .map_or("-".into(), |d| duration_in(d, lang));
+        out.push_str(&if ja {
+            format!(
+                "報告 {}  報告率 {}  報告まで(中央値) {median}  クリック前に報告 {}\n",
+                r.total.reported,
+                pct(r.total.report_rate()),
+                r.total.reported_first
+            )
+        } else {
+            format!(
+                "reported {}  report rate {}  median to report {median}  reported before clicking {}\n",
+                r.total.reported,
+                pct(r.total.report_rate()),
+                r.total.reported_first
+            )
+        });
+        if let Some(a) = &r.report_address {
+            out.push_str(&if ja {
+                format!("（報告先 {a}）\n")
+            } else {
+                format!("(report address {a})\n")
+            });
+        }
+    }
     if !r.sent_log {
         out.push_str(t(
             "(no sent.csv: every lure counts as sent at its Date)\n",
@@ -420,6 +587,38 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
     };
     table(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
     table(&mut out, t("department", "部署"), &r.per_department);
+    if r.reports_shown() {
+        let reports = |out: &mut String, title: &str, rows: &[Row]| {
+            out.push_str(&format!(
+                "\n{} {} {} {} {} {}\n",
+                pad(title, 26, false),
+                pad(t("sent", "送信"), 6, true),
+                pad(t("reported", "報告"), 8, true),
+                pad(t("rate", "報告率"), 8, true),
+                pad(t("median to report", "報告まで(中央値)"), 20, true),
+                pad(t("before click", "クリック前に報告"), 16, true)
+            ));
+            for row in rows {
+                out.push_str(&format!(
+                    "{} {} {} {} {} {}\n",
+                    pad(&row.key, 26, false),
+                    pad(&row.sent.to_string(), 6, true),
+                    pad(&row.reported.to_string(), 8, true),
+                    pad(&pct(row.report_rate()), 8, true),
+                    pad(
+                        &row.report_median()
+                            .map_or("-".into(), |d| duration_in(d, lang)),
+                        20,
+                        true
+                    ),
+                    pad(&row.reported_first.to_string(), 16, true)
+                ));
+            }
+        };
+        out.push_str(t("\nreported to IT\n", "\n情報システム部門への報告\n"));
+        reports(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
+        reports(&mut out, t("department", "部署"), &r.per_department);
+    }
     out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();
     for (((_, label), label_ja), n) in BUCKETS.iter().zip(BUCKETS_JA).zip(r.buckets) {
@@ -443,8 +642,14 @@ fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-/// Horizontal bars: one per row, `value` of `max`, with a label and a text on the right.
+/// Horizontal bars: one per row, `value` of `max`, with a label and a text on the right; red
+/// (clicks: fewer is better).
 fn bars(rows: &[(String, f64, String)], max: f64) -> String {
+    bars_in(rows, max, "#dc2626")
+}
+
+/// [`bars`] in `color`.
+fn bars_in(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
     const W: f64 = 420.0;
     const LABEL: f64 = 250.0;
     const H: usize = 26;
@@ -459,7 +664,7 @@ fn bars(rows: &[(String, f64, String)], max: f64) -> String {
         svg.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#374151\">{}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{W}\" height=\"18\" fill=\"#f3f4f6\"/>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"#dc2626\"/>\
+             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"{color}\"/>\
              <text x=\"{}\" y=\"{}\" fill=\"#111827\">{}</text>",
             LABEL - 8.0,
             y + 14,
@@ -554,6 +759,72 @@ pub fn html_in(r: &Results, lang: Lang) -> String {
         ));
     }
     let within_30 = r.buckets.iter().take(2).sum::<usize>();
+    let reports_html = if r.reports_shown() {
+        let report_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
+            rows.iter()
+                .map(|row| {
+                    (
+                        row.key.clone(),
+                        row.report_rate(),
+                        format!("{} ({}/{})", pct(row.report_rate()), row.reported, row.sent),
+                    )
+                })
+                .collect()
+        };
+        let mut table = format!(
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("sent", "送信"),
+            t("reported", "報告"),
+            t("report rate", "報告率"),
+            t("median time to report", "報告までの時間（中央値）"),
+            t("reported before clicking", "クリック前に報告")
+        );
+        for row in &r.per_department {
+            table.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&row.key),
+                row.sent,
+                row.reported,
+                pct(row.report_rate()),
+                row.report_median()
+                    .map_or("-".into(), |d| duration_in(d, lang)),
+                row.reported_first
+            ));
+        }
+        table.push_str("</table>");
+        let address = r.report_address.as_deref().map_or(String::new(), |a| {
+            format!(
+                "<p>{} <code>{}</code></p>",
+                t("Report address:", "報告先："),
+                esc(a)
+            )
+        });
+        format!(
+            "<section><h2>{}</h2>\n<div class=\"cards\">\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div></div>\n{address}{}{table}</section>",
+            t(
+                "Reported to IT per department",
+                "部署別の報告率（情報システム部門への報告）"
+            ),
+            t("reported", "報告された訓練メール"),
+            r.total.reported,
+            t("report rate", "報告率"),
+            pct(r.total.report_rate()),
+            t("median time to report", "報告までの時間（中央値）"),
+            r.total
+                .report_median()
+                .map_or("-".into(), |d| duration_in(d, lang)),
+            t("reported before clicking", "クリック前に報告"),
+            r.total.reported_first,
+            // Green: more reports are better.
+            bars_in(&report_rows(&r.per_department), 1.0, "#16a34a"),
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -594,6 +865,7 @@ small {{ color: #6b7280; }}
 {notes_html}
 <section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
+{reports_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
 </main>
 </body>
@@ -625,6 +897,187 @@ small {{ color: #6b7280; }}
         dept_table = table(&r.per_department, false),
         ttc_bars = bars(&bucket_rows, max_bucket),
     )
+}
+
+/// One lure as `drill report --format csv|json` gives it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LureRow {
+    pub email: String,
+    pub name: String,
+    pub department: String,
+    pub scenario: String,
+    /// The debrief's language for this person (`ja`, `en`): the recipient list's, else the
+    /// scenario's.
+    pub lang: String,
+    /// `sent`, `refused`, `deferred` (the relay's answer in `sent.csv`), `not sent`, or
+    /// `no log` (no `sent.csv`: counted as sent at the lures' Date).
+    pub status: String,
+    /// RFC 3339 times in UTC; `None` (empty in CSV, `null` in JSON) when it did not happen.
+    pub sent_at: Option<String>,
+    pub first_click_at: Option<String>,
+    /// Requests from people (each repeat counted) and automated ones (see [`automated`]).
+    pub human_clicks: u64,
+    pub automated_clicks: u64,
+    pub reported_at: Option<String>,
+    pub reported_by: Option<String>,
+    /// Reported, with no human click before the report.
+    pub reported_before_click: bool,
+}
+
+fn rfc3339(t: i64) -> String {
+    mail_parser::DateTime::from_timestamp(t).to_rfc3339()
+}
+
+/// One row per lure of the manifest, in its order: who, what, when sent, clicked and reported.
+pub fn lures(
+    generated: &Generated,
+    log: &HashMap<String, super::send::Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+) -> Vec<LureRow> {
+    let m = &generated.manifest;
+    let first_report = first_reports(reports);
+    m.entries
+        .iter()
+        .map(|e| {
+            let logged = log.get(&e.token);
+            let (status, sent_at) = match logged {
+                Some(l) => (
+                    l.status.as_str().to_string(),
+                    (l.status == super::send::Status::Sent).then_some(l.at),
+                ),
+                None if log.is_empty() => ("no log".to_string(), Some(m.date)),
+                None => ("not sent".to_string(), None),
+            };
+            let mut first_click: Option<i64> = None;
+            let (mut human, mut machine) = (0u64, 0u64);
+            for c in clicks.iter().filter(|c| c.token == e.token) {
+                if automated(c, sent_at) {
+                    machine += u64::from(c.repeats);
+                } else {
+                    human += u64::from(c.repeats);
+                    first_click = Some(first_click.map_or(c.clicked_at, |f| f.min(c.clicked_at)));
+                }
+            }
+            let report = first_report.get(e.token.as_str());
+            let lang = if e.lang.is_empty() {
+                scenario::find(&e.scenario).map_or(String::new(), |s| s.lang.clone())
+            } else {
+                e.lang.clone()
+            };
+            LureRow {
+                email: e.email.clone(),
+                name: e.name.clone(),
+                department: e.department.clone(),
+                scenario: e.scenario.clone(),
+                lang,
+                status,
+                sent_at: sent_at.map(rfc3339),
+                first_click_at: first_click.map(rfc3339),
+                human_clicks: human,
+                automated_clicks: machine,
+                reported_at: report.map(|r| rfc3339(r.reported_at)),
+                reported_by: report.map(|r| r.reporter.clone()).filter(|r| !r.is_empty()),
+                reported_before_click: report
+                    .is_some_and(|r| first_click.is_none_or(|c| r.reported_at < c)),
+            }
+        })
+        .collect()
+}
+
+/// Column titles of the CSV, in English and in Japanese.
+const CSV_COLUMNS: [(&str, &str); 13] = [
+    ("email", "メールアドレス"),
+    ("name", "氏名"),
+    ("department", "部署"),
+    ("scenario", "シナリオ"),
+    ("lang", "言語"),
+    ("status", "送信状況"),
+    ("sent_at", "送信日時"),
+    ("first_click_at", "最初のクリック日時"),
+    ("human_clicks", "クリック回数"),
+    ("automated_clicks", "自動アクセス回数"),
+    ("reported_at", "報告日時"),
+    ("reported_by", "報告者"),
+    ("reported_before_click", "クリック前に報告"),
+];
+
+/// A cell made safe for spreadsheet programs: one that starts with `=`, `+`, `-`, `@` (or a tab
+/// or carriage return) would be read as a formula, so it gets a leading `'` (OWASP's advice for
+/// CSV injection). The CSV writer quotes what needs quoting.
+pub fn csv_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The rows as CSV with a title row (Japanese titles and a UTF-8 byte order mark, which Excel
+/// needs to read UTF-8, for `ja`); every field quoted where needed and safe from formula
+/// injection ([`csv_cell`]).
+pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
+    let ja = lang == Lang::Ja;
+    let mut out = Vec::new();
+    if ja {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    let err = |e: csv::Error| e.to_string();
+    w.write_record(
+        CSV_COLUMNS
+            .iter()
+            .map(|(en, jp)| if ja { *jp } else { *en }),
+    )
+    .map_err(err)?;
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let status = |s: &str| -> String {
+        if !ja {
+            return s.to_string();
+        }
+        match s {
+            "sent" => "送信済み",
+            "refused" => "拒否された",
+            "deferred" => "保留（再送待ち）",
+            "not sent" => "未送信",
+            "no log" => "送信記録なし",
+            other => other,
+        }
+        .to_string()
+    };
+    let yes_no = |b: bool| match (b, ja) {
+        (true, false) => "yes",
+        (false, false) => "no",
+        (true, true) => "はい",
+        (false, true) => "いいえ",
+    };
+    for r in rows {
+        let fields = [
+            r.email.clone(),
+            r.name.clone(),
+            r.department.clone(),
+            r.scenario.clone(),
+            r.lang.clone(),
+            status(&r.status),
+            opt(&r.sent_at),
+            opt(&r.first_click_at),
+            r.human_clicks.to_string(),
+            r.automated_clicks.to_string(),
+            opt(&r.reported_at),
+            opt(&r.reported_by),
+            yes_no(r.reported_before_click).to_string(),
+        ];
+        w.write_record(fields.iter().map(|f| csv_cell(f)))
+            .map_err(err)?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// The rows as one JSON array of objects (keys as in [`LureRow`]), pretty-printed.
+pub fn json(rows: &[LureRow]) -> String {
+    serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".into()) + "\n"
 }
 
 #[cfg(test)]
@@ -672,6 +1125,7 @@ mod tests {
             sent: 10,
             clicked: 3,
             times: vec![90],
+            ..Row::default()
         };
         let r = Results {
             campaign: "c".into(),
@@ -689,6 +1143,10 @@ mod tests {
             automated_requests: 0,
             automated_lures: 0,
             unstored: 0,
+            report_address: None,
+            unknown_reports: 0,
+            reported_before_send: 0,
+            reported_by_others: 0,
         };
         let text = text_in(&r, Lang::Ja);
         assert!(
@@ -729,6 +1187,7 @@ mod tests {
             sent: 4,
             clicked: 3,
             times: vec![30, 10, 20],
+            ..Row::default()
         };
         assert_eq!(r.median(), Some(20));
         assert!((r.rate() - 0.75).abs() < 1e-9);

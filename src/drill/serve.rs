@@ -309,11 +309,19 @@ async fn click(
         let host = url::Url::parse(&served.generated.manifest.landing_url)
             .ok()
             .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()));
+        let report = served.generated.manifest.report.as_ref();
         match served.generated.raw(entry) {
-            Ok(raw) => debrief_html(&served.engine, &raw, scenario, host.as_deref(), lang),
+            Ok(raw) => debrief_html(
+                &served.engine,
+                &raw,
+                scenario,
+                host.as_deref(),
+                report,
+                lang,
+            ),
             Err(e) => {
                 eprintln!("lurescreen: drill serve: {e}");
-                debrief_html(&served.engine, b"", scenario, host.as_deref(), lang)
+                debrief_html(&served.engine, b"", scenario, host.as_deref(), report, lang)
             }
         }
     })
@@ -370,12 +378,14 @@ fn shell(lang: Lang, title: &str, body: &str) -> String {
 
 /// The debrief page for one lure: the drill banner, then the staff explanation of the very lure
 /// (`crate::explain`: the message as it really was, each point that should have warned the
-/// reader, with its IPA point), then what to do next time.
+/// reader, with its IPA point), then what to do next time and, when the campaign has a report
+/// address, how to report and whom to contact.
 fn debrief_html(
     engine: &Engine,
     raw: &[u8],
     scenario: Option<&scenario::Scenario>,
     landing_host: Option<&str>,
+    report: Option<&super::campaign::ReportTo>,
     lang: Lang,
 ) -> String {
     let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
@@ -404,7 +414,7 @@ fn debrief_html(
             "以下は、あなたが受け取ったメール（安全な形で表示）と、気付くべきだったポイントです。"
         )
     ));
-    let next = format!(
+    let mut next = format!(
         "<section>\n<h2>{}</h2>\n<ol>\n<li>{}</li>\n<li>{}</li>\n<li>{}</li>\n</ol>\n</section>\n",
         t("Next time", "次に同じようなメールが届いたら"),
         t(
@@ -420,6 +430,18 @@ fn debrief_html(
             "迷ったらメールには返信せず、既に知っている連絡先で情報システム部門に相談する。"
         ),
     );
+    if let Some(r) = report {
+        let ja = lang == Lang::Ja;
+        next.push_str(&format!(
+            "<section class=\"report-to\">\n<h2>{}</h2>\n<p>{}</p>\n<p><b>{}</b> <a href=\"mailto:{href}\">{addr}</a></p>\n<p>{}</p>\n</section>\n",
+            t("How to report a suspicious mail", "不審なメールの報告のしかた"),
+            esc(&r.how_text(ja)),
+            t("Report address:", "報告先："),
+            esc(&r.contact_text(ja)),
+            addr = esc(&r.address),
+            href = html_escape::encode_double_quoted_attribute(&r.address),
+        ));
+    }
     match crate::explain::explain(engine, raw) {
         Ok(mut explanation) => {
             if let Some(host) = landing_host {
@@ -523,7 +545,7 @@ mod tests {
     fn the_debrief_escapes_what_the_message_says() {
         let engine = crate::drill::engine(&[], crate::Signatures::embedded().unwrap());
         let raw = b"From: \"<script>alert(1)</script> Bank\" <x@gmail.com>\r\nSubject: <b>hi</b>\r\n\r\n<img src=x>";
-        let html = debrief_html(&engine, raw, None, None, Lang::En);
+        let html = debrief_html(&engine, raw, None, None, None, Lang::En);
         assert!(!html.contains("<script>"));
         assert!(!html.contains("<b>hi"));
         assert!(!html.contains("<img"));

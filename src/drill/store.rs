@@ -65,7 +65,35 @@ CREATE TABLE IF NOT EXISTS clicks (
 );
 CREATE INDEX IF NOT EXISTS clicks_token ON clicks (token);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id          INTEGER PRIMARY KEY,
+    campaign    TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    report_key  TEXT NOT NULL,
+    reporter    TEXT NOT NULL,
+    reported_at INTEGER NOT NULL,
+    time_from   TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    UNIQUE (campaign, token, report_key)
+);
 ";
+
+/// One lure reported to IT: the token, the report mail it was found in (`report_key`: its
+/// Message-ID, else a hash of its bytes, so reading the same mailbox again adds nothing), who sent
+/// it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub token: String,
+    pub report_key: String,
+    /// The report mail's sender address (lower-cased), empty when it names none.
+    pub reporter: String,
+    /// Unix time: the report mail's `Date:`, else its file's modification time.
+    pub reported_at: i64,
+    /// `date` or `file`: where `reported_at` came from.
+    pub time_from: String,
+    /// Where the report mail was read (file, `file:offset` in an mbox).
+    pub source: String,
+}
 
 /// Columns added after the first release, with their defaults for older rows.
 const ADDED_COLUMNS: [(&str, &str); 4] = [
@@ -247,6 +275,52 @@ impl Store {
         tx.commit()
     }
 
+    /// Stores a report unless the same report mail was stored for the same lure already; whether
+    /// it was new.
+    pub fn record_report(&mut self, campaign: &str, r: &Report) -> Result<bool, DrillError> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO reports (campaign, token, report_key, reporter, reported_at,
+                 time_from, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    campaign,
+                    r.token,
+                    r.report_key,
+                    r.reporter,
+                    r.reported_at,
+                    r.time_from,
+                    r.source
+                ],
+            )
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    /// Every report of a campaign, oldest first.
+    pub fn reports(&self, campaign: &str) -> Result<Vec<Report>, DrillError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT token, report_key, reporter, reported_at, time_from, source FROM reports
+                 WHERE campaign = ?1 ORDER BY reported_at, id",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![campaign], |r| {
+                Ok(Report {
+                    token: r.get(0)?,
+                    report_key: r.get(1)?,
+                    reporter: r.get(2)?,
+                    reported_at: r.get(3)?,
+                    time_from: r.get(4)?,
+                    source: r.get(5)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    }
+
     /// Every click of a campaign, oldest first.
     pub fn clicks(&self, campaign: &str) -> Result<Vec<Click>, DrillError> {
         let mut stmt = self
@@ -414,6 +488,36 @@ mod tests {
             (got[0].method.as_str(), got[0].repeats, got[0].last_at),
             ("GET", 1, 100)
         );
+    }
+
+    #[test]
+    fn a_report_is_stored_once_per_lure_and_report_mail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite");
+        let r = |token: &str, key: &str, at: i64| Report {
+            token: token.into(),
+            report_key: key.into(),
+            reporter: "a@example.co.jp".into(),
+            reported_at: at,
+            time_from: "date".into(),
+            source: "box:0".into(),
+        };
+        let mut s = Store::open(&path).unwrap();
+        assert!(s.record_report("c", &r("t1", "<m1@x>", 200)).unwrap());
+        assert!(!s.record_report("c", &r("t1", "<m1@x>", 200)).unwrap());
+        assert!(s.record_report("c", &r("t1", "<m2@x>", 100)).unwrap());
+        assert!(s.record_report("c2", &r("t1", "<m1@x>", 200)).unwrap());
+        let got = s.reports("c").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].reported_at, 100, "oldest first");
+        // An old database (clicks only) gets the table when opened.
+        let old = dir.path().join("old.sqlite");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("CREATE TABLE clicks (id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, token TEXT NOT NULL, email TEXT NOT NULL, scenario TEXT NOT NULL, department TEXT NOT NULL, clicked_at INTEGER NOT NULL, user_agent TEXT NOT NULL);")
+            .unwrap();
+        let mut s = Store::open(&old).unwrap();
+        assert!(s.record_report("c", &r("t1", "k", 1)).unwrap());
     }
 
     #[test]
