@@ -279,6 +279,14 @@ impl Brands {
 
     /// As `new`, with the automaton built for `how` many messages.
     pub fn new_for(list: Vec<(String, Vec<String>)>, how: Build) -> Self {
+        // `^ups`: a short name that counts only written in capitals (see `acronym_in`).
+        let list: Vec<(String, Vec<String>)> = list
+            .into_iter()
+            .map(|(brand, labels)| match brand.strip_prefix('^') {
+                Some(caps) => (caps.to_uppercase(), labels),
+                None => (brand, labels),
+            })
+            .collect();
         let labels = list.iter().flat_map(|(_, ls)| ls.iter().cloned()).collect();
         Brands {
             list,
@@ -287,6 +295,14 @@ impl Brands {
             labels,
             joined: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The first brand marked `^` in the list (`^ups`, `^irs`: names that are ordinary words in
+    /// small letters) named in `name` as written, in capitals, as a whole word.
+    pub fn acronym_in(&self, name: &str) -> Option<&(String, Vec<String>)> {
+        self.list.iter().find(|(brand, _)| {
+            brand.bytes().any(|b| b.is_ascii_uppercase()) && contains_word(name, brand)
+        })
     }
 
     /// The first brand of two words or more named in `lowered` written as one whole word

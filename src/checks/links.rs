@@ -479,8 +479,9 @@ fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], boo
     let org = org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     let brands = &ctx.signatures.lists.impersonated_brands;
-    let name = from.name.as_deref().unwrap_or("").to_lowercase();
-    let by_name = brands.named_in(&name);
+    let shown = from.name.as_deref().unwrap_or("");
+    let name = shown.to_lowercase();
+    let by_name = brands.named_in(&name).or_else(|| brands.acronym_in(shown));
     if let Some((brand, labels)) = by_name {
         let own = labels.iter().any(|l| l == label);
         return Some((brand.as_str(), labels.as_slice(), own));

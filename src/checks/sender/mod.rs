@@ -209,10 +209,10 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .or_else(|| {
                 let org = crate::domain::org_domain(&domain);
                 let label = org.split('.').next().unwrap_or("");
-                ctx.signatures
-                    .lists
-                    .impersonated_brands
+                let brands = &ctx.signatures.lists.impersonated_brands;
+                brands
                     .named_in(&lowered)
+                    .or_else(|| brands.acronym_in(&name))
                     .filter(|(_, labels)| !labels.iter().any(|l| l == label))
                     .map(|(brand, _)| brand.clone())
             });
@@ -236,7 +236,10 @@ pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let lowered = name.to_lowercase();
         let org = crate::domain::org_domain(&domain);
         let label = org.split('.').next().unwrap_or("");
-        let hit = ctx.signatures.lists.impersonated_brands.named_in(&lowered);
+        let brands = &ctx.signatures.lists.impersonated_brands;
+        let hit = brands
+            .named_in(&lowered)
+            .or_else(|| brands.acronym_in(name));
         if let Some((brand, labels)) = hit
             && !labels.iter().any(|l| l == label)
         {
@@ -488,6 +491,28 @@ mod tests {
         assert!(run_fo("jis@i.softbank.jp", "jis@i.softbank.jp").is_empty());
         assert!(run_fo("Taro Yamada", "taro@gmail.com").is_empty());
         assert!(run_fo("Weekly Outlook", "writer@gmail.com").is_empty());
+        // Short names written in capitals count only so written.
+        assert_eq!(run_fo("IRS e-File", "efile.notice@gmail.com").len(), 1);
+        assert!(run_fo("Ups and downs", "club@gmail.com").is_empty());
+    }
+
+    #[test]
+    fn short_brand_names_count_in_capitals_only() {
+        let run_ib = |name: &str, address: &str| {
+            run_with(impersonated_brand, &Config::default(), name, address)
+        };
+        let f = run_ib("UPS", "collie@757772922452171shop.example");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].evidence[1].1, "UPS");
+        assert_eq!(run_ib("AAA Rewards", "news@rewards.example").len(), 1);
+        for (name, address) in [
+            ("UPS", "pkinfo@ups.com"),
+            ("Ups and Downs Club", "club@club.example"),
+            ("Aaa Bbb", "aaa@people.example"),
+            ("POPUPS Weekly", "news@popups.example"),
+        ] {
+            assert!(run_ib(name, address).is_empty(), "{name}");
+        }
     }
 
     #[test]
