@@ -212,7 +212,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 let brands = &ctx.signatures.lists.impersonated_brands;
                 brands
                     .named_in(&lowered)
-                    .or_else(|| brands.acronym_in(&name))
+                    .or_else(|| brands.acronym_in(name))
                     .filter(|(_, labels)| !labels.iter().any(|l| l == label))
                     .map(|(brand, _)| brand.clone())
             });
