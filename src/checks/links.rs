@@ -18,10 +18,10 @@ use url::{Host, Url};
 /// sender's domain is authenticated (`checks::standing`), the text shows that same domain and the
 /// link goes through the infrastructure that sent the message (a DKIM signer's or the return
 /// path's domain: the sender's email service tracking clicks). The text then tells the truth about
-/// who is behind the link; showing anyone else's domain is still judged. Nor is a full URL of a
-/// page that a partner hosts under the sender's name (`https://torrid.cashstar.com/` in mail from
-/// torrid.com) when the link goes to the sender's own domain, unless the domain shown is a brand's
-/// of `lists/impersonated_brands.txt`.
+/// who is behind the link; showing anyone else's domain is still judged. Nor is a full URL that
+/// links to the From address's own domain (`https://torrid.cashstar.com/` in mail from
+/// torrid.com, `britishairways.com` through ba.com), unless the domain shown is one a lure borrows
+/// (`names_someone_borrowed`: a listed brand's, the organisation's, a recipient's).
 pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sending: Option<Option<Vec<String>>> = None;
     let sender_domain = ctx
@@ -53,34 +53,14 @@ pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        if shows_full_url && sender_domain.as_deref() == Some(href_domain.as_str()) {
-            // The link goes to the sender's own domain and the text shows a page that a partner
-            // hosts under the sender's name (`torrid.cashstar.com` in mail from torrid.com): who
-            // the reader deals with is not hidden, unless the host shown is a brand's.
-            let own_label = org_domain(&href_domain)
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let text_label = org_domain(&text_domain)
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let named = own_label.chars().count() >= 4
-                && text_host
-                    .trim_end_matches(&format!(".{text_domain}"))
-                    .split('.')
-                    .any(|l| l == own_label);
-            if named
-                && !ctx
-                    .signatures
-                    .lists
-                    .impersonated_brands
-                    .has_label(&text_label)
-            {
-                continue;
-            }
+        if shows_full_url
+            && sender_domain.as_deref() == Some(href_domain.as_str())
+            && !names_someone_borrowed(ctx, &text_domain)
+        {
+            // The link goes to the domain the mail says it is from, and the text shows a site
+            // of nobody a lure borrows (a partner's shop, the sender's other domain): the reader
+            // ends up where the sender says it is.
+            continue;
         }
         if sender_domain.as_deref() == Some(text_domain.as_str()) {
             let infrastructure = sending.get_or_insert_with(|| {
@@ -102,6 +82,31 @@ pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with("href_domain", href_domain),
         );
     }
+}
+
+/// Whether `domain` (registrable) is one a lure shows to borrow its trust: a brand's of
+/// `lists/impersonated_brands.txt`, the organisation's own or protected ones, or a recipient's
+/// own domain (with no organisation configured, the staff portal a lure shows is on the
+/// recipients' domain).
+fn names_someone_borrowed(ctx: &Context<'_>, domain: &str) -> bool {
+    let label = org_domain(domain)
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let msg = ctx.msg;
+    ctx.signatures.lists.impersonated_brands.has_label(&label)
+        || crate::checks::sender::is_own_or_protected(ctx, domain)
+        || msg
+            .to
+            .iter()
+            .chain(&msg.cc)
+            .filter_map(|m| m.domain())
+            .chain(msg.envelope.rcpt_to.iter().filter_map(|r| {
+                r.rsplit_once('@')
+                    .map(|(_, d)| d.trim_end_matches('>').to_lowercase())
+            }))
+            .any(|d| registrable(&d).unwrap_or(d) == domain)
 }
 
 /// Schemes that run or open something instead of a web page.
@@ -858,12 +863,23 @@ mod tests {
             Some("https://torrid.cashstar.com/"),
         )];
         assert_eq!(run_from(shop, &elsewhere).len(), 1);
-        // The partner's page not under the sender's name is still judged.
+        // The sender's other site or a partner's, reached through the sender's own domain.
         let partner = [(
             "https://e.mktg.torrid.com/c/2",
             Some("https://www.cashstar.com/"),
         )];
-        assert_eq!(run_from(shop, &partner).len(), 1);
+        assert!(run_from(shop, &partner).is_empty());
+        // A lookalike sender showing the recipients' own portal is judged.
+        let portal = [(
+            "https://it-support.client-portal.example/l",
+            Some("https://portal.client.example/"),
+        )];
+        let mut msg = message_with("IT Support <it@it-support.client-portal.com>", &portal);
+        msg.to = vec![crate::message::Mailbox {
+            name: None,
+            address: Some("staff@client.co.jp".into()),
+        }];
+        assert_eq!(check_msg(text_domain_mismatch, &msg).len(), 1);
     }
 
     fn run(links: &[(&str, Option<&str>)]) -> Vec<Finding> {
@@ -879,8 +895,12 @@ mod tests {
         from: &str,
         links: &[(&str, Option<&str>)],
     ) -> Vec<Finding> {
+        check_msg(check, &message_with(from, links))
+    }
+
+    fn message_with(from: &str, links: &[(&str, Option<&str>)]) -> Message {
         let (name, address) = from.split_once(" <").unwrap();
-        let msg = Message {
+        Message {
             from: vec![crate::message::Mailbox {
                 name: Some(name.into()),
                 address: Some(address.trim_end_matches('>').into()),
@@ -890,13 +910,16 @@ mod tests {
                 .map(|(h, t)| Link::new(h.to_string(), t.map(str::to_string), "1 link 1".into()))
                 .collect(),
             ..Message::default()
-        };
+        }
+    }
+
+    fn check_msg(check: crate::checks::Check, msg: &Message) -> Vec<Finding> {
         let sigs = Signatures::embedded().unwrap();
         let config = Config::default();
         let mut out = Vec::new();
         check(
             &Context {
-                msg: &msg,
+                msg,
                 signatures: &sigs,
                 config: &config,
             },
