@@ -270,6 +270,8 @@ pub struct Brands {
     /// Brands of two words or more written as one (`laposte`, 6 letters or more), to their index
     /// in `list` (the first brand so written); made on first use.
     joined: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// Indexes in `list` of the names that count only in capitals (`^ups`).
+    acronyms: Vec<usize>,
 }
 
 impl Brands {
@@ -288,21 +290,32 @@ impl Brands {
             })
             .collect();
         let labels = list.iter().flat_map(|(_, ls)| ls.iter().cloned()).collect();
+        let acronyms = list
+            .iter()
+            .enumerate()
+            .filter(|(_, (brand, _))| brand.bytes().any(|b| b.is_ascii_uppercase()))
+            .map(|(i, _)| i)
+            .collect();
         Brands {
             list,
             names: std::sync::OnceLock::new(),
             how,
             labels,
             joined: std::sync::OnceLock::new(),
+            acronyms,
         }
     }
 
     /// The first brand marked `^` in the list (`^ups`, `^irs`: names that are ordinary words in
     /// small letters) named in `name` as written, in capitals, as a whole word.
     pub fn acronym_in(&self, name: &str) -> Option<&(String, Vec<String>)> {
-        self.list.iter().find(|(brand, _)| {
-            brand.bytes().any(|b| b.is_ascii_uppercase()) && contains_word(name, brand)
-        })
+        if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        self.acronyms
+            .iter()
+            .filter_map(|&i| self.list.get(i))
+            .find(|(brand, _)| contains_word(name, brand))
     }
 
     /// The first brand of two words or more named in `lowered` written as one whole word
