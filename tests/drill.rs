@@ -2569,3 +2569,80 @@ fn a_hostile_report_mailbox_is_bounded_and_counted() {
         (1_800_000_100, "file")
     );
 }
+
+/// The header lines of a raw message (folded lines apart), up to the blank line.
+fn header_lines(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    text.split("\r\n")
+        .take_while(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn long_japanese_subjects_and_names_are_encoded_in_short_words_on_folded_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = "株式会社サンプルホールディングス国際物流サービス事業本部関西支社";
+    let person = "長谷川左衛門太郎右衛門之助次郎三郎四郎五郎";
+    let campaign = temp_campaign_with(
+        dir.path(),
+        &format!(
+            "name,email,department,name_ja\n\"Hasegawa\nBcc: x@evil.example\",h@example.co.jp,営業部,{person}\n"
+        ),
+        "assign = \"all\"\nscenarios = [\"freemail-it-password-ja\", \"press-interview-ja\", \"display-url-en\"]\n",
+        "",
+    );
+    let text = std::fs::read_to_string(&campaign).unwrap().replace(
+        "name_ja = \"株式会社サンプル\"",
+        &format!("name_ja = \"{org}\""),
+    );
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(generated.manifest.entries.len(), 3);
+    let limits = lurescreen::config::Limits::default();
+    for e in &generated.manifest.entries {
+        let raw = std::fs::read(out.join(&e.file)).unwrap();
+        let lines = header_lines(&raw);
+        for line in &lines {
+            assert!(line.chars().count() <= 78, "{}: {line}", e.file);
+            for word in line.split(' ').filter(|w| w.starts_with("=?")) {
+                assert!(word.len() <= 75, "{word}");
+            }
+        }
+        assert!(
+            !lines.iter().any(|l| l.starts_with("Bcc:")),
+            "a line break in a name makes no header: {lines:?}"
+        );
+        let msg = lurescreen::message::parse(&raw, &limits).unwrap();
+        let scen = scenario::find(&e.scenario).unwrap();
+        let org = if scen.is_ja() {
+            org
+        } else {
+            "Example Corporation"
+        };
+        let expected_subject = scen.subject.replace("{org}", org);
+        assert_eq!(msg.subject.as_deref(), Some(expected_subject.as_str()));
+        assert_eq!(e.subject, expected_subject);
+        let expected_from = scen.display_name.replace("{org}", org);
+        assert_eq!(msg.from[0].name.as_deref(), Some(expected_from.as_str()));
+        let to = if scen.is_ja() {
+            person
+        } else {
+            "Hasegawa Bcc: x@evil.example"
+        };
+        assert_eq!(msg.to[0].name.as_deref(), Some(to));
+        assert_eq!(msg.to[0].address.as_deref(), Some("h@example.co.jp"));
+    }
+    // The long ones were folded, not merely short.
+    let raw = std::fs::read(out.join(&generated.manifest.entries[1].file)).unwrap();
+    let lines = header_lines(&raw);
+    let from = lines.iter().position(|l| l.starts_with("From:")).unwrap();
+    assert!(lines[from + 1].starts_with(' '), "{lines:?}");
+    let subject = lines
+        .iter()
+        .position(|l| l.starts_with("Subject:"))
+        .unwrap();
+    assert!(lines[subject + 1].starts_with(' '), "{lines:?}");
+}
