@@ -2646,3 +2646,228 @@ fn long_japanese_subjects_and_names_are_encoded_in_short_words_on_folded_lines()
         .unwrap();
     assert!(lines[subject + 1].starts_with(' '), "{lines:?}");
 }
+
+/// A report of `entries[n]` of `generated` by `reporter`, `after` seconds past 1_800_000_000.
+fn record_report_of(db: &Path, generated: &Generated, n: usize, reporter: &str, after: i64) {
+    let e = &generated.manifest.entries[n];
+    drill::store::Store::open(db)
+        .unwrap()
+        .record_report(
+            &generated.manifest.campaign,
+            &drill::store::Report {
+                token: e.token.clone(),
+                report_key: format!("message-id:{n}.{after}@example.co.jp"),
+                reporter: reporter.into(),
+                reported_at: 1_800_000_000 + after,
+                time_from: "date".into(),
+                source: "box".into(),
+            },
+        )
+        .unwrap();
+}
+
+/// An earlier campaign `2026-06-earlier` in `dir` with its own database: a.one (Sales) and
+/// c.three (総務部), two scenarios each, all sent; a.one clicks one lure, c.three reports one
+/// without clicking. Click rate 25% (Sales 50%, 総務部 0%), report rate 25% (Sales 0%,
+/// 総務部 50%).
+fn earlier_campaign(dir: &Path) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    let campaign = temp_campaign(
+        dir,
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nC Three,c.three@example.co.jp,総務部\n",
+    );
+    let text = std::fs::read_to_string(&campaign)
+        .unwrap()
+        .replace("id = \"2026-12-example\"", "id = \"2026-06-earlier\"");
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = &generated.manifest.entries;
+    assert_eq!(e.len(), 4);
+    let sent: String = e
+        .iter()
+        .map(|x| format!("{},1800000000\n", x.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), sent).unwrap();
+    let db = dir.join("earlier.sqlite");
+    let mut store = drill::store::Store::open(&db).unwrap();
+    store
+        .record(
+            &generated.manifest.campaign,
+            &drill::store::Click::new(&e[0], 1_800_000_600, "GET", "192.0.2.1", "t"),
+        )
+        .unwrap();
+    record_report_of(&db, &generated, 2, "c.three@example.co.jp", 900);
+    (out, db)
+}
+
+/// The non-empty lines of `text`, runs of spaces made one.
+fn squeezed_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    // This campaign: a.one (Sales) reports the lure only a scanner fetched: Sales click 50%,
+    // report 50%, reported before clicking 50%; IT click 50%, report 0%.
+    let generated = Generated::load(&out).unwrap();
+    record_report_of(&db, &generated, 1, "a.one@example.co.jp", 600);
+    let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
+    let compare = |lang: &[&str], html: &Path| {
+        let mut cmd = lurescreen();
+        cmd.args(lang)
+            .args(["drill", "report", "--manifest"])
+            .arg(&out)
+            .arg("--db")
+            .arg(&db)
+            .arg("--html")
+            .arg(html)
+            .arg("--compare")
+            .arg(&earlier_out)
+            .arg("--compare-db")
+            .arg(&earlier_db);
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+
+    let html_en = dir.path().join("en.html");
+    let text = compare(&[], &html_en);
+    let lines = squeezed_lines(&text);
+    let start = lines
+        .iter()
+        .position(|l| {
+            l == "compared with the earlier campaign 2026-06-earlier (Example Corporation)"
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let expected = [
+        "click rate (human clicks) this earlier change",
+        "all 50.0% 25.0% +25.0 pt",
+        "IT 50.0% - -",
+        "Sales 50.0% 50.0% 0.0 pt",
+        "総務部 - 0.0% -",
+        "report rate this earlier change",
+        "all 25.0% 25.0% 0.0 pt",
+        "IT 0.0% - -",
+        "Sales 50.0% 0.0% +50.0 pt",
+        "総務部 - 50.0% -",
+        "reported before clicking (of lures sent) this earlier change",
+        "all 25.0% 25.0% 0.0 pt",
+        "IT 0.0% - -",
+        "Sales 50.0% 0.0% +50.0 pt",
+        "総務部 - 50.0% -",
+    ];
+    assert_eq!(&lines[start + 1..], &expected[..], "{text}");
+    // Columns line up by display width, Japanese department names too.
+    {
+        use unicode_width::UnicodeWidthStr;
+        let tail: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("compared with"))
+            .filter(|l| l.contains('%'))
+            .collect();
+        assert_eq!(tail.len(), 12);
+        assert!(
+            tail.iter().all(|l| l.width() == tail[0].width()),
+            "{tail:?}"
+        );
+    }
+    let page = std::fs::read_to_string(&html_en).unwrap();
+    assert!(page.contains("<section class=\"compare\">"), "{page}");
+    assert!(page.contains("<code>2026-06-earlier</code>"));
+    let row = |page: &str, key: &str| -> String {
+        let page = &page[page.find("<section class=\"compare\">").unwrap()..];
+        let at = page
+            .find(&format!("<tr><td>{key}</td>"))
+            .unwrap_or_else(|| panic!("no row {key}"));
+        page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert_eq!(
+        row(&page, "総務部"),
+        "<tr><td>総務部</td><td>-</td><td>0.0%</td><td>-</td><td>-</td><td>50.0%</td><td>-</td><td>-</td><td>50.0%</td><td>-</td>"
+    );
+    assert_eq!(
+        row(&page, "Sales"),
+        "<tr><td>Sales</td><td>50.0%</td><td>50.0%</td><td>0.0 pt</td><td>50.0%</td><td>0.0%</td><td class=\"better\">+50.0 pt</td><td>50.0%</td><td>0.0%</td><td class=\"better\">+50.0 pt</td>"
+    );
+    // More clicks than last time is worse.
+    assert!(page.contains("<td>50.0%</td><td>25.0%</td><td class=\"worse\">+25.0 pt</td>"));
+
+    let html_ja = dir.path().join("ja.html");
+    let text = compare(&["--lang", "ja"], &html_ja);
+    let lines = squeezed_lines(&text);
+    let start = lines
+        .iter()
+        .position(|l| l == "前回の訓練キャンペーン 2026-06-earlier（Example Corporation）との比較")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        &lines[start + 1..start + 6],
+        [
+            "クリック率（人によるクリック） 今回 前回 差",
+            "全体 50.0% 25.0% +25.0 ポイント",
+            "IT 50.0% - -",
+            "Sales 50.0% 50.0% 0.0 ポイント",
+            "総務部 - 0.0% -",
+        ],
+        "{text}"
+    );
+    let page = std::fs::read_to_string(&html_ja).unwrap();
+    assert!(page.contains("前回の訓練キャンペーンとの比較"));
+    assert!(page.contains("<td class=\"worse\">+25.0 ポイント</td>"));
+    for english in [
+        "Compared with",
+        "Earlier campaign",
+        ">earlier<",
+        "change",
+        " pt<",
+    ] {
+        assert!(!page.contains(english), "{english}");
+        assert!(
+            !text[text.find("前回の訓練").unwrap()..].contains(english),
+            "{english}"
+        );
+    }
+
+    // The same campaign is no comparison; a missing database is a usage error.
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--compare")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is this campaign"));
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--compare")
+        .arg(&earlier_out)
+        .output()
+        .unwrap();
+    // Without --compare-db the earlier campaign is looked up in --db, which does not hold it:
+    // it shows with no clicks rather than failing.
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--compare")
+        .arg(&earlier_out)
+        .arg("--compare-db")
+        .arg(dir.path().join("missing.sqlite"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(64));
+}

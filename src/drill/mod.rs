@@ -6,6 +6,7 @@
 //! results.
 
 pub mod campaign;
+pub mod compare;
 pub mod generate;
 pub mod payload;
 pub mod plan;
