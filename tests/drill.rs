@@ -1328,16 +1328,38 @@ fn the_report_renders_in_headless_chromium() {
             },
         )
         .unwrap();
+    // With the comparison with an earlier campaign and the timeline per person.
+    let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
     let html = dir.path().join("report.html");
-    let o = report_cli(&out, &db, Some(&html), &[]);
-    assert!(o.status.success());
+    let o = lurescreen()
+        .args(["drill", "report", "--manifest"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .arg("--html")
+        .arg(&html)
+        .arg("--compare")
+        .arg(&earlier_out)
+        .arg("--compare-db")
+        .arg(&earlier_db)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     chromium::screenshot(
         chromium,
         &format!("file://{}", html.display()),
         dir.path(),
         "report",
-        "1200,1900",
-        &["display-url-en", "<svg", "Reported to IT per department"],
+        "1200,3000",
+        &[
+            "display-url-en",
+            "<svg",
+            "Reported to IT per department",
+            "Compared with the earlier campaign",
+            "<td class=\"worse\">+25.0 pt</td>",
+            "Timeline per person",
+            "clicked ×2",
+        ],
     );
 }
 
@@ -2870,4 +2892,154 @@ fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(64));
+}
+
+/// The `<tr>` of the timeline section of `page` whose first cell starts with `who`.
+fn timeline_row(page: &str, who: &str) -> String {
+    let section = &page[page
+        .find("<section class=\"timeline\">")
+        .unwrap_or_else(|| panic!("no timeline in {page}"))..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let at = section
+        .find(&format!("<tr><td>{who}"))
+        .unwrap_or_else(|| panic!("no row for {who} in {section}"));
+    section[at..at + section[at..].find("</tr>").unwrap()].to_string()
+}
+
+/// The `<li>` items of a timeline cell (`n`: 0 the events, 1 the automated requests).
+fn timeline_items(row: &str, n: usize) -> Vec<String> {
+    let cell = row.split("</td><td>").nth(n + 1).unwrap();
+    cell.split("<li ")
+        .skip(1)
+        .map(|li| li[..li.find("</li>").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn the_html_report_has_a_timeline_per_person_with_automated_requests_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let generated = Generated::load(&out).unwrap();
+    // a.one reports the second lure 10 min after sending; b.two's first lure is reported by a
+    // colleague.
+    record_report_of(&db, &generated, 1, "a.one@example.co.jp", 600);
+    record_report_of(&db, &generated, 2, "c.three@example.co.jp", 4000);
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2>Timeline per person</h2>"));
+    // Sent at 1_800_000_000 = 2027-01-15 08:00 UTC.
+    let a = timeline_row(&page, "A One");
+    assert!(a.contains("a.one@example.co.jp · Sales"), "{a}");
+    assert_eq!(
+        timeline_items(&a, 0),
+        [
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>display-url-en</code>",
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>invoice-pdf-ja</code>",
+            "class=\"ev-click\"><time>2027-01-15 08:02</time> clicked ×2 <small>(+2 min)</small> <code>display-url-en</code>",
+            "class=\"ev-report\"><time>2027-01-15 08:10</time> reported <small>(+10 min)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    // The gateway's fetch 3 s after delivery and the link checker's HEAD: apart, in time order.
+    assert_eq!(
+        timeline_items(&a, 1),
+        [
+            "class=\"ev-auto\"><time>2027-01-15 08:00</time> automated <small>(+3 s)</small> <code>invoice-pdf-ja</code>",
+            "class=\"ev-auto\"><time>2027-01-15 08:00</time> automated (HEAD) <small>(+5 s)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    let b = timeline_row(&page, "B Two");
+    assert_eq!(
+        timeline_items(&b, 0),
+        [
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>display-url-en</code>",
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>invoice-pdf-ja</code>",
+            "class=\"ev-report\"><time>2027-01-15 09:06</time> reported by c.three@example.co.jp <small>(+1 h 06 min)</small> <code>display-url-en</code>",
+            "class=\"ev-click\"><time>2027-01-15 10:00</time> clicked <small>(+2 h 00 min)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    assert_eq!(
+        timeline_items(&b, 1),
+        [
+            "class=\"ev-auto\"><time>2027-01-15 08:05</time> automated <small>(+5 min)</small> <code>display-url-en</code>"
+        ]
+    );
+
+    // In Japanese.
+    let html_ja = dir.path().join("report-ja.html");
+    let o = report_cli(&out, &db, Some(&html_ja), &["--lang", "ja"]);
+    assert!(o.status.success());
+    let page = std::fs::read_to_string(&html_ja).unwrap();
+    assert!(page.contains("<h2>個人別の経過</h2>"));
+    let b = timeline_row(&page, "B Two");
+    assert!(
+        b.contains("報告（c.three@example.co.jp から） <small>（+1 時間 06 分）</small>"),
+        "{b}"
+    );
+    assert!(
+        b.contains("> クリック <small>（+2 時間 00 分）</small>"),
+        "{b}"
+    );
+    assert!(b.contains("> 自動アクセス <small>（+5 分）</small>"), "{b}");
+    // The words staff read (outside tags) are Japanese.
+    let section = &page[page.find("<section class=\"timeline\">").unwrap()..];
+    let section: String = section
+        .split('<')
+        .map(|part| part.split_once('>').map_or(part, |(_, text)| text))
+        .collect();
+    for english in [
+        "sent",
+        "clicked",
+        "reported",
+        "automated",
+        "Timeline",
+        "person",
+    ] {
+        assert!(!section.contains(english), "{english} in {section}");
+    }
+}
+
+#[test]
+fn the_timeline_escapes_names_and_departments_and_shows_refused_lures() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(
+        dir.path(),
+        "name,email,department\n\"<img src=x onerror=alert(1)>\",e.vil@example.co.jp,\"R&D <script>document.title='pwned'</script>\"\nGone Person,gone@example.co.jp,Sales\n",
+        "scenarios = [\"display-url-en\"]\n",
+        "",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = &generated.manifest.entries;
+    std::fs::write(
+        out.join("sent.csv"),
+        format!(
+            "{},1800000000,sent,\n{},1800000060,refused,550 5.1.1 no such user\n",
+            e[0].token, e[1].token
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("drill.sqlite");
+    drill::store::Store::open(&db).unwrap();
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<img"), "{page}");
+    assert!(!page.to_ascii_lowercase().contains("<script"), "{page}");
+    let evil = timeline_row(&page, "&lt;img src=x onerror=alert(1)&gt;");
+    assert!(
+        evil.contains("R&amp;D &lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{evil}"
+    );
+    let gone = timeline_row(&page, "Gone Person");
+    assert_eq!(
+        timeline_items(&gone, 0),
+        [
+            "class=\"ev-fail\"><time>2027-01-15 08:01</time> refused by the relay <code>display-url-en</code>"
+        ]
+    );
+    assert!(gone.ends_with("<td>-</td>"), "{gone}");
 }

@@ -373,19 +373,19 @@ pub fn report(
         clicks,
         reports,
     } = this;
-    let page = drill::report::Page {
-        comparison: comparison.as_ref(),
-    };
-    if let Some(path) = html
-        && let Err(e) = std::fs::write(path, drill::report::html_page(&results, &page, lang))
-    {
-        let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
-        return exit::IO;
+    let log = drill::send::read_log(&generated.dir);
+    if let Some(path) = html {
+        let timeline = drill::timeline::build(&generated, &log, &clicks, &reports);
+        let page = drill::report::Page {
+            comparison: comparison.as_ref(),
+            timeline: Some(&timeline),
+        };
+        if let Err(e) = std::fs::write(path, drill::report::html_page(&results, &page, lang)) {
+            let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
+            return exit::IO;
+        }
     }
-    let rows = || {
-        let log = drill::send::read_log(&generated.dir);
-        drill::report::lures(&generated, &log, &clicks, &reports)
-    };
+    let rows = || drill::report::lures(&generated, &log, &clicks, &reports);
     let written = match format {
         ReportFormat::Text => {
             let mut text = drill::report::text_in(&results, lang);

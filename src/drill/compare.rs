@@ -176,14 +176,16 @@ pub fn html(c: &Comparison, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
     let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let mut s = format!(
-        "<section class=\"compare\"><h2>{}</h2><p>{} <code>{}</code>（{}）</p><table><tr><th rowspan=\"2\">{}</th>",
+        "<section class=\"compare\"><h2>{}</h2><p>{} <code>{}</code>{}{}{}</p><table><tr><th rowspan=\"2\">{}</th>",
         t(
             "Compared with the earlier campaign",
             "前回の訓練キャンペーンとの比較"
         ),
         t("Earlier campaign:", "前回のキャンペーン："),
         esc(&c.earlier_campaign),
+        t(" (", "（"),
         esc(&c.earlier_organisation),
+        t(")", "）"),
         t("department", "部署")
     );
     for (en, jp, _, _) in METRICS {

@@ -17,6 +17,7 @@ pub mod scenario;
 pub mod send;
 pub mod serve;
 pub mod store;
+pub mod timeline;
 
 use crate::{Config, Engine, Signatures};
 use serde::{Deserialize, Serialize};

@@ -378,7 +378,7 @@ pub fn duration_ja(secs: i64) -> String {
     }
 }
 
-fn duration_in(secs: i64, lang: Lang) -> String {
+pub(super) fn duration_in(secs: i64, lang: Lang) -> String {
     match lang {
         Lang::Ja => duration_ja(secs),
         Lang::En => duration(secs),
@@ -694,6 +694,8 @@ pub fn html_in(r: &Results, lang: Lang) -> String {
 pub struct Page<'a> {
     /// The comparison with an earlier campaign (`drill report --compare`).
     pub comparison: Option<&'a super::compare::Comparison>,
+    /// Each person's events ([`super::timeline::build`]).
+    pub timeline: Option<&'a [super::timeline::Person]>,
 }
 
 /// The results as one self-contained HTML page in `lang`, with the extra sections of `page`.
@@ -702,6 +704,9 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     let compare_html = page
         .comparison
         .map_or(String::new(), |c| super::compare::html(c, lang));
+    let timeline_html = page
+        .timeline
+        .map_or(String::new(), |p| super::timeline::html(p, lang));
     let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let rate_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
         rows.iter()
@@ -868,6 +873,17 @@ small {{ color: #6b7280; }}
 .compare tr.total td {{ background: #f9fafb; }}
 .better {{ color: #15803d; font-weight: 600; }}
 .worse {{ color: #b91c1c; font-weight: 600; }}
+.timeline td, .timeline th {{ text-align: left !important; white-space: normal !important; }}
+ol.tl {{ list-style: none; padding: 0; margin: 0; }}
+ol.tl li {{ display: inline-block; margin: 2px 6px 2px 0; padding: 1px 8px; border-radius: 6px;
+  font-size: .85rem; background: #f3f4f6; border: 1px solid #e5e7eb; }}
+ol.tl li.ev-sent {{ background: #eff6ff; border-color: #bfdbfe; }}
+ol.tl li.ev-click {{ background: #fef2f2; border-color: #fecaca; color: #991b1b; }}
+ol.tl li.ev-report {{ background: #f0fdf4; border-color: #bbf7d0; color: #166534; }}
+ol.tl li.ev-fail {{ background: #fffbeb; border-color: #fde68a; color: #92400e; }}
+ol.tl li.ev-auto, ol.tl li.ev-more {{ color: #6b7280; }}
+ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.compare td, .compare th {{ padding: 5px 6px; }}
 </style>
 </head>
 <body>
@@ -887,6 +903,7 @@ small {{ color: #6b7280; }}
 {reports_html}
 {compare_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
+{timeline_html}
 </main>
 </body>
 </html>
