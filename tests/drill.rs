@@ -3043,3 +3043,46 @@ fn the_timeline_escapes_names_and_departments_and_shows_refused_lures() {
     );
     assert!(gone.ends_with("<td>-</td>"), "{gone}");
 }
+
+#[test]
+fn the_debrief_writes_the_organisations_own_domain_normally_and_keeps_links_defanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\n",
+        "assign = \"all\"\nscenarios = [\"display-url-en\", \"freemail-it-password-ja\"]\n",
+        "",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let addr = serve_in_process(&generated, &dir.path().join("drill.sqlite"));
+    for e in &generated.manifest.entries {
+        let (status, body) = http_get(addr, &format!("/t/{}", e.token), "DrillTest/1.0");
+        assert_eq!(status, 200, "{body}");
+        // The running text names the staff's own domain as they know it (a URL, such as the
+        // link text `https://portal.example.co.jp/`, stays defanged) ...
+        let without_urls = body.replace("hxxps://portal[.]example[.]co[.]jp/", "");
+        assert!(
+            !without_urls.contains("example[.]co[.]jp"),
+            "{}: {body}",
+            e.scenario
+        );
+        assert!(!body.contains("https://portal.example.co.jp"), "{body}");
+        let reasons: Vec<&str> = body
+            .split("<span class=\"reason\">")
+            .skip(1)
+            .map(|r| &r[..r.find("</span>").unwrap()])
+            .collect();
+        assert!(
+            reasons.iter().any(|r| r.contains("example.co.jp")),
+            "{}: {reasons:?}",
+            e.scenario
+        );
+        // ... while where the link really goes stays defanged.
+        if e.scenario == "display-url-en" {
+            assert!(body.contains("drill[.]awareness[.]example"), "{body}");
+            assert!(!body.contains("http://drill.awareness"), "{body}");
+        }
+    }
+}
