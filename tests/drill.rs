@@ -1241,16 +1241,29 @@ fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
 
 /// `lurescreen [GLOBAL] drill report` on a manifest folder and database, with `--html` if given.
 fn report_cli(out: &Path, db: &Path, html: Option<&Path>, global: &[&str]) -> std::process::Output {
-    let mut cmd = lurescreen();
-    cmd.args(global)
+    let mut more: Vec<&std::ffi::OsStr> = Vec::new();
+    if let Some(h) = html {
+        more.extend(["--html".as_ref(), h.as_os_str()]);
+    }
+    report_cli_with(out, db, global, &more)
+}
+
+/// `lurescreen [GLOBAL] drill report` on a manifest folder and database, then `more` arguments.
+fn report_cli_with(
+    out: &Path,
+    db: &Path,
+    global: &[&str],
+    more: &[&std::ffi::OsStr],
+) -> std::process::Output {
+    lurescreen()
+        .args(global)
         .args(["drill", "report", "--manifest"])
         .arg(out)
         .arg("--db")
-        .arg(db);
-    if let Some(h) = html {
-        cmd.arg("--html").arg(h);
-    }
-    cmd.output().unwrap()
+        .arg(db)
+        .args(more)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -1331,19 +1344,19 @@ fn the_report_renders_in_headless_chromium() {
     // With the comparison with an earlier campaign and the timeline per person.
     let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
     let html = dir.path().join("report.html");
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--html")
-        .arg(&html)
-        .arg("--compare")
-        .arg(&earlier_out)
-        .arg("--compare-db")
-        .arg(&earlier_db)
-        .output()
-        .unwrap();
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &[
+            "--html".as_ref(),
+            html.as_os_str(),
+            "--compare".as_ref(),
+            earlier_out.as_os_str(),
+            "--compare-db".as_ref(),
+            earlier_db.as_os_str(),
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     chromium::screenshot(
         chromium,
@@ -2742,19 +2755,19 @@ fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
     record_report_of(&db, &generated, 1, "a.one@example.co.jp", 600);
     let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
     let compare = |lang: &[&str], html: &Path| {
-        let mut cmd = lurescreen();
-        cmd.args(lang)
-            .args(["drill", "report", "--manifest"])
-            .arg(&out)
-            .arg("--db")
-            .arg(&db)
-            .arg("--html")
-            .arg(html)
-            .arg("--compare")
-            .arg(&earlier_out)
-            .arg("--compare-db")
-            .arg(&earlier_db);
-        let o = cmd.output().unwrap();
+        let o = report_cli_with(
+            &out,
+            &db,
+            lang,
+            &[
+                "--html".as_ref(),
+                html.as_os_str(),
+                "--compare".as_ref(),
+                earlier_out.as_os_str(),
+                "--compare-db".as_ref(),
+                earlier_db.as_os_str(),
+            ],
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stdout).unwrap()
     };
@@ -2857,40 +2870,36 @@ fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
     }
 
     // The same campaign is no comparison; a missing database is a usage error.
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--compare")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = report_cli_with(&out, &db, &[], &["--compare".as_ref(), out.as_os_str()]);
     assert_eq!(o.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is this campaign"));
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--compare")
-        .arg(&earlier_out)
-        .output()
-        .unwrap();
-    // Without --compare-db the earlier campaign is looked up in --db, which does not hold it:
-    // it shows with no clicks rather than failing.
+    // Without --compare-db the earlier campaign is looked up in --db, which holds nothing of it:
+    // shown (with no clicks) and a warning says where its figures were looked for.
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &["--compare".as_ref(), earlier_out.as_os_str()],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = lurescreen()
-        .args(["drill", "report", "--manifest"])
-        .arg(&out)
-        .arg("--db")
-        .arg(&db)
-        .arg("--compare")
-        .arg(&earlier_out)
-        .arg("--compare-db")
-        .arg(dir.path().join("missing.sqlite"))
-        .output()
-        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("no clicks or reports of campaign 2026-06-earlier")
+            && stderr.contains("--compare-db"),
+        "{stderr}"
+    );
+    let missing = dir.path().join("missing.sqlite");
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &[
+            "--compare".as_ref(),
+            earlier_out.as_os_str(),
+            "--compare-db".as_ref(),
+            missing.as_os_str(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(64));
 }
 

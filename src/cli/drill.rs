@@ -362,6 +362,14 @@ pub fn report(
                     );
                     return exit::USAGE;
                 }
+                if earlier.clicks.is_empty() && earlier.reports.is_empty() {
+                    let _ = writeln!(
+                        err,
+                        "lurescreen: warning: --compare: no clicks or reports of campaign {} in {}; if it has its own database, give it with --compare-db",
+                        earlier.generated.manifest.campaign,
+                        d.display()
+                    );
+                }
                 Some(drill::compare::compare(&this.results, &earlier.results))
             }
             Err(code) => return code,
