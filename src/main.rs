@@ -310,6 +310,15 @@ enum DrillCommand {
         /// Japanese titles and a byte order mark under --lang ja; json: one array of objects).
         #[arg(long, value_enum, default_value_t = ReportFormatArg::Text)]
         format: ReportFormatArg,
+        /// An earlier campaign's manifest (or its folder): its click rate, report rate and
+        /// reported-before-click rate are shown beside this campaign's, in total and per
+        /// department, with the change in points (text and HTML).
+        #[arg(long, value_name = "OTHER_MANIFEST")]
+        compare: Option<PathBuf>,
+        /// The earlier campaign's database (default: the same as --db, which keeps each
+        /// campaign's clicks and reports apart).
+        #[arg(long, value_name = "FILE", requires = "compare")]
+        compare_db: Option<PathBuf>,
     },
     /// Read the report-to-IT mailbox (mbox, Maildir, folders of .eml/.msg, single files) and
     /// record which lures staff reported, by whom and when (reading it again adds nothing).
@@ -594,13 +603,26 @@ fn drill(
             db,
             html,
             format,
+            compare,
+            compare_db,
         } => {
+            let compare_db = compare_db.unwrap_or_else(|| db.clone());
+            let compare = compare.as_deref().map(|m| (m, compare_db.as_path()));
             let format = match format {
                 ReportFormatArg::Text => cli::drill::ReportFormat::Text,
                 ReportFormatArg::Csv => cli::drill::ReportFormat::Csv,
                 ReportFormatArg::Json => cli::drill::ReportFormat::Json,
             };
-            cli::drill::report(&manifest, &db, html.as_deref(), format, lang, out, err)
+            cli::drill::report(
+                &manifest,
+                &db,
+                html.as_deref(),
+                compare,
+                format,
+                lang,
+                out,
+                err,
+            )
         }
         DrillCommand::Reports {
             manifest,

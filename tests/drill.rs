@@ -1241,16 +1241,29 @@ fn report_fixture(dir: &Path) -> (PathBuf, PathBuf) {
 
 /// `lurescreen [GLOBAL] drill report` on a manifest folder and database, with `--html` if given.
 fn report_cli(out: &Path, db: &Path, html: Option<&Path>, global: &[&str]) -> std::process::Output {
-    let mut cmd = lurescreen();
-    cmd.args(global)
+    let mut more: Vec<&std::ffi::OsStr> = Vec::new();
+    if let Some(h) = html {
+        more.extend(["--html".as_ref(), h.as_os_str()]);
+    }
+    report_cli_with(out, db, global, &more)
+}
+
+/// `lurescreen [GLOBAL] drill report` on a manifest folder and database, then `more` arguments.
+fn report_cli_with(
+    out: &Path,
+    db: &Path,
+    global: &[&str],
+    more: &[&std::ffi::OsStr],
+) -> std::process::Output {
+    lurescreen()
+        .args(global)
         .args(["drill", "report", "--manifest"])
         .arg(out)
         .arg("--db")
-        .arg(db);
-    if let Some(h) = html {
-        cmd.arg("--html").arg(h);
-    }
-    cmd.output().unwrap()
+        .arg(db)
+        .args(more)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -1328,16 +1341,38 @@ fn the_report_renders_in_headless_chromium() {
             },
         )
         .unwrap();
+    // With the comparison with an earlier campaign and the timeline per person.
+    let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
     let html = dir.path().join("report.html");
-    let o = report_cli(&out, &db, Some(&html), &[]);
-    assert!(o.status.success());
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &[
+            "--html".as_ref(),
+            html.as_os_str(),
+            "--compare".as_ref(),
+            earlier_out.as_os_str(),
+            "--compare-db".as_ref(),
+            earlier_db.as_os_str(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     chromium::screenshot(
         chromium,
         &format!("file://{}", html.display()),
         dir.path(),
         "report",
-        "1200,1900",
-        &["display-url-en", "<svg", "Reported to IT per department"],
+        "1200,3000",
+        &[
+            "display-url-en",
+            "<svg",
+            "Reported to IT per department",
+            "Compared with the earlier campaign",
+            "<td class=\"worse\">+25.0 pt</td>",
+            "Timeline per person",
+            "clicked ×2",
+        ],
     );
 }
 
@@ -2568,4 +2603,495 @@ fn a_hostile_report_mailbox_is_bounded_and_counted() {
         (r.reported_at, r.time_from.as_str()),
         (1_800_000_100, "file")
     );
+}
+
+/// The header lines of a raw message (folded lines apart), up to the blank line.
+fn header_lines(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    text.split("\r\n")
+        .take_while(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn long_japanese_subjects_and_names_are_encoded_in_short_words_on_folded_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = "株式会社サンプルホールディングス国際物流サービス事業本部関西支社";
+    let person = "長谷川左衛門太郎右衛門之助次郎三郎四郎五郎";
+    let campaign = temp_campaign_with(
+        dir.path(),
+        &format!(
+            "name,email,department,name_ja\n\"Hasegawa\nBcc: x@evil.example\",h@example.co.jp,営業部,{person}\n"
+        ),
+        "assign = \"all\"\nscenarios = [\"freemail-it-password-ja\", \"press-interview-ja\", \"display-url-en\"]\n",
+        "",
+    );
+    let text = std::fs::read_to_string(&campaign).unwrap().replace(
+        "name_ja = \"株式会社サンプル\"",
+        &format!("name_ja = \"{org}\""),
+    );
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(generated.manifest.entries.len(), 3);
+    let limits = lurescreen::config::Limits::default();
+    for e in &generated.manifest.entries {
+        let raw = std::fs::read(out.join(&e.file)).unwrap();
+        let lines = header_lines(&raw);
+        for line in &lines {
+            assert!(line.chars().count() <= 78, "{}: {line}", e.file);
+            for word in line.split(' ').filter(|w| w.starts_with("=?")) {
+                assert!(word.len() <= 75, "{word}");
+            }
+        }
+        assert!(
+            !lines.iter().any(|l| l.starts_with("Bcc:")),
+            "a line break in a name makes no header: {lines:?}"
+        );
+        let msg = lurescreen::message::parse(&raw, &limits).unwrap();
+        let scen = scenario::find(&e.scenario).unwrap();
+        let org = if scen.is_ja() {
+            org
+        } else {
+            "Example Corporation"
+        };
+        let expected_subject = scen.subject.replace("{org}", org);
+        assert_eq!(msg.subject.as_deref(), Some(expected_subject.as_str()));
+        assert_eq!(e.subject, expected_subject);
+        let expected_from = scen.display_name.replace("{org}", org);
+        assert_eq!(msg.from[0].name.as_deref(), Some(expected_from.as_str()));
+        let to = if scen.is_ja() {
+            person
+        } else {
+            "Hasegawa Bcc: x@evil.example"
+        };
+        assert_eq!(msg.to[0].name.as_deref(), Some(to));
+        assert_eq!(msg.to[0].address.as_deref(), Some("h@example.co.jp"));
+    }
+    // The long ones were folded, not merely short.
+    let raw = std::fs::read(out.join(&generated.manifest.entries[1].file)).unwrap();
+    let lines = header_lines(&raw);
+    let from = lines.iter().position(|l| l.starts_with("From:")).unwrap();
+    assert!(lines[from + 1].starts_with(' '), "{lines:?}");
+    let subject = lines
+        .iter()
+        .position(|l| l.starts_with("Subject:"))
+        .unwrap();
+    assert!(lines[subject + 1].starts_with(' '), "{lines:?}");
+}
+
+/// A report of `entries[n]` of `generated` by `reporter`, `after` seconds past 1_800_000_000.
+fn record_report_of(db: &Path, generated: &Generated, n: usize, reporter: &str, after: i64) {
+    let e = &generated.manifest.entries[n];
+    drill::store::Store::open(db)
+        .unwrap()
+        .record_report(
+            &generated.manifest.campaign,
+            &drill::store::Report {
+                token: e.token.clone(),
+                report_key: format!("message-id:{n}.{after}@example.co.jp"),
+                reporter: reporter.into(),
+                reported_at: 1_800_000_000 + after,
+                time_from: "date".into(),
+                source: "box".into(),
+            },
+        )
+        .unwrap();
+}
+
+/// An earlier campaign `2026-06-earlier` in `dir` with its own database: a.one (Sales) and
+/// c.three (総務部), two scenarios each, all sent; a.one clicks one lure, c.three reports one
+/// without clicking. Click rate 25% (Sales 50%, 総務部 0%), report rate 25% (Sales 0%,
+/// 総務部 50%).
+fn earlier_campaign(dir: &Path) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    let campaign = temp_campaign(
+        dir,
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nC Three,c.three@example.co.jp,総務部\n",
+    );
+    let text = std::fs::read_to_string(&campaign)
+        .unwrap()
+        .replace("id = \"2026-12-example\"", "id = \"2026-06-earlier\"");
+    std::fs::write(&campaign, text).unwrap();
+    let out = dir.join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = &generated.manifest.entries;
+    assert_eq!(e.len(), 4);
+    let sent: String = e
+        .iter()
+        .map(|x| format!("{},1800000000\n", x.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), sent).unwrap();
+    let db = dir.join("earlier.sqlite");
+    let mut store = drill::store::Store::open(&db).unwrap();
+    store
+        .record(
+            &generated.manifest.campaign,
+            &drill::store::Click::new(&e[0], 1_800_000_600, "GET", "192.0.2.1", "t"),
+        )
+        .unwrap();
+    record_report_of(&db, &generated, 2, "c.three@example.co.jp", 900);
+    (out, db)
+}
+
+/// The non-empty lines of `text`, runs of spaces made one.
+fn squeezed_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    // This campaign: a.one (Sales) reports the lure only a scanner fetched: Sales click 50%,
+    // report 50%, reported before clicking 50%; IT click 50%, report 0%.
+    let generated = Generated::load(&out).unwrap();
+    record_report_of(&db, &generated, 1, "a.one@example.co.jp", 600);
+    let (earlier_out, earlier_db) = earlier_campaign(&dir.path().join("earlier"));
+    let compare = |lang: &[&str], html: &Path| {
+        let o = report_cli_with(
+            &out,
+            &db,
+            lang,
+            &[
+                "--html".as_ref(),
+                html.as_os_str(),
+                "--compare".as_ref(),
+                earlier_out.as_os_str(),
+                "--compare-db".as_ref(),
+                earlier_db.as_os_str(),
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+
+    let html_en = dir.path().join("en.html");
+    let text = compare(&[], &html_en);
+    let lines = squeezed_lines(&text);
+    let start = lines
+        .iter()
+        .position(|l| {
+            l == "compared with the earlier campaign 2026-06-earlier (Example Corporation)"
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let expected = [
+        "click rate (human clicks) this earlier change",
+        "all 50.0% 25.0% +25.0 pt",
+        "IT 50.0% - -",
+        "Sales 50.0% 50.0% 0.0 pt",
+        "総務部 - 0.0% -",
+        "report rate this earlier change",
+        "all 25.0% 25.0% 0.0 pt",
+        "IT 0.0% - -",
+        "Sales 50.0% 0.0% +50.0 pt",
+        "総務部 - 50.0% -",
+        "reported before clicking (of lures sent) this earlier change",
+        "all 25.0% 25.0% 0.0 pt",
+        "IT 0.0% - -",
+        "Sales 50.0% 0.0% +50.0 pt",
+        "総務部 - 50.0% -",
+    ];
+    assert_eq!(&lines[start + 1..], &expected[..], "{text}");
+    // Columns line up by display width, Japanese department names too.
+    {
+        use unicode_width::UnicodeWidthStr;
+        let tail: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("compared with"))
+            .filter(|l| l.contains('%'))
+            .collect();
+        assert_eq!(tail.len(), 12);
+        assert!(
+            tail.iter().all(|l| l.width() == tail[0].width()),
+            "{tail:?}"
+        );
+    }
+    let page = std::fs::read_to_string(&html_en).unwrap();
+    assert!(page.contains("<section class=\"compare\">"), "{page}");
+    assert!(page.contains("<code>2026-06-earlier</code>"));
+    let row = |page: &str, key: &str| -> String {
+        let page = &page[page.find("<section class=\"compare\">").unwrap()..];
+        let at = page
+            .find(&format!("<tr><td>{key}</td>"))
+            .unwrap_or_else(|| panic!("no row {key}"));
+        page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert_eq!(
+        row(&page, "総務部"),
+        "<tr><td>総務部</td><td>-</td><td>0.0%</td><td>-</td><td>-</td><td>50.0%</td><td>-</td><td>-</td><td>50.0%</td><td>-</td>"
+    );
+    assert_eq!(
+        row(&page, "Sales"),
+        "<tr><td>Sales</td><td>50.0%</td><td>50.0%</td><td>0.0 pt</td><td>50.0%</td><td>0.0%</td><td class=\"better\">+50.0 pt</td><td>50.0%</td><td>0.0%</td><td class=\"better\">+50.0 pt</td>"
+    );
+    // More clicks than last time is worse.
+    assert!(page.contains("<td>50.0%</td><td>25.0%</td><td class=\"worse\">+25.0 pt</td>"));
+
+    let html_ja = dir.path().join("ja.html");
+    let text = compare(&["--lang", "ja"], &html_ja);
+    let lines = squeezed_lines(&text);
+    let start = lines
+        .iter()
+        .position(|l| l == "前回の訓練キャンペーン 2026-06-earlier（Example Corporation）との比較")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        &lines[start + 1..start + 6],
+        [
+            "クリック率（人によるクリック） 今回 前回 差",
+            "全体 50.0% 25.0% +25.0 ポイント",
+            "IT 50.0% - -",
+            "Sales 50.0% 50.0% 0.0 ポイント",
+            "総務部 - 0.0% -",
+        ],
+        "{text}"
+    );
+    let page = std::fs::read_to_string(&html_ja).unwrap();
+    assert!(page.contains("前回の訓練キャンペーンとの比較"));
+    assert!(page.contains("<td class=\"worse\">+25.0 ポイント</td>"));
+    for english in [
+        "Compared with",
+        "Earlier campaign",
+        ">earlier<",
+        "change",
+        " pt<",
+    ] {
+        assert!(!page.contains(english), "{english}");
+        assert!(
+            !text[text.find("前回の訓練").unwrap()..].contains(english),
+            "{english}"
+        );
+    }
+
+    // The same campaign is no comparison; a missing database is a usage error.
+    let o = report_cli_with(&out, &db, &[], &["--compare".as_ref(), out.as_os_str()]);
+    assert_eq!(o.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is this campaign"));
+    // Without --compare-db the earlier campaign is looked up in --db, which holds nothing of it:
+    // shown (with no clicks) and a warning says where its figures were looked for.
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &["--compare".as_ref(), earlier_out.as_os_str()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("no clicks or reports of campaign 2026-06-earlier")
+            && stderr.contains("--compare-db"),
+        "{stderr}"
+    );
+    let missing = dir.path().join("missing.sqlite");
+    let o = report_cli_with(
+        &out,
+        &db,
+        &[],
+        &[
+            "--compare".as_ref(),
+            earlier_out.as_os_str(),
+            "--compare-db".as_ref(),
+            missing.as_os_str(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(64));
+}
+
+/// The `<tr>` of the timeline section of `page` whose first cell starts with `who`.
+fn timeline_row(page: &str, who: &str) -> String {
+    let section = &page[page
+        .find("<section class=\"timeline\">")
+        .unwrap_or_else(|| panic!("no timeline in {page}"))..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let at = section
+        .find(&format!("<tr><td>{who}"))
+        .unwrap_or_else(|| panic!("no row for {who} in {section}"));
+    section[at..at + section[at..].find("</tr>").unwrap()].to_string()
+}
+
+/// The `<li>` items of a timeline cell (`n`: 0 the events, 1 the automated requests).
+fn timeline_items(row: &str, n: usize) -> Vec<String> {
+    let cell = row.split("</td><td>").nth(n + 1).unwrap();
+    cell.split("<li ")
+        .skip(1)
+        .map(|li| li[..li.find("</li>").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn the_html_report_has_a_timeline_per_person_with_automated_requests_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, db) = report_fixture(dir.path());
+    let generated = Generated::load(&out).unwrap();
+    // a.one reports the second lure 10 min after sending; b.two's first lure is reported by a
+    // colleague.
+    record_report_of(&db, &generated, 1, "a.one@example.co.jp", 600);
+    record_report_of(&db, &generated, 2, "c.three@example.co.jp", 4000);
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2>Timeline per person</h2>"));
+    // Sent at 1_800_000_000 = 2027-01-15 08:00 UTC.
+    let a = timeline_row(&page, "A One");
+    assert!(a.contains("a.one@example.co.jp · Sales"), "{a}");
+    assert_eq!(
+        timeline_items(&a, 0),
+        [
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>display-url-en</code>",
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>invoice-pdf-ja</code>",
+            "class=\"ev-click\"><time>2027-01-15 08:02</time> clicked ×2 <small>(+2 min)</small> <code>display-url-en</code>",
+            "class=\"ev-report\"><time>2027-01-15 08:10</time> reported <small>(+10 min)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    // The gateway's fetch 3 s after delivery and the link checker's HEAD: apart, in time order.
+    assert_eq!(
+        timeline_items(&a, 1),
+        [
+            "class=\"ev-auto\"><time>2027-01-15 08:00</time> automated <small>(+3 s)</small> <code>invoice-pdf-ja</code>",
+            "class=\"ev-auto\"><time>2027-01-15 08:00</time> automated (HEAD) <small>(+5 s)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    let b = timeline_row(&page, "B Two");
+    assert_eq!(
+        timeline_items(&b, 0),
+        [
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>display-url-en</code>",
+            "class=\"ev-sent\"><time>2027-01-15 08:00</time> sent <code>invoice-pdf-ja</code>",
+            "class=\"ev-report\"><time>2027-01-15 09:06</time> reported by c.three@example.co.jp <small>(+1 h 06 min)</small> <code>display-url-en</code>",
+            "class=\"ev-click\"><time>2027-01-15 10:00</time> clicked <small>(+2 h 00 min)</small> <code>invoice-pdf-ja</code>",
+        ]
+    );
+    assert_eq!(
+        timeline_items(&b, 1),
+        [
+            "class=\"ev-auto\"><time>2027-01-15 08:05</time> automated <small>(+5 min)</small> <code>display-url-en</code>"
+        ]
+    );
+
+    // In Japanese.
+    let html_ja = dir.path().join("report-ja.html");
+    let o = report_cli(&out, &db, Some(&html_ja), &["--lang", "ja"]);
+    assert!(o.status.success());
+    let page = std::fs::read_to_string(&html_ja).unwrap();
+    assert!(page.contains("<h2>個人別の経過</h2>"));
+    let b = timeline_row(&page, "B Two");
+    assert!(
+        b.contains("報告（c.three@example.co.jp から） <small>（+1 時間 06 分）</small>"),
+        "{b}"
+    );
+    assert!(
+        b.contains("> クリック <small>（+2 時間 00 分）</small>"),
+        "{b}"
+    );
+    assert!(b.contains("> 自動アクセス <small>（+5 分）</small>"), "{b}");
+    // The words staff read (outside tags) are Japanese.
+    let section = &page[page.find("<section class=\"timeline\">").unwrap()..];
+    let section: String = section
+        .split('<')
+        .map(|part| part.split_once('>').map_or(part, |(_, text)| text))
+        .collect();
+    for english in [
+        "sent",
+        "clicked",
+        "reported",
+        "automated",
+        "Timeline",
+        "person",
+    ] {
+        assert!(!section.contains(english), "{english} in {section}");
+    }
+}
+
+#[test]
+fn the_timeline_escapes_names_and_departments_and_shows_refused_lures() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(
+        dir.path(),
+        "name,email,department\n\"<img src=x onerror=alert(1)>\",e.vil@example.co.jp,\"R&D <script>document.title='pwned'</script>\"\nGone Person,gone@example.co.jp,Sales\n",
+        "scenarios = [\"display-url-en\"]\n",
+        "",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = &generated.manifest.entries;
+    std::fs::write(
+        out.join("sent.csv"),
+        format!(
+            "{},1800000000,sent,\n{},1800000060,refused,550 5.1.1 no such user\n",
+            e[0].token, e[1].token
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("drill.sqlite");
+    drill::store::Store::open(&db).unwrap();
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<img"), "{page}");
+    assert!(!page.to_ascii_lowercase().contains("<script"), "{page}");
+    let evil = timeline_row(&page, "&lt;img src=x onerror=alert(1)&gt;");
+    assert!(
+        evil.contains("R&amp;D &lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{evil}"
+    );
+    let gone = timeline_row(&page, "Gone Person");
+    assert_eq!(
+        timeline_items(&gone, 0),
+        [
+            "class=\"ev-fail\"><time>2027-01-15 08:01</time> refused by the relay <code>display-url-en</code>"
+        ]
+    );
+    assert!(gone.ends_with("<td>-</td>"), "{gone}");
+}
+
+#[test]
+fn the_debrief_writes_the_organisations_own_domain_normally_and_keeps_links_defanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\n",
+        "assign = \"all\"\nscenarios = [\"display-url-en\", \"freemail-it-password-ja\"]\n",
+        "",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let addr = serve_in_process(&generated, &dir.path().join("drill.sqlite"));
+    for e in &generated.manifest.entries {
+        let (status, body) = http_get(addr, &format!("/t/{}", e.token), "DrillTest/1.0");
+        assert_eq!(status, 200, "{body}");
+        // The running text names the staff's own domain as they know it (a URL, such as the
+        // link text `https://portal.example.co.jp/`, stays defanged) ...
+        let without_urls = body.replace("hxxps://portal[.]example[.]co[.]jp/", "");
+        assert!(
+            !without_urls.contains("example[.]co[.]jp"),
+            "{}: {body}",
+            e.scenario
+        );
+        assert!(!body.contains("https://portal.example.co.jp"), "{body}");
+        let reasons: Vec<&str> = body
+            .split("<span class=\"reason\">")
+            .skip(1)
+            .map(|r| &r[..r.find("</span>").unwrap()])
+            .collect();
+        assert!(
+            reasons.iter().any(|r| r.contains("example.co.jp")),
+            "{}: {reasons:?}",
+            e.scenario
+        );
+        // ... while where the link really goes stays defanged.
+        if e.scenario == "display-url-en" {
+            assert!(body.contains("drill[.]awareness[.]example"), "{body}");
+            assert!(!body.contains("http://drill.awareness"), "{body}");
+        }
+    }
 }

@@ -276,30 +276,30 @@ pub enum ReportFormat {
     Json,
 }
 
-/// `drill report`: results as text (or one row per lure as CSV or JSON) on stdout, and as HTML
-/// with `--html`.
-pub fn report(
-    manifest: &Path,
-    db: &Path,
-    html: Option<&Path>,
-    format: ReportFormat,
-    lang: Lang,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+/// Everything `drill report` reads of one campaign.
+struct Loaded {
+    generated: drill::Generated,
+    results: drill::report::Results,
+    clicks: Vec<drill::store::Click>,
+    reports: Vec<drill::store::Report>,
+}
+
+/// Reads a campaign's manifest, send log, clicks (spilled ones too) and reports, and computes
+/// its results; `Err` is the exit code, the reason written to `err`.
+fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loaded, i32> {
     let Some(generated) = load_generated(manifest, err) else {
-        return exit::USAGE;
+        return Err(exit::USAGE);
     };
     if !db.is_file() {
         let _ = writeln!(err, "lurescreen: {}: no such database", db.display());
-        return exit::USAGE;
+        return Err(exit::USAGE);
     }
     let mut clicks =
         match drill::store::Store::open(db).and_then(|s| s.clicks(&generated.manifest.campaign)) {
             Ok(c) => c,
             Err(e) => {
                 let _ = writeln!(err, "lurescreen: {e}");
-                return exit::IO;
+                return Err(exit::IO);
             }
         };
     let (spilled, bad) = drill::store::spilled(db, &generated.manifest.campaign);
@@ -317,24 +317,91 @@ pub fn report(
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(err, "lurescreen: {e}");
-                return exit::IO;
+                return Err(exit::IO);
             }
         };
     let sent = drill::send::sent_times(&generated.dir);
     let mut results = drill::report::compute_with(&generated, &sent, &clicks, &reports);
     results.unstored = unstored;
-    if let Some(path) = html
-        && let Err(e) = std::fs::write(path, drill::report::html_in(&results, lang))
-    {
-        let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
-        return exit::IO;
-    }
-    let rows = || {
-        let log = drill::send::read_log(&generated.dir);
-        drill::report::lures(&generated, &log, &clicks, &reports)
+    Ok(Loaded {
+        generated,
+        results,
+        clicks,
+        reports,
+    })
+}
+
+/// `drill report`: results as text (or one row per lure as CSV or JSON) on stdout, and as HTML
+/// with `--html`; with `compare` (an earlier campaign's manifest and database), its figures
+/// beside these in the text and the HTML.
+#[allow(clippy::too_many_arguments)]
+pub fn report(
+    manifest: &Path,
+    db: &Path,
+    html: Option<&Path>,
+    compare: Option<(&Path, &Path)>,
+    format: ReportFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let this = match load_results(manifest, db, err) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
+    let comparison = match compare {
+        None => None,
+        Some((m, d)) => match load_results(m, d, err) {
+            Ok(earlier) => {
+                if earlier.generated.manifest.campaign == this.generated.manifest.campaign {
+                    let _ = writeln!(
+                        err,
+                        "lurescreen: --compare: {} is this campaign ({}); give an earlier campaign's manifest",
+                        m.display(),
+                        this.generated.manifest.campaign
+                    );
+                    return exit::USAGE;
+                }
+                if earlier.clicks.is_empty() && earlier.reports.is_empty() {
+                    let _ = writeln!(
+                        err,
+                        "lurescreen: warning: --compare: no clicks or reports of campaign {} in {}; if it has its own database, give it with --compare-db",
+                        earlier.generated.manifest.campaign,
+                        d.display()
+                    );
+                }
+                Some(drill::compare::compare(&this.results, &earlier.results))
+            }
+            Err(code) => return code,
+        },
+    };
+    let Loaded {
+        generated,
+        results,
+        clicks,
+        reports,
+    } = this;
+    let log = drill::send::read_log(&generated.dir);
+    if let Some(path) = html {
+        let timeline = drill::timeline::build(&generated, &log, &clicks, &reports);
+        let page = drill::report::Page {
+            comparison: comparison.as_ref(),
+            timeline: Some(&timeline),
+        };
+        if let Err(e) = std::fs::write(path, drill::report::html_page(&results, &page, lang)) {
+            let _ = writeln!(err, "lurescreen: {}: {e}", path.display());
+            return exit::IO;
+        }
+    }
+    let rows = || drill::report::lures(&generated, &log, &clicks, &reports);
     let written = match format {
-        ReportFormat::Text => write!(out, "{}", drill::report::text_in(&results, lang)),
+        ReportFormat::Text => {
+            let mut text = drill::report::text_in(&results, lang);
+            if let Some(c) = &comparison {
+                text.push_str(&drill::compare::text(c, lang));
+            }
+            write!(out, "{text}")
+        }
         ReportFormat::Json => write!(out, "{}", drill::report::json(&rows())),
         ReportFormat::Csv => match drill::report::csv(&rows(), lang) {
             Ok(bytes) => out.write_all(&bytes),

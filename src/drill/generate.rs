@@ -119,15 +119,9 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
         m.push_str(value);
         m.push_str("\r\n");
     };
-    header(
-        "From",
-        &format!("{} <{from_addr}>", display_name_value(&display)),
-    );
-    header(
-        "To",
-        &format!("{} <{}>", display_name_value(r.name_for(ja)), r.email),
-    );
-    header("Subject", &encode_word(&subject));
+    header("From", &address_value("From", &display, &from_addr));
+    header("To", &address_value("To", r.name_for(ja), &r.email));
+    header("Subject", &unstructured_value("Subject", &subject));
     header("Date", &loaded.date_header);
     header(
         "Message-ID",
@@ -137,7 +131,7 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     header(DRILL_HEADER, &c.id);
     let alternative = {
         let b = boundary(1);
-        let mut a = format!("Content-Type: multipart/alternative; boundary=\"{b}\"\r\n\r\n");
+        let mut a = format!("Content-Type: multipart/alternative;\r\n boundary=\"{b}\"\r\n\r\n");
         a.push_str(&format!("--{b}\r\n"));
         a.push_str(&text_part("text/plain", &body.replace("{link}", &url)));
         a.push_str(&format!("--{b}\r\n"));
@@ -153,7 +147,7 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
         Some((name, data, kind)) => {
             let b = boundary(0);
             m.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n"
+                "Content-Type: multipart/mixed;\r\n boundary=\"{b}\"\r\n\r\n"
             ));
             m.push_str(&format!("--{b}\r\n"));
             m.push_str(&alternative);
@@ -181,34 +175,78 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     }
 }
 
-/// A display name as it goes in an address header: an RFC 2047 encoded-word when not ASCII,
-/// else a quoted string.
-fn display_name_value(name: &str) -> String {
-    if name.is_ascii() {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+/// Longest header line written where the text allows it (RFC 5322 2.1.1: "SHOULD be no more
+/// than 78 characters, excluding the CRLF").
+const MAX_LINE: usize = 78;
+
+/// UTF-8 bytes in one encoded-word: 39 bytes make 52 characters of base64, so with `=?UTF-8?B?`
+/// and `?=` a word is 64 characters (RFC 2047 allows 75), short enough to follow any header name
+/// we write (`Subject: `) or sit in a folded parameter (` filename="…"`) within 78.
+const WORD_BYTES: usize = 39;
+
+/// The value of an address header (`From`, `To`): the display name (encoded-words when not
+/// ASCII, else a quoted string) and the address, folded to lines of at most 78 characters where
+/// the words allow.
+fn address_value(name: &str, display: &str, address: &str) -> String {
+    let mut atoms = if display.is_ascii() {
+        vec![format!(
+            "\"{}\"",
+            display.replace('\\', "\\\\").replace('"', "\\\"")
+        )]
     } else {
-        encode_word(name)
-    }
+        encoded_words(display)
+    };
+    atoms.push(format!("<{address}>"));
+    fold(name, &atoms)
 }
 
-/// RFC 2047 `B` encoded-words (UTF-8) for non-ASCII text, each under 76 characters, folded.
-pub fn encode_word(text: &str) -> String {
+/// The value of an unstructured header (`Subject`): ASCII text as it is, folded at spaces when
+/// long; other text as encoded-words, folded between them.
+fn unstructured_value(name: &str, text: &str) -> String {
     if text.is_ascii() {
-        return text.to_string();
+        let atoms: Vec<String> = text.split(' ').map(str::to_string).collect();
+        return fold(name, &atoms);
     }
-    let mut words = Vec::new();
+    fold(name, &encoded_words(text))
+}
+
+/// Joins `atoms` with single spaces after `name: `, folding (CRLF + space, in place of the
+/// space) before an atom that would take the line past [`MAX_LINE`]. Unfolding gives the atoms
+/// joined by spaces back; between encoded-words that space is not part of the text (RFC 2047 6.2).
+fn fold(name: &str, atoms: &[String]) -> String {
+    let mut out = String::new();
+    let mut line = name.len() + 2;
+    for (n, atom) in atoms.iter().enumerate() {
+        if n > 0 {
+            if line + 1 + atom.len() > MAX_LINE {
+                out.push_str("\r\n");
+                line = 0;
+            }
+            out.push(' ');
+            line += 1;
+        }
+        // A name or address from the recipient list never breaks the header: control
+        // characters (a line break in a quoted CSV field) become spaces.
+        out.extend(atom.chars().map(|c| if c.is_control() { ' ' } else { c }));
+        line += atom.len();
+    }
+    out
+}
+
+/// RFC 2047 `B` encoded-words (UTF-8) for `text`, never splitting a character between two words.
+fn encoded_words(text: &str) -> Vec<String> {
+    let mut chunks = Vec::new();
     let mut chunk = String::new();
     for ch in text.chars() {
-        // 45 bytes of UTF-8 make 60 characters of base64: with `=?UTF-8?B?` and `?=`, 72.
-        if chunk.len() + ch.len_utf8() > 45 {
-            words.push(std::mem::take(&mut chunk));
+        if chunk.len() + ch.len_utf8() > WORD_BYTES {
+            chunks.push(std::mem::take(&mut chunk));
         }
         chunk.push(ch);
     }
     if !chunk.is_empty() {
-        words.push(chunk);
+        chunks.push(chunk);
     }
-    words
+    chunks
         .iter()
         .map(|w| {
             format!(
@@ -216,8 +254,16 @@ pub fn encode_word(text: &str) -> String {
                 base64::engine::general_purpose::STANDARD.encode(w.as_bytes())
             )
         })
-        .collect::<Vec<_>>()
-        .join("\r\n ")
+        .collect()
+}
+
+/// RFC 2047 encoded-words for non-ASCII text (ASCII text as it is), folded between words: for
+/// values that follow their own start of line, such as an attachment's `filename="…"`.
+pub fn encode_word(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    encoded_words(text).join("\r\n ")
 }
 
 fn base64_lines(data: &[u8]) -> String {
@@ -412,6 +458,22 @@ mod tests {
             .unwrap();
         assert_eq!(msg.subject(), Some(subject));
         assert_eq!(encode_word("plain"), "plain");
+    }
+
+    #[test]
+    fn long_ascii_subjects_fold_at_spaces_and_unfold_to_the_same_text() {
+        let subject = "Action required: your mailbox has reached its quota and will stop receiving new messages unless you act";
+        let value = unstructured_value("Subject", subject);
+        let raw = format!("Subject: {value}\r\n\r\nx");
+        for line in raw.split("\r\n") {
+            assert!(line.len() <= 78, "{line}");
+        }
+        assert!(value.contains("\r\n "));
+        let msg = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
+        assert_eq!(msg.subject(), Some(subject));
+        assert_eq!(unstructured_value("Subject", "short"), "short");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! results.
 
 pub mod campaign;
+pub mod compare;
 pub mod generate;
 pub mod payload;
 pub mod plan;
@@ -16,6 +17,7 @@ pub mod scenario;
 pub mod send;
 pub mod serve;
 pub mod store;
+pub mod timeline;
 
 use crate::{Config, Engine, Signatures};
 use serde::{Deserialize, Serialize};

@@ -351,7 +351,7 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
-fn pct(r: f64) -> String {
+pub(super) fn pct(r: f64) -> String {
     format!("{:.1}%", r * 100.0)
 }
 
@@ -378,7 +378,7 @@ pub fn duration_ja(secs: i64) -> String {
     }
 }
 
-fn duration_in(secs: i64, lang: Lang) -> String {
+pub(super) fn duration_in(secs: i64, lang: Lang) -> String {
     match lang {
         Lang::Ja => duration_ja(secs),
         Lang::En => duration(secs),
@@ -387,7 +387,7 @@ fn duration_in(secs: i64, lang: Lang) -> String {
 
 /// `text` padded with spaces to `width` terminal columns (CJK characters take two), on the left
 /// or the right.
-fn pad(text: &str, width: usize, right: bool) -> String {
+pub(super) fn pad(text: &str, width: usize, right: bool) -> String {
     use unicode_width::UnicodeWidthStr;
     let fill = " ".repeat(width.saturating_sub(text.width()));
     if right {
@@ -638,7 +638,7 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
     out
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
@@ -686,7 +686,27 @@ pub fn html(r: &Results) -> String {
 
 /// The results as one self-contained HTML page in `lang`.
 pub fn html_in(r: &Results, lang: Lang) -> String {
+    html_page(r, &Page::default(), lang)
+}
+
+/// What the HTML page shows besides the campaign's own figures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page<'a> {
+    /// The comparison with an earlier campaign (`drill report --compare`).
+    pub comparison: Option<&'a super::compare::Comparison>,
+    /// Each person's events ([`super::timeline::build`]).
+    pub timeline: Option<&'a [super::timeline::Person]>,
+}
+
+/// The results as one self-contained HTML page in `lang`, with the extra sections of `page`.
+pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
+    let compare_html = page
+        .comparison
+        .map_or(String::new(), |c| super::compare::html(c, lang));
+    let timeline_html = page
+        .timeline
+        .map_or(String::new(), |p| super::timeline::html(p, lang));
     let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let rate_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
         rows.iter()
@@ -849,6 +869,21 @@ th, td {{ text-align: left; padding: 5px 8px; border-bottom: 1px solid #e5e7eb; 
 td:not(:first-child), th:not(:first-child) {{ text-align: right; white-space: nowrap; }}
 small {{ color: #6b7280; }}
 .note {{ color: #92400e; }}
+.compare th.group {{ text-align: center; border-left: 1px solid #e5e7eb; }}
+.compare tr.total td {{ background: #f9fafb; }}
+.better {{ color: #15803d; font-weight: 600; }}
+.worse {{ color: #b91c1c; font-weight: 600; }}
+.timeline td, .timeline th {{ text-align: left !important; white-space: normal !important; }}
+ol.tl {{ list-style: none; padding: 0; margin: 0; }}
+ol.tl li {{ display: inline-block; margin: 2px 6px 2px 0; padding: 1px 8px; border-radius: 6px;
+  font-size: .85rem; background: #f3f4f6; border: 1px solid #e5e7eb; }}
+ol.tl li.ev-sent {{ background: #eff6ff; border-color: #bfdbfe; }}
+ol.tl li.ev-click {{ background: #fef2f2; border-color: #fecaca; color: #991b1b; }}
+ol.tl li.ev-report {{ background: #f0fdf4; border-color: #bbf7d0; color: #166534; }}
+ol.tl li.ev-fail {{ background: #fffbeb; border-color: #fde68a; color: #92400e; }}
+ol.tl li.ev-auto, ol.tl li.ev-more {{ color: #6b7280; }}
+ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.compare td, .compare th {{ padding: 5px 6px; }}
 </style>
 </head>
 <body>
@@ -866,7 +901,9 @@ small {{ color: #6b7280; }}
 <section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
 {reports_html}
+{compare_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
+{timeline_html}
 </main>
 </body>
 </html>

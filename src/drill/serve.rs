@@ -316,12 +316,21 @@ async fn click(
                 &raw,
                 scenario,
                 host.as_deref(),
+                &served.generated.manifest.domains,
                 report,
                 lang,
             ),
             Err(e) => {
                 eprintln!("lurescreen: drill serve: {e}");
-                debrief_html(&served.engine, b"", scenario, host.as_deref(), report, lang)
+                debrief_html(
+                    &served.engine,
+                    b"",
+                    scenario,
+                    host.as_deref(),
+                    &served.generated.manifest.domains,
+                    report,
+                    lang,
+                )
             }
         }
     })
@@ -385,6 +394,7 @@ fn debrief_html(
     raw: &[u8],
     scenario: Option<&scenario::Scenario>,
     landing_host: Option<&str>,
+    own_domains: &[String],
     report: Option<&super::campaign::ReportTo>,
     lang: Lang,
 ) -> String {
@@ -451,6 +461,7 @@ fn debrief_html(
                     scenario.map_or(&[][..], |s| &s.teaches[..]),
                 );
             }
+            own_domains_read_normally(&mut explanation, own_domains);
             let mut page = crate::explain::render_html(&explanation, lang);
             // The verdict box speaks of mail held by the filter; a drill lure was delivered on
             // purpose, so the drill banner takes its place.
@@ -526,6 +537,65 @@ pub fn leave_out_drill_machinery(
     }
 }
 
+/// The organisation's own domains (and their subdomains) read normally in the running text of
+/// the points (reasons and explanations): `example[.]co[.]jp` is the staff's own address, not a
+/// place to keep them from going, and the debrief is a web page no mail program turns into links.
+/// URLs stay defanged, and so does every other host and the links' own evidence (destination,
+/// host, text).
+pub fn own_domains_read_normally(e: &mut crate::explain::Explanation, own: &[String]) {
+    if own.is_empty() {
+        return;
+    }
+    for p in &mut e.points {
+        for text in [
+            &mut p.reason_en,
+            &mut p.reason_ja,
+            &mut p.explain_en,
+            &mut p.explain_ja,
+        ] {
+            *text = undefang_own(text, own);
+        }
+    }
+}
+
+/// `text` with each defanged host that is one of `own` or a subdomain of one written normally,
+/// unless it is part of a URL (after `://`, or followed by a path).
+fn undefang_own(text: &str, own: &[String]) -> String {
+    static HOST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9-]+(?:\[\.\][A-Za-z0-9-]+)+").expect("valid host regex")
+    });
+    let is_own = |host: &str| {
+        let host = host.to_ascii_lowercase();
+        own.iter().any(|d| {
+            let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
+            !d.is_empty()
+                && (host == d
+                    || host
+                        .strip_suffix(d.as_str())
+                        .is_some_and(|rest| rest.ends_with('.')))
+        })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in HOST.find_iter(text) {
+        let before = &text[..m.start()];
+        let after = &text[m.end()..];
+        let in_url = before.ends_with("://")
+            || before.ends_with(['.', '/', '@', ':'])
+            || after.starts_with(['/', ':', '?', '#']);
+        let plain = m.as_str().replace("[.]", ".");
+        out.push_str(&text[last..m.start()]);
+        if !in_url && is_own(&plain) {
+            out.push_str(&plain);
+        } else {
+            out.push_str(m.as_str());
+        }
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Style of the drill banner (inline: the explanation page brings its own style sheet).
 const BANNER: &str = "background:#fff7e6;border:2px solid #f59e0b;border-radius:12px;padding:20px 24px;margin-bottom:18px;color:#1f2937";
 
@@ -542,10 +612,36 @@ mod tests {
     }
 
     #[test]
+    fn own_domains_read_normally_in_running_text_and_nothing_else_does() {
+        let own = vec!["Example.co.jp".to_string()];
+        assert_eq!(
+            undefang_own(
+                "The signature names example[.]co[.]jp and portal[.]example[.]co[.]jp, the link goes to examp1e[.]co[.]jp",
+                &own
+            ),
+            "The signature names example.co.jp and portal.example.co.jp, the link goes to examp1e[.]co[.]jp"
+        );
+        for kept in [
+            "hxxps://portal[.]example[.]co[.]jp/login",
+            "www[.]example[.]co[.]jp/login",
+            "notexample[.]co[.]jp",
+            "example[.]co[.]jp[.]evil[.]example",
+            "drill[.]awareness[.]example",
+        ] {
+            assert_eq!(undefang_own(kept, &own), kept);
+        }
+        assert_eq!(
+            undefang_own("リンクの文字は EXAMPLE[.]CO[.]JP を示しています", &own),
+            "リンクの文字は EXAMPLE.CO.JP を示しています"
+        );
+        assert_eq!(undefang_own("example[.]co[.]jp", &[]), "example[.]co[.]jp");
+    }
+
+    #[test]
     fn the_debrief_escapes_what_the_message_says() {
         let engine = crate::drill::engine(&[], crate::Signatures::embedded().unwrap());
         let raw = b"From: \"<script>alert(1)</script> Bank\" <x@gmail.com>\r\nSubject: <b>hi</b>\r\n\r\n<img src=x>";
-        let html = debrief_html(&engine, raw, None, None, None, Lang::En);
+        let html = debrief_html(&engine, raw, None, None, &[], None, Lang::En);
         assert!(!html.contains("<script>"));
         assert!(!html.contains("<b>hi"));
         assert!(!html.contains("<img"));
