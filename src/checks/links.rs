@@ -246,10 +246,18 @@ fn strip_port(host: &str) -> &str {
 pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let lists = &ctx.signatures.lists;
     let mut seen: Vec<&'static str> = Vec::new();
+    // A program or archive on the From address's own site is the sender offering its own file
+    // (a release, a disk image on a staff page): a forged From only sends the reader to the real
+    // owner's download. Not for free mail or free hosting domains, where anyone has an address
+    // and a page.
+    let from_org = single_from_org(ctx);
     for link in &ctx.msg.links {
         let Some(host) = link.host.clone() else {
             continue;
         };
+        let own_site = from_org
+            .as_deref()
+            .is_some_and(|o| org_domain(&host) == o && free_hosting(&host, lists).is_none());
         let lower_href = link.href.trim().to_lowercase();
         let mut found: Vec<Finding> = Vec::new();
         if let Some(entry) = suffix_in(&host, &lists.ioc_domains) {
@@ -267,7 +275,7 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         } else if let Some(entry) = free_hosting(&host, lists) {
             found.push(Finding::new("LINK_FREE_HOSTING", &link.location).with("service", entry));
         }
-        if let Some(ext) = path_extension(link) {
+        if let Some(ext) = path_extension(link).filter(|_| !own_site) {
             if !SERVER_PAGES.contains(&ext.as_str()) && lists.dangerous_extensions.contains(&ext) {
                 found.push(
                     Finding::new("LINK_EXECUTABLE_DOWNLOAD", &link.location).with("ext", ext),
@@ -286,6 +294,15 @@ pub fn destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The registrable domain of the message's one From address, unless it is a free mail domain.
+fn single_from_org(ctx: &Context<'_>) -> Option<String> {
+    let [from] = ctx.msg.from.as_slice() else {
+        return None;
+    };
+    let domain = from.domain()?;
+    (!crate::checks::sender::is_freemail(ctx, &domain)).then(|| org_domain(&domain))
 }
 
 /// The free hosting or cloud storage service `host` is on (`lists/free_hosting.txt`); Amazon S3
@@ -1212,6 +1229,21 @@ mod tests {
                 "<a href=\"https://files.example.net/docs.zip?dl=1\">x</a>"
             )),
             ["LINK_ARCHIVE_DOWNLOAD"]
+        );
+        // The sender's own download page: its own file, whoever forged the From.
+        assert!(
+            rules(&html(
+                "<a href=\"https://people.bank.example.com/~a/tool-1.2.iso\">x</a>\
+             <a href=\"https://ftp.example.com/pub/src.tar.gz\">y</a>"
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            rules(
+                "From: A <a@gmail.com>\nContent-Type: text/html\n\n\
+                 <a href=\"https://gmail.com/x.exe\">x</a>\n"
+            ),
+            ["LINK_EXECUTABLE_DOWNLOAD"]
         );
         assert_eq!(
             rules(&html(

@@ -292,7 +292,7 @@ pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             (Some(a), Some(b)) => a == b,
             _ => shown_domain == domain,
         };
-        if !same {
+        if !same && !list_names_its_author(ctx.msg, address, &shown) {
             out.push(
                 Finding::new("SENDER_DISPLAY_NAME_ADDRESS", "From")
                     .with("shown", shown.clone())
@@ -302,6 +302,25 @@ pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether a mailing list wrote its author into the From's display name: the mail comes from
+/// the list's own posting address (`List-Post: <mailto:…>`) and replies go to the address the
+/// name shows. Lists that rewrite From for DMARC (Mailman's "X via List", Google Groups) do
+/// exactly that; a spoofer who did it would send every reply to the address being spoofed.
+fn list_names_its_author(msg: &crate::message::Message, address: &str, shown: &str) -> bool {
+    let posting = format!("mailto:{}", address.to_ascii_lowercase());
+    let from_list = msg.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("list-post") && v.to_ascii_lowercase().contains(&posting)
+    });
+    let shown = shown.to_ascii_lowercase();
+    from_list
+        && msg.reply_to.iter().any(|m| {
+            m.address
+                .as_deref()
+                .or(m.name.as_deref())
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case(&shown))
+        })
 }
 
 /// The first thing in `text` shaped like an email address.
@@ -410,6 +429,40 @@ mod tests {
         assert_eq!(f[0].evidence[0].1, "support@bank.co.jp");
         assert_eq!(
             run("三井住友銀行 (info@smbc.co.jp)", "a@b.example").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_list_naming_its_author_is_no_display_name_spoof() {
+        let scan = |raw: &str| {
+            let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+            let sigs = Signatures::embedded().unwrap();
+            let config = Config::default();
+            let mut out = Vec::new();
+            let ctx = Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            };
+            display_name_address(&ctx, &mut out);
+            out.len()
+        };
+        let munged = "From: a.author@gmail.com via Users <users@lists.example.org>\n\
+                      List-Post: <mailto:users@lists.example.org>\n\
+                      Reply-To: =?UTF-8?B?YS5hdXRob3JAZ21haWwuY29t?=\n\nhi\n";
+        assert_eq!(scan(munged), 0);
+        // Replies going elsewhere, or a From that is not the list's posting address: a spoof.
+        assert_eq!(
+            scan(&munged.replace("YS5hdXRob3JAZ21haWwuY29t", "bWVAZXZpbC5leGFtcGxl")),
+            1
+        );
+        assert_eq!(scan(&munged.replace("<mailto:users@", "<mailto:other@")), 1);
+        assert_eq!(
+            scan(
+                "From: security@bank.example via Alerts <a@evil.example>\n\
+                  Reply-To: security@bank.example\n\nhi\n"
+            ),
             1
         );
     }

@@ -32,6 +32,16 @@ static REPLY_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid reply marker regex")
 });
 
+/// A mail program's own line at the end of a message ("Sent with my Delta Chat Messenger:
+/// https://delta.chat", "Get Outlook for iOS", "Gesendet von meinem iPhone"): it names the
+/// program that sent the mail, not an organisation the sender claims to belong to.
+static APP_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*(?:sent (?:with|from|using|via)\b|get \S+(?: \S+)? for (?:ios|android|windows|mac)|download \S+(?: \S+)? for (?:ios|android)|gesendet (?:mit|von)\b|envoy[ée] (?:de|avec|depuis)\b|enviado (?:desde|con|de)\b|inviato da\b|verzonden (?:met|vanaf)\b|から送信$)",
+    )
+    .expect("valid app footer regex")
+});
+
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     // Mailing lists add footers with their own addresses where a signature would be.
@@ -59,7 +69,11 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         Some(m) => &body[..m.start()],
         None => body.as_str(),
     };
-    let block = signature_block(own_part);
+    let block: String = signature_block(own_part)
+        .lines()
+        .filter(|l| !APP_FOOTER.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut named: Option<(String, String)> = None;
     for c in ADDRESS.captures_iter(&block) {
         let (Some(all), Some(domain)) = (c.get(0), c.get(1)) else {
@@ -157,6 +171,16 @@ mod tests {
                 .is_empty()
         );
         assert!(run("From: a@example.co.jp\n\nHi\n--\nA\nb@other.example\n").is_empty());
+        // The mail program's own footer names the program, not the sender's employer.
+        assert!(
+            run("From: a@gmx.de\n\nHi\n\nSent with my Delta Chat Messenger: https://delta.chat\n")
+                .is_empty()
+        );
+        assert!(
+            run("From: a@gmail.com\n\nHi\n\nGet Outlook for iOS<https://aka.ms/o0ukef>\n")
+                .is_empty()
+        );
+        assert!(!run("From: a@gmail.com\n\nHi\n\nSent by the ACME Ltd. accounts team\nhttps://www.acme.example/\n").is_empty());
         // A company sender linking to another site in its signature is ordinary.
         assert!(
             run("From: a@example.co.jp\n\nHi\n--\nA\nhttps://www.partner.example/\n").is_empty()
