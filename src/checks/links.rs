@@ -506,6 +506,9 @@ fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], boo
     let by_name = brands.named_in(&name).or_else(|| brands.acronym_in(shown));
     if let Some((brand, labels)) = by_name {
         let own = labels.iter().any(|l| l == label);
+        if !own && crate::checks::sender::named_by_own_domain(ctx, shown, brand, label) {
+            return None;
+        }
         return Some((brand.as_str(), labels.as_slice(), own));
     }
     if crate::checks::sender::is_freemail(ctx, &domain) {

@@ -68,6 +68,12 @@ pub fn assess(ctx: &Context<'_>) -> Standing {
     }
 }
 
+/// Whether the message comes from an established sender: an authenticated From domain with the
+/// marks of `established_marks`.
+pub fn established_sender(ctx: &Context<'_>) -> bool {
+    authenticated_from(ctx).is_some() && established_marks(ctx.msg).is_some()
+}
+
 /// The marks of an established sender beyond authentication. A domain that signs its own mail
 /// may still be a throw-away one registered for a campaign; what such a sender rarely does is
 /// offer one-click unsubscribe (RFC 8058, which the large mailbox providers require of bulk

@@ -242,6 +242,7 @@ pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .or_else(|| brands.acronym_in(name));
         if let Some((brand, labels)) = hit
             && !labels.iter().any(|l| l == label)
+            && !named_by_own_domain(ctx, name, brand, label)
         {
             out.push(
                 Finding::new("SENDER_IMPERSONATED_BRAND", "From")
@@ -253,6 +254,26 @@ pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
+}
+
+/// Whether a sender that names a brand is named after its own domain and stands behind its mail:
+/// the display name, letters and digits only, spells the From's registrable label (`Capital One
+/// Shopping` at capitaloneshopping.com), says more than the brand's name alone, and the sender is
+/// authenticated and established (`standing::established_sender`). Such a name claims no one
+/// else's address: the reader sees the domain it is named after, and judging a domain that
+/// contains a brand is the lookalike checks' work. A lure that copies this must put its page on
+/// the very domain it signs with and names itself by.
+pub(crate) fn named_by_own_domain(ctx: &Context<'_>, name: &str, brand: &str, label: &str) -> bool {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let folded = fold(name);
+    folded.len() > fold(brand).len()
+        && folded == fold(label)
+        && crate::checks::standing::established_sender(ctx)
 }
 
 /// A display name naming a protected brand while the address is on none of the organisation's
@@ -487,6 +508,48 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    #[test]
+    fn a_business_named_after_its_own_domain_impersonates_no_brand() {
+        let scan = |name: &str, domain: &str, one_click: bool| {
+            let raw = format!(
+                "From: {name} <hello@{domain}>\n\
+                 DKIM-Signature: v=1; a=rsa-sha256; d={domain}; s=s1; b=abc\n\
+                 List-Unsubscribe: <https://{domain}/u>\n{}\
+                 Subject: offer\n\nhi\n",
+                if one_click {
+                    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
+                } else {
+                    ""
+                }
+            );
+            let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+            let sigs = Signatures::embedded().unwrap();
+            let config = Config::default();
+            let mut out = Vec::new();
+            let ctx = Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            };
+            impersonated_brand(&ctx, &mut out);
+            out.len()
+        };
+        assert_eq!(
+            scan("Capital One Shopping", "capitaloneshopping.com", true),
+            0
+        );
+        // Not established, the brand's name alone, or a name other than the domain's: as before.
+        assert_eq!(
+            scan("Capital One Shopping", "capitaloneshopping.com", false),
+            1
+        );
+        assert_eq!(scan("Capital One", "capital-one.com", true), 1);
+        assert_eq!(
+            scan("Capital One Support", "capitaloneshopping.com", true),
+            1
+        );
     }
 
     #[test]
