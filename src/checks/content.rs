@@ -946,6 +946,11 @@ static STYLED_TAG: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid styled-tag regex")
 });
 
+/// The style attribute of a tag `STYLED_TAG` found: its first `style=` with a quoted value.
+static STYLE_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)style\s*=\s*("[^"]*"|'[^']*')"#).expect("valid style regex")
+});
+
 /// A style that keeps an element's text from being seen.
 static HIDING_STYLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|!|$)|max-height\s*:\s*0(?:px)?\s*(?:;|!|$)|opacity\s*:\s*0\s*(?:;|!|$)")
@@ -1017,18 +1022,31 @@ fn hidden_words(html: &str) -> (usize, Vec<String>) {
     let mut tokens = Vec::new();
     let mut pos = 0;
     for _ in 0..HIDDEN_ELEMENTS {
-        let Some(open) = lower.get(pos..).and_then(|rest| STYLED_TAG.captures(rest)) else {
+        // `find` and two slices give what `captures` would (the tag name is the ASCII word after
+        // `<`; the style value is the first `style=` quoted in the tag, as the lazy regex takes
+        // it) without the capture engine, which cost more than the rest of the check.
+        let Some(whole) = lower.get(pos..).and_then(|rest| STYLED_TAG.find(rest)) else {
             break;
         };
-        let (Some(whole), Some(name), Some(style)) = (open.get(0), open.get(1), open.get(2)) else {
+        let tag = whole.as_str();
+        let name_len = tag
+            .bytes()
+            .skip(1)
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        let name = tag.get(1..1 + name_len).unwrap_or("");
+        let Some(style) = STYLE_ATTRIBUTE.find(tag).and_then(|m| {
+            let attribute = m.as_str();
+            attribute.find(['"', '\'']).map(|q| &attribute[q..])
+        }) else {
             break;
         };
         let start = pos + whole.end();
-        if !HIDING_STYLE.is_match(style.as_str().trim_matches(['"', '\''])) {
+        if !HIDING_STYLE.is_match(style.trim_matches(['"', '\''])) {
             pos = start;
             continue;
         }
-        let end = closing_tag(&lower, start, name.as_str()).unwrap_or(lower.len());
+        let end = closing_tag(&lower, start, name).unwrap_or(lower.len());
         let inner = html.get(start..end).unwrap_or("");
         let n = visible_words(inner);
         words += n;
