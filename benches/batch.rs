@@ -3,6 +3,11 @@
 //! in the same run, on one core and on all cores, plus the whole `scan` pipeline over an mbox
 //! file (read, split, scan, write JSON Lines). Prints MB/s, messages/s and the scan/parse ratio.
 //!
+//! `BATCH_REAL=DIR[:DIR...] cargo bench --bench batch` measures real mail instead of the generated
+//! corpus: every file under the folders is one message (the generated corpus does not look like
+//! real mail: base64 and quoted-printable bodies, long HTML with tables and tracking links), and
+//! only the interleaved summary runs.
+//!
 //! `BATCH_CORPUS_OUT=DIR cargo bench --bench batch` writes the corpus instead (DIR/eml/*.eml and
 //! DIR/corpus.mbox; `BATCH_CORPUS_MB`, default 30) for `scripts/bench-peers.sh`, and
 //! `BATCH_MBOX_MB=N` makes DIR/corpus.mbox about N MB (the memory measurement uses 1100).
@@ -92,12 +97,45 @@ fn write_corpus(dir: PathBuf) {
     );
 }
 
+/// Every file under the folders of `dirs` (separated as in PATH), in name order, one message each.
+fn real_mail(dirs: &std::ffi::OsStr) -> Vec<Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            panic!("cannot read {}", dir.display());
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for dir in std::env::split_paths(dirs) {
+        walk(&dir, &mut files);
+    }
+    files.sort();
+    let msgs: Vec<Vec<u8>> = files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter(|m| !m.is_empty())
+        .collect();
+    assert!(!msgs.is_empty(), "no messages under BATCH_REAL");
+    msgs
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os("BATCH_CORPUS_OUT") {
         write_corpus(PathBuf::from(dir));
         return;
     }
-    let msgs = corpus::corpus(30_000_000);
+    let real = std::env::var_os("BATCH_REAL");
+    let msgs = match &real {
+        Some(dirs) => real_mail(dirs),
+        None => corpus::corpus(30_000_000),
+    };
     let bytes: usize = msgs.iter().map(Vec::len).sum();
     let engine = Engine::new(
         Config::default(),
@@ -152,7 +190,7 @@ fn main() {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(6));
-    {
+    if real.is_none() {
         let mut g = c.benchmark_group("batch corpus");
         g.throughput(Throughput::Bytes(bytes as u64));
         g.bench_function("mail-parser parse, 1 core", |b| {
