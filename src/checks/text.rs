@@ -2,7 +2,6 @@
 //! text parts as they are, HTML parts with tags, scripts and styles removed and entities decoded.
 
 use crate::message::Message;
-use crate::message::links::decode_entities;
 
 /// Characters of text taken from one part; lures say what they want early.
 pub const MAX_PART_CHARS: usize = 200_000;
@@ -18,14 +17,21 @@ pub fn html_to_text(html: &str) -> String {
     // shown, so it must not hide text from the checks.
     let mut in_body = false;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
+        out.push_str(&html_escape::decode_html_entities(&rest[..lt]));
         let tag = &rest[lt..];
-        let lower_start: String = tag
-            .chars()
+        // The tag's first eight characters, lower-cased, without allocating: a tag is read for
+        // every `<` of every HTML part.
+        let mut head = [0u8; 32];
+        let head_len = tag
+            .char_indices()
             .skip(1)
             .take(8)
-            .collect::<String>()
-            .to_ascii_lowercase();
+            .last()
+            .map_or(1, |(i, c)| i + c.len_utf8())
+            - 1;
+        head[..head_len].copy_from_slice(&tag.as_bytes()[1..1 + head_len]);
+        head[..head_len].make_ascii_lowercase();
+        let lower_start = std::str::from_utf8(&head[..head_len]).unwrap_or("");
         // Skip the contents of elements that are never shown.
         let skip_to = ["script", "style", "head", "title"]
             .iter()
@@ -88,7 +94,7 @@ pub fn html_to_text(html: &str) -> String {
             break;
         }
     }
-    out.push_str(&decode_entities(rest));
+    out.push_str(&html_escape::decode_html_entities(rest));
     out
 }
 

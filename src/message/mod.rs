@@ -587,14 +587,16 @@ fn is_field_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
 }
 
+/// A header value without its line breaks, trimmed.
 fn unfold(value: &str) -> String {
-    value
-        .split(['\r', '\n'])
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("")
-        .trim()
-        .to_string()
+    if memchr::memchr2(b'\r', b'\n', value.as_bytes()).is_none() {
+        return value.trim().to_string();
+    }
+    let mut joined = String::with_capacity(value.len());
+    for piece in value.split(['\r', '\n']) {
+        joined.push_str(piece);
+    }
+    joined.trim().to_string()
 }
 
 struct Walk<'m> {
