@@ -1131,9 +1131,8 @@ fn find_tag(hay: &str, tag: &str) -> Option<usize> {
 /// on its own rather than through `html_to_text`, which drops everything after a stray `<head>`
 /// in the body: here every word shown must count.
 fn visible_words(html: &str) -> usize {
-    use crate::message::links::decode_entities;
     let count = |text: &str| {
-        decode_entities(text)
+        html_escape::decode_html_entities(text)
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count()
