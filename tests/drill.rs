@@ -19,7 +19,8 @@ fn lurescreen() -> Command {
 #[test]
 fn the_example_campaign_uses_every_scenario() {
     let loaded = Campaign::load(&example_campaign()).unwrap();
-    let used: Vec<&str> = loaded.scenarios().iter().map(|s| s.id.as_str()).collect();
+    let scenarios = loaded.scenarios();
+    let used: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
     for s in scenario::all() {
         assert!(
             used.contains(&s.id.as_str()),
@@ -214,7 +215,7 @@ fn every_lure_is_caught_inert_marked_and_tokenised() {
     let mut problems = Vec::new();
     for lure in &lures {
         let what = format!("{} / {}", lure.recipient.email, lure.scenario.id);
-        let judged = drill::judge(&engine, &lure.raw, lure.scenario);
+        let judged = drill::judge(&engine, &lure.raw, &lure.scenario);
         if judged.verdict < Verdict::Warn {
             problems.push(format!(
                 "{what}: verdict {:?} ({:?})",
@@ -659,7 +660,7 @@ const FOUR_SCENARIOS: &str = "scenarios = [\"display-url-en\", \"invoice-pdf-ja\
 /// Per department, how many people got each scenario.
 fn counts_by_department(
     loaded: &drill::campaign::Loaded,
-    assigned: &[(usize, &'static scenario::Scenario)],
+    assigned: &[(usize, std::sync::Arc<scenario::Scenario>)],
 ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> {
     let mut counts = std::collections::BTreeMap::new();
     for r in &loaded.recipients {
@@ -704,7 +705,7 @@ fn one_scenario_per_person_balanced_within_departments_and_reproducible_from_the
     overall.sort_unstable();
     assert_eq!(overall, [5, 5, 6, 6], "{counts:?}");
     // Not simply the scenarios in turn down the file: 営業部 is first in the file.
-    let ids = |a: &[(usize, &'static scenario::Scenario)]| -> Vec<String> {
+    let ids = |a: &[(usize, std::sync::Arc<scenario::Scenario>)]| -> Vec<String> {
         a.iter().map(|(_, s)| s.id.clone()).collect()
     };
     let first = ids(&assigned);
@@ -2657,10 +2658,16 @@ fn long_japanese_subjects_and_names_are_encoded_in_short_words_on_folded_lines()
         } else {
             "Example Corporation"
         };
-        let expected_subject = scen.subject.replace("{org}", org);
+        let values = scenario::Values {
+            org,
+            ..scenario::Values::default()
+        };
+        let expected_subject = scen.subject.render(&values, "", "", &|v| v.to_string());
         assert_eq!(msg.subject.as_deref(), Some(expected_subject.as_str()));
         assert_eq!(e.subject, expected_subject);
-        let expected_from = scen.display_name.replace("{org}", org);
+        let expected_from = scen
+            .display_name
+            .render(&values, "", "", &|v| v.to_string());
         assert_eq!(msg.from[0].name.as_deref(), Some(expected_from.as_str()));
         let to = if scen.is_ja() {
             person

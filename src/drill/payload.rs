@@ -105,6 +105,23 @@ pub fn html(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
     page.into_bytes()
 }
 
+/// A zip of `files` (name, bytes), deflated, every date 1980-01-01 so that the same files give
+/// the same bytes.
+pub fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, data) in files {
+        if w.start_file(name.as_str(), options).is_err() || w.write_all(data).is_err() {
+            return Vec::new();
+        }
+    }
+    w.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
 /// Why `data` is not inert, if it is not: executable headers (MZ, ELF, Mach-O), OLE compound
 /// files (where VBA lives), zip containers (OOXML with macros), scripts and active HTML,
 /// PDF actions other than a URI link.
