@@ -251,7 +251,7 @@ fn html_page(t: &Template, values: &Values<'_>, url: &str, link_text: &str, lang
         html_escape::encode_text(if link_text.is_empty() { url } else { link_text })
     );
     let page = t.render(values, &anchor, &href, &|v| {
-        html_escape::encode_safe(v).into_owned()
+        html_escape::encode_quoted_attribute(v).into_owned()
     });
     if page.to_ascii_lowercase().contains("<html") {
         return page + "\n";
