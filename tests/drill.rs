@@ -3799,3 +3799,37 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn the_readme_example_scenario_generates_as_written() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let from = readme
+        .find("A complete example, `scenarios/hr-survey-ja.toml`")
+        .unwrap();
+    let block = |lang: &str, after: usize| -> (String, usize) {
+        let open = format!("```{lang}\n");
+        let start = after + readme[after..].find(&open).unwrap() + open.len();
+        let end = start + readme[start..].find("```\n").unwrap();
+        (readme[start..end].to_string(), end)
+    };
+    let (toml_text, end) = block("toml", from);
+    let (text, _) = block("text", end);
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email,department,name_ja\nTaro Yamada,taro.yamada@example.co.jp,営業部,山田 太郎\n",
+        &["hr-survey-ja"],
+        &[
+            ("hr-survey-ja.toml", &toml_text),
+            ("hr-survey-ja.txt", &text),
+        ],
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(
+        generated.manifest.entries[0].subject,
+        "【総務部】12月の職場環境アンケートのお願い"
+    );
+}
