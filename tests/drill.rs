@@ -3550,45 +3550,123 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 #[test]
 fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
-    let big_text = format!("{{name}} 様\n{}\n{{link}}\n", "あ".repeat(100_000));
     // (what, scenario file text, text file text, the file named, its line, the message)
-    type Case<'a> = (&'a str, String, String, &'a str, Option<usize>, &'a str);
-    let cases: Vec<Case> = vec![
-        {
-            let t = HR_SURVEY.replace("lang = \"ja\"", "lang = \"ja");
-            (
-                "a TOML syntax error",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(2),
-                "",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("teaches =", "colour = \"red\"\nteaches =");
-            let l = line_of(&t, "colour");
-            (
-                "an unknown key",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "unknown field `colour`",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("{org} 総務部です", "{orgname} 総務部です");
-            let l = line_of(&t, "{orgname}");
-            (
-                "an unknown placeholder in the HTML body",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "message.html: unknown placeholder `{orgname}`",
-            )
-        },
+    type Case = (
+        &'static str,
+        String,
+        String,
+        &'static str,
+        Option<usize>,
+        &'static str,
+    );
+    // The example with `from` replaced by `to`: the error is at the line of `at` in the result.
+    let edit = |what, from: &str, to: &str, at: &str, message| -> Case {
+        assert!(HR_SURVEY.contains(from), "{from}");
+        let t = HR_SURVEY.replace(from, to);
+        let line = line_of(&t, at);
+        (
+            what,
+            t,
+            HR_SURVEY_TEXT.into(),
+            "hr-survey-ja.toml",
+            Some(line),
+            message,
+        )
+    };
+    let mut cases: Vec<Case> = vec![
+        edit(
+            "a TOML syntax error",
+            "lang = \"ja\"",
+            "lang = \"ja",
+            "lang",
+            "",
+        ),
+        edit(
+            "an unknown key",
+            "teaches =",
+            "colour = \"red\"\nteaches =",
+            "colour",
+            "unknown field `colour`",
+        ),
+        edit(
+            "an unknown placeholder in the HTML body",
+            "{org} 総務部です",
+            "{orgname} 総務部です",
+            "{orgname}",
+            "message.html: unknown placeholder `{orgname}`",
+        ),
+        edit(
+            "an executable attachment",
+            "kind = \"pdf\"",
+            "kind = \"exe\"",
+            "kind = \"exe\"",
+            "attachment kind `exe`: drills never send executables, scripts or documents that can carry macros",
+        ),
+        edit(
+            "a macro document",
+            "kind = \"zip\"",
+            "kind = \"xlsm\"",
+            "kind = \"xlsm\"",
+            "attachment kind `xlsm`: drills never send executables, scripts or documents that can carry macros",
+        ),
+        edit(
+            "an executable name on a PDF",
+            "name = \"survey-guide.pdf\"",
+            "name = \"survey-guide.pdf.exe\"",
+            "survey-guide.pdf.exe",
+            "a pdf attachment's name ends in .pdf",
+        ),
+        edit(
+            "a line break in the subject",
+            "subject = \"【総務部】{name} 様：{month}の職場環境アンケートのお願い\"",
+            "subject = \"アンケート\\r\\nBcc: all@example.co.jp\"",
+            "subject =",
+            "message.subject holds the control character U+000D",
+        ),
+        edit(
+            "a script in the HTML body",
+            "<p>総務部</p>",
+            "<p>総務部</p>\n<script>alert(1)</script>",
+            "html = '''",
+            "message.html holds active content (script element)",
+        ),
+        edit(
+            "an event handler in the page",
+            "<p>{link}</p>\n'''\n\n[debrief]",
+            "<p><a href=\"{url}\" onclick=\"x()\">回答</a></p>\n'''\n\n[debrief]",
+            "[[attachment.entries]]\nkind = \"html\"",
+            "attachment.html holds active content (event handler)",
+        ),
+        edit(
+            "a text file outside the folder",
+            "text_file = \"hr-survey-ja.txt\"",
+            "text_file = \"../../../../etc/passwd\"",
+            "text_file",
+            "give a file name inside the scenario's folder",
+        ),
+        edit(
+            "a sender the drill team does not control",
+            "soumu@{lookalike_domain}",
+            "ceo@example.co.jp",
+            "ceo@",
+            "a drill sends only from addresses the drill team controls",
+        ),
+        edit(
+            "a link in the subject",
+            "{name} 様：{month}",
+            "{link} {month}",
+            "subject =",
+            "message.subject: `{link}` is only for the body",
+        ),
+        edit(
+            "a rule that does not exist",
+            "\"LINK_TEXT_DOMAIN_MISMATCH\"]",
+            "\"NOT_A_RULE\"]",
+            "teaches =",
+            "teaches NOT_A_RULE, which is no rule of lurescreen",
+        ),
+    ];
+    cases.extend([
         (
             "an unknown placeholder in the text file",
             HR_SURVEY.into(),
@@ -3597,113 +3675,14 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
             Some(2),
             "unknown placeholder `{nmae}`",
         ),
-        {
-            let t = HR_SURVEY.replace("kind = \"pdf\"", "kind = \"exe\"");
-            let l = line_of(&t, "kind = \"exe\"");
-            (
-                "an executable attachment",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "attachment kind `exe`: drills never send executables, scripts or documents that can carry macros",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("kind = \"zip\"", "kind = \"xlsm\"");
-            let l = line_of(&t, "kind = \"xlsm\"");
-            (
-                "a macro document",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "attachment kind `xlsm`: drills never send executables, scripts or documents that can carry macros",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace(
-                "name = \"survey-guide.pdf\"",
-                "name = \"survey-guide.pdf.exe\"",
-            );
-            let l = line_of(&t, "survey-guide.pdf.exe");
-            (
-                "an executable name on a PDF",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "a pdf attachment's name ends in .pdf",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace(
-                "subject = \"【総務部】{name} 様：{month}の職場環境アンケートのお願い\"",
-                "subject = \"アンケート\\r\\nBcc: all@example.co.jp\"",
-            );
-            let l = line_of(&t, "subject =");
-            (
-                "a line break in the subject",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "message.subject holds the control character U+000D",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("<p>総務部</p>", "<p>総務部</p>\n<script>alert(1)</script>");
-            let l = line_of(&t, "html = '''");
-            (
-                "a script in the HTML body",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "message.html holds active content (script element)",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace(
-                "<p>{link}</p>\n'''\n\n[debrief]",
-                "<p><a href=\"{url}\" onclick=\"x()\">回答</a></p>\n'''\n\n[debrief]",
-            );
-            let l = line_of(&t, "kind = \"html\"") - 1;
-            (
-                "an event handler in the page",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "attachment.html holds active content (event handler)",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace(
-                "text_file = \"hr-survey-ja.txt\"",
-                "text_file = \"../../../../etc/passwd\"",
-            );
-            let l = line_of(&t, "text_file");
-            (
-                "a text file outside the folder",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "give a file name inside the scenario's folder",
-            )
-        },
-        {
-            let l = line_of(HR_SURVEY, "text_file");
-            (
-                "a text file over the limit",
-                HR_SURVEY.into(),
-                big_text,
-                "hr-survey-ja.toml",
-                Some(l),
-                "is larger than 262144 bytes",
-            )
-        },
+        (
+            "a text file over the limit",
+            HR_SURVEY.into(),
+            format!("{{name}} 様\n{}\n{{link}}\n", "あ".repeat(100_000)),
+            "hr-survey-ja.toml",
+            Some(line_of(HR_SURVEY, "text_file")),
+            "is larger than 262144 bytes",
+        ),
         (
             "arrays nested too deep",
             format!("id = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
@@ -3720,43 +3699,7 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
             None,
             "larger than 262144 bytes",
         ),
-        {
-            let t = HR_SURVEY.replace("soumu@{lookalike_domain}", "ceo@example.co.jp");
-            let l = line_of(&t, "ceo@");
-            (
-                "a sender the drill team does not control",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "a drill sends only from addresses the drill team controls",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("{name} 様：{month}", "{link} {month}");
-            let l = line_of(&t, "subject =");
-            (
-                "a link in the subject",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "message.subject: `{link}` is only for the body",
-            )
-        },
-        {
-            let t = HR_SURVEY.replace("\"LINK_TEXT_DOMAIN_MISMATCH\"]", "\"NOT_A_RULE\"]");
-            let l = line_of(&t, "teaches =");
-            (
-                "a rule that does not exist",
-                t,
-                HR_SURVEY_TEXT.into(),
-                "hr-survey-ja.toml",
-                Some(l),
-                "teaches NOT_A_RULE, which is no rule of lurescreen",
-            )
-        },
-    ];
+    ]);
     for (what, toml_text, txt, named, line, message) in cases {
         let dir = tempfile::tempdir().unwrap();
         let campaign = campaign_with_scenario_files(

@@ -612,6 +612,22 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_the_campaigns_own_day_in_the_lures_language() {
+        // 05:00 in Tokyo is still 30 November in UTC: the date as written counts.
+        let (date, month) = local_date("2026-12-01T05:00:00+09:00", true);
+        assert_eq!((date.as_str(), month.as_str()), ("2026年12月1日", "12月"));
+        let (date, month) = local_date("2026-12-01T05:00:00+09:00", false);
+        assert_eq!(
+            (date.as_str(), month.as_str()),
+            ("1 December 2026", "December")
+        );
+        assert_eq!(
+            local_date("yesterday", true),
+            (String::new(), String::new())
+        );
+    }
+
+    #[test]
     fn mbox_dates_read_like_ctime() {
         // 2026-12-01T00:30:00Z was a Tuesday.
         assert_eq!(mbox_date(1_796_085_000), "Tue Dec  1 00:30:00 2026");

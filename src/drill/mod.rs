@@ -1,9 +1,9 @@
 //! Training drills: harmless mock lures sent to staff, a landing page that records who clicked
 //! and shows them at once what should have warned them, and the campaign's results.
 //!
-//! `campaign` reads the campaign file, `scenario` holds the built-in lures, `plan` says who gets
-//! which and when, `generate` writes them, `send` delivers them, `serve` is the landing page, `store` the click database, `report` the
-//! results.
+//! `campaign` reads the campaign file, `scenario` the scenario files (built-in and the
+//! campaign's own), `plan` says who gets which and when, `generate` writes them, `send` delivers
+//! them, `serve` is the landing page, `store` the click database, `report` the results.
 
 pub mod campaign;
 pub mod compare;
