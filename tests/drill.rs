@@ -3645,6 +3645,13 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
             "give a file name inside the scenario's folder",
         ),
         edit(
+            "a text file in a subfolder",
+            "text_file = \"hr-survey-ja.txt\"",
+            "text_file = \"sub/hr-survey-ja.txt\"",
+            "text_file",
+            "give a file name inside the scenario's folder",
+        ),
+        edit(
             "a sender the drill team does not control",
             "soumu@{lookalike_domain}",
             "ceo@example.co.jp",
@@ -3731,6 +3738,31 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
         assert_eq!(err.lines().count(), 1, "{what}: one line: {err}");
         assert!(!out.exists(), "{what}: nothing written");
     }
+
+    // A text file that is a link (to a file outside, here the campaign's recipient list).
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\n",
+        &["hr-survey-ja"],
+        &[("hr-survey-ja.toml", HR_SURVEY)],
+    );
+    std::os::unix::fs::symlink(
+        dir.path().join("recipients.csv"),
+        dir.path().join("scenarios/hr-survey-ja.txt"),
+    )
+    .unwrap();
+    let o = lurescreen()
+        .args(["drill", "scenarios", "--campaign"])
+        .arg(&campaign)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(64), "{err}");
+    assert!(
+        err.contains("is not a regular file (links are not followed)"),
+        "{err}"
+    );
 
     // Two files with one id.
     let dir = tempfile::tempdir().unwrap();

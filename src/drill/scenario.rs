@@ -642,15 +642,15 @@ impl Reader<'_> {
             return Err(self.at(name, format!("{key}: built-in scenarios cannot read files")));
         };
         let rel = Path::new(name.get_ref());
-        let plain = !name.get_ref().is_empty()
-            && rel
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        // One plain name: no folder (which could be a link out), no `..`, no absolute path.
+        let mut parts = rel.components();
+        let plain =
+            matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none();
         if !plain {
             return Err(self.at(
                 name,
                 format!(
-                    "{key} `{}`: give a file name inside the scenario's folder (no `..`, no absolute path)",
+                    "{key} `{}`: give a file name inside the scenario's folder (no folder, no `..`, no absolute path)",
                     name.get_ref()
                 ),
             ));
