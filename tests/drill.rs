@@ -1071,6 +1071,12 @@ fn a_click_is_recorded_and_answered_with_the_debrief_of_that_lure() {
         .unwrap();
     let (status, body) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/1.0");
     assert_eq!(status, 200, "{body}");
+    // The scenario's own points, from its built-in file.
+    assert!(body.contains("この訓練で覚えてほしいこと"), "{body}");
+    assert!(
+        body.contains("<li>添付の PDF には本文がなく、「表示する」リンクが一つあるだけでした。"),
+        "{body}"
+    );
     assert!(
         body.contains("これは標的型攻撃メールの訓練でした"),
         "{body}"

@@ -1199,6 +1199,11 @@ mod tests {
         assert_eq!(ids.len(), all().len());
         for (s, (name, _)) in all().iter().zip(BUILT_IN) {
             assert_eq!(format!("{}.toml", s.id), *name, "file named after its id");
+            assert!(
+                !s.debrief_ja.is_empty() && !s.debrief_en.is_empty(),
+                "{}: debrief points in both languages",
+                s.id
+            );
         }
     }
 
