@@ -249,9 +249,18 @@ enum DrillCommand {
         /// Folder to write the lures and manifest.json into (created if missing).
         #[arg(long, value_name = "DIR", required_unless_present = "list")]
         out: Option<PathBuf>,
-        /// List the built-in scenarios and exit.
+        /// List the scenarios (with --campaign: also its scenario folder's) and exit; the same
+        /// as `drill scenarios`.
         #[arg(long)]
         list: bool,
+    },
+    /// List the scenarios a campaign can use: id, language, title, the rules each teaches, and
+    /// where it comes from (built-in, or a file of the campaign's scenario folder).
+    Scenarios {
+        /// The campaign file: its scenario folder (`scenarios_dir`, else `scenarios/` beside it)
+        /// is read too. Without it, the built-in scenarios.
+        #[arg(long, value_name = "FILE")]
+        campaign: Option<PathBuf>,
     },
     /// Deliver the generated lures through the campaign's SMTP relay (a dry run without --yes).
     Send {
@@ -553,7 +562,14 @@ fn drill(
     err: &mut dyn Write,
 ) -> i32 {
     match command {
-        DrillCommand::Generate { list: true, .. } => cli::drill::list(lang, out),
+        DrillCommand::Generate {
+            list: true,
+            campaign,
+            ..
+        } => cli::drill::list(campaign.as_deref(), lang, out, err),
+        DrillCommand::Scenarios { campaign } => {
+            cli::drill::list(campaign.as_deref(), lang, out, err)
+        }
         DrillCommand::Generate {
             campaign: Some(campaign),
             out: Some(dir),

@@ -19,7 +19,8 @@ fn lurescreen() -> Command {
 #[test]
 fn the_example_campaign_uses_every_scenario() {
     let loaded = Campaign::load(&example_campaign()).unwrap();
-    let used: Vec<&str> = loaded.scenarios().iter().map(|s| s.id.as_str()).collect();
+    let scenarios = loaded.scenarios();
+    let used: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
     for s in scenario::all() {
         assert!(
             used.contains(&s.id.as_str()),
@@ -214,7 +215,7 @@ fn every_lure_is_caught_inert_marked_and_tokenised() {
     let mut problems = Vec::new();
     for lure in &lures {
         let what = format!("{} / {}", lure.recipient.email, lure.scenario.id);
-        let judged = drill::judge(&engine, &lure.raw, lure.scenario);
+        let judged = drill::judge(&engine, &lure.raw, &lure.scenario);
         if judged.verdict < Verdict::Warn {
             problems.push(format!(
                 "{what}: verdict {:?} ({:?})",
@@ -659,7 +660,7 @@ const FOUR_SCENARIOS: &str = "scenarios = [\"display-url-en\", \"invoice-pdf-ja\
 /// Per department, how many people got each scenario.
 fn counts_by_department(
     loaded: &drill::campaign::Loaded,
-    assigned: &[(usize, &'static scenario::Scenario)],
+    assigned: &[(usize, std::sync::Arc<scenario::Scenario>)],
 ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> {
     let mut counts = std::collections::BTreeMap::new();
     for r in &loaded.recipients {
@@ -704,7 +705,7 @@ fn one_scenario_per_person_balanced_within_departments_and_reproducible_from_the
     overall.sort_unstable();
     assert_eq!(overall, [5, 5, 6, 6], "{counts:?}");
     // Not simply the scenarios in turn down the file: 営業部 is first in the file.
-    let ids = |a: &[(usize, &'static scenario::Scenario)]| -> Vec<String> {
+    let ids = |a: &[(usize, std::sync::Arc<scenario::Scenario>)]| -> Vec<String> {
         a.iter().map(|(_, s)| s.id.clone()).collect()
     };
     let first = ids(&assigned);
@@ -1070,6 +1071,12 @@ fn a_click_is_recorded_and_answered_with_the_debrief_of_that_lure() {
         .unwrap();
     let (status, body) = http_get(addr, &format!("/t/{}", entry.token), "DrillTest/1.0");
     assert_eq!(status, 200, "{body}");
+    // The scenario's own points, from its built-in file.
+    assert!(body.contains("この訓練で覚えてほしいこと"), "{body}");
+    assert!(
+        body.contains("<li>添付の PDF には本文がなく、「表示する」リンクが一つあるだけでした。"),
+        "{body}"
+    );
     assert!(
         body.contains("これは標的型攻撃メールの訓練でした"),
         "{body}"
@@ -2657,10 +2664,16 @@ fn long_japanese_subjects_and_names_are_encoded_in_short_words_on_folded_lines()
         } else {
             "Example Corporation"
         };
-        let expected_subject = scen.subject.replace("{org}", org);
+        let values = scenario::Values {
+            org,
+            ..scenario::Values::default()
+        };
+        let expected_subject = scen.subject.render(&values, "", "", &|v| v.to_string());
         assert_eq!(msg.subject.as_deref(), Some(expected_subject.as_str()));
         assert_eq!(e.subject, expected_subject);
-        let expected_from = scen.display_name.replace("{org}", org);
+        let expected_from = scen
+            .display_name
+            .render(&values, "", "", &|v| v.to_string());
         assert_eq!(msg.from[0].name.as_deref(), Some(expected_from.as_str()));
         let to = if scen.is_ja() {
             person
@@ -3094,4 +3107,727 @@ fn the_debrief_writes_the_organisations_own_domain_normally_and_keeps_links_defa
             assert!(!body.contains("http://drill.awareness"), "{body}");
         }
     }
+}
+
+/// SHA-256 over every file `generate` wrote into `dir` (names and contents, in name order).
+fn digest_of_dir(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in list_dir(dir) {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let data = std::fs::read(&p).unwrap();
+        h.update((name.len() as u64).to_be_bytes());
+        h.update(name.as_bytes());
+        h.update((data.len() as u64).to_be_bytes());
+        h.update(&data);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn the_built_in_scenarios_give_the_same_bytes_as_before_they_became_files() {
+    // Every built-in scenario to two people (one with a Japanese name, one with characters that
+    // need escaping), as .eml files and as one mbox; the digests (every file written, manifest
+    // included) were taken from the code before the scenarios moved into their own TOML files
+    // (main at 962f177): same seed, same bytes. The invoice scenario is apart: its PDF became
+    // Japanese (issue 18 item 10), the one change; its digest is the one after that change.
+    let recipients = "name,email,department,name_ja\nTaro Yamada,taro.yamada@example.co.jp,Sales,山田 太郎\n\"O'Neil <Pat> & Co\",pat@example.co.jp,R&D \"Lab\",\n";
+    let others = "\"freemail-it-password-ja\", \"display-url-en\", \"lookalike-hr-ja\", \"account-verify-en\", \"delivery-failure-ja\", \"quote-request-html-ja\", \"press-interview-ja\", \"resume-ja\"";
+    for (format, scenarios, expected) in [
+        (
+            "eml",
+            others,
+            "5e91db1e61c5d0f40ea2a8a1b5b920c3b6ddc6c9a71f6f3190d343766e2a8859",
+        ),
+        (
+            "mbox",
+            others,
+            "ea799a24db0edd2ef36ebf54439b48b859bd56d2490608eef83361f77f9263e2",
+        ),
+        (
+            "eml",
+            "\"invoice-pdf-ja\"",
+            "c3604577fc82dd0fef2117e9a73c4d39b5f55cab3ad742e7235be8376c538436",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let campaign = temp_campaign_with(
+            dir.path(),
+            recipients,
+            &format!("assign = \"all\"\nscenarios = [{scenarios}]\n"),
+            "",
+        );
+        let text = std::fs::read_to_string(&campaign)
+            .unwrap()
+            .replace("format = \"eml\"", &format!("format = \"{format}\""));
+        std::fs::write(&campaign, text).unwrap();
+        let out = dir.path().join("out");
+        generate_into(&campaign, &out);
+        assert_eq!(digest_of_dir(&out), expected, "{format} {scenarios}");
+    }
+}
+
+/// A Japanese scenario as a user writes one: a lookalike sender, subject and HTML body inline,
+/// the text body in a file beside it, a zip of a PDF and a page, debrief points in both languages.
+const HR_SURVEY: &str = r#"id = "hr-survey-ja"
+lang = "ja"
+title_en = "A lookalike of our domain asks staff to answer an HR survey"
+title_ja = "自組織に似せたドメインから届く人事アンケートの依頼"
+teaches = ["SENDER_LOOKALIKE_DOMAIN", "LINK_TEXT_DOMAIN_MISMATCH"]
+
+[sender]
+address = "soumu@{lookalike_domain}"
+display_name = "{org} 総務部"
+
+[message]
+subject = "【総務部】{name} 様：{month}の職場環境アンケートのお願い"
+link_text = "https://portal.{domain}/survey/"
+text_file = "hr-survey-ja.txt"
+html = '''
+<p>{department}<br>{name} 様</p>
+<p title="{name}">{org} 総務部です。{date}より職場環境アンケートを実施しています。</p>
+<p>下記のページから、今週中にご回答ください。</p>
+<p>{link}</p>
+<p>総務部</p>
+'''
+
+[attachment]
+kind = "zip"
+name = "アンケート案内_{month}.zip"
+
+[[attachment.entries]]
+kind = "pdf"
+name = "survey-guide.pdf"
+lines = ["Workplace survey ({month})", "Please answer from the link below."]
+link_text = "Open the survey"
+
+[[attachment.entries]]
+kind = "html"
+name = "回答フォーム.html"
+link_text = "回答する"
+html = '''
+<h1>職場環境アンケート</h1>
+<p>{name} 様、下のリンクから回答してください。</p>
+<p>{link}</p>
+'''
+
+[debrief]
+ja = ["差出人のドメインは自組織のドメインに似せた別物でした。", "リンクの表示と実際の行き先が違っていました。"]
+en = ["The sender's domain was a lookalike of ours.", "The link showed the portal but went elsewhere."]
+"#;
+
+const HR_SURVEY_TEXT: &str = "{department}\n{name} 様\n\n{org} 総務部です。{date}より職場環境アンケートを実施しています。\n下記のページから、今週中にご回答ください。\n\n{link}\n\n総務部\n";
+
+/// A campaign in `dir` using `scenarios` (ids), every scenario to everyone, with the scenario
+/// files `files` (name, text) in `dir/scenarios/`.
+fn campaign_with_scenario_files(
+    dir: &Path,
+    recipients: &str,
+    scenarios: &[&str],
+    files: &[(&str, &str)],
+) -> PathBuf {
+    let list = scenarios
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let campaign = temp_campaign_with(
+        dir,
+        recipients,
+        &format!("assign = \"all\"\nscenarios = [{list}]\n"),
+        "",
+    );
+    let folder = dir.join("scenarios");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (name, text) in files {
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    campaign
+}
+
+fn drill_scenarios(campaign: &Path) -> String {
+    let o = lurescreen()
+        .args(["drill", "scenarios", "--campaign"])
+        .arg(campaign)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn a_custom_japanese_scenario_is_generated_scanned_sent_and_debriefed_like_the_built_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email,department,name_ja\nTaro Yamada,taro.yamada@example.co.jp,営業部,<b>山田</b> \"太郎\"\nKen Sato,ken.sato@example.co.jp,IT,\"佐藤\r\nBcc: x@evil.example\"\n",
+        &["hr-survey-ja"],
+        &[
+            ("hr-survey-ja.toml", HR_SURVEY),
+            ("hr-survey-ja.txt", HR_SURVEY_TEXT),
+        ],
+    );
+    // Listed with its file as the source, beside the built-in ones.
+    let listing = drill_scenarios(&campaign);
+    let file = dir.path().join("scenarios/hr-survey-ja.toml");
+    assert!(listing.contains("hr-survey-ja "), "{listing}");
+    assert!(
+        listing.contains(&format!("source: {}", file.display())),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("source: built-in (invoice-pdf-ja.toml)"),
+        "{listing}"
+    );
+
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let m = &generated.manifest;
+    assert_eq!(m.entries.len(), 2);
+    assert_eq!(m.scenarios.len(), 1, "the manifest keeps the file scenario");
+    assert_eq!(
+        m.scenarios[0].title_ja,
+        "自組織に似せたドメインから届く人事アンケートの依頼"
+    );
+    assert_eq!(m.scenarios[0].source, file.display().to_string());
+
+    // The lure: the filter flags it with what it teaches (generate checked; check again), values
+    // filled in and escaped, no header injected, the zip holds the PDF and the page.
+    let engine = drill::engine(&m.domains, Signatures::embedded().unwrap());
+    let loaded = Campaign::load(&campaign).unwrap();
+    let scen = loaded.catalogue.find("hr-survey-ja").unwrap().clone();
+    let e = &m.entries[0];
+    let raw = generated.raw(e).unwrap();
+    let judged = drill::judge(&engine, &raw, &scen);
+    assert!(judged.caught(), "{judged:?}");
+    let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(
+        msg.subject(),
+        Some("【総務部】<b>山田</b> \"太郎\" 様：12月の職場環境アンケートのお願い")
+    );
+    assert_eq!(
+        msg.from().unwrap().first().unwrap().address(),
+        Some("soumu@examp1e.co.jp")
+    );
+    let html = msg.body_html(0).unwrap();
+    assert!(
+        html.contains("<p>営業部<br>&lt;b&gt;山田&lt;/b&gt; &quot;太郎&quot; 様</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("title=\"&lt;b&gt;山田&lt;/b&gt; &quot;太郎&quot;\""),
+        "{html}"
+    );
+    assert!(html.contains("2026年12月1日より"), "{html}");
+    assert!(
+        html.contains(">https://portal.example.co.jp/survey/</a>"),
+        "{html}"
+    );
+    let text = msg.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.starts_with("営業部\n<b>山田</b> \"太郎\" 様"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&generate::link(&m.landing_url, &e.token)),
+        "{text}"
+    );
+    let zip_part = msg
+        .attachments()
+        .find(|a| mail_parser::MimeHeaders::attachment_name(*a) == Some("アンケート案内_12月.zip"))
+        .expect("the zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_part.contents().to_vec())).unwrap();
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        use std::io::Read;
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        names.push(name.clone());
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        assert_eq!(payload::active_content(&data), None, "{name}");
+        assert!(
+            String::from_utf8_lossy(&data).contains(&format!("/t/{}", e.token)),
+            "{name} links to the lure's token"
+        );
+    }
+    assert_eq!(names, ["survey-guide.pdf", "回答フォーム.html"]);
+    // The name with a line break in it: no header of its own.
+    let raw2 = generated.raw(&m.entries[1]).unwrap();
+    assert!(
+        !header_lines(&raw2).iter().any(|l| l.starts_with("Bcc:")),
+        "{:?}",
+        header_lines(&raw2)
+    );
+
+    // Sent to the SMTP sink as the built-ins are.
+    let (port, got) = smtp_sink();
+    let sent = send(&campaign, &out, port, true);
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].to, ["<taro.yamada@example.co.jp>"]);
+    assert!(String::from_utf8_lossy(&got[0].data).contains("X-Lurescreen-Drill: "));
+
+    // Its debrief: the scenario's title and points from the manifest, in Japanese.
+    let db = dir.path().join("drill.sqlite");
+    let addr = serve_in_process(&generated, &db);
+    let (status, body) = http_get(addr, &format!("/t/{}", e.token), "DrillTest/1.0");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<html lang=\"ja\">"), "{body}");
+    assert!(
+        body.contains("自組織に似せたドメインから届く人事アンケートの依頼"),
+        "{body}"
+    );
+    assert!(body.contains("この訓練で覚えてほしいこと"), "{body}");
+    assert!(
+        body.contains("<li>差出人のドメインは自組織のドメインに似せた別物でした。</li>"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("<b>山田"),
+        "the name is escaped on the page too"
+    );
+    assert_eq!(clicks_when(&db, &m.campaign, 1).len(), 1);
+    // And the report names it with its titles.
+    let o = report_cli(&out, &db, Some(&dir.path().join("r.html")), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        page.contains("自組織に似せたドメインから届く人事アンケートの依頼"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_scenario_file_replaces_the_built_in_one_with_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = scenario::find("invoice-pdf-ja").unwrap();
+    let mine = r#"id = "invoice-pdf-ja"
+lang = "ja"
+title_en = "Our own invoice drill"
+title_ja = "当社版の請求書訓練"
+teaches = ["PDF_SINGLE_LINK_LURE"]
+
+[sender]
+address = "{freemail}"
+display_name = "経理部 高橋"
+
+[message]
+subject = "{month}分 請求書のご確認"
+text = '''
+{name} 様
+
+{month}分の請求書をお送りします。添付をご確認ください。
+'''
+
+[attachment]
+kind = "pdf"
+name = "請求書_{month}.pdf"
+lines = ["Invoice", "Click below to view."]
+link_text = "View"
+"#;
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\n",
+        &["invoice-pdf-ja", "display-url-en"],
+        &[("my-invoice.toml", mine)],
+    );
+    let listing = drill_scenarios(&campaign);
+    let file = dir.path().join("scenarios/my-invoice.toml");
+    assert_eq!(
+        listing.matches("\ninvoice-pdf-ja ").count()
+            + usize::from(listing.starts_with("invoice-pdf-ja ")),
+        1,
+        "{listing}"
+    );
+    assert!(
+        listing.contains("当社版") || listing.contains("Our own invoice drill"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(&format!("source: {}", file.display())),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("built-in (invoice-pdf-ja.toml)"),
+        "{listing}"
+    );
+    // In the built-in one's place: the campaign's order is kept.
+    let loaded = Campaign::load(&campaign).unwrap();
+    let ids: Vec<String> = loaded
+        .catalogue
+        .scenarios
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    assert_eq!(ids.len(), scenario::all().len());
+    assert_eq!(ids[5], "invoice-pdf-ja");
+
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    let e = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "invoice-pdf-ja")
+        .unwrap();
+    assert_eq!(e.subject, "12月分 請求書のご確認");
+    assert_ne!(
+        e.subject,
+        builtin
+            .subject
+            .render(&scenario::Values::default(), "", "", &|v| v.to_string())
+    );
+    let raw = generated.raw(e).unwrap();
+    let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert!(
+        msg.attachments()
+            .any(|a| mail_parser::MimeHeaders::attachment_name(a) == Some("請求書_12月.pdf"))
+    );
+    // The built-in one used beside it is untouched.
+    let other = generated
+        .manifest
+        .entries
+        .iter()
+        .find(|e| e.scenario == "display-url-en")
+        .unwrap();
+    assert_eq!(other.subject, "Action required: verify your account");
+    assert_eq!(generated.manifest.scenarios.len(), 1);
+    assert_eq!(
+        generated.scenario("invoice-pdf-ja").unwrap().title_ja,
+        "当社版の請求書訓練"
+    );
+}
+
+#[test]
+fn a_scenario_whose_lure_does_not_raise_what_it_teaches_is_refused_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // It claims to teach the lookalike sender, but sends from the free mail address.
+    let wrong = HR_SURVEY.replace("soumu@{lookalike_domain}", "{freemail}");
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\n",
+        &["hr-survey-ja", "display-url-en"],
+        &[
+            ("hr-survey-ja.toml", &wrong),
+            ("hr-survey-ja.txt", HR_SURVEY_TEXT),
+        ],
+    );
+    let out = dir.path().join("out");
+    let o = lurescreen()
+        .args(["drill", "generate", "--campaign"])
+        .arg(&campaign)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(65), "{err}");
+    let file = dir.path().join("scenarios/hr-survey-ja.toml");
+    assert!(
+        err.contains(&format!(
+            "scenario `hr-survey-ja` ({}) teaches SENDER_LOOKALIKE_DOMAIN, LINK_TEXT_DOMAIN_MISMATCH: the filter does not raise SENDER_LOOKALIKE_DOMAIN on its lure for a.one@example.co.jp",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains("display-url-en"),
+        "only the failing scenario: {err}"
+    );
+    assert!(err.contains("nothing written"), "{err}");
+    assert!(!out.exists(), "nothing written");
+}
+
+/// 1-based line of the first `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in the text"));
+    text[..at].matches('\n').count() + 1
+}
+
+#[test]
+fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
+    // (what, scenario file text, text file text, the file named, its line, the message)
+    type Case = (
+        &'static str,
+        String,
+        String,
+        &'static str,
+        Option<usize>,
+        &'static str,
+    );
+    // The example with `from` replaced by `to`: the error is at the line of `at` in the result.
+    let edit = |what, from: &str, to: &str, at: &str, message| -> Case {
+        assert!(HR_SURVEY.contains(from), "{from}");
+        let t = HR_SURVEY.replace(from, to);
+        let line = line_of(&t, at);
+        (
+            what,
+            t,
+            HR_SURVEY_TEXT.into(),
+            "hr-survey-ja.toml",
+            Some(line),
+            message,
+        )
+    };
+    let mut cases: Vec<Case> = vec![
+        edit(
+            "a TOML syntax error",
+            "lang = \"ja\"",
+            "lang = \"ja",
+            "lang",
+            "",
+        ),
+        edit(
+            "an unknown key",
+            "teaches =",
+            "colour = \"red\"\nteaches =",
+            "colour",
+            "unknown field `colour`",
+        ),
+        edit(
+            "an unknown placeholder in the HTML body",
+            "{org} 総務部です",
+            "{orgname} 総務部です",
+            "{orgname}",
+            "message.html: unknown placeholder `{orgname}`",
+        ),
+        edit(
+            "an executable attachment",
+            "kind = \"pdf\"",
+            "kind = \"exe\"",
+            "kind = \"exe\"",
+            "attachment kind `exe`: drills never send executables, scripts or documents that can carry macros",
+        ),
+        edit(
+            "a macro document",
+            "kind = \"zip\"",
+            "kind = \"xlsm\"",
+            "kind = \"xlsm\"",
+            "attachment kind `xlsm`: drills never send executables, scripts or documents that can carry macros",
+        ),
+        edit(
+            "an executable name on a PDF",
+            "name = \"survey-guide.pdf\"",
+            "name = \"survey-guide.pdf.exe\"",
+            "survey-guide.pdf.exe",
+            "a pdf attachment's name ends in .pdf",
+        ),
+        edit(
+            "a line break in the subject",
+            "subject = \"【総務部】{name} 様：{month}の職場環境アンケートのお願い\"",
+            "subject = \"アンケート\\r\\nBcc: all@example.co.jp\"",
+            "subject =",
+            "message.subject holds the control character U+000D",
+        ),
+        edit(
+            "a script in the HTML body",
+            "<p>総務部</p>",
+            "<p>総務部</p>\n<script>alert(1)</script>",
+            "html = '''",
+            "message.html holds active content (script element)",
+        ),
+        edit(
+            "an event handler in the page",
+            "<p>{link}</p>\n'''\n\n[debrief]",
+            "<p><a href=\"{url}\" onclick=\"x()\">回答</a></p>\n'''\n\n[debrief]",
+            "[[attachment.entries]]\nkind = \"html\"",
+            "attachment.html holds active content (event handler)",
+        ),
+        edit(
+            "a text file outside the folder",
+            "text_file = \"hr-survey-ja.txt\"",
+            "text_file = \"../../../../etc/passwd\"",
+            "text_file",
+            "give a file name inside the scenario's folder",
+        ),
+        edit(
+            "a text file in a subfolder",
+            "text_file = \"hr-survey-ja.txt\"",
+            "text_file = \"sub/hr-survey-ja.txt\"",
+            "text_file",
+            "give a file name inside the scenario's folder",
+        ),
+        edit(
+            "a sender the drill team does not control",
+            "soumu@{lookalike_domain}",
+            "ceo@example.co.jp",
+            "ceo@",
+            "a drill sends only from addresses the drill team controls",
+        ),
+        edit(
+            "a link in the subject",
+            "{name} 様：{month}",
+            "{link} {month}",
+            "subject =",
+            "message.subject: `{link}` is only for the body",
+        ),
+        edit(
+            "a rule that does not exist",
+            "\"LINK_TEXT_DOMAIN_MISMATCH\"]",
+            "\"NOT_A_RULE\"]",
+            "teaches =",
+            "teaches NOT_A_RULE, which is no rule of lurescreen",
+        ),
+    ];
+    cases.extend([
+        (
+            "an unknown placeholder in the text file",
+            HR_SURVEY.into(),
+            HR_SURVEY_TEXT.replace("{name} 様", "{nmae} 様"),
+            "hr-survey-ja.txt",
+            Some(2),
+            "unknown placeholder `{nmae}`",
+        ),
+        (
+            "a text file over the limit",
+            HR_SURVEY.into(),
+            format!("{{name}} 様\n{}\n{{link}}\n", "あ".repeat(100_000)),
+            "hr-survey-ja.toml",
+            Some(line_of(HR_SURVEY, "text_file")),
+            "is larger than 262144 bytes",
+        ),
+        (
+            "arrays nested too deep",
+            format!("id = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            HR_SURVEY_TEXT.into(),
+            "hr-survey-ja.toml",
+            Some(1),
+            "recursion",
+        ),
+        (
+            "a scenario file over the limit",
+            format!("{HR_SURVEY}\n# {}\n", "x".repeat(300_000)),
+            HR_SURVEY_TEXT.into(),
+            "hr-survey-ja.toml",
+            None,
+            "larger than 262144 bytes",
+        ),
+    ]);
+    for (what, toml_text, txt, named, line, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let campaign = campaign_with_scenario_files(
+            dir.path(),
+            "name,email\nA One,a.one@example.co.jp\n",
+            &["hr-survey-ja"],
+            &[
+                ("hr-survey-ja.toml", &toml_text),
+                ("hr-survey-ja.txt", &txt),
+            ],
+        );
+        let out = dir.path().join("out");
+        let o = lurescreen()
+            .args(["drill", "generate", "--campaign"])
+            .arg(&campaign)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(64), "{what}: {err}");
+        let file = dir.path().join("scenarios").join(named);
+        let place = match line {
+            Some(l) => format!("{}:{l}: ", file.display()),
+            None => format!("{}: ", file.display()),
+        };
+        assert!(err.contains(&place), "{what}: `{place}` not in {err}");
+        assert!(err.contains(message), "{what}: `{message}` not in {err}");
+        assert_eq!(err.lines().count(), 1, "{what}: one line: {err}");
+        assert!(!out.exists(), "{what}: nothing written");
+    }
+
+    // A text file that is a link (to a file outside, here the campaign's recipient list).
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\n",
+        &["hr-survey-ja"],
+        &[("hr-survey-ja.toml", HR_SURVEY)],
+    );
+    std::os::unix::fs::symlink(
+        dir.path().join("recipients.csv"),
+        dir.path().join("scenarios/hr-survey-ja.txt"),
+    )
+    .unwrap();
+    let o = lurescreen()
+        .args(["drill", "scenarios", "--campaign"])
+        .arg(&campaign)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(64), "{err}");
+    assert!(
+        err.contains("is not a regular file (links are not followed)"),
+        "{err}"
+    );
+
+    // Two files with one id.
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email\nA One,a.one@example.co.jp\n",
+        &["hr-survey-ja"],
+        &[
+            ("a.toml", HR_SURVEY),
+            ("b.toml", HR_SURVEY),
+            ("hr-survey-ja.txt", HR_SURVEY_TEXT),
+        ],
+    );
+    let o = lurescreen()
+        .args(["drill", "scenarios", "--campaign"])
+        .arg(&campaign)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(64), "{err}");
+    assert!(
+        err.contains(&format!(
+            "b.toml:1: id `hr-survey-ja` is also the id of {}",
+            dir.path().join("scenarios/a.toml").display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_readme_example_scenario_generates_as_written() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let from = readme
+        .find("A complete example, `scenarios/hr-survey-ja.toml`")
+        .unwrap();
+    let block = |lang: &str, after: usize| -> (String, usize) {
+        let open = format!("```{lang}\n");
+        let start = after + readme[after..].find(&open).unwrap() + open.len();
+        let end = start + readme[start..].find("```\n").unwrap();
+        (readme[start..end].to_string(), end)
+    };
+    let (toml_text, end) = block("toml", from);
+    let (text, _) = block("text", end);
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = campaign_with_scenario_files(
+        dir.path(),
+        "name,email,department,name_ja\nTaro Yamada,taro.yamada@example.co.jp,営業部,山田 太郎\n",
+        &["hr-survey-ja"],
+        &[
+            ("hr-survey-ja.toml", &toml_text),
+            ("hr-survey-ja.txt", &text),
+        ],
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(
+        generated.manifest.entries[0].subject,
+        "【総務部】12月の職場環境アンケートのお願い"
+    );
 }

@@ -6,17 +6,47 @@ use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
 use std::io::Write;
 use std::path::Path;
 
-/// `drill generate --list`: the built-in scenarios.
-pub fn list(lang: Lang, out: &mut dyn Write) -> i32 {
-    for s in scenario::all() {
+/// `drill scenarios` (and `drill generate --list`): every scenario a campaign can use (the
+/// built-in ones without a campaign), with what it teaches and where it comes from.
+pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let catalogue = match campaign {
+        None => scenario::Catalogue::built_in(),
+        Some(path) => {
+            let loaded = std::fs::read_to_string(path)
+                .map_err(|e| drill::DrillError::Io(format!("{}: {e}", path.display())))
+                .and_then(|text| {
+                    Campaign::parse(&text).map_err(|e| {
+                        drill::DrillError::Campaign(format!("{}: {e}", path.display()))
+                    })
+                })
+                .and_then(|c| Campaign::catalogue_for(&c, path));
+            match loaded {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = writeln!(err, "lurescreen: {e}");
+                    return exit::USAGE;
+                }
+            }
+        }
+    };
+    let (teaches, source) = match lang {
+        Lang::Ja => ("教える規則", "定義"),
+        Lang::En => ("teaches", "source"),
+    };
+    for s in &catalogue.scenarios {
+        let shown_source = match (&s.source, lang) {
+            (scenario::Source::BuiltIn(name), Lang::Ja) => format!("組み込み（{name}）"),
+            (src, _) => src.to_string(),
+        };
         if writeln!(
             out,
-            "{:<24} {}  {}\n{:<24}    teaches: {}",
+            "{:<24} {}  {}\n{:<24}    {teaches}: {}\n{:<24}    {source}: {shown_source}",
             s.id,
             s.lang,
             s.title(lang),
             "",
-            s.teaches.join(", ")
+            s.teaches.join(", "),
+            "",
         )
         .is_err()
         {
@@ -26,8 +56,9 @@ pub fn list(lang: Lang, out: &mut dyn Write) -> i32 {
     0
 }
 
-/// `drill generate`: writes the lures and the manifest, then scans each lure and says whether
-/// the filter catches it with the rules its scenario teaches.
+/// `drill generate`: builds the lures, scans each with the filter and refuses the campaign
+/// (writing nothing, exit 65) when the filter does not flag a lure with every rule its scenario
+/// teaches; else writes the lures and the manifest.
 pub fn generate(
     campaign: &Path,
     out_dir: &Path,
@@ -42,6 +73,21 @@ pub fn generate(
             return exit::USAGE;
         }
     };
+    // Every rule a scenario teaches must exist, or no lure could ever be flagged with it.
+    for s in loaded.scenarios() {
+        if let Some(r) = s
+            .teaches
+            .iter()
+            .find(|r| base.signatures().rule(r).is_none())
+        {
+            let _ = writeln!(
+                err,
+                "lurescreen: scenario {}:{}: teaches {r}, which is no rule of lurescreen (`lurescreen rules` lists them)",
+                s.source, s.teaches_line
+            );
+            return exit::USAGE;
+        }
+    }
     if let Err(e) = loaded.use_seed_file(out_dir) {
         let _ = writeln!(err, "lurescreen: {e}");
         return match e {
@@ -50,30 +96,58 @@ pub fn generate(
         };
     }
     let lures = generate::build(&loaded);
-    if let Err(e) = generate::write(&loaded, &lures, out_dir) {
-        let _ = writeln!(err, "lurescreen: {e}");
-        return exit::IO;
-    }
     let engine = drill::engine_from(
         base.config().clone(),
         &loaded.campaign.organisation.domains,
         base.signatures().clone(),
     );
-    let mut missed = 0;
+    // One message per scenario that fails (the first lure that shows it).
+    let mut refused: Vec<&str> = Vec::new();
     for lure in &lures {
-        let judged = drill::judge(&engine, &lure.raw, lure.scenario);
+        let s = &lure.scenario;
+        if refused.contains(&s.id.as_str()) {
+            continue;
+        }
+        let judged = drill::judge(&engine, &lure.raw, s);
         if !judged.caught() {
-            missed += 1;
+            refused.push(&s.id);
+            let missing = if judged.missing.is_empty() {
+                format!(
+                    "the filter flags it only as {} (warn or above needed)",
+                    judged.verdict.as_str()
+                )
+            } else {
+                format!(
+                    "the filter does not raise {} on its lure for {} (verdict {}; rules raised: {})",
+                    judged.missing.join(", "),
+                    lure.recipient.email,
+                    judged.verdict.as_str(),
+                    if judged.rules.is_empty() {
+                        "none".to_string()
+                    } else {
+                        judged.rules.join(", ")
+                    }
+                )
+            };
             let _ = writeln!(
                 err,
-                "lurescreen: warning: {} / {}: the filter gives {} with {:?}; the scenario teaches {:?}",
-                lure.recipient.email,
-                lure.scenario.id,
-                judged.verdict.as_str(),
-                judged.rules,
-                lure.scenario.teaches
+                "lurescreen: scenario `{}` ({}) teaches {}: {missing}",
+                s.id,
+                s.source,
+                s.teaches.join(", "),
             );
         }
+    }
+    if !refused.is_empty() {
+        let _ = writeln!(
+            err,
+            "lurescreen: nothing written: a drill lure must be one the filter flags with the rules its scenario teaches (check the scenario, sender.lookalike_domain, landing_url and --config)"
+        );
+        return exit::DATA;
+    }
+    if let Err(e) = generate::write(&loaded, &lures, out_dir) {
+        let _ = writeln!(err, "lurescreen: {e}");
+        return exit::IO;
     }
     let how = match loaded.campaign.assign {
         drill::campaign::Assign::All => format!(
@@ -101,15 +175,9 @@ pub fn generate(
     };
     let written = writeln!(
         out,
-        "{} lures ({how}{when}) written to {}; {} caught by the filter with the rules they teach{}",
+        "{} lures ({how}{when}) written to {}; every one caught by the filter with the rules it teaches",
         lures.len(),
         out_dir.display(),
-        lures.len() - missed,
-        if missed > 0 {
-            " (see the warnings: check sender.lookalike_domain and landing_url)"
-        } else {
-            ""
-        }
     );
     if written.is_err() {
         return exit::IO;

@@ -1,8 +1,10 @@
 //! The campaign file (`campaign.toml`) and its recipient list (CSV), read and checked.
 
 use super::DrillError;
+use super::scenario::{Catalogue, Scenario};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One drill campaign, as written in `campaign.toml` (see `corpus/drills/campaign.toml`).
 #[derive(Debug, Clone, Deserialize)]
@@ -23,9 +25,13 @@ pub struct Campaign {
     /// the language of the scenario clicked.
     #[serde(default)]
     pub lang: Option<String>,
-    /// Scenario ids to use (`lurescreen drill generate --list` shows them); empty: all.
+    /// Scenario ids to use (`lurescreen drill scenarios` shows them); empty: all.
     #[serde(default)]
     pub scenarios: Vec<String>,
+    /// Folder of scenario files, relative to the campaign file; not set: `scenarios/` beside the
+    /// campaign file when there is one.
+    #[serde(default)]
+    pub scenarios_dir: Option<PathBuf>,
     /// Base of every link in the lures: clicks land on `<landing_url>/t/<token>`.
     pub landing_url: String,
     pub organisation: Organisation,
@@ -264,6 +270,8 @@ pub struct Loaded {
     pub date_header: String,
     /// The delivery window of `[schedule]`, checked.
     pub window: Option<super::plan::Window>,
+    /// The scenarios it can use: built-in ones and its folder's.
+    pub catalogue: Catalogue,
 }
 
 /// Lower-cased domain of an address (`a@B.example` → `b.example`).
@@ -302,11 +310,46 @@ impl Campaign {
             .map_err(|e| DrillError::Io(format!("{}: {e}", csv_path.display())))?;
         let recipients = read_recipients(&csv)
             .map_err(|e| DrillError::Campaign(format!("{}: {e}", csv_path.display())))?;
-        campaign.with_recipients(recipients)
+        let catalogue = Campaign::catalogue_for(&campaign, path)?;
+        campaign.with_catalogue(recipients, catalogue)
     }
 
-    /// Checks the campaign against its recipients and makes it ready to generate.
+    /// The scenarios a campaign file can use: the built-in ones and those of its folder
+    /// (`scenarios_dir`, else `scenarios/` beside the file when there is one).
+    pub fn catalogue_for(campaign: &Campaign, path: &Path) -> Result<Catalogue, DrillError> {
+        let base = path.parent().unwrap_or_else(|| Path::new(""));
+        let dir = match &campaign.scenarios_dir {
+            Some(d) => {
+                let dir = base.join(d);
+                if !dir.is_dir() {
+                    return Err(DrillError::Campaign(format!(
+                        "{}: scenarios_dir: {} is not a folder",
+                        path.display(),
+                        dir.display()
+                    )));
+                }
+                Some(dir)
+            }
+            None => Some(base.join("scenarios")).filter(|d| d.is_dir()),
+        };
+        match dir {
+            Some(d) => Catalogue::with_folder(&d).map_err(|e| DrillError::Scenario(e.to_string())),
+            None => Ok(Catalogue::built_in()),
+        }
+    }
+
+    /// Checks the campaign against its recipients (with the built-in scenarios only) and makes
+    /// it ready to generate.
     pub fn with_recipients(self, recipients: Vec<Recipient>) -> Result<Loaded, DrillError> {
+        self.with_catalogue(recipients, Catalogue::built_in())
+    }
+
+    /// Checks the campaign against its recipients and scenarios and makes it ready to generate.
+    pub fn with_catalogue(
+        self,
+        recipients: Vec<Recipient>,
+        catalogue: Catalogue,
+    ) -> Result<Loaded, DrillError> {
         let bad = |m: String| Err(DrillError::Campaign(m));
         if self.id.is_empty()
             || !self
@@ -353,10 +396,11 @@ impl Campaign {
             ));
         }
         for s in &self.scenarios {
-            if super::scenario::find(s).is_none() {
+            if catalogue.find(s).is_none() {
                 return bad(format!(
                     "unknown scenario `{s}` (known: {})",
-                    super::scenario::all()
+                    catalogue
+                        .scenarios
                         .iter()
                         .map(|s| s.id.as_str())
                         .collect::<Vec<_>>()
@@ -419,6 +463,7 @@ impl Campaign {
             window,
             campaign: self,
             recipients,
+            catalogue,
         })
     }
 }
@@ -551,26 +596,27 @@ pub fn read_recipients(data: &[u8]) -> Result<Vec<Recipient>, String> {
 }
 
 impl Loaded {
-    /// The scenarios this campaign uses, in the order given (all built-in ones when none is).
-    pub fn scenarios(&self) -> Vec<&'static super::scenario::Scenario> {
+    /// The scenarios this campaign uses, in the order given (all of the catalogue when none is:
+    /// the built-in ones, then the folder's new ones).
+    pub fn scenarios(&self) -> Vec<Arc<Scenario>> {
         if self.campaign.scenarios.is_empty() {
-            super::scenario::all().iter().collect()
+            self.catalogue.scenarios.clone()
         } else {
             self.campaign
                 .scenarios
                 .iter()
-                .filter_map(|s| super::scenario::find(s))
+                .filter_map(|s| self.catalogue.find(s).cloned())
                 .collect()
         }
     }
 
     /// Each lure to build: a recipient (index into `recipients`) and a scenario, recipients in
     /// file order (with `assign = "all"`, each with every scenario in campaign order).
-    pub fn assignments(&self) -> Vec<(usize, &'static super::scenario::Scenario)> {
+    pub fn assignments(&self) -> Vec<(usize, Arc<Scenario>)> {
         let scenarios = self.scenarios();
         match self.campaign.assign {
             Assign::All => (0..self.recipients.len())
-                .flat_map(|r| scenarios.iter().map(move |s| (r, *s)))
+                .flat_map(|r| scenarios.iter().map(move |s| (r, Arc::clone(s))))
                 .collect(),
             Assign::One => {
                 let people: Vec<(&str, &str)> = self
@@ -578,10 +624,11 @@ impl Loaded {
                     .iter()
                     .map(|r| (r.email.as_str(), r.department.as_str()))
                     .collect();
-                super::plan::assign_one(&self.seed, &people, &scenarios, self.campaign.wave)
+                let refs: Vec<&Scenario> = scenarios.iter().map(|s| &**s).collect();
+                super::plan::assign_one(&self.seed, &people, &refs, self.campaign.wave)
                     .into_iter()
                     .enumerate()
-                    .map(|(r, s)| (r, scenarios[s]))
+                    .map(|(r, s)| (r, Arc::clone(&scenarios[s])))
                     .collect()
             }
         }

@@ -6,11 +6,12 @@
 //! byte-identical output.
 
 use super::campaign::{Loaded, OutputFormat, Recipient};
-use super::scenario::{AttachmentKind, Scenario, SenderKind};
+use super::scenario::{Attachment, AttachmentKind, Scenario, SenderKind, Template, Values};
 use super::{DrillError, Entry, Manifest, payload};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The header every drill mail carries, naming its campaign, so administrators can recognise and
 /// allow it.
@@ -21,7 +22,7 @@ pub const DRILL_HEADER: &str = "X-Lurescreen-Drill";
 pub struct Lure {
     pub token: String,
     pub recipient: Recipient,
-    pub scenario: &'static Scenario,
+    pub scenario: Arc<Scenario>,
     pub from: String,
     pub subject: String,
     /// The message, CRLF line ends.
@@ -64,49 +65,58 @@ pub fn build(loaded: &Loaded) -> Vec<Lure> {
     loaded
         .assignments()
         .into_iter()
-        .map(|(r, s)| build_one(loaded, &loaded.recipients[r], s))
+        .map(|(r, s)| build_one(loaded, &loaded.recipients[r], &s))
         .collect()
 }
 
-fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
+fn build_one(loaded: &Loaded, r: &Recipient, s: &Arc<Scenario>) -> Lure {
     let c = &loaded.campaign;
     let ja = s.is_ja();
     let token = token(&loaded.seed, &c.id, &r.email, &s.id);
     let url = link(&c.landing_url, &token);
     let domain = c.organisation.domains.first().cloned().unwrap_or_default();
-    let fill = |t: &str| {
-        t.replace("{name}", r.name_for(ja))
-            .replace("{email}", &r.email)
-            .replace("{department}", &r.department)
-            .replace(
-                "{org}",
-                if ja {
-                    &c.organisation.name_ja
-                } else {
-                    &c.organisation.name
-                },
-            )
-            .replace("{domain}", &domain)
+    let (date, month) = local_date(&c.date, ja);
+    let values = Values {
+        name: r.name_for(ja),
+        email: &r.email,
+        department: &r.department,
+        org: if ja {
+            &c.organisation.name_ja
+        } else {
+            &c.organisation.name
+        },
+        domain: &domain,
+        date: &date,
+        month: &month,
     };
-    let from_addr = match s.from {
+    // Values from the recipient list are data, never markup or header syntax: in headers and
+    // one-line texts control characters become spaces; in file names also `"`, `\` and `/`.
+    let line = |t: &Template| t.render(&values, "", "", &one_line);
+    let attachment_name = |t: &Template| t.render(&values, "", "", &file_name_part);
+    let from_addr = match &s.from {
         SenderKind::Freemail => c.sender.freemail.clone(),
-        SenderKind::Lookalike => format!("{}@{}", s.local_part, c.sender.lookalike_domain),
+        SenderKind::Lookalike(local) => format!("{local}@{}", c.sender.lookalike_domain),
     };
     let sender_domain = super::campaign::domain_of(&from_addr).unwrap_or_default();
-    let display = fill(&s.display_name);
-    let subject = fill(&s.subject);
-    let link_text = fill(&s.link_text);
-    let body = fill(s.body.trim());
+    let display = line(&s.display_name);
+    let subject = line(&s.subject);
+    let link_text = line(&s.link_text);
+    let text = s.text.render(&values, &url, &url, &|v| v.to_string());
+    let html = match &s.html {
+        // The text body's paragraphs, `{link}` an anchor (values escaped there).
+        None => html_body(
+            &s.text
+                .render(&values, LINK_MARK, &url, &|v| v.replace(LINK_MARK, "")),
+            &url,
+            &link_text,
+            ja,
+        ),
+        Some(t) => html_page(t, &values, &url, &link_text, &s.lang),
+    };
     let attachment = s.attachment.as_ref().map(|a| {
-        let lines: Vec<String> = a.lines.iter().map(|l| fill(l)).collect();
-        let text = fill(&a.link_text);
-        let data = match a.kind {
-            AttachmentKind::Pdf => payload::pdf(&lines, &text, &url),
-            AttachmentKind::Html => payload::html(&lines, &text, &url),
-        };
-        (fill(&a.name), data, a.kind)
+        let data = mock(a, &values, &url, &line, &attachment_name);
+        (attachment_name(&a.name), data, a.kind)
     });
-
     // Boundaries and Message-ID look like any mail's: only the X-Lurescreen-Drill header (which
     // administrators need) says this is a drill; the token appears only in the links.
     let opaque = |what: &str| keyed_hex(&[loaded.seed.as_str(), token.as_str(), what], 10);
@@ -133,12 +143,9 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
         let b = boundary(1);
         let mut a = format!("Content-Type: multipart/alternative;\r\n boundary=\"{b}\"\r\n\r\n");
         a.push_str(&format!("--{b}\r\n"));
-        a.push_str(&text_part("text/plain", &body.replace("{link}", &url)));
+        a.push_str(&text_part("text/plain", &text));
         a.push_str(&format!("--{b}\r\n"));
-        a.push_str(&text_part(
-            "text/html",
-            &html_body(&body, &url, &link_text, ja),
-        ));
+        a.push_str(&text_part("text/html", &html));
         a.push_str(&format!("--{b}--\r\n"));
         a
     };
@@ -155,6 +162,7 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
             let ctype = match kind {
                 AttachmentKind::Pdf => "application/pdf",
                 AttachmentKind::Html => "text/html; charset=utf-8",
+                AttachmentKind::Zip => "application/zip",
             };
             let encoded_name = encode_word(name);
             m.push_str(&format!(
@@ -167,11 +175,129 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &'static Scenario) -> Lure {
     Lure {
         token,
         recipient: r.clone(),
-        scenario: s,
+        scenario: Arc::clone(s),
         from: from_addr,
         subject,
         raw: m.into_bytes(),
         attachment: attachment.map(|(n, d, _)| (n, d)),
+    }
+}
+
+/// Stands for `{link}` while the text body is made into HTML paragraphs (a private-use
+/// character, removed from every value first).
+const LINK_MARK: &str = "\u{E000}";
+
+/// A value placed into a header or a one-line text: control characters become spaces.
+fn one_line(v: &str) -> String {
+    v.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A value placed into an attachment's file name: also no `"`, `\\` or `/`.
+fn file_name_part(v: &str) -> String {
+    v.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '"' | '\\' | '/') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The campaign's date in the lure's language, for `{date}` and `{month}`: `2026年12月1日` and
+/// `12月`, or `1 December 2026` and `December` (the date as written, in its own UTC offset).
+fn local_date(rfc3339: &str, ja: bool) -> (String, String) {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(d) = mail_parser::DateTime::parse_rfc3339(rfc3339) else {
+        return (String::new(), String::new());
+    };
+    if ja {
+        (
+            format!("{}年{}月{}日", d.year, d.month, d.day),
+            format!("{}月", d.month),
+        )
+    } else {
+        let m = MONTHS
+            .get((d.month as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or("");
+        (format!("{} {m} {}", d.day, d.year), m.to_string())
+    }
+}
+
+/// A page template filled in: every value HTML-escaped (quotes too, so a value is safe inside an
+/// attribute), `{link}` an anchor showing `link_text`, `{url}` the URL escaped for an attribute.
+/// A template without its own `<html` element is put in one.
+fn html_page(t: &Template, values: &Values<'_>, url: &str, link_text: &str, lang: &str) -> String {
+    let href = html_escape::encode_double_quoted_attribute(url).into_owned();
+    let anchor = format!(
+        "<a href=\"{href}\">{}</a>",
+        html_escape::encode_text(if link_text.is_empty() { url } else { link_text })
+    );
+    let page = t.render(values, &anchor, &href, &|v| {
+        html_escape::encode_quoted_attribute(v).into_owned()
+    });
+    if page.to_ascii_lowercase().contains("<html") {
+        return page + "\n";
+    }
+    format!(
+        "<html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head><body>\n{page}\n</body></html>\n"
+    )
+}
+
+/// Builds a mock attachment: a PDF or a page (from lines or a page template), or a zip of them.
+/// Inert by construction: the kinds are these three, page templates were checked for active
+/// content when the scenario was read, and every value is escaped.
+fn mock(
+    a: &Attachment,
+    values: &Values<'_>,
+    url: &str,
+    line: &dyn Fn(&Template) -> String,
+    name: &dyn Fn(&Template) -> String,
+) -> Vec<u8> {
+    let lines: Vec<String> = a.lines.iter().map(line).collect();
+    let text = line(&a.link_text);
+    match a.kind {
+        AttachmentKind::Pdf => payload::pdf(&lines, &text, url),
+        AttachmentKind::Html => match &a.page {
+            Some(t) => {
+                let page = html_page(t, values, url, &text, "ja");
+                if page.starts_with("<html") {
+                    format!("<!DOCTYPE html>\n{page}").into_bytes()
+                } else {
+                    page.into_bytes()
+                }
+            }
+            None => payload::html(&lines, &text, url),
+        },
+        AttachmentKind::Zip => {
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            for e in &a.entries {
+                let mut n = name(&e.name);
+                if files.iter().any(|(f, _)| *f == n) {
+                    n = format!("{}_{n}", files.len() + 1);
+                }
+                let data = mock(e, values, url, line, name);
+                files.push((n, data));
+            }
+            payload::zip(&files)
+        }
     }
 }
 
@@ -300,7 +426,7 @@ fn html_body(body: &str, url: &str, link_text: &str, ja: bool) -> String {
         let lines: Vec<String> = para
             .lines()
             .map(|l| {
-                l.split("{link}")
+                l.split(LINK_MARK)
                     .map(&esc)
                     .collect::<Vec<_>>()
                     .join(&anchor)
@@ -404,6 +530,15 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
         date: loaded.timestamp,
         report: c.report.clone(),
         entries,
+        scenarios: {
+            let mut used: Vec<super::scenario::Info> = Vec::new();
+            for l in lures {
+                if !l.scenario.is_built_in() && !used.iter().any(|u| u.id == l.scenario.id) {
+                    used.push(l.scenario.info());
+                }
+            }
+            used
+        },
     };
     let path = dir.join(super::MANIFEST);
     let json = serde_json::to_string_pretty(&manifest)
@@ -474,6 +609,22 @@ mod tests {
             .unwrap();
         assert_eq!(msg.subject(), Some(subject));
         assert_eq!(unstructured_value("Subject", "short"), "short");
+    }
+
+    #[test]
+    fn dates_are_the_campaigns_own_day_in_the_lures_language() {
+        // 05:00 in Tokyo is still 30 November in UTC: the date as written counts.
+        let (date, month) = local_date("2026-12-01T05:00:00+09:00", true);
+        assert_eq!((date.as_str(), month.as_str()), ("2026年12月1日", "12月"));
+        let (date, month) = local_date("2026-12-01T05:00:00+09:00", false);
+        assert_eq!(
+            (date.as_str(), month.as_str()),
+            ("1 December 2026", "December")
+        );
+        assert_eq!(
+            local_date("yesterday", true),
+            (String::new(), String::new())
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Training drills: harmless mock lures sent to staff, a landing page that records who clicked
 //! and shows them at once what should have warned them, and the campaign's results.
 //!
-//! `campaign` reads the campaign file, `scenario` holds the built-in lures, `plan` says who gets
-//! which and when, `generate` writes them, `send` delivers them, `serve` is the landing page, `store` the click database, `report` the
-//! results.
+//! `campaign` reads the campaign file, `scenario` the scenario files (built-in and the
+//! campaign's own), `plan` says who gets which and when, `generate` writes them, `send` delivers
+//! them, `serve` is the landing page, `store` the click database, `report` the results.
 
 pub mod campaign;
 pub mod compare;
@@ -30,6 +30,9 @@ pub const MANIFEST: &str = "manifest.json";
 pub enum DrillError {
     #[error("campaign: {0}")]
     Campaign(String),
+    /// A scenario file that cannot be used (`file:line: why`).
+    #[error("scenario {0}")]
+    Scenario(String),
     #[error("{0}")]
     Io(String),
     #[error("manifest: {0}")]
@@ -56,6 +59,10 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<campaign::ReportTo>,
     pub entries: Vec<Entry>,
+    /// The scenarios used that come from files (title, language, what they teach, debrief
+    /// points): `serve` and `report` find the built-in ones by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<scenario::Info>,
 }
 
 /// One lure in the manifest.
@@ -103,6 +110,17 @@ impl Generated {
             manifest,
             dir: file.parent().unwrap_or_else(|| Path::new("")).to_path_buf(),
         })
+    }
+
+    /// What is known of a scenario the manifest uses: the manifest's own copy (scenarios from
+    /// files), else the built-in one with that id.
+    pub fn scenario(&self, id: &str) -> Option<scenario::Info> {
+        self.manifest
+            .scenarios
+            .iter()
+            .find(|s| s.id == id)
+            .cloned()
+            .or_else(|| scenario::find(id).map(scenario::Scenario::info))
     }
 
     pub fn entry(&self, token: &str) -> Option<&Entry> {

@@ -2,26 +2,40 @@
 //! only active part is one link back to the landing page. No script, no form, no embedded file,
 //! no action other than a URI link, ever.
 
-/// A one-page PDF (A4, Helvetica) showing `lines` and a link `link_text` to `url`.
-/// Text is written in PDF literal strings, so only printable ASCII is kept.
+/// The Japanese font of PDFs whose text is not all ASCII: one of the standard CID fonts that PDF
+/// viewers supply themselves (Acrobat's Asian font pack, poppler-data, pdf.js), so nothing is
+/// embedded; with the `UniJIS-UCS2-H` encoding, text is written as UCS-2 code units.
+pub const CJK_FONT: &str = "KozMinPro-Regular-Acro";
+
+/// A one-page PDF (A4) showing `lines` and a link `link_text` to `url`. ASCII text is written
+/// in Helvetica; text with other characters in [`CJK_FONT`] (characters outside the Basic
+/// Multilingual Plane as `?`).
 pub fn pdf(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
+    let ascii = lines.iter().all(|l| l.is_ascii()) && link_text.is_ascii();
+    let show = |s: &str| {
+        if ascii {
+            format!("({})", pdf_text(s))
+        } else {
+            format!("<{}>", ucs2_hex(s))
+        }
+    };
     let mut content = String::from("BT /F1 20 Tf 72 760 Td");
     for (n, line) in lines.iter().enumerate() {
         if n == 1 {
             content.push_str(" /F1 13 Tf");
         }
-        content.push_str(&format!(" ({}) Tj 0 -28 Td", pdf_text(line)));
+        content.push_str(&format!(" {} Tj 0 -28 Td", show(line)));
     }
     // The link: a blue label inside a box, with the annotation's rectangle over it.
     let link_y = 760 - 28 * lines.len() as i64 - 30;
     content.push_str(" ET\n");
     content.push_str(&format!(
-        "0 0.3 0.8 RG 2 w 72 {} 220 36 re S\nBT 0 0.3 0.8 rg /F1 16 Tf 86 {} Td ({}) Tj ET\n",
+        "0 0.3 0.8 RG 2 w 72 {} 220 36 re S\nBT 0 0.3 0.8 rg /F1 16 Tf 86 {} Td {} Tj ET\n",
         link_y - 12,
         link_y,
-        pdf_text(link_text)
+        show(link_text)
     ));
-    let objects: Vec<Vec<u8>> = vec![
+    let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
@@ -41,9 +55,39 @@ pub fn pdf(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
             pdf_text(url)
         )
         .into_bytes(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
     ];
+    if ascii {
+        objects.push(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+                .to_vec(),
+        );
+    } else {
+        // Type0 font over the CID font (Adobe-Japan1); half-width Latin (CIDs 1-95 and 231-326)
+        // 500 units wide, the rest 1000.
+        objects.push(
+            format!(
+                "<< /Type /Font /Subtype /Type0 /BaseFont /{CJK_FONT} /Encoding /UniJIS-UCS2-H \
+                 /DescendantFonts [7 0 R] >>"
+            )
+            .into_bytes(),
+        );
+        objects.push(
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /{CJK_FONT} \
+                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 4 >> \
+                 /FontDescriptor 8 0 R /DW 1000 /W [1 95 500 231 326 500] >>"
+            )
+            .into_bytes(),
+        );
+        objects.push(
+            format!(
+                "<< /Type /FontDescriptor /FontName /{CJK_FONT} /Flags 6 \
+                 /FontBBox [-195 -272 1110 1075] /ItalicAngle 0 /Ascent 880 /Descent -120 \
+                 /CapHeight 740 /StemV 86 >>"
+            )
+            .into_bytes(),
+        );
+    }
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
     for (n, obj) in objects.iter().enumerate() {
@@ -67,6 +111,17 @@ pub fn pdf(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+/// Text as UCS-2 big-endian code units in hex (for `UniJIS-UCS2-H`): control characters and
+/// characters outside the Basic Multilingual Plane become `?`.
+fn ucs2_hex(s: &str) -> String {
+    s.chars()
+        .map(|c| match u16::try_from(u32::from(c)) {
+            Ok(u) if !c.is_control() => format!("{u:04X}"),
+            _ => "003F".to_string(),
+        })
+        .collect()
 }
 
 /// A PDF literal string body: printable ASCII only, `\`, `(` and `)` escaped.
@@ -103,6 +158,23 @@ pub fn html(lines: &[String], link_text: &str, url: &str) -> Vec<u8> {
         esc(link_text)
     ));
     page.into_bytes()
+}
+
+/// A zip of `files` (name, bytes), deflated, every date 1980-01-01 so that the same files give
+/// the same bytes.
+pub fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, data) in files {
+        if w.start_file(name.as_str(), options).is_err() || w.write_all(data).is_err() {
+            return Vec::new();
+        }
+    }
+    w.finish().map(|c| c.into_inner()).unwrap_or_default()
 }
 
 /// Why `data` is not inert, if it is not: executable headers (MZ, ELF, Mach-O), OLE compound
@@ -194,6 +266,32 @@ mod tests {
         let doc = lopdf::Document::load_mem(&pdf).unwrap();
         assert_eq!(doc.get_pages().len(), 1);
         assert!(String::from_utf8_lossy(&pdf).contains("(Invoice \\(Dec\\))"));
+    }
+
+    #[test]
+    fn japanese_text_is_written_in_the_standard_japanese_cid_font() {
+        let pdf = pdf(
+            &["請求書（12月分）".into(), "A 😀\u{7}".into()],
+            "請求書を表示",
+            "https://drill.example.net/t/abc",
+        );
+        assert_eq!(active_content(&pdf), None);
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/BaseFont /KozMinPro-Regular-Acro /Encoding /UniJIS-UCS2-H"));
+        assert!(text.contains("/Ordering (Japan1)"));
+        assert!(!text.contains("/FontFile"), "nothing embedded");
+        // 請 求 書 （ 1 2 月 分 ）
+        assert!(
+            text.contains("<8ACB6C4266F8FF080031003267085206FF09> Tj"),
+            "{text}"
+        );
+        assert!(text.contains("<00410020003F003F> Tj"), "{text}");
+        assert!(text.contains("/URI (https://drill.example.net/t/abc)"));
+        // All ASCII: Helvetica, as before.
+        let ascii = super::pdf(&["Invoice".into()], "View", "https://x.example/t/a");
+        assert!(String::from_utf8_lossy(&ascii).contains("/BaseFont /Helvetica"));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! report, per scenario and per department. As text, as a self-contained HTML page with inline
 //! SVG bars, and one row per lure as CSV or JSON ([`lures`]).
 
+use super::Generated;
 use super::store::{Click, Report};
-use super::{Generated, scenario};
 use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +31,8 @@ pub struct Row {
     pub report_times: Vec<i64>,
     /// Lures reported without a human click before the report.
     pub reported_first: usize,
+    /// A scenario row's titles (English, Japanese).
+    pub titles: Option<(String, String)>,
 }
 
 impl Row {
@@ -290,6 +292,9 @@ pub fn compute_with(
             &mut total,
             scen.entry(e.scenario.clone()).or_insert_with(|| Row {
                 key: e.scenario.clone(),
+                titles: generated
+                    .scenario(&e.scenario)
+                    .map(|s| (s.title_en, s.title_ja)),
                 ..Row::default()
             }),
             dept.entry(department.clone()).or_insert_with(|| Row {
@@ -729,14 +734,9 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
         );
         for row in rows {
             let title = if scen {
-                scenario::find(&row.key)
-                    .map(|s| {
-                        format!(
-                            "<br><small>{} / {}</small>",
-                            esc(&s.title_en),
-                            esc(&s.title_ja)
-                        )
-                    })
+                row.titles
+                    .as_ref()
+                    .map(|(en, ja)| format!("<br><small>{} / {}</small>", esc(en), esc(ja)))
                     .unwrap_or_default()
             } else {
                 String::new()
@@ -998,7 +998,9 @@ pub fn lures(
             }
             let report = first_report.get(e.token.as_str());
             let lang = if e.lang.is_empty() {
-                scenario::find(&e.scenario).map_or(String::new(), |s| s.lang.clone())
+                generated
+                    .scenario(&e.scenario)
+                    .map_or(String::new(), |s| s.lang)
             } else {
                 e.lang.clone()
             };

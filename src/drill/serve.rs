@@ -32,7 +32,7 @@ pub struct Served {
 pub fn debrief_lang(
     entry: &super::Entry,
     server: Option<Lang>,
-    scenario: Option<&scenario::Scenario>,
+    scenario: Option<&scenario::Info>,
 ) -> Lang {
     match entry.lang.as_str() {
         "ja" => return Lang::Ja,
@@ -304,7 +304,8 @@ async fn click(
             &peer.ip().to_string(),
             &user_agent,
         ));
-        let scenario = scenario::find(&entry.scenario);
+        let info = served.generated.scenario(&entry.scenario);
+        let scenario = info.as_ref();
         let lang = debrief_lang(entry, served.lang, scenario);
         let host = url::Url::parse(&served.generated.manifest.landing_url)
             .ok()
@@ -392,7 +393,7 @@ fn shell(lang: Lang, title: &str, body: &str) -> String {
 fn debrief_html(
     engine: &Engine,
     raw: &[u8],
-    scenario: Option<&scenario::Scenario>,
+    scenario: Option<&scenario::Info>,
     landing_host: Option<&str>,
     own_domains: &[String],
     report: Option<&super::campaign::ReportTo>,
@@ -440,6 +441,17 @@ fn debrief_html(
             "迷ったらメールには返信せず、既に知っている連絡先で情報システム部門に相談する。"
         ),
     );
+    // The scenario's own debrief points (scenario files' `[debrief]`), before the general advice.
+    if let Some(points) = scenario.map(|s| s.debrief(lang)).filter(|p| !p.is_empty()) {
+        let items: String = points
+            .iter()
+            .map(|p| format!("<li>{}</li>\n", esc(p)))
+            .collect();
+        next = format!(
+            "<section class=\"scenario-points\">\n<h2>{}</h2>\n<ul>\n{items}</ul>\n</section>\n{next}",
+            t("What this drill teaches", "この訓練で覚えてほしいこと")
+        );
+    }
     if let Some(r) = report {
         let ja = lang == Lang::Ja;
         next.push_str(&format!(
