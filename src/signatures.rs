@@ -686,11 +686,6 @@ impl Signatures {
     }
 }
 
-/// A list file: one lower-cased entry per line, `#` comments and blank lines skipped.
-pub fn parse_list(text: &str) -> HashSet<String> {
-    list_lines(text).into_iter().collect()
-}
-
 /// The entries of a list file in order: lower-cased, `#` comments and blank lines skipped.
 pub fn list_lines(text: &str) -> Vec<String> {
     text.lines()

@@ -643,17 +643,6 @@ impl Loaded {
             r.lang.clone()
         }
     }
-
-    /// Recipient addresses outside the organisation's domains (send refuses them).
-    pub fn outside_domains(&self) -> Vec<String> {
-        self.recipients
-            .iter()
-            .filter(|r| {
-                domain_of(&r.email).is_none_or(|d| !within(&d, &self.campaign.organisation.domains))
-            })
-            .map(|r| r.email.clone())
-            .collect()
-    }
 }
 
 #[cfg(test)]
