@@ -166,7 +166,8 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &Arc<Scenario>) -> Lure {
             };
             let encoded_name = encode_word(name);
             m.push_str(&format!(
-                "Content-Type: {ctype};\r\n name=\"{encoded_name}\"\r\nContent-Disposition: attachment;\r\n filename=\"{encoded_name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                "Content-Type: {ctype};\r\n name=\"{encoded_name}\"\r\nContent-Disposition: attachment;\r\n {}\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                filename_parameter(name)
             ));
             m.push_str(&base64_lines(data));
             m.push_str(&format!("--{b}--\r\n"));
@@ -392,6 +393,46 @@ pub fn encode_word(text: &str) -> String {
     encoded_words(text).join("\r\n ")
 }
 
+/// The `filename` parameter of Content-Disposition: quoted when ASCII, else RFC 2231 (UTF-8,
+/// percent-encoded, in numbered continuations of whole characters, each line within 78), as
+/// mail programs write it; the Content-Type `name` beside it keeps RFC 2047 for older readers.
+fn filename_parameter(name: &str) -> String {
+    if name.is_ascii() {
+        return format!(
+            "filename=\"{}\"",
+            name.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+    }
+    let mut pieces: Vec<String> = vec![String::from("UTF-8''")];
+    for c in name.chars() {
+        let mut buf = [0u8; 4];
+        let encoded: String = c
+            .encode_utf8(&mut buf)
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        // " filename*NN*=" and ";" around each piece: 16 characters at most.
+        let last = pieces.last_mut().expect("one piece at least");
+        if last.len() + encoded.len() > MAX_LINE - 16 {
+            pieces.push(encoded);
+        } else {
+            last.push_str(&encoded);
+        }
+    }
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("filename*{i}*={p}"))
+        .collect::<Vec<_>>()
+        .join(";\r\n ")
+}
+
 fn base64_lines(data: &[u8]) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(data);
     let mut out = String::with_capacity(encoded.len() + encoded.len() / 38);
@@ -569,6 +610,36 @@ fn mbox_date(ts: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_attachment_names_are_written_in_rfc_2231_continuations_within_78_columns() {
+        for name in [
+            "見積依頼書.pdf.html",
+            "【重要】２０２６年度　取引先各位への請求書および支払条件変更のお知らせ（経理部）.pdf",
+            "plain \"quoted\" name.pdf",
+        ] {
+            let field = format!(
+                "Content-Disposition: attachment;\r\n {}\r\n",
+                filename_parameter(name)
+            );
+            for line in field.split("\r\n") {
+                assert!(line.len() <= MAX_LINE, "{line}");
+            }
+            let raw = format!(
+                "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+                 --b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf\r\n{field}\
+                 Content-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n--b--\r\n"
+            );
+            let parsed = mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .unwrap();
+            let read = parsed
+                .attachments()
+                .next()
+                .and_then(|a| mail_parser::MimeHeaders::attachment_name(a).map(str::to_string));
+            assert_eq!(read.as_deref(), Some(name));
+        }
+    }
 
     #[test]
     fn tokens_are_stable_and_distinct() {
