@@ -321,7 +321,8 @@ enum DrillCommand {
         format: ReportFormatArg,
         /// An earlier campaign's manifest (or its folder): its click rate, report rate and
         /// reported-before-click rate are shown beside this campaign's, in total and per
-        /// department, with the change in points (text and HTML).
+        /// department, with the change in points (text and HTML; with --format csv|json the
+        /// comparison is written instead of the per-lure rows).
         #[arg(long, value_name = "OTHER_MANIFEST")]
         compare: Option<PathBuf>,
         /// The earlier campaign's database (default: the same as --db, which keeps each

@@ -2847,6 +2847,52 @@ fn the_report_compares_click_and_report_rates_with_an_earlier_campaign() {
     // More clicks than last time is worse.
     assert!(page.contains("<td>50.0%</td><td>25.0%</td><td class=\"worse\">+25.0 pt</td>"));
 
+    // The machine-readable formats carry the comparison: CSV with one row per group (rates in
+    // percent, changes in points, empty where a campaign has no figure), JSON as fractions.
+    let machine = |lang: &[&str], format: &str| {
+        let o = report_cli_with(
+            &out,
+            &db,
+            lang,
+            &[
+                "--format".as_ref(),
+                format.as_ref(),
+                "--compare".as_ref(),
+                earlier_out.as_os_str(),
+                "--compare-db".as_ref(),
+                earlier_db.as_os_str(),
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let csv = machine(&[], "csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "department,click_rate_this,click_rate_earlier,click_rate_change_points,report_rate_this,report_rate_earlier,report_rate_change_points,reported_before_click_this,reported_before_click_earlier,reported_before_click_change_points",
+            "(all),50.0,25.0,+25.0,25.0,25.0,+0.0,25.0,25.0,+0.0",
+            "IT,50.0,,,0.0,,,0.0,,",
+            "Sales,50.0,50.0,+0.0,50.0,0.0,+50.0,50.0,0.0,+50.0",
+            "総務部,,0.0,,,50.0,,,50.0,",
+        ],
+        "{csv}"
+    );
+    let csv_ja = machine(&["--lang", "ja"], "csv");
+    assert!(
+        csv_ja.starts_with("\u{feff}部署,クリック率_今回,"),
+        "{csv_ja}"
+    );
+    assert!(csv_ja.contains("\n全体,50.0,25.0,+25.0,"), "{csv_ja}");
+    let json: serde_json::Value = serde_json::from_str(&machine(&[], "json")).unwrap();
+    assert_eq!(json["earlier_campaign"], "2026-06-earlier");
+    assert_eq!(json["lines"][0]["department"], serde_json::Value::Null);
+    assert_eq!(json["lines"][0]["this"]["click_rate"], 0.5);
+    assert_eq!(json["lines"][0]["earlier"]["click_rate"], 0.25);
+    assert_eq!(json["lines"][1]["department"], "IT");
+    assert_eq!(json["lines"][1]["earlier"], serde_json::Value::Null);
+
     let html_ja = dir.path().join("ja.html");
     let text = compare(&["--lang", "ja"], &html_ja);
     let lines = squeezed_lines(&text);

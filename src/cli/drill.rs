@@ -470,6 +470,22 @@ pub fn report(
             }
             write!(out, "{text}")
         }
+        // With --compare, the machine-readable formats carry the comparison (the per-lure rows
+        // of one campaign are `--format csv|json` without it).
+        ReportFormat::Json if comparison.is_some() => {
+            let c = comparison.as_ref().expect("checked");
+            write!(out, "{}", drill::compare::json(c))
+        }
+        ReportFormat::Csv if comparison.is_some() => {
+            let c = comparison.as_ref().expect("checked");
+            match drill::compare::csv(c, lang) {
+                Ok(bytes) => out.write_all(&bytes),
+                Err(e) => {
+                    let _ = writeln!(err, "lurescreen: csv: {e}");
+                    return exit::SOFTWARE;
+                }
+            }
+        }
         ReportFormat::Json => write!(out, "{}", drill::report::json(&rows())),
         ReportFormat::Csv => match drill::report::csv(&rows(), lang) {
             Ok(bytes) => out.write_all(&bytes),

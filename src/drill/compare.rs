@@ -243,6 +243,112 @@ pub fn html(c: &Comparison, lang: Lang) -> String {
     s
 }
 
+/// Column titles of the comparison as CSV (en, ja).
+const CSV_COLUMNS: &[(&str, &str)] = &[
+    ("department", "部署"),
+    ("click_rate_this", "クリック率_今回"),
+    ("click_rate_earlier", "クリック率_前回"),
+    ("click_rate_change_points", "クリック率_差_ポイント"),
+    ("report_rate_this", "報告率_今回"),
+    ("report_rate_earlier", "報告率_前回"),
+    ("report_rate_change_points", "報告率_差_ポイント"),
+    ("reported_before_click_this", "クリック前の報告_今回"),
+    ("reported_before_click_earlier", "クリック前の報告_前回"),
+    (
+        "reported_before_click_change_points",
+        "クリック前の報告_差_ポイント",
+    ),
+];
+
+/// The three compared figures of `line` as (this, earlier, change in points), in percent with
+/// one decimal; empty where a campaign has no such figure.
+fn csv_figures(line: &Line) -> Vec<String> {
+    let get = |f: Option<&Figures>, which: usize| -> Option<f64> {
+        let f = f?;
+        match which {
+            0 => Some(f.click_rate),
+            1 => f.report_rate,
+            _ => f.reported_first_rate,
+        }
+    };
+    let mut out = Vec::new();
+    for which in 0..3 {
+        let this = get(line.this.as_ref(), which);
+        let earlier = get(line.earlier.as_ref(), which);
+        let cell = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.1}", v * 100.0));
+        out.push(cell(this));
+        out.push(cell(earlier));
+        out.push(match (this, earlier) {
+            (Some(t), Some(e)) => format!("{:+.1}", (t - e) * 100.0),
+            _ => String::new(),
+        });
+    }
+    out
+}
+
+/// The comparison as CSV: one row for the whole campaign (department `(all)`, 「全体」), then
+/// one per department; rates in percent, changes in points, empty where a campaign has no
+/// figure. Japanese titles and a byte order mark for `ja`, as `report::csv`.
+pub fn csv(c: &Comparison, lang: Lang) -> Result<Vec<u8>, String> {
+    let ja = lang == Lang::Ja;
+    let mut out = Vec::new();
+    if ja {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    let err = |e: csv::Error| e.to_string();
+    w.write_record(
+        CSV_COLUMNS
+            .iter()
+            .map(|(en, jp)| if ja { *jp } else { *en }),
+    )
+    .map_err(err)?;
+    for line in &c.lines {
+        let department = match &line.key {
+            Some(k) => super::report::csv_cell(k),
+            None if ja => "全体".to_string(),
+            None => "(all)".to_string(),
+        };
+        let mut record = vec![department];
+        record.extend(csv_figures(line));
+        w.write_record(&record).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// The comparison as JSON: the earlier campaign and one object per line (`department` null for
+/// the whole campaign), each campaign's rates as fractions (null where it has none).
+pub fn json(c: &Comparison) -> String {
+    let figures = |f: &Option<Figures>| {
+        f.map(|f| {
+            serde_json::json!({
+                "click_rate": f.click_rate,
+                "report_rate": f.report_rate,
+                "reported_before_click_rate": f.reported_first_rate,
+            })
+        })
+    };
+    let lines: Vec<serde_json::Value> = c
+        .lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "department": l.key,
+                "this": figures(&l.this),
+                "earlier": figures(&l.earlier),
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "earlier_campaign": c.earlier_campaign,
+        "earlier_organisation": c.earlier_organisation,
+        "lines": lines,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into()) + "\n"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
