@@ -30,9 +30,10 @@ const SIGNS: &[Sign] = &[
         pattern: r"fromCharCode\s*\(",
     },
     Sign {
+        // `eval(unescape(…))`, `eval(decode('…'))`: code decoded at run time and run at once.
         name: "eval of decoded text",
         weight: 2,
-        pattern: r"\beval\s*\(\s*(?:unescape|String\.fromCharCode|atob|decodeURIComponent)\b",
+        pattern: r"\beval\s*\(\s*(?:unescape\b|String\.fromCharCode\b|atob\b|decodeURIComponent\b|eval\s*\(|[A-Za-z_$][\w$]*\s*\(\s*['\x22])",
     },
     Sign {
         name: "%u shellcode run",
@@ -47,7 +48,7 @@ const SIGNS: &[Sign] = &[
     Sign {
         name: "exploited reader API",
         weight: 2,
-        pattern: r"Collab\s*\.\s*(?:collectEmailInfo|getIcon)|util\s*\.\s*printf\s*\(\s*['\x22]%\d{3,}|media\s*\.\s*newPlayer\s*\(\s*null|spell\s*\.\s*customDictionaryOpen",
+        pattern: r"Collab\s*\.\s*(?:collectEmailInfo|getIcon)|util\s*\.\s*printf\s*\(\s*['\x22]%\d{3,}|media\s*\.\s*newPlayer\s*\(\s*null|spell\s*\.\s*customDictionaryOpen|getAnnots\s*\(\s*(?:-\s*\d|\d{6,})",
     },
     Sign {
         name: "exportDataObject with nLaunch",
@@ -59,13 +60,21 @@ const SIGNS: &[Sign] = &[
         // sees it called. Code that means to evaluate something calls it.
         name: "eval passed as a value",
         weight: 2,
-        pattern: r"[:=,(\[]\s*eval\s*[,;})\]]",
+        pattern: r"[:=,(\[]\s*(?:eval|unescape)\s*[,;})\]]",
     },
     Sign {
-        // `String[name]` with a name computed at run time (`'fro'+h+'arCode'`).
+        // `String[name]`, `app[fnc]`, `this[x + 'l']`: a method of the reader's own objects
+        // looked up by a name computed at run time (`'fro'+h+'arCode'`).
         name: "method name computed at run time",
         weight: 1,
-        pattern: r"\bString\s*\[\s*[A-Za-z_$]",
+        pattern: r"\b(?:String|app|this|event|doc|constructor)\s*\[\s*[A-Za-z_$]",
+    },
+    Sign {
+        // Hidden text the script takes its payload from: an annotation's subject or a
+        // document property, where no scanner of scripts looks.
+        name: "text read from annotations or document properties",
+        weight: 1,
+        pattern: r"\.\s*subject\b|\[\s*['\x22]subject['\x22]\s*\]|\binfo\s*\.\s*(?:title|subject|author|keywords|creator|producer)\b",
     },
 ];
 
@@ -101,6 +110,216 @@ static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// `String.fromCharCode` calls from which on it counts as a chain (strong alone).
 const FROMCHARCODE_CHAIN: usize = 5;
 
+/// Names of the functions and properties exploit loaders call or read; written in pieces
+/// (`'ev' + 'al'`, `'fYQXrJoQ…'.replace(/[XYQJ]/g, '')`) they are hidden on purpose.
+const HIDDEN_NAMES: &[&str] = &[
+    "eval",
+    "unescape",
+    "fromCharCode",
+    "charCodeAt",
+    "subject",
+    "syncAnnotScan",
+    "getAnnots",
+    "replace",
+    "substr",
+    "printf",
+    "getIcon",
+    "newPlayer",
+    "customDictionaryOpen",
+    "collectEmailInfo",
+    "exportDataObject",
+];
+
+/// The string literal (quotes `'` or `"`) that `s` starts with: its text, escapes left as
+/// written, and its length with the quotes. `Err(n)` when it is not closed on its line (or
+/// within `MAX_LITERAL` bytes): the `n` bytes scanned hold no literal start worth trying again,
+/// so scanning goes on after them and stays linear.
+fn literal(s: &str) -> Result<(&str, usize), usize> {
+    let bytes = s.as_bytes();
+    let Some(&quote) = bytes.first().filter(|&&q| q == b'\'' || q == b'"') else {
+        return Err(1);
+    };
+    let mut i = 1;
+    while i < bytes.len().min(MAX_LITERAL) {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return Ok((s.get(1..i).unwrap_or_default(), i + 1)),
+            b'\n' => return Err(i),
+            _ => i += 1,
+        }
+    }
+    Err(i.max(1))
+}
+
+const MAX_LITERAL: usize = 1 << 20;
+
+static PIECES: LazyLock<Regex> = LazyLock::new(|| {
+    // A string literal followed by `+` and another, or by `.replace(/[class]/g, '')`.
+    Regex::new(r#"['"]\s*\+\s*['"]|['"]\s*\.\s*replace\s*\(\s*/\["#).expect("valid pieces pattern")
+});
+
+static REPLACE_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*\.\s*replace\s*\(\s*/\[([^\]\\]{1,40})\]/g\s*,\s*(?:''|"")\s*\)"#)
+        .expect("valid replace pattern")
+});
+
+/// What the script spells when its string pieces are put together: literals joined by `+`
+/// (with comments and other variables' names between them left out) and literals stripped by
+/// `.replace(/[chars]/g, '')`. Returns the names of `HIDDEN_NAMES` found so, and the longest
+/// text built from literals (its length).
+fn assembled(script: &str) -> (Vec<&'static str>, usize) {
+    let mut hidden: Vec<&'static str> = Vec::new();
+    let mut longest = 0usize;
+    let bytes = script.as_bytes();
+    let mut i = 0;
+    let mut joined = String::new();
+    let mut pieces = 0usize;
+    let flush = |joined: &mut String,
+                 pieces: &mut usize,
+                 hidden: &mut Vec<&'static str>,
+                 longest: &mut usize| {
+        // A name put together: the joined text is a short word (no prose: `'Please enter
+        // the ' + 'subject'` is text for the reader, not a name being hidden).
+        let word = joined.len() <= MAX_HIDDEN_WORD
+            && joined
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+        if *pieces >= 2 && word {
+            for name in HIDDEN_NAMES {
+                if joined.contains(name) && !hidden.contains(name) {
+                    hidden.push(name);
+                }
+            }
+        }
+        if is_dense(joined) {
+            *longest = (*longest).max(joined.len());
+        }
+        joined.clear();
+        *pieces = 0;
+    };
+    let mut budget = MAX_ASSEMBLE_STEPS;
+    while i < bytes.len() && budget > 0 {
+        budget -= 1;
+        let b = bytes[i];
+        if b != b'\'' && b != b'"' {
+            i += 1;
+            continue;
+        }
+        let (text, len) = match literal(script.get(i..).unwrap_or_default()) {
+            Ok(found) => found,
+            Err(skip) => {
+                flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+                i += skip;
+                continue;
+            }
+        };
+        let mut piece = text.to_string();
+        i += len;
+        let rest = script.get(i..).unwrap_or_default();
+        if let Some(c) = REPLACE_CLASS.captures(rest) {
+            let class = c.get(1).map_or("", |m| m.as_str());
+            piece.retain(|ch| !class.contains(ch));
+            pieces += 1;
+            i += c.get(0).map_or(0, |m| m.end());
+        }
+        joined.push_str(&piece);
+        pieces += 1;
+        // Another piece follows after `+` (skipping comments and variables in between).
+        let rest = script.get(i..).unwrap_or_default();
+        let next = skip_joiners(rest);
+        if next > 0
+            && rest
+                .as_bytes()
+                .get(next)
+                .is_some_and(|&q| q == b'\'' || q == b'"')
+        {
+            i += next;
+        } else {
+            flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+        }
+    }
+    flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+    (hidden, longest)
+}
+
+/// Whether text reads as encoded data rather than prose: hardly any spaces.
+fn is_dense(text: &str) -> bool {
+    let spaces = text.bytes().filter(|&b| b == b' ').count();
+    spaces * 20 < text.len()
+}
+
+/// The length of the longest dense string literal of `script` (one pass, no joining).
+fn longest_literal(script: &str) -> Option<usize> {
+    let mut longest = None;
+    let mut i = 0;
+    let mut budget = MAX_ASSEMBLE_STEPS;
+    while let Some(off) = script.get(i..).and_then(|r| r.find(['\'', '"'])) {
+        budget = budget.checked_sub(1)?;
+        i += off;
+        match literal(script.get(i..).unwrap_or_default()) {
+            Ok((text, len)) => {
+                if is_dense(text) {
+                    longest = longest.max(Some(text.len()));
+                }
+                i += len;
+            }
+            Err(skip) => i += skip,
+        }
+    }
+    longest
+}
+
+/// Length of a name put together from pieces, at most.
+const MAX_HIDDEN_WORD: usize = 40;
+
+/// Literals looked at per script, at most.
+const MAX_ASSEMBLE_STEPS: usize = 4_000_000;
+
+/// The length of what joins one literal to the next: white space, `+`, comments, and names of
+/// variables added in between (`"e" + X + "v"`, `"e" /*c*/ + "v"`). 0 when no `+` is there.
+fn skip_joiners(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    let mut plus = false;
+    while i < bytes.len() && i < 512 {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'+' => {
+                plus = true;
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                match rest.get(i + 2..).and_then(|r| r.find("*/")) {
+                    Some(end) => i += end + 4,
+                    None => return 0,
+                }
+            }
+            b if plus && (b.is_ascii_alphanumeric() || b == b'_' || b == b'$') => {
+                // A variable between two `+`.
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+                {
+                    i += 1;
+                }
+                let after = rest.get(i..).unwrap_or_default().trim_start();
+                if !after.starts_with('+') || i - start > 64 {
+                    return 0;
+                }
+                plus = false;
+            }
+            _ => break,
+        }
+    }
+    if plus { i } else { 0 }
+}
+
+/// Text built from string literals from which on it counts as a long encoded payload.
+const LONG_BUILT: usize = 2_000;
+/// A list of 300 numbers or more (`[37,115,…]`, `fromCharCode(102,117,…)`): data, not code.
+static NUMBER_LIST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\d{1,5}\s*,\s*){300}").expect("valid number list pattern"));
+
 /// The signs found in `script`, strongest-relevant first; empty when none.
 pub fn signs(script: &str) -> Vec<&'static str> {
     let mut found: Vec<&'static str> = SIGNS
@@ -115,18 +334,37 @@ pub fn signs(script: &str) -> Vec<&'static str> {
     if junk_pairs(script) >= JUNK_PAIRS {
         found.push("junk statements from an obfuscator");
     }
+    if PIECES.is_match(script) {
+        let (hidden, longest) = assembled(script);
+        if !hidden.is_empty() {
+            found.push("function names written in pieces");
+        }
+        if longest >= LONG_BUILT {
+            found.push("long encoded string");
+        }
+    } else if let Some(longest) = longest_literal(script)
+        && longest >= LONG_BUILT
+    {
+        found.push("long encoded string");
+    }
+    if !found.contains(&"long encoded string") && NUMBER_LIST.is_match(script) {
+        found.push("long encoded string");
+    }
     found
 }
+
+/// Signs found outside `SIGNS` that need another to count.
+const WEAK: &[&str] = &["long encoded string"];
 
 /// Whether the signs together say exploit: one strong sign, or two weak ones.
 pub fn is_suspicious(signs: &[&str]) -> bool {
     let weight: u32 = signs
         .iter()
         .map(|name| {
-            SIGNS
-                .iter()
-                .find(|s| s.name == *name)
-                .map_or(2, |s| u32::from(s.weight))
+            SIGNS.iter().find(|s| s.name == *name).map_or_else(
+                || if WEAK.contains(name) { 1 } else { 2 },
+                |s| u32::from(s.weight),
+            )
         })
         .sum();
     weight >= 2
@@ -169,6 +407,82 @@ mod tests {
         assert!(signs("i=0;i++;j=10;j--;total=0;total+=5;").is_empty());
         // eval called, or a name that merely contains it, is not eval passed around.
         assert!(!signs("retrieval = 1; medieval(x);").contains(&"eval passed as a value"));
+    }
+
+    /// Issue 17: the loaders that hid their calls: names written in pieces (`'ev' + 'al'`,
+    /// `'sub' + x + 'ject'`, `'fYQXrJoQXJm…'.replace(/[XYQJ]/g, '')`), the payload read from an
+    /// annotation or a document property, a long encoded string.
+    #[test]
+    fn names_in_pieces_hidden_payloads_and_encoded_strings_are_signs() {
+        let pieces =
+            "var th = this; var e = app['ev' + 'al']; var s = p[0]['sub' + /*x*/ '' + 'ject'];";
+        let found = signs(pieces);
+        assert!(
+            found.contains(&"function names written in pieces"),
+            "{found:?}"
+        );
+        assert!(is_suspicious(&found));
+        let replaced =
+            "f = String['fYQXrJoQXJmJCXhJJUaXYQrJQXYCYYoJQXJdJXeZ'.replace(/[XZYUQJ]/g,'')];";
+        assert!(signs(replaced).contains(&"function names written in pieces"));
+        let info = "var k = this.info.title; var d = unescape(k);";
+        assert!(is_suspicious(&signs(info)), "{:?}", signs(info));
+        let annots = "app.doc.syncAnnotScan(); var p = app.doc.getAnnots({nPage: 0}); app[fnc](p[1].subject);";
+        assert!(is_suspicious(&signs(annots)), "{:?}", signs(annots));
+        let blob = format!(
+            "var d = '{}'; var x = eval(d.replace(/Q/g, ''));",
+            "a1Q%".repeat(600)
+        );
+        let found = signs(&blob);
+        assert!(found.contains(&"long encoded string"), "{found:?}");
+        assert!(is_suspicious(&found));
+        // One long string alone is not enough.
+        assert!(!is_suspicious(&signs(&format!(
+            "var d = '{}';",
+            "a1b2".repeat(600)
+        ))));
+        let numbers = format!("var a = [{}0];", "37,115,100,".repeat(120));
+        assert!(signs(&numbers).contains(&"long encoded string"));
+    }
+
+    /// Unclosed strings full of escaped quotes do not make the piece scan quadratic (it would
+    /// take minutes on this input); and odd input does not panic.
+    #[test]
+    fn hostile_strings_are_scanned_in_one_pass() {
+        let escaped = format!("x = \"{}", "\\\"".repeat(100_000));
+        let _ = signs(&escaped);
+        let mixed = format!("a = '{}' + \"", "\"'".repeat(50_000));
+        let _ = signs(&mixed);
+        for odd in [
+            "'",
+            "\"",
+            "'\\",
+            "'a' +",
+            "'a' + /*",
+            "'é' + 'ü'.replace(/[",
+            "x['ev'+",
+        ] {
+            let _ = signs(odd);
+        }
+    }
+
+    #[test]
+    fn form_scripts_joining_text_are_not_names_in_pieces() {
+        for js in [
+            "app.alert('Total: ' + t.value + ' yen');",
+            "this.getField('Text' + i).value = 'a' + 'b';",
+            "var msg = 'Please fill in ' + 'your name and ' + 'address';",
+            "app.alert('Enter the ' + 'subject' + ' of your request');",
+            "event.value = util.printd('yyyy/mm/dd', d) + ' (' + 'approx.' + ')';",
+        ] {
+            assert!(signs(js).is_empty(), "{js}: {:?}", signs(js));
+        }
+        // Long prose is not an encoded string.
+        let prose = format!(
+            "app.alert('{}');",
+            "Please read the terms before you sign. ".repeat(80)
+        );
+        assert!(signs(&prose).is_empty());
     }
 
     /// The obfuscation of the XFA exploit kits of 2010–11 (CVE-2010-0188): eval handed around
