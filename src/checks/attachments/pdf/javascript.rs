@@ -67,7 +67,7 @@ const SIGNS: &[Sign] = &[
         // looked up by a name computed at run time (`'fro'+h+'arCode'`).
         name: "method name computed at run time",
         weight: 1,
-        pattern: r"\b(?:String|app|this|event|doc|constructor)\s*\[\s*[A-Za-z_$]",
+        pattern: r"\b(?:String|app|this|event|doc|util|Collab|media|spell|constructor)\s*\[\s*[A-Za-z_$]",
     },
     Sign {
         // Hidden text the script takes its payload from: an annotation's subject or a
@@ -130,6 +130,9 @@ const HIDDEN_NAMES: &[&str] = &[
     "exportDataObject",
 ];
 
+/// The names of `HIDDEN_NAMES` that are also English words.
+const ENGLISH_WORDS: &[&str] = &["replace", "subject", "substr", "printf"];
+
 /// The string literal (quotes `'` or `"`) that `s` starts with: its text, escapes left as
 /// written, and its length with the quotes. `Err(n)` when it is not closed on its line (or
 /// within `MAX_LITERAL` bytes): the `n` bytes scanned hold no literal start worth trying again,
@@ -154,39 +157,91 @@ fn literal(s: &str) -> Result<(&str, usize), usize> {
 const MAX_LITERAL: usize = 1 << 20;
 
 static PIECES: LazyLock<Regex> = LazyLock::new(|| {
-    // A string literal followed by `+` and another, or by `.replace(/[class]/g, '')`.
-    Regex::new(r#"['"]\s*\+\s*['"]|['"]\s*\.\s*replace\s*\(\s*/\["#).expect("valid pieces pattern")
+    // A string literal followed by `+` and another, or by `.replace(…, '')`, or a string
+    // written with `\x41`/`\u0041` escapes.
+    Regex::new(
+        r#"['"]\s*\+\s*['"]|['"]\s*\.\s*replace\s*\(\s*['"/]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}"#,
+    )
+    .expect("valid pieces pattern")
 });
 
-static REPLACE_CLASS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*\.\s*replace\s*\(\s*/\[([^\]\\]{1,40})\]/g\s*,\s*(?:''|"")\s*\)"#)
-        .expect("valid replace pattern")
+/// `.replace(…, '')` right after a literal: characters of a class (`/[XYQJ]/g`) or a text
+/// (`/HcjMI/g`, `"HcjMI"`) taken out.
+static REPLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^\s*\.\s*replace\s*\(\s*(?:/\[([^\]\\]{1,40})\]/g?|/([^/\\\[\]().*+?|^$]{1,40})/g?|'([^'\\]{1,40})'|"([^"\\]{1,40})")\s*,\s*(?:''|"")\s*\)"#,
+    )
+    .expect("valid replace pattern")
 });
+
+/// `\xNN` and `\uNNNN` escapes of a literal decoded (other escapes left as written); `None`
+/// when it has none.
+fn decode_escapes(text: &str) -> Option<String> {
+    if !text.contains("\\x") && !text.contains("\\u") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut decoded = false;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (digits, skip) = match after.as_bytes().first() {
+            Some(b'x') => (after.get(1..3), 3),
+            Some(b'u') => (after.get(1..5), 5),
+            _ => (None, 0),
+        };
+        match digits
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            .and_then(char::from_u32)
+        {
+            Some(c) => {
+                out.push(c);
+                decoded = true;
+                rest = &after[skip..];
+            }
+            None => {
+                out.push('\\');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    decoded.then_some(out)
+}
 
 /// What the script spells when its string pieces are put together: literals joined by `+`
-/// (with comments and other variables' names between them left out) and literals stripped by
-/// `.replace(/[chars]/g, '')`. Returns the names of `HIDDEN_NAMES` found so, and the longest
-/// text built from literals (its length).
+/// (with comments and other variables' names between them left out), literals stripped by
+/// `.replace(…, '')`, and literals written in `\x`/`\u` escapes. A name of `HIDDEN_NAMES` is
+/// hidden when it only appears so: across the seam of two pieces (`'ev' + 'al'`), or in a piece
+/// only once stripped or decoded. Prose joined for the reader (`'Enter the ' + 'subject'`)
+/// has its words inside the pieces. Returns the names found, and the length of the longest
+/// dense text built from literals.
 fn assembled(script: &str) -> (Vec<&'static str>, usize) {
     let mut hidden: Vec<&'static str> = Vec::new();
     let mut longest = 0usize;
     let bytes = script.as_bytes();
     let mut i = 0;
     let mut joined = String::new();
-    let mut pieces = 0usize;
+    // Where each piece after the first starts in `joined`.
+    let mut seams: Vec<usize> = Vec::new();
     let flush = |joined: &mut String,
-                 pieces: &mut usize,
+                 seams: &mut Vec<usize>,
                  hidden: &mut Vec<&'static str>,
                  longest: &mut usize| {
-        // A name put together: the joined text is a short word (no prose: `'Please enter
-        // the ' + 'subject'` is text for the reader, not a name being hidden).
-        let word = joined.len() <= MAX_HIDDEN_WORD
-            && joined
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-        if *pieces >= 2 && word {
+        if !seams.is_empty() {
+            let prose = joined.contains(' ');
             for name in HIDDEN_NAMES {
-                if joined.contains(name) && !hidden.contains(name) {
+                // Words of English split where a long message was wrapped (`'please re' +
+                // 'place'`) count only in text that is no prose.
+                if hidden.contains(name) || (prose && ENGLISH_WORDS.contains(name)) {
+                    continue;
+                }
+                let across = joined.match_indices(name).any(|(at, _)| {
+                    let next = seams.partition_point(|&s| s <= at);
+                    seams.get(next).is_some_and(|&s| s < at + name.len())
+                });
+                if across {
                     hidden.push(name);
                 }
             }
@@ -195,7 +250,7 @@ fn assembled(script: &str) -> (Vec<&'static str>, usize) {
             *longest = (*longest).max(joined.len());
         }
         joined.clear();
-        *pieces = 0;
+        seams.clear();
     };
     let mut budget = MAX_ASSEMBLE_STEPS;
     while i < bytes.len() && budget > 0 {
@@ -208,22 +263,31 @@ fn assembled(script: &str) -> (Vec<&'static str>, usize) {
         let (text, len) = match literal(script.get(i..).unwrap_or_default()) {
             Ok(found) => found,
             Err(skip) => {
-                flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+                flush(&mut joined, &mut seams, &mut hidden, &mut longest);
                 i += skip;
                 continue;
             }
         };
-        let mut piece = text.to_string();
         i += len;
+        let mut piece = decode_escapes(text).unwrap_or_else(|| text.to_string());
         let rest = script.get(i..).unwrap_or_default();
-        if let Some(c) = REPLACE_CLASS.captures(rest) {
-            let class = c.get(1).map_or("", |m| m.as_str());
-            piece.retain(|ch| !class.contains(ch));
-            pieces += 1;
+        if let Some(c) = REPLACE.captures(rest) {
+            if let Some(class) = c.get(1) {
+                piece.retain(|ch| !class.as_str().contains(ch));
+            } else if let Some(junk) = c.get(2).or(c.get(3)).or(c.get(4)) {
+                piece = piece.replace(junk.as_str(), "");
+            }
             i += c.get(0).map_or(0, |m| m.end());
         }
+        for name in HIDDEN_NAMES {
+            if piece.contains(name) && !text.contains(name) && !hidden.contains(name) {
+                hidden.push(name);
+            }
+        }
+        if !joined.is_empty() {
+            seams.push(joined.len());
+        }
         joined.push_str(&piece);
-        pieces += 1;
         // Another piece follows after `+` (skipping comments and variables in between).
         let rest = script.get(i..).unwrap_or_default();
         let next = skip_joiners(rest);
@@ -235,10 +299,10 @@ fn assembled(script: &str) -> (Vec<&'static str>, usize) {
         {
             i += next;
         } else {
-            flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+            flush(&mut joined, &mut seams, &mut hidden, &mut longest);
         }
     }
-    flush(&mut joined, &mut pieces, &mut hidden, &mut longest);
+    flush(&mut joined, &mut seams, &mut hidden, &mut longest);
     (hidden, longest)
 }
 
@@ -268,9 +332,6 @@ fn longest_literal(script: &str) -> Option<usize> {
     }
     longest
 }
-
-/// Length of a name put together from pieces, at most.
-const MAX_HIDDEN_WORD: usize = 40;
 
 /// Literals looked at per script, at most.
 const MAX_ASSEMBLE_STEPS: usize = 4_000_000;
@@ -334,6 +395,14 @@ pub fn signs(script: &str) -> Vec<&'static str> {
     if junk_pairs(script) >= JUNK_PAIRS {
         found.push("junk statements from an obfuscator");
     }
+    if INLINE_COMMENT
+        .find_iter(script)
+        .take(INLINE_COMMENTS)
+        .count()
+        >= INLINE_COMMENTS
+    {
+        found.push("comments inserted inside expressions");
+    }
     if PIECES.is_match(script) {
         let (hidden, longest) = assembled(script);
         if !hidden.is_empty() {
@@ -354,7 +423,20 @@ pub fn signs(script: &str) -> Vec<&'static str> {
 }
 
 /// Signs found outside `SIGNS` that need another to count.
-const WEAK: &[&str] = &["long encoded string"];
+const WEAK: &[&str] = &[
+    "long encoded string",
+    "comments inserted inside expressions",
+];
+
+/// A comment between two parts of one expression (`"r" /*x*/ + "e"`, `i /*x*/ < 9`), not at a
+/// line's end or on a line of its own: obfuscators sprinkle them to break up the words scanners
+/// look for; people write comments beside code, not inside it, and minifiers remove them.
+static INLINE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[\w)\]'"][ \t]*/\*[^*\n]{0,80}\*/[ \t]*[\w('"+\-*/<>=,.]"#)
+        .expect("valid inline comment pattern")
+});
+/// Inline comments from which on a script counts as broken up on purpose.
+const INLINE_COMMENTS: usize = 10;
 
 /// Whether the signs together say exploit: one strong sign, or two weak ones.
 pub fn is_suspicious(signs: &[&str]) -> bool {
@@ -443,6 +525,34 @@ mod tests {
         ))));
         let numbers = format!("var a = [{}0];", "37,115,100,".repeat(120));
         assert!(signs(&numbers).contains(&"long encoded string"));
+        // Junk taken out of a literal by a text, names written as escape codes.
+        for stripped in [
+            r#"g = "evHcjMIal".replace("HcjMI","");"#,
+            r#"g = 'unHcjMIescHcjMIape'.replace(/HcjMI/g, '');"#,
+        ] {
+            assert!(
+                signs(stripped).contains(&"function names written in pieces"),
+                "{stripped}"
+            );
+        }
+        // Code handed over in pieces: the seams run through its function names.
+        let code = r#"f("GFW" + "PYM4 +" + "=String" + ".fr" + "omCharCo" + "de(p);");"#;
+        assert!(signs(code).contains(&"function names written in pieces"));
+        let escaped = r#"app["\x65\x76\x61\x6c"](s);"#;
+        assert!(is_suspicious(&signs(escaped)), "{:?}", signs(escaped));
+        // Comments sprinkled inside expressions, and a method looked up by a computed name.
+        let sprinkled = format!(
+            "{} util[f](a, new Date());",
+            (0..12)
+                .map(|i| format!("x{i} = \"r\" /*lFvA*/ + y /*lFvA*/;"))
+                .collect::<String>()
+        );
+        let found = signs(&sprinkled);
+        assert!(
+            found.contains(&"comments inserted inside expressions"),
+            "{found:?}"
+        );
+        assert!(is_suspicious(&found), "{found:?}");
     }
 
     /// Unclosed strings full of escaped quotes do not make the piece scan quadratic (it would
@@ -473,6 +583,8 @@ mod tests {
             "this.getField('Text' + i).value = 'a' + 'b';",
             "var msg = 'Please fill in ' + 'your name and ' + 'address';",
             "app.alert('Enter the ' + 'subject' + ' of your request');",
+            "var t = 'Please re' + 'place the ' + 'form'; var v = '\\x41\\u00e9';",
+            "this.print({bUI: true /* ask */, bSilent: false /* show */});",
             "event.value = util.printd('yyyy/mm/dd', d) + ' (' + 'approx.' + ')';",
         ] {
             assert!(signs(js).is_empty(), "{js}: {:?}", signs(js));
