@@ -377,9 +377,38 @@ fn skip_joiners(rest: &str) -> usize {
 
 /// Text built from string literals from which on it counts as a long encoded payload.
 const LONG_BUILT: usize = 2_000;
-/// A list of 300 numbers or more (`[37,115,…]`, `fromCharCode(102,117,…)`): data, not code.
-static NUMBER_LIST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\d{1,5}\s*,\s*){300}").expect("valid number list pattern"));
+/// Numbers in one list (`[37,115,…]`, `fromCharCode(102,117,…)`) from which on it is data.
+const LONG_NUMBER_LIST: usize = 300;
+
+/// Whether `script` has a list of `LONG_NUMBER_LIST` numbers or more, separated by commas (one
+/// pass; a regular expression with that many repetitions is slow to build).
+fn has_long_number_list(script: &str) -> bool {
+    let mut run = 0usize;
+    let mut digits = 0usize;
+    for b in script.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 5 {
+                    run = 0;
+                }
+            }
+            b',' if digits > 0 => {
+                run += 1;
+                digits = 0;
+                if run >= LONG_NUMBER_LIST {
+                    return true;
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => {
+                run = 0;
+                digits = 0;
+            }
+        }
+    }
+    false
+}
 
 /// The signs found in `script`, strongest-relevant first; empty when none.
 pub fn signs(script: &str) -> Vec<&'static str> {
@@ -416,7 +445,7 @@ pub fn signs(script: &str) -> Vec<&'static str> {
     {
         found.push("long encoded string");
     }
-    if !found.contains(&"long encoded string") && NUMBER_LIST.is_match(script) {
+    if !found.contains(&"long encoded string") && has_long_number_list(script) {
         found.push("long encoded string");
     }
     found
