@@ -749,6 +749,24 @@ fn a_damaged_file_joins_the_javascript_name_tree_to_its_script() {
     );
 }
 
+/// One page of text whose /OpenAction (object 5) runs the script in stream object 6 (`js`,
+/// a whole `stream(...)`); `catalog` adds entries to the catalog.
+fn script_on_open(catalog: &str, js: &[u8]) -> Vec<u8> {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let catalog = format!("<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R {catalog}>>");
+    pdf(
+        &[
+            catalog.as_bytes(),
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /JavaScript /JS 6 0 R >>",
+            js,
+        ],
+        "",
+    )
+}
+
 /// The script of a damaged file's /OpenAction in a compressed stream of its own: decoded and
 /// judged.
 #[test]
@@ -759,19 +777,7 @@ fn a_damaged_files_compressed_script_stream_is_decoded_and_judged() {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(script).unwrap();
     let packed = z.finish().unwrap();
-    let content = stream("", LONG_TEXT.as_bytes());
-    let js = stream("/Filter /FlateDecode", &packed);
-    let good = pdf(
-        &[
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
-            PAGES,
-            &page(4, ""),
-            &content,
-            b"<< /S /JavaScript /JS 6 0 R >>",
-            &js,
-        ],
-        "",
-    );
+    let good = script_on_open("", &stream("/Filter /FlateDecode", &packed));
     let (f, _) = run(damaged(&good));
     assert!(
         rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"),
@@ -892,18 +898,9 @@ fn form_on_open(extra: &str, damage: bool) -> Vec<u8> {
          AFNumber_Format(2, 0, 0, 0, '', true); app.alert('Please check the total: ' + t.value + ' yen'); \
          this.pageNum = 0; this.print({{bUI: true}}); {extra}"
     );
-    let content = stream("", LONG_TEXT.as_bytes());
-    let js = stream("", script.as_bytes());
-    let good = pdf(
-        &[
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /AcroForm << /Fields [] >> >>",
-            PAGES,
-            &page(4, ""),
-            &content,
-            b"<< /S /JavaScript /JS 6 0 R >>",
-            &js,
-        ],
-        "",
+    let good = script_on_open(
+        "/AcroForm << /Fields [] >> ",
+        &stream("", script.as_bytes()),
     );
     if damage { damaged(&good) } else { good }
 }
@@ -999,22 +996,11 @@ fn the_same_form_script_in_a_damaged_file_is_quarantined() {
 /// is still read as the script its `/JS 6 0 R` reference says it is, and judged.
 #[test]
 fn a_stream_referenced_as_a_script_is_read_whatever_its_text() {
-    let content = stream("", LONG_TEXT.as_bytes());
     let js = stream(
         "",
         b"q = ''; e = app['ev' + q + 'al']; s = p[0]['sub' + 'ject']; e(s);",
     );
-    let good = pdf(
-        &[
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
-            PAGES,
-            &page(4, ""),
-            &content,
-            b"<< /S /JavaScript /JS 6 0 R >>",
-            &js,
-        ],
-        "",
-    );
+    let good = script_on_open("", &js);
     let (f, _) = run(damaged(&good));
     assert!(rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"), "{f:?}");
     assert!(
