@@ -2407,7 +2407,14 @@ def ja_invoice_iso_exe():
     )
 
 
-PDF_JS = "app.alert('lurescreen corpus sample: a real lure would run code here when the PDF opens');"
+# The shape of the loaders real lures run on open (the code unescaped and handed to eval, the
+# name eval written in pieces), carrying only an alert: a plain alert in an intact file is what
+# forms do, and lurescreen rightly leaves it at context (issue 17).
+PDF_JS = (
+    "var c = unescape('"
+    + "".join(f"%{b:02x}" for b in b"app.alert('lurescreen corpus sample: a real lure would run code here when the PDF opens');")
+    + "'); app['ev' + 'al'](c);"
+)
 
 
 @message("lures/ja-invoice-pdf-javascript.eml")

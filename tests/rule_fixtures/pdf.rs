@@ -70,7 +70,19 @@ pub fn fixtures() -> Vec<Fixture> {
     );
     vec![
         (
+            // Run on open, and calling a reader function old exploits abused.
             "PDF_AUTORUN_JAVASCRIPT",
+            d(),
+            text_page(doc(
+                "/OpenAction 5 0 R",
+                "",
+                &[b"<< /S /JavaScript /JS (Collab.getIcon\\(n\\)) >>"],
+                "",
+            )),
+        ),
+        (
+            // A plain script run on open, in an intact file: context only.
+            "PDF_AUTORUN_PLAIN_SCRIPT",
             d(),
             text_page(doc(
                 "/OpenAction 5 0 R",

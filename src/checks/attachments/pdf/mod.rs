@@ -283,7 +283,61 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
     if let Some(rec) = &a.recovery {
         recovery_findings(a, rec, &keywords, &new, &mut out);
     }
+    settle_autorun(&att.data, a, &mut out);
     out
+}
+
+/// The signs, besides running on open, that a PDF's script attacks: each a fixed English
+/// phrase for the evidence `why` (translated in `lists/evidence_ja.txt`).
+fn attack_signs(data: &[u8], a: &Analysis, out: &[Finding]) -> Vec<String> {
+    let has = |rule: &str| out.iter().any(|f| f.rule == rule);
+    let mut signs = Vec::new();
+    if has("PDF_JAVASCRIPT_SUSPICIOUS") {
+        signs.push("its script shows signs of an exploit".to_string());
+    }
+    if a.raw.obfuscated_total() > 0 {
+        signs.push("its keywords are disguised with hex escapes".to_string());
+    }
+    if let Some(why) = raw::xref_damage(data) {
+        signs.push(format!("its cross-reference table cannot be found ({why})"));
+    }
+    let within_limits = data.len() <= MAX_MODEL_BYTES && a.raw.endobj <= MAX_MODEL_OBJECTS;
+    if a.model.is_err() && within_limits {
+        signs.push("the PDF library could not read its structure".to_string());
+    }
+    if a.recovery.as_ref().is_some_and(|r| !r.anomalies.is_empty()) {
+        signs.push("its objects overlap, repeat many times or lie outside the file".to_string());
+    }
+    if a.recovery
+        .as_ref()
+        .is_some_and(|r| r.autorun() && r.scripts.is_empty())
+    {
+        signs.push("its script is in a stream that cannot be decoded".to_string());
+    }
+    if has("PDF_LAUNCH") {
+        signs.push("it also launches a program".to_string());
+    }
+    signs
+}
+
+/// Issue 17: a PDF is judged by whether something in it lies or attacks, not by having a
+/// script. A script that runs on open is an attack (`PDF_AUTORUN_JAVASCRIPT`, at least
+/// quarantine) together with any sign of one: exploit marks or obfuscation in a script, names
+/// disguised with hex escapes, a cross-reference table that cannot be found, a file the PDF
+/// library cannot read, overlapping or repeated objects, a launched program. A plain script
+/// in an intact file (a form filling in its fields, a message, going to a page, printing) is
+/// context (`PDF_AUTORUN_PLAIN_SCRIPT`): explained, not warned about on its own.
+fn settle_autorun(data: &[u8], a: &Analysis, out: &mut [Finding]) {
+    let Some(at) = out.iter().position(|f| f.rule == "PDF_AUTORUN_JAVASCRIPT") else {
+        return;
+    };
+    let signs = attack_signs(data, a, out);
+    let finding = &mut out[at];
+    if signs.is_empty() {
+        finding.rule = "PDF_AUTORUN_PLAIN_SCRIPT";
+    } else {
+        finding.evidence.push(("why".to_string(), signs.join("; ")));
+    }
 }
 
 /// What the recovery view adds to the object model's findings: the trigger and the script

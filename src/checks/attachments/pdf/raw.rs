@@ -237,6 +237,38 @@ pub fn xref_table_ok(data: &[u8]) -> bool {
     }
 }
 
+/// What is wrong with the way to the file's cross-reference data, if anything: no `startxref`,
+/// one that points outside the file, or one that points at neither a table (`xref`) nor a
+/// cross-reference stream (`N G obj`). Readers then rebuild the object table by scanning, which
+/// exploit kits relied on; benign generators write the pointer their own tables need. (An
+/// offset wrong inside an intact table is another matter: generators get those wrong too.)
+pub fn xref_damage(data: &[u8]) -> Option<&'static str> {
+    let base = header_offset(data).unwrap_or(0);
+    let Some(at) = memchr::memmem::rfind(data, b"startxref") else {
+        return Some("there is no startxref");
+    };
+    let mut tokens = Tokens { data, at: at + 9 };
+    let Some(offset) = tokens.number() else {
+        return Some("startxref gives no offset");
+    };
+    let points = |o: usize| {
+        let mut o = o;
+        while data.get(o).is_some_and(|&b| is_pdf_space(b)) {
+            o += 1;
+        }
+        data.get(o..)
+            .is_some_and(|t| t.starts_with(b"xref") || object_starts_at(data, o))
+    };
+    if offset >= data.len() {
+        return Some("startxref points outside the file");
+    }
+    // Offsets counted from the header rather than the file start, as readers accept.
+    if points(offset) || base.checked_add(offset).is_some_and(points) {
+        return None;
+    }
+    Some("startxref points at no cross-reference table")
+}
+
 /// Entries of a cross-reference table checked at most before the object model takes over.
 const MAX_XREF_ENTRIES: usize = 100_000;
 

@@ -141,6 +141,7 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
     let mut revisions: HashMap<(u32, u16), usize> = HashMap::new();
     let mut streams = 0usize;
     let mut packed: Vec<(String, Vec<u8>)> = Vec::new();
+    let js_refs = script_references(data);
     for (i, h) in headers.iter().enumerate() {
         while endobjs.get(next_end).is_some_and(|&e| e < h.body) {
             next_end += 1;
@@ -181,7 +182,10 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
             };
             if contains_name(head, b"ObjStm") {
                 unpack(head, &decoded, &label, &mut packed);
-            } else if looks_like_script(&decoded) || out.script_objects.contains(&label) {
+            } else if looks_like_script(&decoded)
+                || out.script_objects.contains(&label)
+                || js_refs.contains(&(h.num, h.generation))
+            {
                 let text = script_text(&decoded);
                 if !out.script_objects.contains(&label) {
                     push_named(&mut out.script_objects, label.clone());
@@ -203,8 +207,6 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
     for (label, body) in &packed {
         look_at(body, label, &mut out);
     }
-    // Scripts referenced as `/JS 6 0 R` whose stream was not recognised as script by its
-    // text: the reference names it.
     if let Some((num, generation, inner)) = first_overlap {
         out.anomalies.push(format!(
             "{overlapping} object(s) overlap another: {inner} … obj starts inside {num} {generation} obj"
@@ -223,6 +225,39 @@ pub fn recover(data: &[u8], bytes_left: &mut u64) -> Recovery {
             "the trailer's startxref points to offset {offset}, outside the file of {} bytes",
             data.len()
         ));
+    }
+    out
+}
+
+/// Objects referenced as a script (`/JS 7 0 R`) anywhere in the bytes: their streams are
+/// scripts whatever their text looks like (obfuscated code has few of the words
+/// `looks_like_script` counts). At most `MAX_OBJECTS` references.
+fn script_references(data: &[u8]) -> std::collections::HashSet<(u32, u16)> {
+    let mut out = std::collections::HashSet::new();
+    for at in memchr::memmem::find_iter(data, b"/JS") {
+        if out.len() >= MAX_OBJECTS {
+            break;
+        }
+        let rest = data
+            .get(at + 3..(at + 40).min(data.len()))
+            .unwrap_or_default();
+        let mut words = rest
+            .split(|&b| is_pdf_space(b))
+            .filter(|w| !w.is_empty())
+            .take(3);
+        let (Some(num), Some(generation), Some(r)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if !r.starts_with(b"R") {
+            continue;
+        }
+        let parse = |w: &[u8]| std::str::from_utf8(w).ok()?.parse::<u64>().ok();
+        if let (Some(num), Some(generation)) = (parse(num), parse(generation))
+            && let (Ok(num), Ok(generation)) = (u32::try_from(num), u16::try_from(generation))
+        {
+            out.insert((num, generation));
+        }
     }
     out
 }

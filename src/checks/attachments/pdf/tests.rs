@@ -51,8 +51,9 @@ fn page(content_obj: u32, extra: &str) -> Vec<u8> {
 
 const PAGES: &[u8] = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
 
+/// A plain script run on open, in an intact file, is found and shown, as context (issue 17).
 #[test]
-fn open_action_javascript_is_autorun() {
+fn open_action_javascript_is_found_and_a_plain_one_is_context() {
     let content = stream("", LONG_TEXT.as_bytes());
     let data = pdf(
         &[
@@ -65,17 +66,17 @@ fn open_action_javascript_is_autorun() {
         "",
     );
     let (f, _) = run(data);
-    assert_eq!(rules(&f), ["PDF_AUTORUN_JAVASCRIPT"]);
+    assert_eq!(rules(&f), ["PDF_AUTORUN_PLAIN_SCRIPT"]);
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "trigger"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "trigger"),
         "/OpenAction"
     );
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "keywords"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "keywords"),
         "1 /JS, 1 /JavaScript, 1 /OpenAction"
     );
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
         "app.alert('hi'); this.print();"
     );
 }
@@ -96,11 +97,11 @@ fn page_open_action_chained_with_next_is_autorun_too() {
     );
     let (f, _) = run(data);
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "trigger"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "trigger"),
         "/AA /O of page 1"
     );
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
         "var x = 1;"
     );
 }
@@ -519,7 +520,7 @@ fn a_script_stream_without_length_is_read_up_to_endstream() {
     );
     let (f, _) = run(data);
     assert_eq!(
-        evidence(&f, "PDF_AUTORUN_JAVASCRIPT", "script"),
+        evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
         "app.setTimeOut('run()', 3000);"
     );
 }
@@ -748,6 +749,24 @@ fn a_damaged_file_joins_the_javascript_name_tree_to_its_script() {
     );
 }
 
+/// One page of text whose /OpenAction (object 5) runs the script in stream object 6 (`js`,
+/// a whole `stream(...)`); `catalog` adds entries to the catalog.
+fn script_on_open(catalog: &str, js: &[u8]) -> Vec<u8> {
+    let content = stream("", LONG_TEXT.as_bytes());
+    let catalog = format!("<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R {catalog}>>");
+    pdf(
+        &[
+            catalog.as_bytes(),
+            PAGES,
+            &page(4, ""),
+            &content,
+            b"<< /S /JavaScript /JS 6 0 R >>",
+            js,
+        ],
+        "",
+    )
+}
+
 /// The script of a damaged file's /OpenAction in a compressed stream of its own: decoded and
 /// judged.
 #[test]
@@ -758,19 +777,7 @@ fn a_damaged_files_compressed_script_stream_is_decoded_and_judged() {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(script).unwrap();
     let packed = z.finish().unwrap();
-    let content = stream("", LONG_TEXT.as_bytes());
-    let js = stream("/Filter /FlateDecode", &packed);
-    let good = pdf(
-        &[
-            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
-            PAGES,
-            &page(4, ""),
-            &content,
-            b"<< /S /JavaScript /JS 6 0 R >>",
-            &js,
-        ],
-        "",
-    );
+    let good = script_on_open("", &stream("/Filter /FlateDecode", &packed));
     let (f, _) = run(damaged(&good));
     assert!(
         rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"),
@@ -879,4 +886,126 @@ fn a_pdf_that_opens_a_web_address_by_itself_is_a_lure_unless_its_links_show_that
         Some("https://support.example-shop.com/"),
     ));
     assert!(rules(&f).is_empty(), "{f:?}");
+}
+
+/// Issue 17: what separates a form's script run on open from an attack. The same ordinary
+/// form script (fields filled in and totalled, a number format, a message, a page, printing)
+/// run by /OpenAction: one page of text and the script, `extra` appended to it; `damage`
+/// breaks the way to the cross-reference table as exploit kits did.
+fn form_on_open(extra: &str, damage: bool) -> Vec<u8> {
+    let script = format!(
+        "var t = this.getField('total'); t.value = this.getField('a').value + this.getField('b').value; \
+         AFNumber_Format(2, 0, 0, 0, '', true); app.alert('Please check the total: ' + t.value + ' yen'); \
+         this.pageNum = 0; this.print({{bUI: true}}); {extra}"
+    );
+    let good = script_on_open(
+        "/AcroForm << /Fields [] >> ",
+        &stream("", script.as_bytes()),
+    );
+    if damage { damaged(&good) } else { good }
+}
+
+/// The verdict of `data` scanned as an attachment, end to end (rules, scores, thresholds).
+fn verdict_of(data: &[u8]) -> crate::Report {
+    crate::Engine::new(
+        crate::Config::default(),
+        crate::Signatures::embedded().unwrap(),
+    )
+    .scan_attachment("form.pdf", data)
+    .unwrap()
+}
+
+fn rule_ids(r: &crate::Report) -> Vec<&str> {
+    r.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+#[test]
+fn a_form_script_run_on_open_stays_below_warn() {
+    let report = verdict_of(&form_on_open("", false));
+    assert_eq!(rule_ids(&report), ["PDF_AUTORUN_PLAIN_SCRIPT"]);
+    assert_eq!(report.verdict, crate::Verdict::Clean, "{report:?}");
+    // The finding still says what runs.
+    assert!(
+        report.findings[0]
+            .reason_en
+            .contains("this.getField('total')")
+    );
+}
+
+#[test]
+fn the_same_form_script_calling_an_exploited_reader_api_is_quarantined() {
+    let report = verdict_of(&form_on_open("Collab.getIcon(t.value);", false));
+    assert_eq!(report.verdict, crate::Verdict::Quarantine, "{report:?}");
+    let ids = rule_ids(&report);
+    assert!(ids.contains(&"PDF_AUTORUN_JAVASCRIPT"), "{ids:?}");
+    assert!(!ids.contains(&"PDF_AUTORUN_PLAIN_SCRIPT"), "{ids:?}");
+    let autorun = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PDF_AUTORUN_JAVASCRIPT")
+        .unwrap();
+    assert!(
+        autorun
+            .reason_en
+            .contains("its script shows signs of an exploit"),
+        "{}",
+        autorun.reason_en
+    );
+}
+
+#[test]
+fn the_same_form_script_evaluating_a_long_unescaped_string_is_quarantined() {
+    let payload: String = "var x = app.viewerVersion; "
+        .bytes()
+        .map(|b| format!("%{b:02x}"))
+        .collect::<String>()
+        .repeat(30);
+    let extra = format!("var p = '{payload}'; eval(unescape(p));");
+    let report = verdict_of(&form_on_open(&extra, false));
+    assert_eq!(report.verdict, crate::Verdict::Quarantine, "{report:?}");
+    let suspicious = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PDF_JAVASCRIPT_SUSPICIOUS")
+        .expect("exploit signs named");
+    let signs = &suspicious.reason_en;
+    assert!(signs.contains("long encoded string"), "{signs}");
+    assert!(signs.contains("unescape"), "{signs}");
+    assert!(rule_ids(&report).contains(&"PDF_AUTORUN_JAVASCRIPT"));
+}
+
+#[test]
+fn the_same_form_script_in_a_damaged_file_is_quarantined() {
+    let report = verdict_of(&form_on_open("", true));
+    assert_eq!(report.verdict, crate::Verdict::Quarantine, "{report:?}");
+    let autorun = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PDF_AUTORUN_JAVASCRIPT")
+        .expect("joined and judged");
+    assert!(
+        autorun
+            .reason_en
+            .contains("its cross-reference table cannot be found (startxref points"),
+        "{}",
+        autorun.reason_en
+    );
+}
+
+/// A script stream whose text reads as no script (names in pieces, few of the usual words)
+/// is still read as the script its `/JS 6 0 R` reference says it is, and judged.
+#[test]
+fn a_stream_referenced_as_a_script_is_read_whatever_its_text() {
+    let js = stream(
+        "",
+        b"q = ''; e = app['ev' + q + 'al']; s = p[0]['sub' + 'ject']; e(s);",
+    );
+    let good = script_on_open("", &js);
+    let (f, _) = run(damaged(&good));
+    assert!(rules(&f).contains(&"PDF_AUTORUN_JAVASCRIPT"), "{f:?}");
+    assert!(
+        evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs")
+            .contains("function names written in pieces"),
+        "{f:?}"
+    );
 }
