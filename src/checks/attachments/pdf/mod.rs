@@ -312,7 +312,10 @@ fn attack_signs(data: &[u8], a: &Analysis, out: &[Finding]) -> Vec<String> {
         .as_ref()
         .is_some_and(|r| r.autorun() && r.scripts.is_empty())
     {
-        signs.push("its script is in a stream that cannot be decoded".to_string());
+        signs.push(
+            "its script cannot be read (a stream that cannot be decoded, or a string left open)"
+                .to_string(),
+        );
     }
     if has("PDF_LAUNCH") {
         signs.push("it also launches a program".to_string());
@@ -362,7 +365,10 @@ fn recovery_findings(
     if damaged && rec.autorun() && !has(out, "PDF_AUTORUN_JAVASCRIPT") {
         out.retain(|f| f.rule != "PDF_JAVASCRIPT");
         let script = rec.scripts.first().map_or_else(
-            || "(in a stream that could not be decoded)".to_string(),
+            || {
+                "(unreadable: a stream that could not be decoded, or a string left open)"
+                    .to_string()
+            },
             |s| snippet(s),
         );
         out.push(
