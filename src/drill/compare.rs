@@ -291,20 +291,8 @@ fn csv_figures(line: &Line) -> Vec<String> {
 /// figure. Japanese titles and a byte order mark for `ja`, as `report::csv`.
 pub fn csv(c: &Comparison, lang: Lang) -> Result<Vec<u8>, String> {
     let ja = lang == Lang::Ja;
-    let mut out = Vec::new();
-    if ja {
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
+    let mut w = super::report::csv_writer(CSV_COLUMNS, lang)?;
     let err = |e: csv::Error| e.to_string();
-    w.write_record(
-        CSV_COLUMNS
-            .iter()
-            .map(|(en, jp)| if ja { *jp } else { *en }),
-    )
-    .map_err(err)?;
     for line in &c.lines {
         let department = match &line.key {
             Some(k) => super::report::csv_cell(k),

@@ -1052,10 +1052,12 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-/// The rows as CSV with a title row (Japanese titles and a UTF-8 byte order mark, which Excel
-/// needs to read UTF-8, for `ja`); every field quoted where needed and safe from formula
-/// injection ([`csv_cell`]).
-pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
+/// A CSV writer into memory that has written the title row of `columns` (en, ja): Japanese
+/// titles after a UTF-8 byte order mark, which Excel needs to read UTF-8, for `ja`.
+pub(super) fn csv_writer(
+    columns: &[(&str, &str)],
+    lang: Lang,
+) -> Result<csv::Writer<Vec<u8>>, String> {
     let ja = lang == Lang::Ja;
     let mut out = Vec::new();
     if ja {
@@ -1064,13 +1066,18 @@ pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
+    w.write_record(columns.iter().map(|(en, jp)| if ja { *jp } else { *en }))
+        .map_err(|e| e.to_string())?;
+    Ok(w)
+}
+
+/// The rows as CSV with a title row (Japanese titles and a UTF-8 byte order mark, which Excel
+/// needs to read UTF-8, for `ja`); every field quoted where needed and safe from formula
+/// injection ([`csv_cell`]).
+pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
+    let ja = lang == Lang::Ja;
+    let mut w = csv_writer(&CSV_COLUMNS, lang)?;
     let err = |e: csv::Error| e.to_string();
-    w.write_record(
-        CSV_COLUMNS
-            .iter()
-            .map(|(en, jp)| if ja { *jp } else { *en }),
-    )
-    .map_err(err)?;
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let status = |s: &str| -> String {
         if !ja {
