@@ -1,7 +1,7 @@
 //! The configuration file (`lurescreen.toml`): every key optional, every default documented.
 
 use crate::Lang;
-use crate::verdict::Verdict;
+use crate::score::Verdict;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -6,7 +6,6 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod dns;
-pub mod domain;
 pub mod drill;
 pub mod engine;
 pub mod explain;
@@ -15,15 +14,16 @@ pub mod message;
 pub mod milter;
 pub mod phrases;
 pub mod render;
+pub mod score;
 pub mod signatures;
+pub mod text;
 pub mod tune;
-pub mod verdict;
 
 pub use config::Config;
 pub use engine::{Engine, ScanError};
 pub use message::{Envelope, Message};
+pub use score::{Finding, Report, Verdict};
 pub use signatures::Signatures;
-pub use verdict::{Finding, Report, Verdict};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@ use crate::Lang;
 use crate::checks::attachments::iocs::{IocError, Iocs};
 pub use crate::phrases::Build;
 use crate::phrases::PhraseSet;
-use crate::verdict::Verdict;
+use crate::score::Verdict;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -59,7 +59,7 @@ pub struct Rule {
 
 /// What kind of evidence a rule is. A verdict needs something that lies or carries a payload:
 /// context describes how a message is written and only adds weight to such evidence, or to mail
-/// from a sender that stands behind nothing (see `verdict::score`).
+/// from a sender that stands behind nothing (see `score::score`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EvidenceClass {

@@ -6,7 +6,7 @@
 
 use super::report::{Labels, Record, Totals, labels};
 use crate::Lang;
-use crate::verdict::{Verdict, visible};
+use crate::score::{Verdict, visible};
 use std::fmt::Write as _;
 
 const VERDICTS: [Verdict; 4] = [

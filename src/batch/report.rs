@@ -4,7 +4,7 @@
 use super::inputs::Location;
 use crate::Lang;
 use crate::render;
-use crate::verdict::{Report, Verdict, visible};
+use crate::score::{Report, Verdict, visible};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

@@ -4,7 +4,7 @@
 use crate::checks::Context;
 use crate::checks::attachments::filename::extensions;
 use crate::message::containers::display_name;
-use crate::verdict::{Finding, is_hidden_char};
+use crate::score::{Finding, is_hidden_char};
 
 /// Longest password taken from a body, in bytes.
 const MAX_PASSWORD: usize = 64;

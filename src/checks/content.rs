@@ -4,7 +4,7 @@
 
 use crate::checks::Context;
 use crate::checks::text::{all_text, body_text, cut};
-use crate::verdict::Finding;
+use crate::score::Finding;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -331,7 +331,7 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some((brand, labels)) = brand else {
         return;
     };
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     if labels.iter().any(|l| l == label) {
         return;
@@ -431,7 +431,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     let brands = &ctx.signatures.lists.impersonated_brands;
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     // Found with the text before each window in view, so `\b` reads the real word boundary.
     let mut found = Vec::new();
@@ -495,7 +495,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
         let links_home = msg.links.iter().filter_map(|l| l.host.as_deref()).any(|h| {
-            let org = crate::domain::org_domain(h);
+            let org = crate::text::domain::org_domain(h);
             names_brand(org.split('.').next().unwrap_or(""))
         });
         if links_home {
@@ -854,7 +854,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if crate::checks::sender::is_own_or_protected(ctx, &domain) {
         return;
     }
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
     if !crate::checks::sender::is_freemail(ctx, &domain)
@@ -930,12 +930,12 @@ pub fn image_only_with_link(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .from
         .first()
         .and_then(|m| m.domain())
-        .map(|d| crate::domain::org_domain(&d));
+        .map(|d| crate::text::domain::org_domain(&d));
     let Some(host) = msg
         .links
         .iter()
         .filter_map(|l| l.host.as_deref())
-        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
+        .find(|host| from_org.as_deref() != Some(crate::text::domain::org_domain(host).as_str()))
     else {
         return;
     };
@@ -1289,7 +1289,7 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
         .from
         .first()
         .and_then(|m| m.domain())
-        .map(|d| crate::domain::org_domain(&d));
+        .map(|d| crate::text::domain::org_domain(&d));
     // A form in the message itself is something to fill in and send.
     if msg
         .htmls
@@ -1301,7 +1301,7 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
     msg.links
         .iter()
         .filter_map(|l| l.host.clone())
-        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
+        .find(|host| from_org.as_deref() != Some(crate::text::domain::org_domain(host).as_str()))
         .map(|host| format!("link to {host}"))
 }
 

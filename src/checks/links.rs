@@ -2,9 +2,9 @@
 //! (IP literals, user@host, script and file URLs, shorteners, downloads, known-bad sites, forms).
 
 use crate::checks::Context;
-use crate::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
 use crate::message::Link;
-use crate::verdict::Finding;
+use crate::score::Finding;
+use crate::text::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
 use std::cell::RefCell;
 use url::{Host, Url};

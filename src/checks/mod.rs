@@ -12,8 +12,8 @@ pub mod text;
 
 use crate::config::Config;
 use crate::message::Message;
+use crate::score::Finding;
 use crate::signatures::Signatures;
-use crate::verdict::Finding;
 
 /// What every check gets.
 pub struct Context<'a> {

@@ -13,9 +13,9 @@
 
 use crate::checks::headers::{from_authenticated, trusted_results};
 use crate::config::Dns;
-use crate::domain::{org_domain, registrable};
 use crate::message::Message;
-use crate::verdict::Finding;
+use crate::score::Finding;
+use crate::text::domain::{org_domain, registrable};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};

@@ -7,7 +7,7 @@
 use super::{Explanation, text, tr};
 use crate::Lang;
 use crate::config::{Notice, NoticeTo};
-use crate::verdict::Verdict;
+use crate::score::Verdict;
 use base64::Engine as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,8 +5,8 @@ use super::transfer::{base64_decode, base64_encode, qp_decode_mapped, qp_encode}
 use super::{Edit, HeaderBlock};
 use crate::Lang;
 use crate::config::Markup;
+use crate::score::{Report, reveal_hidden};
 use crate::signatures::fill_template;
-use crate::verdict::{Report, reveal_hidden};
 use mail_parser::{Encoding, MessageParser, MimeHeaders, PartType};
 
 /// What happened to the banner.

@@ -13,7 +13,7 @@ use super::{executable, sniff};
 use crate::message::containers::{Lister, display_name};
 use crate::message::expand::{Budget, Opened};
 use crate::message::{Attachment, containers::decode_name};
-use crate::verdict::Finding;
+use crate::score::Finding;
 use std::io::Read;
 
 const ICHITARO_EXTENSIONS: &[&str] = &["jtd", "jtdc", "jtt", "jttc"];

@@ -8,7 +8,7 @@
 use super::{display_name, sniff};
 use crate::checks::Context;
 use crate::message::containers::decode_name;
-use crate::verdict::Finding;
+use crate::score::Finding;
 
 /// `LinkFlags` bits (MS-SHLLINK 2.1.1).
 mod flag {

@@ -26,8 +26,8 @@ pub(crate) mod testing {
     use crate::checks::{Check, Context};
     use crate::config::Config;
     use crate::message::{Attachment, Message};
+    use crate::score::Finding;
     use crate::signatures::Signatures;
-    use crate::verdict::Finding;
 
     /// An attachment at MIME part 2 with this name, type and content.
     pub fn with_type(name: &str, content_type: &str, data: &[u8]) -> Attachment {

@@ -22,8 +22,8 @@ use super::sniff::find;
 use crate::checks::Context;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, containers};
+use crate::score::Finding;
 use crate::signatures::Lists;
-use crate::verdict::Finding;
 
 /// Findings of one rule listed per document, at most (objects, packages, templates).
 const MAX_LISTED: usize = 5;

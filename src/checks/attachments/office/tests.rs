@@ -5,7 +5,7 @@ use super::ole::tests::{compobj, ole_of, ole_with, ole10native, vba_streams};
 use super::ooxml::tests::{CONTENT_TYPES_DOCM, CONTENT_TYPES_DOCX, document, settings_rels};
 use super::rtf::tests::{hex, ole1_object, rtf_with_object};
 use crate::message::containers::zip::tests::zip_of;
-use crate::verdict::{Report, Verdict};
+use crate::score::{Report, Verdict};
 use crate::{Config, Engine, Signatures};
 
 fn engine(config: Config) -> Engine {
@@ -22,14 +22,14 @@ fn rules(r: &Report) -> Vec<&str> {
     r.findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
-fn finding<'r>(r: &'r Report, rule: &str) -> &'r crate::verdict::ScoredFinding {
+fn finding<'r>(r: &'r Report, rule: &str) -> &'r crate::score::ScoredFinding {
     r.findings
         .iter()
         .find(|f| f.rule == rule)
         .unwrap_or_else(|| panic!("{rule} not in {:?}", rules(r)))
 }
 
-fn evidence<'r>(f: &'r crate::verdict::ScoredFinding, key: &str) -> &'r str {
+fn evidence<'r>(f: &'r crate::score::ScoredFinding, key: &str) -> &'r str {
     f.evidence
         .iter()
         .find(|(k, _)| k == key)

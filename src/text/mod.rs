@@ -1,0 +1,3 @@
+//! Text helpers shared by every layer: domains and registrable names.
+
+pub mod domain;
