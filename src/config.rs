@@ -1,7 +1,7 @@
 //! The configuration file (`lurescreen.toml`): every key optional, every default documented.
 
-use crate::Lang;
-use crate::score::Verdict;
+use crate::finding::Verdict;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -2,9 +2,10 @@
 
 use crate::checks::{CHECKS, Context};
 use crate::config::Config;
+use crate::finding::Finding;
 use crate::message::{self, Envelope};
 use crate::score;
-use crate::score::{Finding, Report};
+use crate::score::Report;
 use crate::signatures::Signatures;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -178,7 +179,7 @@ fn guarded<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::Verdict;
+    use crate::finding::Verdict;
 
     fn engine(config: Config) -> Engine {
         Engine::new(config, Signatures::embedded().unwrap())

@@ -1,10 +1,10 @@
 //! Rules and word lists loaded from `signatures/` (embedded at build time, or a directory).
 
-use crate::Lang;
 use crate::checks::attachments::iocs::{IocError, Iocs};
+use crate::finding::Verdict;
+use crate::lang::Lang;
 pub use crate::phrases::Build;
 use crate::phrases::PhraseSet;
-use crate::score::Verdict;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -4,7 +4,7 @@
 
 use crate::checks::Context;
 use crate::checks::text::{all_text, body_text, cut};
-use crate::score::Finding;
+use crate::finding::Finding;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;

@@ -8,8 +8,8 @@
 //! milters do.
 
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::{Mailbox, Message};
-use crate::score::Finding;
 use crate::text::domain::same_org;
 
 /// From missing, given more than once, naming several authors without a Sender, or naming no

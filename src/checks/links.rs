@@ -2,8 +2,8 @@
 //! (IP literals, user@host, script and file URLs, shorteners, downloads, known-bad sites, forms).
 
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::Link;
-use crate::score::Finding;
 use crate::text::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
 use std::cell::RefCell;

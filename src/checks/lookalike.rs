@@ -11,7 +11,7 @@
 //! an own or protected domain (or under one) are never lookalikes.
 
 use crate::checks::Context;
-use crate::score::Finding;
+use crate::finding::Finding;
 use crate::text::domain::{registrable, suffix_in};
 use unicode_security::{MixedScript, skeleton};
 

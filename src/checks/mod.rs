@@ -11,8 +11,8 @@ pub mod standing;
 pub mod text;
 
 use crate::config::Config;
+use crate::finding::Finding;
 use crate::message::Message;
-use crate::score::Finding;
 use crate::signatures::Signatures;
 
 /// What every check gets.

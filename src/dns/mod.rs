@@ -13,8 +13,8 @@
 
 use crate::checks::headers::{from_authenticated, trusted_results};
 use crate::config::Dns;
+use crate::finding::Finding;
 use crate::message::Message;
-use crate::score::Finding;
 use crate::text::domain::{org_domain, registrable};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;

@@ -14,10 +14,12 @@ pub use text::render_text;
 
 use crate::checks::attachments::sniff::{self, Risk};
 use crate::checks::headers::trusted_results;
+use crate::finding::Verdict;
 use crate::message::{self, Attachment, Mailbox, Message};
-use crate::score::{Report, ScoredFinding, Verdict, reveal_hidden, visible};
+use crate::score::{Report, ScoredFinding};
 use crate::signatures::{Signatures, fill_template};
 use crate::text::domain::{domain_in_text, same_org};
+use crate::text::hidden::{reveal_hidden, visible};
 use crate::{Engine, Lang, ScanError};
 use serde::Serialize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -815,7 +817,7 @@ pub fn show_name(name: &str) -> String {
             i += run;
             continue;
         }
-        if c != ' ' && (is_blank(c) || crate::score::is_hidden_char(c)) {
+        if c != ' ' && (is_blank(c) || crate::text::hidden::is_hidden_char(c)) {
             out.push_str(&format!("<U+{:04X}>", c as u32));
         } else {
             out.push(c);
@@ -870,7 +872,7 @@ fn on_screen(name: &str) -> String {
     };
     let visible_only: String = shown
         .chars()
-        .filter(|&c| !crate::score::is_hidden_char(c))
+        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
         .collect();
     show_name(&visible_only)
 }
@@ -880,7 +882,7 @@ fn extensions(name: &str) -> Vec<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let base: String = base
         .chars()
-        .filter(|&c| !crate::score::is_hidden_char(c))
+        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
         .collect();
     let base = base.trim_end_matches([' ', '.', '\u{3000}']);
     let parts: Vec<&str> = base.split('.').skip(1).collect();

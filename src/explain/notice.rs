@@ -5,9 +5,9 @@
 //! Writing never holds up or fails the mail flow: errors come back as text to log.
 
 use super::{Explanation, text, tr};
-use crate::Lang;
 use crate::config::{Notice, NoticeTo};
-use crate::score::Verdict;
+use crate::finding::Verdict;
+use crate::lang::Lang;
 use base64::Engine as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -7,8 +7,8 @@ pub mod banner;
 mod rawheader;
 pub mod transfer;
 
-use crate::Lang;
 use crate::config::Markup;
+use crate::lang::Lang;
 use crate::render::headers::{self, PREFIX};
 use crate::score::Report;
 use base64::Engine as _;

@@ -7,7 +7,7 @@ pub mod mapi;
 mod params;
 
 use crate::config::Limits;
-use crate::score::Finding;
+use crate::finding::Finding;
 pub use links::Link;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;

@@ -710,14 +710,14 @@ fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
 pub fn log_value(value: &str) -> String {
     value
         .split(' ')
-        .map(crate::score::reveal_hidden)
+        .map(crate::text::hidden::reveal_hidden)
         .collect::<Vec<_>>()
         .join("<U+0020>")
 }
 
 /// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
 pub fn log_error(value: &str) -> String {
-    crate::score::reveal_hidden(value).replace('"', "'")
+    crate::text::hidden::reveal_hidden(value).replace('"', "'")
 }
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered

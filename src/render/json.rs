@@ -1,6 +1,6 @@
 //! The JSON report: one stable, documented object per message (README "JSON schema").
 
-use crate::Lang;
+use crate::lang::Lang;
 use crate::score::Report;
 use serde_json::{Map, Value, json};
 

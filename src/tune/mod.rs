@@ -5,7 +5,7 @@ pub mod collect;
 pub mod fit;
 pub mod overlay;
 
-use crate::score::Verdict;
+use crate::finding::Verdict;
 use crate::signatures::{Rule, Signatures};
 use collect::{Collected, Input};
 use fit::{Counts, Decision, Fit, RuleInfo, Sample, Settings};

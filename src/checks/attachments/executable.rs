@@ -4,7 +4,7 @@
 
 use super::display_name;
 use crate::checks::Context;
-use crate::score::Finding;
+use crate::finding::Finding;
 use goblin::pe::characteristic::IMAGE_FILE_DLL;
 use goblin::pe::subsystem;
 

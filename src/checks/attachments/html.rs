@@ -13,9 +13,9 @@
 
 use super::{display_name, sniff};
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
-use crate::score::Finding;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine as _;
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};

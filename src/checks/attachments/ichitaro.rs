@@ -10,10 +10,10 @@
 //! attachments of their own (`2/a.jtd!/invoice.exe`), as is any program found.
 
 use super::{executable, sniff};
+use crate::finding::Finding;
 use crate::message::containers::{Lister, display_name};
 use crate::message::expand::{Budget, Opened};
 use crate::message::{Attachment, containers::decode_name};
-use crate::score::Finding;
 use std::io::Read;
 
 const ICHITARO_EXTENSIONS: &[&str] = &["jtd", "jtdc", "jtt", "jttc"];

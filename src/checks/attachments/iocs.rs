@@ -19,7 +19,7 @@
 
 use super::{display_name, sniff};
 use crate::checks::Context;
-use crate::score::Finding;
+use crate::finding::Finding;
 use md5::Md5;
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha1::Sha1;

@@ -7,8 +7,8 @@
 
 use super::{display_name, sniff};
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::containers::decode_name;
-use crate::score::Finding;
 
 /// `LinkFlags` bits (MS-SHLLINK 2.1.1).
 mod flag {

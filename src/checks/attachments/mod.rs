@@ -25,8 +25,8 @@ pub(crate) fn display_name(att: &Attachment) -> String {
 pub(crate) mod testing {
     use crate::checks::{Check, Context};
     use crate::config::Config;
+    use crate::finding::Finding;
     use crate::message::{Attachment, Message};
-    use crate::score::Finding;
     use crate::signatures::Signatures;
 
     /// An attachment at MIME part 2 with this name, type and content.

@@ -8,7 +8,7 @@
 
 use super::{display_name, sniff};
 use crate::checks::Context;
-use crate::score::Finding;
+use crate::finding::Finding;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::LazyLock;
 

@@ -6,7 +6,7 @@
 
 use super::{display_name, script};
 use crate::checks::Context;
-use crate::score::Finding;
+use crate::finding::Finding;
 
 /// How much harm opening a file of some type can do, in rising order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -354,7 +354,7 @@ fn claim_of_content_type(ct: &str) -> Option<Risk> {
 pub(crate) fn last_extension(name: &str) -> Option<String> {
     let cleaned: String = name
         .chars()
-        .filter(|&c| !crate::score::is_hidden_char(c))
+        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
         .collect();
     let base = cleaned.rsplit(['/', '\\']).next().unwrap_or(&cleaned);
     let base = base.trim_end_matches([' ', '.', '\u{3000}']);

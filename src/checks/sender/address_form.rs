@@ -4,7 +4,7 @@
 use crate::checks::Context;
 use crate::checks::content::is_styled_letter;
 use crate::checks::sender::{is_own_or_protected, named_outside_senders, named_senders};
-use crate::score::Finding;
+use crate::finding::Finding;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters of a display name looked at (names are short; this bounds hostile input).

@@ -6,8 +6,8 @@ pub mod reply;
 pub mod signature;
 
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::phrases::contains_word;
-use crate::score::Finding;
 use crate::text::domain::{registrable, suffix_in};
 
 /// Whether `domain` is a free mail service's mailbox domain (`lists/freemail_domains.txt`).

@@ -10,8 +10,8 @@
 use super::{is_freemail, is_list_mail};
 use crate::checks::Context;
 use crate::checks::headers::from_authenticated;
+use crate::finding::Finding;
 use crate::message::Mailbox;
-use crate::score::Finding;
 use crate::text::domain::org_domain;
 
 /// Where replies would go when that is another organisation than the sender's: the first

@@ -12,9 +12,9 @@
 
 use super::{Lister, le32};
 use crate::checks::attachments::sniff::{self, Kind};
+use crate::finding::Finding;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
-use crate::score::Finding;
 
 /// `{BDE316E7-2665-4511-A4C4-8D4D0B7A9EAC}` as stored (little-endian fields).
 const FILE_DATA_GUID: [u8; 16] = [

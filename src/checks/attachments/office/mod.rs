@@ -20,9 +20,9 @@ pub mod xlm;
 
 use super::sniff::find;
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, containers};
-use crate::score::Finding;
 use crate::signatures::Lists;
 
 /// Findings of one rule listed per document, at most (objects, packages, templates).

@@ -4,8 +4,9 @@
 use super::ole::tests::{compobj, ole_of, ole_with, ole10native, vba_streams};
 use super::ooxml::tests::{CONTENT_TYPES_DOCM, CONTENT_TYPES_DOCX, document, settings_rels};
 use super::rtf::tests::{hex, ole1_object, rtf_with_object};
+use crate::finding::Verdict;
 use crate::message::containers::zip::tests::zip_of;
-use crate::score::{Report, Verdict};
+use crate::score::Report;
 use crate::{Config, Engine, Signatures};
 
 fn engine(config: Config) -> Engine {

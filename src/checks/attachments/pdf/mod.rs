@@ -16,9 +16,9 @@ pub mod raw;
 pub mod recover;
 
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
-use crate::score::Finding;
 use model::Model;
 use raw::RawScan;
 use recover::Recovery;
