@@ -895,7 +895,7 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
-    if let Some(addr) = metrics::validate_listen(&config.milter.metrics_listen)? {
+    if let Some(addr) = crate::config::milter::validate_listen(&config.milter.metrics_listen)? {
         metrics::serve(addr, Arc::clone(&shared)).await?;
         shared.log(&format!("metrics on http://{addr}/metrics"));
     }
