@@ -79,7 +79,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// remittance advice say so every day, so this is context: it weighs only beside evidence that the
 /// sender is not who it claims — above all a DMARC failure seen by a trusted server, the forged
 /// partner of business email compromise.
-fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+fn payment_details(hits: &[crate::signatures::phrases::Hit<'_>], out: &mut Vec<Finding>) {
     // Only the phrases that name a change of where to pay (口座を変更, change of bank, new bank
     // account): an invoice that names its account, or says it is unchanged, is the everyday case.
     const CHANGE: &[&str] = &["変更", "change", "new ", "update"];
@@ -101,7 +101,7 @@ fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
 /// program's or a filter's safety banner, written into the message's own text. Real banners are
 /// shown by the mail program outside the text, or added by the organisation's own gateway; a
 /// sender who writes one is imitating them to lower the reader's guard.
-fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+fn false_reassurance(hits: &[crate::signatures::phrases::Hit<'_>], out: &mut Vec<Finding>) {
     if let Some(h) = hits.iter().find(|h| h.phrase.category == "reassurance") {
         out.push(
             Finding::new("CONTENT_FALSE_REASSURANCE", "text")
@@ -119,7 +119,7 @@ fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
 /// form to print and post) has nothing to click.
 fn bait_lures(
     ctx: &Context<'_>,
-    hits: &[crate::phrases::Hit<'_>],
+    hits: &[crate::signatures::phrases::Hit<'_>],
     text: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -324,7 +324,7 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             brands.into_iter().find(|(_, labels)| {
                 labels
                     .iter()
-                    .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+                    .any(|l| l.len() >= 5 && crate::signatures::phrases::contains_word(&subject, l))
             })
         })
         .or_else(|| top().and_then(|t| brands.named_in(&t)));

@@ -595,7 +595,7 @@ fn brand_without_own_link(
     let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
         return;
     };
-    if !crate::phrases::contains_word(&name.to_lowercase(), brand)
+    if !crate::signatures::phrases::contains_word(&name.to_lowercase(), brand)
         || crate::checks::sender::is_list_mail(msg)
         || crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
     {

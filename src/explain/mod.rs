@@ -12,9 +12,11 @@ pub use html::render_html;
 pub use notice::quarantine_notice;
 pub use text::render_text;
 
-use crate::checks::attachments::sniff::{self, Risk};
+use crate::formats::sniff;
+
 use crate::checks::headers::trusted_results;
 use crate::finding::Verdict;
+use crate::formats::sniff::Risk;
 use crate::message::{self, Attachment, Mailbox, Message};
 use crate::score::{Report, ScoredFinding};
 use crate::signatures::{Signatures, fill_template};

@@ -138,7 +138,7 @@ pub struct Derived {
     /// Each of `Message::htmls` as text, in order.
     pub(crate) html_texts: std::sync::OnceLock<Vec<String>>,
     /// The real type of each of `Message::attachments`, in order (several checks ask).
-    pub(crate) sniffed: std::sync::OnceLock<Vec<crate::checks::attachments::sniff::Sniffed>>,
+    pub(crate) sniffed: std::sync::OnceLock<Vec<crate::formats::sniff::Sniffed>>,
 }
 
 impl Message {
@@ -171,7 +171,7 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
     }
     // An Outlook item saved from Outlook (`.msg`, what staff hand to IT) is read as the
     // Internet message it stands for; the conversion cannot nest (its output is MIME).
-    if raw.starts_with(&crate::checks::attachments::sniff::OLE2_MAGIC)
+    if raw.starts_with(&crate::formats::sniff::OLE2_MAGIC)
         && let Some(mime) = containers::outlook::to_mime(raw)
     {
         return parse_until(&mime, limits, deadline);

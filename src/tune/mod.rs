@@ -3,7 +3,6 @@
 
 pub mod collect;
 pub mod fit;
-pub mod overlay;
 
 use crate::finding::Verdict;
 use crate::signatures::{Rule, Signatures};

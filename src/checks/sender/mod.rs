@@ -7,7 +7,7 @@ pub mod signature;
 
 use crate::checks::Context;
 use crate::finding::Finding;
-use crate::phrases::contains_word;
+use crate::signatures::phrases::contains_word;
 use crate::text::domain::{registrable, suffix_in};
 
 /// Whether `domain` is a free mail service's mailbox domain (`lists/freemail_domains.txt`).

@@ -11,8 +11,9 @@
 //! listed as `embedded-N`.
 
 use super::{Lister, le32};
-use crate::checks::attachments::sniff::{self, Kind};
 use crate::finding::Finding;
+use crate::formats::sniff;
+use crate::formats::sniff::Kind;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
 

@@ -12,7 +12,7 @@
 //! read too. Every stream read is bounded by the file's own size and spends the message's budget.
 
 use super::Lister;
-use crate::checks::attachments::sniff::OLE2_MAGIC;
+use crate::formats::sniff::OLE2_MAGIC;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
 use crate::message::mapi::{self, Item, Part, tag};

@@ -134,7 +134,7 @@ fn remote_templates_and_dde() {
 
 #[test]
 fn package_objects_in_a_word_document_are_extracted() {
-    let pe = crate::checks::attachments::executable::tests::minimal_pe(false, 2);
+    let pe = crate::formats::executable::tests::minimal_pe(false, 2);
     let doc = ole_of(&[
         ("/WordDocument", &[0xEC, 0xA5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         (
@@ -185,7 +185,7 @@ fn rtf_equation_objects_and_packages() {
     assert_eq!(eq.len(), 1, "{rs:?}");
     assert_eq!(eq[0].location, "order.rtf");
 
-    let pe = crate::checks::attachments::executable::tests::minimal_pe(false, 2);
+    let pe = crate::formats::executable::tests::minimal_pe(false, 2);
     let native = ole10native("update.exe", &pe)[4..].to_vec();
     let rtf = rtf_with_object("Package", &hex(&ole1_object("Package", &native)), false);
     let r = scan("order.rtf", rtf.as_bytes());
