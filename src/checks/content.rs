@@ -3,8 +3,9 @@
 //! charsets and fonts in mail that is otherwise Japanese.
 
 use crate::checks::Context;
-use crate::checks::text::{all_text, body_text, cut};
+use crate::checks::text::{all_text, body_text};
 use crate::finding::Finding;
+use crate::text::html_text::cut;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -1137,7 +1138,7 @@ fn visible_words(html: &str) -> usize {
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count()
     };
-    let html = cut(html, crate::checks::text::MAX_PART_CHARS * 4);
+    let html = cut(html, crate::text::html_text::MAX_PART_CHARS * 4);
     // ASCII lower-casing keeps byte offsets, so positions found in `lower` hold in `html`.
     let lower = html.to_ascii_lowercase();
     let mut words = 0;

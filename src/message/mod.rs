@@ -670,7 +670,7 @@ impl<'m> Walk<'m> {
                         &here,
                         "text",
                         text.len(),
-                        crate::checks::text::MAX_PART_CHARS,
+                        crate::text::html_text::MAX_PART_CHARS,
                     );
                     self.msg.texts.push(TextPart {
                         location: here,
@@ -688,7 +688,7 @@ impl<'m> Walk<'m> {
                         &here,
                         "HTML",
                         html.len(),
-                        crate::checks::text::MAX_HTML_BYTES,
+                        crate::text::html_text::MAX_HTML_BYTES,
                     );
                     self.msg.htmls.push(TextPart {
                         location: here,
@@ -1078,7 +1078,7 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
         let mut raw = b"Subject: x\n\n".to_vec();
         raw.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_PART_CHARS + 10,
+            crate::text::html_text::MAX_PART_CHARS + 10,
         ));
         let f = limit(&parse_default(&raw), "LIMIT_TEXT")
             .expect("text limit")
@@ -1087,12 +1087,12 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
         let mut html = b"Subject: x\nContent-Type: text/html\n\n".to_vec();
         html.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_PART_CHARS + 10,
+            crate::text::html_text::MAX_PART_CHARS + 10,
         ));
         assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_none());
         html.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_HTML_BYTES,
+            crate::text::html_text::MAX_HTML_BYTES,
         ));
         assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_some());
         assert!(limit(&parse_default(b"Subject: x\n\nshort\n"), "LIMIT_TEXT").is_none());
