@@ -83,7 +83,7 @@ pub struct Found {
 pub fn find(raw: &[u8], known: &HashSet<String>, campaign: &str, limits: &Limits) -> Found {
     let mut found = Found::default();
     let mut tokens = BTreeSet::new();
-    let Some(msg) = message::parse(raw, limits) else {
+    let Some(msg) = message::parse_with(raw, limits, &crate::engine::openers::ALL) else {
         return found;
     };
     found.reporter = msg
@@ -175,7 +175,7 @@ fn look(
             continue;
         };
         *parses_left -= 1;
-        if let Some(inner) = message::parse(&bytes, limits) {
+        if let Some(inner) = message::parse_with(&bytes, limits, &crate::engine::openers::ALL) {
             look(
                 &bytes,
                 &inner,

@@ -1,5 +1,7 @@
 //! The engine: built once, scans any number of messages on any number of threads.
 
+pub mod openers;
+
 use crate::checks::{CHECKS, Context};
 use crate::config::Config;
 use crate::finding::Finding;
@@ -83,8 +85,10 @@ impl Engine {
         }
         let started = Instant::now();
         let deadline = deadline(started, limits);
-        let mut msg = guarded("parse", || message::parse_until(raw, limits, deadline))?
-            .ok_or(ScanError::Empty)?;
+        let mut msg = guarded("parse", || {
+            message::parse_until(raw, limits, deadline, &openers::ALL)
+        })?
+        .ok_or(ScanError::Empty)?;
         if let Some(env) = envelope {
             msg.envelope = env;
         }
@@ -108,7 +112,7 @@ impl Engine {
         let started = Instant::now();
         let deadline = deadline(started, limits);
         let msg = guarded("parse", || {
-            message::from_file_until(name, data, limits, deadline)
+            message::from_file_until(name, data, limits, deadline, &openers::ALL)
         })?;
         self.check(msg, started)
     }

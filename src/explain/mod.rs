@@ -292,9 +292,11 @@ pub fn from_report(engine: &Engine, raw: &[u8], report: &Report) -> Explanation 
     let msg = if raw.len() > limits.max_message_bytes {
         None
     } else {
-        catch_unwind(AssertUnwindSafe(|| message::parse(raw, limits)))
-            .ok()
-            .flatten()
+        catch_unwind(AssertUnwindSafe(|| {
+            message::parse_with(raw, limits, &crate::engine::openers::ALL)
+        }))
+        .ok()
+        .flatten()
     };
     let msg = msg.unwrap_or_default();
     let trusted = &engine.config().auth.trusted_authserv_ids;

@@ -111,33 +111,50 @@ pub fn time_budget_finding(location: &str, budget_ms: u64, skipped: impl Into<St
 /// An opener: returns `false` if `att` is not its format (then the next opener is tried).
 pub type Opener = fn(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool;
 
-/// Every container format lurescreen opens, tried in order.
-pub const OPENERS: &[(&str, Opener)] = &[
-    ("pdf", crate::checks::attachments::pdf::open),
-    ("zip", containers::zip::open),
-    // Before the Office opener, which takes any other OLE2 file: these claim only Outlook items
-    // and Ichitaro documents.
-    ("outlook", containers::outlook::open),
-    ("ichitaro", crate::checks::attachments::ichitaro::open),
-    ("tnef", containers::tnef::open),
-    ("office", crate::checks::attachments::office::open),
-    ("gzip", containers::gzip::open),
-    ("tar", containers::tar::open),
-    ("7z", containers::sevenz::open),
-    ("rar", containers::rar::open),
-    ("disk image", containers::diskimage::open),
-    ("onenote", containers::onenote::open),
-    ("html", crate::checks::attachments::html::open),
-];
+/// The container formats a parse opens, tried in order, and which files are documents one of
+/// them reads (named when the time budget runs out before them).
+#[derive(Clone, Copy)]
+pub struct Openers {
+    pub list: &'static [(&'static str, Opener)],
+    pub is_document: fn(&Attachment) -> bool,
+}
+
+/// The containers this layer reads itself: archives, disk images, Outlook items. The engine
+/// passes the complete table (`engine::openers::ALL`), which adds the document readers of the
+/// layers above (PDF, Office, Ichitaro, HTML) in their places.
+pub const CONTAINERS: Openers = Openers {
+    list: &[
+        ("zip", containers::zip::open),
+        ("outlook", containers::outlook::open),
+        ("tnef", containers::tnef::open),
+        ("gzip", containers::gzip::open),
+        ("tar", containers::tar::open),
+        ("7z", containers::sevenz::open),
+        ("rar", containers::rar::open),
+        ("disk image", containers::diskimage::open),
+        ("onenote", containers::onenote::open),
+    ],
+    is_document: is_ole_or_rtf,
+};
+
+/// An OLE2 compound file or an RTF document: Office formats a document reader may open.
+pub fn is_ole_or_rtf(att: &Attachment) -> bool {
+    att.data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || att.data.starts_with(b"{\\rt")
+}
 
 /// Opens every container among the message's attachments, breadth first, to
 /// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
 /// container findings to `msg.structural`.
-pub fn expand(msg: &mut Message, limits: &Limits) {
-    expand_with(msg, limits, OPENERS);
+pub fn expand(msg: &mut Message, limits: &Limits, openers: &Openers) {
+    expand_with(msg, limits, openers.list, openers.is_document);
 }
 
-fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
+fn expand_with(
+    msg: &mut Message,
+    limits: &Limits,
+    openers: &[(&str, Opener)],
+    is_document: fn(&Attachment) -> bool,
+) {
     let mut budget = Budget::until(limits, msg.deadline);
     // Containers left unopened because the time budget ran out: the first one and how many.
     let mut late_at: Option<usize> = None;
@@ -242,14 +259,6 @@ fn expand_with(msg: &mut Message, limits: &Limits, openers: &[(&str, Opener)]) {
     }
 }
 
-/// A document some opener reads (PDF, Office, HTML): worth naming when time ran out before it.
-fn is_document(att: &Attachment) -> bool {
-    crate::checks::attachments::pdf::is_pdf(&att.data)
-        || crate::checks::attachments::html::is_html(att)
-        || att.data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-        || att.data.starts_with(b"{\\rt")
-}
-
 /// The archive format of a container that nesting stopped at. An Office document (a zip with
 /// `[Content_Types].xml`) at the limit is not an archive nested too deep.
 fn too_deep(att: &Attachment) -> Option<&'static str> {
@@ -306,7 +315,7 @@ mod tests {
             max_container_depth: 2,
             ..Limits::default()
         };
-        expand_with(&mut msg, &limits, &[("box", boxes)]);
+        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf);
         let paths: Vec<_> = msg
             .attachments
             .iter()
@@ -347,7 +356,7 @@ mod tests {
             max_container_depth: 2,
             ..Limits::default()
         };
-        expand(&mut msg, &limits);
+        expand(&mut msg, &limits, &crate::engine::openers::ALL);
         let deep: Vec<_> = msg
             .structural
             .iter()
@@ -378,7 +387,7 @@ mod tests {
             deadline: Some(Instant::now()),
             ..Message::default()
         };
-        expand(&mut msg, &Limits::default());
+        expand(&mut msg, &Limits::default(), &crate::engine::openers::ALL);
         assert_eq!(msg.attachments.len(), 2, "nothing opened");
         let f = msg
             .structural
@@ -421,7 +430,7 @@ mod tests {
             max_expanded_entries: 5,
             ..Limits::default()
         };
-        expand_with(&mut msg, &limits, &[("box", boxes)]);
+        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf);
         assert_eq!(msg.attachments.len(), 6);
         assert!(msg.structural.iter().any(|f| f.rule == "TEST_BUDGET"));
     }

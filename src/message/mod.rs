@@ -154,9 +154,16 @@ impl Message {
 }
 
 /// Parses raw bytes into a `Message`. `None` only for empty input: anything else, however
-/// broken, becomes a message plus structural findings. The time budget starts now.
+/// broken, becomes a message plus structural findings. The time budget starts now. Opens the
+/// containers this layer reads (`expand::CONTAINERS`); `parse_with` takes the table of openers
+/// to use (the engine's has the document readers too).
 pub fn parse(raw: &[u8], limits: &Limits) -> Option<Message> {
-    parse_until(raw, limits, deadline_from_now(limits))
+    parse_with(raw, limits, &expand::CONTAINERS)
+}
+
+/// `parse` opening the containers `openers` reads.
+pub fn parse_with(raw: &[u8], limits: &Limits, openers: &expand::Openers) -> Option<Message> {
+    parse_until(raw, limits, deadline_from_now(limits), openers)
 }
 
 /// The deadline of a scan that starts now.
@@ -165,7 +172,12 @@ pub fn deadline_from_now(limits: &Limits) -> Option<Instant> {
 }
 
 /// `parse` with the scan's deadline: container expansion stops opening containers past it.
-pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Option<Message> {
+pub fn parse_until(
+    raw: &[u8],
+    limits: &Limits,
+    deadline: Option<Instant>,
+    openers: &expand::Openers,
+) -> Option<Message> {
     if raw.is_empty() {
         return None;
     }
@@ -174,14 +186,14 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
     if raw.starts_with(&crate::formats::sniff::OLE2_MAGIC)
         && let Some(mime) = containers::outlook::to_mime(raw)
     {
-        return parse_until(&mime, limits, deadline);
+        return parse_until(&mime, limits, deadline, openers);
     }
     let (bytes, nested) = bound_nested_messages(raw, limits.max_nested_messages);
     let (bytes, header_fields) = bound_header_fields(bytes.as_ref(), limits.max_header_fields);
     let part_cap = limits.max_header_fields.saturating_mul(PART_FIELDS_FACTOR);
     let (bytes, field_lines) = bound_field_lines(bytes, part_cap);
     let Some(parsed) = MessageParser::default().parse(bytes.as_ref()) else {
-        return Some(not_a_message(raw, limits, deadline));
+        return Some(not_a_message(raw, limits, deadline, openers));
     };
     let mut msg = Message {
         deadline,
@@ -215,7 +227,7 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
         );
     }
     if msg.headers.is_empty() {
-        return Some(not_a_message(raw, limits, deadline));
+        return Some(not_a_message(raw, limits, deadline, openers));
     }
     let mut walk = Walk {
         msg: &mut msg,
@@ -234,7 +246,7 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
     }
     // `parsed` borrows `bytes`; both are dropped here, with nesting bounded above.
     drop(parsed);
-    expand::expand(&mut msg, limits);
+    expand::expand(&mut msg, limits, openers);
     if msg.links.len() >= links::MAX_LINKS {
         msg.structural.push(
             Finding::new("LIMIT_LINKS", "message").with("limit", links::MAX_LINKS.to_string()),
@@ -248,7 +260,13 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
 /// name are `name`, its declared type `application/octet-stream`, and containers in it are opened
 /// as usual.
 pub fn from_file(name: &str, data: &[u8], limits: &Limits) -> Message {
-    from_file_until(name, data, limits, deadline_from_now(limits))
+    from_file_until(
+        name,
+        data,
+        limits,
+        deadline_from_now(limits),
+        &expand::CONTAINERS,
+    )
 }
 
 /// `from_file` with the scan's deadline.
@@ -257,6 +275,7 @@ pub fn from_file_until(
     data: &[u8],
     limits: &Limits,
     deadline: Option<Instant>,
+    openers: &expand::Openers,
 ) -> Message {
     let mut msg = Message {
         deadline,
@@ -269,14 +288,19 @@ pub fn from_file_until(
         data: data.to_vec(),
         ..Attachment::default()
     });
-    expand::expand(&mut msg, limits);
+    expand::expand(&mut msg, limits, openers);
     msg
 }
 
 /// Input with no header fields (a PDF, a program, a text file): not a message, but its bytes are
 /// still judged, as the one file it holds (location `1`).
-fn not_a_message(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Message {
-    let mut msg = from_file_until("", raw, limits, deadline);
+fn not_a_message(
+    raw: &[u8],
+    limits: &Limits,
+    deadline: Option<Instant>,
+    openers: &expand::Openers,
+) -> Message {
+    let mut msg = from_file_until("", raw, limits, deadline, openers);
     if let Some(att) = msg.attachments.first_mut() {
         att.location = "1".into();
     }

@@ -624,7 +624,7 @@ mod tests {
 
     #[test]
     fn mutated_containers_never_panic() {
-        use crate::message::expand::OPENERS;
+        let openers = crate::engine::openers::ALL.list;
         let samples = vec![
             zip::tests::zip_of(&[
                 ("a.exe", b"MZ\x90\0 some data here"),
@@ -676,7 +676,7 @@ mod tests {
                     ..Budget::new(&crate::config::Limits::default())
                 };
                 let mut out = Opened::default();
-                for (_, open) in OPENERS {
+                for (_, open) in openers {
                     if open(&a, &mut budget, &mut out) {
                         break;
                     }

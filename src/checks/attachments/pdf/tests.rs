@@ -488,7 +488,12 @@ fn links_and_children_reach_the_message() {
         "Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n\
 --b\nContent-Type: application/octet-stream; name=scan.txt\nContent-Transfer-Encoding: base64\n\n{b64}\n--b--\n"
     );
-    let msg = crate::message::parse(raw.as_bytes(), &Limits::default()).unwrap();
+    let msg = crate::message::parse_with(
+        raw.as_bytes(),
+        &Limits::default(),
+        &crate::engine::openers::ALL,
+    )
+    .unwrap();
     let paths: Vec<_> = msg
         .attachments
         .iter()
