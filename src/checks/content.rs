@@ -237,7 +237,7 @@ pub fn note_by_reply(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if msg.reply_to.is_empty()
         || !msg.attachments.is_empty()
         || msg.links.len() > 1
-        || crate::checks::sender::is_list_mail(msg)
+        || crate::checks::common::is_list_mail(msg)
     {
         return;
     }
@@ -296,7 +296,7 @@ const CALLBACK_TOP: usize = 1500;
 /// order, their shop and an unsubscribe page.
 pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
-    if !msg.links.is_empty() || crate::checks::sender::is_list_mail(msg) {
+    if !msg.links.is_empty() || crate::checks::common::is_list_mail(msg) {
         return;
     }
     let Some(subject) = msg.subject.as_deref() else {
@@ -309,14 +309,14 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
         return;
     };
-    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+    if crate::checks::common::is_own_or_protected(ctx, &domain) {
         return;
     }
     let brands = &ctx.signatures.lists.impersonated_brands;
     // From free mail, the brand may be named only at the top of the text (a "receipt" whose
     // subject says just "payment processed"): no brand writes from a free mail mailbox.
     let top = || {
-        crate::checks::sender::is_freemail(ctx, &domain)
+        crate::checks::common::is_freemail(ctx, &domain)
             .then(|| cut(body_text(msg), CALLBACK_TOP).to_lowercase())
     };
     let brand = brands
@@ -388,13 +388,13 @@ const SIGN_OFF_WORDS: &[&str] = &[
 /// organisation's own or protected domains.
 pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
-    if crate::checks::sender::is_list_mail(msg) {
+    if crate::checks::common::is_list_mail(msg) {
         return;
     }
     let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
         return;
     };
-    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+    if crate::checks::common::is_own_or_protected(ctx, &domain) {
         return;
     }
     // Sign-offs and copyright lines close a message: its last bytes are read.
@@ -742,14 +742,14 @@ pub fn crypto_payment_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if !WALLET_HINTS.is_match(subject) && !WALLET_HINTS.is_match(body) {
         return;
     }
-    if crate::checks::sender::is_list_mail(msg) {
+    if crate::checks::common::is_list_mail(msg) {
         return;
     }
     if msg
         .from
         .iter()
         .find_map(|mb| mb.domain())
-        .is_some_and(|d| crate::checks::sender::is_own_or_protected(ctx, &d))
+        .is_some_and(|d| crate::checks::common::is_own_or_protected(ctx, &d))
     {
         return;
     }
@@ -830,7 +830,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if !has_ticker(subject) && !has_ticker(body) {
         return;
     }
-    if crate::checks::sender::is_list_mail(msg) {
+    if crate::checks::common::is_list_mail(msg) {
         return;
     }
     let text = format!("{subject}\n{body}").to_lowercase();
@@ -852,13 +852,13 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {
         return;
     };
-    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+    if crate::checks::common::is_own_or_protected(ctx, &domain) {
         return;
     }
     let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
-    if !crate::checks::sender::is_freemail(ctx, &domain)
+    if !crate::checks::common::is_freemail(ctx, &domain)
         && ctx.signatures.lists.impersonated_brands.has_label(label)
     {
         return;
@@ -874,7 +874,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// Where the reader is asked to answer, when that is a mailbox anyone can open or another
 /// organisation: Reply-To elsewhere, a free mail From, or a free mail address in the text.
 fn contact_elsewhere(ctx: &Context<'_>, text: &str) -> Option<String> {
-    use crate::checks::sender::is_freemail;
+    use crate::checks::common::is_freemail;
     if let Some((_, reply_to, _)) = crate::checks::sender::reply::reply_elsewhere(ctx) {
         return Some(reply_to);
     }

@@ -2,6 +2,7 @@
 //! (IP literals, user@host, script and file URLs, shorteners, downloads, known-bad sites, forms).
 
 use crate::checks::Context;
+use crate::checks::common::free_hosting;
 use crate::finding::Finding;
 use crate::message::Link;
 use crate::text::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
@@ -96,7 +97,7 @@ fn names_someone_borrowed(ctx: &Context<'_>, domain: &str) -> bool {
         .to_string();
     let msg = ctx.msg;
     ctx.signatures.lists.impersonated_brands.has_label(&label)
-        || crate::checks::sender::is_own_or_protected(ctx, domain)
+        || crate::checks::common::is_own_or_protected(ctx, domain)
         || msg
             .to
             .iter()
@@ -302,22 +303,7 @@ fn single_from_org(ctx: &Context<'_>) -> Option<String> {
         return None;
     };
     let domain = from.domain()?;
-    (!crate::checks::sender::is_freemail(ctx, &domain)).then(|| org_domain(&domain))
-}
-
-/// The free hosting or cloud storage service `host` is on (`lists/free_hosting.txt`); Amazon S3
-/// buckets also by their regional names (`bucket.s3.us-east-1.amazonaws.com`,
-/// `bucket.s3-website-eu-west-1.amazonaws.com`), too many to list.
-pub fn free_hosting<'a>(host: &str, lists: &'a crate::signatures::Lists) -> Option<&'a str> {
-    if let Some(entry) = suffix_in(host, &lists.free_hosting) {
-        return Some(entry);
-    }
-    let lower = host.trim_end_matches('.').to_ascii_lowercase();
-    let under_aws = lower.strip_suffix(".amazonaws.com")?;
-    under_aws
-        .split('.')
-        .any(|l| l == "s3" || l.starts_with("s3-") || l.starts_with("s3."))
-        .then_some("s3.amazonaws.com")
+    (!crate::checks::common::is_freemail(ctx, &domain)).then(|| org_domain(&domain))
 }
 
 /// Extensions that are web pages run on the server when they end a URL (`eBayISAPI.dll?ViewItem`,
@@ -495,7 +481,7 @@ pub fn hidden_destinations(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], bool)> {
     let from = ctx.msg.from.first()?;
     let domain = from.domain()?;
-    if crate::checks::sender::is_own_or_protected(ctx, &domain) {
+    if crate::checks::common::is_own_or_protected(ctx, &domain) {
         return None;
     }
     let org = org_domain(&domain);
@@ -511,7 +497,7 @@ fn claimed_brand<'a>(ctx: &'a Context<'_>) -> Option<(&'a str, &'a [String], boo
         }
         return Some((brand.as_str(), labels.as_slice(), own));
     }
-    if crate::checks::sender::is_freemail(ctx, &domain) {
+    if crate::checks::common::is_freemail(ctx, &domain) {
         return None;
     }
     brands
@@ -596,8 +582,11 @@ fn brand_without_own_link(
         return;
     };
     if !crate::signatures::phrases::contains_word(&name.to_lowercase(), brand)
-        || crate::checks::sender::is_list_mail(msg)
-        || crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
+        || crate::checks::common::is_list_mail(msg)
+        || crate::message::auth_results::from_authenticated(
+            msg,
+            &ctx.config.auth.trusted_authserv_ids,
+        )
     {
         return;
     }
@@ -640,8 +629,8 @@ fn bank_elsewhere(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
         return;
     };
-    if crate::checks::sender::is_freemail(ctx, &domain)
-        || crate::checks::sender::is_own_or_protected(ctx, &domain)
+    if crate::checks::common::is_freemail(ctx, &domain)
+        || crate::checks::common::is_own_or_protected(ctx, &domain)
     {
         return;
     }

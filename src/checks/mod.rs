@@ -2,6 +2,7 @@
 
 pub mod archives;
 pub mod attachments;
+pub mod common;
 pub mod content;
 pub mod headers;
 pub mod links;

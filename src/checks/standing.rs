@@ -108,11 +108,11 @@ fn established_marks(msg: &Message) -> Option<String> {
 pub fn authenticated_from(ctx: &Context<'_>) -> Option<String> {
     let msg = ctx.msg;
     let from = msg.from.first().and_then(|m| m.domain())?;
-    if msg.from.len() != 1 || crate::checks::sender::is_freemail(ctx, &from) {
+    if msg.from.len() != 1 || crate::checks::common::is_freemail(ctx, &from) {
         return None;
     }
     let trusted = &ctx.config.auth.trusted_authserv_ids;
-    let results = crate::checks::headers::trusted_results(msg, trusted);
+    let results = crate::message::auth_results::trusted_results(msg, trusted);
     if !results.is_empty() {
         return results.iter().find_map(|r| {
             let aligned = r.result == "pass"
@@ -174,7 +174,7 @@ pub fn sending_domains(msg: &Message) -> Vec<String> {
     for d in dkim_signing_domains(msg) {
         add(&d);
     }
-    if let Some(rp) = crate::checks::sender::bounce_address(msg)
+    if let Some(rp) = crate::checks::common::bounce_address(msg)
         && let Some((_, d)) = rp.rsplit_once('@')
     {
         add(d);

@@ -11,10 +11,10 @@
 //! - each configured DNSBL/URIBL zone for the sender's and the links' registrable domains
 //!   (`DNS_LISTED`); none is queried unless listed in `dns.dnsbl_zones`.
 
-use crate::checks::headers::{from_authenticated, trusted_results};
 use crate::config::Dns;
 use crate::finding::Finding;
 use crate::message::Message;
+use crate::message::auth_results::{from_authenticated, trusted_results};
 use crate::text::domain::{org_domain, registrable};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;

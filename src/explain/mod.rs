@@ -14,9 +14,9 @@ pub use text::render_text;
 
 use crate::formats::sniff;
 
-use crate::checks::headers::trusted_results;
 use crate::finding::Verdict;
 use crate::formats::sniff::Risk;
+use crate::message::auth_results::trusted_results;
 use crate::message::{self, Attachment, Mailbox, Message};
 use crate::score::{Report, ScoredFinding};
 use crate::signatures::{Signatures, fill_template};

@@ -1,5 +1,6 @@
 //! The analysis view of a message: owned, decoded, flat, built from mail-parser.
 
+pub mod auth_results;
 pub mod containers;
 pub mod expand;
 pub mod links;

@@ -2,8 +2,9 @@
 //! is a random string, a brand name pulled apart with filler so that filters do not see it.
 
 use crate::checks::Context;
+use crate::checks::common::is_own_or_protected;
 use crate::checks::content::is_styled_letter;
-use crate::checks::sender::{is_own_or_protected, named_outside_senders, named_senders};
+use crate::checks::sender::{named_outside_senders, named_senders};
 use crate::finding::Finding;
 use unicode_normalization::UnicodeNormalization;
 
@@ -434,7 +435,7 @@ pub fn unknown_tld(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if crate::checks::standing::is_mail_system_notice(msg) {
         return;
     }
-    let bounce = super::bounce_address(msg);
+    let bounce = crate::checks::common::bounce_address(msg);
     let fields = msg
         .from
         .iter()

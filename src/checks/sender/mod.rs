@@ -6,45 +6,10 @@ pub mod reply;
 pub mod signature;
 
 use crate::checks::Context;
+use crate::checks::common::{is_freemail, is_own_or_protected};
 use crate::finding::Finding;
 use crate::signatures::phrases::contains_word;
 use crate::text::domain::{registrable, suffix_in};
-
-/// Whether `domain` is a free mail service's mailbox domain (`lists/freemail_domains.txt`).
-/// Exact names only: `gmail.com` is personal mailboxes, `groups.yahoo.com` is a list server.
-pub fn is_freemail(ctx: &Context<'_>, domain: &str) -> bool {
-    ctx.signatures
-        .lists
-        .freemail_domains
-        .contains(domain.trim().trim_end_matches('.').to_lowercase().as_str())
-}
-
-/// Whether the message came through a mailing list, which sets its own Reply-To, Sender,
-/// Return-Path and footer.
-pub fn is_list_mail(msg: &crate::message::Message) -> bool {
-    msg.headers.iter().any(|(n, _)| {
-        ["list-id", "list-post", "mailing-list", "x-mailing-list"]
-            .iter()
-            .any(|h| n.eq_ignore_ascii_case(h))
-    })
-}
-
-/// Whether `domain` is one of the organisation's own or protected domains, or under one.
-/// The envelope's return path (MAIL FROM, else the Return-Path field), without angle brackets,
-/// when it is an address.
-pub(crate) fn bounce_address(msg: &crate::message::Message) -> Option<String> {
-    msg.envelope
-        .mail_from
-        .as_deref()
-        .or(msg.return_path.as_deref())
-        .map(|a| a.trim().trim_matches(['<', '>']).to_string())
-        .filter(|a| a.contains('@'))
-}
-
-pub fn is_own_or_protected(ctx: &Context<'_>, domain: &str) -> bool {
-    let org = &ctx.config.organisation;
-    suffix_in(domain, &org.domains).is_some() || suffix_in(domain, &org.protected_domains).is_some()
-}
 
 /// The protected brand names, lower-cased: the shipped list and the configuration's.
 pub fn protected_brands(ctx: &Context<'_>) -> Vec<String> {
@@ -136,7 +101,7 @@ pub fn free_hosting_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let lists = &ctx.signatures.lists;
-    let Some(service) = crate::checks::links::free_hosting(&domain, lists) else {
+    let Some(service) = crate::checks::common::free_hosting(&domain, lists) else {
         return;
     };
     let elsewhere = ctx.msg.links.iter().find_map(|l| {

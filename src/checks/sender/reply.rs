@@ -7,11 +7,11 @@
 //! addresses are the service's own arrangement. A free mail Reply-To still counts: answers then
 //! go to an address anyone could have opened.
 
-use super::{is_freemail, is_list_mail};
 use crate::checks::Context;
-use crate::checks::headers::from_authenticated;
+use crate::checks::common::{is_freemail, is_list_mail};
 use crate::finding::Finding;
 use crate::message::Mailbox;
+use crate::message::auth_results::from_authenticated;
 use crate::text::domain::org_domain;
 
 /// Where replies would go when that is another organisation than the sender's: the first
@@ -84,7 +84,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if is_freemail(ctx, &from_domain) {
         return;
     }
-    let bounce = super::bounce_address(msg);
+    let bounce = crate::checks::common::bounce_address(msg);
     let candidates = msg
         .sender
         .iter()

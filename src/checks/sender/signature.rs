@@ -2,8 +2,8 @@
 //! (IPA: 署名の内容と差出人のアドレスが異なる). Typical of a targeted attack from a free mail
 //! account posing as a company's staff.
 
-use super::is_freemail;
 use crate::checks::Context;
+use crate::checks::common::is_freemail;
 use crate::checks::text::body_text;
 use crate::finding::Finding;
 use crate::text::domain::{domain_in_text, org_domain};
@@ -45,7 +45,7 @@ static APP_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     // Mailing lists add footers with their own addresses where a signature would be.
-    if super::is_list_mail(msg) {
+    if crate::checks::common::is_list_mail(msg) {
         return;
     }
     let Some((from_address, from_domain)) = msg
@@ -55,7 +55,8 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    if crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids) {
+    if crate::message::auth_results::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
+    {
         return;
     }
     let from_org = org_domain(&from_domain);
