@@ -6,12 +6,14 @@
 //! thread puts the results back into input order (a reorder buffer that the window bounds too),
 //! writes them, and keeps the totals for the summary and the HTML report.
 
+pub mod clock;
 pub mod extract;
 pub mod html;
 pub mod inputs;
 pub mod mbox;
 pub mod pst;
 pub mod report;
+pub mod source;
 
 use crate::cli::exit;
 use crate::engine::ScanError;

@@ -8,7 +8,7 @@
 //! data is not encrypted by it. A reader panic on a damaged store ends that store with an error
 //! line, not the run.
 
-use super::inputs::{Location, Payload};
+use super::source::{Location, Payload};
 use crate::message::mapi::{self, Item, Part, tag};
 use outlook_pst::ltp::prop_context::PropertyValue;
 use outlook_pst::messaging::attachment::AttachmentData;

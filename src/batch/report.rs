@@ -541,7 +541,7 @@ pub fn summary_json(
     serde_json::json!({
         "version": 1,
         "program": concat!("lurescreen ", env!("CARGO_PKG_VERSION")),
-        "finished": super::html::now_rfc3339(),
+        "finished": super::clock::now_rfc3339(),
         "duration_seconds": (secs * 1000.0).round() / 1000.0,
         "messages": t.messages,
         "bytes": t.bytes,

@@ -32,7 +32,7 @@ impl Context<'_> {
             return false;
         }
         out.push(
-            crate::message::expand::time_budget_finding(
+            crate::message::opener::time_budget_finding(
                 location,
                 self.config.limits.scan_time_ms,
                 format!("{check} on {location} and the attachments after it"),

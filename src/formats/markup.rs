@@ -44,7 +44,7 @@ pub fn first_tag(data: &[u8]) -> Option<Vec<u8>> {
             } else {
                 b">"
             };
-            let end = crate::formats::sniff::find(rest, close)?;
+            let end = crate::formats::bytes::find(rest, close)?;
             rest = rest.get(end + close.len()..)?;
             continue;
         }

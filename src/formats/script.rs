@@ -6,7 +6,7 @@
 //! (`<hta:application`, `#@~^…==`, `@echo off` as the first line) or several indicators together
 //! (an object factory *and* a Windows Script Host object *and* the language's own syntax).
 
-use super::sniff;
+use super::bytes;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::LazyLock;
 
@@ -209,7 +209,7 @@ fn text_of(data: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
         }
         return None;
     }
-    sniff::looks_like_text(data).then_some(std::borrow::Cow::Borrowed(data))
+    bytes::looks_like_text(data).then_some(std::borrow::Cow::Borrowed(data))
 }
 
 /// Recognises a script by its content.
@@ -366,7 +366,7 @@ fn text_has(text: &[u8], needle: &[u8]) -> bool {
 /// Script Encoder output starts `#@~^` then six base64 characters (the length) and `==`.
 fn encoded_script_marker(text: &[u8]) -> Option<&'static str> {
     let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|t| sniff::find(t, b"#@~^")) {
+    while let Some(i) = text.get(from..).and_then(|t| bytes::find(t, b"#@~^")) {
         let at = from + i + 4;
         let len_ok = text.get(at..at + 6).is_some_and(|l| {
             l.iter()
@@ -395,7 +395,7 @@ fn encoded_powershell(text: &[u8]) -> Option<&'static str> {
         b" -ec ",
     ] {
         let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|t| sniff::find(t, flag)) {
+        while let Some(i) = lower.get(from..).and_then(|t| bytes::find(t, flag)) {
             let start = from + i + flag.len();
             let run = lower
                 .get(start..)

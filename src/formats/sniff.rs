@@ -4,6 +4,7 @@
 //! `sniff` is the one place that decides a file's real type; other checks (and openers) call it
 //! rather than looking at magic bytes of their own.
 
+use super::bytes::{find, looks_like_text};
 use super::script;
 
 /// How much harm opening a file of some type can do, in rising order.
@@ -235,26 +236,6 @@ fn is_iso9660(data: &[u8]) -> bool {
     [0x8001, 0x8801, 0x9001]
         .iter()
         .any(|&at| data.get(at..at + 5) == Some(b"CD001"))
-}
-
-/// No NUL bytes and few other control characters at the start: text of some encoding.
-pub(crate) fn looks_like_text(data: &[u8]) -> bool {
-    let head = data.get(..8192).unwrap_or(data);
-    if head.is_empty() {
-        return false;
-    }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return true;
-    }
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
-        .count();
-    controls == 0 || (!head.contains(&0) && controls * 100 < head.len())
-}
-
-pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(hay, needle)
 }
 
 /// The last extension of a name, lower-cased, as Windows would see it (trailing dots and spaces

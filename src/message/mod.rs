@@ -5,6 +5,7 @@ pub mod containers;
 pub mod expand;
 pub mod links;
 pub mod mapi;
+pub mod opener;
 mod params;
 
 use crate::config::Limits;

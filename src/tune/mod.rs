@@ -407,7 +407,7 @@ pub fn date_today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
-    let (y, m, d) = crate::batch::html::civil_from_days((secs / 86_400) as i64);
+    let (y, m, d) = crate::batch::clock::civil_from_days((secs / 86_400) as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
 

@@ -6,7 +6,7 @@
 //! The markup is walked with lol_html (forms, password fields, meta refresh, download links, SVG
 //! scripts); scripts are read with regular expressions on the text. Strings a page decodes at run
 //! time (`unescape('%3C…')`, `atob('PGZvcm0…')`) are decoded once and read the same way. The
-//! analysis runs in the container stage (`open`, registered in `message::expand::OPENERS`), which
+//! analysis runs in the container stage (`open`, registered in `engine::openers::ALL`), which
 //! also hands smuggled payloads and large `data:` URLs on as attachments of their own
 //! (`2/view.html!/invoice.zip`) and redirect and form targets on as links; HTML files nested deeper
 //! than expansion goes are analysed by `check` (findings only).
@@ -15,7 +15,7 @@ use super::display_name;
 use crate::checks::Context;
 use crate::finding::Finding;
 use crate::formats::markup::{first_tag, starts_with_tag};
-use crate::message::expand::{Budget, Child, Opened};
+use crate::message::opener::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine as _;
@@ -471,7 +471,7 @@ fn reveal(text: &str) -> (String, Vec<String>) {
             "atob" => {
                 let room = MAX_REVEALED - revealed.len();
                 match decode_base64(arg.as_bytes(), room) {
-                    Some(bytes) if crate::formats::sniff::looks_like_text(&bytes) => {
+                    Some(bytes) if crate::formats::bytes::looks_like_text(&bytes) => {
                         String::from_utf8_lossy(&bytes).into_owned()
                     }
                     _ => continue,

@@ -11,7 +11,7 @@
 
 use crate::finding::Finding;
 use crate::message::containers::{Lister, display_name};
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 use crate::message::{Attachment, containers::decode_name};
 use std::io::Read;
 

@@ -697,7 +697,7 @@ fn appended_kind(tail: &[u8]) -> String {
     if sniffed.risk() > crate::formats::sniff::Risk::Inert {
         return sniffed.label();
     }
-    match crate::formats::sniff::find(tail, b"MZ").filter(|&i| {
+    match crate::formats::bytes::find(tail, b"MZ").filter(|&i| {
         let h = tail.get(i..).unwrap_or_default();
         u32_at(h, 0x3C)
             .and_then(|o| h.get(o as usize..o as usize + 4))

@@ -6,7 +6,7 @@
 use super::{Lister, be32, display_name, fat, iso, le32};
 use crate::finding::Finding;
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 
 /// Which kind of disk image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

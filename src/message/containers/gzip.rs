@@ -3,7 +3,7 @@
 
 use super::{Counting, Lister, decode_name};
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 use flate2::read::MultiGzDecoder;
 
 /// The gzip magic and the deflate method.

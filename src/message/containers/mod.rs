@@ -18,7 +18,7 @@ pub mod tnef;
 pub mod zip;
 
 use super::Attachment;
-use super::expand::{Budget, Child, Opened};
+use super::opener::{Budget, Child, Opened};
 use crate::config::Limits;
 use crate::finding::Finding;
 use std::cell::Cell;
@@ -302,7 +302,7 @@ impl<'a> Lister<'a> {
     pub fn body(&mut self, name: String, text: String, html: bool) {
         self.out
             .bodies
-            .push(super::expand::Body { name, text, html });
+            .push(super::opener::Body { name, text, html });
     }
 
     pub fn set_data(&mut self, child: usize, data: Vec<u8>) {

@@ -14,8 +14,8 @@
 use super::Lister;
 use crate::formats::sniff::OLE2_MAGIC;
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
 use crate::message::mapi::{self, Item, Part, tag};
+use crate::message::opener::{Budget, Opened};
 use cfb::CompoundFile;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};

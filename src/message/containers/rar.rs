@@ -4,7 +4,7 @@
 
 use super::{Lister, decode_name, le16, le32};
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 
 const RAR4: &[u8] = b"Rar!\x1a\x07\x00";
 const RAR5: &[u8] = b"Rar!\x1a\x07\x01\x00";

@@ -3,7 +3,7 @@
 
 use super::{Counting, Lister, Stop};
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 use sevenz_rust2::{Archive, BlockDecoder, Error, Password};
 
 /// `7z\xBC\xAF\x27\x1C`

@@ -3,7 +3,7 @@
 
 use super::{Counting, Lister, decode_name};
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 
 /// The `ustar` magic of POSIX and GNU headers (old v7 tars have none and are not opened).
 pub fn is_tar(data: &[u8]) -> bool {

@@ -13,8 +13,8 @@
 
 use super::Lister;
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
 use crate::message::mapi::{self, Item, Part, tag};
+use crate::message::opener::{Budget, Opened};
 
 /// The stream's first four bytes.
 pub const SIGNATURE: [u8; 4] = [0x78, 0x9f, 0x3e, 0x22];

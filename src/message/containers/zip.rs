@@ -4,7 +4,7 @@
 
 use super::{Counting, Lister, decode_name};
 use crate::message::Attachment;
-use crate::message::expand::{Budget, Opened};
+use crate::message::opener::{Budget, Opened};
 use zip::{CompressionMethod, ZipArchive};
 
 /// General purpose flag bits: encrypted, strong encryption.

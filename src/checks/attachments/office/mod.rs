@@ -3,7 +3,7 @@
 //! encryption, and RTF files built to exploit Word. A file is judged by its bytes, whatever its
 //! name: OLE2 (`ole`), Office Open XML (`ooxml`), RTF (`rtf`), Excel SYLK (`xlm`).
 //!
-//! Two stages, like the PDF analysis. The opener (`open`, in `message::expand::OPENERS`) pulls
+//! Two stages, like the PDF analysis. The opener (`open`, in `engine::openers::ALL`) pulls
 //! out the files that documents carry — a Package object's payload, an RTF's embedded OLE
 //! objects — so every attachment check sees them (`2/a.rtf!/payload.exe`), and marks encrypted
 //! documents (`Attachment::encrypted`, which ARCHIVE_PASSWORD_IN_BODY reads). The check
@@ -20,8 +20,8 @@ pub mod xlm;
 
 use crate::checks::Context;
 use crate::finding::Finding;
-use crate::formats::sniff::find;
-use crate::message::expand::{Budget, Child, Opened};
+use crate::formats::bytes::find;
+use crate::message::opener::{Budget, Child, Opened};
 use crate::message::{Attachment, containers};
 use crate::signatures::Lists;
 
@@ -160,7 +160,7 @@ fn is_csv(att: &Attachment) -> bool {
         .and_then(crate::formats::sniff::last_extension)
         .unwrap_or_default();
     matches!(ext.as_str(), "csv" | "tsv" | "prn" | "dif")
-        && crate::formats::sniff::looks_like_text(&att.data)
+        && crate::formats::bytes::looks_like_text(&att.data)
 }
 
 /// How a document is named in reasons: its name, and for a file inside another, the path

@@ -6,7 +6,7 @@
 //! the start of the output (subtraction overflow) and on unknown code pages (`expect`), and it
 //! has no bound on the output. Both are small and bounded here: every output is capped.
 
-use crate::formats::sniff::find;
+use crate::formats::bytes::find;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;

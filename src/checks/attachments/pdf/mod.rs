@@ -5,7 +5,7 @@
 //!
 //! Two views of each file: a raw byte scan (`raw`, pdfid-like counts that see `#xx`-obfuscated
 //! names and work on any file) and lopdf's object model (`model`). The analysis runs once, in the
-//! container expansion stage (`open`, registered in `message::expand::OPENERS`), which also hands
+//! container expansion stage (`open`, registered in `engine::openers::ALL`), which also hands
 //! the embedded files on as attachments of their own (`2/a.pdf!/payload.exe`) and the link
 //! targets on as the message's links. PDFs nested deeper than expansion goes are analysed by the
 //! check `check` instead (findings only).
@@ -17,7 +17,7 @@ pub mod recover;
 
 use crate::checks::Context;
 use crate::finding::Finding;
-use crate::message::expand::{Budget, Child, Opened};
+use crate::message::opener::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
 use model::Model;
 use raw::RawScan;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::Limits;
-use crate::message::expand::Budget;
+use crate::message::opener::Budget;
 
 #[path = "../../../../tests/support/pdf_builder.rs"]
 mod pdf_builder;

@@ -1,0 +1,22 @@
+//! Byte helpers the readers share: a substring search, whether bytes are text.
+
+/// No NUL bytes and few other control characters at the start: text of some encoding.
+pub fn looks_like_text(data: &[u8]) -> bool {
+    let head = data.get(..8192).unwrap_or(data);
+    if head.is_empty() {
+        return false;
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .count();
+    controls == 0 || (!head.contains(&0) && controls * 100 < head.len())
+}
+
+/// Where `needle` first occurs in `hay`.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
