@@ -1187,6 +1187,324 @@ fn unknown_tokens_and_other_paths_get_a_bare_404() {
     assert_eq!(clicks[0].token, entry.token);
 }
 
+/// One request with a body; the status, the whole header block and the body.
+fn http_post(
+    addr: std::net::SocketAddr,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: QuizTest/1.0\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (413) before taking the whole of a large body.
+    let _ = s.write_all(body);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, headers.to_string(), body.to_string())
+}
+
+#[test]
+fn the_debrief_ends_with_a_quiz_whose_first_answers_are_stored_shown_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, generated, db) = start_server(dir.path());
+    let campaign = &generated.manifest.campaign;
+    let entry = |who: &str, scenario: &str| {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .find(|e| e.scenario == scenario && e.email.starts_with(who))
+            .unwrap()
+            .clone()
+    };
+    let a = entry("a.one", "invoice-pdf-ja");
+    let quiz = scenario::find("invoice-pdf-ja").unwrap().quiz.clone();
+    assert_eq!(quiz.len(), 2);
+    assert_eq!((quiz[0].answer, quiz[1].answer), (2, 1));
+    let path = format!("/t/{}", a.token);
+
+    // The debrief ends with the quiz: a plain form posted back to the same address.
+    let (status, page) = http_get(addr, &path, "Mozilla/5.0 QuizTest");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<h2>確認クイズ</h2>"), "{page}");
+    assert!(page.contains("<form method=\"post\">"), "{page}");
+    for (n, q) in quiz.iter().enumerate() {
+        assert!(page.contains(&q.question_ja), "{page}");
+        for (c, choice) in q.choices_ja.iter().enumerate() {
+            assert!(
+                page.contains(&format!(
+                    "<input type=\"radio\" name=\"q{}\" value=\"{}\" required> {choice}</label>",
+                    n + 1,
+                    c + 1
+                )),
+                "{page}"
+            );
+        }
+        // The answers are not on the page before it is answered.
+        assert!(!page.contains(&q.explain_ja), "{page}");
+    }
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+
+    // Hostile and malformed submissions: refused, nothing stored.
+    let form = "application/x-www-form-urlencoded";
+    for (what, ctype, body, want, says) in [
+        (
+            "an unknown question",
+            form,
+            "q1=2&q3=1".to_string(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "a choice out of range",
+            form,
+            "q1=9&q2=1".into(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "a question twice",
+            form,
+            "q1=1&q1=2".into(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "too many fields",
+            form,
+            "q1=1&q2=1&q1=2&q2=2".into(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "a field that is no question",
+            form,
+            "q1=2&q2=1&x=<script>".into(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "markup for a choice",
+            form,
+            "q1=%3Cscript%3E&q2=1".into(),
+            400,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "a question unanswered",
+            form,
+            "q1=2".into(),
+            400,
+            "すべての問題に答えてから",
+        ),
+        (
+            "not a form",
+            "text/plain",
+            "q1=2&q2=1".into(),
+            415,
+            "ページのフォームから送信してください",
+        ),
+        (
+            "a huge body",
+            form,
+            format!("q1=2&q2=1&{}", "z".repeat(4000)),
+            413,
+            "大きすぎます",
+        ),
+    ] {
+        let (status, headers, body) = http_post(addr, &path, ctype, body.as_bytes());
+        assert_eq!(status, want, "{what}: {headers}\n{body}");
+        if status != 413 || body.contains("<html") {
+            assert!(body.contains(says), "{what}: {body}");
+        }
+        assert!(!body.contains("<script"), "{what}: {body}");
+    }
+    let (status, _, _) = http_post(addr, "/t/000000000000000000000000", form, b"q1=1&q2=1");
+    assert_eq!(status, 404, "an unknown token");
+    let store = drill::store::Store::open(&db).unwrap();
+    assert!(store.quiz_answers(campaign).unwrap().is_empty());
+
+    // The first answers: one wrong, one right; the page says which, with the explanations.
+    let (status, headers, body) = http_post(addr, &path, form, b"q1=1&q2=1");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        headers.to_ascii_lowercase().contains("form-action 'self'"),
+        "{headers}"
+    );
+    assert!(body.contains("<html lang=\"ja\">"), "{body}");
+    assert!(body.contains("2 問中 1 問正解"), "{body}");
+    assert!(body.contains("✗ 不正解"), "{body}");
+    assert!(body.contains("✓ 正解"), "{body}");
+    assert!(
+        body.contains(&format!("正解：{}", quiz[0].choices_ja[1])),
+        "{body}"
+    );
+    assert!(body.contains(&quiz[0].explain_ja) && body.contains(&quiz[1].explain_ja));
+    assert!(!body.contains("回答は既に記録されています"), "{body}");
+    // Sent again with every answer right: the first answers stay, and the page says so.
+    let (status, _, body) = http_post(addr, &path, form, b"q2=1&q1=2");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("回答は既に記録されています"), "{body}");
+    assert!(body.contains("2 問中 1 問正解"), "{body}");
+    let stored = store.quiz_answers(campaign).unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        (
+            stored[0].token.as_str(),
+            &stored[0].answers[..],
+            stored[0].correct,
+            stored[0].questions
+        ),
+        (a.token.as_str(), &[1usize, 1][..], 1, 2)
+    );
+    assert_eq!(stored[0].user_agent, "QuizTest/1.0");
+    assert_eq!(stored[0].ip, "127.0.0.1");
+
+    // An English lure's quiz for a person without a language of their own: in English.
+    let en = entry("b.two", "display-url-en");
+    let en_quiz = &scenario::find("display-url-en").unwrap().quiz;
+    let (status, page) = http_get(addr, &format!("/t/{}", en.token), "Mozilla/5.0 QuizTest");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h2>Check what you learned</h2>"), "{page}");
+    assert!(page.contains(&en_quiz[0].question_en), "{page}");
+    let right: String = en_quiz
+        .iter()
+        .enumerate()
+        .map(|(n, q)| format!("q{}={}", n + 1, q.answer))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (status, _, body) = http_post(addr, &format!("/t/{}", en.token), form, right.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("2 of 2 right"), "{body}");
+    // b.two also opens another debrief and does not answer its quiz.
+    let seen = entry("b.two", "invoice-pdf-ja");
+    assert_eq!(
+        http_get(addr, &format!("/t/{}", seen.token), "Mozilla/5.0 QuizTest").0,
+        200
+    );
+    let _ = clicks_when(&db, campaign, 3);
+
+    // The report: every lure sent an hour ago (so the clicks are not "within seconds of
+    // delivery"), debriefs seen 3, quizzes answered 2, 3 of 4 answers right.
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let sent: String = generated
+        .manifest
+        .entries
+        .iter()
+        .map(|e| format!("{},{sent_at}\n", e.token))
+        .collect();
+    std::fs::write(dir.path().join("out/sent.csv"), sent).unwrap();
+    let out = dir.path().join("out");
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("follow-up quiz (on the debrief page): seen 3  answered 2  completion 66.7%  score 75.0%"),
+        "{text}"
+    );
+    let lines = squeezed_lines(&text);
+    let quiz_part = &lines[lines
+        .iter()
+        .position(|l| l.starts_with("follow-up quiz"))
+        .unwrap()..];
+    for row in [
+        "scenario seen answered completion score",
+        "invoice-pdf-ja 2 1 50.0% 50.0%",
+        "display-url-en 1 1 100.0% 100.0%",
+        "department seen answered completion score",
+        "IT 2 1 50.0% 100.0%",
+        "Sales 1 1 100.0% 50.0%",
+    ] {
+        assert!(
+            quiz_part.iter().any(|l| l == row),
+            "{row} not in {quiz_part:#?}"
+        );
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Follow-up quiz on the debrief page"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<tr><td>Sales</td><td>1</td><td>1</td><td>100.0%</td><td>50.0%</td></tr>"),
+        "{page}"
+    );
+    let o = report_cli(&out, &db, Some(&html), &["--lang", "ja"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("確認クイズ（訓練の解説ページ）：閲覧 3  回答 2  回答率 66.7%  正答率 75.0%"),
+        "{text}"
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("解説ページの確認クイズ"), "{page}");
+    // One row per lure: when the quiz was answered and how many answers were right.
+    let o = report_cli_with(&out, &db, &[], &["--format".as_ref(), "json".as_ref()]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = |e: &drill::Entry| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["email"] == e.email.as_str() && r["scenario"] == e.scenario.as_str())
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            row(&a)["quiz_correct"].clone(),
+            row(&a)["quiz_questions"].clone()
+        ),
+        (1.into(), 2.into())
+    );
+    assert!(row(&a)["quiz_answered_at"].as_str().is_some());
+    assert_eq!(row(&seen)["quiz_correct"], serde_json::Value::Null);
+    let o = report_cli_with(
+        &out,
+        &db,
+        &["--lang", "ja"],
+        &["--format".as_ref(), "csv".as_ref()],
+    );
+    let csv_text = String::from_utf8(o.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (at, correct, questions) = (
+        col("クイズ回答日時"),
+        col("クイズ正解数"),
+        col("クイズ問題数"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let r = rows
+        .iter()
+        .find(|r| &r[0] == a.email.as_str() && &r[3] == "invoice-pdf-ja")
+        .unwrap();
+    assert!(!r[at].is_empty());
+    assert_eq!((&r[correct], &r[questions]), ("1", "2"));
+    let r = rows
+        .iter()
+        .find(|r| &r[0] == seen.email.as_str() && &r[3] == "invoice-pdf-ja")
+        .unwrap();
+    assert_eq!((&r[at], &r[correct]), ("", ""));
+}
+
 /// The landing page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_landing_page_renders_in_headless_chromium() {
@@ -2414,7 +2732,10 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
             "automated_clicks",
             "reported_at",
             "reported_by",
-            "reported_before_click"
+            "reported_before_click",
+            "quiz_answered_at",
+            "quiz_correct",
+            "quiz_questions"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -3263,6 +3584,24 @@ html = '''
 [debrief]
 ja = ["差出人のドメインは自組織のドメインに似せた別物でした。", "リンクの表示と実際の行き先が違っていました。"]
 en = ["The sender's domain was a lookalike of ours.", "The link showed the portal but went elsewhere."]
+
+[[quiz]]
+question_ja = "差出人のドメインが自組織に似ているときは？"
+question_en = "The sender's domain looks like ours. What do you do?"
+choices_ja = ["一文字ずつ確かめる", "信用する", "返信する"]
+choices_en = ["Read it letter by letter", "Trust it", "Reply"]
+answer = 1
+explain_ja = "似せたドメインは一文字ずつ読まないと気付きません。"
+explain_en = "A lookalike domain shows only when read letter by letter."
+
+[[quiz]]
+question_ja = "リンクの本当の行き先は？"
+question_en = "Where does a link really go?"
+choices_ja = ["表示された文字のとおり", "マウスを重ねて表示されるアドレス"]
+choices_en = ["Where its text says", "The address shown on hover"]
+answer = 2
+explain_ja = "リンクの文字は自由に書けます。"
+explain_en = "A link's text is free text."
 "#;
 
 const HR_SURVEY_TEXT: &str = "{department}\n{name} 様\n\n{org} 総務部です。{date}より職場環境アンケートを実施しています。\n下記のページから、今週中にご回答ください。\n\n{link}\n\n総務部\n";
@@ -3434,6 +3773,13 @@ fn a_custom_japanese_scenario_is_generated_scanned_sent_and_debriefed_like_the_b
         "{body}"
     );
     assert!(body.contains("この訓練で覚えてほしいこと"), "{body}");
+    // Its quiz, kept in the manifest with the scenario.
+    assert_eq!(m.scenarios[0].quiz.len(), 2);
+    assert!(
+        body.contains("差出人のドメインが自組織に似ているときは？"),
+        "{body}"
+    );
+    assert!(body.contains("マウスを重ねて表示されるアドレス"), "{body}");
     assert!(
         body.contains("<li>差出人のドメインは自組織のドメインに似せた別物でした。</li>"),
         "{body}"
@@ -3719,6 +4065,83 @@ fn malformed_and_hostile_scenario_files_are_refused_with_their_file_and_line() {
             "{link} {month}",
             "subject =",
             "message.subject: `{link}` is only for the body",
+        ),
+        edit(
+            "a quiz of one question",
+            "[[quiz]]\nquestion_ja = \"リンクの本当の行き先は？\"",
+            "[[quiz_gone]]\nquestion_ja = \"リンクの本当の行き先は？\"",
+            "quiz_gone",
+            "unknown field `quiz_gone`",
+        ),
+        edit(
+            "a quiz of four questions",
+            "explain_en = \"A link's text is free text.\"",
+            &["3", "4"].map(|n| format!("\n[[quiz]]\nquestion_ja = \"Q{n}\"\nquestion_en = \"Q{n}\"\nchoices_ja = [\"a\", \"b\"]\nchoices_en = [\"a\", \"b\"]\nanswer = 1\nexplain_ja = \"x\"\nexplain_en = \"x\"\n")).iter().fold("explain_en = \"A link's text is free text.\"\n".to_string(), |a, q| a + q),
+            "[[quiz]]\nquestion_ja = \"Q4\"",
+            "quiz: 2 to 3 questions ([[quiz]] tables), or none; this file has 4",
+        ),
+        edit(
+            "a correct answer that is no choice",
+            "answer = 2",
+            "answer = 3",
+            "answer = 3",
+            "quiz 2: answer: the number of the one correct choice, 1 to 2 (not 3)",
+        ),
+        edit(
+            "no correct answer",
+            "answer = 1",
+            "answer = 0",
+            "answer = 0",
+            "quiz 1: answer: the number of the one correct choice, 1 to 3 (not 0)",
+        ),
+        edit(
+            "several correct answers",
+            "answer = 1",
+            "answer = [1, 2]",
+            "answer = [1, 2]",
+            "invalid type",
+        ),
+        edit(
+            "seven choices",
+            "choices_en = [\"Read it letter by letter\", \"Trust it\", \"Reply\"]",
+            "choices_en = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\"]",
+            "choices_en = [\"1\"",
+            "quiz 1: choices_en: 2 to 6 choices, not 7",
+        ),
+        edit(
+            "choices that differ in number between the languages",
+            "choices_ja = [\"一文字ずつ確かめる\", \"信用する\", \"返信する\"]",
+            "choices_ja = [\"一文字ずつ確かめる\", \"信用する\"]",
+            "choices_ja = [",
+            "quiz 1: choices_ja: 3 choices in English and 2 in Japanese",
+        ),
+        edit(
+            "a line break in a question",
+            "question_en = \"Where does a link really go?\"",
+            "question_en = \"Where does\\na link go?\"",
+            "question_en = \"Where does",
+            "quiz 2: question_en holds the control character U+000A",
+        ),
+        edit(
+            "a question too long",
+            "question_en = \"Where does a link really go?\"",
+            &format!("question_en = \"{}\"", "w".repeat(301)),
+            "question_en = \"www",
+            "quiz 2: question_en is longer than 300 characters",
+        ),
+        edit(
+            "an explanation missing",
+            "explain_en = \"A link's text is free text.\"",
+            "explain_en = \" \"",
+            "explain_en = \" \"",
+            "quiz 2: explain_en: 1 to 1000 characters",
+        ),
+        edit(
+            "an unknown key in a question",
+            "answer = 2",
+            "answer = 2\ncorrect = 2",
+            "correct = 2",
+            "unknown field `correct`",
         ),
         edit(
             "a rule that does not exist",

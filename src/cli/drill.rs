@@ -350,6 +350,7 @@ struct Loaded {
     results: drill::report::Results,
     clicks: Vec<drill::store::Click>,
     reports: Vec<drill::store::Report>,
+    answers: Vec<drill::store::QuizAnswers>,
 }
 
 /// Reads a campaign's manifest, send log, clicks (spilled ones too) and reports, and computes
@@ -388,14 +389,25 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
                 return Err(exit::IO);
             }
         };
+    let answers = match drill::store::Store::open(db)
+        .and_then(|s| s.quiz_answers(&generated.manifest.campaign))
+    {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return Err(exit::IO);
+        }
+    };
     let sent = drill::send::sent_times(&generated.dir);
     let mut results = drill::report::compute_with(&generated, &sent, &clicks, &reports);
+    drill::report::add_quiz(&mut results, &generated, &sent, &clicks, &answers);
     results.unstored = unstored;
     Ok(Loaded {
         generated,
         results,
         clicks,
         reports,
+        answers,
     })
 }
 
@@ -448,6 +460,7 @@ pub fn report(
         results,
         clicks,
         reports,
+        answers,
     } = this;
     let log = drill::send::read_log(&generated.dir);
     if let Some(path) = html {
@@ -461,7 +474,7 @@ pub fn report(
             return exit::IO;
         }
     }
-    let rows = || drill::report::lures(&generated, &log, &clicks, &reports);
+    let rows = || drill::report::lures_with(&generated, &log, &clicks, &reports, &answers);
     let written = match format {
         ReportFormat::Text => {
             let mut text = drill::report::text_in(&results, lang);

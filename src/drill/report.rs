@@ -4,7 +4,7 @@
 //! SVG bars, and one row per lure as CSV or JSON ([`lures`]).
 
 use super::Generated;
-use super::store::{Click, Report};
+use super::store::{Click, QuizAnswers, Report};
 use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +33,12 @@ pub struct Row {
     pub reported_first: usize,
     /// A scenario row's titles (English, Japanese).
     pub titles: Option<(String, String)>,
+    /// Follow-up quiz ([`add_quiz`]): lures whose debrief a person saw (a human click, or quiz
+    /// answers), lures whose quiz was answered, and the right answers of the questions answered.
+    pub quiz_due: usize,
+    pub quiz_answered: usize,
+    pub quiz_correct: usize,
+    pub quiz_questions: usize,
 }
 
 impl Row {
@@ -59,6 +65,20 @@ impl Row {
 
     pub fn report_median(&self) -> Option<i64> {
         median(&self.report_times)
+    }
+
+    /// Quizzes answered of the debriefs seen.
+    pub fn quiz_completion(&self) -> f64 {
+        if self.quiz_due == 0 {
+            0.0
+        } else {
+            self.quiz_answered as f64 / self.quiz_due as f64
+        }
+    }
+
+    /// Right answers of the questions answered; none when no quiz was answered.
+    pub fn quiz_score(&self) -> Option<f64> {
+        (self.quiz_questions > 0).then(|| self.quiz_correct as f64 / self.quiz_questions as f64)
     }
 }
 
@@ -103,6 +123,11 @@ pub struct Results {
     pub reported_before_send: usize,
     /// Lures first reported by someone other than their recipient (a colleague forwarding it).
     pub reported_by_others: usize,
+    /// Whether the follow-up quiz figures are shown: a scenario of the campaign has a quiz, or
+    /// answers were stored. Set by [`add_quiz`].
+    pub quiz_shown: bool,
+    /// Quiz answers stored for tokens this manifest does not know, or for lures not sent.
+    pub unknown_quiz: usize,
 }
 
 impl Results {
@@ -340,7 +365,73 @@ pub fn compute_with(
         unknown_reports: first_report.len() - reports_counted,
         reported_before_send,
         reported_by_others,
+        quiz_shown: false,
+        unknown_quiz: 0,
     }
+}
+
+/// Adds the follow-up quiz figures to `r` (computed with the same `sent_times` and `clicks`):
+/// per scenario, department and in total, the debriefs seen (lures with a human click, or with
+/// quiz answers, which only a person on the page can send), the quizzes answered, and the right
+/// answers of the questions answered.
+pub fn add_quiz(
+    r: &mut Results,
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    clicks: &[Click],
+    answers: &[QuizAnswers],
+) {
+    let m = &generated.manifest;
+    let sent_log = !sent_times.is_empty();
+    let answered: HashMap<&str, &QuizAnswers> =
+        answers.iter().map(|a| (a.token.as_str(), a)).collect();
+    let mut counted = 0;
+    r.quiz_shown = !answers.is_empty();
+    for e in &m.entries {
+        let sent_at = if sent_log {
+            match sent_times.get(&e.token) {
+                Some(t) => *t,
+                None => continue,
+            }
+        } else {
+            m.date
+        };
+        if generated
+            .scenario(&e.scenario)
+            .is_some_and(|s| !s.quiz.is_empty())
+        {
+            r.quiz_shown = true;
+        }
+        let clicked = clicks
+            .iter()
+            .any(|c| c.token == e.token && !automated(c, Some(sent_at)));
+        let answer = answered.get(e.token.as_str());
+        counted += usize::from(answer.is_some());
+        if !clicked && answer.is_none() {
+            continue;
+        }
+        let department = if e.department.is_empty() {
+            "(none)"
+        } else {
+            e.department.as_str()
+        };
+        let rows = [
+            Some(&mut r.total),
+            r.per_scenario.iter_mut().find(|row| row.key == e.scenario),
+            r.per_department
+                .iter_mut()
+                .find(|row| row.key == department),
+        ];
+        for row in rows.into_iter().flatten() {
+            row.quiz_due += 1;
+            if let Some(a) = answer {
+                row.quiz_answered += 1;
+                row.quiz_correct += a.correct;
+                row.quiz_questions += a.questions;
+            }
+        }
+    }
+    r.unknown_quiz = answered.len() - counted;
 }
 
 /// `1 h 05 min`, `12 min`, `45 s`.
@@ -484,6 +575,19 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
             )
         });
     }
+    if r.unknown_quiz > 0 {
+        out.push(if ja {
+            format!(
+                "このマニフェストにない、または送信していない訓練メールのクイズ回答 {} 件",
+                r.unknown_quiz
+            )
+        } else {
+            format!(
+                "{} quiz answer(s) for lures this manifest does not know or that were not sent",
+                r.unknown_quiz
+            )
+        });
+    }
     if r.unstored > 0 {
         out.push(if ja {
             format!(
@@ -623,6 +727,51 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
         out.push_str(t("\nreported to IT\n", "\n情報システム部門への報告\n"));
         reports(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
         reports(&mut out, t("department", "部署"), &r.per_department);
+    }
+    if r.quiz_shown {
+        let quiz = |out: &mut String, title: &str, rows: &[Row]| {
+            out.push_str(&format!(
+                "\n{} {} {} {} {}\n",
+                pad(title, 26, false),
+                pad(t("seen", "閲覧"), 6, true),
+                pad(t("answered", "回答"), 8, true),
+                pad(t("completion", "回答率"), 10, true),
+                pad(t("score", "正答率"), 8, true),
+            ));
+            for row in rows {
+                out.push_str(&format!(
+                    "{} {} {} {} {}\n",
+                    pad(&row.key, 26, false),
+                    pad(&row.quiz_due.to_string(), 6, true),
+                    pad(&row.quiz_answered.to_string(), 8, true),
+                    pad(&pct(row.quiz_completion()), 10, true),
+                    pad(&row.quiz_score().map_or("-".into(), pct), 8, true),
+                ));
+            }
+        };
+        out.push_str(&if ja {
+            format!(
+                "\n確認クイズ（訓練の解説ページ）：閲覧 {}  回答 {}  回答率 {}  正答率 {}\n",
+                r.total.quiz_due,
+                r.total.quiz_answered,
+                pct(r.total.quiz_completion()),
+                r.total.quiz_score().map_or("-".into(), pct)
+            )
+        } else {
+            format!(
+                "\nfollow-up quiz (on the debrief page): seen {}  answered {}  completion {}  score {}\n",
+                r.total.quiz_due,
+                r.total.quiz_answered,
+                pct(r.total.quiz_completion()),
+                r.total.quiz_score().map_or("-".into(), pct)
+            )
+        });
+        out.push_str(t(
+            "(seen: lures whose debrief a person opened; completion: answered of seen; score: right answers of the questions answered)\n",
+            "（閲覧：人が解説ページを開いた訓練メール、回答率：閲覧のうち回答した割合、正答率：回答した問題のうち正解の割合）\n",
+        ));
+        quiz(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
+        quiz(&mut out, t("department", "部署"), &r.per_department);
     }
     out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();
@@ -845,6 +994,60 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     } else {
         String::new()
     };
+    let quiz_html = if r.quiz_shown {
+        let table = |rows: &[Row], scen: bool| -> String {
+            let mut table = format!(
+                "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                t("debrief seen", "解説ページの閲覧"),
+                t("quiz answered", "クイズに回答"),
+                t("completion", "回答率"),
+                t("score", "正答率"),
+            );
+            for row in rows {
+                let key = if scen {
+                    format!("<code>{}</code>", esc(&row.key))
+                } else {
+                    esc(&row.key)
+                };
+                table.push_str(&format!(
+                    "<tr><td>{key}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    row.quiz_due,
+                    row.quiz_answered,
+                    pct(row.quiz_completion()),
+                    row.quiz_score().map_or("-".into(), pct)
+                ));
+            }
+            table.push_str("</table>");
+            table
+        };
+        format!(
+            "<section class=\"quiz\"><h2>{}</h2>\n<div class=\"cards\">\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div></div>\n<p><small>{}</small></p>{}{}</section>",
+            t(
+                "Follow-up quiz on the debrief page",
+                "解説ページの確認クイズ"
+            ),
+            t("debrief seen", "解説ページの閲覧"),
+            r.total.quiz_due,
+            t("quiz answered", "クイズに回答"),
+            r.total.quiz_answered,
+            t("completion", "回答率"),
+            pct(r.total.quiz_completion()),
+            t("score", "正答率"),
+            r.total.quiz_score().map_or("-".into(), pct),
+            t(
+                "Debrief seen: lures whose debrief page a person opened (a click that is not automated, or quiz answers). Completion: quizzes answered of the debriefs seen. Score: right answers of the questions answered (first answers only).",
+                "解説ページの閲覧：人が解説ページを開いた訓練メール（自動アクセスでないクリック、またはクイズの回答があったもの）。回答率：閲覧のうちクイズに回答した割合。正答率：回答した問題のうち正解の割合（最初の回答のみ）。"
+            ),
+            table(&r.per_department, false),
+            table(&r.per_scenario, true),
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -901,6 +1104,7 @@ ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 <section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
 {reports_html}
+{quiz_html}
 {compare_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
 {timeline_html}
@@ -959,6 +1163,11 @@ pub struct LureRow {
     pub reported_by: Option<String>,
     /// Reported, with no human click before the report.
     pub reported_before_click: bool,
+    /// When the follow-up quiz was answered (the first answers), and how many of its questions
+    /// were answered right; `None` when it was not answered.
+    pub quiz_answered_at: Option<String>,
+    pub quiz_correct: Option<usize>,
+    pub quiz_questions: Option<usize>,
 }
 
 fn rfc3339(t: i64) -> String {
@@ -971,6 +1180,17 @@ pub fn lures(
     log: &HashMap<String, super::send::Logged>,
     clicks: &[Click],
     reports: &[Report],
+) -> Vec<LureRow> {
+    lures_with(generated, log, clicks, reports, &[])
+}
+
+/// [`lures`] with the follow-up quiz answers.
+pub fn lures_with(
+    generated: &Generated,
+    log: &HashMap<String, super::send::Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+    answers: &[QuizAnswers],
 ) -> Vec<LureRow> {
     let m = &generated.manifest;
     let first_report = first_reports(reports);
@@ -997,6 +1217,7 @@ pub fn lures(
                 }
             }
             let report = first_report.get(e.token.as_str());
+            let quiz = answers.iter().find(|a| a.token == e.token);
             let lang = if e.lang.is_empty() {
                 generated
                     .scenario(&e.scenario)
@@ -1019,13 +1240,16 @@ pub fn lures(
                 reported_by: report.map(|r| r.reporter.clone()).filter(|r| !r.is_empty()),
                 reported_before_click: report
                     .is_some_and(|r| first_click.is_none_or(|c| r.reported_at < c)),
+                quiz_answered_at: quiz.map(|q| rfc3339(q.answered_at)),
+                quiz_correct: quiz.map(|q| q.correct),
+                quiz_questions: quiz.map(|q| q.questions),
             }
         })
         .collect()
 }
 
 /// Column titles of the CSV, in English and in Japanese.
-const CSV_COLUMNS: [(&str, &str); 13] = [
+const CSV_COLUMNS: [(&str, &str); 16] = [
     ("email", "メールアドレス"),
     ("name", "氏名"),
     ("department", "部署"),
@@ -1039,6 +1263,9 @@ const CSV_COLUMNS: [(&str, &str); 13] = [
     ("reported_at", "報告日時"),
     ("reported_by", "報告者"),
     ("reported_before_click", "クリック前に報告"),
+    ("quiz_answered_at", "クイズ回答日時"),
+    ("quiz_correct", "クイズ正解数"),
+    ("quiz_questions", "クイズ問題数"),
 ];
 
 /// A cell made safe for spreadsheet programs: one that starts with `=`, `+`, `-`, `@` (or a tab
@@ -1114,6 +1341,9 @@ pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
             opt(&r.reported_at),
             opt(&r.reported_by),
             yes_no(r.reported_before_click).to_string(),
+            opt(&r.quiz_answered_at),
+            r.quiz_correct.map_or(String::new(), |n| n.to_string()),
+            r.quiz_questions.map_or(String::new(), |n| n.to_string()),
         ];
         w.write_record(fields.iter().map(|f| csv_cell(f)))
             .map_err(err)?;
@@ -1189,6 +1419,8 @@ mod tests {
             automated_requests: 0,
             automated_lures: 0,
             unstored: 0,
+            quiz_shown: false,
+            unknown_quiz: 0,
             report_address: None,
             unknown_reports: 0,
             reported_before_send: 0,

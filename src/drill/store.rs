@@ -76,7 +76,37 @@ CREATE TABLE IF NOT EXISTS reports (
     source      TEXT NOT NULL,
     UNIQUE (campaign, token, report_key)
 );
+CREATE TABLE IF NOT EXISTS quiz_answers (
+    id          INTEGER PRIMARY KEY,
+    campaign    TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    scenario    TEXT NOT NULL,
+    answers     TEXT NOT NULL,
+    correct     INTEGER NOT NULL,
+    questions   INTEGER NOT NULL,
+    answered_at INTEGER NOT NULL,
+    ip          TEXT NOT NULL,
+    user_agent  TEXT NOT NULL,
+    UNIQUE (campaign, token)
+);
 ";
+
+/// One lure's follow-up quiz, answered on its debrief page: the choices given (from 1, one per
+/// question in order), how many were right, when and by which client. The first answers of a
+/// lure count; a later submission is not stored (it would come after the right answers were
+/// shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizAnswers {
+    pub token: String,
+    pub scenario: String,
+    pub answers: Vec<usize>,
+    pub correct: usize,
+    pub questions: usize,
+    /// Unix time.
+    pub answered_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
 
 /// One lure reported to IT: the token, the report mail it was found in (`report_key`: its
 /// Message-ID, else a hash of its bytes, so reading the same mailbox again adds nothing), who sent
@@ -297,6 +327,61 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Stores a lure's quiz answers unless answers of that lure are stored already; the answers
+    /// that count (these, or the earlier ones) and whether these were new.
+    pub fn record_quiz(
+        &mut self,
+        campaign: &str,
+        a: &QuizAnswers,
+    ) -> Result<(QuizAnswers, bool), rusqlite::Error> {
+        let answers = a
+            .answers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let ua: String = a.user_agent.chars().take(MAX_USER_AGENT).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO quiz_answers (campaign, token, scenario, answers, correct,
+             questions, answered_at, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                campaign,
+                a.token,
+                a.scenario,
+                answers,
+                a.correct as i64,
+                a.questions as i64,
+                a.answered_at,
+                a.ip,
+                ua
+            ],
+        )?;
+        let stored = tx.query_row(
+            "SELECT token, scenario, answers, correct, questions, answered_at, ip, user_agent
+             FROM quiz_answers WHERE campaign = ?1 AND token = ?2",
+            params![campaign, a.token],
+            quiz_row,
+        )?;
+        tx.commit()?;
+        Ok((stored, n > 0))
+    }
+
+    /// Every lure's quiz answers of a campaign, oldest first.
+    pub fn quiz_answers(&self, campaign: &str) -> Result<Vec<QuizAnswers>, DrillError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT token, scenario, answers, correct, questions, answered_at, ip, user_agent
+                 FROM quiz_answers WHERE campaign = ?1 ORDER BY answered_at, id",
+            )
+            .map_err(db)?;
+        let rows = stmt.query_map(params![campaign], quiz_row).map_err(db)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    }
+
     /// Every report of a campaign, oldest first.
     pub fn reports(&self, campaign: &str) -> Result<Vec<Report>, DrillError> {
         let mut stmt = self
@@ -350,6 +435,26 @@ impl Store {
             .map_err(db)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(db)
     }
+}
+
+fn quiz_row(r: &rusqlite::Row<'_>) -> Result<QuizAnswers, rusqlite::Error> {
+    let answers: String = r.get(2)?;
+    let count = |i: usize| -> Result<usize, rusqlite::Error> {
+        Ok(usize::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+    };
+    Ok(QuizAnswers {
+        token: r.get(0)?,
+        scenario: r.get(1)?,
+        answers: answers
+            .split(',')
+            .filter_map(|a| a.trim().parse().ok())
+            .collect(),
+        correct: count(3)?,
+        questions: count(4)?,
+        answered_at: r.get(5)?,
+        ip: r.get(6)?,
+        user_agent: r.get(7)?,
+    })
 }
 
 /// The spill file of a database: clicks that could not be stored in it, one JSON object a line.
@@ -518,6 +623,32 @@ mod tests {
             .unwrap();
         let mut s = Store::open(&old).unwrap();
         assert!(s.record_report("c", &r("t1", "k", 1)).unwrap());
+    }
+
+    #[test]
+    fn the_first_quiz_answers_of_a_lure_count_and_later_ones_are_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("d.sqlite")).unwrap();
+        let a = |answers: Vec<usize>, correct: usize, at: i64| QuizAnswers {
+            token: "t1".into(),
+            scenario: "s".into(),
+            answers,
+            correct,
+            questions: 3,
+            answered_at: at,
+            ip: "10.0.0.1".into(),
+            user_agent: "x".repeat(2000),
+        };
+        let (first, new) = s.record_quiz("c", &a(vec![2, 1, 3], 1, 100)).unwrap();
+        assert!(new);
+        assert_eq!(first.answers, vec![2, 1, 3]);
+        assert_eq!(first.user_agent.len(), MAX_USER_AGENT);
+        let (kept, new) = s.record_quiz("c", &a(vec![1, 1, 1], 3, 200)).unwrap();
+        assert!(!new);
+        assert_eq!(kept, first, "the first answers stay");
+        assert!(s.record_quiz("c2", &a(vec![1, 1, 1], 3, 200)).unwrap().1);
+        let got = s.quiz_answers("c").unwrap();
+        assert_eq!(got, vec![first]);
     }
 
     #[test]
