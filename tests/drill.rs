@@ -3500,24 +3500,33 @@ fn the_built_in_scenarios_give_the_same_bytes_as_before_they_became_files() {
     // Japanese (issue 18 item 10), the one change; its digest is the one after that change.
     // Later, Japanese attachment names moved to RFC 2231 `filename*` continuations: the
     // digests were taken again after checking that the `filename` lines (and the lengths in
-    // the manifest) were the only difference.
+    // the manifest) were the only difference. The résumé scenario is apart too: its PDF became
+    // Japanese; the digest of the other seven was taken (with the code whose eight-scenario
+    // digests still held) before that change and holds after it, and the résumé's own digest
+    // was taken after checking that only the PDF part and its length in the manifest changed.
     let recipients = "name,email,department,name_ja\nTaro Yamada,taro.yamada@example.co.jp,Sales,山田 太郎\n\"O'Neil <Pat> & Co\",pat@example.co.jp,R&D \"Lab\",\n";
-    let others = "\"freemail-it-password-ja\", \"display-url-en\", \"lookalike-hr-ja\", \"account-verify-en\", \"delivery-failure-ja\", \"quote-request-html-ja\", \"press-interview-ja\", \"resume-ja\"";
+    let others = "\"freemail-it-password-ja\", \"display-url-en\", \"lookalike-hr-ja\", \"account-verify-en\", \"delivery-failure-ja\", \"quote-request-html-ja\", \"press-interview-ja\"";
+    let mut wrong = Vec::new();
     for (format, scenarios, expected) in [
         (
             "eml",
             others,
-            "c9c79bb7394f6b8a789a54ac6c98611fc6a0754aab98d87fec948afd8581dcfc",
+            "5a58a21b0bee8aff82f7df09f5f7289c6ba296beecfd93e81ec3b297144528a6",
         ),
         (
             "mbox",
             others,
-            "89569ad409dc099f152ed156380dba702270c2cfdfd787e20a88e3a4887d78e9",
+            "f05836dca3f18599c30c5d6a6821206d405a0627b998583b98072333facfaabc",
         ),
         (
             "eml",
             "\"invoice-pdf-ja\"",
             "8556e4eea4e8b64f5a5982bb48a773922d073123535855729d0f45e6033abf2f",
+        ),
+        (
+            "eml",
+            "\"resume-ja\"",
+            "676d002a3cc81ec12f1ba6c2f56d946a4c1f3055614a81025d034ec6f64625db",
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -3533,8 +3542,12 @@ fn the_built_in_scenarios_give_the_same_bytes_as_before_they_became_files() {
         std::fs::write(&campaign, text).unwrap();
         let out = dir.path().join("out");
         generate_into(&campaign, &out);
-        assert_eq!(digest_of_dir(&out), expected, "{format} {scenarios}");
+        let got = digest_of_dir(&out);
+        if got != expected {
+            wrong.push(format!("{format} {scenarios}: {got}"));
+        }
     }
+    assert!(wrong.is_empty(), "digests differ: {wrong:#?}");
 }
 
 /// A Japanese scenario as a user writes one: a lookalike sender, subject and HTML body inline,
