@@ -1505,6 +1505,340 @@ fn the_debrief_ends_with_a_quiz_whose_first_answers_are_stored_shown_and_reporte
     assert_eq!((&r[at], &r[correct]), ("", ""));
 }
 
+#[test]
+fn open_tracking_is_off_by_default_and_on_leaves_every_built_in_lure_caught_as_before() {
+    let mut loaded = Campaign::load(&example_campaign()).unwrap();
+    loaded.campaign.assign = drill::campaign::Assign::All;
+    assert!(!loaded.campaign.track_opens, "off by default");
+    let engine = drill::engine(
+        &loaded.campaign.organisation.domains,
+        Signatures::embedded().unwrap(),
+    );
+    let off = generate::build(&loaded);
+    loaded.campaign.track_opens = true;
+    let on = generate::build(&loaded);
+    assert_eq!(off.len(), on.len());
+    let landing = &loaded.campaign.landing_url;
+    let mut problems = Vec::new();
+    let mut scenarios_with_beacon = Vec::new();
+    let mut image_only = 0;
+    for (a, b) in off.iter().zip(&on) {
+        let what = format!("{} / {}", b.recipient.email, b.scenario.id);
+        assert_eq!(a.token, b.token);
+        let pixel = generate::open_image(landing, &b.token);
+        let beacon = generate::attachment_beacon(landing, &b.token);
+        // Off: no image anywhere. On: the body's image, the attachment's beacon in pages only.
+        let raw_off = String::from_utf8_lossy(&a.raw);
+        assert!(
+            !raw_off.contains("/o/") && !raw_off.contains("<img"),
+            "{what}"
+        );
+        assert!(!a.attachment_beacon);
+        let msg = mail_parser::MessageParser::default().parse(&b.raw).unwrap();
+        let html = msg.body_html(0).unwrap();
+        assert!(
+            html.contains(&format!(
+                "<img src=\"{pixel}\" width=\"1\" height=\"1\" alt=\"\""
+            )),
+            "{what}: {html}"
+        );
+        assert!(
+            html.find("<img").unwrap() < html.rfind("</body>").unwrap(),
+            "{what}"
+        );
+        match &b.attachment {
+            Some((name, data)) if name.ends_with(".html") => {
+                let page = String::from_utf8_lossy(data);
+                assert!(
+                    page.contains(&format!("<img src=\"{beacon}\"")),
+                    "{what}: {page}"
+                );
+                assert!(b.attachment_beacon, "{what}");
+                scenarios_with_beacon.push(b.scenario.id.clone());
+            }
+            Some((name, data)) => {
+                // A PDF reports nothing: no script, and no beacon it could load without one.
+                assert!(name.ends_with(".pdf"), "{name}");
+                assert!(!String::from_utf8_lossy(data).contains("/a/"), "{what}");
+                assert!(!b.attachment_beacon, "{what}");
+            }
+            None => assert!(!b.attachment_beacon, "{what}"),
+        }
+        for part in msg.parts.iter() {
+            if let Some(why) = payload::active_content(part.contents()) {
+                problems.push(format!("{what}: a part holds {why}"));
+            }
+        }
+        // The tracked lure is caught with the rules it teaches, as the untracked one is. The
+        // one rule the image can add is CONTENT_IMAGE_ONLY_LINK (an image, and a Japanese text
+        // has few space-separated words): it raises the verdict, never lowers it, and the
+        // debrief leaves it out (its evidence names the landing host).
+        let (ja, jb) = (
+            drill::judge(&engine, &a.raw, &a.scenario),
+            drill::judge(&engine, &b.raw, &b.scenario),
+        );
+        if !jb.caught() {
+            problems.push(format!("{what}: not caught with tracking: {jb:?}"));
+        }
+        let (mut ra, mut rb) = (ja.rules.clone(), jb.rules.clone());
+        rb.retain(|r| r != "CONTENT_IMAGE_ONLY_LINK");
+        ra.sort();
+        rb.sort();
+        if jb.verdict < ja.verdict || ra != rb {
+            problems.push(format!(
+                "{what}: off {:?} {:?}, on {:?} {:?}",
+                ja.verdict, ja.rules, jb.verdict, jb.rules
+            ));
+        }
+        if jb.rules.len() > ja.rules.len() {
+            image_only += 1;
+            let mut e = lurescreen::explain::explain(&engine, &b.raw).unwrap();
+            drill::serve::leave_out_drill_machinery(
+                &mut e,
+                "drill.awareness.example",
+                &b.scenario.teaches,
+            );
+            if e.points.iter().any(|p| p.rule == "CONTENT_IMAGE_ONLY_LINK") {
+                problems.push(format!("{what}: the debrief keeps the image's point"));
+            }
+        }
+    }
+    // Measured when written: the six Japanese scenarios without much text.
+    assert!(image_only > 0);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    scenarios_with_beacon.dedup();
+    assert_eq!(scenarios_with_beacon, ["quote-request-html-ja"]);
+}
+
+#[test]
+fn opens_are_served_a_gif_recorded_apart_from_clicks_and_reported_as_unreliable() {
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = temp_campaign_with(
+        dir.path(),
+        "name,email,department\nA One,a.one@example.co.jp,Sales\nB Two,b.two@example.co.jp,IT\n",
+        "assign = \"all\"\ntrack_opens = true\nscenarios = [\"quote-request-html-ja\", \"invoice-pdf-ja\"]\n",
+        "",
+    );
+    let out = dir.path().join("out");
+    generate_into(&campaign, &out);
+    let generated = Generated::load(&out).unwrap();
+    assert!(generated.manifest.track_opens);
+    let manifest_text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest_text.contains("\"track_opens\": true"),
+        "{manifest_text}"
+    );
+    let db = dir.path().join("drill.sqlite");
+    let addr = serve_in_process(&generated, &db);
+    let c = &generated.manifest.campaign;
+    let entry = |who: &str, scenario: &str| {
+        generated
+            .manifest
+            .entries
+            .iter()
+            .find(|e| e.scenario == scenario && e.email.starts_with(who))
+            .unwrap()
+            .clone()
+    };
+    let (a_quote, a_invoice) = (
+        entry("a.one", "quote-request-html-ja"),
+        entry("a.one", "invoice-pdf-ja"),
+    );
+    let (b_quote, b_invoice) = (
+        entry("b.two", "quote-request-html-ja"),
+        entry("b.two", "invoice-pdf-ja"),
+    );
+    assert!(a_quote.attachment_beacon && !a_invoice.attachment_beacon);
+
+    // The image: a real 1×1 GIF, never cached.
+    let (status, headers, body) = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET /o/{}.gif HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.0\r\nConnection: close\r\n\r\n",
+            a_quote.token
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let at = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&buf[..at]).to_ascii_lowercase();
+        let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, head, buf[at + 4..].to_vec())
+    };
+    assert_eq!(status, 200, "{headers}");
+    assert!(headers.contains("content-type: image/gif"), "{headers}");
+    assert!(headers.contains("cache-control: no-store"), "{headers}");
+    assert_eq!(body, drill::serve::PIXEL_GIF);
+    assert_eq!(&body[..6], b"GIF89a");
+    assert_eq!((body[6], body[7], body[8], body[9]), (1, 0, 1, 0), "1×1");
+    assert_eq!(body.last(), Some(&0x3b), "the GIF trailer");
+    // Nothing for unknown tokens or other names.
+    for path in [
+        "/o/000000000000000000000000.gif".to_string(),
+        format!("/o/{}", a_quote.token),
+        format!("/o/{}.png", a_quote.token),
+        format!("/x/{}.gif", a_quote.token),
+        "/o/..%2fmanifest.json".to_string(),
+    ] {
+        assert_eq!(http_get(addr, &path, "x").0, 404, "{path}");
+    }
+    // a.one: opened in a mail program and the attachment in a browser; b.two: through Gmail's
+    // image proxy, then Apple Mail Privacy Protection and a link checker fetch the images too.
+    let ff = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let gmail =
+        "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)";
+    assert_eq!(
+        http_get(addr, &format!("/a/{}.gif", a_quote.token), ff).0,
+        200
+    );
+    assert_eq!(
+        http_get(addr, &format!("/o/{}.gif", b_quote.token), gmail).0,
+        200
+    );
+    assert_eq!(
+        http_get(addr, &format!("/o/{}.gif", b_invoice.token), "Mozilla/5.0").0,
+        200
+    );
+    assert_eq!(
+        http_request(addr, "HEAD", &format!("/a/{}.gif", b_quote.token), ff).0,
+        200
+    );
+    assert_eq!(
+        http_get(
+            addr,
+            &format!("/a/{}.gif", b_quote.token),
+            "python-requests/2.31"
+        )
+        .0,
+        200
+    );
+    // A click too: it stays a click.
+    assert_eq!(
+        http_get(addr, &format!("/t/{}", a_invoice.token), ff).0,
+        200
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let store = drill::store::Store::open(&db).unwrap();
+    while store.opens(c).unwrap().len() < 6 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let opens = store.opens(c).unwrap();
+    assert_eq!(opens.len(), 6, "{opens:#?}");
+    assert_eq!(
+        opens
+            .iter()
+            .filter(|o| o.kind == drill::store::Kind::Attachment)
+            .count(),
+        3
+    );
+    let clicks = clicks_when(&db, c, 1);
+    assert_eq!(clicks.len(), 1, "{clicks:#?}");
+    assert_eq!(clicks[0].token, a_invoice.token);
+
+    // The report, every lure sent an hour ago.
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let sent: String = generated
+        .manifest
+        .entries
+        .iter()
+        .map(|e| format!("{},{sent_at}\n", e.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), sent).unwrap();
+    let html = dir.path().join("report.html");
+    let o = report_cli(&out, &db, Some(&html), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    // Opened: a.one's quote (the mail program, and the attachment in a browser), b.two's quote
+    // through the proxy. Apple's prefetch, the HEAD and the script are automated.
+    assert!(
+        text.contains(
+            "opens (unreliable indicator): body image 2 of 4 (50.0%)  attachment 1 of 2 (50.0%)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(3 such request(s) recognised and left out as automated)"),
+        "{text}"
+    );
+    assert!(text.contains("(1 lure(s) opened only that way)"), "{text}");
+    assert!(
+        text.contains("sent 4  clicked 1"),
+        "clicks are only clicks: {text}"
+    );
+    let lines = squeezed_lines(&text);
+    let part = &lines[lines.iter().position(|l| l.starts_with("opens (")).unwrap()..];
+    for row in [
+        "quote-request-html-ja 2 2 100.0% 2 1 50.0%",
+        "invoice-pdf-ja 2 0 0.0% 0 0 -",
+        "IT 2 1 50.0% 1 0 0.0%",
+        "Sales 2 1 50.0% 1 1 100.0%",
+    ] {
+        assert!(part.iter().any(|l| l == row), "{row} not in {part:#?}");
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Opens per department (unreliable indicator)"),
+        "{page}"
+    );
+    assert!(page.contains("Apple Mail Privacy Protection"), "{page}");
+    let o = report_cli(&out, &db, Some(&html), &["--lang", "ja"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("開封（参考値・信頼性は低い）：本文の画像 2 / 4 通（50.0%）  添付ファイル 1 / 2 通（50.0%）"),
+        "{text}"
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("部署別の開封率（参考値・信頼性は低い）"),
+        "{page}"
+    );
+    let o = report_cli_with(&out, &db, &[], &["--format".as_ref(), "json".as_ref()]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = |e: &drill::Entry| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["email"] == e.email.as_str() && r["scenario"] == e.scenario.as_str())
+            .unwrap()
+            .clone()
+    };
+    assert!(row(&a_quote)["attachment_opened_at"].is_string());
+    assert!(row(&a_quote)["first_open_at"].is_string());
+    assert!(row(&a_invoice)["first_open_at"].is_null());
+    assert!(row(&b_quote)["first_open_at"].is_string());
+    assert!(
+        row(&b_quote)["attachment_opened_at"].is_null(),
+        "HEAD and a script"
+    );
+    assert!(
+        row(&b_invoice)["first_open_at"].is_null(),
+        "Apple's prefetch"
+    );
+
+    // A campaign generated without track_opens records no opens, even for known tokens.
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    let (addr2, generated2, db2) = start_server(&plain);
+    let token = &generated2.manifest.entries[0].token;
+    assert_eq!(http_get(addr2, &format!("/o/{token}.gif"), ff).0, 404);
+    assert_eq!(http_get(addr2, &format!("/a/{token}.gif"), ff).0, 404);
+    assert_eq!(http_get(addr2, &format!("/t/{token}"), ff).0, 200);
+    let _ = clicks_when(&db2, &generated2.manifest.campaign, 1);
+    assert!(
+        drill::store::Store::open(&db2)
+            .unwrap()
+            .opens(&generated2.manifest.campaign)
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// The landing page rendered in headless Chromium (skipped without Chromium).
 #[test]
 fn the_landing_page_renders_in_headless_chromium() {
@@ -2735,7 +3069,9 @@ fn reported_lures_are_read_from_the_report_mailbox_counted_once_and_exported() {
             "reported_before_click",
             "quiz_answered_at",
             "quiz_correct",
-            "quiz_questions"
+            "quiz_questions",
+            "first_open_at",
+            "attachment_opened_at"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

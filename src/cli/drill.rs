@@ -351,6 +351,7 @@ struct Loaded {
     clicks: Vec<drill::store::Click>,
     reports: Vec<drill::store::Report>,
     answers: Vec<drill::store::QuizAnswers>,
+    opens: Vec<drill::store::Click>,
 }
 
 /// Reads a campaign's manifest, send log, clicks (spilled ones too) and reports, and computes
@@ -379,8 +380,21 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
             drill::store::spill_path(db).display()
         );
     }
-    let unstored = spilled.len();
-    clicks.extend(spilled);
+    // The spill file holds clicks and opens alike.
+    let (spilled_clicks, spilled_opens): (Vec<_>, Vec<_>) = spilled
+        .into_iter()
+        .partition(|c| c.kind == drill::store::Kind::Click);
+    let unstored = spilled_clicks.len() + spilled_opens.len();
+    clicks.extend(spilled_clicks);
+    let mut opens =
+        match drill::store::Store::open(db).and_then(|s| s.opens(&generated.manifest.campaign)) {
+            Ok(o) => o,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return Err(exit::IO);
+            }
+        };
+    opens.extend(spilled_opens);
     let reports =
         match drill::store::Store::open(db).and_then(|s| s.reports(&generated.manifest.campaign)) {
             Ok(r) => r,
@@ -401,6 +415,7 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
     let sent = drill::send::sent_times(&generated.dir);
     let mut results = drill::report::compute_with(&generated, &sent, &clicks, &reports);
     drill::report::add_quiz(&mut results, &generated, &sent, &clicks, &answers);
+    drill::report::add_opens(&mut results, &generated, &sent, &opens);
     results.unstored = unstored;
     Ok(Loaded {
         generated,
@@ -408,6 +423,7 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
         clicks,
         reports,
         answers,
+        opens,
     })
 }
 
@@ -461,6 +477,7 @@ pub fn report(
         clicks,
         reports,
         answers,
+        opens,
     } = this;
     let log = drill::send::read_log(&generated.dir);
     if let Some(path) = html {
@@ -474,7 +491,7 @@ pub fn report(
             return exit::IO;
         }
     }
-    let rows = || drill::report::lures_with(&generated, &log, &clicks, &reports, &answers);
+    let rows = || drill::report::lures_full(&generated, &log, &clicks, &reports, &answers, &opens);
     let written = match format {
         ReportFormat::Text => {
             let mut text = drill::report::text_in(&results, lang);

@@ -39,6 +39,11 @@ pub struct Row {
     pub quiz_answered: usize,
     pub quiz_correct: usize,
     pub quiz_questions: usize,
+    /// Open tracking ([`add_opens`]): lures whose body image was loaded (not automated), lures
+    /// sent with an attachment beacon, and those whose beacon was loaded.
+    pub opened: usize,
+    pub beacon_sent: usize,
+    pub attachment_opened: usize,
 }
 
 impl Row {
@@ -73,6 +78,24 @@ impl Row {
             0.0
         } else {
             self.quiz_answered as f64 / self.quiz_due as f64
+        }
+    }
+
+    /// Opened lures of the lures sent (an unreliable figure: see [`add_opens`]).
+    pub fn open_rate(&self) -> f64 {
+        if self.sent == 0 {
+            0.0
+        } else {
+            self.opened as f64 / self.sent as f64
+        }
+    }
+
+    /// Lures whose attachment was opened of those sent with an attachment beacon.
+    pub fn attachment_open_rate(&self) -> f64 {
+        if self.beacon_sent == 0 {
+            0.0
+        } else {
+            self.attachment_opened as f64 / self.beacon_sent as f64
         }
     }
 
@@ -128,6 +151,13 @@ pub struct Results {
     pub quiz_shown: bool,
     /// Quiz answers stored for tokens this manifest does not know, or for lures not sent.
     pub unknown_quiz: usize,
+    /// Whether the open-tracking figures are shown (the campaign has `track_opens`). Set by
+    /// [`add_opens`], like the three below.
+    pub opens_shown: bool,
+    /// Image requests judged automated (not counted as opens), with their repeats.
+    pub automated_opens: u64,
+    /// Lures counted as opened only through a mail provider's image proxy.
+    pub proxied_opens: usize,
 }
 
 impl Results {
@@ -367,6 +397,119 @@ pub fn compute_with(
         reported_by_others,
         quiz_shown: false,
         unknown_quiz: 0,
+        opens_shown: false,
+        automated_opens: 0,
+        proxied_opens: 0,
+    }
+}
+
+/// User-agent fragments (lower case) of mail providers' image proxies: Gmail and Yahoo load a
+/// mail's images through them when the reader opens it, so the request is the reader's open, but
+/// the address and user agent are the proxy's.
+const IMAGE_PROXIES: &[&str] = &["googleimageproxy", "ggpht.com", "yahoomailproxy"];
+
+/// Where an open-tracking image request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenFrom {
+    /// A mail program or browser that loaded the image itself.
+    Reader,
+    /// A mail provider's image proxy, on the reader's behalf ([`IMAGE_PROXIES`]).
+    Proxy,
+    /// A machine, not counted as an open: what [`automated`] says of clicks (`HEAD`, a
+    /// scanner's or no user agent, within seconds of delivery), and the bare `Mozilla/5.0` of
+    /// Apple Mail Privacy Protection, which loads every mail's images in advance, read or not.
+    Automated,
+}
+
+/// Classifies one image request (`sent_at`: the lure's delivery, when known).
+pub fn open_from(c: &Click, sent_at: Option<i64>) -> OpenFrom {
+    let ua = c.user_agent.trim().to_ascii_lowercase();
+    if automated(c, sent_at) || ua == "mozilla/5.0" {
+        OpenFrom::Automated
+    } else if IMAGE_PROXIES.iter().any(|p| ua.contains(p)) {
+        OpenFrom::Proxy
+    } else {
+        OpenFrom::Reader
+    }
+}
+
+/// Adds the open-tracking figures to `r` (computed with the same `sent_times`) from the image
+/// requests `opens` (body images and attachment beacons): per scenario, department and in
+/// total, the lures opened (an image request not judged automated, see [`open_from`]), the lures
+/// sent with an attachment beacon and those whose beacon was loaded. Opens are an unreliable
+/// figure: a mail program that blocks images shows no open, and a prefetch not recognised as
+/// one shows an open nobody made.
+pub fn add_opens(
+    r: &mut Results,
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    opens: &[Click],
+) {
+    use super::store::Kind;
+    let m = &generated.manifest;
+    r.opens_shown = m.track_opens;
+    let sent_log = !sent_times.is_empty();
+    for e in &m.entries {
+        let sent_at = if sent_log {
+            match sent_times.get(&e.token) {
+                Some(t) => *t,
+                None => continue,
+            }
+        } else {
+            m.date
+        };
+        let mut from = |kind: Kind| {
+            let mut reader = false;
+            let mut proxy = false;
+            for c in opens
+                .iter()
+                .filter(|c| c.token == e.token && c.kind == kind)
+            {
+                match open_from(c, Some(sent_at)) {
+                    OpenFrom::Reader => reader = true,
+                    OpenFrom::Proxy => proxy = true,
+                    OpenFrom::Automated => r.automated_opens += u64::from(c.repeats),
+                }
+            }
+            (reader, proxy)
+        };
+        let (reader, proxy) = from(Kind::Open);
+        let (att_reader, att_proxy) = from(Kind::Attachment);
+        let opened = reader || proxy;
+        if proxy && !reader {
+            r.proxied_opens += 1;
+        }
+        let department = if e.department.is_empty() {
+            "(none)"
+        } else {
+            e.department.as_str()
+        };
+        let rows = [
+            Some(&mut r.total),
+            r.per_scenario.iter_mut().find(|row| row.key == e.scenario),
+            r.per_department
+                .iter_mut()
+                .find(|row| row.key == department),
+        ];
+        for row in rows.into_iter().flatten() {
+            row.opened += usize::from(opened);
+            row.beacon_sent += usize::from(e.attachment_beacon);
+            row.attachment_opened += usize::from(e.attachment_beacon && (att_reader || att_proxy));
+        }
+    }
+}
+
+/// What the reader of the open figures must know, in `lang`.
+fn opens_caveat(r: &Results, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "開封の数値は参考値で、信頼できる指標ではありません。画像を表示しないメールソフトでは開封されても記録されず、Apple Mail のプライバシー保護やメールゲートウェイは読まれていないメールの画像も先に読み込みます（見分けられたもの {} 件は自動として除外）。Gmail・Yahoo は画像を自社のプロキシ経由で読み込みます（プロキシ経由の開封のみの訓練メール {} 通）。判断にはクリック率と報告率を使ってください。",
+            r.automated_opens, r.proxied_opens
+        ),
+        Lang::En => format!(
+            "Opens are an unreliable indicator: mail programs that block images record no open, and Apple Mail Privacy Protection and mail gateways load images of mails nobody read ({} such request(s) recognised and left out as automated); Gmail and Yahoo load images through their own proxies ({} lure(s) opened only that way). Judge the drill by clicks and reports.",
+            r.automated_opens, r.proxied_opens
+        ),
     }
 }
 
@@ -773,6 +916,64 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
         quiz(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
         quiz(&mut out, t("department", "部署"), &r.per_department);
     }
+    if r.opens_shown {
+        out.push_str(&if ja {
+            format!(
+                "\n開封（参考値・信頼性は低い）：本文の画像 {} / {} 通（{}）  添付ファイル {} / {} 通（{}）\n",
+                r.total.opened,
+                r.total.sent,
+                pct(r.total.open_rate()),
+                r.total.attachment_opened,
+                r.total.beacon_sent,
+                pct(r.total.attachment_open_rate())
+            )
+        } else {
+            format!(
+                "\nopens (unreliable indicator): body image {} of {} ({})  attachment {} of {} ({})\n",
+                r.total.opened,
+                r.total.sent,
+                pct(r.total.open_rate()),
+                r.total.attachment_opened,
+                r.total.beacon_sent,
+                pct(r.total.attachment_open_rate())
+            )
+        });
+        out.push_str(&format!("({})\n", opens_caveat(r, lang)));
+        let opens = |out: &mut String, title: &str, rows: &[Row]| {
+            out.push_str(&format!(
+                "\n{} {} {} {} {} {} {}\n",
+                pad(title, 26, false),
+                pad(t("sent", "送信"), 6, true),
+                pad(t("opened", "開封"), 8, true),
+                pad(t("rate", "開封率"), 8, true),
+                pad(t("attached", "添付あり"), 8, true),
+                pad(t("att. opened", "添付の開封"), 12, true),
+                pad(t("rate", "開封率"), 8, true),
+            ));
+            for row in rows {
+                out.push_str(&format!(
+                    "{} {} {} {} {} {} {}\n",
+                    pad(&row.key, 26, false),
+                    pad(&row.sent.to_string(), 6, true),
+                    pad(&row.opened.to_string(), 8, true),
+                    pad(&pct(row.open_rate()), 8, true),
+                    pad(&row.beacon_sent.to_string(), 8, true),
+                    pad(&row.attachment_opened.to_string(), 12, true),
+                    pad(
+                        &if row.beacon_sent == 0 {
+                            "-".to_string()
+                        } else {
+                            pct(row.attachment_open_rate())
+                        },
+                        8,
+                        true
+                    ),
+                ));
+            }
+        };
+        opens(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
+        opens(&mut out, t("department", "部署"), &r.per_department);
+    }
     out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();
     for (((_, label), label_ja), n) in BUCKETS.iter().zip(BUCKETS_JA).zip(r.buckets) {
@@ -1048,6 +1249,54 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     } else {
         String::new()
     };
+    let opens_html = if r.opens_shown {
+        let mut table = format!(
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("sent", "送信"),
+            t("opened (body image)", "開封（本文の画像）"),
+            t("open rate", "開封率"),
+            t("sent with a tracked attachment", "追跡付きの添付あり"),
+            t("attachment opened", "添付ファイルの開封"),
+            t("attachment-open rate", "添付ファイル開封率"),
+        );
+        for row in &r.per_department {
+            table.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&row.key),
+                row.sent,
+                row.opened,
+                pct(row.open_rate()),
+                row.beacon_sent,
+                row.attachment_opened,
+                if row.beacon_sent == 0 {
+                    "-".to_string()
+                } else {
+                    pct(row.attachment_open_rate())
+                }
+            ));
+        }
+        table.push_str("</table>");
+        format!(
+            "<section class=\"opens\"><h2>{}</h2>\n<p class=\"note\">{}</p>\n<div class=\"cards\">\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div></div>\n{table}</section>",
+            t(
+                "Opens per department (unreliable indicator)",
+                "部署別の開封率（参考値・信頼性は低い）"
+            ),
+            esc(&opens_caveat(r, lang)),
+            t("open rate (body image)", "開封率（本文の画像）"),
+            pct(r.total.open_rate()),
+            t("attachment-open rate", "添付ファイル開封率"),
+            if r.total.beacon_sent == 0 {
+                "-".to_string()
+            } else {
+                pct(r.total.attachment_open_rate())
+            },
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -1105,6 +1354,7 @@ ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
 {reports_html}
 {quiz_html}
+{opens_html}
 {compare_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
 {timeline_html}
@@ -1168,6 +1418,10 @@ pub struct LureRow {
     pub quiz_answered_at: Option<String>,
     pub quiz_correct: Option<usize>,
     pub quiz_questions: Option<usize>,
+    /// Open tracking: the first open of the body image and of the attachment's beacon not
+    /// judged automated ([`open_from`]); `None` when none (or the campaign tracks no opens).
+    pub first_open_at: Option<String>,
+    pub attachment_opened_at: Option<String>,
 }
 
 fn rfc3339(t: i64) -> String {
@@ -1191,6 +1445,18 @@ pub fn lures_with(
     clicks: &[Click],
     reports: &[Report],
     answers: &[QuizAnswers],
+) -> Vec<LureRow> {
+    lures_full(generated, log, clicks, reports, answers, &[])
+}
+
+/// [`lures_with`] with the open-tracking requests.
+pub fn lures_full(
+    generated: &Generated,
+    log: &HashMap<String, super::send::Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+    answers: &[QuizAnswers],
+    opens: &[Click],
 ) -> Vec<LureRow> {
     let m = &generated.manifest;
     let first_report = first_reports(reports);
@@ -1218,6 +1484,18 @@ pub fn lures_with(
             }
             let report = first_report.get(e.token.as_str());
             let quiz = answers.iter().find(|a| a.token == e.token);
+            let first_open = |kind: super::store::Kind| {
+                opens
+                    .iter()
+                    .filter(|c| {
+                        c.token == e.token
+                            && c.kind == kind
+                            && open_from(c, sent_at) != OpenFrom::Automated
+                    })
+                    .map(|c| c.clicked_at)
+                    .min()
+                    .map(rfc3339)
+            };
             let lang = if e.lang.is_empty() {
                 generated
                     .scenario(&e.scenario)
@@ -1243,13 +1521,15 @@ pub fn lures_with(
                 quiz_answered_at: quiz.map(|q| rfc3339(q.answered_at)),
                 quiz_correct: quiz.map(|q| q.correct),
                 quiz_questions: quiz.map(|q| q.questions),
+                first_open_at: first_open(super::store::Kind::Open),
+                attachment_opened_at: first_open(super::store::Kind::Attachment),
             }
         })
         .collect()
 }
 
 /// Column titles of the CSV, in English and in Japanese.
-const CSV_COLUMNS: [(&str, &str); 16] = [
+const CSV_COLUMNS: [(&str, &str); 18] = [
     ("email", "メールアドレス"),
     ("name", "氏名"),
     ("department", "部署"),
@@ -1266,6 +1546,8 @@ const CSV_COLUMNS: [(&str, &str); 16] = [
     ("quiz_answered_at", "クイズ回答日時"),
     ("quiz_correct", "クイズ正解数"),
     ("quiz_questions", "クイズ問題数"),
+    ("first_open_at", "最初の開封日時（参考値）"),
+    ("attachment_opened_at", "添付ファイルの開封日時（参考値）"),
 ];
 
 /// A cell made safe for spreadsheet programs: one that starts with `=`, `+`, `-`, `@` (or a tab
@@ -1344,6 +1626,8 @@ pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
             opt(&r.quiz_answered_at),
             r.quiz_correct.map_or(String::new(), |n| n.to_string()),
             r.quiz_questions.map_or(String::new(), |n| n.to_string()),
+            opt(&r.first_open_at),
+            opt(&r.attachment_opened_at),
         ];
         w.write_record(fields.iter().map(|f| csv_cell(f)))
             .map_err(err)?;
@@ -1375,6 +1659,7 @@ mod tests {
             length: 0,
             lang: String::new(),
             planned: None,
+            attachment_beacon: false,
         };
         let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
         let c = |method: &str, ua: &str, at: i64| Click::new(&entry, at, method, "192.0.2.1", ua);
@@ -1421,6 +1706,9 @@ mod tests {
             unstored: 0,
             quiz_shown: false,
             unknown_quiz: 0,
+            opens_shown: false,
+            automated_opens: 0,
+            proxied_opens: 0,
             report_address: None,
             unknown_reports: 0,
             reported_before_send: 0,

@@ -87,8 +87,101 @@ pub fn router(served: Arc<Served>) -> Router {
                 .post(quiz)
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_QUIZ_BODY)),
         )
+        .route("/o/{file}", get(open))
+        .route("/a/{file}", get(attachment_open))
         .fallback(not_found)
         .with_state(served)
+}
+
+/// A transparent 1×1 GIF (GIF89a, 43 bytes): what the open-tracking images are.
+pub const PIXEL_GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+async fn open(
+    served: State<Arc<Served>>,
+    file: Path<String>,
+    method: Method,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    tracked(
+        super::store::Kind::Open,
+        served,
+        file,
+        method,
+        peer,
+        headers,
+    )
+    .await
+}
+
+async fn attachment_open(
+    served: State<Arc<Served>>,
+    file: Path<String>,
+    method: Method,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    tracked(
+        super::store::Kind::Attachment,
+        served,
+        file,
+        method,
+        peer,
+        headers,
+    )
+    .await
+}
+
+/// `/o/<token>.gif` and `/a/<token>.gif`: records the open (like a click: client address, user
+/// agent, method, time) and answers with the 1×1 GIF, never cached. A campaign generated
+/// without `track_opens`, an unknown token or any other name gets the bare 404.
+async fn tracked(
+    kind: super::store::Kind,
+    State(served): State<Arc<Served>>,
+    Path(file): Path<String>,
+    method: Method,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(entry) = file
+        .strip_suffix(".gif")
+        .filter(|t| is_token(t) && served.generated.manifest.track_opens)
+        .and_then(|t| served.generated.entry(t))
+    else {
+        return not_found().await;
+    };
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    served.recorder.submit(Click::of(
+        kind,
+        entry,
+        now(),
+        method.as_str(),
+        &peer.ip().to_string(),
+        &user_agent,
+    ));
+    let mut resp = (StatusCode::OK, PIXEL_GIF.to_vec()).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache, must-revalidate, private"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
 }
 
 /// Serves on an already bound listener until SIGTERM or SIGINT; `ready` is called once the

@@ -28,12 +28,60 @@ pub struct Click {
     pub repeats: u32,
     /// Unix time of the last such request.
     pub last_at: i64,
+    /// What was requested: the link (a click), or with open tracking the body's image or the
+    /// attachment's beacon.
+    #[serde(default)]
+    pub kind: Kind,
+}
+
+/// What a recorded request was for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// `/t/<token>`: the lure's link.
+    #[default]
+    Click,
+    /// `/o/<token>.gif`: the 1×1 image of the HTML body (the mail shown with its images).
+    Open,
+    /// `/a/<token>.gif`: the beacon of a mock HTML attachment (the page opened).
+    Attachment,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Click => "click",
+            Kind::Open => "open",
+            Kind::Attachment => "attachment",
+        }
+    }
+
+    fn parse(s: &str) -> Kind {
+        match s {
+            "open" => Kind::Open,
+            "attachment" => Kind::Attachment,
+            _ => Kind::Click,
+        }
+    }
 }
 
 impl Click {
-    /// A single request.
+    /// A single request of the link.
     pub fn new(entry: &super::Entry, at: i64, method: &str, ip: &str, user_agent: &str) -> Click {
+        Click::of(Kind::Click, entry, at, method, ip, user_agent)
+    }
+
+    /// A single request of `kind`.
+    pub fn of(
+        kind: Kind,
+        entry: &super::Entry,
+        at: i64,
+        method: &str,
+        ip: &str,
+        user_agent: &str,
+    ) -> Click {
         Click {
+            kind,
             token: entry.token.clone(),
             email: entry.email.clone(),
             scenario: entry.scenario.clone(),
@@ -126,11 +174,12 @@ pub struct Report {
 }
 
 /// Columns added after the first release, with their defaults for older rows.
-const ADDED_COLUMNS: [(&str, &str); 4] = [
+const ADDED_COLUMNS: [(&str, &str); 5] = [
     ("method", "TEXT NOT NULL DEFAULT 'GET'"),
     ("ip", "TEXT NOT NULL DEFAULT ''"),
     ("repeats", "INTEGER NOT NULL DEFAULT 1"),
     ("last_at", "INTEGER NOT NULL DEFAULT 0"),
+    ("kind", "TEXT NOT NULL DEFAULT 'click'"),
 ];
 
 /// User agents longer than this are cut (a client chooses what it sends).
@@ -250,11 +299,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let kind = click.kind.as_str();
         let find = |tx: &rusqlite::Transaction<'_>, ip: &str, ua: &str| {
             tx.query_row(
                 "SELECT id FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3
-                 AND ip = ?4 AND user_agent = ?5",
-                params![campaign, click.token, click.method, ip, ua],
+                 AND ip = ?4 AND user_agent = ?5 AND kind = ?6",
+                params![campaign, click.token, click.method, ip, ua, kind],
                 |r| r.get::<_, i64>(0),
             )
             .optional()
@@ -263,8 +313,9 @@ impl Store {
         let (mut ip, mut ua) = (click.ip.clone(), ua);
         if row.is_none() {
             let rows: i64 = tx.query_row(
-                "SELECT count(*) FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3",
-                params![campaign, click.token, click.method],
+                "SELECT count(*) FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3
+                 AND kind = ?4",
+                params![campaign, click.token, click.method, kind],
                 |r| r.get(0),
             )?;
             if rows >= MAX_ROWS_PER_TOKEN {
@@ -284,8 +335,8 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO clicks (campaign, token, email, scenario, department, clicked_at,
-                     user_agent, method, ip, repeats, last_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     user_agent, method, ip, repeats, last_at, kind)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         campaign,
                         click.token,
@@ -297,7 +348,8 @@ impl Store {
                         click.method,
                         ip,
                         click.repeats,
-                        click.last_at
+                        click.last_at,
+                        kind
                     ],
                 )?;
             }
@@ -406,14 +458,25 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(db)
     }
 
-    /// Every click of a campaign, oldest first.
+    /// Every click of a campaign (requests of the lures' links), oldest first.
     pub fn clicks(&self, campaign: &str) -> Result<Vec<Click>, DrillError> {
+        self.requests(campaign, "kind = 'click'")
+    }
+
+    /// Every open of a campaign (requests of the open-tracking images: the body's and the
+    /// attachments'), oldest first.
+    pub fn opens(&self, campaign: &str) -> Result<Vec<Click>, DrillError> {
+        self.requests(campaign, "kind <> 'click'")
+    }
+
+    fn requests(&self, campaign: &str, which: &str) -> Result<Vec<Click>, DrillError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT token, email, scenario, department, clicked_at, user_agent, method, ip,
-                 repeats, last_at FROM clicks WHERE campaign = ?1 ORDER BY clicked_at, id",
-            )
+                 repeats, last_at, kind FROM clicks WHERE campaign = ?1 AND {which}
+                 ORDER BY clicked_at, id"
+            ))
             .map_err(db)?;
         let rows = stmt
             .query_map(params![campaign], |r| {
@@ -430,6 +493,7 @@ impl Store {
                     ip: r.get(7)?,
                     repeats: r.get(8)?,
                     last_at: last_at.max(clicked_at),
+                    kind: Kind::parse(&r.get::<_, String>(10)?),
                 })
             })
             .map_err(db)?;
@@ -517,7 +581,52 @@ mod tests {
             ip: ip.into(),
             repeats: 1,
             last_at: at,
+            kind: Kind::Click,
         }
+    }
+
+    #[test]
+    fn opens_are_kept_apart_from_clicks() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let mut s = Store::open(&db).unwrap();
+        let mut open = click("t1", "same", "10.0.0.1", 100);
+        open.kind = Kind::Open;
+        let mut attachment = click("t1", "same", "10.0.0.1", 100);
+        attachment.kind = Kind::Attachment;
+        for c in [
+            &click("t1", "same", "10.0.0.1", 100),
+            &open,
+            &attachment,
+            &open,
+        ] {
+            s.record("c", c).unwrap();
+        }
+        let clicks = s.clicks("c").unwrap();
+        assert_eq!(clicks.len(), 1);
+        assert_eq!(clicks[0].kind, Kind::Click);
+        let opens = s.opens("c").unwrap();
+        assert_eq!(opens.len(), 2, "{opens:?}");
+        assert!(opens.iter().any(|o| o.kind == Kind::Open && o.repeats == 2));
+        assert!(
+            opens
+                .iter()
+                .any(|o| o.kind == Kind::Attachment && o.repeats == 1)
+        );
+        // The spill file keeps the kind; lines from before it was there are clicks.
+        spill(&db, "c", &open).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(spill_path(&db))
+            .unwrap()
+            .write_all(b"{\"campaign\":\"c\",\"token\":\"t2\",\"email\":\"e\",\"scenario\":\"s\",\"department\":\"d\",\"clicked_at\":1,\"user_agent\":\"u\",\"method\":\"GET\",\"ip\":\"1\",\"repeats\":1,\"last_at\":1}\n")
+            .unwrap();
+        let (spilled, bad) = spilled(&db, "c");
+        assert_eq!(bad, 0);
+        assert_eq!(
+            spilled.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            [Kind::Open, Kind::Click]
+        );
     }
 
     #[test]
