@@ -4288,6 +4288,37 @@ fn a_scenario_whose_lure_does_not_raise_what_it_teaches_is_refused_and_nothing_w
     );
     assert!(err.contains("nothing written"), "{err}");
     assert!(!out.exists(), "nothing written");
+
+    // --allow-uncaught writes them all, with a loud warning naming the scenario and why.
+    let o = lurescreen()
+        .args(["drill", "generate", "--allow-uncaught", "--campaign"])
+        .arg(&campaign)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "lurescreen: WARNING: scenario `hr-survey-ja` ({}) teaches SENDER_LOOKALIKE_DOMAIN, LINK_TEXT_DOMAIN_MISMATCH: the filter does not raise SENDER_LOOKALIKE_DOMAIN",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("WARNING: --allow-uncaught: writing 1 lure(s) of 1 scenario(s) (hr-survey-ja) that the filter does not flag"),
+        "{err}"
+    );
+    assert!(err.contains("never for a real drill"), "{err}");
+    assert!(!err.contains("nothing written"), "{err}");
+    assert!(
+        stdout.contains("2 lures (") && stdout.contains("1 of them NOT caught by the filter"),
+        "{stdout}"
+    );
+    let generated = Generated::load(&out).unwrap();
+    assert_eq!(generated.manifest.entries.len(), 2);
 }
 
 /// 1-based line of the first `needle` in `text`.

@@ -58,11 +58,13 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
 
 /// `drill generate`: builds the lures, scans each with the filter and refuses the campaign
 /// (writing nothing, exit 65) when the filter does not flag a lure with every rule its scenario
-/// teaches; else writes the lures and the manifest.
+/// teaches, unless `allow_uncaught` (then each such scenario gets a loud warning); else writes
+/// the lures and the manifest.
 pub fn generate(
     campaign: &Path,
     out_dir: &Path,
     base: &crate::Engine,
+    allow_uncaught: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -131,14 +133,26 @@ pub fn generate(
             };
             let _ = writeln!(
                 err,
-                "lurescreen: scenario `{}` ({}) teaches {}: {missing}",
+                "lurescreen: {}scenario `{}` ({}) teaches {}: {missing}",
+                if allow_uncaught { "WARNING: " } else { "" },
                 s.id,
                 s.source,
                 s.teaches.join(", "),
             );
         }
     }
-    if !refused.is_empty() {
+    let uncaught = lures
+        .iter()
+        .filter(|l| refused.contains(&l.scenario.id.as_str()))
+        .count();
+    if !refused.is_empty() && allow_uncaught {
+        let _ = writeln!(
+            err,
+            "lurescreen: WARNING: --allow-uncaught: writing {uncaught} lure(s) of {} scenario(s) ({}) that the filter does not flag with the rules they teach. Their debrief will not show those rules' points, and staff would learn the wrong lesson: use this to try out a scenario, never for a real drill.",
+            refused.len(),
+            refused.join(", ")
+        );
+    } else if !refused.is_empty() {
         let _ = writeln!(
             err,
             "lurescreen: nothing written: a drill lure must be one the filter flags with the rules its scenario teaches (check the scenario, sender.lookalike_domain, landing_url and --config)"
@@ -173,12 +187,21 @@ pub fn generate(
         }
         None => String::new(),
     };
-    let written = writeln!(
-        out,
-        "{} lures ({how}{when}) written to {}; every one caught by the filter with the rules it teaches",
-        lures.len(),
-        out_dir.display(),
-    );
+    let written = if uncaught > 0 {
+        writeln!(
+            out,
+            "{} lures ({how}{when}) written to {}; {uncaught} of them NOT caught by the filter with the rules they teach (--allow-uncaught)",
+            lures.len(),
+            out_dir.display(),
+        )
+    } else {
+        writeln!(
+            out,
+            "{} lures ({how}{when}) written to {}; every one caught by the filter with the rules it teaches",
+            lures.len(),
+            out_dir.display(),
+        )
+    };
     if written.is_err() {
         return exit::IO;
     }
