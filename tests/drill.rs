@@ -1444,6 +1444,15 @@ fn the_debrief_ends_with_a_quiz_whose_first_answers_are_stored_shown_and_reporte
         page.contains("Follow-up quiz on the debrief page"),
         "{page}"
     );
+    // The answers in the person's timeline.
+    let row = timeline_row(&page, "A One");
+    assert!(
+        row.contains("quiz: 1 of 2 right <small>(+1 h 00 min)</small> <code>invoice-pdf-ja</code>")
+            || row.contains(
+                "quiz: 1 of 2 right <small>(+59 min)</small> <code>invoice-pdf-ja</code>"
+            ),
+        "{row}"
+    );
     assert!(
         page.contains("<tr><td>Sales</td><td>1</td><td>1</td><td>100.0%</td><td>50.0%</td></tr>"),
         "{page}"
@@ -1785,6 +1794,22 @@ fn opens_are_served_a_gif_recorded_apart_from_clicks_and_reported_as_unreliable(
     assert!(
         page.contains("Opens per department (unreliable indicator)"),
         "{page}"
+    );
+    // In the timelines: the opens among the events, marked unreliable; the prefetch, the HEAD
+    // and the script with the automated requests.
+    let a_row = timeline_row(&page, "A One");
+    assert!(a_row.contains("opened (image, unreliable)"), "{a_row}");
+    assert!(
+        a_row.contains("opened the attachment (unreliable)"),
+        "{a_row}"
+    );
+    let b_row = timeline_row(&page, "B Two");
+    assert!(b_row.contains("opened (image, unreliable)"), "{b_row}");
+    assert!(!b_row.contains("opened the attachment"), "{b_row}");
+    assert_eq!(
+        b_row.matches("<li class=\"ev-auto\">").count(),
+        3,
+        "{b_row}"
     );
     assert!(page.contains("Apple Mail Privacy Protection"), "{page}");
     let o = report_cli(&out, &db, Some(&html), &["--lang", "ja"]);

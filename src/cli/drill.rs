@@ -504,7 +504,8 @@ pub fn report(
     } = this;
     let log = drill::send::read_log(&generated.dir);
     if let Some(path) = html {
-        let timeline = drill::timeline::build(&generated, &log, &clicks, &reports);
+        let timeline =
+            drill::timeline::build_with(&generated, &log, &clicks, &reports, &answers, &opens);
         let page = drill::report::Page {
             comparison: comparison.as_ref(),
             timeline: Some(&timeline),

@@ -938,7 +938,11 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
                 pct(r.total.attachment_open_rate())
             )
         });
-        out.push_str(&format!("({})\n", opens_caveat(r, lang)));
+        out.push_str(&if ja {
+            format!("（{}）\n", opens_caveat(r, lang))
+        } else {
+            format!("({})\n", opens_caveat(r, lang))
+        });
         let opens = |out: &mut String, title: &str, rows: &[Row]| {
             out.push_str(&format!(
                 "\n{} {} {} {} {} {} {}\n",
@@ -1198,7 +1202,12 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     let quiz_html = if r.quiz_shown {
         let table = |rows: &[Row], scen: bool| -> String {
             let mut table = format!(
-                "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                if scen {
+                    t("scenario", "シナリオ")
+                } else {
+                    t("department", "部署")
+                },
                 t("debrief seen", "解説ページの閲覧"),
                 t("quiz answered", "クイズに回答"),
                 t("completion", "回答率"),
@@ -1333,7 +1342,8 @@ ol.tl li.ev-sent {{ background: #eff6ff; border-color: #bfdbfe; }}
 ol.tl li.ev-click {{ background: #fef2f2; border-color: #fecaca; color: #991b1b; }}
 ol.tl li.ev-report {{ background: #f0fdf4; border-color: #bbf7d0; color: #166534; }}
 ol.tl li.ev-fail {{ background: #fffbeb; border-color: #fde68a; color: #92400e; }}
-ol.tl li.ev-auto, ol.tl li.ev-more {{ color: #6b7280; }}
+ol.tl li.ev-quiz {{ background: #f5f3ff; border-color: #ddd6fe; color: #5b21b6; }}
+ol.tl li.ev-auto, ol.tl li.ev-more, ol.tl li.ev-open {{ color: #6b7280; }}
 ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .compare td, .compare th {{ padding: 5px 6px; }}
 </style>
