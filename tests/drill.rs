@@ -4115,6 +4115,28 @@ fn a_custom_japanese_scenario_is_generated_scanned_sent_and_debriefed_like_the_b
         );
     }
     assert_eq!(names, ["survey-guide.pdf", "回答フォーム.html"]);
+    // With open tracking, the page in the zip carries the beacon and the PDF nothing; still
+    // caught with what it teaches.
+    let mut tracked = loaded.clone();
+    tracked.campaign.track_opens = true;
+    let lure = generate::build(&tracked)
+        .into_iter()
+        .find(|l| l.token == e.token)
+        .unwrap();
+    assert!(lure.attachment_beacon);
+    assert!(drill::judge(&engine, &lure.raw, &scen).caught());
+    let beacon = generate::attachment_beacon(&m.landing_url, &e.token);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(lure.attachment.unwrap().1)).unwrap();
+    for i in 0..zip.len() {
+        use std::io::Read;
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        assert_eq!(payload::active_content(&data), None, "{name}");
+        let has = String::from_utf8_lossy(&data).contains(&format!("<img src=\"{beacon}\""));
+        assert_eq!(has, name.ends_with(".html"), "{name}");
+    }
     // The name with a line break in it: no header of its own.
     let raw2 = generated.raw(&m.entries[1]).unwrap();
     assert!(
