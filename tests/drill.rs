@@ -1187,6 +1187,33 @@ fn unknown_tokens_and_other_paths_get_a_bare_404() {
     assert_eq!(clicks[0].token, entry.token);
 }
 
+/// `sent.csv` saying every lure of `generated` went an hour ago (so that requests now are not
+/// "within seconds of delivery").
+fn sent_an_hour_ago(out: &Path, generated: &Generated) {
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let sent: String = generated
+        .manifest
+        .entries
+        .iter()
+        .map(|e| format!("{},{sent_at}\n", e.token))
+        .collect();
+    std::fs::write(out.join("sent.csv"), sent).unwrap();
+}
+
+/// The row of `e` in `drill report --format json` output.
+fn json_row(rows: &serde_json::Value, e: &drill::Entry) -> serde_json::Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["email"] == e.email.as_str() && r["scenario"] == e.scenario.as_str())
+        .unwrap()
+        .clone()
+}
+
 /// One request with a body; the status, the whole header block and the body.
 fn http_post(
     addr: std::net::SocketAddr,
@@ -1400,19 +1427,8 @@ fn the_debrief_ends_with_a_quiz_whose_first_answers_are_stored_shown_and_reporte
 
     // The report: every lure sent an hour ago (so the clicks are not "within seconds of
     // delivery"), debriefs seen 3, quizzes answered 2, 3 of 4 answers right.
-    let sent_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        - 3600;
-    let sent: String = generated
-        .manifest
-        .entries
-        .iter()
-        .map(|e| format!("{},{sent_at}\n", e.token))
-        .collect();
-    std::fs::write(dir.path().join("out/sent.csv"), sent).unwrap();
     let out = dir.path().join("out");
+    sent_an_hour_ago(&out, &generated);
     let html = dir.path().join("report.html");
     let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -1468,14 +1484,7 @@ fn the_debrief_ends_with_a_quiz_whose_first_answers_are_stored_shown_and_reporte
     // One row per lure: when the quiz was answered and how many answers were right.
     let o = report_cli_with(&out, &db, &[], &["--format".as_ref(), "json".as_ref()]);
     let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let row = |e: &drill::Entry| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["email"] == e.email.as_str() && r["scenario"] == e.scenario.as_str())
-            .unwrap()
-            .clone()
-    };
+    let row = |e: &drill::Entry| json_row(&rows, e);
     assert_eq!(
         (
             row(&a)["quiz_correct"].clone(),
@@ -1747,18 +1756,7 @@ fn opens_are_served_a_gif_recorded_apart_from_clicks_and_reported_as_unreliable(
     assert_eq!(clicks[0].token, a_invoice.token);
 
     // The report, every lure sent an hour ago.
-    let sent_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        - 3600;
-    let sent: String = generated
-        .manifest
-        .entries
-        .iter()
-        .map(|e| format!("{},{sent_at}\n", e.token))
-        .collect();
-    std::fs::write(out.join("sent.csv"), sent).unwrap();
+    sent_an_hour_ago(&out, &generated);
     let html = dir.path().join("report.html");
     let o = report_cli(&out, &db, Some(&html), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -1825,14 +1823,7 @@ fn opens_are_served_a_gif_recorded_apart_from_clicks_and_reported_as_unreliable(
     );
     let o = report_cli_with(&out, &db, &[], &["--format".as_ref(), "json".as_ref()]);
     let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let row = |e: &drill::Entry| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["email"] == e.email.as_str() && r["scenario"] == e.scenario.as_str())
-            .unwrap()
-            .clone()
-    };
+    let row = |e: &drill::Entry| json_row(&rows, e);
     assert!(row(&a_quote)["attachment_opened_at"].is_string());
     assert!(row(&a_quote)["first_open_at"].is_string());
     assert!(row(&a_invoice)["first_open_at"].is_null());

@@ -747,6 +747,39 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
     out
 }
 
+/// Writes a text table per scenario and per department: a title row (`title`, then each column's
+/// name right-aligned in its width) and one row per group with the cells `cells` gives, every
+/// column padded by display width.
+fn text_tables(
+    out: &mut String,
+    r: &Results,
+    lang: Lang,
+    columns: &[(&str, usize)],
+    cells: &dyn Fn(&Row) -> Vec<String>,
+) {
+    let (scenario, department) = match lang {
+        Lang::Ja => ("シナリオ", "部署"),
+        Lang::En => ("scenario", "department"),
+    };
+    for (title, rows) in [(scenario, &r.per_scenario), (department, &r.per_department)] {
+        out.push('\n');
+        out.push_str(&pad(title, 26, false));
+        for (name, width) in columns {
+            out.push(' ');
+            out.push_str(&pad(name, *width, true));
+        }
+        out.push('\n');
+        for row in rows.iter() {
+            out.push_str(&pad(&row.key, 26, false));
+            for ((_, width), cell) in columns.iter().zip(cells(row)) {
+                out.push(' ');
+                out.push_str(&pad(&cell, *width, true));
+            }
+            out.push('\n');
+        }
+    }
+}
+
 /// The results as text for the terminal, in English.
 pub fn text(r: &Results) -> String {
     text_in(r, Lang::En)
@@ -813,85 +846,51 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
             "（sent.csv がないため、すべての訓練メールを Date の時刻に送信したものとして数えています）\n",
         ));
     }
-    let table = |out: &mut String, title: &str, rows: &[Row]| {
-        out.push_str(&format!(
-            "\n{} {} {} {} {}\n",
-            pad(title, 26, false),
-            pad(t("sent", "送信"), 6, true),
-            pad(t("clicked", "クリック"), 8, true),
-            pad(t("rate", "率"), 8, true),
-            pad(t("median to click", "クリックまで(中央値)"), 20, true)
-        ));
-        for row in rows {
-            out.push_str(&format!(
-                "{} {} {} {} {}\n",
-                pad(&row.key, 26, false),
-                pad(&row.sent.to_string(), 6, true),
-                pad(&row.clicked.to_string(), 8, true),
-                pad(&pct(row.rate()), 8, true),
-                pad(
-                    &row.median().map_or("-".into(), |d| duration_in(d, lang)),
-                    20,
-                    true
-                )
-            ));
-        }
-    };
-    table(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-    table(&mut out, t("department", "部署"), &r.per_department);
+    let median = |d: Option<i64>| d.map_or("-".into(), |d| duration_in(d, lang));
+    text_tables(
+        &mut out,
+        r,
+        lang,
+        &[
+            (t("sent", "送信"), 6),
+            (t("clicked", "クリック"), 8),
+            (t("rate", "率"), 8),
+            (t("median to click", "クリックまで(中央値)"), 20),
+        ],
+        &|row| {
+            vec![
+                row.sent.to_string(),
+                row.clicked.to_string(),
+                pct(row.rate()),
+                median(row.median()),
+            ]
+        },
+    );
     if r.reports_shown() {
-        let reports = |out: &mut String, title: &str, rows: &[Row]| {
-            out.push_str(&format!(
-                "\n{} {} {} {} {} {}\n",
-                pad(title, 26, false),
-                pad(t("sent", "送信"), 6, true),
-                pad(t("reported", "報告"), 8, true),
-                pad(t("rate", "報告率"), 8, true),
-                pad(t("median to report", "報告まで(中央値)"), 20, true),
-                pad(t("before click", "クリック前に報告"), 16, true)
-            ));
-            for row in rows {
-                out.push_str(&format!(
-                    "{} {} {} {} {} {}\n",
-                    pad(&row.key, 26, false),
-                    pad(&row.sent.to_string(), 6, true),
-                    pad(&row.reported.to_string(), 8, true),
-                    pad(&pct(row.report_rate()), 8, true),
-                    pad(
-                        &row.report_median()
-                            .map_or("-".into(), |d| duration_in(d, lang)),
-                        20,
-                        true
-                    ),
-                    pad(&row.reported_first.to_string(), 16, true)
-                ));
-            }
-        };
         out.push_str(t("\nreported to IT\n", "\n情報システム部門への報告\n"));
-        reports(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-        reports(&mut out, t("department", "部署"), &r.per_department);
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("sent", "送信"), 6),
+                (t("reported", "報告"), 8),
+                (t("rate", "報告率"), 8),
+                (t("median to report", "報告まで(中央値)"), 20),
+                (t("before click", "クリック前に報告"), 16),
+            ],
+            &|row| {
+                vec![
+                    row.sent.to_string(),
+                    row.reported.to_string(),
+                    pct(row.report_rate()),
+                    median(row.report_median()),
+                    row.reported_first.to_string(),
+                ]
+            },
+        );
     }
     if r.quiz_shown {
-        let quiz = |out: &mut String, title: &str, rows: &[Row]| {
-            out.push_str(&format!(
-                "\n{} {} {} {} {}\n",
-                pad(title, 26, false),
-                pad(t("seen", "閲覧"), 6, true),
-                pad(t("answered", "回答"), 8, true),
-                pad(t("completion", "回答率"), 10, true),
-                pad(t("score", "正答率"), 8, true),
-            ));
-            for row in rows {
-                out.push_str(&format!(
-                    "{} {} {} {} {}\n",
-                    pad(&row.key, 26, false),
-                    pad(&row.quiz_due.to_string(), 6, true),
-                    pad(&row.quiz_answered.to_string(), 8, true),
-                    pad(&pct(row.quiz_completion()), 10, true),
-                    pad(&row.quiz_score().map_or("-".into(), pct), 8, true),
-                ));
-            }
-        };
         out.push_str(&if ja {
             format!(
                 "\n確認クイズ（訓練の解説ページ）：閲覧 {}  回答 {}  回答率 {}  正答率 {}\n",
@@ -913,8 +912,25 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
             "(seen: lures whose debrief a person opened; completion: answered of seen; score: right answers of the questions answered)\n",
             "（閲覧：人が解説ページを開いた訓練メール、回答率：閲覧のうち回答した割合、正答率：回答した問題のうち正解の割合）\n",
         ));
-        quiz(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-        quiz(&mut out, t("department", "部署"), &r.per_department);
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("seen", "閲覧"), 6),
+                (t("answered", "回答"), 8),
+                (t("completion", "回答率"), 10),
+                (t("score", "正答率"), 8),
+            ],
+            &|row| {
+                vec![
+                    row.quiz_due.to_string(),
+                    row.quiz_answered.to_string(),
+                    pct(row.quiz_completion()),
+                    row.quiz_score().map_or("-".into(), pct),
+                ]
+            },
+        );
     }
     if r.opens_shown {
         out.push_str(&if ja {
@@ -943,40 +959,33 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
         } else {
             format!("({})\n", opens_caveat(r, lang))
         });
-        let opens = |out: &mut String, title: &str, rows: &[Row]| {
-            out.push_str(&format!(
-                "\n{} {} {} {} {} {} {}\n",
-                pad(title, 26, false),
-                pad(t("sent", "送信"), 6, true),
-                pad(t("opened", "開封"), 8, true),
-                pad(t("rate", "開封率"), 8, true),
-                pad(t("attached", "添付あり"), 8, true),
-                pad(t("att. opened", "添付の開封"), 12, true),
-                pad(t("rate", "開封率"), 8, true),
-            ));
-            for row in rows {
-                out.push_str(&format!(
-                    "{} {} {} {} {} {} {}\n",
-                    pad(&row.key, 26, false),
-                    pad(&row.sent.to_string(), 6, true),
-                    pad(&row.opened.to_string(), 8, true),
-                    pad(&pct(row.open_rate()), 8, true),
-                    pad(&row.beacon_sent.to_string(), 8, true),
-                    pad(&row.attachment_opened.to_string(), 12, true),
-                    pad(
-                        &if row.beacon_sent == 0 {
-                            "-".to_string()
-                        } else {
-                            pct(row.attachment_open_rate())
-                        },
-                        8,
-                        true
-                    ),
-                ));
-            }
-        };
-        opens(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-        opens(&mut out, t("department", "部署"), &r.per_department);
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("sent", "送信"), 6),
+                (t("opened", "開封"), 8),
+                (t("rate", "開封率"), 8),
+                (t("attached", "添付あり"), 8),
+                (t("att. opened", "添付の開封"), 12),
+                (t("rate", "開封率"), 8),
+            ],
+            &|row| {
+                vec![
+                    row.sent.to_string(),
+                    row.opened.to_string(),
+                    pct(row.open_rate()),
+                    row.beacon_sent.to_string(),
+                    row.attachment_opened.to_string(),
+                    if row.beacon_sent == 0 {
+                        "-".to_string()
+                    } else {
+                        pct(row.attachment_open_rate())
+                    },
+                ]
+            },
+        );
     }
     out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();

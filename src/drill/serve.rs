@@ -87,8 +87,8 @@ pub fn router(served: Arc<Served>) -> Router {
                 .post(quiz)
                 .layer(axum::extract::DefaultBodyLimit::max(MAX_QUIZ_BODY)),
         )
-        .route("/o/{file}", get(open))
-        .route("/a/{file}", get(attachment_open))
+        .route("/o/{file}", get(tracked))
+        .route("/a/{file}", get(tracked))
         .fallback(not_found)
         .with_state(served)
 }
@@ -100,53 +100,22 @@ pub const PIXEL_GIF: [u8; 43] = [
     0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 ];
 
-async fn open(
-    served: State<Arc<Served>>,
-    file: Path<String>,
-    method: Method,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    tracked(
-        super::store::Kind::Open,
-        served,
-        file,
-        method,
-        peer,
-        headers,
-    )
-    .await
-}
-
-async fn attachment_open(
-    served: State<Arc<Served>>,
-    file: Path<String>,
-    method: Method,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    tracked(
-        super::store::Kind::Attachment,
-        served,
-        file,
-        method,
-        peer,
-        headers,
-    )
-    .await
-}
-
 /// `/o/<token>.gif` and `/a/<token>.gif`: records the open (like a click: client address, user
 /// agent, method, time) and answers with the 1×1 GIF, never cached. A campaign generated
 /// without `track_opens`, an unknown token or any other name gets the bare 404.
 async fn tracked(
-    kind: super::store::Kind,
     State(served): State<Arc<Served>>,
     Path(file): Path<String>,
     method: Method,
+    uri: axum::http::Uri,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
+    let kind = if uri.path().starts_with("/a/") {
+        super::store::Kind::Attachment
+    } else {
+        super::store::Kind::Open
+    };
     let Some(entry) = file
         .strip_suffix(".gif")
         .filter(|t| is_token(t) && served.generated.manifest.track_opens)
@@ -154,10 +123,7 @@ async fn tracked(
     else {
         return not_found().await;
     };
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let user_agent = user_agent(&headers);
     served.recorder.submit(Click::of(
         kind,
         entry,
@@ -169,18 +135,7 @@ async fn tracked(
     let mut resp = (StatusCode::OK, PIXEL_GIF.to_vec()).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store, no-cache, must-revalidate, private"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    private(h);
     resp
 }
 
@@ -350,15 +305,7 @@ fn page(status: StatusCode, html: String) -> Response {
             "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    private(h);
     resp
 }
 
@@ -391,10 +338,7 @@ async fn click(
     if !known {
         return not_found().await;
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let user_agent = user_agent(&headers);
     let html = tokio::task::spawn_blocking(move || {
         let Some(entry) = served.generated.entry(&token) else {
             return not_found_html();
@@ -440,6 +384,30 @@ async fn click(
     .await
     .unwrap_or_else(|_| not_found_html());
     page(StatusCode::OK, html)
+}
+
+/// The request's `User-Agent` (empty when none; not UTF-8: lossily).
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+/// Headers of every answer: no type sniffing, no referrer, never cached.
+fn private(h: &mut HeaderMap) {
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache, must-revalidate, private"),
+    );
 }
 
 fn now() -> i64 {
@@ -780,10 +748,7 @@ async fn quiz(
             );
         }
     };
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let user_agent = user_agent(&headers);
     let submitted = super::store::QuizAnswers {
         token: entry.token.clone(),
         scenario: entry.scenario.clone(),

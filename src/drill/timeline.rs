@@ -131,45 +131,40 @@ pub fn build_with(
             }
             None => None,
         };
-        for c in by_token.get(e.token.as_str()).into_iter().flatten() {
-            if automated(c, sent_at) {
-                person.automated.push(event(
-                    c.clicked_at,
-                    Kind::Automated {
-                        repeats: c.repeats,
-                        head: c.method.eq_ignore_ascii_case("HEAD"),
-                    },
-                    sent_at,
-                ));
-            } else {
-                person.events.push(event(
-                    c.clicked_at,
-                    Kind::Clicked { repeats: c.repeats },
-                    sent_at,
-                ));
-            }
-        }
-        for o in opens.iter().filter(|o| o.token == e.token) {
-            let attachment = o.kind == super::store::Kind::Attachment;
-            if open_from(o, sent_at) == OpenFrom::Automated {
-                person.automated.push(event(
-                    o.clicked_at,
-                    Kind::Automated {
-                        repeats: o.repeats,
-                        head: o.method.eq_ignore_ascii_case("HEAD"),
-                    },
-                    sent_at,
-                ));
-            } else {
-                person.events.push(event(
-                    o.clicked_at,
+        // Clicks and (with open tracking) image requests: a person's among the events, the
+        // automated ones apart.
+        let clicks_here = by_token
+            .get(e.token.as_str())
+            .into_iter()
+            .flatten()
+            .copied();
+        let opens_here = opens.iter().filter(|o| o.token == e.token);
+        for c in clicks_here.chain(opens_here) {
+            let kind = match c.kind {
+                super::store::Kind::Click if !automated(c, sent_at) => {
+                    Kind::Clicked { repeats: c.repeats }
+                }
+                super::store::Kind::Open | super::store::Kind::Attachment
+                    if open_from(c, sent_at) != OpenFrom::Automated =>
+                {
                     Kind::Opened {
-                        attachment,
-                        repeats: o.repeats,
-                    },
-                    sent_at,
-                ));
-            }
+                        attachment: c.kind == super::store::Kind::Attachment,
+                        repeats: c.repeats,
+                    }
+                }
+                _ => {
+                    person.automated.push(event(
+                        c.clicked_at,
+                        Kind::Automated {
+                            repeats: c.repeats,
+                            head: c.method.eq_ignore_ascii_case("HEAD"),
+                        },
+                        sent_at,
+                    ));
+                    continue;
+                }
+            };
+            person.events.push(event(c.clicked_at, kind, sent_at));
         }
         if let Some(a) = answers.iter().find(|a| a.token == e.token) {
             person.events.push(event(
