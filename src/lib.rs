@@ -6,68 +6,25 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod dns;
-pub mod domain;
 pub mod drill;
 pub mod engine;
 pub mod explain;
 pub mod filter;
+pub mod finding;
+pub mod formats;
+pub mod lang;
 pub mod message;
 pub mod milter;
-pub mod phrases;
 pub mod render;
+pub mod score;
 pub mod signatures;
+pub mod text;
 pub mod tune;
-pub mod verdict;
 
 pub use config::Config;
 pub use engine::{Engine, ScanError};
+pub use finding::{Finding, Verdict};
+pub use lang::Lang;
 pub use message::{Envelope, Message};
+pub use score::Report;
 pub use signatures::Signatures;
-pub use verdict::{Finding, Report, Verdict};
-
-use serde::{Deserialize, Serialize};
-
-/// Language of reasons, tags and banners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Ja,
-}
-
-impl Lang {
-    /// From the locale environment (`LC_ALL`, `LC_MESSAGES`, `LANG`): Japanese for `ja*`.
-    pub fn from_env() -> Lang {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var)
-                && !v.is_empty()
-            {
-                return if v.starts_with("ja") {
-                    Lang::Ja
-                } else {
-                    Lang::En
-                };
-            }
-        }
-        Lang::En
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        }
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "en" => Ok(Lang::En),
-            "ja" => Ok(Lang::Ja),
-            _ => Err(format!("unknown language `{s}` (expected en or ja)")),
-        }
-    }
-}

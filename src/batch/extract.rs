@@ -7,7 +7,7 @@
 //! only: they are lures.
 
 use super::inputs::Location;
-use crate::verdict::Verdict;
+use crate::finding::Verdict;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 

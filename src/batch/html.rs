@@ -5,8 +5,9 @@
 //! Content-Security-Policy forbids the page to load or send anything.
 
 use super::report::{Labels, Record, Totals, labels};
-use crate::Lang;
-use crate::verdict::{Verdict, visible};
+use crate::finding::Verdict;
+use crate::lang::Lang;
+use crate::text::hidden::visible;
 use std::fmt::Write as _;
 
 const VERDICTS: [Verdict; 4] = [

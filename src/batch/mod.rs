@@ -15,8 +15,8 @@ pub mod report;
 
 use crate::cli::exit;
 use crate::engine::ScanError;
+use crate::finding::Verdict;
 use crate::render;
-use crate::verdict::Verdict;
 use crate::{Engine, Lang};
 use inputs::{InputKind, Location, Payload, Walker};
 use report::{Record, Totals};
@@ -486,7 +486,7 @@ impl<'a> Collector<'a> {
     /// One line on stderr, with the progress bar (if any) out of the way.
     fn say(&mut self, line: &str) {
         // Locations are file and folder names, chosen by whoever sent or saved the mail.
-        let line = crate::verdict::reveal_hidden(line);
+        let line = crate::text::hidden::reveal_hidden(line);
         let err = &mut self.err;
         match &self.progress {
             Some(pb) => pb.suspend(|| {

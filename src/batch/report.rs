@@ -2,9 +2,11 @@
 //! (the `summary` format and the HTML report).
 
 use super::inputs::Location;
-use crate::Lang;
+use crate::finding::Verdict;
+use crate::lang::Lang;
 use crate::render;
-use crate::verdict::{Report, Verdict, visible};
+use crate::score::Report;
+use crate::text::hidden::visible;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;

@@ -3,8 +3,9 @@
 
 use crate::checks::Context;
 use crate::checks::attachments::filename::extensions;
+use crate::finding::Finding;
 use crate::message::containers::display_name;
-use crate::verdict::{Finding, is_hidden_char};
+use crate::text::hidden::is_hidden_char;
 
 /// Longest password taken from a body, in bytes.
 const MAX_PASSWORD: usize = 64;

@@ -3,8 +3,9 @@
 //! charsets and fonts in mail that is otherwise Japanese.
 
 use crate::checks::Context;
-use crate::checks::text::{all_text, body_text, cut};
-use crate::verdict::Finding;
+use crate::checks::text::{all_text, body_text};
+use crate::finding::Finding;
+use crate::text::html_text::cut;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -79,7 +80,7 @@ pub fn lure_phrases(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// remittance advice say so every day, so this is context: it weighs only beside evidence that the
 /// sender is not who it claims — above all a DMARC failure seen by a trusted server, the forged
 /// partner of business email compromise.
-fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+fn payment_details(hits: &[crate::signatures::phrases::Hit<'_>], out: &mut Vec<Finding>) {
     // Only the phrases that name a change of where to pay (口座を変更, change of bank, new bank
     // account): an invoice that names its account, or says it is unchanged, is the everyday case.
     const CHANGE: &[&str] = &["変更", "change", "new ", "update"];
@@ -101,7 +102,7 @@ fn payment_details(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
 /// program's or a filter's safety banner, written into the message's own text. Real banners are
 /// shown by the mail program outside the text, or added by the organisation's own gateway; a
 /// sender who writes one is imitating them to lower the reader's guard.
-fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
+fn false_reassurance(hits: &[crate::signatures::phrases::Hit<'_>], out: &mut Vec<Finding>) {
     if let Some(h) = hits.iter().find(|h| h.phrase.category == "reassurance") {
         out.push(
             Finding::new("CONTENT_FALSE_REASSURANCE", "text")
@@ -119,7 +120,7 @@ fn false_reassurance(hits: &[crate::phrases::Hit<'_>], out: &mut Vec<Finding>) {
 /// form to print and post) has nothing to click.
 fn bait_lures(
     ctx: &Context<'_>,
-    hits: &[crate::phrases::Hit<'_>],
+    hits: &[crate::signatures::phrases::Hit<'_>],
     text: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -324,14 +325,14 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             brands.into_iter().find(|(_, labels)| {
                 labels
                     .iter()
-                    .any(|l| l.len() >= 5 && crate::phrases::contains_word(&subject, l))
+                    .any(|l| l.len() >= 5 && crate::signatures::phrases::contains_word(&subject, l))
             })
         })
         .or_else(|| top().and_then(|t| brands.named_in(&t)));
     let Some((brand, labels)) = brand else {
         return;
     };
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     if labels.iter().any(|l| l == label) {
         return;
@@ -431,7 +432,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     let brands = &ctx.signatures.lists.impersonated_brands;
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     // Found with the text before each window in view, so `\b` reads the real word boundary.
     let mut found = Vec::new();
@@ -495,7 +496,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
         let links_home = msg.links.iter().filter_map(|l| l.host.as_deref()).any(|h| {
-            let org = crate::domain::org_domain(h);
+            let org = crate::text::domain::org_domain(h);
             names_brand(org.split('.').next().unwrap_or(""))
         });
         if links_home {
@@ -854,7 +855,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if crate::checks::sender::is_own_or_protected(ctx, &domain) {
         return;
     }
-    let org = crate::domain::org_domain(&domain);
+    let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     // Free mail is on the list as a brand (gmail, outlook) but sends no exchange's receipts.
     if !crate::checks::sender::is_freemail(ctx, &domain)
@@ -930,12 +931,12 @@ pub fn image_only_with_link(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .from
         .first()
         .and_then(|m| m.domain())
-        .map(|d| crate::domain::org_domain(&d));
+        .map(|d| crate::text::domain::org_domain(&d));
     let Some(host) = msg
         .links
         .iter()
         .filter_map(|l| l.host.as_deref())
-        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
+        .find(|host| from_org.as_deref() != Some(crate::text::domain::org_domain(host).as_str()))
     else {
         return;
     };
@@ -1137,7 +1138,7 @@ fn visible_words(html: &str) -> usize {
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count()
     };
-    let html = cut(html, crate::checks::text::MAX_PART_CHARS * 4);
+    let html = cut(html, crate::text::html_text::MAX_PART_CHARS * 4);
     // ASCII lower-casing keeps byte offsets, so positions found in `lower` hold in `html`.
     let lower = html.to_ascii_lowercase();
     let mut words = 0;
@@ -1289,7 +1290,7 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
         .from
         .first()
         .and_then(|m| m.domain())
-        .map(|d| crate::domain::org_domain(&d));
+        .map(|d| crate::text::domain::org_domain(&d));
     // A form in the message itself is something to fill in and send.
     if msg
         .htmls
@@ -1301,7 +1302,7 @@ fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
     msg.links
         .iter()
         .filter_map(|l| l.host.clone())
-        .find(|host| from_org.as_deref() != Some(crate::domain::org_domain(host).as_str()))
+        .find(|host| from_org.as_deref() != Some(crate::text::domain::org_domain(host).as_str()))
         .map(|host| format!("link to {host}"))
 }
 

@@ -8,9 +8,9 @@
 //! milters do.
 
 use crate::checks::Context;
-use crate::domain::same_org;
+use crate::finding::Finding;
 use crate::message::{Mailbox, Message};
-use crate::verdict::Finding;
+use crate::text::domain::same_org;
 
 /// From missing, given more than once, naming several authors without a Sender, or naming no
 /// usable address.

@@ -2,9 +2,9 @@
 //! (IP literals, user@host, script and file URLs, shorteners, downloads, known-bad sites, forms).
 
 use crate::checks::Context;
-use crate::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
+use crate::finding::Finding;
 use crate::message::Link;
-use crate::verdict::Finding;
+use crate::text::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
 use std::cell::RefCell;
 use url::{Host, Url};
@@ -595,7 +595,7 @@ fn brand_without_own_link(
     let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
         return;
     };
-    if !crate::phrases::contains_word(&name.to_lowercase(), brand)
+    if !crate::signatures::phrases::contains_word(&name.to_lowercase(), brand)
         || crate::checks::sender::is_list_mail(msg)
         || crate::checks::headers::from_authenticated(msg, &ctx.config.auth.trusted_authserv_ids)
     {

@@ -11,8 +11,8 @@
 //! an own or protected domain (or under one) are never lookalikes.
 
 use crate::checks::Context;
-use crate::domain::{registrable, suffix_in};
-use crate::verdict::Finding;
+use crate::finding::Finding;
+use crate::text::domain::{registrable, suffix_in};
 use unicode_security::{MixedScript, skeleton};
 
 /// A protected domain, split for comparison.

@@ -11,9 +11,9 @@ pub mod standing;
 pub mod text;
 
 use crate::config::Config;
+use crate::finding::Finding;
 use crate::message::Message;
 use crate::signatures::Signatures;
-use crate::verdict::Finding;
 
 /// What every check gets.
 pub struct Context<'a> {

@@ -1,12 +1,12 @@
 //! Facts about who stands behind a message and what kind of mail it is: whether its From domain
 //! is authenticated (an accountable sender), and whether it is machine-generated mail — a delivery
 //! status notification, an auto-reply, a mailing list's copy, a report. These are not findings:
-//! they say how much weight context may carry (`verdict::score`) and let checks read machine
+//! they say how much weight context may carry (`score::score`) and let checks read machine
 //! mail for what it is. None of them lowers deception or payload evidence.
 
 use crate::checks::Context;
-use crate::domain::{org_domain, same_org};
 use crate::message::Message;
+use crate::text::domain::{org_domain, same_org};
 
 /// Why a sender counts as accountable, or nothing when it does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

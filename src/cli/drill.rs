@@ -1,8 +1,8 @@
 //! `lurescreen drill generate|send|serve|report`: thin wrappers around `crate::drill`.
 
 use super::exit;
-use crate::Lang;
 use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
+use crate::lang::Lang;
 use std::io::Write;
 use std::path::Path;
 

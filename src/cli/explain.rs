@@ -18,7 +18,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let source = crate::verdict::reveal_hidden(&input.display().to_string());
+    let source = crate::text::hidden::reveal_hidden(&input.display().to_string());
     let limit = engine.config().limits.max_message_bytes;
     let raw = match read(input, limit) {
         Ok(raw) => raw,

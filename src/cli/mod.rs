@@ -68,7 +68,7 @@ pub fn load_for(
             .map_err(|e| format!("iocs.files: {e}"))?;
     }
     if let Some(file) = &config.scores.file {
-        crate::tune::overlay::apply_file(&mut signatures, &base.join(file))
+        crate::signatures::overlay::apply_file(&mut signatures, &base.join(file))
             .map_err(|e| format!("scores.file: {e}"))?;
     }
     Ok(Engine::new(config, signatures))

@@ -74,7 +74,7 @@ fn run_each(
     let mut code = 0;
     for input in inputs {
         let source = input.display().to_string();
-        let shown = crate::verdict::reveal_hidden(&source);
+        let shown = crate::text::hidden::reveal_hidden(&source);
         let raw = match read_input(input, engine.config().limits.max_message_bytes) {
             Ok(raw) => raw,
             Err(e) => {

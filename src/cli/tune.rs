@@ -51,14 +51,14 @@ pub fn run(engine: &Engine, opts: &Options, out: &mut dyn Write, err: &mut dyn W
         && s.l2.is_finite()
         && 0.0 <= s.min_score
         && s.min_score <= s.max_context_score.min(s.max_score)
-        && s.max_score <= tune::overlay::MAX_SCORE
+        && s.max_score <= crate::signatures::overlay::MAX_SCORE
         && s.l2 >= 0.0)
     {
         let _ = writeln!(
             err,
             "lurescreen: tune needs 0 <= --min-score <= --max-context-score, --min-score <= \
              --max-score <= {}, and --l2 >= 0",
-            tune::overlay::MAX_SCORE
+            crate::signatures::overlay::MAX_SCORE
         );
         return exit::USAGE;
     }

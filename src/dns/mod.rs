@@ -13,14 +13,14 @@
 
 use crate::checks::headers::{from_authenticated, trusted_results};
 use crate::config::Dns;
-use crate::domain::{org_domain, registrable};
+use crate::finding::Finding;
 use crate::message::Message;
-use crate::verdict::Finding;
+use crate::text::domain::{org_domain, registrable};
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 /// A resolver and the runtime it runs on, built once with the engine.
@@ -69,7 +69,7 @@ impl DnsStage {
         } else {
             let mut rc = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
             for s in &config.servers {
-                let addr = parse_server(s)?;
+                let addr = crate::config::dns::parse_server(s)?;
                 let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
                 for c in &mut ns.connections {
                     c.port = addr.port();
@@ -255,33 +255,6 @@ impl Plan {
     fn is_empty(&self) -> bool {
         self.sender.is_none() && self.listed_candidates.is_empty()
     }
-}
-
-/// `IP` or `IP:PORT` (`[v6]:PORT`), port 53 by default.
-fn parse_server(s: &str) -> Result<SocketAddr, String> {
-    let s = s.trim();
-    if let Ok(addr) = s.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    s.parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| format!("dns.servers: `{s}` is not an IP address or IP:PORT"))
-}
-
-/// Checks a `[dns]` section: servers that parse, non-zero budget and timeout, zone names.
-pub fn validate(config: &Dns) -> Result<(), String> {
-    for s in &config.servers {
-        parse_server(s)?;
-    }
-    if config.budget_ms == 0 || config.timeout_ms == 0 {
-        return Err("dns.budget_ms and dns.timeout_ms must be above 0".into());
-    }
-    for z in &config.dnsbl_zones {
-        if z.trim().is_empty() || z.contains(char::is_whitespace) {
-            return Err(format!("dns.dnsbl_zones: `{z}` is not a zone name"));
-        }
-    }
-    Ok(())
 }
 
 /// The `p=` of a DMARC record among TXT answers.

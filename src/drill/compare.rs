@@ -3,7 +3,7 @@
 //! change in percentage points, as text and as an HTML section.
 
 use super::report::{Results, Row, esc, pad, pct};
-use crate::Lang;
+use crate::lang::Lang;
 use std::collections::BTreeSet;
 
 /// The compared figures of one group in one campaign, as shares of the lures sent. The report

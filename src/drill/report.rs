@@ -5,7 +5,7 @@
 
 use super::Generated;
 use super::store::{Click, QuizAnswers, Report};
-use crate::Lang;
+use crate::lang::Lang;
 use std::collections::{BTreeMap, HashMap};
 
 /// Time-to-click buckets: upper bound in seconds and label.

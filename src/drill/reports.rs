@@ -412,7 +412,7 @@ mod tests {
             &b""[..],
             b"\xff\xfe\x00garbage",
             b"Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n",
-            &crate::checks::attachments::sniff::OLE2_MAGIC[..],
+            &crate::formats::sniff::OLE2_MAGIC[..],
         ] {
             let f = find(raw, &known(), "c", &limits);
             assert!(f.tokens.is_empty(), "{f:?}");

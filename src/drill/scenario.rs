@@ -319,24 +319,24 @@ pub struct Question {
 }
 
 impl Question {
-    pub fn question(&self, lang: crate::Lang) -> &str {
+    pub fn question(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::Lang::Ja => &self.question_ja,
-            crate::Lang::En => &self.question_en,
+            crate::lang::Lang::Ja => &self.question_ja,
+            crate::lang::Lang::En => &self.question_en,
         }
     }
 
-    pub fn choices(&self, lang: crate::Lang) -> &[String] {
+    pub fn choices(&self, lang: crate::lang::Lang) -> &[String] {
         match lang {
-            crate::Lang::Ja => &self.choices_ja,
-            crate::Lang::En => &self.choices_en,
+            crate::lang::Lang::Ja => &self.choices_ja,
+            crate::lang::Lang::En => &self.choices_en,
         }
     }
 
-    pub fn explain(&self, lang: crate::Lang) -> &str {
+    pub fn explain(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::Lang::Ja => &self.explain_ja,
-            crate::Lang::En => &self.explain_en,
+            crate::lang::Lang::Ja => &self.explain_ja,
+            crate::lang::Lang::En => &self.explain_en,
         }
     }
 }
@@ -346,10 +346,10 @@ impl Scenario {
         self.lang == "ja"
     }
 
-    pub fn title(&self, lang: crate::Lang) -> &str {
+    pub fn title(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::Lang::Ja => &self.title_ja,
-            crate::Lang::En => &self.title_en,
+            crate::lang::Lang::Ja => &self.title_ja,
+            crate::lang::Lang::En => &self.title_en,
         }
     }
 
@@ -398,18 +398,18 @@ impl Info {
         self.lang == "ja"
     }
 
-    pub fn title(&self, lang: crate::Lang) -> &str {
+    pub fn title(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::Lang::Ja => &self.title_ja,
-            crate::Lang::En => &self.title_en,
+            crate::lang::Lang::Ja => &self.title_ja,
+            crate::lang::Lang::En => &self.title_en,
         }
     }
 
     /// The debrief points in `lang`, else in the other language.
-    pub fn debrief(&self, lang: crate::Lang) -> &[String] {
+    pub fn debrief(&self, lang: crate::lang::Lang) -> &[String] {
         let (first, other) = match lang {
-            crate::Lang::Ja => (&self.debrief_ja, &self.debrief_en),
-            crate::Lang::En => (&self.debrief_en, &self.debrief_ja),
+            crate::lang::Lang::Ja => (&self.debrief_ja, &self.debrief_en),
+            crate::lang::Lang::En => (&self.debrief_en, &self.debrief_ja),
         };
         if first.is_empty() { other } else { first }
     }

@@ -5,7 +5,7 @@ use super::Generated;
 use super::report::{OpenFrom, automated, esc, first_reports, open_from};
 use super::send::{Logged, Status};
 use super::store::{Click, QuizAnswers, Report};
-use crate::Lang;
+use crate::lang::Lang;
 use std::collections::HashMap;
 
 /// Events kept per list and person: a bot hammering one link must not blow up the page; the

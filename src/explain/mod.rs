@@ -12,12 +12,16 @@ pub use html::render_html;
 pub use notice::quarantine_notice;
 pub use text::render_text;
 
-use crate::checks::attachments::sniff::{self, Risk};
+use crate::formats::sniff;
+
 use crate::checks::headers::trusted_results;
-use crate::domain::{domain_in_text, same_org};
+use crate::finding::Verdict;
+use crate::formats::sniff::Risk;
 use crate::message::{self, Attachment, Mailbox, Message};
+use crate::score::{Report, ScoredFinding};
 use crate::signatures::{Signatures, fill_template};
-use crate::verdict::{Report, ScoredFinding, Verdict, reveal_hidden, visible};
+use crate::text::domain::{domain_in_text, same_org};
+use crate::text::hidden::{reveal_hidden, visible};
 use crate::{Engine, Lang, ScanError};
 use serde::Serialize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -815,7 +819,7 @@ pub fn show_name(name: &str) -> String {
             i += run;
             continue;
         }
-        if c != ' ' && (is_blank(c) || crate::verdict::is_hidden_char(c)) {
+        if c != ' ' && (is_blank(c) || crate::text::hidden::is_hidden_char(c)) {
             out.push_str(&format!("<U+{:04X}>", c as u32));
         } else {
             out.push(c);
@@ -870,7 +874,7 @@ fn on_screen(name: &str) -> String {
     };
     let visible_only: String = shown
         .chars()
-        .filter(|&c| !crate::verdict::is_hidden_char(c))
+        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
         .collect();
     show_name(&visible_only)
 }
@@ -880,7 +884,7 @@ fn extensions(name: &str) -> Vec<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let base: String = base
         .chars()
-        .filter(|&c| !crate::verdict::is_hidden_char(c))
+        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
         .collect();
     let base = base.trim_end_matches([' ', '.', '\u{3000}']);
     let parts: Vec<&str> = base.split('.').skip(1).collect();

@@ -5,9 +5,9 @@
 //! Writing never holds up or fails the mail flow: errors come back as text to log.
 
 use super::{Explanation, text, tr};
-use crate::Lang;
 use crate::config::{Notice, NoticeTo};
-use crate::verdict::Verdict;
+use crate::finding::Verdict;
+use crate::lang::Lang;
 use base64::Engine as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -150,32 +150,6 @@ fn encode_word(value: &str) -> String {
         .join("\r\n ")
 }
 
-/// Checks the `[notice]` section.
-pub fn validate(n: &Notice) -> Result<(), String> {
-    if !n.enabled {
-        return Ok(());
-    }
-    if n.dir.as_os_str().is_empty() {
-        return Err("notice.dir must name a folder when notice.enabled is true".into());
-    }
-    for (key, value) in [("notice.from", &n.from), ("notice.admin", &n.admin)] {
-        if !plain_address(value) {
-            return Err(format!(
-                "{key} `{value}` must be a plain address such as \"postmaster@example.co.jp\""
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `local@domain` (or a bare local name), with nothing that could break a header.
-fn plain_address(a: &str) -> bool {
-    !a.is_empty()
-        && a.len() <= 254
-        && a.chars().all(|c| c.is_ascii_graphic() || !c.is_ascii())
-        && !a.contains(['<', '>', ',', ';', '"', '(', ')'])
-}
-
 /// Whom the notices for a message go to.
 pub fn recipients(n: &Notice, envelope: &[String], e: &Explanation) -> Vec<String> {
     let admin = || vec![n.admin.clone()];
@@ -193,7 +167,7 @@ pub fn recipients(n: &Notice, envelope: &[String], e: &Explanation) -> Vec<Strin
             };
             let mut out: Vec<String> = Vec::new();
             for r in list {
-                if plain_address(&r)
+                if crate::config::notice::plain_address(&r)
                     && r.contains('@')
                     && !out.iter().any(|o| o.eq_ignore_ascii_case(&r))
                 {

@@ -2,7 +2,7 @@
 
 use super::html::ipa_heading;
 use super::{Explanation, ext_meaning, size_label, target_label, tr};
-use crate::Lang;
+use crate::lang::Lang;
 use std::fmt::Write;
 
 fn marks(m: &[usize]) -> String {

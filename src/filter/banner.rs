@@ -3,10 +3,11 @@
 
 use super::transfer::{base64_decode, base64_encode, qp_decode_mapped, qp_encode};
 use super::{Edit, HeaderBlock};
-use crate::Lang;
 use crate::config::Markup;
+use crate::lang::Lang;
+use crate::score::Report;
 use crate::signatures::fill_template;
-use crate::verdict::{Report, reveal_hidden};
+use crate::text::hidden::reveal_hidden;
 use mail_parser::{Encoding, MessageParser, MimeHeaders, PartType};
 
 /// What happened to the banner.

@@ -7,10 +7,10 @@ pub mod banner;
 mod rawheader;
 pub mod transfer;
 
-use crate::Lang;
 use crate::config::Markup;
+use crate::lang::Lang;
 use crate::render::headers::{self, PREFIX};
-use crate::verdict::Report;
+use crate::score::Report;
 use base64::Engine as _;
 pub use rawheader::{HeaderBlock, has_prefix};
 

@@ -8,7 +8,7 @@
 
 use super::{Attachment, Link, Message, containers, links::MAX_LINKS};
 use crate::config::Limits;
-use crate::verdict::Finding;
+use crate::finding::Finding;
 use std::time::Instant;
 
 /// A file found inside a container.

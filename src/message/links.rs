@@ -14,17 +14,17 @@ pub struct Link {
     pub text: Option<String>,
     /// MIME part path and position: `1.2 link 3`.
     pub location: String,
-    /// The destination's host (`crate::domain::url_host` of `href`), found once here for every
+    /// The destination's host (`crate::text::domain::url_host` of `href`), found once here for every
     /// check that needs it.
     pub host: Option<String>,
-    /// `href` parsed (`crate::domain::web_url`: http, https or `www.`), once for every check.
+    /// `href` parsed (`crate::text::domain::web_url`: http, https or `www.`), once for every check.
     pub url: Option<url::Url>,
 }
 
 impl Link {
     pub fn new(href: String, text: Option<String>, location: String) -> Link {
-        let url = crate::domain::web_url(&href);
-        let host = url.as_ref().and_then(crate::domain::host_of);
+        let url = crate::text::domain::web_url(&href);
+        let host = url.as_ref().and_then(crate::text::domain::host_of);
         Link {
             href,
             text,

@@ -7,7 +7,7 @@ pub mod mapi;
 mod params;
 
 use crate::config::Limits;
-use crate::verdict::Finding;
+use crate::finding::Finding;
 pub use links::Link;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
@@ -138,7 +138,7 @@ pub struct Derived {
     /// Each of `Message::htmls` as text, in order.
     pub(crate) html_texts: std::sync::OnceLock<Vec<String>>,
     /// The real type of each of `Message::attachments`, in order (several checks ask).
-    pub(crate) sniffed: std::sync::OnceLock<Vec<crate::checks::attachments::sniff::Sniffed>>,
+    pub(crate) sniffed: std::sync::OnceLock<Vec<crate::formats::sniff::Sniffed>>,
 }
 
 impl Message {
@@ -171,7 +171,7 @@ pub fn parse_until(raw: &[u8], limits: &Limits, deadline: Option<Instant>) -> Op
     }
     // An Outlook item saved from Outlook (`.msg`, what staff hand to IT) is read as the
     // Internet message it stands for; the conversion cannot nest (its output is MIME).
-    if raw.starts_with(&crate::checks::attachments::sniff::OLE2_MAGIC)
+    if raw.starts_with(&crate::formats::sniff::OLE2_MAGIC)
         && let Some(mime) = containers::outlook::to_mime(raw)
     {
         return parse_until(&mime, limits, deadline);
@@ -670,7 +670,7 @@ impl<'m> Walk<'m> {
                         &here,
                         "text",
                         text.len(),
-                        crate::checks::text::MAX_PART_CHARS,
+                        crate::text::html_text::MAX_PART_CHARS,
                     );
                     self.msg.texts.push(TextPart {
                         location: here,
@@ -688,7 +688,7 @@ impl<'m> Walk<'m> {
                         &here,
                         "HTML",
                         html.len(),
-                        crate::checks::text::MAX_HTML_BYTES,
+                        crate::text::html_text::MAX_HTML_BYTES,
                     );
                     self.msg.htmls.push(TextPart {
                         location: here,
@@ -1078,7 +1078,7 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
         let mut raw = b"Subject: x\n\n".to_vec();
         raw.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_PART_CHARS + 10,
+            crate::text::html_text::MAX_PART_CHARS + 10,
         ));
         let f = limit(&parse_default(&raw), "LIMIT_TEXT")
             .expect("text limit")
@@ -1087,12 +1087,12 @@ Content-Disposition: attachment; filename=\"a.pdf.exe\"\r\nContent-Transfer-Enco
         let mut html = b"Subject: x\nContent-Type: text/html\n\n".to_vec();
         html.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_PART_CHARS + 10,
+            crate::text::html_text::MAX_PART_CHARS + 10,
         ));
         assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_none());
         html.extend(std::iter::repeat_n(
             b'a',
-            crate::checks::text::MAX_HTML_BYTES,
+            crate::text::html_text::MAX_HTML_BYTES,
         ));
         assert!(limit(&parse_default(&html), "LIMIT_TEXT").is_some());
         assert!(limit(&parse_default(b"Subject: x\n\nshort\n"), "LIMIT_TEXT").is_none());

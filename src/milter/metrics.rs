@@ -231,26 +231,6 @@ fn unix_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// Checks `milter.metrics_listen`: empty (off) or IP:PORT of a specific interface; a wildcard
-/// address (0.0.0.0, ::) or a host name is refused so that metrics never go public by accident.
-pub fn validate_listen(value: &str) -> Result<Option<std::net::SocketAddr>, String> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let addr: std::net::SocketAddr = value.parse().map_err(|_| {
-        format!(
-            "milter.metrics_listen `{value}` must be IP:PORT, such as \"127.0.0.1:9898\" or \"[::1]:9898\""
-        )
-    })?;
-    if addr.ip().is_unspecified() {
-        return Err(format!(
-            "milter.metrics_listen `{value}` would serve metrics on every interface: write the \
-             address of the one interface to serve on (127.0.0.1 for this host only)"
-        ));
-    }
-    Ok(Some(addr))
-}
-
 /// Serves `/metrics` and `/healthz` on `addr` until the runtime ends.
 pub async fn serve(addr: std::net::SocketAddr, shared: Arc<Shared>) -> Result<(), String> {
     use axum::http::{StatusCode, header};
@@ -315,23 +295,6 @@ pub async fn serve(addr: std::net::SocketAddr, shared: Arc<Shared>) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn listen_values() {
-        assert_eq!(validate_listen(""), Ok(None));
-        assert!(validate_listen("127.0.0.1:9898").unwrap().is_some());
-        assert!(validate_listen("[::1]:9898").unwrap().is_some());
-        assert!(validate_listen("192.0.2.10:9898").unwrap().is_some());
-        for bad in [
-            "0.0.0.0:9898",
-            "[::]:9898",
-            "localhost:9898",
-            "9898",
-            "127.0.0.1",
-        ] {
-            assert!(validate_listen(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn counters_move_and_render() {

@@ -710,14 +710,14 @@ fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
 pub fn log_value(value: &str) -> String {
     value
         .split(' ')
-        .map(crate::verdict::reveal_hidden)
+        .map(crate::text::hidden::reveal_hidden)
         .collect::<Vec<_>>()
         .join("<U+0020>")
 }
 
 /// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
 pub fn log_error(value: &str) -> String {
-    crate::verdict::reveal_hidden(value).replace('"', "'")
+    crate::text::hidden::reveal_hidden(value).replace('"', "'")
 }
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
@@ -895,7 +895,7 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
-    if let Some(addr) = metrics::validate_listen(&config.milter.metrics_listen)? {
+    if let Some(addr) = crate::config::milter::validate_listen(&config.milter.metrics_listen)? {
         metrics::serve(addr, Arc::clone(&shared)).await?;
         shared.log(&format!("metrics on http://{addr}/metrics"));
     }

@@ -4,7 +4,7 @@
 use crate::config::{Config, FailureAction};
 use crate::filter::{self, HeaderBlock};
 use crate::render::headers::{self, PREFIX};
-use crate::verdict::Report;
+use crate::score::Report;
 use crate::{Lang, Verdict};
 
 /// The message as the MTA handed it over.

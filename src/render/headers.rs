@@ -1,6 +1,6 @@
 //! The `X-Lurescreen-*` header fields added to a message.
 
-use crate::verdict::Report;
+use crate::score::Report;
 
 /// Prefix of every header field we add; any already present is removed first.
 pub const PREFIX: &str = "X-Lurescreen-";

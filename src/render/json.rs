@@ -1,7 +1,7 @@
 //! The JSON report: one stable, documented object per message (README "JSON schema").
 
-use crate::Lang;
-use crate::verdict::Report;
+use crate::lang::Lang;
+use crate::score::Report;
 use serde_json::{Map, Value, json};
 
 /// Version of the JSON schema; raised only when a field changes meaning or goes away.

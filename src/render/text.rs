@@ -1,13 +1,14 @@
 //! The report as text for a terminal.
 
-use crate::Lang;
-use crate::verdict::{Report, visible};
+use crate::lang::Lang;
+use crate::score::Report;
+use crate::text::hidden::visible;
 use std::fmt::Write;
 
 pub fn report(report: &Report, source: &str, lang: Lang) -> String {
     let mut out = String::new();
     // A file name is attacker-chosen too: a line break in it must not forge a verdict line.
-    let source = crate::verdict::reveal_hidden(source);
+    let source = crate::text::hidden::reveal_hidden(source);
     let t = report.thresholds.describe();
     match lang {
         Lang::En => {

@@ -4,7 +4,7 @@
 use super::fit::Sample;
 use crate::Engine;
 use crate::batch::inputs::{InputKind, Location, Payload, Walker};
-use crate::verdict::Verdict;
+use crate::finding::Verdict;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;

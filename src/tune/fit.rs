@@ -100,7 +100,7 @@ pub struct Fit {
 }
 
 /// The verdict function, for warn: a rule that forces a verdict flags; otherwise the total (to
-/// the hundredth, as `verdict::score` rounds it) must reach `warn`, and needs deception or payload
+/// the hundredth, as `score::score` rounds it) must reach `warn`, and needs deception or payload
 /// evidence with a score unless context alone counts for this message.
 pub fn is_flagged(sample: &Sample, rules: &[RuleInfo], scores: &[f64], warn: f64) -> bool {
     let mut total = 0.0;

@@ -3,10 +3,9 @@
 
 pub mod collect;
 pub mod fit;
-pub mod overlay;
 
+use crate::finding::Verdict;
 use crate::signatures::{Rule, Signatures};
-use crate::verdict::Verdict;
 use collect::{Collected, Input};
 use fit::{Counts, Decision, Fit, RuleInfo, Sample, Settings};
 use std::fmt::Write as _;
@@ -29,7 +28,7 @@ fn is_context(rule: &Rule) -> bool {
     !rule.class.is_strong()
 }
 
-/// Whether context alone may carry this message's verdict, as `verdict::score` decides it: only
+/// Whether context alone may carry this message's verdict, as `score::score` decides it: only
 /// when no accountable sender or automatic process stands behind the message.
 pub fn context_counts(report: &crate::Report) -> bool {
     !report.standing.accountable()

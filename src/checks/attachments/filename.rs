@@ -2,7 +2,8 @@
 //! padding that pushes the real extension out of sight, invisible characters.
 
 use crate::checks::Context;
-use crate::verdict::{Finding, is_hidden_char};
+use crate::finding::Finding;
+use crate::text::hidden::is_hidden_char;
 
 /// The extensions of a name, last first, lower-cased, each trimmed of the spaces and dots Windows
 /// ignores at the end of a name.

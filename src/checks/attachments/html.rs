@@ -11,11 +11,12 @@
 //! (`2/view.html!/invoice.zip`) and redirect and form targets on as links; HTML files nested deeper
 //! than expansion goes are analysed by `check` (findings only).
 
-use super::{display_name, sniff};
+use super::display_name;
 use crate::checks::Context;
+use crate::finding::Finding;
+use crate::formats::markup::{first_tag, starts_with_tag};
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
-use crate::verdict::Finding;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine as _;
 use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
@@ -109,32 +110,13 @@ pub struct Analysis {
 /// Extensions of web pages and SVG pictures, opened in a browser.
 const HTML_EXTENSIONS: &[&str] = &["htm", "html", "shtml", "shtm", "xhtml", "xht", "svg"];
 
-/// Tags that make text an HTML (or SVG) document when it starts with one.
-const LEADING_TAGS: &[&[u8]] = &[
-    b"<!doctype html",
-    b"<html",
-    b"<head",
-    b"<body",
-    b"<script",
-    b"<meta",
-    b"<form",
-    b"<iframe",
-    b"<svg",
-    b"<title",
-    b"<div",
-    b"<table",
-    b"<style",
-    b"<link",
-    b"<base",
-];
-
 /// Whether an attachment is a web page or an SVG picture: by its name, its declared type, or
 /// its first tag. Programs and other binary types never are.
 pub fn is_html(att: &Attachment) -> bool {
     let by_name = att
         .name
         .as_deref()
-        .and_then(sniff::last_extension)
+        .and_then(crate::formats::sniff::last_extension)
         .is_some_and(|e| HTML_EXTENSIONS.contains(&e.as_str()));
     let by_type = matches!(
         att.content_type.as_str(),
@@ -142,21 +124,11 @@ pub fn is_html(att: &Attachment) -> bool {
     );
     (by_name || by_type || starts_with_tag(&att.data))
         && matches!(
-            sniff::sniff(&att.data).kind,
-            sniff::Kind::Text | sniff::Kind::Markup(_) | sniff::Kind::Script(_)
+            crate::formats::sniff::sniff(&att.data).kind,
+            crate::formats::sniff::Kind::Text
+                | crate::formats::sniff::Kind::Markup(_)
+                | crate::formats::sniff::Kind::Script(_)
         )
-}
-
-/// Whether text is markup a browser opens, by its first tag: `svg` for an SVG picture, `html`
-/// for a web page; `None` for other text.
-pub fn markup_kind(data: &[u8]) -> Option<&'static str> {
-    if first_tag(data).is_some_and(|t| t.starts_with(b"<svg")) {
-        Some("svg")
-    } else if starts_with_tag(data) {
-        Some("html")
-    } else {
-        None
-    }
 }
 
 /// An SVG picture rather than a page.
@@ -165,48 +137,9 @@ fn is_svg(att: &Attachment) -> bool {
         || att
             .name
             .as_deref()
-            .and_then(sniff::last_extension)
+            .and_then(crate::formats::sniff::last_extension)
             .is_some_and(|e| e == "svg")
         || first_tag(&att.data).is_some_and(|t| t.starts_with(b"<svg"))
-}
-
-/// The first tag of a text after a byte order mark, white space, an XML declaration, comments
-/// and a doctype other than HTML's, lower-cased (at most 16 bytes).
-fn first_tag(data: &[u8]) -> Option<Vec<u8>> {
-    let head = data.get(..4096).unwrap_or(data);
-    let mut rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    for _ in 0..16 {
-        rest = rest.trim_ascii_start();
-        if rest.starts_with(b"<?") || rest.starts_with(b"<!--") || is_other_doctype(rest) {
-            let close: &[u8] = if rest.starts_with(b"<!--") {
-                b"-->"
-            } else {
-                b">"
-            };
-            let end = sniff::find(rest, close)?;
-            rest = rest.get(end + close.len()..)?;
-            continue;
-        }
-        break;
-    }
-    rest.starts_with(b"<")
-        .then(|| rest.get(..16).unwrap_or(rest).to_ascii_lowercase())
-}
-
-fn is_other_doctype(s: &[u8]) -> bool {
-    s.get(..9)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"<!doctype"))
-        && !s
-            .get(..14)
-            .is_some_and(|p| p.eq_ignore_ascii_case(b"<!doctype html"))
-}
-
-fn starts_with_tag(data: &[u8]) -> bool {
-    first_tag(data).is_some_and(|t| {
-        LEADING_TAGS
-            .iter()
-            .any(|tag| t.starts_with(tag) && !t.get(tag.len()).is_some_and(u8::is_ascii_alphabetic))
-    })
 }
 
 /// The text of a file: UTF-16 with a byte order mark decoded, anything else read as UTF-8 (the
@@ -538,7 +471,7 @@ fn reveal(text: &str) -> (String, Vec<String>) {
             "atob" => {
                 let room = MAX_REVEALED - revealed.len();
                 match decode_base64(arg.as_bytes(), room) {
-                    Some(bytes) if sniff::looks_like_text(&bytes) => {
+                    Some(bytes) if crate::formats::sniff::looks_like_text(&bytes) => {
                         String::from_utf8_lossy(&bytes).into_owned()
                     }
                     _ => continue,
@@ -707,7 +640,7 @@ fn is_media_type(mime: &str) -> bool {
 
 /// The extension of a name, lower-cased.
 fn extension_of(name: &str) -> Option<String> {
-    sniff::last_extension(name)
+    crate::formats::sniff::last_extension(name)
 }
 
 /// Analyses an HTML or SVG file. Decoded payloads are taken from `bytes_left`.
@@ -772,9 +705,9 @@ pub fn analyse(data: &[u8], svg: bool, bytes_left: &mut u64) -> Analysis {
             continue;
         };
         *bytes_left = bytes_left.saturating_sub(decoded.len() as u64);
-        let real = sniff::sniff(&decoded);
-        let risky = real.risk() >= sniff::Risk::Document;
-        if matches!(real.kind, sniff::Kind::Media(_))
+        let real = crate::formats::sniff::sniff(&decoded);
+        let risky = real.risk() >= crate::formats::sniff::Risk::Document;
+        if matches!(real.kind, crate::formats::sniff::Kind::Media(_))
             || (decoded.len() < DATA_URL_MIN_BYTES && !risky)
         {
             continue;
@@ -862,11 +795,11 @@ pub fn analyse(data: &[u8], svg: bool, bytes_left: &mut u64) -> Analysis {
             let room = (*bytes_left).min(usize::MAX as u64) as usize;
             if let Some(decoded) = decode_base64(&chars, room) {
                 *bytes_left = bytes_left.saturating_sub(decoded.len() as u64);
-                let real = sniff::sniff(&decoded);
+                let real = crate::formats::sniff::sniff(&decoded);
                 // A document saved by the page is smuggled; one it only shows (an invoice
                 // viewer) is not.
-                risky_payload = real.risk() >= sniff::Risk::Container
-                    || (real.risk() == sniff::Risk::Document && downloads);
+                risky_payload = real.risk() >= crate::formats::sniff::Risk::Container
+                    || (real.risk() == crate::formats::sniff::Risk::Document && downloads);
                 signs.push(format!("base64 {} bytes: {}", decoded.len(), real.label()));
                 if (risky_payload || big) && a.payloads.len() < MAX_PAYLOADS {
                     a.payloads.push(Payload {

@@ -9,11 +9,10 @@
 //! `Ole10Native` packages, nested compound files, zips, PDFs, RTF) are listed and handed on as
 //! attachments of their own (`2/a.jtd!/invoice.exe`), as is any program found.
 
-use super::{executable, sniff};
+use crate::finding::Finding;
 use crate::message::containers::{Lister, display_name};
 use crate::message::expand::{Budget, Opened};
 use crate::message::{Attachment, containers::decode_name};
-use crate::verdict::Finding;
 use std::io::Read;
 
 const ICHITARO_EXTENSIONS: &[&str] = &["jtd", "jtdc", "jtt", "jttc"];
@@ -44,7 +43,7 @@ struct Entry {
 
 /// Whether `att` is an Ichitaro document, and its entries if so.
 fn ichitaro_entries(att: &Attachment) -> Option<Vec<Entry>> {
-    if !att.data.starts_with(&sniff::OLE2_MAGIC) {
+    if !att.data.starts_with(&crate::formats::sniff::OLE2_MAGIC) {
         return None;
     }
     let cf = cfb::CompoundFile::open(std::io::Cursor::new(att.data.as_slice())).ok()?;
@@ -67,7 +66,7 @@ fn ichitaro_entries(att: &Attachment) -> Option<Vec<Entry>> {
     let by_name = att
         .name
         .as_deref()
-        .and_then(sniff::last_extension)
+        .and_then(crate::formats::sniff::last_extension)
         .is_some_and(|e| ICHITARO_EXTENSIONS.contains(&e.as_str()));
     let office = entries
         .iter()
@@ -116,17 +115,17 @@ pub(crate) fn ole10native(d: &[u8]) -> Option<(Option<String>, &[u8])> {
 
 /// What a stream holds when it holds a file of its own.
 fn nested_kind(data: &[u8]) -> Option<String> {
-    let s = sniff::sniff(data);
+    let s = crate::formats::sniff::sniff(data);
     match s.kind {
-        sniff::Kind::Ole2
-        | sniff::Kind::Zip
-        | sniff::Kind::ZipDocument(_)
-        | sniff::Kind::Pdf
-        | sniff::Kind::Rtf
-        | sniff::Kind::Pe(_)
-        | sniff::Kind::Lnk
-        | sniff::Kind::OneNote
-        | sniff::Kind::Archive(_) => Some(s.label()),
+        crate::formats::sniff::Kind::Ole2
+        | crate::formats::sniff::Kind::Zip
+        | crate::formats::sniff::Kind::ZipDocument(_)
+        | crate::formats::sniff::Kind::Pdf
+        | crate::formats::sniff::Kind::Rtf
+        | crate::formats::sniff::Kind::Pe(_)
+        | crate::formats::sniff::Kind::Lnk
+        | crate::formats::sniff::Kind::OneNote
+        | crate::formats::sniff::Kind::Archive(_) => Some(s.label()),
         _ => None,
     }
 }
@@ -166,7 +165,7 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
             && let Some((name, body)) = ole10native(&data)
         {
             let label = name.clone().unwrap_or_else(|| entry.name.clone());
-            let kind = sniff::sniff(body).label();
+            let kind = crate::formats::sniff::sniff(body).label();
             objects.push(format!("{} (package `{label}`: {kind})", entry.path));
             children.push((label, body.to_vec()));
             if let Some(at) = find_pe(body) {
@@ -234,7 +233,7 @@ pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
 }
 
 fn describe(data: Option<&[u8]>) -> String {
-    executable::describe(data.unwrap_or_default())
+    crate::formats::executable::describe(data.unwrap_or_default())
         .map(|p| p.description)
         .unwrap_or_else(|| "Windows executable (PE)".into())
 }
@@ -279,7 +278,7 @@ pub(crate) mod tests {
     }
 
     fn pe() -> Vec<u8> {
-        crate::checks::attachments::executable::tests::minimal_pe(false, 2)
+        crate::formats::executable::tests::minimal_pe(false, 2)
     }
 
     fn open_named(name: &str, data: Vec<u8>) -> Option<Opened> {

@@ -5,10 +5,10 @@
 //! The parser is our own and reads every field through bounds-checked slices: the `lnk` crate
 //! (0.6) only opens files by path and panics on some malformed blocks.
 
-use super::{display_name, sniff};
+use super::display_name;
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::containers::decode_name;
-use crate::verdict::Finding;
 
 /// `LinkFlags` bits (MS-SHLLINK 2.1.1).
 mod flag {
@@ -117,7 +117,7 @@ impl Shortcut {
 
 /// `ShellLinkHeader` size and the shortcut class id, `{00021401-0000-0000-C000-000000000046}`.
 pub fn is_lnk(data: &[u8]) -> bool {
-    data.starts_with(&sniff::LNK_HEADER)
+    data.starts_with(&crate::formats::sniff::LNK_HEADER)
 }
 
 fn u16_at(d: &[u8], at: usize) -> Option<u16> {
@@ -693,11 +693,11 @@ fn is_remote(path: &str) -> bool {
 
 /// What data appended to a shortcut is: its sniffed type, or that of a program found in it.
 fn appended_kind(tail: &[u8]) -> String {
-    let sniffed = sniff::sniff(tail);
-    if sniffed.risk() > sniff::Risk::Inert {
+    let sniffed = crate::formats::sniff::sniff(tail);
+    if sniffed.risk() > crate::formats::sniff::Risk::Inert {
         return sniffed.label();
     }
-    match sniff::find(tail, b"MZ").filter(|&i| {
+    match crate::formats::sniff::find(tail, b"MZ").filter(|&i| {
         let h = tail.get(i..).unwrap_or_default();
         u32_at(h, 0x3C)
             .and_then(|o| h.get(o as usize..o as usize + 4))

@@ -25,9 +25,9 @@ pub(crate) fn display_name(att: &Attachment) -> String {
 pub(crate) mod testing {
     use crate::checks::{Check, Context};
     use crate::config::Config;
+    use crate::finding::Finding;
     use crate::message::{Attachment, Message};
     use crate::signatures::Signatures;
-    use crate::verdict::Finding;
 
     /// An attachment at MIME part 2 with this name, type and content.
     pub fn with_type(name: &str, content_type: &str, data: &[u8]) -> Attachment {

@@ -4,7 +4,7 @@
 use crate::checks::Context;
 use crate::checks::content::is_styled_letter;
 use crate::checks::sender::{is_own_or_protected, named_outside_senders, named_senders};
-use crate::verdict::Finding;
+use crate::finding::Finding;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters of a display name looked at (names are short; this bounds hostile input).
@@ -709,7 +709,7 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
-        let org = crate::domain::org_domain(&plain_domain);
+        let org = crate::text::domain::org_domain(&plain_domain);
         let label = org.split('.').next().unwrap_or("");
         if labels.iter().any(|l| l == label) {
             continue;

@@ -6,9 +6,9 @@ pub mod reply;
 pub mod signature;
 
 use crate::checks::Context;
-use crate::domain::{registrable, suffix_in};
-use crate::phrases::contains_word;
-use crate::verdict::Finding;
+use crate::finding::Finding;
+use crate::signatures::phrases::contains_word;
+use crate::text::domain::{registrable, suffix_in};
 
 /// Whether `domain` is a free mail service's mailbox domain (`lists/freemail_domains.txt`).
 /// Exact names only: `gmail.com` is personal mailboxes, `groups.yahoo.com` is a list server.
@@ -207,7 +207,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             // writes from a free mail mailbox, unless the mailbox service is the brand's own
             // (`i.softbank.jp` for SoftBank).
             .or_else(|| {
-                let org = crate::domain::org_domain(&domain);
+                let org = crate::text::domain::org_domain(&domain);
                 let label = org.split('.').next().unwrap_or("");
                 let brands = &ctx.signatures.lists.impersonated_brands;
                 brands
@@ -234,7 +234,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (name, address, domain) in named_outside_senders(ctx) {
         let lowered = name.to_lowercase();
-        let org = crate::domain::org_domain(&domain);
+        let org = crate::text::domain::org_domain(&domain);
         let label = org.split('.').next().unwrap_or("");
         let brands = &ctx.signatures.lists.impersonated_brands;
         let hit = brands

@@ -10,9 +10,9 @@
 use super::{is_freemail, is_list_mail};
 use crate::checks::Context;
 use crate::checks::headers::from_authenticated;
-use crate::domain::org_domain;
+use crate::finding::Finding;
 use crate::message::Mailbox;
-use crate::verdict::Finding;
+use crate::text::domain::org_domain;
 
 /// Where replies would go when that is another organisation than the sender's: the first
 /// Reply-To on another registrable domain, as (rule, address, its registrable domain). A free

@@ -5,8 +5,8 @@
 use super::is_freemail;
 use crate::checks::Context;
 use crate::checks::text::body_text;
-use crate::domain::{domain_in_text, org_domain};
-use crate::verdict::Finding;
+use crate::finding::Finding;
+use crate::text::domain::{domain_in_text, org_domain};
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -4,9 +4,9 @@
 //! MBR-partitioned raw disk or a fixed VHD) are listed.
 
 use super::{Lister, be32, display_name, fat, iso, le32};
+use crate::finding::Finding;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
-use crate::verdict::Finding;
 
 /// Which kind of disk image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

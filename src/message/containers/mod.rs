@@ -20,7 +20,7 @@ pub mod zip;
 use super::Attachment;
 use super::expand::{Budget, Child, Opened};
 use crate::config::Limits;
-use crate::verdict::Finding;
+use crate::finding::Finding;
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;

@@ -11,10 +11,11 @@
 //! listed as `embedded-N`.
 
 use super::{Lister, le32};
-use crate::checks::attachments::sniff::{self, Kind};
+use crate::finding::Finding;
+use crate::formats::sniff;
+use crate::formats::sniff::Kind;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
-use crate::verdict::Finding;
 
 /// `{BDE316E7-2665-4511-A4C4-8D4D0B7A9EAC}` as stored (little-endian fields).
 const FILE_DATA_GUID: [u8; 16] = [

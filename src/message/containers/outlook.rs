@@ -12,7 +12,7 @@
 //! read too. Every stream read is bounded by the file's own size and spends the message's budget.
 
 use super::Lister;
-use crate::checks::attachments::sniff::OLE2_MAGIC;
+use crate::formats::sniff::OLE2_MAGIC;
 use crate::message::Attachment;
 use crate::message::expand::{Budget, Opened};
 use crate::message::mapi::{self, Item, Part, tag};
@@ -23,7 +23,7 @@ use std::io::{Cursor, Read, Seek};
 /// Longest file name read, in bytes of the stream.
 const MAX_NAME_BYTES: u64 = 2048;
 /// Characters of a body read as the message's text (the text checks read no more of a part).
-const MAX_BODY_CHARS: usize = crate::checks::text::MAX_PART_CHARS;
+const MAX_BODY_CHARS: usize = crate::text::html_text::MAX_PART_CHARS;
 /// Text read from each of the subject, body and header streams, at most.
 const MAX_TEXT_BYTES: u64 = 1 << 20;
 /// Attached Outlook items opened inside one another, at most (the message's container depth

@@ -147,7 +147,7 @@ fn redirects_by_meta_refresh_and_script() {
 fn zip_with_exe() -> Vec<u8> {
     crate::message::containers::zip::tests::zip_of(&[(
         "Invoice.exe",
-        &crate::checks::attachments::executable::tests::minimal_pe(false, 2),
+        &crate::formats::executable::tests::minimal_pe(false, 2),
     )])
 }
 

@@ -80,7 +80,7 @@ impl Lnk {
             body.extend(block);
         }
         body.extend([0, 0, 0, 0]);
-        let mut out = sniff::LNK_HEADER.to_vec();
+        let mut out = crate::formats::sniff::LNK_HEADER.to_vec();
         out.extend(flags.to_le_bytes());
         out.extend(0x20u32.to_le_bytes()); // FILE_ATTRIBUTE_ARCHIVE
         out.extend([0u8; 24]); // times
@@ -348,9 +348,7 @@ fn padded_arguments_and_ansi_strings() {
 #[test]
 fn a_payload_appended_to_the_shortcut() {
     let mut payload = vec![0u8; 2000];
-    payload.extend(crate::checks::attachments::executable::tests::minimal_pe(
-        false, 2,
-    ));
+    payload.extend(crate::formats::executable::tests::minimal_pe(false, 2));
     let lnk = Lnk {
         local_path: Some("C:\\Windows\\System32\\notepad.exe"),
         appended: payload,

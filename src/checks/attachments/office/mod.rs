@@ -18,12 +18,12 @@ pub mod rtf;
 pub mod vba;
 pub mod xlm;
 
-use super::sniff::find;
 use crate::checks::Context;
+use crate::finding::Finding;
+use crate::formats::sniff::find;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, containers};
 use crate::signatures::Lists;
-use crate::verdict::Finding;
 
 /// Findings of one rule listed per document, at most (objects, packages, templates).
 const MAX_LISTED: usize = 5;
@@ -157,10 +157,10 @@ fn is_csv(att: &Attachment) -> bool {
     let ext = att
         .name
         .as_deref()
-        .and_then(super::sniff::last_extension)
+        .and_then(crate::formats::sniff::last_extension)
         .unwrap_or_default();
     matches!(ext.as_str(), "csv" | "tsv" | "prn" | "dif")
-        && super::sniff::looks_like_text(&att.data)
+        && crate::formats::sniff::looks_like_text(&att.data)
 }
 
 /// How a document is named in reasons: its name, and for a file inside another, the path
@@ -491,7 +491,7 @@ impl Reporter<'_> {
         let ext = att
             .name
             .as_deref()
-            .and_then(super::sniff::last_extension)
+            .and_then(crate::formats::sniff::last_extension)
             .unwrap_or_default();
         let macro_free_name = matches!(
             ext.as_str(),

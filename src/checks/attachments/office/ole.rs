@@ -96,7 +96,7 @@ pub struct Report {
 
 /// Whether `data` starts with the OLE2 signature.
 pub fn is_ole(data: &[u8]) -> bool {
-    data.starts_with(&super::super::sniff::OLE2_MAGIC)
+    data.starts_with(&crate::formats::sniff::OLE2_MAGIC)
 }
 
 struct Entry {

@@ -4,8 +4,9 @@
 use super::ole::tests::{compobj, ole_of, ole_with, ole10native, vba_streams};
 use super::ooxml::tests::{CONTENT_TYPES_DOCM, CONTENT_TYPES_DOCX, document, settings_rels};
 use super::rtf::tests::{hex, ole1_object, rtf_with_object};
+use crate::finding::Verdict;
 use crate::message::containers::zip::tests::zip_of;
-use crate::verdict::{Report, Verdict};
+use crate::score::Report;
 use crate::{Config, Engine, Signatures};
 
 fn engine(config: Config) -> Engine {
@@ -22,14 +23,14 @@ fn rules(r: &Report) -> Vec<&str> {
     r.findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
-fn finding<'r>(r: &'r Report, rule: &str) -> &'r crate::verdict::ScoredFinding {
+fn finding<'r>(r: &'r Report, rule: &str) -> &'r crate::score::ScoredFinding {
     r.findings
         .iter()
         .find(|f| f.rule == rule)
         .unwrap_or_else(|| panic!("{rule} not in {:?}", rules(r)))
 }
 
-fn evidence<'r>(f: &'r crate::verdict::ScoredFinding, key: &str) -> &'r str {
+fn evidence<'r>(f: &'r crate::score::ScoredFinding, key: &str) -> &'r str {
     f.evidence
         .iter()
         .find(|(k, _)| k == key)
@@ -133,7 +134,7 @@ fn remote_templates_and_dde() {
 
 #[test]
 fn package_objects_in_a_word_document_are_extracted() {
-    let pe = crate::checks::attachments::executable::tests::minimal_pe(false, 2);
+    let pe = crate::formats::executable::tests::minimal_pe(false, 2);
     let doc = ole_of(&[
         ("/WordDocument", &[0xEC, 0xA5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
         (
@@ -184,7 +185,7 @@ fn rtf_equation_objects_and_packages() {
     assert_eq!(eq.len(), 1, "{rs:?}");
     assert_eq!(eq[0].location, "order.rtf");
 
-    let pe = crate::checks::attachments::executable::tests::minimal_pe(false, 2);
+    let pe = crate::formats::executable::tests::minimal_pe(false, 2);
     let native = ole10native("update.exe", &pe)[4..].to_vec();
     let rtf = rtf_with_object("Package", &hex(&ole1_object("Package", &native)), false);
     let r = scan("order.rtf", rtf.as_bytes());

@@ -6,7 +6,7 @@
 //! the start of the output (subtraction overflow) and on unknown code pages (`expect`), and it
 //! has no bound on the output. Both are small and bounded here: every output is capped.
 
-use super::super::sniff::find;
+use crate::formats::sniff::find;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;

@@ -16,9 +16,9 @@ pub mod raw;
 pub mod recover;
 
 use crate::checks::Context;
+use crate::finding::Finding;
 use crate::message::expand::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
-use crate::verdict::Finding;
 use model::Model;
 use raw::RawScan;
 use recover::Recovery;
@@ -528,17 +528,20 @@ fn auto_open_lure(model: &model::Model) -> Option<(&str, &str, &'static str)> {
         .uris
         .iter()
         .filter(|u| !auto.contains(&u.as_str()))
-        .filter_map(|u| crate::domain::url_host(u))
+        .filter_map(|u| crate::text::domain::url_host(u))
         .collect();
     for (trigger, url) in &model.auto_uris {
-        let Some(host) = crate::domain::url_host(url) else {
+        let Some(host) = crate::text::domain::url_host(url) else {
             continue;
         };
         let bare = host.trim_start_matches('[').trim_end_matches(']');
         if bare.parse::<std::net::IpAddr>().is_ok() {
             return Some((trigger, url, "a bare IP address"));
         }
-        if !shown.iter().any(|s| crate::domain::same_org(s, &host)) {
+        if !shown
+            .iter()
+            .any(|s| crate::text::domain::same_org(s, &host))
+        {
             return Some((trigger, url, "a site no link in the document shows"));
         }
     }

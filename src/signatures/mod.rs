@@ -1,10 +1,14 @@
 //! Rules and word lists loaded from `signatures/` (embedded at build time, or a directory).
 
-use crate::Lang;
-use crate::checks::attachments::iocs::{IocError, Iocs};
-pub use crate::phrases::Build;
-use crate::phrases::PhraseSet;
-use crate::verdict::Verdict;
+pub mod iocs;
+pub mod overlay;
+pub mod phrases;
+
+use crate::finding::Verdict;
+use crate::lang::Lang;
+use iocs::{IocError, Iocs};
+pub use phrases::Build;
+use phrases::PhraseSet;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -59,7 +63,7 @@ pub struct Rule {
 
 /// What kind of evidence a rule is. A verdict needs something that lies or carries a payload:
 /// context describes how a message is written and only adds weight to such evidence, or to mail
-/// from a sender that stands behind nothing (see `verdict::score`).
+/// from a sender that stands behind nothing (see `score::score`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EvidenceClass {
@@ -161,7 +165,7 @@ pub struct Lists {
     /// Default domains mail platforms give each customer tenant (`onmicrosoft.com`).
     pub tenant_domains: HashSet<String>,
     /// Brands phishing impersonates, each with the registrable labels of its real domains.
-    pub impersonated_brands: crate::phrases::Brands,
+    pub impersonated_brands: crate::signatures::phrases::Brands,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
     pub financial_words: PhraseSet,
     /// Words of advance-fee fraud: inheritance, beneficiary, donation (CONTENT_ADVANCE_FEE).
@@ -555,7 +559,7 @@ impl Signatures {
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
             fortune_words: PhraseSet::new_for(lines("lists/fortune_words.txt")?, false, how),
             evidence_ja,
-            impersonated_brands: crate::phrases::Brands::new_for(
+            impersonated_brands: crate::signatures::phrases::Brands::new_for(
                 lines("lists/impersonated_brands.txt")?
                     .into_iter()
                     .filter_map(|l| {
@@ -598,7 +602,7 @@ impl Signatures {
             builtin_rules_used,
         };
         if let Some(text) = scores_text {
-            crate::tune::overlay::apply(&mut signatures, &text).map_err(|message| {
+            crate::signatures::overlay::apply(&mut signatures, &text).map_err(|message| {
                 SignatureError::Syntax {
                     file: SCORES_FILE.into(),
                     message,

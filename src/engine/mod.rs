@@ -2,9 +2,11 @@
 
 use crate::checks::{CHECKS, Context};
 use crate::config::Config;
+use crate::finding::Finding;
 use crate::message::{self, Envelope};
+use crate::score;
+use crate::score::Report;
 use crate::signatures::Signatures;
-use crate::verdict::{self, Finding, Report};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
@@ -143,7 +145,7 @@ impl Engine {
             findings.extend(guarded("dns", || stage.check(&msg, trusted))?);
         }
         let standing = crate::checks::standing::assess(&ctx);
-        Ok(verdict::score(
+        Ok(score::score(
             findings,
             &self.signatures,
             &self.config.thresholds,
@@ -177,7 +179,7 @@ fn guarded<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::Verdict;
+    use crate::finding::Verdict;
 
     fn engine(config: Config) -> Engine {
         Engine::new(config, Signatures::embedded().unwrap())

@@ -1,0 +1,6 @@
+//! Readers of file formats: what a file is and what it holds, as facts; the checks judge them.
+
+pub mod executable;
+pub mod markup;
+pub mod script;
+pub mod sniff;

@@ -1,0 +1,6 @@
+//! Text helpers shared by every layer: domains and registrable names, characters that hide text,
+//! HTML made text.
+
+pub mod domain;
+pub mod hidden;
+pub mod html_text;
