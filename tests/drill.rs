@@ -1836,6 +1836,31 @@ fn opens_are_served_a_gif_recorded_apart_from_clicks_and_reported_as_unreliable(
         row(&b_invoice)["first_open_at"].is_null(),
         "Apple's prefetch"
     );
+    // An open the database could not take, read back from the spill file and counted.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let spilled = drill::store::Click::of(
+        drill::store::Kind::Open,
+        &a_invoice,
+        now,
+        "GET",
+        "192.0.2.7",
+        ff,
+    );
+    drill::store::spill(&db, c, &spilled).unwrap();
+    let o = report_cli(&out, &db, None, &[]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("body image 3 of 4 (75.0%)"), "{text}");
+    assert!(
+        text.contains("1 open(s) (image requests) read from the spill file"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("click(s) read from the spill file"),
+        "{text}"
+    );
 
     // A campaign generated without track_opens records no opens, even for known tokens.
     let plain = dir.path().join("plain");

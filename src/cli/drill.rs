@@ -407,7 +407,8 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
     let (spilled_clicks, spilled_opens): (Vec<_>, Vec<_>) = spilled
         .into_iter()
         .partition(|c| c.kind == drill::store::Kind::Click);
-    let unstored = spilled_clicks.len() + spilled_opens.len();
+    let unstored = spilled_clicks.len();
+    let unstored_opens = spilled_opens.len();
     clicks.extend(spilled_clicks);
     let mut opens =
         match drill::store::Store::open(db).and_then(|s| s.opens(&generated.manifest.campaign)) {
@@ -440,6 +441,7 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
     drill::report::add_quiz(&mut results, &generated, &sent, &clicks, &answers);
     drill::report::add_opens(&mut results, &generated, &sent, &opens);
     results.unstored = unstored;
+    results.unstored_opens = unstored_opens;
     Ok(Loaded {
         generated,
         results,

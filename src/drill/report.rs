@@ -158,6 +158,8 @@ pub struct Results {
     pub automated_opens: u64,
     /// Lures counted as opened only through a mail provider's image proxy.
     pub proxied_opens: usize,
+    /// Image requests read from the spill file, like [`Results::unstored`]. Set by the caller.
+    pub unstored_opens: usize,
 }
 
 impl Results {
@@ -400,6 +402,7 @@ pub fn compute_with(
         opens_shown: false,
         automated_opens: 0,
         proxied_opens: 0,
+        unstored_opens: 0,
     }
 }
 
@@ -741,6 +744,19 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
             format!(
                 "{} click(s) read from the spill file: the database could not store them when they came",
                 r.unstored
+            )
+        });
+    }
+    if r.unstored_opens > 0 {
+        out.push(if ja {
+            format!(
+                "{} 件の開封（画像の読み込み）は退避ファイルから読みました：記録時にデータベースへ保存できなかったものです",
+                r.unstored_opens
+            )
+        } else {
+            format!(
+                "{} open(s) (image requests) read from the spill file: the database could not store them when they came",
+                r.unstored_opens
             )
         });
     }
@@ -1728,6 +1744,7 @@ mod tests {
             opens_shown: false,
             automated_opens: 0,
             proxied_opens: 0,
+            unstored_opens: 0,
             report_address: None,
             unknown_reports: 0,
             reported_before_send: 0,
