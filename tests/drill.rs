@@ -1895,7 +1895,32 @@ fn the_landing_page_renders_in_headless_chromium() {
         dir.path(),
         "landing",
         "1200,1600",
-        &["What to notice in this message"],
+        &[
+            "What to notice in this message",
+            "Check what you learned",
+            "name=\"q1\"",
+            "Send my answers",
+        ],
+    );
+    // The page after the quiz, as the browser shows it.
+    let quiz = &scenario::find(&entry.scenario).unwrap().quiz;
+    let answers: Vec<String> = (1..=quiz.len()).map(|n| format!("q{n}=1")).collect();
+    let (status, _, body) = http_post(
+        addr,
+        &format!("/t/{}", entry.token),
+        "application/x-www-form-urlencoded",
+        answers.join("&").as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let page = dir.path().join("quiz-results.html");
+    std::fs::write(&page, &body).unwrap();
+    chromium::screenshot(
+        chromium,
+        &format!("file://{}", page.display()),
+        dir.path(),
+        "quiz-results",
+        "1000,1400",
+        &["Quiz results", &quiz[0].explain_en],
     );
 }
 
@@ -2072,6 +2097,7 @@ fn the_report_renders_in_headless_chromium() {
             "<td class=\"worse\">+25.0 pt</td>",
             "Timeline per person",
             "clicked ×2",
+            "Follow-up quiz on the debrief page",
         ],
     );
 }
