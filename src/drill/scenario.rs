@@ -1,5 +1,6 @@
 //! Drill scenarios as data: each scenario is one TOML file (what it teaches, who it claims to be
-//! from, subject, body templates in text and HTML, an optional mock attachment). The built-in ones
+//! from, subject, body templates in text and HTML, an optional mock attachment, debrief points and
+//! an optional follow-up quiz). The built-in ones
 //! are such files embedded in the binary (`src/drill/scenarios/*.toml`); a campaign's scenario
 //! folder (`scenarios/` beside the campaign file, or `scenarios_dir`) adds scenarios or replaces a
 //! built-in one with the same id.
