@@ -4075,6 +4075,7 @@ fn a_custom_japanese_scenario_is_generated_scanned_sent_and_debriefed_like_the_b
     let listing = drill_scenarios(&campaign);
     let file = dir.path().join("scenarios/hr-survey-ja.toml");
     assert!(listing.contains("hr-survey-ja "), "{listing}");
+    assert!(listing.contains("quiz: 2 questions"), "{listing}");
     assert!(
         listing.contains(&format!("source: {}", file.display())),
         "{listing}"

@@ -33,6 +33,12 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
         Lang::Ja => ("教える規則", "定義"),
         Lang::En => ("teaches", "source"),
     };
+    let quiz = |n: usize| match (lang, n) {
+        (Lang::Ja, 0) => "確認クイズ: なし".to_string(),
+        (Lang::Ja, n) => format!("確認クイズ: {n} 問"),
+        (Lang::En, 0) => "quiz: none".to_string(),
+        (Lang::En, n) => format!("quiz: {n} questions"),
+    };
     for s in &catalogue.scenarios {
         let shown_source = match (&s.source, lang) {
             (scenario::Source::BuiltIn(name), Lang::Ja) => format!("組み込み（{name}）"),
@@ -40,13 +46,15 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
         };
         if writeln!(
             out,
-            "{:<24} {}  {}\n{:<24}    {teaches}: {}\n{:<24}    {source}: {shown_source}",
+            "{:<24} {}  {}\n{:<24}    {teaches}: {}\n{:<24}    {source}: {shown_source}\n{:<24}    {}",
             s.id,
             s.lang,
             s.title(lang),
             "",
             s.teaches.join(", "),
             "",
+            "",
+            quiz(s.quiz.len()),
         )
         .is_err()
         {
