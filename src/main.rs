@@ -253,6 +253,11 @@ enum DrillCommand {
         /// as `drill scenarios`.
         #[arg(long)]
         list: bool,
+        /// Write the lures even when the filter does not flag one with every rule its scenario
+        /// teaches (a loud warning names each): for trying out a scenario, not for a real drill,
+        /// whose debrief would then not show what the scenario teaches.
+        #[arg(long)]
+        allow_uncaught: bool,
     },
     /// List the scenarios a campaign can use: id, language, title, the rules each teaches, and
     /// where it comes from (built-in, or a file of the campaign's scenario folder).
@@ -574,8 +579,9 @@ fn drill(
         DrillCommand::Generate {
             campaign: Some(campaign),
             out: Some(dir),
+            allow_uncaught,
             ..
-        } => cli::drill::generate(&campaign, &dir, &engine, out, err),
+        } => cli::drill::generate(&campaign, &dir, &engine, allow_uncaught, out, err),
         DrillCommand::Generate { .. } => {
             let _ = writeln!(err, "lurescreen: drill generate needs --campaign and --out");
             exit::USAGE

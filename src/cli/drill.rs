@@ -33,6 +33,12 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
         Lang::Ja => ("教える規則", "定義"),
         Lang::En => ("teaches", "source"),
     };
+    let quiz = |n: usize| match (lang, n) {
+        (Lang::Ja, 0) => "確認クイズ: なし".to_string(),
+        (Lang::Ja, n) => format!("確認クイズ: {n} 問"),
+        (Lang::En, 0) => "quiz: none".to_string(),
+        (Lang::En, n) => format!("quiz: {n} questions"),
+    };
     for s in &catalogue.scenarios {
         let shown_source = match (&s.source, lang) {
             (scenario::Source::BuiltIn(name), Lang::Ja) => format!("組み込み（{name}）"),
@@ -40,13 +46,15 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
         };
         if writeln!(
             out,
-            "{:<24} {}  {}\n{:<24}    {teaches}: {}\n{:<24}    {source}: {shown_source}",
+            "{:<24} {}  {}\n{:<24}    {teaches}: {}\n{:<24}    {source}: {shown_source}\n{:<24}    {}",
             s.id,
             s.lang,
             s.title(lang),
             "",
             s.teaches.join(", "),
             "",
+            "",
+            quiz(s.quiz.len()),
         )
         .is_err()
         {
@@ -58,11 +66,13 @@ pub fn list(campaign: Option<&Path>, lang: Lang, out: &mut dyn Write, err: &mut 
 
 /// `drill generate`: builds the lures, scans each with the filter and refuses the campaign
 /// (writing nothing, exit 65) when the filter does not flag a lure with every rule its scenario
-/// teaches; else writes the lures and the manifest.
+/// teaches, unless `allow_uncaught` (then each such scenario gets a loud warning); else writes
+/// the lures and the manifest.
 pub fn generate(
     campaign: &Path,
     out_dir: &Path,
     base: &crate::Engine,
+    allow_uncaught: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -131,14 +141,26 @@ pub fn generate(
             };
             let _ = writeln!(
                 err,
-                "lurescreen: scenario `{}` ({}) teaches {}: {missing}",
+                "lurescreen: {}scenario `{}` ({}) teaches {}: {missing}",
+                if allow_uncaught { "WARNING: " } else { "" },
                 s.id,
                 s.source,
                 s.teaches.join(", "),
             );
         }
     }
-    if !refused.is_empty() {
+    let uncaught = lures
+        .iter()
+        .filter(|l| refused.contains(&l.scenario.id.as_str()))
+        .count();
+    if !refused.is_empty() && allow_uncaught {
+        let _ = writeln!(
+            err,
+            "lurescreen: WARNING: --allow-uncaught: writing {uncaught} lure(s) of {} scenario(s) ({}) that the filter does not flag with the rules they teach. Their debrief will not show those rules' points, and staff would learn the wrong lesson: use this to try out a scenario, never for a real drill.",
+            refused.len(),
+            refused.join(", ")
+        );
+    } else if !refused.is_empty() {
         let _ = writeln!(
             err,
             "lurescreen: nothing written: a drill lure must be one the filter flags with the rules its scenario teaches (check the scenario, sender.lookalike_domain, landing_url and --config)"
@@ -173,12 +195,21 @@ pub fn generate(
         }
         None => String::new(),
     };
-    let written = writeln!(
-        out,
-        "{} lures ({how}{when}) written to {}; every one caught by the filter with the rules it teaches",
-        lures.len(),
-        out_dir.display(),
-    );
+    let written = if uncaught > 0 {
+        writeln!(
+            out,
+            "{} lures ({how}{when}) written to {}; {uncaught} of them NOT caught by the filter with the rules they teach (--allow-uncaught)",
+            lures.len(),
+            out_dir.display(),
+        )
+    } else {
+        writeln!(
+            out,
+            "{} lures ({how}{when}) written to {}; every one caught by the filter with the rules it teaches",
+            lures.len(),
+            out_dir.display(),
+        )
+    };
     if written.is_err() {
         return exit::IO;
     }
@@ -350,6 +381,8 @@ struct Loaded {
     results: drill::report::Results,
     clicks: Vec<drill::store::Click>,
     reports: Vec<drill::store::Report>,
+    answers: Vec<drill::store::QuizAnswers>,
+    opens: Vec<drill::store::Click>,
 }
 
 /// Reads a campaign's manifest, send log, clicks (spilled ones too) and reports, and computes
@@ -378,8 +411,22 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
             drill::store::spill_path(db).display()
         );
     }
-    let unstored = spilled.len();
-    clicks.extend(spilled);
+    // The spill file holds clicks and opens alike.
+    let (spilled_clicks, spilled_opens): (Vec<_>, Vec<_>) = spilled
+        .into_iter()
+        .partition(|c| c.kind == drill::store::Kind::Click);
+    let unstored = spilled_clicks.len();
+    let unstored_opens = spilled_opens.len();
+    clicks.extend(spilled_clicks);
+    let mut opens =
+        match drill::store::Store::open(db).and_then(|s| s.opens(&generated.manifest.campaign)) {
+            Ok(o) => o,
+            Err(e) => {
+                let _ = writeln!(err, "lurescreen: {e}");
+                return Err(exit::IO);
+            }
+        };
+    opens.extend(spilled_opens);
     let reports =
         match drill::store::Store::open(db).and_then(|s| s.reports(&generated.manifest.campaign)) {
             Ok(r) => r,
@@ -388,14 +435,28 @@ fn load_results(manifest: &Path, db: &Path, err: &mut dyn Write) -> Result<Loade
                 return Err(exit::IO);
             }
         };
+    let answers = match drill::store::Store::open(db)
+        .and_then(|s| s.quiz_answers(&generated.manifest.campaign))
+    {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "lurescreen: {e}");
+            return Err(exit::IO);
+        }
+    };
     let sent = drill::send::sent_times(&generated.dir);
     let mut results = drill::report::compute_with(&generated, &sent, &clicks, &reports);
+    drill::report::add_quiz(&mut results, &generated, &sent, &clicks, &answers);
+    drill::report::add_opens(&mut results, &generated, &sent, &opens);
     results.unstored = unstored;
+    results.unstored_opens = unstored_opens;
     Ok(Loaded {
         generated,
         results,
         clicks,
         reports,
+        answers,
+        opens,
     })
 }
 
@@ -448,10 +509,13 @@ pub fn report(
         results,
         clicks,
         reports,
+        answers,
+        opens,
     } = this;
     let log = drill::send::read_log(&generated.dir);
     if let Some(path) = html {
-        let timeline = drill::timeline::build(&generated, &log, &clicks, &reports);
+        let timeline =
+            drill::timeline::build_with(&generated, &log, &clicks, &reports, &answers, &opens);
         let page = drill::report::Page {
             comparison: comparison.as_ref(),
             timeline: Some(&timeline),
@@ -461,7 +525,7 @@ pub fn report(
             return exit::IO;
         }
     }
-    let rows = || drill::report::lures(&generated, &log, &clicks, &reports);
+    let rows = || drill::report::lures_full(&generated, &log, &clicks, &reports, &answers, &opens);
     let written = match format {
         ReportFormat::Text => {
             let mut text = drill::report::text_in(&results, lang);

@@ -55,6 +55,12 @@ pub struct Campaign {
     /// mailbox `drill reports` reads.
     #[serde(default)]
     pub report: Option<ReportTo>,
+    /// Open tracking (off by default): the HTML body gets a per-lure 1×1 image on the landing
+    /// server (`<landing_url>/o/<token>.gif`) and mock HTML attachments a per-lure beacon image
+    /// (`<landing_url>/a/<token>.gif`). Opens are an unreliable figure (images blocked, image
+    /// proxies, Apple Mail Privacy Protection) and are reported apart from clicks.
+    #[serde(default)]
+    pub track_opens: bool,
 }
 
 /// The `[report]` table: the address staff report suspicious mail to and what the debrief page

@@ -29,6 +29,9 @@ pub struct Lure {
     pub raw: Vec<u8>,
     /// The attachment as built (name, bytes), if the scenario has one.
     pub attachment: Option<(String, Vec<u8>)>,
+    /// Whether the attachment holds a page with the "attachment opened" beacon
+    /// (`track_opens`).
+    pub attachment_beacon: bool,
 }
 
 /// The token of one recipient and scenario: unguessable without the seed, stable with it.
@@ -57,6 +60,31 @@ fn keyed_hex(parts: &[&str], bytes: usize) -> String {
 /// The link a token's lure points to.
 pub fn link(landing_url: &str, token: &str) -> String {
     format!("{}/t/{token}", landing_url.trim_end_matches('/'))
+}
+
+/// The 1×1 image of a lure's HTML body (`track_opens`): loaded when the mail is shown with its
+/// images.
+pub fn open_image(landing_url: &str, token: &str) -> String {
+    format!("{}/o/{token}.gif", landing_url.trim_end_matches('/'))
+}
+
+/// The beacon image of a lure's mock HTML attachment (`track_opens`): loaded when the page is
+/// opened in a browser.
+pub fn attachment_beacon(landing_url: &str, token: &str) -> String {
+    format!("{}/a/{token}.gif", landing_url.trim_end_matches('/'))
+}
+
+/// `page` with a 1×1 image of `src` placed just before its `</body>` (at its end when it has
+/// none). An image is no active content: it only asks the landing server for 43 bytes.
+fn with_image(page: &str, src: &str) -> String {
+    let img = format!(
+        "<img src=\"{}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;width:1px;height:1px;border:0\">\n",
+        html_escape::encode_double_quoted_attribute(src)
+    );
+    match page.to_ascii_lowercase().rfind("</body>") {
+        Some(at) => format!("{}{img}{}", &page[..at], &page[at..]),
+        None => format!("{page}\n{img}"),
+    }
 }
 
 /// Builds every lure of the campaign ([`Loaded::assignments`]: one per recipient by default,
@@ -113,8 +141,21 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &Arc<Scenario>) -> Lure {
         ),
         Some(t) => html_page(t, &values, &url, &link_text, &s.lang),
     };
+    let html = if c.track_opens {
+        with_image(&html, &open_image(&c.landing_url, &token))
+    } else {
+        html
+    };
+    let beacon = c
+        .track_opens
+        .then(|| attachment_beacon(&c.landing_url, &token));
+    let attachment_beacon = beacon.is_some()
+        && s.attachment.as_ref().is_some_and(|a| {
+            a.kind == AttachmentKind::Html
+                || a.entries.iter().any(|e| e.kind == AttachmentKind::Html)
+        });
     let attachment = s.attachment.as_ref().map(|a| {
-        let data = mock(a, &values, &url, &line, &attachment_name);
+        let data = mock(a, &values, &url, beacon.as_deref(), &line, &attachment_name);
         (attachment_name(&a.name), data, a.kind)
     });
     // Boundaries and Message-ID look like any mail's: only the X-Lurescreen-Drill header (which
@@ -181,6 +222,7 @@ fn build_one(loaded: &Loaded, r: &Recipient, s: &Arc<Scenario>) -> Lure {
         subject,
         raw: m.into_bytes(),
         attachment: attachment.map(|(n, d, _)| (n, d)),
+        attachment_beacon,
     }
 }
 
@@ -264,19 +306,26 @@ fn html_page(t: &Template, values: &Values<'_>, url: &str, link_text: &str, lang
 
 /// Builds a mock attachment: a PDF or a page (from lines or a page template), or a zip of them.
 /// Inert by construction: the kinds are these three, page templates were checked for active
-/// content when the scenario was read, and every value is escaped.
+/// content when the scenario was read, and every value is escaped. With `beacon` (open
+/// tracking) each page gets a 1×1 image of that URL; a PDF gets nothing (a PDF can report being
+/// opened only by a script, and drill PDFs have none).
 fn mock(
     a: &Attachment,
     values: &Values<'_>,
     url: &str,
+    beacon: Option<&str>,
     line: &dyn Fn(&Template) -> String,
     name: &dyn Fn(&Template) -> String,
 ) -> Vec<u8> {
     let lines: Vec<String> = a.lines.iter().map(line).collect();
     let text = line(&a.link_text);
+    let tracked = |page: Vec<u8>| match beacon {
+        Some(src) => with_image(&String::from_utf8_lossy(&page), src).into_bytes(),
+        None => page,
+    };
     match a.kind {
         AttachmentKind::Pdf => payload::pdf(&lines, &text, url),
-        AttachmentKind::Html => match &a.page {
+        AttachmentKind::Html => tracked(match &a.page {
             Some(t) => {
                 let page = html_page(t, values, url, &text, "ja");
                 if page.starts_with("<html") {
@@ -286,7 +335,7 @@ fn mock(
                 }
             }
             None => payload::html(&lines, &text, url),
-        },
+        }),
         AttachmentKind::Zip => {
             let mut files: Vec<(String, Vec<u8>)> = Vec::new();
             for e in &a.entries {
@@ -294,7 +343,7 @@ fn mock(
                 if files.iter().any(|(f, _)| *f == n) {
                     n = format!("{}_{n}", files.len() + 1);
                 }
-                let data = mock(e, values, url, line, name);
+                let data = mock(e, values, url, beacon, line, name);
                 files.push((n, data));
             }
             payload::zip(&files)
@@ -557,6 +606,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
             length: length as u64,
             lang: loaded.lang_of(&lure.recipient),
             planned,
+            attachment_beacon: lure.attachment_beacon,
         });
     }
     if c.format == OutputFormat::Mbox {
@@ -570,6 +620,7 @@ pub fn write(loaded: &Loaded, lures: &[Lure], dir: &Path) -> Result<Manifest, Dr
         landing_url: c.landing_url.clone(),
         date: loaded.timestamp,
         report: c.report.clone(),
+        track_opens: c.track_opens,
         entries,
         scenarios: {
             let mut used: Vec<super::scenario::Info> = Vec::new();

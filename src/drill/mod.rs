@@ -58,6 +58,9 @@ pub struct Manifest {
     /// The campaign's `[report]` table: the report address and the debrief's reporting text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<campaign::ReportTo>,
+    /// The campaign's `track_opens`: the lures carry open-tracking images.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub track_opens: bool,
     pub entries: Vec<Entry>,
     /// The scenarios used that come from files (title, language, what they teach, debrief
     /// points): `serve` and `report` find the built-in ones by id.
@@ -85,6 +88,9 @@ pub struct Entry {
     /// When `send` may deliver it (Unix time), from the campaign's `[schedule]`; none: at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned: Option<i64>,
+    /// Its attachment holds a page with the "attachment opened" beacon (`track_opens`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attachment_beacon: bool,
 }
 
 /// A manifest with the folder it was read from.

@@ -129,6 +129,16 @@ impl Recorder {
         }
     }
 
+    /// The database the clicks go to.
+    pub fn db(&self) -> &std::path::Path {
+        &self.shared.db
+    }
+
+    /// The campaign the clicks are recorded for.
+    pub fn campaign(&self) -> &str {
+        &self.shared.campaign
+    }
+
     pub fn stats(&self) -> &Stats {
         &self.shared.stats
     }

@@ -4,7 +4,7 @@
 //! SVG bars, and one row per lure as CSV or JSON ([`lures`]).
 
 use super::Generated;
-use super::store::{Click, Report};
+use super::store::{Click, QuizAnswers, Report};
 use crate::lang::Lang;
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +33,17 @@ pub struct Row {
     pub reported_first: usize,
     /// A scenario row's titles (English, Japanese).
     pub titles: Option<(String, String)>,
+    /// Follow-up quiz ([`add_quiz`]): lures whose debrief a person saw (a human click, or quiz
+    /// answers), lures whose quiz was answered, and the right answers of the questions answered.
+    pub quiz_due: usize,
+    pub quiz_answered: usize,
+    pub quiz_correct: usize,
+    pub quiz_questions: usize,
+    /// Open tracking ([`add_opens`]): lures whose body image was loaded (not automated), lures
+    /// sent with an attachment beacon, and those whose beacon was loaded.
+    pub opened: usize,
+    pub beacon_sent: usize,
+    pub attachment_opened: usize,
 }
 
 impl Row {
@@ -59,6 +70,38 @@ impl Row {
 
     pub fn report_median(&self) -> Option<i64> {
         median(&self.report_times)
+    }
+
+    /// Quizzes answered of the debriefs seen.
+    pub fn quiz_completion(&self) -> f64 {
+        if self.quiz_due == 0 {
+            0.0
+        } else {
+            self.quiz_answered as f64 / self.quiz_due as f64
+        }
+    }
+
+    /// Opened lures of the lures sent (an unreliable figure: see [`add_opens`]).
+    pub fn open_rate(&self) -> f64 {
+        if self.sent == 0 {
+            0.0
+        } else {
+            self.opened as f64 / self.sent as f64
+        }
+    }
+
+    /// Lures whose attachment was opened of those sent with an attachment beacon.
+    pub fn attachment_open_rate(&self) -> f64 {
+        if self.beacon_sent == 0 {
+            0.0
+        } else {
+            self.attachment_opened as f64 / self.beacon_sent as f64
+        }
+    }
+
+    /// Right answers of the questions answered; none when no quiz was answered.
+    pub fn quiz_score(&self) -> Option<f64> {
+        (self.quiz_questions > 0).then(|| self.quiz_correct as f64 / self.quiz_questions as f64)
     }
 }
 
@@ -103,6 +146,20 @@ pub struct Results {
     pub reported_before_send: usize,
     /// Lures first reported by someone other than their recipient (a colleague forwarding it).
     pub reported_by_others: usize,
+    /// Whether the follow-up quiz figures are shown: a scenario of the campaign has a quiz, or
+    /// answers were stored. Set by [`add_quiz`].
+    pub quiz_shown: bool,
+    /// Quiz answers stored for tokens this manifest does not know, or for lures not sent.
+    pub unknown_quiz: usize,
+    /// Whether the open-tracking figures are shown (the campaign has `track_opens`). Set by
+    /// [`add_opens`], like the three below.
+    pub opens_shown: bool,
+    /// Image requests judged automated (not counted as opens), with their repeats.
+    pub automated_opens: u64,
+    /// Lures counted as opened only through a mail provider's image proxy.
+    pub proxied_opens: usize,
+    /// Image requests read from the spill file, like [`Results::unstored`]. Set by the caller.
+    pub unstored_opens: usize,
 }
 
 impl Results {
@@ -340,7 +397,187 @@ pub fn compute_with(
         unknown_reports: first_report.len() - reports_counted,
         reported_before_send,
         reported_by_others,
+        quiz_shown: false,
+        unknown_quiz: 0,
+        opens_shown: false,
+        automated_opens: 0,
+        proxied_opens: 0,
+        unstored_opens: 0,
     }
+}
+
+/// User-agent fragments (lower case) of mail providers' image proxies: Gmail and Yahoo load a
+/// mail's images through them when the reader opens it, so the request is the reader's open, but
+/// the address and user agent are the proxy's.
+const IMAGE_PROXIES: &[&str] = &["googleimageproxy", "ggpht.com", "yahoomailproxy"];
+
+/// Where an open-tracking image request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenFrom {
+    /// A mail program or browser that loaded the image itself.
+    Reader,
+    /// A mail provider's image proxy, on the reader's behalf ([`IMAGE_PROXIES`]).
+    Proxy,
+    /// A machine, not counted as an open: what [`automated`] says of clicks (`HEAD`, a
+    /// scanner's or no user agent, within seconds of delivery), and the bare `Mozilla/5.0` of
+    /// Apple Mail Privacy Protection, which loads every mail's images in advance, read or not.
+    Automated,
+}
+
+/// Classifies one image request (`sent_at`: the lure's delivery, when known).
+pub fn open_from(c: &Click, sent_at: Option<i64>) -> OpenFrom {
+    let ua = c.user_agent.trim().to_ascii_lowercase();
+    if automated(c, sent_at) || ua == "mozilla/5.0" {
+        OpenFrom::Automated
+    } else if IMAGE_PROXIES.iter().any(|p| ua.contains(p)) {
+        OpenFrom::Proxy
+    } else {
+        OpenFrom::Reader
+    }
+}
+
+/// Adds the open-tracking figures to `r` (computed with the same `sent_times`) from the image
+/// requests `opens` (body images and attachment beacons): per scenario, department and in
+/// total, the lures opened (an image request not judged automated, see [`open_from`]), the lures
+/// sent with an attachment beacon and those whose beacon was loaded. Opens are an unreliable
+/// figure: a mail program that blocks images shows no open, and a prefetch not recognised as
+/// one shows an open nobody made.
+pub fn add_opens(
+    r: &mut Results,
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    opens: &[Click],
+) {
+    use super::store::Kind;
+    let m = &generated.manifest;
+    r.opens_shown = m.track_opens;
+    let sent_log = !sent_times.is_empty();
+    for e in &m.entries {
+        let sent_at = if sent_log {
+            match sent_times.get(&e.token) {
+                Some(t) => *t,
+                None => continue,
+            }
+        } else {
+            m.date
+        };
+        let mut from = |kind: Kind| {
+            let mut reader = false;
+            let mut proxy = false;
+            for c in opens
+                .iter()
+                .filter(|c| c.token == e.token && c.kind == kind)
+            {
+                match open_from(c, Some(sent_at)) {
+                    OpenFrom::Reader => reader = true,
+                    OpenFrom::Proxy => proxy = true,
+                    OpenFrom::Automated => r.automated_opens += u64::from(c.repeats),
+                }
+            }
+            (reader, proxy)
+        };
+        let (reader, proxy) = from(Kind::Open);
+        let (att_reader, att_proxy) = from(Kind::Attachment);
+        let opened = reader || proxy;
+        if proxy && !reader {
+            r.proxied_opens += 1;
+        }
+        let department = if e.department.is_empty() {
+            "(none)"
+        } else {
+            e.department.as_str()
+        };
+        let rows = [
+            Some(&mut r.total),
+            r.per_scenario.iter_mut().find(|row| row.key == e.scenario),
+            r.per_department
+                .iter_mut()
+                .find(|row| row.key == department),
+        ];
+        for row in rows.into_iter().flatten() {
+            row.opened += usize::from(opened);
+            row.beacon_sent += usize::from(e.attachment_beacon);
+            row.attachment_opened += usize::from(e.attachment_beacon && (att_reader || att_proxy));
+        }
+    }
+}
+
+/// What the reader of the open figures must know, in `lang`.
+fn opens_caveat(r: &Results, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "開封の数値は参考値で、信頼できる指標ではありません。画像を表示しないメールソフトでは開封されても記録されず、Apple Mail のプライバシー保護やメールゲートウェイは読まれていないメールの画像も先に読み込みます（見分けられたもの {} 件は自動として除外）。Gmail・Yahoo は画像を自社のプロキシ経由で読み込みます（プロキシ経由の開封のみの訓練メール {} 通）。判断にはクリック率と報告率を使ってください。",
+            r.automated_opens, r.proxied_opens
+        ),
+        Lang::En => format!(
+            "Opens are an unreliable indicator: mail programs that block images record no open, and Apple Mail Privacy Protection and mail gateways load images of mails nobody read ({} such request(s) recognised and left out as automated); Gmail and Yahoo load images through their own proxies ({} lure(s) opened only that way). Judge the drill by clicks and reports.",
+            r.automated_opens, r.proxied_opens
+        ),
+    }
+}
+
+/// Adds the follow-up quiz figures to `r` (computed with the same `sent_times` and `clicks`):
+/// per scenario, department and in total, the debriefs seen (lures with a human click, or with
+/// quiz answers, which only a person on the page can send), the quizzes answered, and the right
+/// answers of the questions answered.
+pub fn add_quiz(
+    r: &mut Results,
+    generated: &Generated,
+    sent_times: &HashMap<String, i64>,
+    clicks: &[Click],
+    answers: &[QuizAnswers],
+) {
+    let m = &generated.manifest;
+    let sent_log = !sent_times.is_empty();
+    let answered: HashMap<&str, &QuizAnswers> =
+        answers.iter().map(|a| (a.token.as_str(), a)).collect();
+    let mut counted = 0;
+    r.quiz_shown = !answers.is_empty();
+    for e in &m.entries {
+        let sent_at = if sent_log {
+            match sent_times.get(&e.token) {
+                Some(t) => *t,
+                None => continue,
+            }
+        } else {
+            m.date
+        };
+        if generated
+            .scenario(&e.scenario)
+            .is_some_and(|s| !s.quiz.is_empty())
+        {
+            r.quiz_shown = true;
+        }
+        let clicked = clicks
+            .iter()
+            .any(|c| c.token == e.token && !automated(c, Some(sent_at)));
+        let answer = answered.get(e.token.as_str());
+        counted += usize::from(answer.is_some());
+        if !clicked && answer.is_none() {
+            continue;
+        }
+        let department = if e.department.is_empty() {
+            "(none)"
+        } else {
+            e.department.as_str()
+        };
+        let rows = [
+            Some(&mut r.total),
+            r.per_scenario.iter_mut().find(|row| row.key == e.scenario),
+            r.per_department
+                .iter_mut()
+                .find(|row| row.key == department),
+        ];
+        for row in rows.into_iter().flatten() {
+            row.quiz_due += 1;
+            if let Some(a) = answer {
+                row.quiz_answered += 1;
+                row.quiz_correct += a.correct;
+                row.quiz_questions += a.questions;
+            }
+        }
+    }
+    r.unknown_quiz = answered.len() - counted;
 }
 
 /// `1 h 05 min`, `12 min`, `45 s`.
@@ -484,6 +721,19 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
             )
         });
     }
+    if r.unknown_quiz > 0 {
+        out.push(if ja {
+            format!(
+                "このマニフェストにない、または送信していない訓練メールのクイズ回答 {} 件",
+                r.unknown_quiz
+            )
+        } else {
+            format!(
+                "{} quiz answer(s) for lures this manifest does not know or that were not sent",
+                r.unknown_quiz
+            )
+        });
+    }
     if r.unstored > 0 {
         out.push(if ja {
             format!(
@@ -497,7 +747,53 @@ fn notes(r: &Results, lang: Lang) -> Vec<String> {
             )
         });
     }
+    if r.unstored_opens > 0 {
+        out.push(if ja {
+            format!(
+                "{} 件の開封（画像の読み込み）は退避ファイルから読みました：記録時にデータベースへ保存できなかったものです",
+                r.unstored_opens
+            )
+        } else {
+            format!(
+                "{} open(s) (image requests) read from the spill file: the database could not store them when they came",
+                r.unstored_opens
+            )
+        });
+    }
     out
+}
+
+/// Writes a text table per scenario and per department: a title row (`title`, then each column's
+/// name right-aligned in its width) and one row per group with the cells `cells` gives, every
+/// column padded by display width.
+fn text_tables(
+    out: &mut String,
+    r: &Results,
+    lang: Lang,
+    columns: &[(&str, usize)],
+    cells: &dyn Fn(&Row) -> Vec<String>,
+) {
+    let (scenario, department) = match lang {
+        Lang::Ja => ("シナリオ", "部署"),
+        Lang::En => ("scenario", "department"),
+    };
+    for (title, rows) in [(scenario, &r.per_scenario), (department, &r.per_department)] {
+        out.push('\n');
+        out.push_str(&pad(title, 26, false));
+        for (name, width) in columns {
+            out.push(' ');
+            out.push_str(&pad(name, *width, true));
+        }
+        out.push('\n');
+        for row in rows.iter() {
+            out.push_str(&pad(&row.key, 26, false));
+            for ((_, width), cell) in columns.iter().zip(cells(row)) {
+                out.push(' ');
+                out.push_str(&pad(&cell, *width, true));
+            }
+            out.push('\n');
+        }
+    }
 }
 
 /// The results as text for the terminal, in English.
@@ -566,63 +862,146 @@ pub fn text_in(r: &Results, lang: Lang) -> String {
             "（sent.csv がないため、すべての訓練メールを Date の時刻に送信したものとして数えています）\n",
         ));
     }
-    let table = |out: &mut String, title: &str, rows: &[Row]| {
-        out.push_str(&format!(
-            "\n{} {} {} {} {}\n",
-            pad(title, 26, false),
-            pad(t("sent", "送信"), 6, true),
-            pad(t("clicked", "クリック"), 8, true),
-            pad(t("rate", "率"), 8, true),
-            pad(t("median to click", "クリックまで(中央値)"), 20, true)
-        ));
-        for row in rows {
-            out.push_str(&format!(
-                "{} {} {} {} {}\n",
-                pad(&row.key, 26, false),
-                pad(&row.sent.to_string(), 6, true),
-                pad(&row.clicked.to_string(), 8, true),
-                pad(&pct(row.rate()), 8, true),
-                pad(
-                    &row.median().map_or("-".into(), |d| duration_in(d, lang)),
-                    20,
-                    true
-                )
-            ));
-        }
-    };
-    table(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-    table(&mut out, t("department", "部署"), &r.per_department);
+    let median = |d: Option<i64>| d.map_or("-".into(), |d| duration_in(d, lang));
+    text_tables(
+        &mut out,
+        r,
+        lang,
+        &[
+            (t("sent", "送信"), 6),
+            (t("clicked", "クリック"), 8),
+            (t("rate", "率"), 8),
+            (t("median to click", "クリックまで(中央値)"), 20),
+        ],
+        &|row| {
+            vec![
+                row.sent.to_string(),
+                row.clicked.to_string(),
+                pct(row.rate()),
+                median(row.median()),
+            ]
+        },
+    );
     if r.reports_shown() {
-        let reports = |out: &mut String, title: &str, rows: &[Row]| {
-            out.push_str(&format!(
-                "\n{} {} {} {} {} {}\n",
-                pad(title, 26, false),
-                pad(t("sent", "送信"), 6, true),
-                pad(t("reported", "報告"), 8, true),
-                pad(t("rate", "報告率"), 8, true),
-                pad(t("median to report", "報告まで(中央値)"), 20, true),
-                pad(t("before click", "クリック前に報告"), 16, true)
-            ));
-            for row in rows {
-                out.push_str(&format!(
-                    "{} {} {} {} {} {}\n",
-                    pad(&row.key, 26, false),
-                    pad(&row.sent.to_string(), 6, true),
-                    pad(&row.reported.to_string(), 8, true),
-                    pad(&pct(row.report_rate()), 8, true),
-                    pad(
-                        &row.report_median()
-                            .map_or("-".into(), |d| duration_in(d, lang)),
-                        20,
-                        true
-                    ),
-                    pad(&row.reported_first.to_string(), 16, true)
-                ));
-            }
-        };
         out.push_str(t("\nreported to IT\n", "\n情報システム部門への報告\n"));
-        reports(&mut out, t("scenario", "シナリオ"), &r.per_scenario);
-        reports(&mut out, t("department", "部署"), &r.per_department);
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("sent", "送信"), 6),
+                (t("reported", "報告"), 8),
+                (t("rate", "報告率"), 8),
+                (t("median to report", "報告まで(中央値)"), 20),
+                (t("before click", "クリック前に報告"), 16),
+            ],
+            &|row| {
+                vec![
+                    row.sent.to_string(),
+                    row.reported.to_string(),
+                    pct(row.report_rate()),
+                    median(row.report_median()),
+                    row.reported_first.to_string(),
+                ]
+            },
+        );
+    }
+    if r.quiz_shown {
+        out.push_str(&if ja {
+            format!(
+                "\n確認クイズ（訓練の解説ページ）：閲覧 {}  回答 {}  回答率 {}  正答率 {}\n",
+                r.total.quiz_due,
+                r.total.quiz_answered,
+                pct(r.total.quiz_completion()),
+                r.total.quiz_score().map_or("-".into(), pct)
+            )
+        } else {
+            format!(
+                "\nfollow-up quiz (on the debrief page): seen {}  answered {}  completion {}  score {}\n",
+                r.total.quiz_due,
+                r.total.quiz_answered,
+                pct(r.total.quiz_completion()),
+                r.total.quiz_score().map_or("-".into(), pct)
+            )
+        });
+        out.push_str(t(
+            "(seen: lures whose debrief a person opened; completion: answered of seen; score: right answers of the questions answered)\n",
+            "（閲覧：人が解説ページを開いた訓練メール、回答率：閲覧のうち回答した割合、正答率：回答した問題のうち正解の割合）\n",
+        ));
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("seen", "閲覧"), 6),
+                (t("answered", "回答"), 8),
+                (t("completion", "回答率"), 10),
+                (t("score", "正答率"), 8),
+            ],
+            &|row| {
+                vec![
+                    row.quiz_due.to_string(),
+                    row.quiz_answered.to_string(),
+                    pct(row.quiz_completion()),
+                    row.quiz_score().map_or("-".into(), pct),
+                ]
+            },
+        );
+    }
+    if r.opens_shown {
+        out.push_str(&if ja {
+            format!(
+                "\n開封（参考値・信頼性は低い）：本文の画像 {} / {} 通（{}）  添付ファイル {} / {} 通（{}）\n",
+                r.total.opened,
+                r.total.sent,
+                pct(r.total.open_rate()),
+                r.total.attachment_opened,
+                r.total.beacon_sent,
+                pct(r.total.attachment_open_rate())
+            )
+        } else {
+            format!(
+                "\nopens (unreliable indicator): body image {} of {} ({})  attachment {} of {} ({})\n",
+                r.total.opened,
+                r.total.sent,
+                pct(r.total.open_rate()),
+                r.total.attachment_opened,
+                r.total.beacon_sent,
+                pct(r.total.attachment_open_rate())
+            )
+        });
+        out.push_str(&if ja {
+            format!("（{}）\n", opens_caveat(r, lang))
+        } else {
+            format!("({})\n", opens_caveat(r, lang))
+        });
+        text_tables(
+            &mut out,
+            r,
+            lang,
+            &[
+                (t("sent", "送信"), 6),
+                (t("opened", "開封"), 8),
+                (t("rate", "開封率"), 8),
+                (t("attached", "添付あり"), 8),
+                (t("att. opened", "添付の開封"), 12),
+                (t("rate", "開封率"), 8),
+            ],
+            &|row| {
+                vec![
+                    row.sent.to_string(),
+                    row.opened.to_string(),
+                    pct(row.open_rate()),
+                    row.beacon_sent.to_string(),
+                    row.attachment_opened.to_string(),
+                    if row.beacon_sent == 0 {
+                        "-".to_string()
+                    } else {
+                        pct(row.attachment_open_rate())
+                    },
+                ]
+            },
+        );
     }
     out.push_str(t("\ntime to first click\n", "\n最初のクリックまでの時間\n"));
     let clicked: usize = r.buckets.iter().sum();
@@ -845,6 +1224,113 @@ pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     } else {
         String::new()
     };
+    let quiz_html = if r.quiz_shown {
+        let table = |rows: &[Row], scen: bool| -> String {
+            let mut table = format!(
+                "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                if scen {
+                    t("scenario", "シナリオ")
+                } else {
+                    t("department", "部署")
+                },
+                t("debrief seen", "解説ページの閲覧"),
+                t("quiz answered", "クイズに回答"),
+                t("completion", "回答率"),
+                t("score", "正答率"),
+            );
+            for row in rows {
+                let key = if scen {
+                    format!("<code>{}</code>", esc(&row.key))
+                } else {
+                    esc(&row.key)
+                };
+                table.push_str(&format!(
+                    "<tr><td>{key}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    row.quiz_due,
+                    row.quiz_answered,
+                    pct(row.quiz_completion()),
+                    row.quiz_score().map_or("-".into(), pct)
+                ));
+            }
+            table.push_str("</table>");
+            table
+        };
+        format!(
+            "<section class=\"quiz\"><h2>{}</h2>\n<div class=\"cards\">\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div></div>\n<p><small>{}</small></p>{}{}</section>",
+            t(
+                "Follow-up quiz on the debrief page",
+                "解説ページの確認クイズ"
+            ),
+            t("debrief seen", "解説ページの閲覧"),
+            r.total.quiz_due,
+            t("quiz answered", "クイズに回答"),
+            r.total.quiz_answered,
+            t("completion", "回答率"),
+            pct(r.total.quiz_completion()),
+            t("score", "正答率"),
+            r.total.quiz_score().map_or("-".into(), pct),
+            t(
+                "Debrief seen: lures whose debrief page a person opened (a click that is not automated, or quiz answers). Completion: quizzes answered of the debriefs seen. Score: right answers of the questions answered (first answers only).",
+                "解説ページの閲覧：人が解説ページを開いた訓練メール（自動アクセスでないクリック、またはクイズの回答があったもの）。回答率：閲覧のうちクイズに回答した割合。正答率：回答した問題のうち正解の割合（最初の回答のみ）。"
+            ),
+            table(&r.per_department, false),
+            table(&r.per_scenario, true),
+        )
+    } else {
+        String::new()
+    };
+    let opens_html = if r.opens_shown {
+        let mut table = format!(
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("sent", "送信"),
+            t("opened (body image)", "開封（本文の画像）"),
+            t("open rate", "開封率"),
+            t("sent with a tracked attachment", "追跡付きの添付あり"),
+            t("attachment opened", "添付ファイルの開封"),
+            t("attachment-open rate", "添付ファイル開封率"),
+        );
+        for row in &r.per_department {
+            table.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&row.key),
+                row.sent,
+                row.opened,
+                pct(row.open_rate()),
+                row.beacon_sent,
+                row.attachment_opened,
+                if row.beacon_sent == 0 {
+                    "-".to_string()
+                } else {
+                    pct(row.attachment_open_rate())
+                }
+            ));
+        }
+        table.push_str("</table>");
+        format!(
+            "<section class=\"opens\"><h2>{}</h2>\n<p class=\"note\">{}</p>\n<div class=\"cards\">\
+             <div class=\"card\">{}<b>{}</b></div>\
+             <div class=\"card\">{}<b>{}</b></div></div>\n{table}</section>",
+            t(
+                "Opens per department (unreliable indicator)",
+                "部署別の開封率（参考値・信頼性は低い）"
+            ),
+            esc(&opens_caveat(r, lang)),
+            t("open rate (body image)", "開封率（本文の画像）"),
+            pct(r.total.open_rate()),
+            t("attachment-open rate", "添付ファイル開封率"),
+            if r.total.beacon_sent == 0 {
+                "-".to_string()
+            } else {
+                pct(r.total.attachment_open_rate())
+            },
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -881,7 +1367,8 @@ ol.tl li.ev-sent {{ background: #eff6ff; border-color: #bfdbfe; }}
 ol.tl li.ev-click {{ background: #fef2f2; border-color: #fecaca; color: #991b1b; }}
 ol.tl li.ev-report {{ background: #f0fdf4; border-color: #bbf7d0; color: #166534; }}
 ol.tl li.ev-fail {{ background: #fffbeb; border-color: #fde68a; color: #92400e; }}
-ol.tl li.ev-auto, ol.tl li.ev-more {{ color: #6b7280; }}
+ol.tl li.ev-quiz {{ background: #f5f3ff; border-color: #ddd6fe; color: #5b21b6; }}
+ol.tl li.ev-auto, ol.tl li.ev-more, ol.tl li.ev-open {{ color: #6b7280; }}
 ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .compare td, .compare th {{ padding: 5px 6px; }}
 </style>
@@ -901,6 +1388,8 @@ ol.tl time {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 <section><h2>{h_scen}</h2>{scen_bars}{scen_table}</section>
 <section><h2>{h_dept}</h2>{dept_bars}{dept_table}</section>
 {reports_html}
+{quiz_html}
+{opens_html}
 {compare_html}
 <section><h2>{h_ttc}</h2>{ttc_bars}</section>
 {timeline_html}
@@ -959,6 +1448,15 @@ pub struct LureRow {
     pub reported_by: Option<String>,
     /// Reported, with no human click before the report.
     pub reported_before_click: bool,
+    /// When the follow-up quiz was answered (the first answers), and how many of its questions
+    /// were answered right; `None` when it was not answered.
+    pub quiz_answered_at: Option<String>,
+    pub quiz_correct: Option<usize>,
+    pub quiz_questions: Option<usize>,
+    /// Open tracking: the first open of the body image and of the attachment's beacon not
+    /// judged automated ([`open_from`]); `None` when none (or the campaign tracks no opens).
+    pub first_open_at: Option<String>,
+    pub attachment_opened_at: Option<String>,
 }
 
 fn rfc3339(t: i64) -> String {
@@ -971,6 +1469,29 @@ pub fn lures(
     log: &HashMap<String, super::send::Logged>,
     clicks: &[Click],
     reports: &[Report],
+) -> Vec<LureRow> {
+    lures_with(generated, log, clicks, reports, &[])
+}
+
+/// [`lures`] with the follow-up quiz answers.
+pub fn lures_with(
+    generated: &Generated,
+    log: &HashMap<String, super::send::Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+    answers: &[QuizAnswers],
+) -> Vec<LureRow> {
+    lures_full(generated, log, clicks, reports, answers, &[])
+}
+
+/// [`lures_with`] with the open-tracking requests.
+pub fn lures_full(
+    generated: &Generated,
+    log: &HashMap<String, super::send::Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+    answers: &[QuizAnswers],
+    opens: &[Click],
 ) -> Vec<LureRow> {
     let m = &generated.manifest;
     let first_report = first_reports(reports);
@@ -997,6 +1518,19 @@ pub fn lures(
                 }
             }
             let report = first_report.get(e.token.as_str());
+            let quiz = answers.iter().find(|a| a.token == e.token);
+            let first_open = |kind: super::store::Kind| {
+                opens
+                    .iter()
+                    .filter(|c| {
+                        c.token == e.token
+                            && c.kind == kind
+                            && open_from(c, sent_at) != OpenFrom::Automated
+                    })
+                    .map(|c| c.clicked_at)
+                    .min()
+                    .map(rfc3339)
+            };
             let lang = if e.lang.is_empty() {
                 generated
                     .scenario(&e.scenario)
@@ -1019,13 +1553,18 @@ pub fn lures(
                 reported_by: report.map(|r| r.reporter.clone()).filter(|r| !r.is_empty()),
                 reported_before_click: report
                     .is_some_and(|r| first_click.is_none_or(|c| r.reported_at < c)),
+                quiz_answered_at: quiz.map(|q| rfc3339(q.answered_at)),
+                quiz_correct: quiz.map(|q| q.correct),
+                quiz_questions: quiz.map(|q| q.questions),
+                first_open_at: first_open(super::store::Kind::Open),
+                attachment_opened_at: first_open(super::store::Kind::Attachment),
             }
         })
         .collect()
 }
 
 /// Column titles of the CSV, in English and in Japanese.
-const CSV_COLUMNS: [(&str, &str); 13] = [
+const CSV_COLUMNS: [(&str, &str); 18] = [
     ("email", "メールアドレス"),
     ("name", "氏名"),
     ("department", "部署"),
@@ -1039,6 +1578,11 @@ const CSV_COLUMNS: [(&str, &str); 13] = [
     ("reported_at", "報告日時"),
     ("reported_by", "報告者"),
     ("reported_before_click", "クリック前に報告"),
+    ("quiz_answered_at", "クイズ回答日時"),
+    ("quiz_correct", "クイズ正解数"),
+    ("quiz_questions", "クイズ問題数"),
+    ("first_open_at", "最初の開封日時（参考値）"),
+    ("attachment_opened_at", "添付ファイルの開封日時（参考値）"),
 ];
 
 /// A cell made safe for spreadsheet programs: one that starts with `=`, `+`, `-`, `@` (or a tab
@@ -1114,6 +1658,11 @@ pub fn csv(rows: &[LureRow], lang: Lang) -> Result<Vec<u8>, String> {
             opt(&r.reported_at),
             opt(&r.reported_by),
             yes_no(r.reported_before_click).to_string(),
+            opt(&r.quiz_answered_at),
+            r.quiz_correct.map_or(String::new(), |n| n.to_string()),
+            r.quiz_questions.map_or(String::new(), |n| n.to_string()),
+            opt(&r.first_open_at),
+            opt(&r.attachment_opened_at),
         ];
         w.write_record(fields.iter().map(|f| csv_cell(f)))
             .map_err(err)?;
@@ -1145,6 +1694,7 @@ mod tests {
             length: 0,
             lang: String::new(),
             planned: None,
+            attachment_beacon: false,
         };
         let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
         let c = |method: &str, ua: &str, at: i64| Click::new(&entry, at, method, "192.0.2.1", ua);
@@ -1189,6 +1739,12 @@ mod tests {
             automated_requests: 0,
             automated_lures: 0,
             unstored: 0,
+            quiz_shown: false,
+            unknown_quiz: 0,
+            opens_shown: false,
+            automated_opens: 0,
+            proxied_opens: 0,
+            unstored_opens: 0,
             report_address: None,
             unknown_reports: 0,
             reported_before_send: 0,

@@ -1,5 +1,6 @@
 //! Drill scenarios as data: each scenario is one TOML file (what it teaches, who it claims to be
-//! from, subject, body templates in text and HTML, an optional mock attachment). The built-in ones
+//! from, subject, body templates in text and HTML, an optional mock attachment, debrief points and
+//! an optional follow-up quiz). The built-in ones
 //! are such files embedded in the binary (`src/drill/scenarios/*.toml`); a campaign's scenario
 //! folder (`scenarios/` beside the campaign file, or `scenarios_dir`) adds scenarios or replaces a
 //! built-in one with the same id.
@@ -31,6 +32,12 @@ pub const MAX_DEBRIEF_POINTS: usize = 10;
 pub const MAX_DEBRIEF_CHARS: usize = 1000;
 /// Most rules one scenario teaches.
 pub const MAX_TEACHES: usize = 20;
+/// Questions of a scenario's follow-up quiz (`[[quiz]]`): none, or this many.
+pub const MIN_QUESTIONS: usize = 2;
+pub const MAX_QUESTIONS: usize = 3;
+/// Choices of one quiz question.
+pub const MIN_CHOICES: usize = 2;
+pub const MAX_CHOICES: usize = 6;
 
 /// Where a scenario comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,7 +299,47 @@ pub struct Scenario {
     /// Points shown on the debrief page, per language.
     pub debrief_en: Vec<String>,
     pub debrief_ja: Vec<String>,
+    /// The follow-up quiz at the end of the debrief (none, or 2 to 3 questions).
+    pub quiz: Vec<Question>,
     pub source: Source,
+}
+
+/// One question of a scenario's follow-up quiz, in both languages: the choices are numbered from
+/// 1 in the same order in each, and `answer` is the number of the one correct choice.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Question {
+    pub question_en: String,
+    pub question_ja: String,
+    pub choices_en: Vec<String>,
+    pub choices_ja: Vec<String>,
+    /// The correct choice, from 1.
+    pub answer: usize,
+    /// One line on why that answer, shown after the quiz is answered.
+    pub explain_en: String,
+    pub explain_ja: String,
+}
+
+impl Question {
+    pub fn question(&self, lang: crate::lang::Lang) -> &str {
+        match lang {
+            crate::lang::Lang::Ja => &self.question_ja,
+            crate::lang::Lang::En => &self.question_en,
+        }
+    }
+
+    pub fn choices(&self, lang: crate::lang::Lang) -> &[String] {
+        match lang {
+            crate::lang::Lang::Ja => &self.choices_ja,
+            crate::lang::Lang::En => &self.choices_en,
+        }
+    }
+
+    pub fn explain(&self, lang: crate::lang::Lang) -> &str {
+        match lang {
+            crate::lang::Lang::Ja => &self.explain_ja,
+            crate::lang::Lang::En => &self.explain_en,
+        }
+    }
 }
 
 impl Scenario {
@@ -321,6 +368,7 @@ impl Scenario {
             teaches: self.teaches.clone(),
             debrief_en: self.debrief_en.clone(),
             debrief_ja: self.debrief_ja.clone(),
+            quiz: self.quiz.clone(),
             source: self.source.to_string(),
         }
     }
@@ -339,6 +387,9 @@ pub struct Info {
     pub debrief_en: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub debrief_ja: Vec<String>,
+    /// The follow-up quiz (`[[quiz]]`), none when the scenario has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quiz: Vec<Question>,
     #[serde(default)]
     pub source: String,
 }
@@ -400,6 +451,20 @@ struct Spec {
     attachment: Option<Spanned<AttachmentSpec>>,
     #[serde(default)]
     debrief: Option<Spanned<DebriefSpec>>,
+    #[serde(default)]
+    quiz: Vec<Spanned<QuizSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuizSpec {
+    question_en: Spanned<String>,
+    question_ja: Spanned<String>,
+    choices_en: Spanned<Vec<String>>,
+    choices_ja: Spanned<Vec<String>>,
+    answer: Spanned<i64>,
+    explain_en: Spanned<String>,
+    explain_ja: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -986,6 +1051,7 @@ impl Reader<'_> {
                 }
             }
         }
+        let quiz = self.quiz(&spec.quiz)?;
         Ok(Scenario {
             id: id.clone(),
             lang: lang.clone(),
@@ -1002,8 +1068,107 @@ impl Reader<'_> {
             attachment,
             debrief_en,
             debrief_ja,
+            quiz,
             source,
         })
+    }
+
+    /// The `[[quiz]]` tables: none, or 2 to 3 questions, each with 2 to 6 choices in both
+    /// languages (as many in each), one correct answer, an explanation; lengths bounded.
+    fn quiz(&self, specs: &[Spanned<QuizSpec>]) -> Result<Vec<Question>, ScenarioError> {
+        if specs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !(MIN_QUESTIONS..=MAX_QUESTIONS).contains(&specs.len()) {
+            let at = specs.get(MAX_QUESTIONS).unwrap_or(&specs[0]);
+            return Err(self.at(
+                at,
+                format!(
+                    "quiz: {MIN_QUESTIONS} to {MAX_QUESTIONS} questions ([[quiz]] tables), or none; this file has {}",
+                    specs.len()
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        for (n, spec) in specs.iter().enumerate() {
+            let q = spec.get_ref();
+            let key = |k: &str| format!("quiz {}: {k}", n + 1);
+            self.one_line(&key("question_en"), &q.question_en, false)?;
+            self.one_line(&key("question_ja"), &q.question_ja, false)?;
+            let mut choices = Vec::new();
+            for (name, list) in [("choices_en", &q.choices_en), ("choices_ja", &q.choices_ja)] {
+                let c = list.get_ref();
+                if !(MIN_CHOICES..=MAX_CHOICES).contains(&c.len()) {
+                    return Err(self.at(
+                        list,
+                        format!(
+                            "{}: {MIN_CHOICES} to {MAX_CHOICES} choices, not {}",
+                            key(name),
+                            c.len()
+                        ),
+                    ));
+                }
+                for (i, choice) in c.iter().enumerate() {
+                    self.one_line(
+                        &key(name),
+                        &Spanned::new(list.span(), choice.clone()),
+                        false,
+                    )?;
+                    if c[..i].iter().any(|o| o.trim() == choice.trim()) {
+                        return Err(self.at(
+                            list,
+                            format!("{}: `{}` is there twice", key(name), choice.trim()),
+                        ));
+                    }
+                }
+                choices.push(c.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
+            }
+            if choices[0].len() != choices[1].len() {
+                return Err(self.at(
+                    &q.choices_ja,
+                    format!(
+                        "{}: {} choices in English and {} in Japanese: give the same choices, in the same order, in both",
+                        key("choices_ja"),
+                        choices[0].len(),
+                        choices[1].len()
+                    ),
+                ));
+            }
+            let answer = *q.answer.get_ref();
+            let answer = usize::try_from(answer)
+                .ok()
+                .filter(|a| (1..=choices[0].len()).contains(a))
+                .ok_or_else(|| {
+                    self.at(
+                        &q.answer,
+                        format!(
+                            "{}: the number of the one correct choice, 1 to {} (not {answer})",
+                            key("answer"),
+                            choices[0].len()
+                        ),
+                    )
+                })?;
+            for (name, s) in [("explain_en", &q.explain_en), ("explain_ja", &q.explain_ja)] {
+                let v = s.get_ref().trim();
+                if v.is_empty() || v.chars().count() > MAX_DEBRIEF_CHARS {
+                    return Err(self.at(
+                        s,
+                        format!("{}: 1 to {MAX_DEBRIEF_CHARS} characters", key(name)),
+                    ));
+                }
+            }
+            let [choices_en, choices_ja]: [Vec<String>; 2] = choices.try_into().unwrap_or_default();
+            out.push(Question {
+                question_en: q.question_en.get_ref().trim().to_string(),
+                question_ja: q.question_ja.get_ref().trim().to_string(),
+                choices_en,
+                choices_ja,
+                answer,
+                explain_en: q.explain_en.get_ref().trim().to_string(),
+                explain_ja: q.explain_ja.get_ref().trim().to_string(),
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -1204,6 +1369,17 @@ mod tests {
                 "{}: debrief points in both languages",
                 s.id
             );
+            assert!(
+                (MIN_QUESTIONS..=MAX_QUESTIONS).contains(&s.quiz.len()),
+                "{}: a follow-up quiz of 2 to 3 questions",
+                s.id
+            );
+            for q in &s.quiz {
+                // Japanese questions, choices and explanations are written in Japanese.
+                let ja = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
+                assert!(ja(&q.question_ja) && ja(&q.explain_ja), "{}: {q:?}", s.id);
+                assert!(!ja(&q.question_en) && !ja(&q.explain_en), "{}: {q:?}", s.id);
+            }
         }
     }
 

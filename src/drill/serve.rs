@@ -74,12 +74,69 @@ impl Default for Limits {
     }
 }
 
-/// The routes: `/t/{token}` and a 404 for everything else.
+/// Largest quiz submission (a form of at most three `qN=M` fields is a few dozen bytes).
+pub const MAX_QUIZ_BODY: usize = 2048;
+
+/// The routes: `GET /t/{token}` (the click and the debrief), `POST /t/{token}` (the debrief's
+/// quiz answers) and a 404 for everything else.
 pub fn router(served: Arc<Served>) -> Router {
     Router::new()
-        .route("/t/{token}", get(click))
+        .route(
+            "/t/{token}",
+            get(click)
+                .post(quiz)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_QUIZ_BODY)),
+        )
+        .route("/o/{file}", get(tracked))
+        .route("/a/{file}", get(tracked))
         .fallback(not_found)
         .with_state(served)
+}
+
+/// A transparent 1×1 GIF (GIF89a, 43 bytes): what the open-tracking images are.
+pub const PIXEL_GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// `/o/<token>.gif` and `/a/<token>.gif`: records the open (like a click: client address, user
+/// agent, method, time) and answers with the 1×1 GIF, never cached. A campaign generated
+/// without `track_opens`, an unknown token or any other name gets the bare 404.
+async fn tracked(
+    State(served): State<Arc<Served>>,
+    Path(file): Path<String>,
+    method: Method,
+    uri: axum::http::Uri,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let kind = if uri.path().starts_with("/a/") {
+        super::store::Kind::Attachment
+    } else {
+        super::store::Kind::Open
+    };
+    let Some(entry) = file
+        .strip_suffix(".gif")
+        .filter(|t| is_token(t) && served.generated.manifest.track_opens)
+        .and_then(|t| served.generated.entry(t))
+    else {
+        return not_found().await;
+    };
+    let user_agent = user_agent(&headers);
+    served.recorder.submit(Click::of(
+        kind,
+        entry,
+        now(),
+        method.as_str(),
+        &peer.ip().to_string(),
+        &user_agent,
+    ));
+    let mut resp = (StatusCode::OK, PIXEL_GIF.to_vec()).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
+    private(h);
+    resp
 }
 
 /// Serves on an already bound listener until SIGTERM or SIGINT; `ready` is called once the
@@ -245,18 +302,10 @@ fn page(status: StatusCode, html: String) -> Response {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    private(h);
     resp
 }
 
@@ -289,10 +338,7 @@ async fn click(
     if !known {
         return not_found().await;
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let user_agent = user_agent(&headers);
     let html = tokio::task::spawn_blocking(move || {
         let Some(entry) = served.generated.entry(&token) else {
             return not_found_html();
@@ -338,6 +384,30 @@ async fn click(
     .await
     .unwrap_or_else(|_| not_found_html());
     page(StatusCode::OK, html)
+}
+
+/// The request's `User-Agent` (empty when none; not UTF-8: lossily).
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+/// Headers of every answer: no type sniffing, no referrer, never cached.
+fn private(h: &mut HeaderMap) {
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache, must-revalidate, private"),
+    );
 }
 
 fn now() -> i64 {
@@ -464,6 +534,9 @@ fn debrief_html(
             href = html_escape::encode_double_quoted_attribute(&r.address),
         ));
     }
+    if let Some(s) = scenario.filter(|s| !s.quiz.is_empty()) {
+        next.push_str(&quiz_form(&s.quiz, lang));
+    }
     match crate::explain::explain(engine, raw) {
         Ok(mut explanation) => {
             if let Some(host) = landing_host {
@@ -501,6 +574,305 @@ fn debrief_html(
             ),
         ),
     }
+}
+
+/// The quiz at the end of the debrief: a plain form (no script) posted back to the page's own
+/// address (so it works behind a reverse proxy that adds a path), one radio group per question.
+fn quiz_form(quiz: &[scenario::Question], lang: Lang) -> String {
+    let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
+    let mut out = format!(
+        "<section class=\"quiz\">\n<h2>{}</h2>\n<p>{}</p>\n<form method=\"post\">\n",
+        t("Check what you learned", "確認クイズ"),
+        t(
+            "A few questions about this mail. Your first answers are recorded for the drill's results; the right answers are shown after you send them.",
+            "このメールについての短い問題です。最初の回答が訓練の結果として記録されます。送信すると正解と解説が表示されます。"
+        ),
+    );
+    for (n, q) in quiz.iter().enumerate() {
+        out.push_str(&format!(
+            "<fieldset style=\"border:1px solid #e5e7eb;border-radius:8px;margin:12px 0;padding:8px 14px\">\n<legend style=\"font-weight:600;padding:0 4px\">{}. {}</legend>\n",
+            n + 1,
+            esc(q.question(lang))
+        ));
+        for (c, choice) in q.choices(lang).iter().enumerate() {
+            out.push_str(&format!(
+                "<label style=\"display:block;margin:4px 0\"><input type=\"radio\" name=\"q{}\" value=\"{}\" required> {}</label>\n",
+                n + 1,
+                c + 1,
+                esc(choice)
+            ));
+        }
+        out.push_str("</fieldset>\n");
+    }
+    out.push_str(&format!(
+        "<button type=\"submit\" style=\"font:inherit;padding:6px 20px\">{}</button>\n</form>\n</section>\n",
+        t("Send my answers", "回答を送信する")
+    ));
+    out
+}
+
+/// Why a quiz submission is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizRefusal {
+    /// Not a form, or a field that is not `qN=M` with a known question and choice.
+    Unreadable,
+    /// A question of this quiz has no answer.
+    Unanswered,
+}
+
+/// The choices of a quiz submission (`q1=2&q2=1...`, one per question, in question order):
+/// every question answered once with one of its choices, nothing else.
+pub fn parse_answers(body: &[u8], quiz: &[scenario::Question]) -> Result<Vec<usize>, QuizRefusal> {
+    let mut answers: Vec<Option<usize>> = vec![None; quiz.len()];
+    for (n, (key, value)) in url::form_urlencoded::parse(body).enumerate() {
+        if n >= quiz.len() {
+            return Err(QuizRefusal::Unreadable);
+        }
+        let q = key
+            .strip_prefix('q')
+            .filter(|d| is_small_number(d))
+            .and_then(|d| d.parse::<usize>().ok())
+            .filter(|q| (1..=quiz.len()).contains(q))
+            .ok_or(QuizRefusal::Unreadable)?;
+        let choices = quiz[q - 1].choices_en.len();
+        let c = Some(value.as_ref())
+            .filter(|v| is_small_number(v))
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|c| (1..=choices).contains(c))
+            .ok_or(QuizRefusal::Unreadable)?;
+        if answers[q - 1].replace(c).is_some() {
+            return Err(QuizRefusal::Unreadable);
+        }
+    }
+    answers
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or(QuizRefusal::Unanswered)
+}
+
+/// `1` to `99` written plainly (no sign, no leading zero).
+fn is_small_number(s: &str) -> bool {
+    (1..=2).contains(&s.len()) && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// How many of `answers` are right.
+pub fn score(quiz: &[scenario::Question], answers: &[usize]) -> usize {
+    quiz.iter()
+        .zip(answers)
+        .filter(|(q, a)| q.answer == **a)
+        .count()
+}
+
+/// A short page in `lang` for a quiz submission that is not taken.
+fn quiz_refused(status: StatusCode, lang: Lang, en: &str, ja: &str) -> Response {
+    let (title, text) = match lang {
+        Lang::Ja => ("確認クイズ", ja),
+        Lang::En => ("Quiz", en),
+    };
+    page(
+        status,
+        shell(
+            lang,
+            title,
+            &format!(
+                "<main><section><h1>{}</h1><p>{}</p></section></main>",
+                esc(title),
+                esc(text)
+            ),
+        ),
+    )
+}
+
+async fn quiz(
+    State(served): State<Arc<Served>>,
+    Path(token): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Some(entry) = is_token(&token)
+        .then(|| served.generated.entry(&token))
+        .flatten()
+        .cloned()
+    else {
+        return not_found().await;
+    };
+    let info = served.generated.scenario(&entry.scenario);
+    let lang = debrief_lang(&entry, served.lang, info.as_ref());
+    let Some(info) = info.filter(|s| !s.quiz.is_empty()) else {
+        return not_found().await;
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(_) => {
+            return quiz_refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                lang,
+                "The answers could not be read: the request is too large.",
+                "回答を読み取れませんでした。送信された内容が大きすぎます。",
+            );
+        }
+    };
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !form {
+        return quiz_refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            lang,
+            "The answers could not be read: send them with the form on the page.",
+            "回答を読み取れませんでした。ページのフォームから送信してください。",
+        );
+    }
+    let answers = match parse_answers(&body, &info.quiz) {
+        Ok(a) => a,
+        Err(QuizRefusal::Unanswered) => {
+            return quiz_refused(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "Please answer every question, then send the answers again.",
+                "すべての問題に答えてから、もう一度送信してください。",
+            );
+        }
+        Err(QuizRefusal::Unreadable) => {
+            return quiz_refused(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "The answers could not be read: send them with the form on the page.",
+                "回答を読み取れませんでした。ページのフォームから送信してください。",
+            );
+        }
+    };
+    let user_agent = user_agent(&headers);
+    let submitted = super::store::QuizAnswers {
+        token: entry.token.clone(),
+        scenario: entry.scenario.clone(),
+        correct: score(&info.quiz, &answers),
+        questions: info.quiz.len(),
+        answers,
+        answered_at: now(),
+        ip: peer.ip().to_string(),
+        user_agent: user_agent
+            .chars()
+            .take(super::store::MAX_USER_AGENT)
+            .collect(),
+    };
+    let stored = tokio::task::spawn_blocking(move || {
+        let db = served.recorder.db().to_path_buf();
+        let campaign = served.recorder.campaign().to_string();
+        let mut last = String::new();
+        for attempt in 0..3 {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            match super::store::Store::open(&db).and_then(|mut s| {
+                s.record_quiz(&campaign, &submitted)
+                    .map_err(|e| DrillError::Db(e.to_string()))
+            }) {
+                Ok(r) => return Ok(r),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        eprintln!(
+            "lurescreen: drill serve: quiz answers on {} not stored: {last}",
+            submitted.token
+        );
+        Err(())
+    })
+    .await
+    .unwrap_or(Err(()));
+    match stored {
+        Ok((answers, new)) => page(
+            StatusCode::OK,
+            quiz_results_html(&info, &answers, new, lang),
+        ),
+        Err(()) => quiz_refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            "Your answers could not be saved just now. Please go back and send them again in a minute.",
+            "ただいま回答を保存できませんでした。前のページに戻り、少し時間をおいてからもう一度送信してください。",
+        ),
+    }
+}
+
+/// The page after the quiz: the score, and per question the answer given, whether it was right,
+/// the right answer and its explanation. `new`: these answers were stored now (else they are the
+/// first ones, stored earlier).
+fn quiz_results_html(
+    info: &scenario::Info,
+    stored: &super::store::QuizAnswers,
+    new: bool,
+    lang: Lang,
+) -> String {
+    let t = |en: &'static str, ja: &'static str| if lang == Lang::Ja { ja } else { en };
+    let quiz = &info.quiz;
+    let correct = score(quiz, &stored.answers);
+    let mut body = format!(
+        "<main>\n<div style=\"{BANNER}\">\n<h1 style=\"margin:0 0 6px;font-size:1.5rem;color:#92400e\">{}</h1>\n<p style=\"margin:4px 0\">{}</p>\n<p style=\"margin:4px 0\" class=\"score\"><b>{}</b></p>\n",
+        t("Quiz results", "確認クイズの結果"),
+        esc(info.title(lang)),
+        match lang {
+            Lang::Ja => format!("{} 問中 {correct} 問正解", quiz.len()),
+            Lang::En => format!("{correct} of {} right", quiz.len()),
+        }
+    );
+    if !new {
+        body.push_str(&format!(
+            "<p style=\"margin:4px 0\" class=\"already\">{}</p>\n",
+            t(
+                "Your answers had been recorded already: the first answers count, and these are they.",
+                "回答は既に記録されています。記録に残るのは最初の回答で、以下はその結果です。"
+            )
+        ));
+    }
+    body.push_str("</div>\n");
+    for (n, q) in quiz.iter().enumerate() {
+        let given = stored.answers.get(n).copied();
+        let right = given == Some(q.answer);
+        let choice = |c: usize| {
+            q.choices(lang)
+                .get(c.wrapping_sub(1))
+                .map_or(String::new(), |s| esc(s))
+        };
+        body.push_str(&format!(
+            "<section class=\"{}\">\n<h2>{}. {}</h2>\n<p><b style=\"color:{}\">{}</b> {}{}</p>\n",
+            if right { "right" } else { "wrong" },
+            n + 1,
+            esc(q.question(lang)),
+            if right { "#15803d" } else { "#b91c1c" },
+            if right {
+                t("✓ Right.", "✓ 正解")
+            } else {
+                t("✗ Not right.", "✗ 不正解")
+            },
+            t("Your answer: ", "あなたの回答："),
+            given.map_or(String::new(), choice),
+        ));
+        if !right {
+            body.push_str(&format!(
+                "<p>{}{}</p>\n",
+                t("The right answer: ", "正解："),
+                choice(q.answer)
+            ));
+        }
+        body.push_str(&format!(
+            "<p class=\"explain\">{}</p>\n</section>\n",
+            esc(q.explain(lang))
+        ));
+    }
+    body.push_str(&format!(
+        "<footer>{}</footer>\n</main>",
+        t(
+            "Thank you for taking part. You may close this page.",
+            "ご協力ありがとうございました。このページは閉じてかまいません。"
+        )
+    ));
+    shell(lang, t("Quiz results", "確認クイズの結果"), &body)
 }
 
 /// Leaves out of the debrief the points that exist only because of the drill's machinery: those
@@ -647,6 +1019,95 @@ mod tests {
             "リンクの文字は EXAMPLE.CO.JP を示しています"
         );
         assert_eq!(undefang_own("example[.]co[.]jp", &[]), "example[.]co[.]jp");
+    }
+
+    fn question(text: &str, choices: usize, answer: usize) -> scenario::Question {
+        let c: Vec<String> = (1..=choices)
+            .map(|n| format!("<b>choice {n}</b>"))
+            .collect();
+        scenario::Question {
+            question_en: text.into(),
+            question_ja: text.into(),
+            choices_en: c.clone(),
+            choices_ja: c,
+            answer,
+            explain_en: "<i>why</i>".into(),
+            explain_ja: "<i>why</i>".into(),
+        }
+    }
+
+    #[test]
+    fn quiz_answers_are_one_known_choice_per_question_and_nothing_else() {
+        let quiz = [question("a", 3, 2), question("b", 2, 1)];
+        assert_eq!(parse_answers(b"q1=2&q2=1", &quiz), Ok(vec![2, 1]));
+        assert_eq!(parse_answers(b"q2=2&q1=3", &quiz), Ok(vec![3, 2]));
+        assert_eq!(score(&quiz, &[2, 1]), 2);
+        assert_eq!(score(&quiz, &[3, 1]), 1);
+        assert_eq!(parse_answers(b"q1=2", &quiz), Err(QuizRefusal::Unanswered));
+        assert_eq!(parse_answers(b"", &quiz), Err(QuizRefusal::Unanswered));
+        for bad in [
+            &b"q1=2&q2=3"[..],
+            b"q1=0&q2=1",
+            b"q1=-1&q2=1",
+            b"q1=+2&q2=1",
+            b"q01=2&q2=1",
+            b"q3=1&q1=2",
+            b"q1=2&q1=2",
+            b"Q1=2&q2=1",
+            b"q1=2&q2=1&q1=1",
+            b"q1=18446744073709551617&q2=1",
+            b"q1=%32&q2=%00",
+            b"q1=2&q2=1&x=1",
+            b"\xff\xfe=\xff",
+        ] {
+            assert_eq!(
+                parse_answers(bad, &quiz),
+                Err(QuizRefusal::Unreadable),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn the_quiz_and_its_results_escape_the_scenarios_text() {
+        let info = scenario::Info {
+            id: "x".into(),
+            lang: "en".into(),
+            title_en: "<script>t</script>".into(),
+            title_ja: "t".into(),
+            teaches: vec![],
+            debrief_en: vec![],
+            debrief_ja: vec![],
+            quiz: vec![
+                question("<script>alert(1)</script>", 2, 1),
+                question("q\"2", 2, 2),
+            ],
+            source: String::new(),
+        };
+        let form = quiz_form(&info.quiz, Lang::En);
+        let answers = crate::drill::store::QuizAnswers {
+            token: "t".into(),
+            scenario: "x".into(),
+            answers: vec![2, 2],
+            correct: 1,
+            questions: 2,
+            answered_at: 0,
+            ip: String::new(),
+            user_agent: String::new(),
+        };
+        let results = quiz_results_html(&info, &answers, true, Lang::En);
+        for html in [&form, &results] {
+            assert!(!html.contains("<script"), "{html}");
+            assert!(!html.contains("<b>choice"), "{html}");
+            assert!(
+                html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{html}"
+            );
+        }
+        assert!(!results.contains("<i>why"), "{results}");
+        assert!(results.contains("1 of 2 right"), "{results}");
+        assert!(!form.contains("why"), "the answers are not in the form");
     }
 
     #[test]

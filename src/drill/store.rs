@@ -28,12 +28,60 @@ pub struct Click {
     pub repeats: u32,
     /// Unix time of the last such request.
     pub last_at: i64,
+    /// What was requested: the link (a click), or with open tracking the body's image or the
+    /// attachment's beacon.
+    #[serde(default)]
+    pub kind: Kind,
+}
+
+/// What a recorded request was for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// `/t/<token>`: the lure's link.
+    #[default]
+    Click,
+    /// `/o/<token>.gif`: the 1×1 image of the HTML body (the mail shown with its images).
+    Open,
+    /// `/a/<token>.gif`: the beacon of a mock HTML attachment (the page opened).
+    Attachment,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Click => "click",
+            Kind::Open => "open",
+            Kind::Attachment => "attachment",
+        }
+    }
+
+    fn parse(s: &str) -> Kind {
+        match s {
+            "open" => Kind::Open,
+            "attachment" => Kind::Attachment,
+            _ => Kind::Click,
+        }
+    }
 }
 
 impl Click {
-    /// A single request.
+    /// A single request of the link.
     pub fn new(entry: &super::Entry, at: i64, method: &str, ip: &str, user_agent: &str) -> Click {
+        Click::of(Kind::Click, entry, at, method, ip, user_agent)
+    }
+
+    /// A single request of `kind`.
+    pub fn of(
+        kind: Kind,
+        entry: &super::Entry,
+        at: i64,
+        method: &str,
+        ip: &str,
+        user_agent: &str,
+    ) -> Click {
         Click {
+            kind,
             token: entry.token.clone(),
             email: entry.email.clone(),
             scenario: entry.scenario.clone(),
@@ -76,7 +124,37 @@ CREATE TABLE IF NOT EXISTS reports (
     source      TEXT NOT NULL,
     UNIQUE (campaign, token, report_key)
 );
+CREATE TABLE IF NOT EXISTS quiz_answers (
+    id          INTEGER PRIMARY KEY,
+    campaign    TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    scenario    TEXT NOT NULL,
+    answers     TEXT NOT NULL,
+    correct     INTEGER NOT NULL,
+    questions   INTEGER NOT NULL,
+    answered_at INTEGER NOT NULL,
+    ip          TEXT NOT NULL,
+    user_agent  TEXT NOT NULL,
+    UNIQUE (campaign, token)
+);
 ";
+
+/// One lure's follow-up quiz, answered on its debrief page: the choices given (from 1, one per
+/// question in order), how many were right, when and by which client. The first answers of a
+/// lure count; a later submission is not stored (it would come after the right answers were
+/// shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizAnswers {
+    pub token: String,
+    pub scenario: String,
+    pub answers: Vec<usize>,
+    pub correct: usize,
+    pub questions: usize,
+    /// Unix time.
+    pub answered_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
 
 /// One lure reported to IT: the token, the report mail it was found in (`report_key`: its
 /// Message-ID, else a hash of its bytes, so reading the same mailbox again adds nothing), who sent
@@ -96,11 +174,12 @@ pub struct Report {
 }
 
 /// Columns added after the first release, with their defaults for older rows.
-const ADDED_COLUMNS: [(&str, &str); 4] = [
+const ADDED_COLUMNS: [(&str, &str); 5] = [
     ("method", "TEXT NOT NULL DEFAULT 'GET'"),
     ("ip", "TEXT NOT NULL DEFAULT ''"),
     ("repeats", "INTEGER NOT NULL DEFAULT 1"),
     ("last_at", "INTEGER NOT NULL DEFAULT 0"),
+    ("kind", "TEXT NOT NULL DEFAULT 'click'"),
 ];
 
 /// User agents longer than this are cut (a client chooses what it sends).
@@ -220,11 +299,12 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let kind = click.kind.as_str();
         let find = |tx: &rusqlite::Transaction<'_>, ip: &str, ua: &str| {
             tx.query_row(
                 "SELECT id FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3
-                 AND ip = ?4 AND user_agent = ?5",
-                params![campaign, click.token, click.method, ip, ua],
+                 AND ip = ?4 AND user_agent = ?5 AND kind = ?6",
+                params![campaign, click.token, click.method, ip, ua, kind],
                 |r| r.get::<_, i64>(0),
             )
             .optional()
@@ -233,8 +313,9 @@ impl Store {
         let (mut ip, mut ua) = (click.ip.clone(), ua);
         if row.is_none() {
             let rows: i64 = tx.query_row(
-                "SELECT count(*) FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3",
-                params![campaign, click.token, click.method],
+                "SELECT count(*) FROM clicks WHERE campaign = ?1 AND token = ?2 AND method = ?3
+                 AND kind = ?4",
+                params![campaign, click.token, click.method, kind],
                 |r| r.get(0),
             )?;
             if rows >= MAX_ROWS_PER_TOKEN {
@@ -254,8 +335,8 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO clicks (campaign, token, email, scenario, department, clicked_at,
-                     user_agent, method, ip, repeats, last_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     user_agent, method, ip, repeats, last_at, kind)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         campaign,
                         click.token,
@@ -267,7 +348,8 @@ impl Store {
                         click.method,
                         ip,
                         click.repeats,
-                        click.last_at
+                        click.last_at,
+                        kind
                     ],
                 )?;
             }
@@ -297,6 +379,61 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Stores a lure's quiz answers unless answers of that lure are stored already; the answers
+    /// that count (these, or the earlier ones) and whether these were new.
+    pub fn record_quiz(
+        &mut self,
+        campaign: &str,
+        a: &QuizAnswers,
+    ) -> Result<(QuizAnswers, bool), rusqlite::Error> {
+        let answers = a
+            .answers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let ua: String = a.user_agent.chars().take(MAX_USER_AGENT).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO quiz_answers (campaign, token, scenario, answers, correct,
+             questions, answered_at, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                campaign,
+                a.token,
+                a.scenario,
+                answers,
+                a.correct as i64,
+                a.questions as i64,
+                a.answered_at,
+                a.ip,
+                ua
+            ],
+        )?;
+        let stored = tx.query_row(
+            "SELECT token, scenario, answers, correct, questions, answered_at, ip, user_agent
+             FROM quiz_answers WHERE campaign = ?1 AND token = ?2",
+            params![campaign, a.token],
+            quiz_row,
+        )?;
+        tx.commit()?;
+        Ok((stored, n > 0))
+    }
+
+    /// Every lure's quiz answers of a campaign, oldest first.
+    pub fn quiz_answers(&self, campaign: &str) -> Result<Vec<QuizAnswers>, DrillError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT token, scenario, answers, correct, questions, answered_at, ip, user_agent
+                 FROM quiz_answers WHERE campaign = ?1 ORDER BY answered_at, id",
+            )
+            .map_err(db)?;
+        let rows = stmt.query_map(params![campaign], quiz_row).map_err(db)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    }
+
     /// Every report of a campaign, oldest first.
     pub fn reports(&self, campaign: &str) -> Result<Vec<Report>, DrillError> {
         let mut stmt = self
@@ -321,14 +458,25 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(db)
     }
 
-    /// Every click of a campaign, oldest first.
+    /// Every click of a campaign (requests of the lures' links), oldest first.
     pub fn clicks(&self, campaign: &str) -> Result<Vec<Click>, DrillError> {
+        self.requests(campaign, "kind = 'click'")
+    }
+
+    /// Every open of a campaign (requests of the open-tracking images: the body's and the
+    /// attachments'), oldest first.
+    pub fn opens(&self, campaign: &str) -> Result<Vec<Click>, DrillError> {
+        self.requests(campaign, "kind <> 'click'")
+    }
+
+    fn requests(&self, campaign: &str, which: &str) -> Result<Vec<Click>, DrillError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT token, email, scenario, department, clicked_at, user_agent, method, ip,
-                 repeats, last_at FROM clicks WHERE campaign = ?1 ORDER BY clicked_at, id",
-            )
+                 repeats, last_at, kind FROM clicks WHERE campaign = ?1 AND {which}
+                 ORDER BY clicked_at, id"
+            ))
             .map_err(db)?;
         let rows = stmt
             .query_map(params![campaign], |r| {
@@ -345,11 +493,32 @@ impl Store {
                     ip: r.get(7)?,
                     repeats: r.get(8)?,
                     last_at: last_at.max(clicked_at),
+                    kind: Kind::parse(&r.get::<_, String>(10)?),
                 })
             })
             .map_err(db)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(db)
     }
+}
+
+fn quiz_row(r: &rusqlite::Row<'_>) -> Result<QuizAnswers, rusqlite::Error> {
+    let answers: String = r.get(2)?;
+    let count = |i: usize| -> Result<usize, rusqlite::Error> {
+        Ok(usize::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+    };
+    Ok(QuizAnswers {
+        token: r.get(0)?,
+        scenario: r.get(1)?,
+        answers: answers
+            .split(',')
+            .filter_map(|a| a.trim().parse().ok())
+            .collect(),
+        correct: count(3)?,
+        questions: count(4)?,
+        answered_at: r.get(5)?,
+        ip: r.get(6)?,
+        user_agent: r.get(7)?,
+    })
 }
 
 /// The spill file of a database: clicks that could not be stored in it, one JSON object a line.
@@ -412,7 +581,52 @@ mod tests {
             ip: ip.into(),
             repeats: 1,
             last_at: at,
+            kind: Kind::Click,
         }
+    }
+
+    #[test]
+    fn opens_are_kept_apart_from_clicks() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let mut s = Store::open(&db).unwrap();
+        let mut open = click("t1", "same", "10.0.0.1", 100);
+        open.kind = Kind::Open;
+        let mut attachment = click("t1", "same", "10.0.0.1", 100);
+        attachment.kind = Kind::Attachment;
+        for c in [
+            &click("t1", "same", "10.0.0.1", 100),
+            &open,
+            &attachment,
+            &open,
+        ] {
+            s.record("c", c).unwrap();
+        }
+        let clicks = s.clicks("c").unwrap();
+        assert_eq!(clicks.len(), 1);
+        assert_eq!(clicks[0].kind, Kind::Click);
+        let opens = s.opens("c").unwrap();
+        assert_eq!(opens.len(), 2, "{opens:?}");
+        assert!(opens.iter().any(|o| o.kind == Kind::Open && o.repeats == 2));
+        assert!(
+            opens
+                .iter()
+                .any(|o| o.kind == Kind::Attachment && o.repeats == 1)
+        );
+        // The spill file keeps the kind; lines from before it was there are clicks.
+        spill(&db, "c", &open).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(spill_path(&db))
+            .unwrap()
+            .write_all(b"{\"campaign\":\"c\",\"token\":\"t2\",\"email\":\"e\",\"scenario\":\"s\",\"department\":\"d\",\"clicked_at\":1,\"user_agent\":\"u\",\"method\":\"GET\",\"ip\":\"1\",\"repeats\":1,\"last_at\":1}\n")
+            .unwrap();
+        let (spilled, bad) = spilled(&db, "c");
+        assert_eq!(bad, 0);
+        assert_eq!(
+            spilled.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            [Kind::Open, Kind::Click]
+        );
     }
 
     #[test]
@@ -518,6 +732,32 @@ mod tests {
             .unwrap();
         let mut s = Store::open(&old).unwrap();
         assert!(s.record_report("c", &r("t1", "k", 1)).unwrap());
+    }
+
+    #[test]
+    fn the_first_quiz_answers_of_a_lure_count_and_later_ones_are_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("d.sqlite")).unwrap();
+        let a = |answers: Vec<usize>, correct: usize, at: i64| QuizAnswers {
+            token: "t1".into(),
+            scenario: "s".into(),
+            answers,
+            correct,
+            questions: 3,
+            answered_at: at,
+            ip: "10.0.0.1".into(),
+            user_agent: "x".repeat(2000),
+        };
+        let (first, new) = s.record_quiz("c", &a(vec![2, 1, 3], 1, 100)).unwrap();
+        assert!(new);
+        assert_eq!(first.answers, vec![2, 1, 3]);
+        assert_eq!(first.user_agent.len(), MAX_USER_AGENT);
+        let (kept, new) = s.record_quiz("c", &a(vec![1, 1, 1], 3, 200)).unwrap();
+        assert!(!new);
+        assert_eq!(kept, first, "the first answers stay");
+        assert!(s.record_quiz("c2", &a(vec![1, 1, 1], 3, 200)).unwrap().1);
+        let got = s.quiz_answers("c").unwrap();
+        assert_eq!(got, vec![first]);
     }
 
     #[test]

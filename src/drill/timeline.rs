@@ -2,9 +2,9 @@
 //! reports to IT in time order, with the automated requests (link scanners, previews) apart.
 
 use super::Generated;
-use super::report::{automated, esc, first_reports};
+use super::report::{OpenFrom, automated, esc, first_reports, open_from};
 use super::send::{Logged, Status};
-use super::store::{Click, Report};
+use super::store::{Click, QuizAnswers, Report};
 use crate::lang::Lang;
 use std::collections::HashMap;
 
@@ -31,6 +31,17 @@ pub enum Kind {
     /// The lure's first report to IT; `by` the reporter when not the recipient.
     Reported {
         by: Option<String>,
+    },
+    /// The debrief's quiz answered (the first answers): right answers of how many.
+    Quiz {
+        correct: usize,
+        questions: usize,
+    },
+    /// Open tracking: the body's image (`attachment` false) or the attachment's beacon loaded,
+    /// not judged automated (an unreliable sign, see `report::open_from`).
+    Opened {
+        attachment: bool,
+        repeats: u32,
     },
 }
 
@@ -64,6 +75,19 @@ pub fn build(
     log: &HashMap<String, Logged>,
     clicks: &[Click],
     reports: &[Report],
+) -> Vec<Person> {
+    build_with(generated, log, clicks, reports, &[], &[])
+}
+
+/// [`build`] with the quiz answers and the open-tracking requests (opens not judged automated
+/// among the events, the others with the automated requests).
+pub fn build_with(
+    generated: &Generated,
+    log: &HashMap<String, Logged>,
+    clicks: &[Click],
+    reports: &[Report],
+    answers: &[QuizAnswers],
+    opens: &[Click],
 ) -> Vec<Person> {
     let m = &generated.manifest;
     let first_report = first_reports(reports);
@@ -107,23 +131,50 @@ pub fn build(
             }
             None => None,
         };
-        for c in by_token.get(e.token.as_str()).into_iter().flatten() {
-            if automated(c, sent_at) {
-                person.automated.push(event(
-                    c.clicked_at,
-                    Kind::Automated {
+        // Clicks and (with open tracking) image requests: a person's among the events, the
+        // automated ones apart.
+        let clicks_here = by_token
+            .get(e.token.as_str())
+            .into_iter()
+            .flatten()
+            .copied();
+        let opens_here = opens.iter().filter(|o| o.token == e.token);
+        for c in clicks_here.chain(opens_here) {
+            let kind = match c.kind {
+                super::store::Kind::Click if !automated(c, sent_at) => {
+                    Kind::Clicked { repeats: c.repeats }
+                }
+                super::store::Kind::Open | super::store::Kind::Attachment
+                    if open_from(c, sent_at) != OpenFrom::Automated =>
+                {
+                    Kind::Opened {
+                        attachment: c.kind == super::store::Kind::Attachment,
                         repeats: c.repeats,
-                        head: c.method.eq_ignore_ascii_case("HEAD"),
-                    },
-                    sent_at,
-                ));
-            } else {
-                person.events.push(event(
-                    c.clicked_at,
-                    Kind::Clicked { repeats: c.repeats },
-                    sent_at,
-                ));
-            }
+                    }
+                }
+                _ => {
+                    person.automated.push(event(
+                        c.clicked_at,
+                        Kind::Automated {
+                            repeats: c.repeats,
+                            head: c.method.eq_ignore_ascii_case("HEAD"),
+                        },
+                        sent_at,
+                    ));
+                    continue;
+                }
+            };
+            person.events.push(event(c.clicked_at, kind, sent_at));
+        }
+        if let Some(a) = answers.iter().find(|a| a.token == e.token) {
+            person.events.push(event(
+                a.answered_at,
+                Kind::Quiz {
+                    correct: a.correct,
+                    questions: a.questions,
+                },
+                sent_at,
+            ));
         }
         if let Some(r) = first_report.get(e.token.as_str()) {
             let by = (!r.reporter.is_empty() && !r.reporter.eq_ignore_ascii_case(e.email.trim()))
@@ -202,6 +253,26 @@ fn what(e: &Event, lang: Lang) -> String {
                 format!("reported by {b}")
             }
         }
+        Kind::Quiz { correct, questions } => {
+            if ja {
+                format!("確認クイズ {questions} 問中 {correct} 問正解")
+            } else {
+                format!("quiz: {correct} of {questions} right")
+            }
+        }
+        Kind::Opened {
+            attachment,
+            repeats,
+        } => format!(
+            "{}{}",
+            match (ja, attachment) {
+                (true, false) => "開封（画像・参考値）",
+                (true, true) => "添付ファイルを開封（参考値）",
+                (false, false) => "opened (image, unreliable)",
+                (false, true) => "opened the attachment (unreliable)",
+            },
+            times(*repeats)
+        ),
     }
 }
 
@@ -212,6 +283,8 @@ fn class(k: &Kind) -> &'static str {
         Kind::Clicked { .. } => "ev-click",
         Kind::Automated { .. } => "ev-auto",
         Kind::Reported { .. } => "ev-report",
+        Kind::Quiz { .. } => "ev-quiz",
+        Kind::Opened { .. } => "ev-open",
     }
 }
 
