@@ -516,9 +516,11 @@ pub fn report(
     if let Some(path) = html {
         let timeline =
             drill::timeline::build_with(&generated, &log, &clicks, &reports, &answers, &opens);
+        let comparison_html = comparison.as_ref().map(|c| drill::compare::html(c, lang));
+        let timeline_html = drill::timeline::html(&timeline, lang);
         let page = drill::report::Page {
-            comparison: comparison.as_ref(),
-            timeline: Some(&timeline),
+            comparison: comparison_html.as_deref(),
+            timeline: Some(&timeline_html),
         };
         if let Err(e) = std::fs::write(path, drill::report::html_page(&results, &page, lang)) {
             let _ = writeln!(err, "lurescreen: {}: {e}", path.display());

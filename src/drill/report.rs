@@ -1073,24 +1073,20 @@ pub fn html_in(r: &Results, lang: Lang) -> String {
     html_page(r, &Page::default(), lang)
 }
 
-/// What the HTML page shows besides the campaign's own figures.
+/// What the HTML page shows besides the campaign's own figures, each section as HTML.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Page<'a> {
-    /// The comparison with an earlier campaign (`drill report --compare`).
-    pub comparison: Option<&'a super::compare::Comparison>,
-    /// Each person's events ([`super::timeline::build`]).
-    pub timeline: Option<&'a [super::timeline::Person]>,
+    /// The comparison with an earlier campaign (`drill report --compare`, `compare::html`).
+    pub comparison: Option<&'a str>,
+    /// Each person's events (`timeline::html`).
+    pub timeline: Option<&'a str>,
 }
 
 /// The results as one self-contained HTML page in `lang`, with the extra sections of `page`.
 pub fn html_page(r: &Results, page: &Page, lang: Lang) -> String {
     let ja = lang == Lang::Ja;
-    let compare_html = page
-        .comparison
-        .map_or(String::new(), |c| super::compare::html(c, lang));
-    let timeline_html = page
-        .timeline
-        .map_or(String::new(), |p| super::timeline::html(p, lang));
+    let compare_html = page.comparison.unwrap_or_default();
+    let timeline_html = page.timeline.unwrap_or_default();
     let t = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let rate_rows = |rows: &[Row]| -> Vec<(String, f64, String)> {
         rows.iter()
