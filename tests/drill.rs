@@ -1539,7 +1539,6 @@ fn open_tracking_is_off_by_default_and_on_leaves_every_built_in_lure_caught_as_b
     let landing = &loaded.campaign.landing_url;
     let mut problems = Vec::new();
     let mut scenarios_with_beacon = Vec::new();
-    let mut image_only = 0;
     for (a, b) in off.iter().zip(&on) {
         let what = format!("{} / {}", b.recipient.email, b.scenario.id);
         assert_eq!(a.token, b.token);
@@ -1587,10 +1586,9 @@ fn open_tracking_is_off_by_default_and_on_leaves_every_built_in_lure_caught_as_b
                 problems.push(format!("{what}: a part holds {why}"));
             }
         }
-        // The tracked lure is caught with the rules it teaches, as the untracked one is. The
-        // one rule the image can add is CONTENT_IMAGE_ONLY_LINK (an image, and a Japanese text
-        // has few space-separated words): it raises the verdict, never lowers it, and the
-        // debrief leaves it out (its evidence names the landing host).
+        // The tracked lure gets the same verdict and rules as the untracked one: a 1x1 image
+        // is no picture drawn in place of the text (CONTENT_IMAGE_ONLY_LINK counts Japanese
+        // text in words as a reader does, not by spaces).
         let (ja, jb) = (
             drill::judge(&engine, &a.raw, &a.scenario),
             drill::judge(&engine, &b.raw, &b.scenario),
@@ -1599,30 +1597,15 @@ fn open_tracking_is_off_by_default_and_on_leaves_every_built_in_lure_caught_as_b
             problems.push(format!("{what}: not caught with tracking: {jb:?}"));
         }
         let (mut ra, mut rb) = (ja.rules.clone(), jb.rules.clone());
-        rb.retain(|r| r != "CONTENT_IMAGE_ONLY_LINK");
         ra.sort();
         rb.sort();
-        if jb.verdict < ja.verdict || ra != rb {
+        if jb.verdict != ja.verdict || ra != rb {
             problems.push(format!(
                 "{what}: off {:?} {:?}, on {:?} {:?}",
                 ja.verdict, ja.rules, jb.verdict, jb.rules
             ));
         }
-        if jb.rules.len() > ja.rules.len() {
-            image_only += 1;
-            let mut e = lurescreen::explain::explain(&engine, &b.raw).unwrap();
-            drill::serve::leave_out_drill_machinery(
-                &mut e,
-                "drill.awareness.example",
-                &b.scenario.teaches,
-            );
-            if e.points.iter().any(|p| p.rule == "CONTENT_IMAGE_ONLY_LINK") {
-                problems.push(format!("{what}: the debrief keeps the image's point"));
-            }
-        }
     }
-    // Measured when written: the six Japanese scenarios without much text.
-    assert!(image_only > 0);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     scenarios_with_beacon.dedup();
     assert_eq!(scenarios_with_beacon, ["quote-request-html-ja"]);

@@ -914,12 +914,11 @@ pub fn image_only_with_link(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let words = |text: &str| {
-        text.split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
-    };
-    let plain: usize = msg.texts.iter().map(|t| words(&t.text)).sum();
+    let plain: usize = msg
+        .texts
+        .iter()
+        .map(|t| crate::text::words::count(&t.text))
+        .sum();
     if plain > IMAGE_ONLY_PLAIN_WORDS {
         return;
     }
@@ -1132,12 +1131,7 @@ fn find_tag(hay: &str, tag: &str) -> Option<usize> {
 /// on its own rather than through `html_to_text`, which drops everything after a stray `<head>`
 /// in the body: here every word shown must count.
 fn visible_words(html: &str) -> usize {
-    let count = |text: &str| {
-        html_escape::decode_html_entities(text)
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
-    };
+    let count = |text: &str| crate::text::words::count(&html_escape::decode_html_entities(text));
     let html = cut(html, crate::text::html_text::MAX_PART_CHARS * 4);
     // ASCII lower-casing keeps byte offsets, so positions found in `lower` hold in `html`.
     let lower = html.to_ascii_lowercase();
@@ -2798,6 +2792,18 @@ and how to reach us. You receive this because you subscribed; unsubscribe at any
             "From: Bank <info@bank.example>\nSubject: n\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n{words}\n--b\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"x.png\"></a>\n--b--\n"
         );
         assert!(rules_of(check, &alt).is_empty());
+        // Japanese writes no spaces: a notice of two sentences beside a logo is text, not a
+        // picture alone (it was one "word" per sentence); a picture with one short line is not.
+        let ja = html(
+            "<img src=\"https://cdn.example.net/logo.png\"><p>いつもご利用いただきありがとうございます。\
+11月分のご請求金額が確定しましたので、下記のリンクからご確認ください。</p>\
+<a href=\"https://billing.example.net/\">ご請求額を確認する</a>",
+        );
+        assert!(rules_of(check, &ja).is_empty());
+        let ja_lure = html(
+            "<a href=\"https://claim.example.net/\"><img src=\"x.png\"></a><p>こちらをクリック</p>",
+        );
+        assert_eq!(rules_of(check, &ja_lure), ["CONTENT_IMAGE_ONLY_LINK"]);
     }
 
     #[test]
