@@ -8,6 +8,7 @@ pub mod config;
 pub mod dns;
 pub mod drill;
 pub mod engine;
+pub mod exit;
 pub mod explain;
 pub mod filter;
 pub mod finding;

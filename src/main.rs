@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lurescreen::cli::{self, exit, filter, scan};
+use lurescreen::cli::{self, filter, scan};
+use lurescreen::engine::load;
+use lurescreen::exit;
 use lurescreen::{Config, Lang, Signatures, Verdict, batch};
 use std::io::Write;
 use std::path::PathBuf;
@@ -418,7 +420,7 @@ fn run(cli: Cli) -> i32 {
         Command::Filter { .. } | Command::Explain { .. } => lurescreen::signatures::Build::One,
         _ => lurescreen::signatures::Build::Many,
     };
-    let engine = match cli::load_for(
+    let engine = match load::load_for(
         cli.config.as_deref(),
         cli.signatures.as_deref(),
         cli.dns,
@@ -430,7 +432,7 @@ fn run(cli: Cli) -> i32 {
             return exit::USAGE;
         }
     };
-    let lang = cli::resolve_lang(cli.lang.map(Lang::from), engine.config());
+    let lang = engine.config().lang_for(cli.lang.map(Lang::from));
     match cli.command {
         Command::Scan {
             format,
@@ -696,7 +698,7 @@ fn milter(
         let default = PathBuf::from(DAEMON_CONFIG);
         default.exists().then_some(default)
     });
-    let engine = match cli::load_with(config.as_deref(), cli.signatures.as_deref(), cli.dns) {
+    let engine = match load::load_with(config.as_deref(), cli.signatures.as_deref(), cli.dns) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(err, "lurescreen: {e}");
@@ -789,7 +791,7 @@ fn config_check(
     if config.scores.file.is_some() || signatures.is_some() {
         // The scores overlay names rules: check it against the signatures it will be laid over;
         // and a signature directory is checked as the daemons will load it.
-        match cli::load_with(file.map(PathBuf::as_path), signatures, false) {
+        match load::load_with(file.map(PathBuf::as_path), signatures, false) {
             Err(e) => {
                 let _ = writeln!(err, "lurescreen: {e}");
                 return exit::USAGE;

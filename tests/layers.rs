@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     // What staff and administrators read.
     &["render", "explain"],
     // Front ends.
-    &["filter", "batch", "milter", "tune", "drill", "cli"],
+    &["filter", "batch", "milter", "tune", "drill", "cli", "exit"],
 ];
 
 /// Names `lib.rs` re-exports at the crate root, and the module each comes from.

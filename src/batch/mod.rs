@@ -15,8 +15,8 @@ pub mod pst;
 pub mod report;
 pub mod source;
 
-use crate::cli::exit;
 use crate::engine::ScanError;
+use crate::exit;
 use crate::finding::Verdict;
 use crate::render;
 use crate::{Engine, Lang};

@@ -1,7 +1,7 @@
 //! `lurescreen drill generate|send|serve|report`: thin wrappers around `crate::drill`.
 
-use super::exit;
 use crate::drill::{self, Generated, campaign::Campaign, generate, scenario};
+use crate::exit;
 use crate::lang::Lang;
 use std::io::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `lurescreen explain`: one message explained for staff, as text or as an HTML page.
 
-use super::exit;
 use crate::engine::ScanError;
+use crate::exit;
 use crate::explain::{self, Explanation};
 use crate::{Engine, Lang};
 use std::io::{Read, Write};

@@ -4,7 +4,7 @@
 //! header (fail-open, exit 0), or nothing is written and the exit code asks the MTA to try again
 //! later (fail-closed, exit 75).
 
-use super::exit;
+use crate::exit;
 use crate::filter::{annotate, pass_with_error, stream_with_error};
 use crate::{Engine, Lang, Report, ScanError};
 use std::io::{Read, Write};

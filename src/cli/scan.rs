@@ -1,7 +1,7 @@
 //! `lurescreen scan`: reports on message files or stdin.
 
-use super::exit;
 use crate::engine::ScanError;
+use crate::exit;
 use crate::render;
 use crate::{Engine, Lang};
 use std::io::{Read, Write};

@@ -1,8 +1,8 @@
 //! `lurescreen tune`: scans labelled ham and phishing, fits the rule scores, cross-validates,
 //! and writes a scores overlay.
 
-use super::exit;
 use crate::Engine;
+use crate::exit;
 use crate::tune::{self, collect, fit};
 use std::io::Write;
 use std::path::PathBuf;

@@ -223,6 +223,11 @@ impl Config {
         Ok(())
     }
 
+    /// `--lang` (`flag`), else the configuration's `lang`, else the locale.
+    pub fn lang_for(&self, flag: Option<Lang>) -> Lang {
+        flag.or(self.lang).unwrap_or_else(Lang::from_env)
+    }
+
     /// The effective configuration as TOML, every key shown.
     pub fn to_toml(&self) -> String {
         let body =

@@ -1,5 +1,6 @@
 //! The engine: built once, scans any number of messages on any number of threads.
 
+pub mod load;
 pub mod openers;
 
 use crate::checks::{CHECKS, Context};

@@ -146,7 +146,7 @@ impl Shared {
 
     /// The same with an engine shared with others (the fuzz target builds one for all runs).
     pub fn with_engine(engine: Arc<Engine>, sources: Sources) -> Shared {
-        let lang = crate::cli::resolve_lang(sources.lang, engine.config());
+        let lang = engine.config().lang_for(sources.lang);
         let budget = engine_budget(&engine);
         Shared {
             engine: RwLock::new(engine),
@@ -227,11 +227,11 @@ impl Shared {
 
     /// Loads configuration and signatures again; on any error the running ones stay.
     pub fn reload(&self) -> Result<(), String> {
-        let engine = crate::cli::load(
+        let engine = crate::engine::load::load(
             self.sources.config.as_deref(),
             self.sources.signatures.as_deref(),
         )?;
-        let lang = crate::cli::resolve_lang(self.sources.lang, engine.config());
+        let lang = engine.config().lang_for(self.sources.lang);
         if let Ok(mut e) = self.engine.write() {
             *e = Arc::new(engine);
         }
