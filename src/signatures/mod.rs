@@ -14,7 +14,33 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 mod embedded {
+    use super::Text;
     include!(concat!(env!("OUT_DIR"), "/embedded_signatures.rs"));
+}
+
+/// An embedded signatures file: as written, or (rule files and IPA points) turned from TOML
+/// into JSON at build time, which reads several times faster into the same structures.
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Plain(&'static str),
+    Json(&'static str),
+}
+
+/// A rule file or the IPA points read into `T`: JSON for the embedded set, TOML otherwise.
+fn parse_data<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    json: bool,
+) -> Result<T, SignatureError> {
+    let syntax = |message: String| SignatureError::Syntax {
+        file: file.to_string(),
+        message,
+    };
+    if json {
+        serde_json::from_str(text).map_err(|e| syntax(e.to_string()))
+    } else {
+        toml::from_str(text).map_err(|e| syntax(e.to_string()))
+    }
 }
 
 /// Why signatures could not be loaded.
@@ -368,9 +394,10 @@ impl Signatures {
     /// The signatures compiled into the binary, their automata built for `how` many messages.
     pub fn embedded_for(how: Build) -> Result<Self, SignatureError> {
         Self::from_files(
-            embedded::EMBEDDED
-                .iter()
-                .map(|(p, c)| (p.to_string(), c.to_string())),
+            embedded::EMBEDDED.iter().map(|(p, c)| match c {
+                Text::Plain(t) => (p.to_string(), t.to_string(), false),
+                Text::Json(t) => (p.to_string(), t.to_string(), true),
+            }),
             "embedded".into(),
             false,
             how,
@@ -413,7 +440,12 @@ impl Signatures {
             let text = std::fs::read_to_string(&scores).map_err(|e| io(&scores, e))?;
             files.push((SCORES_FILE.into(), text));
         }
-        Self::from_files(files.into_iter(), dir.display().to_string(), true, how)
+        Self::from_files(
+            files.into_iter().map(|(p, t)| (p, t, false)),
+            dir.display().to_string(),
+            true,
+            how,
+        )
     }
 
     /// The rules (and the IPA points they name) of the built-in set.
@@ -421,14 +453,15 @@ impl Signatures {
         let mut rules = Vec::new();
         let mut points = BTreeMap::new();
         for (path, text) in embedded::EMBEDDED {
-            let syntax = |e: toml::de::Error| SignatureError::Syntax {
-                file: format!("embedded {path}"),
-                message: e.to_string(),
+            let (text, json) = match text {
+                Text::Plain(t) => (*t, false),
+                Text::Json(t) => (*t, true),
             };
+            let file = format!("embedded {path}");
             if *path == "ipa_points.toml" {
-                points = toml::from_str(text).map_err(syntax)?;
+                points = parse_data(&file, text, json)?;
             } else if path.starts_with("rules/") && path.ends_with(".toml") {
-                let file: RuleFile = toml::from_str(text).map_err(syntax)?;
+                let file: RuleFile = parse_data(&file, text, json)?;
                 rules.extend(file.rule);
             }
         }
@@ -436,7 +469,7 @@ impl Signatures {
     }
 
     fn from_files(
-        files: impl Iterator<Item = (String, String)>,
+        files: impl Iterator<Item = (String, String, bool)>,
         origin: String,
         fill_from_builtin: bool,
         how: Build,
@@ -446,21 +479,14 @@ impl Signatures {
         let mut list_texts: BTreeMap<String, String> = BTreeMap::new();
         let mut ioc_texts: BTreeMap<String, String> = BTreeMap::new();
         let mut scores_text = None;
-        for (path, text) in files {
+        for (path, text, json) in files {
             if path == SCORES_FILE {
                 scores_text = Some(text);
             } else if path == "ipa_points.toml" {
-                let points: BTreeMap<String, IpaPoint> =
-                    toml::from_str(&text).map_err(|e| SignatureError::Syntax {
-                        file: path.clone(),
-                        message: e.to_string(),
-                    })?;
+                let points: BTreeMap<String, IpaPoint> = parse_data(&path, &text, json)?;
                 ipa_points = Some(points);
             } else if path.starts_with("rules/") && path.ends_with(".toml") {
-                let file: RuleFile = toml::from_str(&text).map_err(|e| SignatureError::Syntax {
-                    file: path.clone(),
-                    message: e.to_string(),
-                })?;
+                let file: RuleFile = parse_data(&path, &text, json)?;
                 for rule in file.rule {
                     let err = |message: String| SignatureError::Rule {
                         file: path.clone(),

@@ -52,6 +52,37 @@ pub struct PhraseSet {
     longest: usize,
 }
 
+/// Text bytes times phrases up to which a one-message search (`Build::One`) looks for each
+/// phrase directly instead of building an automaton: building one for the shipped lure phrases
+/// costs about as much as searching 16 KiB of text for every phrase in turn.
+const DIRECT_SEARCH_BUDGET: usize = 16 << 20;
+
+/// Every occurrence of every phrase in `text` (overlapping ones too) as (end, pattern), in the
+/// order the automata report them: by end, and at one end the longer phrase first (an
+/// automaton state's own phrase, then those of its failure states, each a shorter suffix).
+fn direct_search(phrases: &[Phrase], text: &[u8]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for (index, phrase) in phrases.iter().enumerate() {
+        let needle = phrase.text.as_bytes();
+        if needle.is_empty() || needle.len() > text.len() {
+            continue;
+        }
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut from = 0;
+        while let Some(at) = text.get(from..).and_then(|t| finder.find(t)) {
+            found.push((from + at + needle.len(), index));
+            from += at + 1;
+        }
+    }
+    found.sort_by_key(|&(end, index)| {
+        (
+            end,
+            std::cmp::Reverse(phrases.get(index).map_or(0, |p| p.text.len())),
+        )
+    });
+    found
+}
+
 /// Every match of `dfa` in `text` as (end, pattern), as its overlapping search gives them.
 ///
 /// Texts of some length are cut into `WALKS` stretches, overlapping by the longest phrase less a
@@ -196,9 +227,16 @@ impl PhraseSet {
                 {
                     return Some(Matcher::Dfa(dfa));
                 }
+                // For one message (no DFA wanted), the NFA as first built: turning it into the
+                // faster contiguous form would cost more than the one search saves.
+                let kind = if self.dfa_max_phrase_bytes == 0 {
+                    AhoCorasickKind::NoncontiguousNFA
+                } else {
+                    AhoCorasickKind::ContiguousNFA
+                };
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .kind(Some(kind))
                     .build(texts())
                     .or_else(|_| {
                         AhoCorasickBuilder::new()
@@ -228,14 +266,31 @@ impl PhraseSet {
     /// that starts or ends with a Latin letter or digit must not be glued to another one (`bank`
     /// is not found in `embankment`).
     pub fn find_all<'a>(&'a self, lowered: &str) -> Vec<Hit<'a>> {
-        let found = match self.automaton() {
-            None => return Vec::new(),
+        let direct = self.dfa_max_phrase_bytes == 0
+            && self.automaton.get().is_none()
+            && lowered.len().saturating_mul(self.phrases.len()) <= DIRECT_SEARCH_BUDGET;
+        let found = if direct {
+            direct_search(&self.phrases, lowered.as_bytes())
+        } else {
+            self.automaton_search(lowered)
+        };
+        self.hits(found, lowered)
+    }
+
+    /// Every match of the automaton (built now if not yet) as (end, pattern).
+    fn automaton_search(&self, lowered: &str) -> Vec<(usize, usize)> {
+        match self.automaton() {
+            None => Vec::new(),
             Some(Matcher::Dfa(dfa)) => walk(dfa, lowered.as_bytes(), self.longest),
             Some(Matcher::Large(ac)) => ac
                 .find_overlapping_iter(lowered)
                 .map(|m| (m.end(), m.pattern().as_usize()))
                 .collect(),
-        };
+        }
+    }
+
+    /// The matches that are whole words, as hits.
+    fn hits<'a>(&'a self, found: Vec<(usize, usize)>, lowered: &str) -> Vec<Hit<'a>> {
         let mut out = Vec::new();
         for (end, pattern) in found {
             let Some(phrase) = self.phrases.get(pattern) else {
@@ -343,7 +398,7 @@ impl Brands {
             .get_or_init(|| {
                 let kind = match self.how {
                     Build::Many => AhoCorasickKind::DFA,
-                    Build::One => AhoCorasickKind::ContiguousNFA,
+                    Build::One => AhoCorasickKind::NoncontiguousNFA,
                 };
                 (!self.list.is_empty())
                     .then(|| {
@@ -377,6 +432,28 @@ impl Brands {
 
     /// The first brand of the list named in `lowered` as whole words (as `contains_word`).
     pub fn named_in(&self, lowered: &str) -> Option<&(String, Vec<String>)> {
+        if self.how == Build::One
+            && self.names.get().is_none()
+            && lowered.len().saturating_mul(self.list.len()) <= DIRECT_SEARCH_BUDGET
+        {
+            // One message: each brand looked for in turn (see `DIRECT_SEARCH_BUDGET`).
+            return self.list.iter().find(|(brand, _)| {
+                let needle = brand.as_bytes();
+                if needle.is_empty() {
+                    return true; // as the automaton matches an empty name anywhere
+                }
+                let finder = memchr::memmem::Finder::new(needle);
+                let hay = lowered.as_bytes();
+                let mut from = 0;
+                while let Some(at) = hay.get(from..).and_then(|t| finder.find(t)) {
+                    if whole_word(lowered, from + at, from + at + needle.len()) {
+                        return true;
+                    }
+                    from += at + 1;
+                }
+                false
+            });
+        }
         let ac = self.names()?;
         ac.find_overlapping_iter(lowered)
             .filter(|m| whole_word(lowered, m.start(), m.end()))
@@ -423,6 +500,97 @@ mod tests {
 
     fn set(lines: &[&str], categories: bool) -> PhraseSet {
         PhraseSet::new(lines.iter().map(|s| s.to_string()), categories)
+    }
+
+    /// A one-message search looks for each phrase (and brand) in turn instead of building an
+    /// automaton; it must find what the automaton finds, in its order: overlapping and
+    /// self-overlapping phrases, phrases that are suffixes of others, whole-word edges, CJK.
+    #[test]
+    fn the_direct_search_finds_what_the_automaton_finds_in_its_order() {
+        let lines: Vec<String> = [
+            "aa",
+            "aaa",
+            "abab",
+            "ab",
+            "b",
+            "verify your account",
+            "your account",
+            "account",
+            "count",
+            "至急",
+            "請求書",
+            "請求書送付",
+            "- -",
+            "x-",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let direct = PhraseSet::new_for(lines.clone(), false, Build::One);
+        let automaton = PhraseSet::build(lines.clone(), false, 0);
+        // Built beforehand, so its searches use it.
+        assert!(matches!(automaton.automaton(), Some(Matcher::Large(_))));
+        let alphabet = [
+            "a",
+            "b",
+            "ab",
+            " ",
+            "-",
+            "x",
+            "your ",
+            "account",
+            "至急",
+            "請求書送付",
+            "count",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let brands = Brands::new_for(
+            ["ab", "abab", "your account", "請求書", "- -"]
+                .iter()
+                .map(|b| (b.to_string(), Vec::new()))
+                .collect(),
+            Build::One,
+        );
+        let brands_ac = Brands::new_for(
+            ["ab", "abab", "your account", "請求書", "- -"]
+                .iter()
+                .map(|b| (b.to_string(), Vec::new()))
+                .collect(),
+            Build::Many,
+        );
+        assert!(brands_ac.names().is_some());
+        for round in 0..2000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let pick = |s: &PhraseSet| -> Vec<(String, usize)> {
+                s.find_all(&text)
+                    .iter()
+                    .map(|h| (h.phrase.text.clone(), h.start))
+                    .collect()
+            };
+            assert_eq!(pick(&direct), pick(&automaton), "round {round}: {text:?}");
+            assert_eq!(
+                brands.named_in(&text).map(|b| &b.0),
+                brands_ac.named_in(&text).map(|b| &b.0),
+                "round {round}: {text:?}"
+            );
+        }
+        // It never built the automaton; a text past the budget does.
+        assert!(direct.automaton.get().is_none());
+        let long = "a".repeat(DIRECT_SEARCH_BUDGET / lines.len() + 1);
+        assert_eq!(
+            direct.find_all(&long).len(),
+            automaton.find_all(&long).len()
+        );
+        assert!(direct.automaton.get().is_some());
     }
 
     /// `find_all`'s walk in stretches gives what aho-corasick's own overlapping search gives, on
