@@ -602,6 +602,170 @@ fn a_short_paragraph_around_a_button_is_still_a_lure_but_not_around_a_text_link(
     );
 }
 
+/// A lure has to show the reader something to click: words or a picture. A page that paints
+/// nothing, whose link is at most a frame drawn round empty space, asks nothing of anyone (a
+/// viewer's test page); the same link over a picture of a document is the lure.
+#[test]
+fn a_page_that_shows_nothing_under_its_link_is_not_a_lure_but_a_picture_under_it_is() {
+    let link = b"<< /Type /Annot /Subtype /Link /Rect [1 1 599 791] /Border [0 0 1] /C [0 1 1] \
+        /A << /S /URI /URI (https://docs-view.example.net/s/1) >> >>";
+    let blank = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+            link,
+        ],
+        "",
+    );
+    assert!(run(blank).0.is_empty(), "a blank page with a framed link");
+
+    let empty_content = stream("", b"q Q");
+    let emptied = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &empty_content,
+            link,
+        ],
+        "",
+    );
+    assert!(run(emptied).0.is_empty(), "content that paints nothing");
+
+    let picture = stream("", b"q 600 0 0 780 6 6 cm /Im1 Do Q");
+    let image = stream(
+        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8",
+        b"\x80",
+    );
+    let lure = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(
+                4,
+                "/Annots [5 0 R] /Resources << /XObject << /Im1 6 0 R >> >>",
+            ),
+            &picture,
+            link,
+            &image,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(lure).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a picture under the link"
+    );
+
+    // Text drawn as outlines (no text operators, only filled paths) shows something too.
+    let outlines = stream(
+        "",
+        b"0 0 1 rg 100 480 200 50 re f 1 g 120 495 m 140 515 l 160 495 l f",
+    );
+    let drawn = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &outlines,
+            link,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(drawn).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a drawn button"
+    );
+
+    // A link whose own appearance draws the button.
+    let button = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 200 50]",
+        b"0 0 1 rg 0 0 200 50 re f",
+    );
+    let own_look = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+            b"<< /Type /Annot /Subtype /Link /Rect [100 480 300 530] /AP << /N 5 0 R >> \
+              /A << /S /URI /URI (https://docs-view.example.net/s/1) >> >>",
+            &button,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(own_look).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a link with its own appearance"
+    );
+}
+
+/// A page with fields for the reader to fill in is a form: its purpose is the fields, and a
+/// link beside them is not what it is for. A form that sends what is typed in to a web site
+/// is the credential lure, whatever its fields; fields the reader cannot see or change do not
+/// make a form.
+#[test]
+fn a_form_to_fill_in_with_one_link_is_not_a_lure_unless_it_sends_the_fields_to_a_site() {
+    let content = stream(
+        "",
+        b"BT /F1 12 Tf 100 650 Td (Name:) Tj 0 -40 Td (Test Form) Tj ET",
+    );
+    let with = |field: &str, action: &str| {
+        pdf(
+            &[
+                b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+                PAGES,
+                &page(4, "/Annots [5 0 R 6 0 R]"),
+                &content,
+                format!("<< /Type /Annot /Subtype /Link /Rect [100 600 300 630] /A {action} >>")
+                    .as_bytes(),
+                format!(
+                    "<< /Type /Annot /Subtype /Widget /T (name) /Rect [150 640 400 665] {field} >>"
+                )
+                .as_bytes(),
+            ],
+            "",
+        )
+    };
+    let uri = "<< /S /URI /URI (https://www.example.org/help) >>";
+    let submit = "<< /S /SubmitForm /F << /FS /URL /F (https://collect.example.net/p) >> >>";
+    assert!(
+        run(with("/FT /Tx", uri)).0.is_empty(),
+        "a text field and a link"
+    );
+    assert!(
+        run(with("/FT /Ch /Opt [(a) (b)]", uri)).0.is_empty(),
+        "a list and a link"
+    );
+    assert!(
+        run(with("/FT /Btn", uri)).0.is_empty(),
+        "a check box and a link"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx", submit)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "typed text sent to a web site"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx /F 2", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a hidden field"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx /Ff 1", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a read-only field"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Btn /Ff 65536", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a push button is no field to fill in"
+    );
+}
+
 /// Two pages, each with a link written a different way, plus the catalog's `/URI` base
 /// dictionary and the link action's `/S /URI` names that are not targets.
 fn two_page_links(second_uri: &str) -> Vec<u8> {
