@@ -77,7 +77,7 @@ fn open_action_javascript_is_found_and_a_plain_one_is_context() {
     );
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "app.alert('hi'); this.print();"
+        "`app.alert('hi'); this.print();`"
     );
 }
 
@@ -102,7 +102,7 @@ fn page_open_action_chained_with_next_is_autorun_too() {
     );
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "var x = 1;"
+        "`var x = 1;`"
     );
 }
 
@@ -526,7 +526,7 @@ fn a_script_stream_without_length_is_read_up_to_endstream() {
     let (f, _) = run(data);
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "app.setTimeOut('run()', 3000);"
+        "`app.setTimeOut('run()', 3000);`"
     );
 }
 
@@ -1176,5 +1176,69 @@ fn a_stream_referenced_as_a_script_is_read_whatever_its_text() {
         evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs")
             .contains("function names written in pieces"),
         "{f:?}"
+    );
+}
+
+/// A script run on open whose object holds nothing readable (an empty string, an empty
+/// stream, a stream that cannot be decoded) is not quoted as an empty `` in the reason: the
+/// reason says what was found, in English and Japanese.
+#[test]
+fn an_empty_or_unreadable_script_object_is_said_so_not_quoted_empty() {
+    let empty_string = script_on_open("", b"()");
+    let empty_stream = damaged(&script_on_open("", &stream("", b"")));
+    let undecodable = damaged(&script_on_open(
+        "",
+        &stream("/Filter /FlateDecode", b"\x01\x02 not zlib at all \x03"),
+    ));
+    for (what, data, rule) in [
+        ("an empty string", empty_string, "PDF_AUTORUN_PLAIN_SCRIPT"),
+        (
+            "an empty stream, damaged file",
+            empty_stream,
+            "PDF_AUTORUN_JAVASCRIPT",
+        ),
+        (
+            "an undecodable stream, damaged file",
+            undecodable,
+            "PDF_AUTORUN_JAVASCRIPT",
+        ),
+    ] {
+        let report = verdict_of(&data);
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{what}: no {rule} in {report:?}"));
+        assert!(
+            !finding.reason_en.contains("``"),
+            "{what}: {}",
+            finding.reason_en
+        );
+        assert!(
+            !finding.reason_ja.contains("``"),
+            "{what}: {}",
+            finding.reason_ja
+        );
+        assert!(
+            finding
+                .reason_en
+                .ends_with(": the script object is empty or unreadable"),
+            "{what}: {}",
+            finding.reason_en
+        );
+        assert!(
+            finding
+                .reason_ja
+                .ends_with("：スクリプトのオブジェクトは空か、読み取れません"),
+            "{what}: {}",
+            finding.reason_ja
+        );
+    }
+    // A readable script is still quoted.
+    let report = verdict_of(&script_on_open("", b"(app.alert\\(1\\))"));
+    assert!(
+        report.findings[0].reason_en.ends_with(": `app.alert(1)`"),
+        "{}",
+        report.findings[0].reason_en
     );
 }
