@@ -204,6 +204,24 @@ fn file_label(att: &Attachment) -> String {
     att.name.clone().unwrap_or_else(|| att.location.clone())
 }
 
+/// What a script run on open is shown as in a reason: its first characters in backticks, or,
+/// when its object holds no readable text (empty, undecodable, a string left open, or the file
+/// too damaged to find it), a sentence saying so, not an empty quote. The Japanese goes in
+/// `script_ja`.
+const NO_SCRIPT_TEXT: (&str, &str) = (
+    "the script object is empty or unreadable",
+    "スクリプトのオブジェクトは空か、読み取れません",
+);
+
+fn with_script(finding: Finding, text: Option<&str>) -> Finding {
+    match text.map(snippet).filter(|s| !s.is_empty()) {
+        Some(s) => finding.with("script", format!("`{}`", s.replace('`', "'"))),
+        None => finding
+            .with("script", NO_SCRIPT_TEXT.0)
+            .with("script_ja", NO_SCRIPT_TEXT.1),
+    }
+}
+
 /// A script's first characters on one line, for a reason.
 fn snippet(text: &str) -> String {
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -251,12 +269,12 @@ pub fn findings(att: &Attachment, a: &Analysis) -> Vec<Finding> {
             // mark of a crafted file. The recovery view, when it joined them, says better.
             let joined = a.recovery.as_ref().is_some_and(Recovery::autorun);
             if js > 0 && raw.count("OpenAction") > 0 && !joined {
-                out.push(
+                out.push(with_script(
                     new("PDF_AUTORUN_JAVASCRIPT")
                         .with("trigger", "/OpenAction (seen in the raw bytes)")
-                        .with("keywords", keywords.clone())
-                        .with("script", "(unreadable)"),
-                );
+                        .with("keywords", keywords.clone()),
+                    None,
+                ));
             } else if js > 0 {
                 out.push(
                     new("PDF_JAVASCRIPT")
@@ -364,14 +382,8 @@ fn recovery_findings(
     // exploit PDFs, never deciding a verdict, and on a benign test file.
     if damaged && rec.autorun() && !has(out, "PDF_AUTORUN_JAVASCRIPT") {
         out.retain(|f| f.rule != "PDF_JAVASCRIPT");
-        let script = rec.scripts.first().map_or_else(
-            || {
-                "(unreadable: a stream that could not be decoded, or a string left open)"
-                    .to_string()
-            },
-            |s| snippet(s),
-        );
-        out.push(
+        let script = rec.scripts.iter().find(|s| !s.trim().is_empty());
+        out.push(with_script(
             new("PDF_AUTORUN_JAVASCRIPT")
                 .with(
                     "trigger",
@@ -381,9 +393,9 @@ fn recovery_findings(
                         rec.script_objects.join(", ")
                     ),
                 )
-                .with("keywords", keywords)
-                .with("script", script),
-        );
+                .with("keywords", keywords),
+            script.map(String::as_str),
+        ));
     }
     if !has(out, "PDF_JAVASCRIPT_SUSPICIOUS") {
         let mut suspicious: Vec<&str> = Vec::new();
@@ -448,12 +460,12 @@ fn model_findings(
         }
     }
     if let Some(script) = model.scripts.iter().find(|s| s.autorun.is_some()) {
-        out.push(
+        out.push(with_script(
             new("PDF_AUTORUN_JAVASCRIPT")
                 .with("trigger", script.autorun.clone().unwrap_or_default())
-                .with("keywords", keywords)
-                .with("script", snippet(&script.text)),
-        );
+                .with("keywords", keywords),
+            Some(&script.text),
+        ));
     } else if !model.scripts.is_empty() {
         out.push(
             new("PDF_JAVASCRIPT")

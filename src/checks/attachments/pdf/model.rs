@@ -657,7 +657,12 @@ impl<'a> Walk<'a> {
     }
 
     /// One page, showing almost no text, whose annotations link to one web address or two:
-    /// the "document is protected, click here to view it" lure.
+    /// the "document is protected, click here to view it" lure. Two kinds of page with one link
+    /// are not that lure, whatever their text: a page that shows nothing at all (no words, no
+    /// picture, no drawing, no annotation with a look of its own: a link there is at most a
+    /// frame round empty space and asks nothing of the reader), and a form with fields for the
+    /// reader to fill in whose link does not send them anywhere (its purpose is the fields; a
+    /// form that submits them to a web site is the credential lure, and stays one).
     fn lure(&mut self) {
         let doc = self.doc;
         let mut pages = doc.page_iter().take(MAX_PAGES + 1);
@@ -668,28 +673,39 @@ impl<'a> Walk<'a> {
         self.model.pages = 1;
         let mut links: Vec<String> = Vec::new();
         let mut button = false;
+        let mut submits = false;
+        let mut fields = false;
+        let mut annotation_shows = false;
         for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+            let is_link = name_is(doc, annot, b"Subtype", b"Link");
+            annotation_shows |= visible(doc, annot)
+                && (annot.has(b"AP") || !(is_link || name_is(doc, annot, b"Subtype", b"Popup")));
+            fields |= is_field_to_fill_in(doc, annot);
             let Some(action) = annot.get(b"A").ok().and_then(|o| dict_of(doc, o)) else {
                 continue;
             };
-            let url = if name_is(doc, action, b"S", b"URI") {
-                string_of(doc, action, b"URI")
+            let (url, submit) = if name_is(doc, action, b"S", b"URI") {
+                (string_of(doc, action, b"URI"), false)
             } else if name_is(doc, action, b"S", b"SubmitForm") {
-                action.get(b"F").ok().and_then(|f| file_spec_name(doc, f))
+                (
+                    action.get(b"F").ok().and_then(|f| file_spec_name(doc, f)),
+                    true,
+                )
             } else {
-                None
+                (None, false)
             };
             if let Some(url) = url.map(|u| u.trim().to_string())
                 && is_web_url(&url)
             {
                 let (width, height) = rect_size(doc, annot);
                 button |= height >= LURE_BUTTON_HEIGHT && width * height >= LURE_BUTTON_AREA;
+                submits |= submit;
                 if !links.contains(&url) {
                     links.push(url);
                 }
             }
         }
-        if links.is_empty() || links.len() > 2 {
+        if links.is_empty() || links.len() > 2 || (fields && !submits) {
             return;
         }
         let allowed = if button {
@@ -697,15 +713,21 @@ impl<'a> Walk<'a> {
         } else {
             LURE_MAX_TEXT
         };
-        if self.page_text_chars(page_id, allowed) < allowed {
+        let shown = self.page_shows(page_id, allowed);
+        if shown.chars < allowed && (shown.painted || annotation_shows) {
             self.model.lure = links.into_iter().next();
         }
     }
 
-    /// Characters of text a page shows (non-zero bytes of the string operands of the
-    /// text-showing operators), its form XObjects one level down included; stops counting at
-    /// `stop`.
-    fn page_text_chars(&mut self, page_id: ObjectId, stop: usize) -> usize {
+    /// What a page shows: characters of text (non-zero bytes of the string operands of the
+    /// text-showing operators), its form XObjects one level down included, counted up to
+    /// `stop`; and whether it paints anything at all. Content that cannot be read counts as
+    /// showing everything.
+    fn page_shows(&mut self, page_id: ObjectId, stop: usize) -> Shown {
+        const UNREADABLE: Shown = Shown {
+            chars: usize::MAX,
+            painted: true,
+        };
         let doc = self.doc;
         let mut content = Vec::new();
         for id in doc.get_page_contents(page_id).into_iter().take(64) {
@@ -718,11 +740,11 @@ impl<'a> Walk<'a> {
                     content.push(b'\n');
                 }
                 // Unreadable content: do not call it empty.
-                None => return usize::MAX,
+                None => return UNREADABLE,
             }
         }
         let mut forms: Vec<Vec<u8>> = Vec::new();
-        let mut total = text_chars(&content, &mut forms, stop);
+        let mut shown = shown_by(&content, &mut forms, stop);
         let xobjects = doc
             .get_dictionary(page_id)
             .ok()
@@ -731,7 +753,7 @@ impl<'a> Walk<'a> {
             .and_then(|r| r.get(b"XObject").ok())
             .and_then(|x| dict_of(doc, x));
         for name in forms.iter().take(50) {
-            if total >= stop {
+            if shown.chars >= stop {
                 break;
             }
             let Some(Object::Stream(form)) = xobjects
@@ -744,11 +766,71 @@ impl<'a> Walk<'a> {
                 continue;
             }
             match self.decode(form, MAX_PAGE_DECODE) {
-                Some(bytes) => total += text_chars(&bytes, &mut Vec::new(), stop),
-                None => return usize::MAX,
+                Some(bytes) => shown.chars += shown_by(&bytes, &mut Vec::new(), stop).chars,
+                None => return UNREADABLE,
             }
         }
-        total
+        shown
+    }
+}
+
+/// What a page's content shows (see `Walk::page_shows`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Shown {
+    chars: usize,
+    /// Anything painted: text, an image or form XObject, an inline image, a filled or stroked
+    /// path, a shading.
+    painted: bool,
+}
+
+/// Whether an annotation is shown: not flagged hidden or not to be viewed (annotation flags 2
+/// and 32), with a rectangle of some size.
+fn visible(doc: &Document, annot: &Dictionary) -> bool {
+    let flags = match get(doc, annot, b"F") {
+        Some(Object::Integer(f)) => *f,
+        _ => 0,
+    };
+    let (width, height) = rect_size(doc, annot);
+    flags & (2 | 32) == 0 && width >= 1.0 && height >= 1.0
+}
+
+/// Whether an annotation is a form field the reader fills in: a widget, shown, of a text
+/// field, a choice list or a check box or radio button (not a push button, which is what a
+/// lure's "view document" button is), not read-only. Field type and flags may be inherited
+/// from the field's parents.
+fn is_field_to_fill_in(doc: &Document, annot: &Dictionary) -> bool {
+    if !name_is(doc, annot, b"Subtype", b"Widget") || !visible(doc, annot) {
+        return false;
+    }
+    let mut field_type: Option<&[u8]> = None;
+    let mut flags: Option<i64> = None;
+    let mut node = Some(annot);
+    for _ in 0..16 {
+        let Some(dict) = node else {
+            break;
+        };
+        if field_type.is_none()
+            && let Some(Object::Name(n)) = get(doc, dict, b"FT")
+        {
+            field_type = Some(n.as_slice());
+        }
+        if flags.is_none()
+            && let Some(Object::Integer(f)) = get(doc, dict, b"Ff")
+        {
+            flags = Some(*f);
+        }
+        node = dict.get(b"Parent").ok().and_then(|p| dict_of(doc, p));
+    }
+    let flags = flags.unwrap_or(0);
+    const READ_ONLY: i64 = 1;
+    const PUSH_BUTTON: i64 = 1 << 16;
+    if flags & READ_ONLY != 0 {
+        return false;
+    }
+    match field_type {
+        Some(b"Tx") | Some(b"Ch") => true,
+        Some(b"Btn") => flags & PUSH_BUTTON == 0,
+        _ => false,
     }
 }
 
@@ -792,19 +874,20 @@ fn rect_size(doc: &Document, annot: &Dictionary) -> (f32, f32) {
     }
 }
 
-/// Characters shown by a content stream (non-zero bytes of shown strings); the names painted
-/// with `Do` go to `forms`. Stops counting at `stop`.
-fn text_chars(content: &[u8], forms: &mut Vec<Vec<u8>>, stop: usize) -> usize {
-    let mut total = 0usize;
+/// What a content stream shows: characters (non-zero bytes of shown strings), counted up to
+/// `stop`, and whether it paints anything; the names painted with `Do` go to `forms`.
+fn shown_by(content: &[u8], forms: &mut Vec<Vec<u8>>, stop: usize) -> Shown {
+    let mut shown = Shown::default();
     for op in Content::decode_iter(content).take(500_000) {
         let Ok(op) = op else {
             break;
         };
         match op.operator.as_str() {
             "Tj" | "'" | "\"" | "TJ" => {
+                shown.painted = true;
                 for operand in &op.operands {
                     let chars = |s: &[u8]| s.iter().filter(|&&b| b != 0).count();
-                    total += match operand {
+                    shown.chars += match operand {
                         Object::String(s, _) => chars(s),
                         Object::Array(items) => items
                             .iter()
@@ -818,19 +901,23 @@ fn text_chars(content: &[u8], forms: &mut Vec<Vec<u8>>, stop: usize) -> usize {
                 }
             }
             "Do" => {
+                shown.painted = true;
                 if let Some(Object::Name(n)) = op.operands.first()
                     && forms.len() < 50
                 {
                     forms.push(n.clone());
                 }
             }
+            "BI" | "ID" | "EI" | "sh" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" => {
+                shown.painted = true
+            }
             _ => {}
         }
-        if total >= stop {
+        if shown.chars >= stop {
             break;
         }
     }
-    total
+    shown
 }
 
 fn is_container(object: &Object) -> bool {

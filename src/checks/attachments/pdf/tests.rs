@@ -77,7 +77,7 @@ fn open_action_javascript_is_found_and_a_plain_one_is_context() {
     );
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "app.alert('hi'); this.print();"
+        "`app.alert('hi'); this.print();`"
     );
 }
 
@@ -102,7 +102,7 @@ fn page_open_action_chained_with_next_is_autorun_too() {
     );
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "var x = 1;"
+        "`var x = 1;`"
     );
 }
 
@@ -526,7 +526,7 @@ fn a_script_stream_without_length_is_read_up_to_endstream() {
     let (f, _) = run(data);
     assert_eq!(
         evidence(&f, "PDF_AUTORUN_PLAIN_SCRIPT", "script"),
-        "app.setTimeOut('run()', 3000);"
+        "`app.setTimeOut('run()', 3000);`"
     );
 }
 
@@ -599,6 +599,170 @@ fn a_short_paragraph_around_a_button_is_still_a_lure_but_not_around_a_text_link(
     assert!(
         run(lure("72 40 160 50")).0.is_empty(),
         "a footer-sized link"
+    );
+}
+
+/// A lure has to show the reader something to click: words or a picture. A page that paints
+/// nothing, whose link is at most a frame drawn round empty space, asks nothing of anyone (a
+/// viewer's test page); the same link over a picture of a document is the lure.
+#[test]
+fn a_page_that_shows_nothing_under_its_link_is_not_a_lure_but_a_picture_under_it_is() {
+    let link = b"<< /Type /Annot /Subtype /Link /Rect [1 1 599 791] /Border [0 0 1] /C [0 1 1] \
+        /A << /S /URI /URI (https://docs-view.example.net/s/1) >> >>";
+    let blank = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+            link,
+        ],
+        "",
+    );
+    assert!(run(blank).0.is_empty(), "a blank page with a framed link");
+
+    let empty_content = stream("", b"q Q");
+    let emptied = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &empty_content,
+            link,
+        ],
+        "",
+    );
+    assert!(run(emptied).0.is_empty(), "content that paints nothing");
+
+    let picture = stream("", b"q 600 0 0 780 6 6 cm /Im1 Do Q");
+    let image = stream(
+        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8",
+        b"\x80",
+    );
+    let lure = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(
+                4,
+                "/Annots [5 0 R] /Resources << /XObject << /Im1 6 0 R >> >>",
+            ),
+            &picture,
+            link,
+            &image,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(lure).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a picture under the link"
+    );
+
+    // Text drawn as outlines (no text operators, only filled paths) shows something too.
+    let outlines = stream(
+        "",
+        b"0 0 1 rg 100 480 200 50 re f 1 g 120 495 m 140 515 l 160 495 l f",
+    );
+    let drawn = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            &page(4, "/Annots [5 0 R]"),
+            &outlines,
+            link,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(drawn).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a drawn button"
+    );
+
+    // A link whose own appearance draws the button.
+    let button = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 200 50]",
+        b"0 0 1 rg 0 0 200 50 re f",
+    );
+    let own_look = pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            PAGES,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+            b"<< /Type /Annot /Subtype /Link /Rect [100 480 300 530] /AP << /N 5 0 R >> \
+              /A << /S /URI /URI (https://docs-view.example.net/s/1) >> >>",
+            &button,
+        ],
+        "",
+    );
+    assert_eq!(
+        rules(&run(own_look).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a link with its own appearance"
+    );
+}
+
+/// A page with fields for the reader to fill in is a form: its purpose is the fields, and a
+/// link beside them is not what it is for. A form that sends what is typed in to a web site
+/// is the credential lure, whatever its fields; fields the reader cannot see or change do not
+/// make a form.
+#[test]
+fn a_form_to_fill_in_with_one_link_is_not_a_lure_unless_it_sends_the_fields_to_a_site() {
+    let content = stream(
+        "",
+        b"BT /F1 12 Tf 100 650 Td (Name:) Tj 0 -40 Td (Test Form) Tj ET",
+    );
+    let with = |field: &str, action: &str| {
+        pdf(
+            &[
+                b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+                PAGES,
+                &page(4, "/Annots [5 0 R 6 0 R]"),
+                &content,
+                format!("<< /Type /Annot /Subtype /Link /Rect [100 600 300 630] /A {action} >>")
+                    .as_bytes(),
+                format!(
+                    "<< /Type /Annot /Subtype /Widget /T (name) /Rect [150 640 400 665] {field} >>"
+                )
+                .as_bytes(),
+            ],
+            "",
+        )
+    };
+    let uri = "<< /S /URI /URI (https://www.example.org/help) >>";
+    let submit = "<< /S /SubmitForm /F << /FS /URL /F (https://collect.example.net/p) >> >>";
+    assert!(
+        run(with("/FT /Tx", uri)).0.is_empty(),
+        "a text field and a link"
+    );
+    assert!(
+        run(with("/FT /Ch /Opt [(a) (b)]", uri)).0.is_empty(),
+        "a list and a link"
+    );
+    assert!(
+        run(with("/FT /Btn", uri)).0.is_empty(),
+        "a check box and a link"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx", submit)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "typed text sent to a web site"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx /F 2", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a hidden field"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Tx /Ff 1", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a read-only field"
+    );
+    assert_eq!(
+        rules(&run(with("/FT /Btn /Ff 65536", uri)).0),
+        ["PDF_SINGLE_LINK_LURE"],
+        "a push button is no field to fill in"
     );
 }
 
@@ -1012,5 +1176,69 @@ fn a_stream_referenced_as_a_script_is_read_whatever_its_text() {
         evidence(&f, "PDF_JAVASCRIPT_SUSPICIOUS", "signs")
             .contains("function names written in pieces"),
         "{f:?}"
+    );
+}
+
+/// A script run on open whose object holds nothing readable (an empty string, an empty
+/// stream, a stream that cannot be decoded) is not quoted as an empty `` in the reason: the
+/// reason says what was found, in English and Japanese.
+#[test]
+fn an_empty_or_unreadable_script_object_is_said_so_not_quoted_empty() {
+    let empty_string = script_on_open("", b"()");
+    let empty_stream = damaged(&script_on_open("", &stream("", b"")));
+    let undecodable = damaged(&script_on_open(
+        "",
+        &stream("/Filter /FlateDecode", b"\x01\x02 not zlib at all \x03"),
+    ));
+    for (what, data, rule) in [
+        ("an empty string", empty_string, "PDF_AUTORUN_PLAIN_SCRIPT"),
+        (
+            "an empty stream, damaged file",
+            empty_stream,
+            "PDF_AUTORUN_JAVASCRIPT",
+        ),
+        (
+            "an undecodable stream, damaged file",
+            undecodable,
+            "PDF_AUTORUN_JAVASCRIPT",
+        ),
+    ] {
+        let report = verdict_of(&data);
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{what}: no {rule} in {report:?}"));
+        assert!(
+            !finding.reason_en.contains("``"),
+            "{what}: {}",
+            finding.reason_en
+        );
+        assert!(
+            !finding.reason_ja.contains("``"),
+            "{what}: {}",
+            finding.reason_ja
+        );
+        assert!(
+            finding
+                .reason_en
+                .ends_with(": the script object is empty or unreadable"),
+            "{what}: {}",
+            finding.reason_en
+        );
+        assert!(
+            finding
+                .reason_ja
+                .ends_with("：スクリプトのオブジェクトは空か、読み取れません"),
+            "{what}: {}",
+            finding.reason_ja
+        );
+    }
+    // A readable script is still quoted.
+    let report = verdict_of(&script_on_open("", b"(app.alert\\(1\\))"));
+    assert!(
+        report.findings[0].reason_en.ends_with(": `app.alert(1)`"),
+        "{}",
+        report.findings[0].reason_en
     );
 }
