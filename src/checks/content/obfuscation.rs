@@ -20,7 +20,17 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             header.push(' ');
         }
     }
-    let head = letter_counts(&header);
+    let mut head = letter_counts(&header);
+    // The mirror of the capital-I trick, in the short subject and sender name only: a small `l`
+    // for a capital `I` inside a word written in capitals (`VlAGRA`, `WlN`).
+    for word in header.split(|c: char| !c.is_ascii_alphabetic()) {
+        if small_l_for_capital_i(word) {
+            head.mixed_words += 1;
+            if head.examples.len() < 4 && !head.examples.iter().any(|e| e == word) {
+                head.examples.push(word.chars().take(40).collect());
+            }
+        }
+    }
     let body = letter_counts(cut(body_text(msg), 50_000));
     let mixed = head.mixed_words + body.mixed_words;
     // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
@@ -316,6 +326,20 @@ pub(super) fn capital_i_for_l(word: &str) -> bool {
         _ => false,
     };
     doubled || at_end
+}
+
+/// A small `l` standing for a capital `I` inside a word written in capitals (`VlAGRA`,
+/// `ClALlS`, `WlN`): a word of ASCII letters, at least two capitals before or around the `l`s
+/// and no other small letter. No spelling writes a lone small `l` between capitals; a unit or an
+/// abbreviation with a small letter (`kWh`, `dB`, `mL`) has it at an end or has another one.
+pub(super) fn small_l_for_capital_i(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 3
+        && b[0].is_ascii_uppercase()
+        && b[b.len() - 1].is_ascii_uppercase()
+        && b.iter().all(|&c| c == b'l' || c.is_ascii_uppercase())
+        && b.contains(&b'l')
+        && b.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
 }
 
 pub(super) fn letter_counts(text: &str) -> LetterCounts {

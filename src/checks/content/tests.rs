@@ -453,6 +453,19 @@ fn lookalike_letters_in_words() {
         ))
         .is_empty()
     );
+    // Its mirror, a small l for a capital I in words written in capitals, in the sender name
+    // and subject; units, abbreviations and capitals in the body are not it.
+    let f = run_ll("From: VlAGRA&ClALlS <a@example.com>\nSubject: Order\n\nx\n");
+    assert_eq!(f.len(), 1);
+    assert!(f[0].evidence[0].1.contains("VlAGRA, ClALlS"));
+    assert_eq!(
+        run_ll("From: Rituals <a@example.com>\nSubject: WlN een RlTUALS cadeaukaart\n\nx\n").len(),
+        1
+    );
+    assert!(
+        run_ll("From: Grid <a@example.com>\nSubject: 5 kWh, 3 dB, 2 mL: HTMl and XMl WlN\n\nx\n")
+            .is_empty()
+    );
     // Russian, Greek and English side by side, a Greek letter in a formula, one slip: fine.
     assert!(run_ll(&format!("{head}Привет, как дела? Καλημέρα. Hello there.\nThe angle θ is small. Windowsе crashed.\n")).is_empty());
     // Japanese with full-width letters is not styled text.
