@@ -26,9 +26,7 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for word in header.split(|c: char| !c.is_ascii_alphabetic()) {
         if small_l_for_capital_i(word) {
             head.mixed_words += 1;
-            if head.examples.len() < 4 && !head.examples.iter().any(|e| e == word) {
-                head.examples.push(word.chars().take(40).collect());
-            }
+            head.note_example(word);
         }
     }
     let body = letter_counts(cut(body_text(msg), 50_000));
@@ -276,6 +274,15 @@ pub(super) struct LetterCounts {
     examples: Vec<String>,
 }
 
+impl LetterCounts {
+    /// Keeps up to four distinct example words (40 characters each) for the reason.
+    fn note_example(&mut self, word: &str) {
+        if self.examples.len() < 4 && !self.examples.iter().any(|e| e == word) {
+            self.examples.push(word.chars().take(40).collect());
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Alphabet {
     Latin,
@@ -329,7 +336,7 @@ pub(super) fn capital_i_for_l(word: &str) -> bool {
 }
 
 /// A small `l` standing for a capital `I` inside a word written in capitals (`VlAGRA`,
-/// `ClALlS`, `WlN`): a word of ASCII letters, at least two capitals before or around the `l`s
+/// `ClALlS`, `WlN`): a word of ASCII letters that begins and ends with a capital, with a small `l`
 /// and no other small letter. No spelling writes a lone small `l` between capitals; a unit or an
 /// abbreviation with a small letter (`kWh`, `dB`, `mL`) has it at an end or has another one.
 pub(super) fn small_l_for_capital_i(word: &str) -> bool {
@@ -339,7 +346,6 @@ pub(super) fn small_l_for_capital_i(word: &str) -> bool {
         && b[b.len() - 1].is_ascii_uppercase()
         && b.iter().all(|&c| c == b'l' || c.is_ascii_uppercase())
         && b.contains(&b'l')
-        && b.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
 }
 
 pub(super) fn letter_counts(text: &str) -> LetterCounts {
@@ -386,8 +392,8 @@ pub(super) fn letter_counts(text: &str) -> LetterCounts {
             styled > 0
                 || other && !latin && word.chars().any(|c| alphabet(c) == Alphabet::LookalikeOnly)
         };
-        if shows && counts.examples.len() < 4 && !counts.examples.iter().any(|e| e == word) {
-            counts.examples.push(word.chars().take(40).collect());
+        if shows {
+            counts.note_example(word);
         }
     }
     counts
