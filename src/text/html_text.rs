@@ -14,7 +14,7 @@ pub fn html_to_text(html: &str) -> String {
     // A `<head>` start tag after the body has begun is ignored by browsers: what follows it is
     // shown, so it must not hide text from the checks.
     let mut in_body = false;
-    while let Some(lt) = rest.find('<') {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&html_escape::decode_html_entities(&rest[..lt]));
         let tag = &rest[lt..];
         // The tag's first eight characters, lower-cased, without allocating: a tag is read for
@@ -44,7 +44,7 @@ pub fn html_to_text(html: &str) -> String {
         {
             in_body = true;
         }
-        let after_tag = match tag.find('>') {
+        let after_tag = match memchr::memchr(b'>', tag.as_bytes()) {
             Some(gt) => gt + 1,
             None => tag.len(),
         };
@@ -97,7 +97,7 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 /// Where `needle` (ASCII, lower case) first occurs in `hay`, ignoring ASCII case.
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+pub fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let needle = needle.as_bytes();
     let first = *needle.first()?;
     let hay = hay.as_bytes();
