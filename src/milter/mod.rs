@@ -5,6 +5,7 @@
 //! message goes to stderr (journald picks it up).
 
 pub mod listen;
+pub mod log;
 pub mod metrics;
 pub mod plan;
 pub mod watchdog;
@@ -16,9 +17,10 @@ use indymilter::{
     Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
     Status,
 };
+use log::{Log, MessageLine};
+pub use log::{LogSink, log_error, log_line, log_value};
 use plan::{Decision, Plan, Received, Unscanned};
 use std::ffi::{CStr, CString};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -37,14 +39,11 @@ pub struct Sources {
 /// fails (`Shared::with_scanner`); nothing in a message or the configuration can choose it.
 pub type Scanner = Arc<dyn Fn(&Engine, &[u8], Envelope) -> Result<Report, ScanError> + Send + Sync>;
 
-/// Where log lines go: stderr by default (`log_line`).
-pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
-
 /// State shared by every connection.
 pub struct Shared {
     engine: RwLock<Arc<Engine>>,
     scanner: Scanner,
-    log: LogSink,
+    log: Log,
     lang: RwLock<Lang>,
     sources: Sources,
     /// Messages between MAIL FROM and end of message.
@@ -57,8 +56,6 @@ pub struct Shared {
     budget: Arc<Budget>,
     /// Counters for `/metrics` (kept whether or not they are served).
     metrics: Arc<metrics::Metrics>,
-    /// `--log-format json`: one JSON object per line instead of `key=value` text.
-    json_log: bool,
 }
 
 /// The bytes all connections together may keep for messages in progress
@@ -153,7 +150,7 @@ impl Shared {
             scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
                 engine.scan_with_envelope(raw, Some(envelope))
             }),
-            log: Arc::new(log_line),
+            log: Log::default(),
             lang: RwLock::new(lang),
             sources,
             in_flight: AtomicUsize::new(0),
@@ -164,7 +161,6 @@ impl Shared {
                 limit: budget,
             }),
             metrics: Arc::new(metrics::Metrics::new()),
-            json_log: false,
         }
     }
 
@@ -186,32 +182,24 @@ impl Shared {
 
     /// The same state with log lines going to `log` instead of stderr.
     pub fn with_log(mut self, log: LogSink) -> Shared {
-        self.log = log;
+        self.log.set_sink(log);
         self
     }
 
     /// The same state writing its log lines as JSON objects (`--log-format json`).
     pub fn with_json_log(mut self, json: bool) -> Shared {
-        self.json_log = json;
+        self.log.set_json(json);
         self
     }
 
     /// A line about the daemon (not about one message): `{"event": …}` in JSON.
     fn log(&self, line: &str) {
-        if self.json_log {
-            (self.log)(&serde_json::json!({ "event": line }).to_string());
-        } else {
-            (self.log)(line);
-        }
+        self.log.event(line);
     }
 
     /// The line about one message: `text` as it is, or `json` as one object.
     fn log_message(&self, text: &str, json: serde_json::Value) {
-        if self.json_log {
-            (self.log)(&json.to_string());
-        } else {
-            (self.log)(text);
-        }
+        self.log.message(text, json);
     }
 
     fn engine(&self) -> Arc<Engine> {
@@ -533,7 +521,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     let mut verdict = None;
     let mut unscanned: Option<&'static str> = None;
     let mut found: Vec<String> = Vec::new();
-    let mut score = None;
+    let mut score = 0.0;
     let (plan, summary) = if over_budget {
         unscanned = Some("over_budget");
         let error = format!(
@@ -560,7 +548,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
         let received = Arc::new(received);
         let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
-        let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(&shared.log));
+        let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(shared.log.sink()));
         let qid = queue_id.clone();
         let state = Arc::new(std::sync::atomic::AtomicU8::new(RUNNING));
         let done = JobDone {
@@ -602,7 +590,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             Ok(Ok(Ok((plan, report)))) => {
                 let rules: Vec<&str> = report.rule_scores().into_iter().map(|(r, _)| r).collect();
                 verdict = Some(report.verdict);
-                score = Some((report.score * 10.0).round() / 10.0);
+                score = (report.score * 10.0).round() / 10.0;
                 found = rules.iter().map(|r| r.to_string()).collect();
                 let summary = format!(
                     "verdict={} score={:.1} rules={}",
@@ -651,44 +639,19 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         (_, Some(_), _) => "hold",
         _ => "accept",
     };
-    let client = log_value(envelope.client_addr.as_deref().unwrap_or("-"));
-    let from = log_value(
-        envelope
-            .mail_from
-            .as_deref()
-            .unwrap_or("")
-            .trim_matches(['<', '>']),
-    );
-    let rcpts = envelope.rcpt_to.len();
-    let ms = started.elapsed().as_millis();
-    let text = format!(
-        "qid={queue_id} {summary} action={action} client={client} from=<{from}> rcpts={rcpts} size={size} ms={ms}"
-    );
-    let mut json = serde_json::json!({ "qid": queue_id });
-    if let Some(v) = verdict {
-        json["verdict"] = v.to_string().into();
-        json["score"] = score.into();
-        json["rules"] = found.clone().into();
+    MessageLine {
+        queue_id: &queue_id,
+        summary: &summary,
+        scanned: verdict.map(|v| (v, score, found.as_slice())),
+        unscanned,
+        action,
+        client: envelope.client_addr.as_deref(),
+        mail_from: envelope.mail_from.as_deref(),
+        rcpts: envelope.rcpt_to.len(),
+        size,
+        ms: started.elapsed().as_millis(),
     }
-    if let Some(reason) = unscanned {
-        json["unscanned"] = reason.into();
-    }
-    if let Some(error) = summary.strip_prefix("error=\"") {
-        json["error"] = error.trim_end_matches('"').into();
-    } else if let Some(why) = summary.strip_prefix("not scanned: ") {
-        json["error"] = why.into();
-    }
-    for (key, value) in [
-        ("action", serde_json::Value::from(action)),
-        ("client", client.into()),
-        ("from", from.into()),
-        ("rcpts", rcpts.into()),
-        ("size", size.into()),
-        ("ms", serde_json::Value::from(ms as u64)),
-    ] {
-        json[key] = value;
-    }
-    shared.log_message(&text, json);
+    .write(&shared.log);
     let found: Vec<&str> = found.iter().map(String::as_str).collect();
     shared.metrics.message(
         verdict,
@@ -703,21 +666,6 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
 fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
     let plan = plan::for_unscanned(received, &Unscanned::Failed(error.clone()), config);
     (plan, format!("error=\"{}\"", log_error(&error)))
-}
-
-/// A log field's value with control, bidi and invisible characters and spaces written as
-/// `<U+XXXX>` (as evidence is), so that no value can end the line or forge a `key=value`.
-pub fn log_value(value: &str) -> String {
-    value
-        .split(' ')
-        .map(crate::text::hidden::reveal_hidden)
-        .collect::<Vec<_>>()
-        .join("<U+0020>")
-}
-
-/// A quoted log value (`error="…"`): hidden characters escaped, double quotes made single.
-pub fn log_error(value: &str) -> String {
-    crate::text::hidden::reveal_hidden(value).replace('"', "'")
 }
 
 /// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
@@ -788,14 +736,6 @@ async fn apply(
             Status::Tempfail
         }
     }
-}
-
-/// One line on stderr, prefixed so it is easy to grep; key=value pairs after it.
-pub fn log_line(line: &str) {
-    // Built first and written at once: stderr is unbuffered, and `writeln!` would make one
-    // system call per piece of the format string.
-    let line = format!("lurescreen milter: {line}\n");
-    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Runs the daemon until SIGTERM or SIGINT; SIGHUP reloads configuration and signatures.
@@ -957,7 +897,7 @@ pub async fn serve_on<L: indymilter::Listener>(
     // more than usize::MAX >> 3 permits.
     let registry = watchdog::Registry::new(
         config.milter.max_connections.min(1 << 20),
-        Arc::clone(&shared.log),
+        Arc::clone(shared.log.sink()),
         Arc::clone(&shared.metrics),
     );
     let milter_config = indymilter::Config {
