@@ -66,7 +66,7 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Bytes kept now (for tests and the log).
+    /// Bytes kept now (for the metrics).
     pub fn used(&self) -> usize {
         self.used.load(Ordering::Acquire)
     }
@@ -164,16 +164,6 @@ impl Shared {
         }
     }
 
-    /// The metrics (for tests).
-    pub fn metrics(&self) -> &metrics::Metrics {
-        &self.metrics
-    }
-
-    /// The in-flight memory budget (for tests).
-    pub fn budget(&self) -> &Budget {
-        &self.budget
-    }
-
     /// The same state with another scanning step (for tests: a scan that panics or hangs).
     pub fn with_scanner(mut self, scanner: Scanner) -> Shared {
         self.scanner = scanner;
@@ -234,7 +224,6 @@ impl Shared {
 #[derive(Default)]
 pub struct Session {
     client_addr: Option<String>,
-    client_name: Option<String>,
     helo: Option<String>,
     /// The message in progress.
     envelope: Envelope,
@@ -309,8 +298,7 @@ const NOREPLY: ProtoOpts = ProtoOpts::NOREPLY_CONNECT
 
 /// The milter callbacks, all sharing `shared`.
 pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
-    let (s1, s2, s3, s4, s5, s6, s7) = (
-        Arc::clone(&shared),
+    let (s1, s2, s3, s4, s5, s6) = (
         Arc::clone(&shared),
         Arc::clone(&shared),
         Arc::clone(&shared),
@@ -319,10 +307,9 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
         Arc::clone(&shared),
     );
     Callbacks::new()
-        .on_connect(|cx, hostname, socket| {
+        .on_connect(|cx, _hostname, socket| {
             Box::pin(async move {
                 let session = cx.data.get_or_insert_with(Session::default);
-                session.client_name = Some(text(&hostname));
                 session.client_addr = match socket {
                     SocketInfo::Inet(addr) => Some(addr.ip().to_string()),
                     _ => None,
@@ -452,8 +439,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 Status::Continue
             })
         })
-        .on_negotiate(move |cx, mta_actions, mta_opts| {
-            let _ = &s7;
+        .on_negotiate(|cx, mta_actions, mta_opts| {
             Box::pin(async move {
                 // Assign, do not add to, what the MTA offers (CRATES.md). Only what it offers:
                 // an MTA that does not allow one of them is still served, and a message that
