@@ -4,6 +4,7 @@
 //! deadline, so a slow or hostile message never stalls other connections. One log line per
 //! message goes to stderr (journald picks it up).
 
+pub mod activity;
 pub mod listen;
 pub mod log;
 pub mod metrics;
@@ -13,6 +14,7 @@ pub mod watchdog;
 use crate::config::Config;
 use crate::message::Envelope;
 use crate::{Engine, Lang, Report, ScanError};
+use activity::{Activity, Reservation};
 use indymilter::{
     Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
     Status,
@@ -22,7 +24,7 @@ pub use log::{LogSink, log_error, log_line, log_value};
 use plan::{Decision, Plan, Received, Unscanned};
 use std::ffi::{CStr, CString};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -46,62 +48,10 @@ pub struct Shared {
     log: Log,
     lang: RwLock<Lang>,
     sources: Sources,
-    /// Messages between MAIL FROM and end of message.
-    in_flight: AtomicUsize,
-    /// Set on SIGTERM: new transactions are deferred while in-flight ones finish.
-    draining: AtomicBool,
-    /// Scans that ran past their deadline and still hold a thread (a scan cannot be cancelled).
-    overdue: Arc<AtomicUsize>,
-    /// Header and body bytes kept for messages in progress, over every connection.
-    budget: Arc<Budget>,
+    /// Transactions, overdue scans and bytes kept in progress; draining.
+    activity: Arc<Activity>,
     /// Counters for `/metrics` (kept whether or not they are served).
     metrics: Arc<metrics::Metrics>,
-}
-
-/// The bytes all connections together may keep for messages in progress
-/// (`milter.max_body_bytes_in_flight`, read at start).
-pub struct Budget {
-    used: AtomicUsize,
-    limit: usize,
-}
-
-impl Budget {
-    /// Bytes kept now (for the metrics).
-    pub fn used(&self) -> usize {
-        self.used.load(Ordering::Acquire)
-    }
-}
-
-/// Bytes one message holds of the budget, given back when it is dropped (after its scan).
-#[derive(Default)]
-struct Reservation {
-    budget: Option<Arc<Budget>>,
-    bytes: usize,
-}
-
-impl Reservation {
-    /// Takes `n` more bytes; false (and nothing taken) when that would pass the limit.
-    fn grow(&mut self, budget: &Arc<Budget>, n: usize) -> bool {
-        let b = self.budget.get_or_insert_with(|| Arc::clone(budget));
-        let taken = b
-            .used
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
-                used.checked_add(n).filter(|&total| total <= b.limit)
-            })
-            .is_ok();
-        if taken {
-            self.bytes += n;
-        }
-        taken
-    }
-}
-
-impl Drop for Reservation {
-    fn drop(&mut self) {
-        if let Some(b) = &self.budget {
-            b.used.fetch_sub(self.bytes, Ordering::AcqRel);
-        }
-    }
 }
 
 /// Scans past their deadline that may still hold threads; past this, messages are not scanned
@@ -153,13 +103,7 @@ impl Shared {
             log: Log::default(),
             lang: RwLock::new(lang),
             sources,
-            in_flight: AtomicUsize::new(0),
-            draining: AtomicBool::new(false),
-            overdue: Arc::new(AtomicUsize::new(0)),
-            budget: Arc::new(Budget {
-                used: AtomicUsize::new(0),
-                limit: budget,
-            }),
+            activity: Arc::new(Activity::new(budget)),
             metrics: Arc::new(metrics::Metrics::new()),
         }
     }
@@ -279,7 +223,7 @@ fn macro_value(macros: &indymilter::Macros, name: &str) -> Option<String> {
 fn end_transaction(shared: &Shared, session: &mut Session) {
     if session.in_transaction {
         session.in_transaction = false;
-        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        shared.activity.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -330,7 +274,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let auth = macro_value(&cx.macros, "{auth_authen}");
                 let mail_from = args.first().map(|a| text(a));
                 let session = cx.data.get_or_insert_with(Session::default);
-                let draining = shared.draining.load(Ordering::SeqCst);
+                let draining = shared.activity.draining.load(Ordering::SeqCst);
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
                     let from =
                         log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']));
@@ -354,7 +298,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 // the 421 (within the shutdown grace).
                 session.in_transaction = true;
                 session.deferred = draining;
-                shared.in_flight.fetch_add(1, Ordering::SeqCst);
+                shared.activity.in_flight.fetch_add(1, Ordering::SeqCst);
                 session.envelope.mail_from = mail_from;
                 session.envelope.auth_user = auth;
                 session.go_on(ProtoOpts::NOREPLY_MAIL)
@@ -380,7 +324,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let kept = session.header_bytes < limit
                     && session.received.headers.len() < 100_000
                     && !session.over_budget
-                    && session.reservation.grow(&shared.budget, size);
+                    && session.reservation.grow(&shared.activity.budget, size);
                 if kept {
                     session.header_bytes += size;
                     session.received.headers.push((text(&name), text(&value)));
@@ -407,7 +351,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 let room = limit.saturating_sub(header_bytes + r.body.len());
                 let keep = chunk.len().min(room);
                 if keep > 0 && !session.over_budget {
-                    if session.reservation.grow(&shared.budget, keep) {
+                    if session.reservation.grow(&shared.activity.budget, keep) {
                         r.body.extend_from_slice(&chunk[..keep]);
                     } else {
                         session.over_budget = true;
@@ -502,7 +446,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     let config = engine.config();
     let size = received.header_size().saturating_add(received.body_size);
 
-    let overdue = shared.overdue.load(Ordering::Acquire);
+    let overdue = shared.activity.overdue.load(Ordering::Acquire);
     // For the metrics: the verdict, or why there is none; the rules found.
     let mut verdict = None;
     let mut unscanned: Option<&'static str> = None;
@@ -512,7 +456,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         unscanned = Some("over_budget");
         let error = format!(
             "not scanned: messages in progress hold milter.max_body_bytes_in_flight ({} bytes)",
-            shared.budget.limit
+            shared.activity.budget.limit()
         );
         let (plan, _) = fail(&received, config, error.clone());
         (plan, error)
@@ -539,7 +483,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         let state = Arc::new(std::sync::atomic::AtomicU8::new(RUNNING));
         let done = JobDone {
             state: Arc::clone(&state),
-            overdue: Arc::clone(&shared.overdue),
+            overdue: Arc::clone(&shared.activity.overdue),
         };
         let job = tokio::task::spawn_blocking(move || {
             let _done = done;
@@ -602,13 +546,13 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                 unscanned = Some("scan_timeout");
                 // The job runs on; count it until it ends (`JobDone`). Counted before it is
                 // marked, so the job's own decrement can never come first.
-                shared.overdue.fetch_add(1, Ordering::AcqRel);
+                shared.activity.overdue.fetch_add(1, Ordering::AcqRel);
                 if state
                     .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
                     .is_err()
                 {
                     // It ended just now.
-                    shared.overdue.fetch_sub(1, Ordering::AcqRel);
+                    shared.activity.overdue.fetch_sub(1, Ordering::AcqRel);
                 }
                 fail(
                     &received,
@@ -786,7 +730,7 @@ pub fn run_until(
 
 /// Completes once `MAX_OVERDUE_SCANS` scans have all been past their deadline for `patience`
 /// (never if it is zero), with what to log.
-async fn stuck_scans(shared: Arc<Shared>, patience: Duration) -> String {
+async fn stuck_scans(activity: Arc<Activity>, patience: Duration) -> String {
     if patience.is_zero() {
         std::future::pending::<()>().await;
     }
@@ -794,7 +738,7 @@ async fn stuck_scans(shared: Arc<Shared>, patience: Duration) -> String {
     let mut since: Option<Instant> = None;
     loop {
         tokio::time::sleep(tick).await;
-        let overdue = shared.overdue.load(Ordering::Acquire);
+        let overdue = activity.overdue.load(Ordering::Acquire);
         if overdue < MAX_OVERDUE_SCANS {
             since = None;
             continue;
@@ -822,7 +766,12 @@ pub async fn serve(
 ) -> Result<(), String> {
     let config = shared.engine().config().clone();
     if let Some(addr) = crate::config::milter::validate_listen(&config.milter.metrics_listen)? {
-        metrics::serve(addr, Arc::clone(&shared)).await?;
+        metrics::serve(
+            addr,
+            Arc::clone(&shared.metrics),
+            Arc::clone(&shared.activity),
+        )
+        .await?;
         shared.log(&format!("metrics on http://{addr}/metrics"));
     }
     let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
@@ -833,25 +782,25 @@ pub async fn serve(
     let shutdown = async move {
         tokio::select! {
             () = stop => {}
-            why = stuck_scans(Arc::clone(&drainer), patience) => {
+            why = stuck_scans(Arc::clone(&drainer.activity), patience) => {
                 drainer.log(&why);
                 if let Ok(mut s) = stuck_set.lock() {
                     *s = Some(why);
                 }
             }
         }
-        drainer.draining.store(true, Ordering::SeqCst);
+        drainer.activity.draining.store(true, Ordering::SeqCst);
         drainer.log(&format!(
             "stopping: new transactions get 421 while {} messages in progress finish",
-            drainer.in_flight.load(Ordering::SeqCst)
+            drainer.activity.in_flight.load(Ordering::SeqCst)
         ));
         let until = Instant::now() + grace;
-        while drainer.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+        while drainer.activity.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         drainer.log(&format!(
             "shutting down ({} messages still in progress)",
-            drainer.in_flight.load(Ordering::SeqCst)
+            drainer.activity.in_flight.load(Ordering::SeqCst)
         ));
     };
     let result = match listener {
