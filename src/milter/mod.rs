@@ -9,50 +9,26 @@ pub mod listen;
 pub mod log;
 pub mod metrics;
 pub mod plan;
+mod reload;
+mod shared;
 pub mod watchdog;
 
 use crate::config::Config;
 use crate::message::Envelope;
-use crate::{Engine, Lang, Report, ScanError};
 use activity::{Activity, Reservation};
 use indymilter::{
     Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
     Status,
 };
-use log::{Log, MessageLine};
+use log::MessageLine;
 pub use log::{LogSink, log_error, log_line, log_value};
 use plan::{Decision, Plan, Received, Unscanned};
+pub use reload::Sources;
+pub use shared::{Scanner, Shared};
 use std::ffi::{CStr, CString};
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-
-/// Where the configuration and signatures come from, so SIGHUP can reload them.
-#[derive(Debug, Clone)]
-pub struct Sources {
-    pub config: Option<PathBuf>,
-    pub signatures: Option<PathBuf>,
-    /// `--lang`, which outranks the config file's `lang` on reload too.
-    pub lang: Option<Lang>,
-}
-
-/// The scanning step: the engine's scan by default. Tests put in one that panics, hangs or
-/// fails (`Shared::with_scanner`); nothing in a message or the configuration can choose it.
-pub type Scanner = Arc<dyn Fn(&Engine, &[u8], Envelope) -> Result<Report, ScanError> + Send + Sync>;
-
-/// State shared by every connection.
-pub struct Shared {
-    engine: RwLock<Arc<Engine>>,
-    scanner: Scanner,
-    log: Log,
-    lang: RwLock<Lang>,
-    sources: Sources,
-    /// Transactions, overdue scans and bytes kept in progress; draining.
-    activity: Arc<Activity>,
-    /// Counters for `/metrics` (kept whether or not they are served).
-    metrics: Arc<metrics::Metrics>,
-}
 
 /// Scans past their deadline that may still hold threads; past this, messages are not scanned
 /// (the failure action applies) until some finish, so hostile mail cannot pile up threads.
@@ -79,88 +55,6 @@ impl Drop for JobDone {
         {
             self.overdue.fetch_sub(1, Ordering::AcqRel);
         }
-    }
-}
-
-fn engine_budget(engine: &Engine) -> usize {
-    engine.config().milter.max_body_bytes_in_flight
-}
-
-impl Shared {
-    pub fn new(engine: Engine, sources: Sources) -> Shared {
-        Shared::with_engine(Arc::new(engine), sources)
-    }
-
-    /// The same with an engine shared with others (the fuzz target builds one for all runs).
-    pub fn with_engine(engine: Arc<Engine>, sources: Sources) -> Shared {
-        let lang = engine.config().lang_for(sources.lang);
-        let budget = engine_budget(&engine);
-        Shared {
-            engine: RwLock::new(engine),
-            scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
-                engine.scan_with_envelope(raw, Some(envelope))
-            }),
-            log: Log::default(),
-            lang: RwLock::new(lang),
-            sources,
-            activity: Arc::new(Activity::new(budget)),
-            metrics: Arc::new(metrics::Metrics::new()),
-        }
-    }
-
-    /// The same state with another scanning step (for tests: a scan that panics or hangs).
-    pub fn with_scanner(mut self, scanner: Scanner) -> Shared {
-        self.scanner = scanner;
-        self
-    }
-
-    /// The same state with log lines going to `log` instead of stderr.
-    pub fn with_log(mut self, log: LogSink) -> Shared {
-        self.log.set_sink(log);
-        self
-    }
-
-    /// The same state writing its log lines as JSON objects (`--log-format json`).
-    pub fn with_json_log(mut self, json: bool) -> Shared {
-        self.log.set_json(json);
-        self
-    }
-
-    /// A line about the daemon (not about one message): `{"event": …}` in JSON.
-    fn log(&self, line: &str) {
-        self.log.event(line);
-    }
-
-    /// The line about one message: `text` as it is, or `json` as one object.
-    fn log_message(&self, text: &str, json: serde_json::Value) {
-        self.log.message(text, json);
-    }
-
-    fn engine(&self) -> Arc<Engine> {
-        match self.engine.read() {
-            Ok(e) => Arc::clone(&e),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    fn lang(&self) -> Lang {
-        self.lang.read().map(|l| *l).unwrap_or_default()
-    }
-
-    /// Loads configuration and signatures again; on any error the running ones stay.
-    pub fn reload(&self) -> Result<(), String> {
-        let engine = crate::engine::load::load(
-            self.sources.config.as_deref(),
-            self.sources.signatures.as_deref(),
-        )?;
-        let lang = engine.config().lang_for(self.sources.lang);
-        if let Ok(mut e) = self.engine.write() {
-            *e = Arc::new(engine);
-        }
-        if let Ok(mut l) = self.lang.write() {
-            *l = lang;
-        }
-        Ok(())
     }
 }
 
@@ -278,7 +172,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                 if draining && !session.noreply.contains(ProtoOpts::NOREPLY_MAIL) {
                     let from =
                         log_value(mail_from.as_deref().unwrap_or("").trim_matches(['<', '>']));
-                    shared.log_message(
+                    shared.log.message(
                         &format!("qid=- not scanned: shutting down action=tempfail from=<{from}>"),
                         serde_json::json!({
                             "qid": "-",
@@ -415,7 +309,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     if session.deferred {
         end_transaction(shared, session);
         session.start_message();
-        shared.log_message(
+        shared.log.message(
             &format!("qid={queue_id} not scanned: shutting down action=tempfail"),
             serde_json::json!({
                 "qid": queue_id,
@@ -654,7 +548,7 @@ async fn apply(
     match result {
         Ok(()) => Status::Accept,
         Err(e) => {
-            shared.log(&format!(
+            shared.log.event(&format!(
                 "qid={queue_id} error=\"milter action refused by the MTA: {}\"",
                 log_error(&e.to_string())
             ));
@@ -679,20 +573,7 @@ pub fn run(listen: &str, shared: Arc<Shared>) -> Result<(), String> {
                 return;
             };
             while hup.recv().await.is_some() {
-                let reloaded = reloader.reload();
-                reloader.metrics.reloaded(reloaded.is_ok());
-                match reloaded {
-                    Ok(()) => {
-                        reloader.log("reloaded configuration and signatures");
-                        if let Some(note) = reloader.engine().signatures().builtin_rules_note() {
-                            reloader.log(&note);
-                        }
-                    }
-                    Err(e) => reloader.log(&format!(
-                        "reload failed, keeping the running set: {}",
-                        log_error(&e)
-                    )),
-                }
+                reloader.loaded.on_hangup(&reloader.log, &reloader.metrics);
             }
         });
         wait_for_stop().await
@@ -717,9 +598,9 @@ pub fn run_until(
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let result = runtime.block_on(async move {
         let listener = listen::bind(listen, &config.milter.socket_mode).await?;
-        shared.log(&format!("listening on {listen}"));
+        shared.log.event(&format!("listening on {listen}"));
         if let Some(note) = shared.engine().signatures().builtin_rules_note() {
-            shared.log(&note);
+            shared.log.event(&note);
         }
         serve(listener, shared, stop).await
     });
@@ -772,7 +653,9 @@ pub async fn serve(
             Arc::clone(&shared.activity),
         )
         .await?;
-        shared.log(&format!("metrics on http://{addr}/metrics"));
+        shared
+            .log
+            .event(&format!("metrics on http://{addr}/metrics"));
     }
     let grace = Duration::from_millis(config.milter.shutdown_grace_ms);
     let drainer = Arc::clone(&shared);
@@ -783,14 +666,14 @@ pub async fn serve(
         tokio::select! {
             () = stop => {}
             why = stuck_scans(Arc::clone(&drainer.activity), patience) => {
-                drainer.log(&why);
+                drainer.log.event(&why);
                 if let Ok(mut s) = stuck_set.lock() {
                     *s = Some(why);
                 }
             }
         }
         drainer.activity.draining.store(true, Ordering::SeqCst);
-        drainer.log(&format!(
+        drainer.log.event(&format!(
             "stopping: new transactions get 421 while {} messages in progress finish",
             drainer.activity.in_flight.load(Ordering::SeqCst)
         ));
@@ -798,7 +681,7 @@ pub async fn serve(
         while drainer.activity.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < until {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        drainer.log(&format!(
+        drainer.log.event(&format!(
             "shutting down ({} messages still in progress)",
             drainer.activity.in_flight.load(Ordering::SeqCst)
         ));
