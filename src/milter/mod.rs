@@ -10,12 +10,12 @@ pub mod log;
 pub mod metrics;
 pub mod plan;
 mod reload;
+mod session;
 mod shared;
 pub mod watchdog;
 
 use crate::config::Config;
-use crate::message::Envelope;
-use activity::{Activity, Reservation};
+use activity::Activity;
 use indymilter::{
     Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
     Status,
@@ -24,8 +24,9 @@ use log::MessageLine;
 pub use log::{LogSink, log_error, log_line, log_value};
 use plan::{Decision, Plan, Received, Unscanned};
 pub use reload::Sources;
+pub use session::Session;
+use session::{SHUTTING_DOWN, macro_value, text};
 pub use shared::{Scanner, Shared};
-use std::ffi::{CStr, CString};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -55,69 +56,6 @@ impl Drop for JobDone {
         {
             self.overdue.fetch_sub(1, Ordering::AcqRel);
         }
-    }
-}
-
-/// One SMTP connection's state.
-#[derive(Default)]
-pub struct Session {
-    client_addr: Option<String>,
-    helo: Option<String>,
-    /// The message in progress.
-    envelope: Envelope,
-    received: Received,
-    in_transaction: bool,
-    /// The stages the MTA agreed need no answer.
-    noreply: ProtoOpts,
-    /// Header bytes kept so far (a running sum: messages may have 100,000 header lines).
-    header_bytes: usize,
-    /// The transaction began while the daemon was shutting down and the MTA wanted no answer
-    /// at MAIL FROM: it is deferred at end of message instead.
-    deferred: bool,
-    /// This message's share of the in-flight budget.
-    reservation: Reservation,
-    /// Bytes of this message were not kept because the in-flight budget was used up.
-    over_budget: bool,
-}
-
-impl Session {
-    /// What a callback that just continues answers at `stage`.
-    fn go_on(&self, stage: ProtoOpts) -> Status {
-        if self.noreply.contains(stage) {
-            Status::Noreply
-        } else {
-            Status::Continue
-        }
-    }
-
-    fn start_message(&mut self) {
-        self.envelope = Envelope {
-            client_addr: self.client_addr.clone(),
-            helo: self.helo.clone(),
-            ..Envelope::default()
-        };
-        self.received = Received::default();
-        self.header_bytes = 0;
-        self.deferred = false;
-        self.reservation = Reservation::default();
-        self.over_budget = false;
-    }
-}
-
-fn text(s: &CStr) -> String {
-    String::from_utf8_lossy(s.to_bytes()).into_owned()
-}
-
-fn macro_value(macros: &indymilter::Macros, name: &str) -> Option<String> {
-    let name = CString::new(name).ok()?;
-    macros.get(&name).map(text).filter(|v| !v.is_empty())
-}
-
-/// Ends the transaction bookkeeping for a session, if one was open.
-fn end_transaction(shared: &Shared, session: &mut Session) {
-    if session.in_transaction {
-        session.in_transaction = false;
-        shared.activity.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -186,7 +124,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
                         .set_error_reply("421", Some("4.3.2"), [SHUTTING_DOWN]);
                     return Status::Tempfail;
                 }
-                end_transaction(&shared, session);
+                session.end_transaction(&shared.activity);
                 session.start_message();
                 // Counted even when deferred, so the daemon stays to give its end of message
                 // the 421 (within the shutdown grace).
@@ -262,7 +200,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
             let shared = Arc::clone(&s5);
             Box::pin(async move {
                 if let Some(session) = cx.data.as_mut() {
-                    end_transaction(&shared, session);
+                    session.end_transaction(&shared.activity);
                     session.start_message();
                 }
                 Status::Continue
@@ -272,7 +210,7 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
             let shared = Arc::clone(&s6);
             Box::pin(async move {
                 if let Some(session) = cx.data.as_mut() {
-                    end_transaction(&shared, session);
+                    session.end_transaction(&shared.activity);
                 }
                 Status::Continue
             })
@@ -296,9 +234,6 @@ pub fn callbacks(shared: Arc<Shared>) -> Callbacks<Session> {
         })
 }
 
-/// The answer to a transaction while the daemon shuts down.
-const SHUTTING_DOWN: &str = "lurescreen is shutting down, try again later";
-
 async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> Status {
     let started = Instant::now();
     // Escaped once here: the queue id goes into every log line about the message.
@@ -307,7 +242,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
         return Status::Accept;
     };
     if session.deferred {
-        end_transaction(shared, session);
+        session.end_transaction(&shared.activity);
         session.start_message();
         shared.log.message(
             &format!("qid={queue_id} not scanned: shutting down action=tempfail"),
@@ -334,7 +269,7 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
     // Held until the scan is over (the bytes stay in memory that long).
     let reservation = std::mem::take(&mut session.reservation);
     let over_budget = std::mem::take(&mut session.over_budget);
-    end_transaction(shared, session);
+    session.end_transaction(&shared.activity);
     let engine = shared.engine();
     let lang = shared.lang();
     let config = engine.config();
