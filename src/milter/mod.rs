@@ -5,59 +5,34 @@
 //! message goes to stderr (journald picks it up).
 
 pub mod activity;
+mod apply;
 pub mod listen;
 pub mod log;
 pub mod metrics;
 pub mod plan;
 mod reload;
+mod scan_job;
 mod session;
 mod shared;
 pub mod watchdog;
 
 use crate::config::Config;
-use activity::Activity;
+use apply::apply;
 use indymilter::{
-    Actions, Callbacks, Context, ContextActions, EomContext, ProtoOpts, SetErrorReply, SocketInfo,
-    Status,
+    Actions, Callbacks, Context, EomContext, ProtoOpts, SetErrorReply, SocketInfo, Status,
 };
 use log::MessageLine;
 pub use log::{LogSink, log_error, log_line, log_value};
 use plan::{Decision, Plan, Received, Unscanned};
 pub use reload::Sources;
+pub use scan_job::MAX_OVERDUE_SCANS;
+use scan_job::stuck_scans;
 pub use session::Session;
 use session::{SHUTTING_DOWN, macro_value, text};
 pub use shared::{Scanner, Shared};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// Scans past their deadline that may still hold threads; past this, messages are not scanned
-/// (the failure action applies) until some finish, so hostile mail cannot pile up threads.
-pub const MAX_OVERDUE_SCANS: usize = 8;
-
-/// A scan job's state, shared by the job and the task waiting for it.
-const RUNNING: u8 = 0;
-const FINISHED: u8 = 1;
-const ABANDONED: u8 = 2;
-
-/// Marks a scan job finished when dropped (a panicking scan too); a job its waiter gave up on
-/// leaves the overdue count.
-struct JobDone {
-    state: Arc<std::sync::atomic::AtomicU8>,
-    overdue: Arc<AtomicUsize>,
-}
-
-impl Drop for JobDone {
-    fn drop(&mut self) {
-        if self
-            .state
-            .compare_exchange(RUNNING, FINISHED, Ordering::AcqRel, Ordering::Acquire)
-            .is_err()
-        {
-            self.overdue.fetch_sub(1, Ordering::AcqRel);
-        }
-    }
-}
 
 /// Stages whose callbacks always continue, so the MTA need not wait for their answer. MAIL FROM
 /// is among them: while shutting down, a transaction is deferred at end of message instead
@@ -304,49 +279,19 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
             format!("not scanned: {overdue} earlier scans are still running past their deadline"),
         )
     } else {
-        let deadline = Duration::from_millis(config.limits.scan_time_ms.saturating_mul(2));
         let received = Arc::new(received);
-        let (r, e, env) = (Arc::clone(&received), Arc::clone(&engine), envelope.clone());
-        let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(shared.log.sink()));
-        let qid = queue_id.clone();
-        let state = Arc::new(std::sync::atomic::AtomicU8::new(RUNNING));
-        let done = JobDone {
-            state: Arc::clone(&state),
-            overdue: Arc::clone(&shared.activity.overdue),
-        };
-        let job = tokio::task::spawn_blocking(move || {
-            let _done = done;
-            let _reservation = reservation;
-            let raw = r.raw();
-            let report = scanner(&e, &raw, env.clone());
-            report.map(|report| {
-                let plan = plan::for_report(&r, &report, e.config(), lang);
-                // Held mail may get a notice ([notice]), written on a task of its own so it never
-                // delays the answer to the MTA; failing to write one is only logged.
-                if e.config().notice.enabled && report.verdict >= crate::Verdict::Quarantine {
-                    let (e, report) = (Arc::clone(&e), report.clone());
-                    tokio::task::spawn_blocking(move || {
-                        let written = crate::explain::notice::write_for_held(
-                            &e,
-                            &raw,
-                            &report,
-                            lang,
-                            &env.rcpt_to,
-                            &qid,
-                        );
-                        if let Err(err) = written {
-                            log(&format!(
-                                "qid={qid} error=\"{}\"",
-                                log_error(&err.to_string())
-                            ));
-                        }
-                    });
-                }
-                (plan, report)
-            })
-        });
-        match tokio::time::timeout(deadline, job).await {
-            Ok(Ok(Ok((plan, report)))) => {
+        let scanned = scan_job::scan(
+            shared,
+            &engine,
+            lang,
+            &received,
+            &envelope,
+            reservation,
+            &queue_id,
+        )
+        .await;
+        match scanned {
+            Ok((plan, report)) => {
                 let rules: Vec<&str> = report.rule_scores().into_iter().map(|(r, _)| r).collect();
                 verdict = Some(report.verdict);
                 score = (report.score * 10.0).round() / 10.0;
@@ -363,35 +308,13 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
                 );
                 (plan, summary)
             }
-            Ok(Ok(Err(e))) => {
-                unscanned = Some("scan_failed");
-                fail(&received, config, e.to_string())
-            }
-            Ok(Err(join)) => {
-                unscanned = Some("scan_failed");
-                fail(&received, config, format!("internal error: {join}"))
-            }
-            Err(_) => {
-                unscanned = Some("scan_timeout");
-                // The job runs on; count it until it ends (`JobDone`). Counted before it is
-                // marked, so the job's own decrement can never come first.
-                shared.activity.overdue.fetch_add(1, Ordering::AcqRel);
-                if state
-                    .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_err()
-                {
-                    // It ended just now.
-                    shared.activity.overdue.fetch_sub(1, Ordering::AcqRel);
-                }
-                fail(
-                    &received,
-                    config,
-                    format!("scan did not finish within {} ms", deadline.as_millis()),
-                )
+            Err((reason, error)) => {
+                unscanned = Some(reason);
+                fail(&received, config, error)
             }
         }
     };
-    let status = apply(shared, &plan, cx, &queue_id).await;
+    let status = apply(&shared.log, &plan, cx, &queue_id).await;
     let action = match (&plan.decision, &plan.quarantine, status) {
         (_, _, Status::Tempfail) => "tempfail",
         (Decision::Reject(_), _, _) => "reject",
@@ -425,76 +348,6 @@ async fn end_of_message(shared: &Arc<Shared>, cx: &mut EomContext<Session>) -> S
 fn fail(received: &Received, config: &Config, error: String) -> (Plan, String) {
     let plan = plan::for_unscanned(received, &Unscanned::Failed(error.clone()), config);
     (plan, format!("error=\"{}\"", log_error(&error)))
-}
-
-/// Carries out a plan; any action the MTA refuses turns into a tempfail, so nothing is delivered
-/// half-marked.
-async fn apply(
-    shared: &Shared,
-    plan: &Plan,
-    cx: &mut EomContext<Session>,
-    queue_id: &str,
-) -> Status {
-    match &plan.decision {
-        Decision::Reject(text) => {
-            let _ = cx
-                .reply
-                .set_error_reply("550", Some("5.7.1"), [text.as_str()]);
-            return Status::Reject;
-        }
-        Decision::Tempfail(text) => {
-            let _ = cx
-                .reply
-                .set_error_reply("451", Some("4.7.1"), [text.as_str()]);
-            return Status::Tempfail;
-        }
-        Decision::Accept => {}
-    }
-    let actions = &cx.actions;
-    let result: Result<(), indymilter::ActionError> = async {
-        for (name, index) in &plan.remove {
-            actions
-                .change_header(name.as_str(), *index, None::<&str>)
-                .await?;
-        }
-        for (n, (name, value)) in plan.insert.iter().enumerate() {
-            actions
-                .insert_header(n as i32, name.as_str(), value.as_str())
-                .await?;
-        }
-        match &plan.subject {
-            Some((true, value)) => {
-                actions
-                    .change_header("Subject", 1, Some(value.as_str()))
-                    .await?
-            }
-            Some((false, value)) => actions.add_header("Subject", value.as_str()).await?,
-            None => {}
-        }
-        if let Some(body) = &plan.body {
-            actions.replace_body(body).await?;
-        }
-        if let Some(reason) = &plan.quarantine {
-            actions.quarantine(reason.as_str()).await?;
-        }
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => Status::Accept,
-        Err(e) => {
-            shared.log.event(&format!(
-                "qid={queue_id} error=\"milter action refused by the MTA: {}\"",
-                log_error(&e.to_string())
-            ));
-            let _ = cx.reply.set_error_reply(
-                "451",
-                Some("4.7.1"),
-                ["lurescreen could not mark the message, try again later"],
-            );
-            Status::Tempfail
-        }
-    }
 }
 
 /// Runs the daemon until SIGTERM or SIGINT; SIGHUP reloads configuration and signatures.
@@ -542,32 +395,6 @@ pub fn run_until(
     // Dropping the runtime would wait for every scan thread, also one that never ends.
     runtime.shutdown_timeout(Duration::from_millis(100));
     result
-}
-
-/// Completes once `MAX_OVERDUE_SCANS` scans have all been past their deadline for `patience`
-/// (never if it is zero), with what to log.
-async fn stuck_scans(activity: Arc<Activity>, patience: Duration) -> String {
-    if patience.is_zero() {
-        std::future::pending::<()>().await;
-    }
-    let tick = (patience / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
-    let mut since: Option<Instant> = None;
-    loop {
-        tokio::time::sleep(tick).await;
-        let overdue = activity.overdue.load(Ordering::Acquire);
-        if overdue < MAX_OVERDUE_SCANS {
-            since = None;
-            continue;
-        }
-        let start = *since.get_or_insert_with(Instant::now);
-        if start.elapsed() >= patience {
-            return format!(
-                "{overdue} scans have run past their deadline for {} ms and cannot be stopped: \
-                 exiting so that the service manager restarts the daemon",
-                patience.as_millis()
-            );
-        }
-    }
 }
 
 /// Serves milter connections on `listener` until `stop` completes, then drains: new
