@@ -4,7 +4,7 @@
 //! Counters are kept always (a few atomics per message); the HTTP endpoint exists only when the
 //! administrator asks for it. Exposition is OpenMetrics text from `prometheus-client`.
 
-use super::Shared;
+use super::activity::Activity;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -173,13 +173,14 @@ impl Metrics {
     }
 
     /// The exposition, with the gauges read from the daemon's state first.
-    pub fn render(&self, shared: &Shared) -> String {
+    pub fn render(&self, activity: &Activity) -> String {
         let as_i64 = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         self.transactions_in_flight
-            .set(as_i64(shared.in_flight.load(Ordering::SeqCst)));
+            .set(as_i64(activity.in_flight.load(Ordering::SeqCst)));
         self.scans_past_deadline
-            .set(as_i64(shared.overdue.load(Ordering::Acquire)));
-        self.body_bytes_in_flight.set(as_i64(shared.budget.used()));
+            .set(as_i64(activity.overdue.load(Ordering::Acquire)));
+        self.body_bytes_in_flight
+            .set(as_i64(activity.budget.used()));
         let mut out = String::new();
         if let Err(e) = encode(&mut out, &self.registry) {
             out = format!("# cannot encode the metrics: {e}\n");
@@ -232,19 +233,23 @@ fn unix_now() -> f64 {
 }
 
 /// Serves `/metrics` and `/healthz` on `addr` until the runtime ends.
-pub async fn serve(addr: std::net::SocketAddr, shared: Arc<Shared>) -> Result<(), String> {
+pub async fn serve(
+    addr: std::net::SocketAddr,
+    metrics: Arc<Metrics>,
+    activity: Arc<Activity>,
+) -> Result<(), String> {
     use axum::http::{StatusCode, header};
     use axum::routing::get;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot serve metrics on {addr}: {e}"))?;
-    let metrics_state = Arc::clone(&shared);
-    let health_state = shared;
+    let metrics_state = Arc::clone(&activity);
+    let health_state = activity;
     let app = axum::Router::new()
         .route(
             "/metrics",
             get(move |headers: axum::http::HeaderMap| {
-                let shared = Arc::clone(&metrics_state);
+                let (metrics, activity) = (Arc::clone(&metrics), Arc::clone(&metrics_state));
                 async move {
                     // OpenMetrics for a scraper that asks for it (Prometheus does), else the
                     // classic text format.
@@ -252,7 +257,7 @@ pub async fn serve(addr: std::net::SocketAddr, shared: Arc<Shared>) -> Result<()
                         .get(header::ACCEPT)
                         .and_then(|v| v.to_str().ok())
                         .is_some_and(|v| v.contains("application/openmetrics-text"));
-                    let text = shared.metrics.render(&shared);
+                    let text = metrics.render(&activity);
                     if openmetrics {
                         (
                             [(
@@ -276,9 +281,9 @@ pub async fn serve(addr: std::net::SocketAddr, shared: Arc<Shared>) -> Result<()
         .route(
             "/healthz",
             get(move || {
-                let shared = Arc::clone(&health_state);
+                let activity = Arc::clone(&health_state);
                 async move {
-                    if shared.draining.load(Ordering::SeqCst) {
+                    if activity.draining.load(Ordering::SeqCst) {
                         (StatusCode::SERVICE_UNAVAILABLE, "draining\n")
                     } else {
                         (StatusCode::OK, "ok\n")

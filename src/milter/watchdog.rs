@@ -12,7 +12,7 @@
 //! (all are in the middle of a packet or of a scan), the new connection is closed instead. The
 //! protocol itself stays indymilter's (libmilter-compatible).
 
-use super::LogSink;
+use super::log::LogSink;
 use super::metrics::Metrics;
 use std::future::Future;
 use std::io;
