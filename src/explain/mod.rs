@@ -20,8 +20,9 @@ use crate::message::auth_results::trusted_results;
 use crate::message::{self, Attachment, Mailbox, Message};
 use crate::score::{Report, ScoredFinding};
 use crate::signatures::{Signatures, fill_template};
+use crate::text::defang::{defang, defang_evidence, defang_host, defang_text};
 use crate::text::domain::{domain_in_text, same_org};
-use crate::text::hidden::{reveal_hidden, visible};
+use crate::text::hidden::{is_blank, is_hidden_char, reveal_hidden, visible};
 use crate::{Engine, Lang, ScanError};
 use serde::Serialize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -279,14 +280,16 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Scan `raw` and build the staff-facing explanation. Never panics on any input.
+/// Scan `raw` and build the staff-facing explanation from the message as the engine parsed it.
+/// Never panics on any input.
 pub fn explain(engine: &Engine, raw: &[u8]) -> Result<Explanation, ScanError> {
-    let report = engine.scan(raw)?;
-    Ok(from_report(engine, raw, &report))
+    let (report, msg) = engine.scan_keeping_message(raw, None)?;
+    Ok(from_message(engine, &msg, &report))
 }
 
-/// The explanation of a message already scanned into `report` (the message is parsed again for
-/// what the report does not hold: links, attachments, body text).
+/// The explanation of a message already scanned into `report`, for a front end that kept only
+/// the report (the filter and the milter write notices after the scan): the message is parsed
+/// again for what the report does not hold (links, attachments, body text).
 pub fn from_report(engine: &Engine, raw: &[u8], report: &Report) -> Explanation {
     let limits = &engine.config().limits;
     let msg = if raw.len() > limits.max_message_bytes {
@@ -298,10 +301,15 @@ pub fn from_report(engine: &Engine, raw: &[u8], report: &Report) -> Explanation 
         .ok()
         .flatten()
     };
-    let msg = msg.unwrap_or_default();
+    from_message(engine, &msg.unwrap_or_default(), report)
+}
+
+/// The explanation of a parsed message and its report, with the engine's signatures and trusted
+/// `authserv-id`s.
+fn from_message(engine: &Engine, msg: &Message, report: &Report) -> Explanation {
     let trusted = &engine.config().auth.trusted_authserv_ids;
     let explained = catch_unwind(AssertUnwindSafe(|| {
-        build(&msg, report, engine.signatures(), trusted)
+        build(msg, report, engine.signatures(), trusted)
     }));
     // Building is plain bookkeeping; should it ever fail, the report alone still explains.
     explained.unwrap_or_else(|_| build(&Message::default(), report, engine.signatures(), &[]))
@@ -462,11 +470,6 @@ pub fn show_date(d: &str, lang: Lang) -> String {
     format!("{y}年{mo}月{day}日 {time}（{zone}）")
 }
 
-/// Evidence keys that hold a host, a domain or an IP address a link leads to.
-const HOST_KEYS: &[&str] = &["host", "ip", "href_domain", "named_domain", "text_domain"];
-/// Keys that hold a host only in link rules.
-const LINK_HOST_KEYS: &[&str] = &["domain", "target", "imitates"];
-
 fn point(n: usize, f: &ScoredFinding, target: Target, signatures: &Signatures) -> Point {
     // Evidence as shown: hidden characters made visible, and every URL and link host defanged,
     // so that no mail program turns a reason in a notice back into a link.
@@ -474,17 +477,7 @@ fn point(n: usize, f: &ScoredFinding, target: Target, signatures: &Signatures) -
     let shown: Vec<(String, String)> = f
         .evidence
         .iter()
-        .map(|(k, v)| {
-            let v = visible(v);
-            let host = HOST_KEYS.contains(&k.as_str())
-                || (link_rule && LINK_HOST_KEYS.contains(&k.as_str()));
-            let v = if host && !v.contains("://") {
-                v.replace("[.]", ".").replace('.', "[.]")
-            } else {
-                defang_text(&v)
-            };
-            (k.clone(), v)
-        })
+        .map(|(k, v)| (k.clone(), defang_evidence(k, &visible(v), link_rule)))
         .collect();
     // For Japanese, lurescreen's own wording in the evidence is translated as in the report's
     // reasons (`signatures::PROSE_KEYS`); data from the message stays as written.
@@ -669,54 +662,6 @@ fn link_view(n: usize, link: &message::Link) -> LinkView {
     }
 }
 
-/// A URL written so that no program turns it back into a link: `hxxps://bank[.]example/x`.
-pub fn defang(url: &str) -> String {
-    let url = url.trim();
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) if !scheme.is_empty() && !scheme.contains(['/', ' ']) => {
-            let s = scheme.to_ascii_lowercase();
-            let s = match s.as_str() {
-                "http" => "hxxp".to_string(),
-                "https" => "hxxps".to_string(),
-                "ftp" => "fxp".to_string(),
-                _ => s,
-            };
-            (Some(s), rest)
-        }
-        _ if lower.starts_with("www.") => (None, url),
-        _ => {
-            // mailto:, javascript:, data: ... : dots and `:` made inert all the same.
-            return url
-                .replace("[.]", ".")
-                .replace('.', "[.]")
-                .replacen(':', "[:]", 1);
-        }
-    };
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(end);
-    // Idempotent: text defanged once is left as it is.
-    let authority = authority.replace("[.]", ".").replace('.', "[.]");
-    match scheme {
-        Some(s) => format!("{s}://{authority}{path}"),
-        None => format!("{authority}{path}"),
-    }
-}
-
-fn defang_host(host: &str) -> String {
-    host.replace('.', "[.]")
-}
-
-/// URLs anywhere in free text, defanged.
-fn defang_text(text: &str) -> String {
-    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s<>\x22']+")
-            .expect("valid URL regex")
-    });
-    URL.replace_all(text, |c: &regex::Captures<'_>| defang(&c[0]))
-        .into_owned()
-}
-
 fn attachments(msg: &Message, e: &mut Explanation) {
     e.attachments_not_shown = msg.attachments.len().saturating_sub(MAX_ATTACHMENTS);
     for att in msg.attachments.iter().take(MAX_ATTACHMENTS) {
@@ -786,23 +731,6 @@ fn attachment_view(att: &Attachment, msg: &Message) -> AttachmentView {
     }
 }
 
-/// Characters that look like a blank in a file name listing.
-fn is_blank(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\u{00A0}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{3164}'
-                | '\u{2800}'
-                | '\u{FFA0}'
-                | '\u{115F}'
-                | '\u{1160}'
-    )
-}
-
 /// A file name with hidden characters written as `<U+XXXX>` and runs of three or more blanks
 /// as `<U+0020 ×20>`, so padding that pushes the extension out of sight is seen.
 pub fn show_name(name: &str) -> String {
@@ -821,7 +749,7 @@ pub fn show_name(name: &str) -> String {
             i += run;
             continue;
         }
-        if c != ' ' && (is_blank(c) || crate::text::hidden::is_hidden_char(c)) {
+        if c != ' ' && (is_blank(c) || is_hidden_char(c)) {
             out.push_str(&format!("<U+{:04X}>", c as u32));
         } else {
             out.push(c);
@@ -874,26 +802,16 @@ fn on_screen(name: &str) -> String {
         Some(i) => chars.iter().take(i).collect(),
         None => shown,
     };
-    let visible_only: String = shown
-        .chars()
-        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
-        .collect();
+    let visible_only: String = shown.chars().filter(|&c| !is_hidden_char(c)).collect();
     show_name(&visible_only)
 }
 
-/// Extensions of a name, last first, lower-cased (`a.pdf.exe` → `exe`, `pdf`).
+/// Extensions of a name worth showing, last first, lower-cased (`a.pdf.exe` → `exe`, `pdf`):
+/// hidden characters ignored, at most three, each short and made of letters and digits.
 fn extensions(name: &str) -> Vec<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let base: String = base
-        .chars()
-        .filter(|&c| !crate::text::hidden::is_hidden_char(c))
-        .collect();
-    let base = base.trim_end_matches([' ', '.', '\u{3000}']);
-    let parts: Vec<&str> = base.split('.').skip(1).collect();
-    parts
+    let cleaned: String = name.chars().filter(|&c| !is_hidden_char(c)).collect();
+    crate::text::file_name::extensions(&cleaned)
         .into_iter()
-        .rev()
-        .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_alphanumeric()))
         .take(3)
         .collect()
