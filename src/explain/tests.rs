@@ -1,6 +1,7 @@
 use super::*;
 use crate::Config;
 use crate::config::{Notice, NoticeTo};
+use crate::finding::Verdict;
 use lol_html::{HtmlRewriter, Settings, element};
 use std::cell::RefCell;
 
