@@ -45,14 +45,52 @@ pub fn defang_host(host: &str) -> String {
     host.replace('.', "[.]")
 }
 
-/// URLs anywhere in free text, defanged.
-pub fn defang_text(text: &str) -> String {
+/// URLs in free text: a scheme and `://`, or `www.`, up to white space, `<`, `>` or a quote.
+fn url_regex() -> &'static regex::Regex {
     static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s<>\x22']+")
             .expect("valid URL regex")
     });
-    URL.replace_all(text, |c: &regex::Captures<'_>| defang(&c[0]))
+    &URL
+}
+
+/// URLs anywhere in free text, defanged.
+pub fn defang_text(text: &str) -> String {
+    url_regex()
+        .replace_all(text, |c: &regex::Captures<'_>| defang(&c[0]))
         .into_owned()
+}
+
+/// URLs defanged as `defang_text` does, and outside them every dot between two ASCII letters or
+/// digits made inert (`x@evil-example[.]net`, `1[.]5`): for text where any dotted word may be an
+/// address a mail program would make a link of, with nothing to tell which (the banner's reasons).
+pub fn defang_all(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for m in url_regex().find_iter(text) {
+        out.push_str(&inert_dots(text.get(last..m.start()).unwrap_or("")));
+        out.push_str(&defang(m.as_str()));
+        last = m.end();
+    }
+    out.push_str(&inert_dots(text.get(last..).unwrap_or("")));
+    out
+}
+
+/// Each dot between two ASCII letters or digits written `[.]`.
+fn inert_dots(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let between = i > 0
+            && chars.get(i - 1).is_some_and(char::is_ascii_alphanumeric)
+            && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric);
+        if c == '.' && between {
+            out.push_str("[.]");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One value of a finding's evidence as staff may be shown it: a host, domain or IP address a
@@ -99,5 +137,18 @@ mod tests {
             defang_evidence("url", "at http://a.example/x", false),
             "at hxxp://a[.]example/x"
         );
+    }
+
+    #[test]
+    fn every_dotted_word_is_made_inert_and_urls_as_everywhere() {
+        assert_eq!(
+            defang_all("goes to `203.0.113.5` (http://evil.example/x.html), see 1.5 (.exe)"),
+            "goes to `203[.]0[.]113[.]5` (hxxp://evil[.]example/x.html), see 1[.]5 (.exe)"
+        );
+        assert_eq!(
+            defang_all("from x@evil-example.net via HTTPS://A.example/ and www.b.example/p.php"),
+            "from x@evil-example[.]net via hxxps://A[.]example/ and www[.]b[.]example/p.php"
+        );
+        assert_eq!(defang_all("請求書.pdf.exe"), "請求書.pdf[.]exe");
     }
 }
