@@ -420,6 +420,8 @@ mod tests {
             date: Some("2024-01-02T00:00:00Z".into()),
             from: Some("<script>alert(1)</script> <x@evil.example>".into()),
             to: vec!["u@x.example".into()],
+            from_domain: Some("evil.example".into()),
+            recipients: vec!["u@x.example".into()],
             subject: Some("invoice\u{202E}fdp.exe \"quoted\" & more".into()),
             verdict: Verdict::Quarantine,
             score: 9.0,

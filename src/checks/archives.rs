@@ -2,9 +2,9 @@
 //! body, and archives or disk images that hold nothing but programs.
 
 use crate::checks::Context;
-use crate::checks::attachments::filename::extensions;
 use crate::finding::Finding;
 use crate::message::containers::display_name;
+use crate::text::file_name::extensions;
 use crate::text::hidden::is_hidden_char;
 
 /// Longest password taken from a body, in bytes.

@@ -74,6 +74,17 @@ impl Engine {
         raw: &[u8],
         envelope: Option<Envelope>,
     ) -> Result<Report, ScanError> {
+        self.scan_keeping_message(raw, envelope)
+            .map(|(report, _)| report)
+    }
+
+    /// Scans one message and hands back the message as parsed beside its report, for what the
+    /// report does not hold (an explanation shows the links, attachments and body text).
+    pub fn scan_keeping_message(
+        &self,
+        raw: &[u8],
+        envelope: Option<Envelope>,
+    ) -> Result<(Report, message::Message), ScanError> {
         let limits = &self.config.limits;
         if raw.len() > limits.max_message_bytes {
             return Err(ScanError::TooLarge {
@@ -93,7 +104,8 @@ impl Engine {
         if let Some(env) = envelope {
             msg.envelope = env;
         }
-        self.check(msg, started)
+        let report = self.check(&mut msg, started)?;
+        Ok((report, msg))
     }
 
     /// Scans a bare file as if it were the one attachment of a message (`scan --attachment`):
@@ -112,19 +124,20 @@ impl Engine {
         }
         let started = Instant::now();
         let deadline = deadline(started, limits);
-        let msg = guarded("parse", || {
+        let mut msg = guarded("parse", || {
             message::from_file_until(name, data, limits, deadline, &openers::ALL)
         })?;
-        self.check(msg, started)
+        self.check(&mut msg, started)
     }
 
     /// Runs every check on a parsed message and scores the findings.
-    fn check(&self, mut msg: message::Message, started: Instant) -> Result<Report, ScanError> {
+    fn check(&self, msg: &mut message::Message, started: Instant) -> Result<Report, ScanError> {
         let limits = &self.config.limits;
         let budget = Duration::from_millis(limits.scan_time_ms);
         let mut findings: Vec<Finding> = std::mem::take(&mut msg.structural);
+        let msg = &*msg;
         let ctx = Context {
-            msg: &msg,
+            msg,
             signatures: &self.signatures,
             config: &self.config,
         };
@@ -147,7 +160,7 @@ impl Engine {
             && started.elapsed() < budget
         {
             let trusted = &self.config.auth.trusted_authserv_ids;
-            findings.extend(guarded("dns", || stage.check(&msg, trusted))?);
+            findings.extend(guarded("dns", || stage.check(msg, trusted))?);
         }
         let standing = crate::checks::standing::assess(&ctx);
         Ok(score::score(

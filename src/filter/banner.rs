@@ -7,6 +7,7 @@ use crate::config::Markup;
 use crate::lang::Lang;
 use crate::score::Report;
 use crate::signatures::fill_template;
+use crate::text::defang::defang_all;
 use crate::text::hidden::reveal_hidden;
 use mail_parser::{Encoding, MessageParser, MimeHeaders, PartType};
 
@@ -49,7 +50,7 @@ impl Text {
         let lines = |lang: Lang| -> Vec<String> {
             let mut reasons = Vec::new();
             for f in report.findings.iter().take(MAX_REASONS) {
-                reasons.push(format!("- {}", defang(f.reason(lang))));
+                reasons.push(format!("- {}", defang_all(f.reason(lang))));
             }
             let evidence = vec![
                 (
@@ -262,27 +263,6 @@ fn render(lines: &[String], html: bool, nl: &str, charset: &str) -> Option<Vec<u
     Some(bytes.into_owned())
 }
 
-/// Keeps mail programs from turning addresses in the reasons into clickable links:
-/// `https://bank.example/` becomes `hxxps[:]//bank[.]example/`.
-fn defang(s: &str) -> String {
-    let s = s
-        .replace("http://", "hxxp[:]//")
-        .replace("https://", "hxxps[:]//");
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let between = i > 0
-            && chars[i - 1].is_ascii_alphanumeric()
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric());
-        if c == '.' && between {
-            out.push_str("[.]");
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Plain-text banner width, in columns (CJK characters count two).
 const WRAP_COLUMNS: usize = 72;
 
@@ -366,14 +346,6 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reasons_in_the_banner_are_not_clickable() {
-        assert_eq!(
-            defang("goes to `203.0.113.5` (http://evil.example/x.html), see 1.5 (.exe)"),
-            "goes to `203[.]0[.]113[.]5` (hxxp[:]//evil[.]example/x[.]html), see 1[.]5 (.exe)"
-        );
-    }
 
     #[test]
     fn plain_banner_lines_are_wrapped() {

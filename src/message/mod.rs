@@ -36,6 +36,31 @@ impl Mailbox {
         (!domain.is_empty()).then_some(domain)
     }
 
+    /// The address as reports count it, its domain lower-cased (`Taro@example.jp`); a mailbox
+    /// with no address counts by the address written in its name, else by its name.
+    pub fn counted_address(&self) -> String {
+        let addr = match &self.address {
+            Some(a) => a.trim(),
+            None => written_address(self.name.as_deref().unwrap_or("")).trim(),
+        };
+        match addr.rsplit_once('@') {
+            Some((user, domain)) => format!("{user}@{}", domain.to_lowercase()),
+            None => addr.to_string(),
+        }
+    }
+
+    /// The lower-cased domain reports count the mailbox under: its address's, or for a mailbox
+    /// with no address, that of an address written in its name.
+    pub fn counted_domain(&self) -> Option<String> {
+        if self.address.is_some() {
+            return self.domain();
+        }
+        let addr = written_address(self.name.as_deref()?);
+        let (_, domain) = addr.rsplit_once('@')?;
+        let domain = domain.trim().trim_end_matches('.').to_lowercase();
+        (!domain.is_empty()).then_some(domain)
+    }
+
     /// `Name <address>` or whichever of the two exists.
     pub fn display(&self) -> String {
         match (&self.name, &self.address) {
@@ -44,6 +69,14 @@ impl Mailbox {
             (Some(n), None) => n.clone(),
             (None, None) => String::new(),
         }
+    }
+}
+
+/// The part of `text` in its last `<>`, else all of it.
+fn written_address(text: &str) -> &str {
+    match (text.rfind('<'), text.rfind('>')) {
+        (Some(a), Some(b)) if a < b => text.get(a + 1..b).unwrap_or(text),
+        _ => text,
     }
 }
 
@@ -92,6 +125,12 @@ pub struct Summary {
     pub from: Option<String>,
     pub to: Vec<String>,
     pub subject: Option<String>,
+    /// The domain the first From mailbox counts under (`Mailbox::counted_domain`).
+    #[serde(skip)]
+    pub from_domain: Option<String>,
+    /// The To addresses as counted (`Mailbox::counted_address`), in order.
+    #[serde(skip)]
+    pub to_addresses: Vec<String>,
 }
 
 /// The message as the checks see it.
@@ -151,6 +190,8 @@ impl Message {
             from: self.from.first().map(Mailbox::display),
             to: self.to.iter().map(Mailbox::display).collect(),
             subject: self.subject.clone(),
+            from_domain: self.from.first().and_then(Mailbox::counted_domain),
+            to_addresses: self.to.iter().map(Mailbox::counted_address).collect(),
         }
     }
 }
@@ -817,6 +858,26 @@ fn fix_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Reports count a mailbox by its address, domain lower-cased; one with no address by the
+    /// address written in its name.
+    #[test]
+    fn mailboxes_are_counted_by_their_address() {
+        let m = |name: Option<&str>, address: Option<&str>| Mailbox {
+            name: name.map(str::to_string),
+            address: address.map(str::to_string),
+        };
+        let bank = m(Some("Bank"), Some("Alerts@Bank.Example."));
+        assert_eq!(bank.counted_domain().as_deref(), Some("bank.example"));
+        assert_eq!(bank.counted_address(), "Alerts@bank.example.");
+        let written = m(Some("Taro <Taro@Example.JP>"), None);
+        assert_eq!(written.counted_address(), "Taro@example.jp");
+        assert_eq!(written.counted_domain().as_deref(), Some("example.jp"));
+        assert_eq!(m(Some("no address"), None).counted_domain(), None);
+        assert_eq!(m(Some("no address"), None).counted_address(), "no address");
+        assert_eq!(m(Some("x@y.example"), Some("")).counted_domain(), None);
+        assert_eq!(m(None, None).counted_address(), "");
+    }
 
     /// Header floods inside a MIME part are bounded too: past 100 × `max_header_fields` lines
     /// shaped like fields, the rest are read as text, and LIMIT_HEADER says so.

@@ -1,7 +1,9 @@
-//! Text helpers shared by every layer: domains and registrable names, characters that hide text,
-//! HTML made text, words counted as a reader counts them.
+//! Text helpers shared by every layer: domains and registrable names, addresses made inert
+//! (defanged), characters that hide text, file names' extensions, HTML made text, words counted as a reader counts them.
 
+pub mod defang;
 pub mod domain;
+pub mod file_name;
 pub mod hidden;
 pub mod html_text;
 pub mod words;

@@ -3,21 +3,8 @@
 
 use crate::checks::Context;
 use crate::finding::Finding;
-use crate::text::hidden::is_hidden_char;
-
-/// The extensions of a name, last first, lower-cased, each trimmed of the spaces and dots Windows
-/// ignores at the end of a name.
-pub(crate) fn extensions(name: &str) -> Vec<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let base = base.trim_end_matches([' ', '.', '\u{3000}']);
-    let mut parts: Vec<String> = base
-        .split('.')
-        .skip(1)
-        .map(|p| p.trim().to_lowercase())
-        .collect();
-    parts.reverse();
-    parts
-}
+use crate::text::file_name::extensions;
+use crate::text::hidden::{is_bidi_control, is_blank, is_hidden_char, is_invisible_in_name};
 
 pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let lists = &ctx.signatures.lists;
@@ -95,19 +82,7 @@ const PADDING_RUN: usize = 5;
 
 /// Characters that look like nothing or like a space in a file name listing.
 fn is_padding(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '_' | '\t' | '\u{00A0}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{3164}'
-                | '\u{2800}'
-                | '\u{FFA0}'
-                | '\u{115F}'
-                | '\u{1160}'
-    )
+    c == '_' || is_blank(c)
 }
 
 /// If a run of at least `PADDING_RUN` padding characters stands right before the last extension,
@@ -146,17 +121,19 @@ fn invisible_chars(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut found: Vec<String> = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
-        let counted = match c as u32 {
-            0x200C | 0x200D => {
-                let ok_neighbour = |n: Option<&char>| {
-                    n.is_some_and(|&n| !n.is_ascii() && !is_cjk(n) && !is_padding(n) && n != '.')
-                };
-                !(i > 0 && ok_neighbour(chars.get(i - 1)) && ok_neighbour(chars.get(i + 1)))
-            }
-            0xFEFF => i > 0,
-            0x200B | 0x2060..=0x2064 | 0x00AD | 0x180E | 0x034F | 0x17B4 | 0x17B5 => true,
-            _ => false,
-        };
+        let counted = is_invisible_in_name(c)
+            && match c as u32 {
+                0x200C | 0x200D => {
+                    let ok_neighbour = |n: Option<&char>| {
+                        n.is_some_and(|&n| {
+                            !n.is_ascii() && !is_cjk(n) && !is_padding(n) && n != '.'
+                        })
+                    };
+                    !(i > 0 && ok_neighbour(chars.get(i - 1)) && ok_neighbour(chars.get(i + 1)))
+                }
+                0xFEFF => i > 0,
+                _ => true,
+            };
         let code = format!("U+{:04X}", c as u32);
         if counted && !found.contains(&code) {
             found.push(code);
@@ -168,11 +145,6 @@ fn invisible_chars(name: &str) -> Vec<String> {
 /// Han, kana and full-width forms: scripts that never need a zero-width joiner.
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
-}
-
-/// Characters that reorder how the rest of a name is displayed.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C)
 }
 
 #[cfg(test)]

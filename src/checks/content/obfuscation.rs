@@ -1,6 +1,7 @@
 //! Words disguised: lookalike letters, split words, invisible fillers, styled letters.
 
 use super::*;
+use crate::text::hidden::{has_invisible_in_word, is_invisible_in_word};
 
 /// Words written with letters of two alphabets that look alike (Latin `a`, `o`, `e` swapped for
 /// Cyrillic or Greek ones: `Vеrіfy Yоur Wаllеt`), or with "styled" letters from the mathematical
@@ -74,7 +75,7 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut distinct = 0usize;
     let mut scan = |text: &str| {
         let mut here = 0;
-        if !has_invisible(text) {
+        if !has_invisible_in_word(text) {
             return here;
         }
         for word in text.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation()) {
@@ -87,7 +88,7 @@ pub fn split_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             distinct += 1;
             let shown: String = word
                 .chars()
-                .filter(|c| !is_invisible(*c))
+                .filter(|c| !is_invisible_in_word(*c))
                 .take(40)
                 .collect();
             if words.len() < 4 && !words.contains(&shown) {
@@ -196,55 +197,13 @@ pub fn filler_joined_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-/// Invisible characters that can sit inside a word without showing.
-pub(super) fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{FEFF}'
-            | '\u{034F}'
-            | '\u{180E}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{E0000}'..='\u{E01EF}'
-    )
-}
-
-/// Whether `text` has any `is_invisible` character, found a byte at a time at memchr speed (the
-/// word split is the slow part, and almost no mail has these characters). Their UTF-8 forms start
-/// CD 8F (U+034F), E1 A0 8E (U+180E), E2 80 8B–8F (U+200B–U+200F), E2 81 A0–A4 (U+2060–U+2064),
-/// EF BB BF (U+FEFF), EF B8 80–8F (U+FE00–U+FE0F) and F3 A0 80 80 – F3 A0 87 AF (U+E0000–U+E01EF).
-pub(super) fn has_invisible(text: &str) -> bool {
-    let b = text.as_bytes();
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    memchr::memchr3_iter(0xCD, 0xE1, 0xE2, b).any(|i| match at(i) {
-        0xCD => at(i + 1) == 0x8F,
-        0xE1 => at(i + 1) == 0xA0 && at(i + 2) == 0x8E,
-        _ => match at(i + 1) {
-            0x80 => (0x8B..=0x8F).contains(&at(i + 2)),
-            0x81 => (0xA0..=0xA4).contains(&at(i + 2)),
-            _ => false,
-        },
-    }) || memchr::memchr2_iter(0xEF, 0xF3, b).any(|i| match at(i) {
-        0xEF => match at(i + 1) {
-            0xBB => at(i + 2) == 0xBF,
-            0xB8 => (0x80..=0x8F).contains(&at(i + 2)),
-            _ => false,
-        },
-        _ => {
-            at(i + 1) == 0xA0
-                && ((0x80..=0x86).contains(&at(i + 2)) || at(i + 2) == 0x87 && at(i + 3) <= 0xAF)
-        }
-    })
-}
-
 /// How many runs of invisible characters in `word` stand between two ASCII letters.
 pub(super) fn cut_points(word: &str) -> usize {
     let mut n = 0;
     let mut prev_letter = false;
     let mut in_run = false;
     for c in word.chars() {
-        if is_invisible(c) {
+        if is_invisible_in_word(c) {
             in_run = prev_letter || in_run;
             prev_letter = false;
             continue;

@@ -135,17 +135,6 @@ Subject: Away\n\nI am away this week.\n"
 }
 
 #[test]
-fn has_invisible_agrees_with_the_character_test_on_every_character() {
-    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-        let text = format!("ab{c}cd");
-        assert_eq!(has_invisible(&text), is_invisible(c), "U+{:04X}", c as u32);
-    }
-    assert!(!has_invisible("\u{2010}\u{2020}\u{E1}\u{CD}"));
-    assert!(has_invisible("ends with\u{FEFF}"));
-    assert!(!has_invisible("truncated \u{2080}"));
-}
-
-#[test]
 fn japanese_script_has_no_case_and_no_spaces() {
     // The premise of lower_collapsed's fast path for U+3001..=U+9FFF.
     for c in '\u{3001}'..='\u{9fff}' {
