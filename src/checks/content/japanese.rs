@@ -28,7 +28,14 @@ pub fn japanese_counts(text: &str) -> JapaneseCounts {
         return counts;
     }
     let mut known: HashMap<char, bool> = HashMap::new();
-    for c in cut(text, 100_000).chars() {
+    let text = cut(text, 100_000);
+    // Kana and ideographs are U+3041 and above: in UTF-8 their first byte is 0xE3 or more, and
+    // every other byte (ASCII, the rest of a sequence, the first of a lower character) is less.
+    let bytes = text.as_bytes();
+    for at in (0..bytes.len()).filter(|&i| bytes[i] >= 0xE3) {
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
         if is_kana(c) {
             counts.kana += 1;
         } else if is_ideograph(c) {
