@@ -10,9 +10,10 @@
 //! attachments of their own (`2/a.jtd!/invoice.exe`), as is any program found.
 
 use crate::finding::Finding;
+use crate::formats::bytes::decode_name;
+use crate::message::Attachment;
 use crate::message::containers::{Lister, display_name};
 use crate::message::opener::{Budget, Opened};
-use crate::message::{Attachment, containers::decode_name};
 use std::io::Read;
 
 const ICHITARO_EXTENSIONS: &[&str] = &["jtd", "jtdc", "jtt", "jttc"];

@@ -8,7 +8,7 @@
 use super::display_name;
 use crate::checks::Context;
 use crate::finding::Finding;
-use crate::message::containers::decode_name;
+use crate::formats::bytes::decode_name;
 
 /// `LinkFlags` bits (MS-SHLLINK 2.1.1).
 mod flag {
