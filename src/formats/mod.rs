@@ -3,5 +3,7 @@
 pub mod bytes;
 pub mod executable;
 pub mod markup;
+pub mod office;
+pub mod pdf;
 pub mod script;
 pub mod sniff;

@@ -12,11 +12,7 @@
 //! opener; their parts are read from those children (or from the zip, when the package was
 //! nested too deep to be opened).
 
-pub mod ole;
-pub mod ooxml;
-pub mod rtf;
-pub mod vba;
-pub mod xlm;
+pub use crate::formats::office::{ole, ooxml, rtf, vba, xlm};
 
 use crate::checks::Context;
 use crate::finding::Finding;

@@ -10,10 +10,7 @@
 //! targets on as the message's links. PDFs nested deeper than expansion goes are analysed by the
 //! check `check` instead (findings only).
 
-pub mod javascript;
-pub mod model;
-pub mod raw;
-pub mod recover;
+pub use crate::formats::pdf::{javascript, model, raw, recover};
 
 use crate::checks::Context;
 use crate::finding::Finding;
