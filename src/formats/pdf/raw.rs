@@ -438,7 +438,7 @@ mod tests {
     fn active_names_decide_whether_the_object_model_is_needed() {
         let plain = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page>>endobj\n%%EOF\n";
         assert!(!scan(plain).has_active_names());
-        let analysis = crate::checks::attachments::pdf::analyse(plain, &mut 1_000_000, false);
+        let analysis = super::super::analyse(plain, &mut 1_000_000, false);
         assert!(
             analysis
                 .model

@@ -496,7 +496,7 @@ mod tests {
         );
         for (name, data) in archives {
             assert!(
-                crate::checks::attachments::pdf::raw::header_offset(&data).is_some(),
+                crate::formats::pdf::raw::header_offset(&data).is_some(),
                 "{name}: the fixture must have a PDF header in its first 1024 bytes"
             );
             let report = engine.scan_attachment(name, &data).unwrap();
