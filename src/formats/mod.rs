@@ -2,6 +2,7 @@
 
 pub mod bytes;
 pub mod executable;
+pub mod html;
 pub mod lnk;
 pub mod markup;
 pub mod office;
