@@ -3,6 +3,7 @@
 pub mod bytes;
 pub mod executable;
 pub mod html;
+pub mod ichitaro;
 pub mod lnk;
 pub mod markup;
 pub mod office;
