@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 use criterion::Criterion;
-use lurescreen::checks::attachments::pdf;
+use lurescreen::formats::pdf;
 use lurescreen::{Config, Engine, Signatures};
 use mail_parser::MessageParser;
 use std::hint::black_box;

@@ -8,9 +8,9 @@ mod common;
 
 fuzz_target!(|data: &[u8]| {
     let mut bytes_left: u64 = 64 << 20;
-    let _ = lurescreen::checks::attachments::pdf::analyse(data, &mut bytes_left, true);
+    let _ = lurescreen::formats::pdf::analyse(data, &mut bytes_left, true);
     let mut bytes_left: u64 = 64 << 20;
-    let _ = lurescreen::checks::attachments::pdf::recover::recover(data, &mut bytes_left);
+    let _ = lurescreen::formats::pdf::recover::recover(data, &mut bytes_left);
     common::crash_on_internal(common::engine().scan_attachment("x.pdf", data));
-    let _ = lurescreen::checks::attachments::pdf::javascript::signs(&String::from_utf8_lossy(data));
+    let _ = lurescreen::formats::pdf::javascript::signs(&String::from_utf8_lossy(data));
 });

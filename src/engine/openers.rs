@@ -1,6 +1,7 @@
 //! The complete table of container openers the engine passes to the parse: the containers the
-//! message layer reads itself, and the document readers of the checks (PDF, Office, Ichitaro,
-//! HTML), each in its place in the order they are tried.
+//! message layer reads itself, and the document openers of the checks (PDF, Office, Ichitaro,
+//! HTML: each reads with its reader in `formats/` and reports what it found), each in its place
+//! in the order they are tried.
 
 use crate::checks::attachments::{html, ichitaro, office, pdf};
 use crate::message::Attachment;

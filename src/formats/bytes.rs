@@ -1,4 +1,5 @@
-//! Byte helpers the readers share: a substring search, whether bytes are text.
+//! Byte helpers the readers share: a substring search, whether bytes are text, names stored as
+//! bytes.
 
 /// No NUL bytes and few other control characters at the start: text of some encoding.
 pub fn looks_like_text(data: &[u8]) -> bool {
@@ -19,4 +20,17 @@ pub fn looks_like_text(data: &[u8]) -> bool {
 /// Where `needle` first occurs in `hay`.
 pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
+}
+
+/// Decodes a file name stored as bytes in an unknown legacy encoding: UTF-8 when it is valid,
+/// else Shift_JIS (CP932, what Japanese Windows writes into zip, rar and tar), else Latin-1.
+pub fn decode_name(raw: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return s.to_string();
+    }
+    let (sjis, _, had_errors) = encoding_rs::SHIFT_JIS.decode(raw);
+    if !had_errors {
+        return sjis.into_owned();
+    }
+    raw.iter().map(|&b| b as char).collect()
 }

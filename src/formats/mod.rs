@@ -2,6 +2,11 @@
 
 pub mod bytes;
 pub mod executable;
+pub mod html;
+pub mod ichitaro;
+pub mod lnk;
 pub mod markup;
+pub mod office;
+pub mod pdf;
 pub mod script;
 pub mod sniff;

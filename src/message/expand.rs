@@ -87,6 +87,9 @@ fn expand_with(
             let (location, depth) = (parent.location.clone(), parent.depth + 1);
             containers::add_findings(&mut msg.structural, opened.findings, limits);
             msg.attachments[i].encrypted |= opened.encrypted;
+            if opened.office.is_some() {
+                msg.attachments[i].office = opened.office;
+            }
             for mut link in opened.links {
                 if msg.links.len() >= MAX_LINKS {
                     break;

@@ -115,6 +115,10 @@ pub struct Attachment {
     pub parent: Option<usize>,
     /// A container some or all of whose contents are password-protected.
     pub encrypted: bool,
+    /// What the Office reader found when the container stage opened this file (an OLE2 or RTF
+    /// document), so the Office check judges it without reading it again. `None` for other
+    /// files and for documents the stage did not open (nested too deep, out of time).
+    pub office: Option<std::sync::Arc<crate::formats::office::Document>>,
 }
 
 /// What reports say about the message itself.

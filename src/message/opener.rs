@@ -27,6 +27,8 @@ pub struct Opened {
     pub links: Vec<Link>,
     /// Some or all of the container is password-protected (copied to `Attachment::encrypted`).
     pub encrypted: bool,
+    /// What the Office reader found in the container (copied to `Attachment::office`).
+    pub office: Option<std::sync::Arc<crate::formats::office::Document>>,
     /// Message bodies the container carries (an attached Outlook item's or winmail.dat's plain
     /// and HTML body): `expand` adds them to the message's texts and their links to its links,
     /// as the body of an attached `message/rfc822` is, located under the container

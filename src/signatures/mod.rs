@@ -156,7 +156,7 @@ pub struct Lists {
     pub document_extensions: HashSet<String>,
     /// Words that introduce a password in a message body (ARCHIVE_PASSWORD_IN_BODY).
     pub password_words: HashSet<String>,
-    /// VBA keywords by what they do (OFFICE_MACRO*, see `checks::attachments::office::vba`).
+    /// VBA keywords by what they do (OFFICE_MACRO*, see `formats::office::vba`).
     pub vba_autoexec: HashSet<String>,
     pub vba_write: HashSet<String>,
     pub vba_execute: HashSet<String>,

@@ -96,18 +96,8 @@ pub fn display_name(att: &Attachment) -> String {
         .unwrap_or_else(|| att.location.clone())
 }
 
-/// Decodes a file name stored as bytes in an unknown legacy encoding: UTF-8 when it is valid,
-/// else Shift_JIS (CP932, what Japanese Windows writes into zip, rar and tar), else Latin-1.
-pub fn decode_name(raw: &[u8]) -> String {
-    if let Ok(s) = std::str::from_utf8(raw) {
-        return s.to_string();
-    }
-    let (sjis, _, had_errors) = encoding_rs::SHIFT_JIS.decode(raw);
-    if !had_errors {
-        return sjis.into_owned();
-    }
-    raw.iter().map(|&b| b as char).collect()
-}
+/// File names stored as bytes: decoded by the readers' rule (`formats::bytes::decode_name`).
+pub use crate::formats::bytes::decode_name;
 
 /// Why a name in an archive would be written outside the folder it is extracted to.
 pub fn escapes_folder(name: &str) -> Option<&'static str> {
@@ -506,7 +496,7 @@ mod tests {
         );
         for (name, data) in archives {
             assert!(
-                crate::checks::attachments::pdf::raw::header_offset(&data).is_some(),
+                crate::formats::pdf::raw::header_offset(&data).is_some(),
                 "{name}: the fixture must have a PDF header in its first 1024 bytes"
             );
             let report = engine.scan_attachment(name, &data).unwrap();

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::config::Limits;
+use crate::formats::html::unescape;
+use base64::Engine as _;
 
 fn att(name: &str, content_type: &str, html: &[u8]) -> Attachment {
     Attachment {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::checks::attachments::testing::{run_check, run_check_with, with_type};
+use crate::formats::lnk::{MY_COMPUTER, flag};
 use crate::signatures::Signatures;
 
 fn utf16(s: &str) -> Vec<u8> {

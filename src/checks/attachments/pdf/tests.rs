@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::Limits;
+use crate::formats::pdf::links_only;
 use crate::message::opener::Budget;
 
 #[path = "../../../../tests/support/pdf_builder.rs"]

@@ -553,7 +553,7 @@ fn cstr(d: &[u8], pos: &mut usize) -> Option<String> {
     let rest = d.get(*pos..)?;
     let end = rest.iter().take(1024).position(|&b| b == 0)?;
     *pos += end + 1;
-    Some(crate::message::containers::decode_name(rest.get(..end)?))
+    Some(crate::formats::bytes::decode_name(rest.get(..end)?))
 }
 
 /// The Packager's native data (MS-OLEDS "OLE1.0 native data" of class `Package`, the same

@@ -3,20 +3,18 @@
 //! encryption, and RTF files built to exploit Word. A file is judged by its bytes, whatever its
 //! name: OLE2 (`ole`), Office Open XML (`ooxml`), RTF (`rtf`), Excel SYLK (`xlm`).
 //!
-//! Two stages, like the PDF analysis. The opener (`open`, in `engine::openers::ALL`) pulls
-//! out the files that documents carry — a Package object's payload, an RTF's embedded OLE
-//! objects — so every attachment check sees them (`2/a.rtf!/payload.exe`), and marks encrypted
-//! documents (`Attachment::encrypted`, which ARCHIVE_PASSWORD_IN_BODY reads). The check
-//! (`check`) analyses every document, at any depth, and reports; it needs the word lists of
-//! `signatures/lists/vba_*.txt`, which openers do not get. OOXML packages are listed by the zip
-//! opener; their parts are read from those children (or from the zip, when the package was
-//! nested too deep to be opened).
+//! The readers (`formats::office`) give the facts; this module judges them, in two stages. The
+//! opener (`open`, in `engine::openers::ALL`) reads each OLE2 or RTF document once
+//! (`formats::office::read`), pulls out the files it carries — a Package object's payload, an
+//! RTF's embedded OLE objects — so every attachment check sees them (`2/a.rtf!/payload.exe`),
+//! marks encrypted documents (`Attachment::encrypted`, which ARCHIVE_PASSWORD_IN_BODY reads) and
+//! leaves what it read on the attachment (`Attachment::office`). The check (`check`) judges
+//! every document, at any depth, from that reading, reading only the documents the container
+//! stage did not open; it needs the word lists of `signatures/lists/vba_*.txt`, which openers do
+//! not get. OOXML packages are listed by the zip opener; their parts are read from those
+//! children (or from the zip, when the package was nested too deep to be opened).
 
-pub mod ole;
-pub mod ooxml;
-pub mod rtf;
-pub mod vba;
-pub mod xlm;
+use crate::formats::office::{Document, ole, ooxml, rtf, vba, xlm};
 
 use crate::checks::Context;
 use crate::finding::Finding;
@@ -30,47 +28,43 @@ const MAX_LISTED: usize = 5;
 /// Characters of evidence kept (instructions, excerpts).
 const EVIDENCE_CHARS: usize = 160;
 
-/// The opener: extracts the files documents carry and marks encrypted documents. Claims OLE2
-/// and RTF files; OOXML packages are the zip opener's.
+/// The opener: reads an OLE2 or RTF document, extracts the files it carries, marks it
+/// encrypted, and leaves what it read for the check. Claims OLE2 and RTF files; OOXML packages
+/// are the zip opener's.
 pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
-    let data = &att.data;
-    if ole::is_ole(data) {
-        if let Ok(report) = ole::analyse(data, false) {
+    let Some(document) = crate::formats::office::read(&att.data) else {
+        return false;
+    };
+    match &document {
+        Document::Ole(Ok(report)) => {
             out.encrypted |= report.encrypted.is_some();
-            for package in report.objects.into_iter().filter_map(|o| o.package) {
-                let name = package.file_name();
-                add_child(budget, out, name, package.data);
+            for package in report.objects.iter().filter_map(|o| o.package.as_ref()) {
+                add_child(budget, out, package.file_name(), &package.data);
             }
         }
-        return true;
-    }
-    if rtf::is_rtf(data) {
-        let parsed = rtf::parse(data);
-        for (n, object) in parsed.objects.iter().enumerate() {
-            if let Some(package) = object.package() {
-                add_child(budget, out, package.file_name(), package.data);
-            } else if ole::is_ole(object.native()) {
-                add_child(
-                    budget,
-                    out,
-                    format!("object{}.bin", n + 1),
-                    object.native().to_vec(),
-                );
+        Document::Ole(Err(_)) => {}
+        Document::Rtf(parsed) => {
+            for (n, object) in parsed.objects.iter().enumerate() {
+                if let Some(package) = object.package() {
+                    add_child(budget, out, package.file_name(), &package.data);
+                } else if ole::is_ole(object.native()) {
+                    add_child(budget, out, format!("object{}.bin", n + 1), object.native());
+                }
             }
         }
-        return true;
     }
-    false
+    out.office = Some(std::sync::Arc::new(document));
+    true
 }
 
-fn add_child(budget: &mut Budget, out: &mut Opened, name: String, data: Vec<u8>) {
+fn add_child(budget: &mut Budget, out: &mut Opened, name: String, data: &[u8]) {
     if budget.entries_left == 0 {
         return;
     }
     budget.entries_left -= 1;
     let data = if (data.len() as u64) <= budget.bytes_left {
         budget.bytes_left -= data.len() as u64;
-        data
+        data.to_vec()
     } else {
         Vec::new()
     };
@@ -110,9 +104,25 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .name
                 .as_deref()
                 .is_some_and(|n| n.to_ascii_lowercase().contains("embeddings/"));
-            report.ole(data, parent_is_rtf, embedded, out);
+            let fresh;
+            let read = match att.office.as_deref() {
+                Some(Document::Ole(read)) => read,
+                _ => {
+                    fresh = ole::analyse(data, true);
+                    &fresh
+                }
+            };
+            report.ole(read, parent_is_rtf, embedded, out);
         } else if rtf::is_rtf(data) {
-            report.rtf(data, out);
+            let fresh;
+            let parsed = match att.office.as_deref() {
+                Some(Document::Rtf(parsed)) => parsed,
+                _ => {
+                    fresh = rtf::parse(data);
+                    &fresh
+                }
+            };
+            report.rtf(data, parsed, out);
         } else if containers::zip::is_zip(data) {
             let children: Vec<ooxml::Part<'_>> = atts
                 .iter()
@@ -200,8 +210,14 @@ impl Reporter<'_> {
         Finding::new(rule, self.location).with("file", self.file.clone())
     }
 
-    fn ole(&self, data: &[u8], parent_is_rtf: bool, embedded: bool, out: &mut Vec<Finding>) {
-        let mut r = match ole::analyse(data, true) {
+    fn ole(
+        &self,
+        read: &Result<ole::Report, String>,
+        parent_is_rtf: bool,
+        embedded: bool,
+        out: &mut Vec<Finding>,
+    ) {
+        let r = match read {
             Ok(r) => r,
             Err(e) => {
                 out.push(
@@ -221,9 +237,10 @@ impl Reporter<'_> {
             self.xlm(x, out);
         }
         // The root of an "OLE object" is listed already; a document embedded whole is not.
+        let mut objects = std::borrow::Cow::Borrowed(r.objects.as_slice());
         if embedded && r.app != "OLE object" {
             let class = r.root_class.clone().unwrap_or_else(|| r.app.to_string());
-            r.objects.insert(
+            objects.to_mut().insert(
                 0,
                 ole::Object {
                     class,
@@ -231,7 +248,7 @@ impl Reporter<'_> {
                 },
             );
         }
-        self.objects(&r.objects, out);
+        self.objects(&objects, out);
         if let Some(why) = &r.equation
             && !parent_is_rtf
         {
@@ -422,8 +439,7 @@ impl Reporter<'_> {
         }
     }
 
-    fn rtf(&self, data: &[u8], out: &mut Vec<Finding>) {
-        let r = rtf::parse(data);
+    fn rtf(&self, data: &[u8], r: &rtf::Rtf, out: &mut Vec<Finding>) {
         if !r.objects.is_empty() {
             let classes: Vec<String> = r
                 .objects
@@ -470,7 +486,7 @@ impl Reporter<'_> {
         {
             self.package(&p, out);
         }
-        let anomalies = rtf::anomalies(data, &r);
+        let anomalies = rtf::anomalies(data, r);
         if !anomalies.is_empty() {
             out.push(
                 self.finding("OFFICE_RTF_ANOMALY")
@@ -540,7 +556,7 @@ impl Reporter<'_> {
                     inner
                 };
                 let embedded = part.name.to_ascii_lowercase().contains("embeddings/");
-                inner.ole(part.data, false, embedded, out);
+                inner.ole(&ole::analyse(part.data, true), false, embedded, out);
             }
         }
     }

@@ -846,7 +846,8 @@ pub(crate) fn xfa_scripts(xml: &str) -> Vec<String> {
         };
         let body = after.get(open_end + 1..).unwrap_or_default();
         let end = body.find("</script>").unwrap_or(body.len());
-        let text = crate::message::links::decode_entities(body.get(..end).unwrap_or_default());
+        let text =
+            html_escape::decode_html_entities(body.get(..end).unwrap_or_default()).into_owned();
         let mut text = text.trim().to_string();
         if let Some((cut, _)) = text.char_indices().nth(MAX_SCRIPT_CHARS) {
             text.truncate(cut);
