@@ -729,8 +729,8 @@ struct Forms {
 
 /// Reads the forms of an HTML part with a bounded tokenizer.
 fn scan_forms(html: &str) -> Forms {
-    let has = |needle| crate::text::html_text::find_ascii_ci(html, needle).is_some();
-    if !has("<form") && !has("password") {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<form") && !lower.contains("password") {
         return Forms::default();
     }
     let found = RefCell::new(Forms::default());

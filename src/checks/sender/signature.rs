@@ -24,13 +24,35 @@ static WEB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:https?://|\bwww\.)[^\s<>()「」、。]+").expect("valid web regex")
 });
 
-/// Where quoted or forwarded text begins: a signature is looked for above it.
+/// Where quoted or forwarded text begins: a signature is looked for above it. The marker is
+/// the first line that matches `REPLY_MARKER` or `WROTE_LINE` (each matches only at a line's
+/// start, so the earlier of their first matches is what one regex of both would find).
 static REPLY_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?im)^(?:>|-{2,}\s*original message|-{2,}\s*forwarded|-{3,}\s*元のメッセージ|begin forwarded message|from:\s|差出人:|送信者:|.{0,200}\bwrote:\s*$|.{0,200}(?:書きました|のメッセージ)[:：]?\s*$|_{10,})",
+        r"(?im)^(?:>|-{2,}\s*original message|-{2,}\s*forwarded|-{3,}\s*元のメッセージ|begin forwarded message|from:\s|差出人:|送信者:|.{0,200}(?:書きました|のメッセージ)[:：]?\s*$|_{10,})",
     )
     .expect("valid reply marker regex")
 });
+
+/// A line ending in `wrote:` (`On Monday, Jane wrote:`). Its Unicode word boundary keeps the
+/// fast engine off any text that is not ASCII, so it is kept apart from `REPLY_MARKER` and
+/// searched only from the first line holding `wrote:` (the letters have no case folds but
+/// ASCII's), where a match can first begin.
+static WROTE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?im)^.{0,200}\bwrote:\s*$").expect("valid wrote regex"));
+
+/// Where the first reply marker in `body` begins.
+fn reply_marker(body: &str) -> Option<usize> {
+    let marker = REPLY_MARKER.find(body).map(|m| m.start());
+    let wrote = crate::text::html_text::find_ascii_ci(body, "wrote:").and_then(|at| {
+        let line = body[..at].rfind('\n').map_or(0, |n| n + 1);
+        WROTE_LINE.find(&body[line..]).map(|m| line + m.start())
+    });
+    match (marker, wrote) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
 
 /// A mail program's own line at the end of a message ("Sent with my Delta Chat Messenger:
 /// https://delta.chat", "Get Outlook for iOS", "Gesendet von meinem iPhone"): it names the
@@ -66,8 +88,8 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let body = body_text(msg).replace('＠', "@");
-    let own_part = match REPLY_MARKER.find(&body) {
-        Some(m) => &body[..m.start()],
+    let own_part = match reply_marker(&body) {
+        Some(at) => &body[..at],
         None => body.as_str(),
     };
     let block: String = signature_block(own_part)
@@ -133,6 +155,68 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::signatures::Signatures;
+
+    /// The two searches of `reply_marker` find where the one regex they came from finds, on
+    /// texts made of reply markers, near misses, other scripts and line breaks.
+    #[test]
+    fn reply_marker_is_where_the_single_regex_finds_it() {
+        let single = Regex::new(
+            r"(?im)^(?:>|-{2,}\s*original message|-{2,}\s*forwarded|-{3,}\s*元のメッセージ|begin forwarded message|from:\s|差出人:|送信者:|.{0,200}\bwrote:\s*$|.{0,200}(?:書きました|のメッセージ)[:：]?\s*$|_{10,})",
+        )
+        .unwrap();
+        const PIECES: &[&str] = &[
+            "\n",
+            "\n",
+            "\r\n",
+            " ",
+            "Jane ",
+            "Jürgen",
+            "é",
+            "日本",
+            "wrote:",
+            "WROTE:",
+            "rewrote:",
+            "éwrote:",
+            "_wrote:",
+            "wrote: yes",
+            "wrote",
+            ":",
+            "> ",
+            ">",
+            "From: ",
+            "from:x",
+            "-- Original Message",
+            "__________",
+            "差出人:",
+            "さんは書きました:",
+            "のメッセージ：",
+            "Begin forwarded message",
+            "text",
+            "\t",
+            "\u{3000}",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next() % 12)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let expected = single.find(&text).map(|m| m.start());
+            assert_eq!(reply_marker(&text), expected, "{text:?}");
+            found += usize::from(expected.is_some());
+        }
+        assert!(found > 2000, "too few texts hold a marker: {found}");
+        // A long line: `wrote:` past 200 characters from the line's start is no marker.
+        let long = format!("{}wrote:\nnext", "x ".repeat(101));
+        assert_eq!(reply_marker(&long), single.find(&long).map(|m| m.start()));
+        assert_eq!(reply_marker(&long), None);
+    }
 
     fn run(raw: &str) -> Vec<Finding> {
         let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
