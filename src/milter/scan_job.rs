@@ -5,7 +5,7 @@
 //! that the service manager restarts it (`stuck_scans`).
 
 use super::activity::{Activity, Reservation};
-use super::log::{LogSink, log_error};
+use super::log::{Log, log_error};
 use super::plan::{self, Plan, Received};
 use super::shared::Shared;
 use crate::message::Envelope;
@@ -59,7 +59,7 @@ pub(super) async fn scan(
 ) -> Result<(Plan, Report), Failed> {
     let deadline = Duration::from_millis(engine.config().limits.scan_time_ms.saturating_mul(2));
     let (r, e, env) = (Arc::clone(received), Arc::clone(engine), envelope.clone());
-    let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(shared.log.sink()));
+    let (scanner, log) = (Arc::clone(&shared.scanner), shared.log.clone());
     let qid = queue_id.to_string();
     let state = Arc::new(AtomicU8::new(RUNNING));
     let done = JobDone {
@@ -112,7 +112,7 @@ fn write_notice(
     lang: Lang,
     envelope: Envelope,
     qid: String,
-    log: LogSink,
+    log: Log,
 ) {
     tokio::task::spawn_blocking(move || {
         let written = crate::explain::notice::write_for_held(
@@ -124,10 +124,11 @@ fn write_notice(
             &qid,
         );
         if let Err(err) = written {
-            log(&format!(
-                "qid={qid} error=\"{}\"",
-                log_error(&err.to_string())
-            ));
+            let error = log_error(&err.to_string());
+            log.message(
+                &format!("qid={qid} error=\"{error}\""),
+                serde_json::json!({ "qid": qid, "error": error }),
+            );
         }
     });
 }
