@@ -2,6 +2,9 @@
 //! or the layers below it, and no two source files import each other, directly or round a loop.
 //! Test code (`#[cfg(test)]` and `tests.rs` files) may reach anywhere and is not read.
 
+#[path = "support/source.rs"]
+mod source;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -86,11 +89,8 @@ fn sources() -> Vec<(Vec<String>, PathBuf)> {
 /// The code of a file without its tests and comments.
 fn code_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("source is readable");
-    let text = match text.find("#[cfg(test)]") {
-        Some(at) => &text[..at],
-        None => &text[..],
-    };
-    text.lines()
+    source::without_test_items(&text)
+        .lines()
         .map(|l| match l.find("//") {
             // `//` inside a string (a URL) keeps the line: paths are not written in strings.
             Some(at) if !l[..at].contains('"') => &l[..at],

@@ -159,7 +159,7 @@ fn faulty_scanner(hang: Release) -> Scanner {
                 message: "injected scan failure".into(),
             });
         }
-        engine.scan_with_envelope(raw, Some(envelope))
+        engine.scan_keeping_message(raw, Some(envelope))
     })
 }
 
@@ -328,7 +328,7 @@ fn in_process_stop_drains_the_message_in_progress() {
     let slow: Scanner = Arc::new(move |engine: &Engine, raw: &[u8], envelope| {
         let _ = scanning_tx.lock().unwrap().send(());
         std::thread::sleep(Duration::from_millis(300));
-        engine.scan_with_envelope(raw, Some(envelope))
+        engine.scan_keeping_message(raw, Some(envelope))
     });
     let mut m = InProcess::start("", slow);
     let mut c = m.session();

@@ -627,3 +627,52 @@ fn json_log_lines_are_one_object_each() {
     assert!(m["rules"].is_array() && m["score"].is_number() && m["ms"].is_number());
     assert_eq!(m["from"], "a@b.example.net><U+000A>{\"qid\":\"FORGED\"}");
 }
+
+/// `--log-format json` holds for every line, not only the message's: a notice that cannot be
+/// written and the watchdog closing a silent connection are logged as JSON objects too.
+#[test]
+fn json_log_has_no_plain_text_line() {
+    let spool = tempfile::tempdir().unwrap();
+    // A file where the notice folder's parent should be: no notice can be written.
+    let blocker = spool.path().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let d = Daemon::start_with(
+        &format!(
+            "[milter]\nconnect_timeout_ms = 100\n[notice]\nenabled = true\ndir = \"{}\"\n",
+            blocker.join("notices").display()
+        ),
+        &["--log-format", "json"],
+    );
+    let held = b"From: a@client.example.net\r\nTo: x@example.test\r\nSubject: invoice\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.pdf.exe\r\n\r\nMZ\r\n--b--\r\n";
+    let mut c = d.session();
+    let replies = c
+        .message("a@client.example.net", "b@example.test", held)
+        .unwrap();
+    assert_eq!(find(&replies, b'q').len(), 1, "{replies:?}");
+    d.wait_for_log("\"error\":", 1);
+    // A connection that never sends its first command: closed by the watchdog.
+    let silent = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    d.wait_for_log("connection closed", 1);
+    drop(silent);
+    let lines: Vec<serde_json::Value> = d
+        .log_text()
+        .lines()
+        .map(|l| {
+            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .collect();
+    let notice = lines
+        .iter()
+        .find(|l| l["error"].is_string() && l["action"].is_null())
+        .unwrap_or_else(|| panic!("no notice error line: {lines:?}"));
+    assert_eq!(notice["qid"], "TESTQID", "{notice}");
+    assert!(
+        lines.iter().any(|l| l["event"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("connection closed: no complete first"))),
+        "{lines:?}"
+    );
+}

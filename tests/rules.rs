@@ -2,6 +2,8 @@
 //! rule is emitted by some code path, and every rule fires on a message written here for it.
 
 mod rule_fixtures;
+#[path = "support/source.rs"]
+mod source;
 
 use lurescreen::{Engine, Signatures};
 use regex::Regex;
@@ -32,9 +34,9 @@ fn emitted_by_code() -> BTreeSet<String> {
                 && path.file_name().is_some_and(|n| n != "tests.rs")
             {
                 let text = std::fs::read_to_string(&path).unwrap();
-                // Unit tests sit at the end of a file, after `#[cfg(test)]`.
-                let code = text.split("#[cfg(test)]").next().unwrap_or("");
-                ids.extend(re.captures_iter(code).map(|c| c[1].to_string()));
+                // Items marked `#[cfg(test)]` are left out, and only those.
+                let code = source::without_test_items(&text);
+                ids.extend(re.captures_iter(&code).map(|c| c[1].to_string()));
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use crate::exit;
 use crate::filter::{annotate, pass_with_error, stream_with_error};
-use crate::{Engine, Lang, Report, ScanError};
+use crate::{Engine, Lang, Message, Report, ScanError};
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, mpsc};
@@ -20,8 +20,10 @@ pub struct Options {
 /// Stack for the scanning thread: deep structures must not abort the process.
 const SCAN_STACK: usize = 64 * 1024 * 1024;
 
-/// The scanning step: the engine's scan in the binary; tests put in one that panics or hangs.
-pub type Scanner = Arc<dyn Fn(&Engine, &[u8]) -> Result<Report, ScanError> + Send + Sync>;
+/// The scanning step: the engine's scan in the binary, handing back the parsed message beside the
+/// report (a held message's notice is explained from it); tests put in one that panics or hangs.
+pub type Scanner =
+    Arc<dyn Fn(&Engine, &[u8]) -> Result<(Report, Message), ScanError> + Send + Sync>;
 
 pub fn run(
     engine: Arc<Engine>,
@@ -30,7 +32,8 @@ pub fn run(
     err: &mut dyn Write,
     opts: &Options,
 ) -> i32 {
-    let scanner: Scanner = Arc::new(|engine: &Engine, raw: &[u8]| engine.scan(raw));
+    let scanner: Scanner =
+        Arc::new(|engine: &Engine, raw: &[u8]| engine.scan_keeping_message(raw, None));
     run_with(engine, scanner, input, out, err, opts)
 }
 
@@ -59,10 +62,12 @@ pub fn run_with(
     }
     let raw = Arc::new(raw);
     let report = scan_with_deadline(&engine, scanner, &raw);
-    let report = match report {
-        Ok(r) => r,
+    let (report, msg) = match report {
+        Ok(scanned) => scanned,
         Err(message) => return fail(&raw, None, &message, out, err, opts),
     };
+    // The parsed message is kept for a held message's notice only, until it is written.
+    let msg = crate::explain::notice::wanted(&engine, &report).then_some(msg);
     let config = engine.config();
     let annotated = catch_unwind(AssertUnwindSafe(|| {
         annotate(&raw, &report, &config.markup, opts.lang).0
@@ -71,8 +76,15 @@ pub fn run_with(
         Ok(bytes) => {
             let code = write_out(&bytes, out, err);
             // After the message is out: a notice never holds up or fails the mail.
-            if let Err(e) =
-                crate::explain::notice::write_for_held(&engine, &raw, &report, opts.lang, &[], "")
+            if let Some(msg) = msg
+                && let Err(e) = crate::explain::notice::write_for_held(
+                    &engine,
+                    &msg,
+                    &report,
+                    opts.lang,
+                    &[],
+                    "",
+                )
             {
                 let _ = writeln!(err, "lurescreen: filter: {e}");
             }
@@ -95,7 +107,7 @@ fn scan_with_deadline(
     engine: &Arc<Engine>,
     scanner: Scanner,
     raw: &Arc<Vec<u8>>,
-) -> Result<Report, String> {
+) -> Result<(Report, Message), String> {
     let budget = Duration::from_millis(engine.config().limits.scan_time_ms.saturating_mul(2));
     let (tx, rx) = mpsc::channel();
     let (engine, raw) = (Arc::clone(engine), Arc::clone(raw));
@@ -211,7 +223,7 @@ mod tests {
             let (lock, cv) = &*held;
             let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let _ = cv.wait_timeout_while(guard, Duration::from_secs(120), |go| !*go);
-            e.scan(raw)
+            e.scan_keeping_message(raw, None)
         });
         let (code, out, err) = filter(Arc::clone(&hangs), 50, false);
         assert_eq!(code, 0);

@@ -55,26 +55,9 @@ pub fn explain(engine: &Engine, raw: &[u8]) -> Result<Explanation, ScanError> {
     Ok(from_message(engine, &msg, &report))
 }
 
-/// The explanation of a message already scanned into `report`, for a front end that kept only
-/// the report (the filter and the milter write notices after the scan): the message is parsed
-/// again for what the report does not hold (links, attachments, body text).
-pub fn from_report(engine: &Engine, raw: &[u8], report: &Report) -> Explanation {
-    let limits = &engine.config().limits;
-    let msg = if raw.len() > limits.max_message_bytes {
-        None
-    } else {
-        catch_unwind(AssertUnwindSafe(|| {
-            message::parse_with(raw, limits, &crate::engine::openers::ALL)
-        }))
-        .ok()
-        .flatten()
-    };
-    from_message(engine, &msg.unwrap_or_default(), report)
-}
-
-/// The explanation of a parsed message and its report, with the engine's signatures and trusted
+/// The explanation of a message as the scan parsed it and its report, with the engine's signatures and trusted
 /// `authserv-id`s.
-fn from_message(engine: &Engine, msg: &Message, report: &Report) -> Explanation {
+pub(crate) fn from_message(engine: &Engine, msg: &Message, report: &Report) -> Explanation {
     let trusted = &engine.config().auth.trusted_authserv_ids;
     let explained = catch_unwind(AssertUnwindSafe(|| {
         build(msg, report, engine.signatures(), trusted)

@@ -240,23 +240,30 @@ fn write_atomically(dir: &Path, name: &str, path: &Path, bytes: &[u8]) -> std::i
     result
 }
 
+/// Whether `write_for_held` has a notice to write for this report (`[notice]` enabled, verdict
+/// `quarantine` or `reject`): the front ends keep the scan's message for it only then.
+pub fn wanted(engine: &crate::Engine, report: &crate::Report) -> bool {
+    engine.config().notice.enabled && report.verdict >= Verdict::Quarantine
+}
+
 /// What the filter and the milter call after a scan: when `[notice]` is enabled and the verdict
-/// is `quarantine` or `reject`, explains the message and writes its notices. `Ok` with no files
+/// is `quarantine` or `reject`, explains the message as the scan parsed it
+/// (`Engine::scan_keeping_message`) and writes its notices. `Ok` with no files
 /// when there is nothing to do. Never panics; errors are for the log.
 pub fn write_for_held(
     engine: &crate::Engine,
-    raw: &[u8],
+    msg: &crate::Message,
     report: &crate::Report,
     lang: Lang,
     envelope_recipients: &[String],
     id: &str,
 ) -> Result<Vec<PathBuf>, String> {
     let n = &engine.config().notice;
-    if !n.enabled || report.verdict < Verdict::Quarantine {
+    if !wanted(engine, report) {
         return Ok(Vec::new());
     }
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let e = super::from_report(engine, raw, report);
+        let e = super::from_message(engine, msg, report);
         write(n, &e, lang, envelope_recipients, id)
     }))
     .unwrap_or_else(|_| Err("notice: internal error while writing the notice".into()))

@@ -255,7 +255,7 @@ fn explain_never_panics() {
             let at = seed as usize % d.len();
             d[at] = (seed >> 8) as u8;
         }
-        // The scan turns a panic into `ScanError::Internal` and `from_report` falls back
+        // The scan turns a panic into `ScanError::Internal` and `from_message` falls back
         // quietly: both would hide one here, so the scan's error is a failure and the second
         // parse and the building run unguarded.
         let report = match e.scan(&d) {

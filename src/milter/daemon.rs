@@ -138,7 +138,7 @@ pub async fn serve_on<L: indymilter::Listener>(
     // more than usize::MAX >> 3 permits.
     let registry = watchdog::Registry::new(
         config.milter.max_connections.min(1 << 20),
-        Arc::clone(shared.log.sink()),
+        shared.log.clone(),
         Arc::clone(&shared.metrics),
     );
     let milter_config = indymilter::Config {

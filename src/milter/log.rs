@@ -8,7 +8,9 @@ use std::sync::Arc;
 /// Where log lines go: stderr by default (`log_line`).
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// The sink and the format lines are written in.
+/// The sink and the format lines are written in. Every line the milter writes goes through
+/// here, so that `--log-format json` makes all of them JSON.
+#[derive(Clone)]
 pub struct Log {
     sink: LogSink,
     /// `--log-format json`: one JSON object per line instead of `key=value` text.
@@ -25,11 +27,6 @@ impl Default for Log {
 }
 
 impl Log {
-    /// The sink, for parts that write their own lines (the watchdog, the notice writer).
-    pub fn sink(&self) -> &LogSink {
-        &self.sink
-    }
-
     pub fn set_sink(&mut self, sink: LogSink) {
         self.sink = sink;
     }

@@ -5,10 +5,10 @@
 //! that the service manager restarts it (`stuck_scans`).
 
 use super::activity::{Activity, Reservation};
-use super::log::{LogSink, log_error};
+use super::log::{Log, log_error};
 use super::plan::{self, Plan, Received};
 use super::shared::Shared;
-use crate::message::Envelope;
+use crate::message::{Envelope, Message};
 use crate::{Engine, Lang, Report};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
@@ -59,7 +59,7 @@ pub(super) async fn scan(
 ) -> Result<(Plan, Report), Failed> {
     let deadline = Duration::from_millis(engine.config().limits.scan_time_ms.saturating_mul(2));
     let (r, e, env) = (Arc::clone(received), Arc::clone(engine), envelope.clone());
-    let (scanner, log) = (Arc::clone(&shared.scanner), Arc::clone(shared.log.sink()));
+    let (scanner, log) = (Arc::clone(&shared.scanner), shared.log.clone());
     let qid = queue_id.to_string();
     let state = Arc::new(AtomicU8::new(RUNNING));
     let done = JobDone {
@@ -70,11 +70,13 @@ pub(super) async fn scan(
         let _done = done;
         let _reservation = reservation;
         let raw = r.raw();
-        let report = scanner(&e, &raw, env.clone());
-        report.map(|report| {
+        let scanned = scanner(&e, &raw, env.clone());
+        drop(raw);
+        scanned.map(|(report, msg)| {
             let plan = plan::for_report(&r, &report, e.config(), lang);
-            if e.config().notice.enabled && report.verdict >= crate::Verdict::Quarantine {
-                write_notice(Arc::clone(&e), raw, report.clone(), lang, env, qid, log);
+            // The parsed message is kept for a held message's notice only, until it is written.
+            if crate::explain::notice::wanted(&e, &report) {
+                write_notice(Arc::clone(&e), msg, report.clone(), lang, env, qid, log);
             }
             (plan, report)
         })
@@ -107,27 +109,28 @@ pub(super) async fn scan(
 /// the answer to the MTA; failing to write one is only logged.
 fn write_notice(
     engine: Arc<Engine>,
-    raw: Vec<u8>,
+    msg: Message,
     report: Report,
     lang: Lang,
     envelope: Envelope,
     qid: String,
-    log: LogSink,
+    log: Log,
 ) {
     tokio::task::spawn_blocking(move || {
         let written = crate::explain::notice::write_for_held(
             &engine,
-            &raw,
+            &msg,
             &report,
             lang,
             &envelope.rcpt_to,
             &qid,
         );
         if let Err(err) = written {
-            log(&format!(
-                "qid={qid} error=\"{}\"",
-                log_error(&err.to_string())
-            ));
+            let error = log_error(&err.to_string());
+            log.message(
+                &format!("qid={qid} error=\"{error}\""),
+                serde_json::json!({ "qid": qid, "error": error }),
+            );
         }
     });
 }

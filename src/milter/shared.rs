@@ -5,13 +5,15 @@ use super::activity::Activity;
 use super::log::{Log, LogSink};
 use super::metrics::Metrics;
 use super::reload::{Loaded, Sources};
-use crate::message::Envelope;
+use crate::message::{Envelope, Message};
 use crate::{Engine, Lang, Report, ScanError};
 use std::sync::Arc;
 
-/// The scanning step: the engine's scan by default. Tests put in one that panics, hangs or
+/// The scanning step: the engine's scan by default, handing back the parsed message beside the
+/// report (a held message's notice is explained from it). Tests put in one that panics, hangs or
 /// fails (`Shared::with_scanner`); nothing in a message or the configuration can choose it.
-pub type Scanner = Arc<dyn Fn(&Engine, &[u8], Envelope) -> Result<Report, ScanError> + Send + Sync>;
+pub type Scanner =
+    Arc<dyn Fn(&Engine, &[u8], Envelope) -> Result<(Report, Message), ScanError> + Send + Sync>;
 
 /// State shared by every connection.
 pub struct Shared {
@@ -35,7 +37,7 @@ impl Shared {
         Shared {
             loaded: Loaded::new(engine, sources),
             scanner: Arc::new(|engine: &Engine, raw: &[u8], envelope: Envelope| {
-                engine.scan_with_envelope(raw, Some(envelope))
+                engine.scan_keeping_message(raw, Some(envelope))
             }),
             log: Log::default(),
             activity: Arc::new(Activity::new(budget)),

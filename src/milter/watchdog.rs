@@ -12,7 +12,7 @@
 //! (all are in the middle of a packet or of a scan), the new connection is closed instead. The
 //! protocol itself stays indymilter's (libmilter-compatible).
 
-use super::log::LogSink;
+use super::log::Log;
 use super::metrics::Metrics;
 use std::future::Future;
 use std::io;
@@ -68,7 +68,7 @@ struct Conn {
 pub struct Registry {
     limit: usize,
     conns: Mutex<Vec<Weak<Conn>>>,
-    log: LogSink,
+    log: Log,
     /// Connections closed unserved because every slot was busy, and when that was last logged.
     refused: Mutex<(u64, Option<Instant>)>,
     /// Connections closed by a time limit or to make room (for the log and tests).
@@ -77,7 +77,7 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new(limit: usize, log: LogSink, metrics: Arc<Metrics>) -> Arc<Registry> {
+    pub fn new(limit: usize, log: Log, metrics: Arc<Metrics>) -> Arc<Registry> {
         Arc::new(Registry {
             metrics,
             limit: limit.max(1),
@@ -125,7 +125,7 @@ impl Registry {
             }
             self.closed.fetch_add(1, Ordering::Relaxed);
             self.metrics.closed("make_room");
-            (self.log)(&format!(
+            self.log.event(&format!(
                 "connection closed to make room for a new one: all {} connections in use, this \
                  one idle for {} ms",
                 self.limit,
@@ -147,7 +147,7 @@ impl Registry {
         r.0 += 1;
         // At most one line a second, with the count since the last one.
         if r.1.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
-            (self.log)(&format!(
+            self.log.event(&format!(
                 "connection refused: all {} connections are busy in a command or a scan \
                  ({} refused since the last such line)",
                 self.limit, r.0
@@ -169,7 +169,7 @@ impl Registry {
                 "command_timeout"
             });
         let text = format!("connection closed: {what} within {} ms", limit.as_millis());
-        (self.log)(&text);
+        self.log.event(&text);
         io::Error::new(io::ErrorKind::TimedOut, text)
     }
 }
@@ -447,8 +447,10 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    fn quiet() -> LogSink {
-        Arc::new(|_: &str| {})
+    fn quiet() -> Log {
+        let mut log = Log::default();
+        log.set_sink(Arc::new(|_: &str| {}));
+        log
     }
 
     impl Registry {

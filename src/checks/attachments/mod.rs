@@ -11,15 +11,9 @@ pub mod pdf;
 pub mod script;
 pub mod sniff;
 
-use crate::message::Attachment;
-
-/// The name to show for an attachment in evidence: its file name, else its location.
-pub(crate) fn display_name(att: &Attachment) -> String {
-    att.name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| att.location.clone())
-}
+/// The name to show for an attachment in evidence: its file name, else its location (one
+/// function with the containers' evidence).
+pub(crate) use crate::message::containers::display_name;
 
 #[cfg(test)]
 pub(crate) mod testing {
