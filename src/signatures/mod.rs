@@ -887,7 +887,7 @@ mod tests {
         }
         std::fs::copy(repo.join("ipa_points.toml"), dir.join("ipa_points.toml")).unwrap();
         let without = Signatures::from_dir(dir).expect("no wording/: the built-in files");
-        assert!(without.wording.loan_offer.is_match("we offer loans"));
+        assert!(without.wording.loan_offer().is_match("we offer loans"));
 
         std::fs::create_dir_all(dir.join("wording")).unwrap();
         std::fs::copy(

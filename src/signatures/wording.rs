@@ -13,11 +13,13 @@ use std::sync::OnceLock;
 pub const WORDING_FILES: &[(&str, &[&str])] = &[
     ("wording/callback.txt", &["billing_subject"]),
     ("wording/fraud.txt", &["loan_offer", "loan_rate"]),
+    ("wording/crypto.txt", &["pay_words", "credit_words"]),
+    ("wording/brand_signature.txt", &["sign_off"]),
 ];
 
 /// One named expression: its entries joined as alternatives, compiled on first use (an embedded
 /// set's expressions are checked by the tests; a directory's when it loads).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
     compiled: OnceLock<Regex>,
@@ -120,72 +122,121 @@ fn parse(text: &str) -> Result<Vec<(String, Entries)>, String> {
     Ok(sections)
 }
 
-/// The lure wording expressions the content checks use.
+/// The expressions of one wording file by section name.
+type Sections = BTreeMap<String, Pattern>;
+
+/// An expression that matches nothing, for one a file does not define (loading refuses such a
+/// directory; the tests rule it out for the embedded set).
+static NEVER: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| Pattern {
+    source: r"[a&&b]".into(),
+    compiled: OnceLock::new(),
+});
+
+/// The lure wording expressions the content checks use, one file per family of checks
+/// (`WORDING_FILES`). An embedded file is read on the first use of one of its expressions, so
+/// `filter`'s start pays nothing for wording a message never reaches.
 #[derive(Debug, Clone, Default)]
 pub struct Wording {
-    /// Billing words in a subject (CONTENT_BRAND_BILLING_CALLBACK).
-    pub billing_subject: Pattern,
-    /// A loan offered to a stranger (CONTENT_LOAN_OFFER).
-    pub loan_offer: Pattern,
-    /// A low interest rate, the bait of the loan (CONTENT_LOAN_OFFER).
-    pub loan_rate: Pattern,
+    /// Each of `WORDING_FILES` in order: its text and, once read, its expressions.
+    files: Vec<(String, OnceLock<Sections>)>,
 }
 
 impl Wording {
-    /// Reads the wording files `(path, text)`; with `compile`, compiles every expression now so
-    /// that a bad entry is an error naming its file, section and line.
+    /// Takes the wording files `(path, text)`; with `compile` (a directory), reads and compiles
+    /// every expression now, so that a bad entry is an error naming its file, section and line.
     pub fn load<'a>(
         files: impl Iterator<Item = (&'a str, &'a str)>,
         compile: bool,
     ) -> Result<Wording, (String, String)> {
-        let mut found: BTreeMap<&str, Vec<(String, Entries)>> = BTreeMap::new();
-        for (path, text) in files {
-            // Other files (notes, an editor's backups) are not read, as in `lists/`.
-            let Some((file, _)) = WORDING_FILES.iter().find(|(f, _)| *f == path) else {
-                continue;
-            };
-            let sections = parse(text).map_err(|m| (path.to_string(), m))?;
-            found.insert(file, sections);
-        }
-        let mut patterns: BTreeMap<&str, Pattern> = BTreeMap::new();
+        let mut texts: BTreeMap<&str, &str> = files.collect();
+        let mut out = Vec::with_capacity(WORDING_FILES.len());
         for (file, names) in WORDING_FILES {
-            let Some(sections) = found.remove(file) else {
+            // Other files (notes, an editor's backups) are not read, as in `lists/`.
+            let Some(text) = texts.remove(file) else {
                 return Err((file.to_string(), "is missing".into()));
             };
-            for (name, entries) in &sections {
-                let Some(known) = names.iter().find(|n| *n == name) else {
-                    return Err((
-                        file.to_string(),
-                        format!("unknown section `{name}` (expected: {})", names.join(", ")),
-                    ));
-                };
-                if entries.is_empty() {
-                    return Err((file.to_string(), format!("section `{name}` has no entry")));
-                }
-                let pattern = Pattern::new(entries);
-                if compile {
-                    pattern.compile(entries).map_err(|(line, message)| {
-                        (
-                            file.to_string(),
-                            format!("section `{name}`, line {line}: {message}"),
-                        )
-                    })?;
-                }
-                patterns.insert(known, pattern);
+            let read = OnceLock::new();
+            if compile {
+                let _ = read.set(validate(file, names, text)?);
             }
-            for name in *names {
-                if !patterns.contains_key(name) {
-                    return Err((file.to_string(), format!("section `{name}` is missing")));
-                }
-            }
+            out.push((text.to_string(), read));
         }
-        let mut take = |name: &str| patterns.remove(name).unwrap_or_default();
-        Ok(Wording {
-            billing_subject: take("billing_subject"),
-            loan_offer: take("loan_offer"),
-            loan_rate: take("loan_rate"),
-        })
+        Ok(Wording { files: out })
     }
+
+    /// Expression `name` of the `index`th wording file.
+    fn pattern(&self, index: usize, name: &str) -> &Pattern {
+        let Some((text, read)) = self.files.get(index) else {
+            return &NEVER;
+        };
+        let sections = read.get_or_init(|| {
+            parse(text)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, entries)| (name, Pattern::new(&entries)))
+                .collect()
+        });
+        sections.get(name).unwrap_or(&NEVER)
+    }
+
+    /// Billing words in a subject (`callback.txt`, CONTENT_BRAND_BILLING_CALLBACK).
+    pub fn billing_subject(&self) -> &Pattern {
+        self.pattern(0, "billing_subject")
+    }
+
+    /// A loan offered to a stranger (`fraud.txt`, CONTENT_LOAN_OFFER).
+    pub fn loan_offer(&self) -> &Pattern {
+        self.pattern(1, "loan_offer")
+    }
+
+    /// A low interest rate, the bait of the loan (`fraud.txt`, CONTENT_LOAN_OFFER).
+    pub fn loan_rate(&self) -> &Pattern {
+        self.pattern(1, "loan_rate")
+    }
+
+    /// Words that ask for a payment into a Bitcoin address (`crypto.txt`,
+    /// CONTENT_CRYPTO_PAYMENT_ADDRESS).
+    pub fn pay_words(&self) -> &Pattern {
+        self.pattern(2, "pay_words")
+    }
+
+    /// Words that credit a coin amount to the reader (`crypto.txt`, CONTENT_CRYPTO_CREDITED).
+    pub fn credit_words(&self) -> &Pattern {
+        self.pattern(2, "credit_words")
+    }
+
+    /// A brand's sign-off or copyright line, group 1 or 2 the brand (`brand_signature.txt`,
+    /// CONTENT_BRAND_SIGNATURE).
+    pub fn sign_off(&self) -> &Pattern {
+        self.pattern(3, "sign_off")
+    }
+}
+
+/// Reads wording file `file`, which must define exactly the expressions `names`, and compiles
+/// each: an error names the file and, for an entry, its section and line.
+fn validate(file: &str, names: &[&str], text: &str) -> Result<Sections, (String, String)> {
+    let err = |message: String| (file.to_string(), message);
+    let mut sections = Sections::new();
+    for (name, entries) in parse(text).map_err(err)? {
+        if !names.contains(&name.as_str()) {
+            return Err(err(format!(
+                "unknown section `{name}` (expected: {})",
+                names.join(", ")
+            )));
+        }
+        if entries.is_empty() {
+            return Err(err(format!("section `{name}` has no entry")));
+        }
+        let pattern = Pattern::new(&entries);
+        pattern
+            .compile(&entries)
+            .map_err(|(line, message)| err(format!("section `{name}`, line {line}: {message}")))?;
+        sections.insert(name, pattern);
+    }
+    if let Some(name) = names.iter().find(|n| !sections.contains_key(**n)) {
+        return Err(err(format!("section `{name}` is missing")));
+    }
+    Ok(sections)
 }
 
 #[cfg(test)]
@@ -200,6 +251,30 @@ mod tests {
         assert!(p.is_match("AB") && p.is_match("cd") && !p.is_match("CD"));
         assert!(parse("x\n[a]\n").is_err());
         assert!(parse("[a]\nx\n[a]\ny\n").is_err());
+    }
+
+    #[test]
+    fn the_accessors_name_the_sections_of_their_files() {
+        let files = [
+            ("wording/callback.txt", "[billing_subject]\nb\n"),
+            ("wording/fraud.txt", "[loan_offer]\no\n[loan_rate]\nr\n"),
+            ("wording/crypto.txt", "[pay_words]\np\n[credit_words]\nc\n"),
+            ("wording/brand_signature.txt", "[sign_off]\ns\n"),
+        ];
+        for compile in [false, true] {
+            let w = Wording::load(files.iter().copied(), compile).unwrap();
+            for (p, source) in [
+                (w.billing_subject(), "(?:b)"),
+                (w.loan_offer(), "(?:o)"),
+                (w.loan_rate(), "(?:r)"),
+                (w.pay_words(), "(?:p)"),
+                (w.credit_words(), "(?:c)"),
+                (w.sign_off(), "(?:s)"),
+            ] {
+                assert_eq!(p.source(), source);
+            }
+        }
+        assert!(!NEVER.is_match("") && !NEVER.is_match("abc"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let subject = cut(subject, 500).to_lowercase();
-    if !ctx.signatures.wording.billing_subject.is_match(&subject) {
+    if !ctx.signatures.wording.billing_subject().is_match(&subject) {
         return;
     }
     let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {

@@ -93,10 +93,10 @@ pub fn loan_offer(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if text.len() > ADVANCE_FEE_TEXT || memchr::memchr(b'%', text.as_bytes()).is_none() {
         return;
     }
-    let Some(offer) = ctx.signatures.wording.loan_offer.find(text) else {
+    let Some(offer) = ctx.signatures.wording.loan_offer().find(text) else {
         return;
     };
-    let Some(rate) = ctx.signatures.wording.loan_rate.find(text) else {
+    let Some(rate) = ctx.signatures.wording.loan_rate().find(text) else {
         return;
     };
     let Some(contact) = contact_elsewhere(ctx, text) else {
