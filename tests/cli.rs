@@ -2270,6 +2270,43 @@ fn a_signature_directory_missing_rules_uses_the_built_in_ones_and_says_so() {
     assert!(!r.stderr.contains("built-in definitions"), "{}", r.stderr);
 }
 
+/// Issue 19: lure wording is data (`signatures/wording/`); an expression in a signature
+/// directory that does not compile stops `config check` and start-up with its file, section and
+/// line named, never a panic while scanning.
+#[test]
+fn a_wording_expression_that_does_not_compile_is_named_at_load_time() {
+    let f = Fixtures::new();
+    let sigs = f.0.path().join("sigs");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures"),
+        &sigs,
+    );
+    std::fs::write(
+        sigs.join("wording/fraud.txt"),
+        "[loan_offer]\n# English\nwe offer loans\n[loan_rate]\n\\d%\n(?:interest (unclosed\n",
+    )
+    .unwrap();
+    let sigs = path_str(&sigs);
+    let mail = f.file(
+        "m.eml",
+        "From: a@b.example\nSubject: hi\n\nwe offer loans at 3% interest\n",
+    );
+    for args in [
+        vec!["--signatures", sigs.as_str(), "config", "check"],
+        vec!["--signatures", sigs.as_str(), "scan", mail.as_str()],
+    ] {
+        let r = run(&args);
+        r.expect_code(64);
+        assert!(
+            r.stderr.contains("wording/fraud.txt")
+                && r.stderr.contains("section `loan_rate`, line 6")
+                && !r.stderr.contains("panic"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
 /// Issue 20 item 7: configured text that goes into a header field or the SMTP reply cannot
 /// carry a line break (a subject tag with CR/LF injected fields into filter's output).
 #[test]

@@ -3,6 +3,7 @@
 pub mod iocs;
 pub mod overlay;
 pub mod phrases;
+pub mod wording;
 
 use crate::finding::Verdict;
 use crate::lang::Lang;
@@ -12,6 +13,7 @@ use phrases::PhraseSet;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use wording::Wording;
 
 mod embedded {
     use super::Text;
@@ -339,6 +341,8 @@ pub struct Signatures {
     pub lists: Lists,
     /// Known-bad hashes and byte patterns (`iocs/`), compiled.
     pub iocs: Iocs,
+    /// Lure wording written as expressions (`wording/`).
+    pub wording: Wording,
     /// Where they came from: `embedded` or a directory.
     pub origin: String,
     /// Rules the code emits that a signature directory did not define, taken from the built-in
@@ -416,8 +420,12 @@ impl Signatures {
             path: path.display().to_string(),
             source,
         };
-        for sub in ["rules", "lists", "iocs"] {
+        for sub in ["rules", "lists", "iocs", "wording"] {
             let d = dir.join(sub);
+            // A directory made before the wording files existed takes them from the built-in set.
+            if sub == "wording" && !d.exists() {
+                continue;
+            }
             let mut entries: Vec<_> = std::fs::read_dir(&d)
                 .map_err(|e| io(&d, e))?
                 .filter_map(|e| e.ok())
@@ -478,6 +486,7 @@ impl Signatures {
         let mut ipa_points = None;
         let mut list_texts: BTreeMap<String, String> = BTreeMap::new();
         let mut ioc_texts: BTreeMap<String, String> = BTreeMap::new();
+        let mut wording_texts: BTreeMap<String, String> = BTreeMap::new();
         let mut scores_text = None;
         for (path, text, json) in files {
             if path == SCORES_FILE {
@@ -510,6 +519,8 @@ impl Signatures {
                 list_texts.insert(path, text);
             } else if path.starts_with("iocs/") {
                 ioc_texts.insert(path, text);
+            } else if path.starts_with("wording/") {
+                wording_texts.insert(path, text);
             }
         }
         let mut ipa_points = ipa_points
@@ -619,11 +630,29 @@ impl Signatures {
                 iocs.add_hashes(text, name)?;
             }
         }
+        // A directory's expressions are compiled now, so that a bad one is named at load time;
+        // the embedded ones (checked by the tests) on first use, keeping `filter`'s start cheap.
+        if fill_from_builtin {
+            for (file, _) in wording::WORDING_FILES {
+                if !wording_texts.contains_key(*file)
+                    && let Some((_, Text::Plain(text))) =
+                        embedded::EMBEDDED.iter().find(|(p, _)| p == file)
+                {
+                    wording_texts.insert(file.to_string(), text.to_string());
+                }
+            }
+        }
+        let wording = Wording::load(
+            wording_texts.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            fill_from_builtin,
+        )
+        .map_err(|(file, message)| SignatureError::Syntax { file, message })?;
         let mut signatures = Signatures {
             rules,
             ipa_points,
             lists,
             iocs,
+            wording,
             origin,
             builtin_rules_used,
         };
@@ -831,6 +860,60 @@ mod tests {
         assert!(is_rule_id("ATTACH_DOUBLE_EXTENSION"));
         assert!(!is_rule_id("attach_x"));
         assert!(!is_rule_id("NOPREFIX"));
+    }
+
+    #[test]
+    fn embedded_wording_compiles() {
+        let files = embedded::EMBEDDED.iter().filter_map(|(p, t)| match t {
+            Text::Plain(t) if p.starts_with("wording/") => Some((*p, *t)),
+            _ => None,
+        });
+        Wording::load(files, true).expect("every embedded wording expression compiles");
+    }
+
+    /// A directory whose wording does not compile is refused when it loads, naming the file, the
+    /// expression and the line; one without `wording/` takes the built-in files.
+    #[test]
+    fn a_bad_wording_entry_is_named_when_a_directory_loads() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for sub in ["rules", "lists", "iocs"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            for e in std::fs::read_dir(repo.join(sub)).unwrap() {
+                let e = e.unwrap();
+                std::fs::copy(e.path(), dir.join(sub).join(e.file_name())).unwrap();
+            }
+        }
+        std::fs::copy(repo.join("ipa_points.toml"), dir.join("ipa_points.toml")).unwrap();
+        let without = Signatures::from_dir(dir).expect("no wording/: the built-in files");
+        assert!(without.wording.loan_offer().is_match("we offer loans"));
+
+        std::fs::create_dir_all(dir.join("wording")).unwrap();
+        std::fs::copy(
+            repo.join("wording/callback.txt"),
+            dir.join("wording/callback.txt"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("wording/fraud.txt"),
+            "# loans\n[loan_offer]\nwe offer loans\n\n[loan_rate]\n\\d+%\n(?:interest (unclosed\n",
+        )
+        .unwrap();
+        let message = Signatures::from_dir(dir).unwrap_err().to_string();
+        assert!(
+            message.contains("wording/fraud.txt")
+                && message.contains("`loan_rate`")
+                && message.contains("line 7"),
+            "{message}"
+        );
+
+        std::fs::write(dir.join("wording/fraud.txt"), "[loan_offer]\nloans\n").unwrap();
+        let message = Signatures::from_dir(dir).unwrap_err().to_string();
+        assert!(
+            message.contains("section `loan_rate` is missing"),
+            "{message}"
+        );
     }
 
     #[test]

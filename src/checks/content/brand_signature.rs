@@ -8,16 +8,6 @@ pub(super) const SIGNATURE_TEXT: usize = 6_000;
 /// Bytes around each anchor word that a sign-off or copyright line can take.
 pub(super) const SIGN_OFF_REACH: usize = 120;
 
-/// A sign-off in a brand's name (`The Spotify Team`, `the PayPal security team`) or its copyright
-/// line (`© 2025 Microsoft Corporation`, `Copyright 2024 Ledger SAS`), matched in text with its
-/// ASCII letters lower-cased: group 1 or 2 is the words that should be the brand.
-pub(super) static BRAND_SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?-u:\b)the ([^\n\r,;:!?|<>()\[\]]{2,40}?) (?:support |security |account |accounts |billing |customer service |customer care |service )?team(?-u:\b)|(?:©|\(c\)|copyright) ?(?:© ?)?(?:[0-9]{4}(?: ?[-–] ?[0-9]{4})?,? )?([^\n\r,;:!?|<>()\[\]]{2,40})",
-    )
-    .expect("valid sign-off regex")
-});
-
 /// Words that close a letter before the signature.
 pub(super) const SIGN_OFF_WORDS: &[&str] = &[
     "regards",
@@ -58,7 +48,9 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         start += 1;
     }
     let text = body.get(start..).unwrap_or("");
-    // The expression runs only around the words it needs (`team`, `©`, `copyright`, `(c)`).
+    // The expression (`wording/brand_signature.txt`: a sign-off in a brand's name, `The Spotify
+    // Team`, or its copyright line, `© 2025 Microsoft Corporation`; group 1 or 2 is the words that
+    // should be the brand) runs only around the words it needs (`team`, `©`, `copyright`, `(c)`).
     let folded = text.to_ascii_lowercase();
     let mut windows: Vec<(usize, usize)> = Vec::new();
     for needle in [&b"team"[..], "©".as_bytes(), b"copyright", b"(c)"] {
@@ -93,7 +85,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for &(a, b) in &merged {
         let hay = folded.get(..b).unwrap_or("");
         let mut at = a;
-        while let Some(caps) = BRAND_SIGN_OFF.captures_at(hay, at) {
+        while let Some(caps) = ctx.signatures.wording.sign_off().captures_at(hay, at) {
             let Some(whole) = caps.get(0) else { break };
             at = whole.end().max(at + 1);
             found.push((

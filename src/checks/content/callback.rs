@@ -2,14 +2,6 @@
 
 use super::*;
 
-/// Billing words in a subject: an order, invoice, renewal or payment to dispute.
-pub(super) static BILLING_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:order|invoice|receipt|purchase|subscription|renewal|renew|payment|billing|charged|transaction|refund)\b|注文|請求|領収|購入|更新|支払",
-    )
-    .expect("valid billing regex")
-});
-
 /// A telephone number written the North American or international way: `+1 800-555-0100`,
 /// `(800) 555-0100`, `800.555.0100`.
 pub(super) static PHONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -25,7 +17,7 @@ pub(super) const CALLBACK_TOP: usize = 1500;
 /// A brand phishing impersonates (`lists/impersonated_brands.txt`, by name or by one of its
 /// domain labels of five letters or more) named in the subject (or, from free mail, by name at
 /// the top of the text) together with billing wording
-/// (an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
+/// (`wording/callback.txt`: an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
 /// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
 /// where the victim is meant to ring the number to "cancel" the charge. The number is the only
 /// thing to act on: there is no link at all, and it is not list mail. Shops and resellers that
@@ -40,7 +32,7 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let subject = cut(subject, 500).to_lowercase();
-    if !BILLING_SUBJECT.is_match(&subject) {
+    if !ctx.signatures.wording.billing_subject().is_match(&subject) {
         return;
     }
     let Some(domain) = msg.from.iter().find_map(|mb| mb.domain()) else {

@@ -22,12 +22,6 @@ pub(super) static WALLET_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid wallet address regex")
 });
 
-/// Words that ask for money to be paid into the address that follows.
-pub(super) static PAY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:send|pay|payment|transfer|donate|donation|deposit|contribute|wallet)")
-        .expect("valid pay words regex")
-});
-
 /// Whether `s` is a Base58Check string of a Bitcoin address: 25 bytes whose last four are the
 /// first four of the double SHA-256 of the rest.
 pub(super) fn is_base58check_address(s: &str) -> bool {
@@ -130,7 +124,7 @@ pub fn crypto_payment_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(before) = text.get(from..m.start()) else {
                 continue;
             };
-            let Some(word) = PAY_WORDS.find(before) else {
+            let Some(word) = ctx.signatures.wording.pay_words().find(before) else {
                 continue;
             };
             out.push(
@@ -168,15 +162,6 @@ pub(super) static CRYPTO_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid crypto amount regex")
 });
 
-/// Words that put an amount into the reader's hands (or into the account name of a sign-up the
-/// reader never made). Matched in lower-cased text.
-pub(super) static CREDIT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:deposited|credited|received|sent you|transferred|transfer|withdrawal|withdraw|payout|paid out|username|user name|login|usuário|usuario|nombre de usuario|benutzername|nom d'utilisateur|recebeu|recibido|reçu)\b",
-    )
-    .expect("valid credit words regex")
-});
-
 /// A crypto-currency amount said to be deposited, received or ready to withdraw for the reader
 /// (`we have deposited 12 BTC as you requested`, `Payment received 0.9 BTC`), or written into the
 /// user name of an account notice (`Username: 1.3 BTC ...`, a sign-up form abused to carry the
@@ -203,7 +188,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(window) = text.get(from..to) else {
             continue;
         };
-        if let Some(word) = CREDIT_WORDS.find(window) {
+        if let Some(word) = ctx.signatures.wording.credit_words().find(window) {
             found = Some((m.as_str().to_string(), word.as_str().to_string()));
             break;
         }

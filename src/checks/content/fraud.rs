@@ -83,24 +83,7 @@ pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-/// A loan offered to a stranger: `we offer loans`, `do you need a loan`, `concedemos
-/// empréstimos`. Matched in lower-cased text.
-pub(super) static LOAN_OFFER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:(?:we|i) (?:offer|give|grant|fund|provide|lend)\b.{0,80}\bloans?|offers? (?:a |you a )?(?:\w+ )?loans?|loans? (?:offer|deal)|(?:do you )?need (?:a |an urgent )?loan|(?:precisa|necessita) de (?:um )?empréstimo|(?:concedemos|oferecemos) empréstimos?|oferta de empréstimo|(?:necesita|necesitas) (?:un )?préstamo|(?:ofrecemos|otorgamos|concedemos) préstamos?|oferta de préstamo|besoin d'un prêt|offre de prêt|nous (?:offrons|accordons) des prêts|kreditangebot|wir (?:bieten|vergeben) (?:\w+ )?kredite)\b",
-    )
-    .expect("valid loan offer regex")
-});
-
-/// A low interest rate, the bait of the loan: `3% interest`, `@ 5% rates`, `taxa de juros de 3%`.
-pub(super) static LOAN_RATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b\d{1,2}(?:[.,]\d{1,2})?\s?%\s?(?:interest|rates?|annual|per annum|p\.a\.|de juros|de interés|d'intérêt|zinsen)|(?:interest rate|interest|taxa de juros|tasa de interés|taux d'intérêt|zinssatz) (?:of |de |del |von )?(?:only |apenas |solo |seulement |nur )?\d{1,2}(?:[.,]\d{1,2})?\s?%",
-    )
-    .expect("valid loan rate regex")
-});
-
-/// A loan offered to the reader at a low interest rate, with the answer going to a free mail
+/// A loan offered to the reader at a low interest rate (`wording/fraud.txt`), with the answer going to a free mail
 /// mailbox or another organisation (`contact_elsewhere`: Reply-To elsewhere, a free mail From, or
 /// a free mail address in the text), in a short text: the loan variant of advance-fee fraud,
 /// where the "processing fee" or "insurance" is what the sender collects. Banks and lenders
@@ -110,10 +93,10 @@ pub fn loan_offer(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if text.len() > ADVANCE_FEE_TEXT || memchr::memchr(b'%', text.as_bytes()).is_none() {
         return;
     }
-    let Some(offer) = LOAN_OFFER.find(text) else {
+    let Some(offer) = ctx.signatures.wording.loan_offer().find(text) else {
         return;
     };
-    let Some(rate) = LOAN_RATE.find(text) else {
+    let Some(rate) = ctx.signatures.wording.loan_rate().find(text) else {
         return;
     };
     let Some(contact) = contact_elsewhere(ctx, text) else {
