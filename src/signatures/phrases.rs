@@ -543,13 +543,8 @@ mod tests {
             "請求書送付",
             "count",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut generated = crate::text::generated::Generated::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || generated.next();
         let brands = Brands::new_for(
             ["ab", "abab", "your account", "請求書", "- -"]
                 .iter()
@@ -636,13 +631,8 @@ mod tests {
             "word",
             "アカウント",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut generated = crate::text::generated::Generated::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || generated.next();
         for len in (0..1200).step_by(7).chain([2000, 5000, 20_000]) {
             for _ in 0..3 {
                 let mut text = String::new();

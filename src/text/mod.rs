@@ -4,6 +4,8 @@
 pub mod defang;
 pub mod domain;
 pub mod file_name;
+#[cfg(test)]
+pub(crate) mod generated;
 pub mod hidden;
 pub mod html_text;
 pub mod words;

@@ -436,13 +436,7 @@ mod styled_tag_tests {
             "-",
             "/",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut generated = crate::text::generated::Generated::new(0x2545_f491_4f6c_dd1d);
         // Slots of a tag, each filled with a right or a wrong piece, between random pieces.
         const SLOTS: &[&[&str]] = &[
             &[
@@ -461,15 +455,7 @@ mod styled_tag_tests {
         ];
         let mut found = 0;
         for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..1 + next() % 3 {
-                for _ in 0..next() % 3 {
-                    text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
-                }
-                for slot in SLOTS {
-                    text.push_str(slot[(next() % slot.len() as u64) as usize]);
-                }
-            }
+            let text = generated.slots(PIECES, SLOTS, 3);
             let expected = STYLED_TAG.find(&text).map(|m| {
                 let tag = m.as_str();
                 let attribute = STYLE_ATTRIBUTE.find(tag).expect("a style in a styled tag");
@@ -529,13 +515,7 @@ mod styled_tag_tests {
             "important",
             "block",
         ];
-        let mut seed = 0x1234_5678_9abc_def1_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut generated = crate::text::generated::Generated::new(0x1234_5678_9abc_def1);
         const SLOTS: &[&[&str]] = &[
             &[
                 "display",
@@ -556,15 +536,7 @@ mod styled_tag_tests {
         ];
         let mut hidden = 0;
         for _ in 0..50_000 {
-            let mut text = String::new();
-            for _ in 0..1 + next() % 2 {
-                for _ in 0..next() % 3 {
-                    text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
-                }
-                for slot in SLOTS {
-                    text.push_str(slot[(next() % slot.len() as u64) as usize]);
-                }
-            }
+            let text = generated.slots(PIECES, SLOTS, 2);
             let expected = HIDING_STYLE.is_match(&text);
             assert_eq!(hiding_style(&text), expected, "{text:?}");
             hidden += usize::from(expected);

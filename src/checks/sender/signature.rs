@@ -195,17 +195,11 @@ mod tests {
             "\t",
             "\u{3000}",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut generated = crate::text::generated::Generated::new(0x9e37_79b9_7f4a_7c15);
         let mut found = 0;
         for _ in 0..20_000 {
-            let text: String = (0..1 + next() % 12)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            let text: String = (0..1 + generated.next() % 12)
+                .map(|_| generated.pick(PIECES))
                 .collect();
             let expected = single.find(&text).map(|m| m.start());
             assert_eq!(reply_marker(&text), expected, "{text:?}");
