@@ -582,6 +582,16 @@ fn unix_socket_stale_replaced_mode_set_non_socket_refused() {
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "keep me");
 }
 
+/// Every line of a JSON-mode log, parsed (a line that is not JSON fails the test).
+fn json_lines(log: &str) -> Vec<serde_json::Value> {
+    log.lines()
+        .map(|l| {
+            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
+        })
+        .collect()
+}
+
 /// `--log-format json`: every line is one JSON object; the message's line has the keys of the
 /// text line, with the same escaped values (a newline in MAIL FROM stays inside its string).
 #[test]
@@ -603,14 +613,7 @@ fn json_log_lines_are_one_object_each() {
     c.send(b'E', &[]).unwrap();
     assert_eq!(read_final(&mut c).unwrap().last().unwrap().cmd, b'a');
     d.wait_for_log("JSONQID", 1);
-    let lines: Vec<serde_json::Value> = d
-        .log_text()
-        .lines()
-        .map(|l| {
-            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
-        })
-        .collect();
+    let lines = json_lines(&d.log_text());
     assert!(
         lines[0]["event"]
             .as_str()
@@ -656,14 +659,7 @@ Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain
     let silent = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
     d.wait_for_log("connection closed", 1);
     drop(silent);
-    let lines: Vec<serde_json::Value> = d
-        .log_text()
-        .lines()
-        .map(|l| {
-            let json = l.strip_prefix("lurescreen milter: ").unwrap_or(l);
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {l}"))
-        })
-        .collect();
+    let lines = json_lines(&d.log_text());
     let notice = lines
         .iter()
         .find(|l| l["error"].is_string() && l["action"].is_null())

@@ -6,7 +6,7 @@ use crate::checks::common::free_hosting;
 use crate::finding::Finding;
 use crate::message::Link;
 use crate::text::domain::{domain_in_text, org_domain, registrable, suffix_in, url_host};
-use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
+use lol_html::{MemorySettings, Settings, element};
 use std::cell::RefCell;
 use url::{Host, Url};
 
@@ -760,12 +760,7 @@ fn scan_forms(html: &str) -> Forms {
         }))
         .with_strict(false)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(8 * 1024 * 1024));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    if rewriter.write(html.as_bytes()).is_ok() {
-        let _ = rewriter.end();
-    } else {
-        drop(rewriter);
-    }
+    crate::formats::markup::walk_html(settings, html);
     found.into_inner()
 }
 

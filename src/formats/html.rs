@@ -12,7 +12,7 @@
 use crate::formats::markup::{first_tag, starts_with_tag};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine as _;
-use lol_html::{HtmlRewriter, MemorySettings, Settings, element};
+use lol_html::{MemorySettings, Settings, element};
 use regex::Regex;
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -226,13 +226,7 @@ fn walk_markup(html: &str) -> Markup {
         }))
         .with_strict(false)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(HTML_MEMORY));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // A tokenizer error (the memory limit) ends the walk; what was seen still counts.
-    if rewriter.write(html.as_bytes()).is_ok() {
-        let _ = rewriter.end();
-    } else {
-        drop(rewriter);
-    }
+    crate::formats::markup::walk_html(settings, html);
     found.into_inner()
 }
 

@@ -69,3 +69,12 @@ pub fn starts_with_tag(data: &[u8]) -> bool {
             .any(|tag| t.starts_with(tag) && !t.get(tag.len()).is_some_and(u8::is_ascii_alphabetic))
     })
 }
+
+/// Runs `settings`' handlers over `html` with lol_html, discarding the rewritten output. A
+/// tokenizer error (its memory limit) ends the walk; what the handlers saw until then counts.
+pub fn walk_html(settings: lol_html::Settings<'_, '_>, html: &str) {
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    if rewriter.write(html.as_bytes()).is_ok() {
+        let _ = rewriter.end();
+    }
+}

@@ -1,7 +1,7 @@
 //! Links from HTML (href with its visible text) and from plain text.
 
 use lol_html::html_content::{Element, TextChunk};
-use lol_html::{ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings};
+use lol_html::{ElementContentHandlers, MemorySettings, Selector, Settings};
 use regex::Regex;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -116,13 +116,7 @@ pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>, parsed: &mut Parse
         ))
         .with_strict(false)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(HTML_MEMORY));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // A tokenizer error (memory limit) ends the walk; the links seen so far still count.
-    if rewriter.write(html.as_bytes()).is_ok() {
-        let _ = rewriter.end();
-    } else {
-        drop(rewriter);
-    }
+    crate::formats::markup::walk_html(settings, html);
     for (href, text) in found.into_inner() {
         let n = out.len() + 1;
         out.push(parsed.link(

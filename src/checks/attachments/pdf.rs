@@ -295,27 +295,14 @@ fn recovery_findings(
             script.map(String::as_str),
         ));
     }
-    if !has(out, "PDF_JAVASCRIPT_SUSPICIOUS") {
-        let mut suspicious: Vec<&str> = Vec::new();
-        let mut worst: Option<&String> = None;
-        for script in &rec.scripts {
-            let signs = javascript::signs(script);
-            if javascript::is_suspicious(&signs) {
-                worst.get_or_insert(script);
-                for s in signs {
-                    if !suspicious.contains(&s) {
-                        suspicious.push(s);
-                    }
-                }
-            }
-        }
-        if let Some(script) = worst {
-            out.push(
-                new("PDF_JAVASCRIPT_SUSPICIOUS")
-                    .with("signs", suspicious.join(", "))
-                    .with("script", snippet(script)),
-            );
-        }
+    if !has(out, "PDF_JAVASCRIPT_SUSPICIOUS")
+        && let Some((signs, script)) = suspicious_scripts(rec.scripts.iter().map(String::as_str))
+    {
+        out.push(
+            new("PDF_JAVASCRIPT_SUSPICIOUS")
+                .with("signs", signs)
+                .with("script", snippet(script)),
+        );
     }
     if !has(out, "PDF_JAVASCRIPT")
         && !has(out, "PDF_AUTORUN_JAVASCRIPT")
@@ -371,24 +358,12 @@ fn model_findings(
                 .with("keywords", keywords),
         );
     }
-    let mut suspicious: Vec<&str> = Vec::new();
-    let mut worst: Option<&model::Script> = None;
-    for script in &model.scripts {
-        let signs = javascript::signs(&script.text);
-        if javascript::is_suspicious(&signs) {
-            worst.get_or_insert(script);
-            for s in signs {
-                if !suspicious.contains(&s) {
-                    suspicious.push(s);
-                }
-            }
-        }
-    }
-    if let Some(script) = worst {
+    if let Some((signs, script)) = suspicious_scripts(model.scripts.iter().map(|s| s.text.as_str()))
+    {
         out.push(
             new("PDF_JAVASCRIPT_SUSPICIOUS")
-                .with("signs", suspicious.join(", "))
-                .with("script", snippet(&script.text)),
+                .with("signs", signs)
+                .with("script", snippet(script)),
         );
     }
     for launch in &model.launches {
@@ -460,3 +435,22 @@ fn auto_open_lure(model: &model::Model) -> Option<(&str, &str, &'static str)> {
 
 #[cfg(test)]
 mod tests;
+
+/// The signs of every suspicious script among `scripts` (each once, in order of appearance) and
+/// the first suspicious script, if any is.
+fn suspicious_scripts<'a>(scripts: impl Iterator<Item = &'a str>) -> Option<(String, &'a str)> {
+    let mut suspicious: Vec<&str> = Vec::new();
+    let mut worst = None;
+    for script in scripts {
+        let signs = javascript::signs(script);
+        if javascript::is_suspicious(&signs) {
+            worst.get_or_insert(script);
+            for s in signs {
+                if !suspicious.contains(&s) {
+                    suspicious.push(s);
+                }
+            }
+        }
+    }
+    worst.map(|script| (suspicious.join(", "), script))
+}
