@@ -124,6 +124,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("content.lookalike_letters", content::lookalike_letters),
     ("content.split_words", content::split_words),
     ("content.filler_joined_words", content::filler_joined_words),
+    ("content.padded_code", content::padded_code),
     (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,

@@ -170,6 +170,11 @@ Content-Type: text/html\n\n\
             text("Claim..your..reward..today", "b"),
         ),
         (
+            "CONTENT_PADDED_CODE",
+            d(),
+            text("Win a gift card worth 250 euro!     .....EK074", "b"),
+        ),
+        (
             "CONTENT_IMAGE_ONLY_LINK",
             d(),
             b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),

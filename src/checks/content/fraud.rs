@@ -5,12 +5,13 @@ use super::*;
 /// Text longer than this is a thread, a digest or an article, not a "419" letter.
 pub(super) const ADVANCE_FEE_TEXT: usize = 8000;
 
-/// A sum of a million or more: `US$10,500,000.00`, `$4.500.000`, `€ 2 500 000`, `2.5 million`,
+/// A sum of a hundred thousand or more written with a currency (`$650,000.00`, `$ 150.500,00`,
+/// `US$10,500,000.00`, `$4.500.000`, `€ 2 500 000`), or a million or more in words: `2.5 million`,
 /// `2,5 milhões`, `2M USD`, `US$20.5M`, and sums spelled out (`five million dollars`,
 /// `cinco milhões`). Matched in lower-cased text.
 pub(super) static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
+        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?(?:\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|[1-9]\d{2}[.,\u{a0} ]\d{3})|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)\b|\b\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)\b|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m\b",
     )
     .expect("valid sum regex")
 });
@@ -22,7 +23,7 @@ pub(super) static BIG_SUM: LazyLock<Regex> = LazyLock::new(|| {
 /// missed; most messages, which name no big sum, are settled by this search alone.
 pub(super) static BIG_SUM_MAYBE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)(?-u:\b)|(?-u:\b)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)(?-u:\b)|\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)(?-u:\b)|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m(?-u:\b)",
+        r"(?:us\s?\$|usd|\$|€|eur|£|gbp)\s?(?:\d{1,3}(?:[.,\u{a0} ]\d{3}){2,}|[1-9]\d{2}[.,\u{a0} ]\d{3})|\d+(?:[.,]\d+)?,?\s?(?:million|millions|milhões|milhoes|millones|millionen|miljoen|milioni)(?-u:\b)|(?-u:\b)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dois|três|tres|quatro|cinco|seis|sete|oito|nove|dez|cuatro|siete|ocho|nueve|diez|vinte|veinte)[ -](?:million|millions|milhões|milhoes|millones)(?-u:\b)|\d+(?:[.,]\d+)?\s?m\s?(?:usd|eur|dollars)(?-u:\b)|(?:us\$|usd|\$|€|£)\s?\d+(?:[.,]\d+)?\s?m(?-u:\b)",
     )
     .expect("valid sum prefilter regex")
 });
@@ -54,8 +55,8 @@ pub(super) static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid address regex")
 });
 
-/// Advance-fee fraud ("419"): a fortune of a million or more, a word of the story that goes
-/// with it (inheritance, beneficiary, donation, lottery: `lists/fortune_words.txt`) and a
+/// Advance-fee fraud ("419"): a fortune (`BIG_SUM`), a word of the story that goes with it
+/// (inheritance, beneficiary, donation, lottery: `lists/fortune_words.txt`) and a
 /// contact on a free mail service or another domain to answer to (Reply-To, the From address
 /// itself, or an address written in the text). The answer is the action, so there need be no link.
 pub fn advance_fee(ctx: &Context<'_>, out: &mut Vec<Finding>) {

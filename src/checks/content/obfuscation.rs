@@ -197,6 +197,80 @@ pub fn filler_joined_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A subject or sender name that ends in a made-up code set apart by padding
+/// (`Win een cadeaukaart!     .....EK074`, `WinMetCenterParcs .GQME`, `het hele gezin Rlqe..Rlqe`):
+/// bulk mail stamps each copy with a new code so that filters which compare messages, or count
+/// copies, see every copy as new. The code comes after two dots or more, a space and a dot, a
+/// tab or three spaces, at the very end, and is made up: letters and digits mixed (`EK074`), or
+/// small and capital letters in no spelling's order (`MWfG`), or the same code stamped at the end
+/// of both the subject and the name, or twice in the subject. Words (`...again`), years and
+/// ticket numbers (`....2026`) are not codes.
+pub fn padded_code(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let subject = msg.subject.as_deref().map(|s| cut(s, 2000)).unwrap_or("");
+    let names: Vec<&str> = msg
+        .from
+        .iter()
+        .filter_map(|m| m.name.as_deref())
+        .map(|n| cut(n, 500))
+        .collect();
+    let mut code = padded_tail(subject).filter(|t| {
+        made_up_code(t) || names.iter().any(|n| n.contains(t)) || subject.matches(t).count() >= 2
+    });
+    for name in &names {
+        if code.is_none() {
+            code = padded_tail(name).filter(|t| made_up_code(t) || subject.contains(t));
+        }
+    }
+    let Some(code) = code else {
+        return;
+    };
+    out.push(Finding::new("CONTENT_PADDED_CODE", "Subject").with("code", code));
+}
+
+/// The code at the end of `text` after padding (see `padded_code`): 3 to 12 ASCII letters and
+/// digits, not all digits, preceded by two dots or more (not between two words with digits, a
+/// range such as `abc123..def456`), white space and a dot, a tab, or three white spaces.
+fn padded_tail(text: &str) -> Option<&str> {
+    let t = text.trim_end();
+    let len = t
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    let (head, code) = t.split_at(t.len() - len);
+    if !(3..=12).contains(&len) || code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let pad = head.trim_end_matches([' ', '\t']);
+    let spaces = &head[pad.len()..];
+    let dots = pad.len() - pad.trim_end_matches('.').len();
+    let before_dots = pad.trim_end_matches('.');
+    // `abc123..def456`, `v1..v10`: a range of commits or versions, not padding.
+    let word_before: &str = before_dots
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let range = spaces.is_empty() && word_before.bytes().any(|b| b.is_ascii_digit());
+    let padded = dots >= 2 && !range
+        || (dots == 1 && before_dots.ends_with(char::is_whitespace))
+        || spaces.contains('\t')
+        || (dots == 0 && spaces.len() >= 3);
+    padded.then_some(code)
+}
+
+/// Whether `code` (ASCII letters and digits) is made up rather than a word, a number or an
+/// abbreviation: letters and digits mixed (`EK074`), or small letters with two capitals or more
+/// after the first letter (`MWfG`, `HRCb`). One capital inside (`PayPal`, `eBay`, `McDonald`) is
+/// how brands and names are spelt.
+fn made_up_code(code: &str) -> bool {
+    let digits = code.bytes().any(|b| b.is_ascii_digit());
+    let letters = code.bytes().any(|b| b.is_ascii_alphabetic());
+    let smalls = code.bytes().any(|b| b.is_ascii_lowercase());
+    let capitals_after_first = code.bytes().skip(1).filter(u8::is_ascii_uppercase).count();
+    digits && letters || smalls && capitals_after_first >= 2
+}
+
 /// How many runs of invisible characters in `word` stand between two ASCII letters.
 pub(super) fn cut_points(word: &str) -> usize {
     let mut n = 0;

@@ -763,6 +763,16 @@ Your inheritance fund of $4.2 million is ready.\n";
     let spelled = "From: Office <office@relief.example>\nSubject: Donation\nContent-Type: text/plain; charset=utf-8\n\n\
 A donation of three million dollars is waiting for you (doação de três milhões). Write to grants.desk@gmail.com\n";
     assert_eq!(rules_of(check, spelled), ["CONTENT_ADVANCE_FEE"]);
+    // A sum of hundreds of thousands written with a currency counts too.
+    let victims = "From: Liaison Office <liaison.office0@gmail.com>\nSubject: Payment\n\n\
+Attention: Beneficiary, your fund valued at $650,000.00 is intact.\n";
+    assert_eq!(rules_of(check, victims), ["CONTENT_ADVANCE_FEE"]);
+    let cheque = "From: Jack <jack.j4@gmail.com>\nSubject: Oi\nContent-Type: text/plain; charset=utf-8\n\n\
+Deixei uma quantia de $ 150.500,00 em cheque para você, como compensação (beneficiário).\n";
+    assert_eq!(rules_of(check, cheque), ["CONTENT_ADVANCE_FEE"]);
+    let tens =
+        "From: Jack <jack.j4@gmail.com>\nSubject: Hi\n\nThe beneficiary gets $65,000.00 only.\n";
+    assert!(rules_of(check, tens).is_empty());
     // A news item with a spelled sum and no contact elsewhere: nothing.
     let article = "From: News <news@paper.example>\nSubject: Today\n\nThe charity says two million people need food aid.\n";
     assert!(rules_of(check, article).is_empty());
@@ -975,6 +985,63 @@ loan today <span style=\"opacity: 0;\">zt9mbrd4</span></a></div>",
     assert!(!salt_token("newsletter"));
     assert!(!salt_token("12345678"));
     assert!(!salt_token("a1"));
+}
+
+#[test]
+fn made_up_code_padded_onto_the_subject_or_name() {
+    let check: crate::checks::Check = padded_code;
+    let raw = |from: &str, subject: &str| {
+        format!("From: {from}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\nx\n")
+    };
+    for (from, subject, code) in [
+        (
+            "Team <a@example.net>",
+            "Win a gift card worth 250 euro!     .....EK074",
+            "EK074",
+        ),
+        (
+            "Energie <a@example.net>",
+            "Bespaar op uw energierekening..MWfG",
+            "MWfG",
+        ),
+        ("Prijzen <a@example.net>", "Tarieven gedaald\t.HRCb", "HRCb"),
+        // A code that is a word's shape, stamped on both the name and the subject, or twice.
+        (
+            "WinMetParcs .GQME <a@example.net>",
+            "Doe nu mee en ontdek je prijs.GQME",
+            "GQME",
+        ),
+        (
+            "Spel <a@example.net>",
+            "Win tickets voor het hele gezin Rlqe..Rlqe",
+            "Rlqe",
+        ),
+        (
+            "Comfort Team...Jvkr <a@example.net>",
+            "Nu met 70% korting!..Jvkr",
+            "Jvkr",
+        ),
+    ] {
+        let f = run_checks(&[check], &raw(from, subject));
+        assert_eq!(f.len(), 1, "{subject}");
+        assert_eq!(f[0].rule, "CONTENT_PADDED_CODE");
+        assert_eq!(f[0].evidence[0].1, code, "{subject}");
+    }
+    // Words, years and ticket numbers after dots, brand spellings, codes without padding, and a
+    // word-shaped code stamped once: nothing.
+    for (from, subject) in [
+        ("Ann <a@example.net>", "Apple Sauced...again"),
+        ("Ann <a@example.net>", "Re: Price List....2026"),
+        ("Ann <a@example.net>", "Your order   12345678"),
+        ("Ann <a@example.net>", "Pay with ...PayPal"),
+        ("Ann <a@example.net>", "Order EK074 shipped"),
+        ("Ann <a@example.net>", "Ticket AB12"),
+        ("Ann <a@example.net>", "Summer sale .....GQME"),
+        ("Ann <a@example.net>", "Version 2..v10"),
+        ("Ann <a@example.net>", "Re: [PATCH] bisect abc123..def456"),
+    ] {
+        assert!(rules_of(check, &raw(from, subject)).is_empty(), "{subject}");
+    }
 }
 
 #[test]

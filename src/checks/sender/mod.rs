@@ -578,6 +578,30 @@ mod tests {
     }
 
     #[test]
+    fn institutions_named_in_other_languages_from_free_mail() {
+        let run_fo = |name: &str, address: &str| {
+            run_with(freemail_organisation, &Config::default(), name, address)
+        };
+        for (name, word) in [
+            ("TRIBUNAL REGIONAL", "tribunal"),
+            ("Polícia Federal", "polícia"),
+            ("Finanzamt München", "finanzamt"),
+            ("Service Client Banque", "service client"),
+            ("United Nations Liaison Office", "united nations"),
+        ] {
+            let f = run_fo(name, "office.desk2026@gmail.com");
+            assert_eq!(f.len(), 1, "{name}");
+            assert_eq!(f[0].evidence[1].1, word, "{name}");
+        }
+        // Whole words only, and people's names are fine.
+        for name in ["Tribunalista Silva", "Maria Justino", "Zollner Hans"] {
+            assert!(run_fo(name, "someone@gmail.com").is_empty(), "{name}");
+        }
+        // The same names from an organisation's own domain are not this rule's case.
+        assert!(run_fo("Polícia Federal", "contato@pf.gov.example").is_empty());
+    }
+
+    #[test]
     fn short_brand_names_count_in_capitals_only() {
         let run_ib = |name: &str, address: &str| {
             run_with(impersonated_brand, &Config::default(), name, address)
