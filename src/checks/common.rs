@@ -40,6 +40,20 @@ pub fn is_own_or_protected(ctx: &Context<'_>, domain: &str) -> bool {
     suffix_in(domain, &org.domains).is_some() || suffix_in(domain, &org.protected_domains).is_some()
 }
 
+/// Whether `domain` is a customer's name on a shared platform where anyone can get one in
+/// minutes: a mail platform's tenant domain (`lists/tenant_domains.txt`: `acme.onmicrosoft.com`)
+/// or a free hosting service (`lists/free_hosting.txt`: `acme.firebaseapp.com`). The platform's
+/// signature on such mail vouches for the platform, not for the customer.
+pub fn on_shared_platform(ctx: &Context<'_>, domain: &str) -> bool {
+    let lists = &ctx.signatures.lists;
+    let lowered = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    lists.tenant_domains.iter().any(|t| {
+        lowered
+            .strip_suffix(t.as_str())
+            .is_some_and(|rest| rest.ends_with('.'))
+    }) || free_hosting(&lowered, lists).is_some()
+}
+
 /// The free hosting or cloud storage service `host` is on (`lists/free_hosting.txt`); Amazon S3
 /// buckets also by their regional names (`bucket.s3.us-east-1.amazonaws.com`,
 /// `bucket.s3-website-eu-west-1.amazonaws.com`), too many to list.

@@ -21,13 +21,19 @@ pub struct Standing {
     pub established: Option<String>,
     /// What kind of machine-generated mail this is, if any.
     pub machine: Option<MachineKind>,
+    /// The envelope sender is null (`<>`): nobody can answer the message, as RFC 5321 and 3834
+    /// require of notifications and auto-replies.
+    pub null_sender: bool,
 }
 
 impl Standing {
     /// Whether context findings alone may reach a verdict: only for mail that no accountable
-    /// sender or automatic process stands behind.
+    /// sender or automatic process stands behind. Machine mail counts when it is sent as
+    /// notifications are, with the null envelope sender, or from an authenticated From domain:
+    /// an `Auto-Submitted` header alone is the sender's own claim, and a lure can write it.
     pub fn accountable(&self) -> bool {
-        self.established.is_some() || self.machine.is_some()
+        self.established.is_some()
+            || self.machine.is_some() && (self.null_sender || self.authenticated.is_some())
     }
 }
 
@@ -65,6 +71,7 @@ pub fn assess(ctx: &Context<'_>) -> Standing {
         authenticated,
         established,
         machine: machine_kind(ctx.msg),
+        null_sender: null_sender(ctx.msg),
     }
 }
 
@@ -108,7 +115,10 @@ fn established_marks(msg: &Message) -> Option<String> {
 pub fn authenticated_from(ctx: &Context<'_>) -> Option<String> {
     let msg = ctx.msg;
     let from = msg.from.first().and_then(|m| m.domain())?;
-    if msg.from.len() != 1 || crate::checks::common::is_freemail(ctx, &from) {
+    if msg.from.len() != 1
+        || crate::checks::common::is_freemail(ctx, &from)
+        || crate::checks::common::on_shared_platform(ctx, &from)
+    {
         return None;
     }
     let trusted = &ctx.config.auth.trusted_authserv_ids;
@@ -345,6 +355,16 @@ From: Shop <news@shop.example>\nSubject: Sale\n\nx\n"
             "DKIM-Signature: v=1; d=gmail.com; s=k1\n{ONE_CLICK}From: Bank <bank.notice@gmail.com>\n\nx\n"
         );
         assert!(!standing(&raw, &[]).accountable());
+        // Nor does a shared platform's for a customer's name on it: anyone can open a help desk
+        // or a hosting project under any name.
+        for (d, from) in [
+            ("zendesk.com", "support@trust-auth.zendesk.com"),
+            ("firebaseapp.com", "noreply@wallet-verify.firebaseapp.com"),
+        ] {
+            let raw =
+                format!("DKIM-Signature: v=1; d={d}; s=k1\n{ONE_CLICK}From: Desk <{from}>\n\nx\n");
+            assert_eq!(standing(&raw, &[]).authenticated, None, "{from}");
+        }
     }
 
     #[test]
@@ -388,5 +408,22 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n
         assert_eq!(machine_kind(&msg(&bulk)), None);
         let human = "Auto-Submitted: no\nFrom: a@b.example\n\nx\n";
         assert_eq!(machine_kind(&msg(human)), None);
+    }
+
+    #[test]
+    fn machine_mail_stands_behind_itself_only_sent_as_notifications_are() {
+        // A delivery notification with the null sender, and an auto-generated notice from an
+        // authenticated domain, are accountable; an Auto-Submitted header on mail that anyone
+        // could answer, from a domain that authenticates nothing, is only the sender's claim.
+        let dsn = "Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.net\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\nx\n--b--\n";
+        assert!(standing(dsn, &[]).accountable());
+        let claimed = "Auto-Submitted: auto-generated\nReturn-Path: <support@desk.example>\n\
+From: Team <support@desk.example>\nSubject: Urgent: verify your account\n\nx\n";
+        let s = standing(claimed, &[]);
+        assert_eq!(s.machine, Some(MachineKind::Report));
+        assert!(!s.accountable());
+        let signed = format!("DKIM-Signature: v=1; d=desk.example; s=k1\n{claimed}");
+        assert!(standing(&signed, &[]).accountable());
     }
 }
