@@ -15,6 +15,7 @@ pub const WORDING_FILES: &[(&str, &[&str])] = &[
     ("wording/fraud.txt", &["loan_offer", "loan_rate"]),
     ("wording/crypto.txt", &["pay_words", "credit_words"]),
     ("wording/brand_signature.txt", &["sign_off"]),
+    ("wording/advance_fee.txt", &["big_sum"]),
 ];
 
 /// One named expression: its entries joined as alternatives, compiled on first use (an embedded
@@ -23,6 +24,9 @@ pub const WORDING_FILES: &[(&str, &[&str])] = &[
 pub struct Pattern {
     source: String,
     compiled: OnceLock<Regex>,
+    /// The expression without its word-boundary assertions, `find_gated`'s first pass, compiled
+    /// on first use.
+    loose: OnceLock<Regex>,
 }
 
 impl Pattern {
@@ -36,6 +40,7 @@ impl Pattern {
         Pattern {
             source,
             compiled: OnceLock::new(),
+            loose: OnceLock::new(),
         }
     }
 
@@ -60,6 +65,26 @@ impl Pattern {
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
         self.regex().find(haystack)
+    }
+
+    /// As `find`, after a first pass of the expression without its word boundaries, which
+    /// settles a text holding no match fast: Unicode word boundaries (`\b`) send the regex
+    /// crate's fast engine to a slower one as soon as the text has a non-ASCII letter; without
+    /// them it runs on any text. Taking an assertion out only lets more texts match, so the first
+    /// pass says no only where `find` would: the result is always `find`'s. (A search for the
+    /// literals every match begins or ends with, tried first, cost more than it saved.)
+    pub fn find_gated<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
+        let loose = self.loose.get_or_init(|| {
+            regex_syntax::Parser::new()
+                .parse(&self.source)
+                .ok()
+                .and_then(|h| Regex::new(&strip_word_boundaries(&h).to_string()).ok())
+                .unwrap_or_else(|| self.regex().clone())
+        });
+        if !loose.is_match(haystack) {
+            return None;
+        }
+        self.find(haystack)
     }
 
     pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> regex::Matches<'r, 'h> {
@@ -87,6 +112,35 @@ impl Pattern {
                 Err((first, whole.to_string()))
             }
         }
+    }
+}
+
+/// `hir` with every word-boundary assertion (`\b`, `\B`, `\<`, `\>` and their ASCII forms)
+/// taken out: an expression matching wherever `hir` matches, and elsewhere too. Line and text
+/// anchors stay.
+fn strip_word_boundaries(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+    match h.kind() {
+        HirKind::Look(look) => match look {
+            Look::Start
+            | Look::End
+            | Look::StartLF
+            | Look::EndLF
+            | Look::StartCRLF
+            | Look::EndCRLF => h.clone(),
+            _ => Hir::empty(),
+        },
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(strip_word_boundaries(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(strip_word_boundaries(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(strip_word_boundaries).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(strip_word_boundaries).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => h.clone(),
     }
 }
 
@@ -130,6 +184,7 @@ type Sections = BTreeMap<String, Pattern>;
 static NEVER: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| Pattern {
     source: r"[a&&b]".into(),
     compiled: OnceLock::new(),
+    loose: OnceLock::new(),
 });
 
 /// The lure wording expressions the content checks use, one file per family of checks
@@ -210,6 +265,11 @@ impl Wording {
     pub fn sign_off(&self) -> &Pattern {
         self.pattern(3, "sign_off")
     }
+
+    /// A large sum of money (`advance_fee.txt`, CONTENT_ADVANCE_FEE).
+    pub fn big_sum(&self) -> &Pattern {
+        self.pattern(4, "big_sum")
+    }
 }
 
 /// Reads wording file `file`, which must define exactly the expressions `names`, and compiles
@@ -260,6 +320,7 @@ mod tests {
             ("wording/fraud.txt", "[loan_offer]\no\n[loan_rate]\nr\n"),
             ("wording/crypto.txt", "[pay_words]\np\n[credit_words]\nc\n"),
             ("wording/brand_signature.txt", "[sign_off]\ns\n"),
+            ("wording/advance_fee.txt", "[big_sum]\nm\n"),
         ];
         for compile in [false, true] {
             let w = Wording::load(files.iter().copied(), compile).unwrap();
@@ -270,11 +331,105 @@ mod tests {
                 (w.pay_words(), "(?:p)"),
                 (w.credit_words(), "(?:c)"),
                 (w.sign_off(), "(?:s)"),
+                (w.big_sum(), "(?:m)"),
             ] {
                 assert_eq!(p.source(), source);
             }
         }
         assert!(!NEVER.is_match("") && !NEVER.is_match("abc"));
+    }
+
+    /// Taking the word boundaries out never loses a match: on texts made of the pieces where
+    /// boundaries matter (letters of several scripts, digits, spaces, currency signs), the gated
+    /// search finds what the full one finds, for every expression of the embedded set.
+    #[test]
+    fn the_loose_first_pass_never_loses_a_match() {
+        let l = |s: &str| {
+            let hir = regex_syntax::Parser::new().parse(s).unwrap();
+            Regex::new(&strip_word_boundaries(&hir).to_string()).unwrap()
+        };
+        assert!(
+            l(r"\bcat\b").is_match("concatenate")
+                && !Regex::new(r"\bcat\b").unwrap().is_match("concatenate")
+        );
+        assert!(l(r"a\B(?-u:\b)\<b\>").is_match("ab"));
+        assert!(l(r"^\bcat$").is_match("cat") && !l(r"^\bcat$").is_match("a cat"));
+        let files: Vec<(&str, &str)> = crate::signatures::embedded::EMBEDDED
+            .iter()
+            .filter_map(|(p, t)| match t {
+                crate::signatures::Text::Plain(t) if p.starts_with("wording/") => Some((*p, *t)),
+                _ => None,
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        for (file, names) in WORDING_FILES {
+            let text = files.iter().find(|(p, _)| p == file).unwrap().1;
+            let sections = validate(file, names, text).unwrap();
+            patterns.extend(sections.into_values());
+        }
+        assert!(patterns.len() >= 7);
+        let pieces = [
+            "é",
+            "a",
+            "z",
+            "ö",
+            "ж",
+            "1",
+            "0",
+            "5",
+            " ",
+            ",",
+            ".",
+            "-",
+            "$",
+            "€",
+            "£",
+            "m",
+            "usd",
+            "eur",
+            "million",
+            "milhões",
+            "millones",
+            "five",
+            "três",
+            "cinco",
+            "3,000,000",
+            "250.000",
+            "interest",
+            "loan",
+            "% ",
+            "12",
+            "we offer",
+            "loans",
+            "bitcoin",
+            "btc",
+            "wallet",
+            "send",
+            "credited",
+            "amazon",
+            "paypal",
+            "invoice",
+            "team",
+            "©",
+            "the ",
+        ];
+        let mut g = crate::text::generated::Generated::new(0x5eed_1e55);
+        let mut gated_hits = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..1 + g.next() % 14 {
+                text.push_str(g.pick(&pieces));
+            }
+            for p in &patterns {
+                let full = p.find(&text).map(|m| m.range());
+                assert_eq!(p.find_gated(&text).map(|m| m.range()), full, "{text:?}");
+                gated_hits += usize::from(full.is_some());
+            }
+        }
+        assert!(
+            gated_hits > 100,
+            "the texts exercise the expressions: {gated_hits}"
+        );
     }
 
     #[test]

@@ -634,9 +634,13 @@ Uw zending is onderweg. Volg hem op https://track.example.net/\n";
 }
 
 #[test]
-fn every_big_sum_has_a_marker_the_fast_search_finds() {
+fn big_sums_in_every_form_the_wording_names() {
+    let signatures = crate::signatures::Signatures::embedded().unwrap();
+    let big_sum = signatures.wording.big_sum();
     for sum in [
         "$1,000,000",
+        "$650,000.00",
+        "$ 150.500,00",
         "us$ 5m",
         "€ 2.500.000",
         "gbp 1 000 000",
@@ -645,20 +649,26 @@ fn every_big_sum_has_a_marker_the_fast_search_finds() {
         "4 milhoes",
         "10m usd",
         "10 m eur",
-        "3 dollars m",
         "3 millionen",
         "7 miljoen",
         "2 milioni",
         "£3m",
         "five million",
+        "três milhões",
     ] {
-        let text = format!("you get {sum} today");
-        if BIG_SUM.is_match(&text) {
-            assert!(has_sum_marker(&text), "{sum}");
-        }
+        let text = format!("você recebe {sum} hoje – “já”");
+        let found = big_sum.find_gated(&text).map(|m| m.as_str().to_string());
+        assert_eq!(found, big_sum.find(&text).map(|m| m.as_str().to_string()));
+        assert!(found.is_some(), "{sum}");
     }
-    assert!(!has_sum_marker("1,000,000 visitors – “quoted”"));
-    assert!(!BIG_SUM.is_match("1,000,000 visitors"));
+    for text in [
+        "1,000,000 visitors – “quoted”",
+        "we raised $65,000.00",
+        "3 dollars m",
+        "cincomillones",
+    ] {
+        assert!(big_sum.find_gated(text).is_none(), "{text}");
+    }
 }
 
 #[test]
