@@ -201,7 +201,7 @@ enum Command {
         #[arg(long, value_name = "SCORE", default_value_t = 3.0)]
         max_context_score: f64,
         /// Pull of each score toward its current value.
-        #[arg(long, value_name = "WEIGHT", default_value_t = 1.0)]
+        #[arg(long, value_name = "WEIGHT", default_value_t = 10.0)]
         l2: f64,
         /// Scanning threads [default: one per core].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
