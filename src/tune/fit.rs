@@ -16,7 +16,8 @@
 //! change are left out of the fit: one with a rule that forces a verdict, and one with only
 //! context evidence whose sender the verdict does not hold to account (context alone is clean).
 //! The operating point is set by weighting ham: the weight of ham is raised until at most
-//! `max_ham_flagged` of the training ham is flagged.
+//! `max_ham_flagged` of the training ham is flagged (and, with `at_most_current`, no more than
+//! the current scores flag).
 
 use std::collections::BTreeSet;
 
@@ -71,6 +72,9 @@ pub struct Settings {
     pub l2: f64,
     /// Largest share of training ham that may be flagged (0.005 = 0.5%).
     pub max_ham_flagged: f64,
+    /// Nor more training ham than the current scores flag: the fit then trades no false alarm
+    /// for recall, and tuned scores never warn on more of the site's ham than it has now.
+    pub at_most_current: bool,
 }
 
 impl Default for Settings {
@@ -83,6 +87,7 @@ impl Default for Settings {
             min_count: 5,
             l2: 10.0,
             max_ham_flagged: 0.005,
+            at_most_current: true,
         }
     }
 }
@@ -105,7 +110,8 @@ pub struct Fit {
     pub decisions: Vec<Decision>,
     /// The weight of ham relative to phishing that met the operating point.
     pub ham_weight: f64,
-    /// Whether at most `max_ham_flagged` of the training ham is flagged.
+    /// Whether at most `max_ham_flagged` of the training ham is flagged (and, with
+    /// `at_most_current`, no more than with the current scores).
     pub target_met: bool,
 }
 
@@ -296,7 +302,12 @@ pub fn fit(rules: &[RuleInfo], samples: &[&Sample], settings: &Settings) -> Fit 
             0.0
         },
     };
-    let allowed = (settings.max_ham_flagged * n_ham as f64 + 1e-9).floor() as u64;
+    let current: Vec<f64> = rules.iter().map(|r| r.current).collect();
+    let mut allowed = (settings.max_ham_flagged * n_ham as f64 + 1e-9).floor() as u64;
+    if settings.at_most_current {
+        let now = Counts::of(samples.iter().copied(), rules, &current, settings.warn);
+        allowed = allowed.min(now.ham_flagged);
+    }
     let meets = |scores: &[f64]| {
         let c = Counts::of(samples.iter().copied(), rules, scores, settings.warn);
         c.ham_flagged <= allowed
@@ -332,6 +343,11 @@ pub fn fit(rules: &[RuleInfo], samples: &[&Sample], settings: &Settings) -> Fit 
             }
         }
         multiplier = high;
+    }
+    // No fit met the target but the current scores do: keep them.
+    if !met && meets(&current) {
+        best = current;
+        met = true;
     }
     Fit {
         scores: best,
@@ -633,6 +649,40 @@ mod tests {
         let fit = run(&rules, &samples, &loose);
         let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
         assert_eq!(c.phish_flagged, 900, "{:?}", fit.scores);
+    }
+
+    #[test]
+    fn by_default_the_fit_warns_on_no_more_ham_than_the_current_scores() {
+        // LINK_A is on 90% of phishing and 3% of ham; now at 3.0, it warns on nothing.
+        let rules = vec![rule("LINK_A", 3.0, false), rule("LINK_B", 1.0, false)];
+        let mut samples = many(900, &[0], true);
+        samples.extend(many(100, &[1], true));
+        samples.extend(many(30, &[0], false));
+        samples.extend(many(970, &[1], false));
+        let loose = Settings {
+            max_ham_flagged: 0.10,
+            at_most_current: false,
+            ..Settings::default()
+        };
+        let fit = run(&rules, &samples, &loose);
+        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        assert_eq!(
+            (c.ham_flagged, c.phish_flagged),
+            (30, 900),
+            "{:?}",
+            fit.scores
+        );
+        let fit = run(
+            &rules,
+            &samples,
+            &Settings {
+                at_most_current: true,
+                ..loose
+            },
+        );
+        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        assert_eq!(c.ham_flagged, 0, "{:?}", fit.scores);
+        assert!(fit.target_met);
     }
 
     #[test]

@@ -256,14 +256,19 @@ pub fn overlay_text(rules: &[RuleInfo], p: &Provenance<'_>) -> String {
         "# Fit: hinge loss on which rules fired (phishing below warn + {m}, ham above warn - {m}), scores\n\
          # within {:.1}..{:.1} (context rules up to {:.1}, or their current score if higher), pulled\n\
          # toward the current scores (l2 = {}); ham weighted x{:.2} so that at most {}% of the training\n\
-         # ham reaches warn{}. Rules seen fewer than {} times and rules that force a verdict keep\n\
-         # their scores.",
+         # ham reaches warn{}{}.\n\
+         # Rules seen fewer than {} times and rules that force a verdict keep their scores.",
         s.min_score,
         s.max_score,
         s.max_context_score,
         s.l2,
         p.fit.ham_weight,
         s.max_ham_flagged * 100.0,
+        if s.at_most_current {
+            ", and no more than with the current scores"
+        } else {
+            ""
+        },
         if p.fit.target_met {
             ""
         } else {
