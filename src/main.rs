@@ -546,6 +546,7 @@ fn run(cli: Cli) -> i32 {
                 jobs: jobs.map_or(0, |j| j as usize),
                 settings: lurescreen::tune::fit::Settings {
                     warn: engine.config().thresholds.warn,
+                    quarantine: engine.config().thresholds.quarantine,
                     min_score,
                     max_score,
                     max_context_score,

@@ -45,6 +45,8 @@ pub struct RuleInfo {
     pub context: bool,
     /// The rule forces warn or above whatever its score.
     pub forces_verdict: bool,
+    /// The rule forces quarantine or above whatever its score.
+    pub forces_quarantine: bool,
 }
 
 /// One labelled message: the rules that fired on it, each once.
@@ -62,6 +64,9 @@ pub struct Sample {
 pub struct Settings {
     /// The configured `thresholds.warn`.
     pub warn: f64,
+    /// The configured `thresholds.quarantine`: the fit does not aim at it, but with
+    /// `at_most_current` it quarantines no more training ham than the current scores do.
+    pub quarantine: f64,
     pub min_score: f64,
     pub max_score: f64,
     /// Upper bound of a context rule's score.
@@ -81,6 +86,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             warn: 4.0,
+            quarantine: 8.0,
             min_score: 0.5,
             max_score: 12.0,
             max_context_score: 3.0,
@@ -119,11 +125,27 @@ pub struct Fit {
 /// the hundredth, as `score::score` rounds it) must reach `warn`, and needs deception or payload
 /// evidence with a score unless context alone counts for this message.
 pub fn is_flagged(sample: &Sample, rules: &[RuleInfo], scores: &[f64], warn: f64) -> bool {
+    reaches(sample, rules, scores, warn, |r| r.forces_verdict)
+}
+
+/// The same for quarantine (or reject): held for an administrator.
+pub fn is_held(sample: &Sample, rules: &[RuleInfo], scores: &[f64], quarantine: f64) -> bool {
+    reaches(sample, rules, scores, quarantine, |r| r.forces_quarantine)
+}
+
+/// Whether a message reaches `threshold`, or a rule that `forces` it fired.
+fn reaches(
+    sample: &Sample,
+    rules: &[RuleInfo],
+    scores: &[f64],
+    threshold: f64,
+    forces: impl Fn(&RuleInfo) -> bool,
+) -> bool {
     let mut total = 0.0;
     let mut strong = 0.0;
     for &r in &sample.rules {
         let (info, score) = (&rules[r as usize], scores[r as usize]);
-        if info.forces_verdict {
+        if forces(info) {
             return true;
         }
         total += score;
@@ -132,16 +154,19 @@ pub fn is_flagged(sample: &Sample, rules: &[RuleInfo], scores: &[f64], warn: f64
         }
     }
     let round = |x: f64| (x * 100.0).round() / 100.0;
-    round(total) >= warn && (round(strong) > 0.0 || sample.context_counts)
+    round(total) >= threshold && (round(strong) > 0.0 || sample.context_counts)
 }
 
-/// Ham flagged and phishing caught among `samples` with `scores`.
+/// Ham flagged and phishing caught among `samples` with `scores`, and of each how many are held
+/// (quarantine or above).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub ham: u64,
     pub ham_flagged: u64,
+    pub ham_held: u64,
     pub phish: u64,
     pub phish_flagged: u64,
+    pub phish_held: u64,
 }
 
 impl Counts {
@@ -149,17 +174,20 @@ impl Counts {
         samples: impl IntoIterator<Item = &'a Sample>,
         rules: &[RuleInfo],
         scores: &[f64],
-        warn: f64,
+        settings: &Settings,
     ) -> Counts {
         let mut c = Counts::default();
         for s in samples {
-            let flagged = u64::from(is_flagged(s, rules, scores, warn));
+            let flagged = u64::from(is_flagged(s, rules, scores, settings.warn));
+            let held = u64::from(is_held(s, rules, scores, settings.quarantine));
             if s.phish {
                 c.phish += 1;
                 c.phish_flagged += flagged;
+                c.phish_held += held;
             } else {
                 c.ham += 1;
                 c.ham_flagged += flagged;
+                c.ham_held += held;
             }
         }
         c
@@ -168,8 +196,10 @@ impl Counts {
     pub fn add(&mut self, o: Counts) {
         self.ham += o.ham;
         self.ham_flagged += o.ham_flagged;
+        self.ham_held += o.ham_held;
         self.phish += o.phish;
         self.phish_flagged += o.phish_flagged;
+        self.phish_held += o.phish_held;
     }
 
     /// Share of ham flagged, in percent.
@@ -304,13 +334,15 @@ pub fn fit(rules: &[RuleInfo], samples: &[&Sample], settings: &Settings) -> Fit 
     };
     let current: Vec<f64> = rules.iter().map(|r| r.current).collect();
     let mut allowed = (settings.max_ham_flagged * n_ham as f64 + 1e-9).floor() as u64;
+    let mut allowed_held = u64::MAX;
     if settings.at_most_current {
-        let now = Counts::of(samples.iter().copied(), rules, &current, settings.warn);
+        let now = Counts::of(samples.iter().copied(), rules, &current, settings);
         allowed = allowed.min(now.ham_flagged);
+        allowed_held = now.ham_held;
     }
     let meets = |scores: &[f64]| {
-        let c = Counts::of(samples.iter().copied(), rules, scores, settings.warn);
-        c.ham_flagged <= allowed
+        let c = Counts::of(samples.iter().copied(), rules, scores, settings);
+        c.ham_flagged <= allowed && c.ham_held <= allowed_held
     };
     // Find the smallest ham weight (doubling, then bisecting) at which the target holds.
     let mut values = problem.prior.clone();
@@ -489,6 +521,7 @@ mod tests {
             current,
             context,
             forces_verdict: false,
+            forces_quarantine: false,
         }
     }
 
@@ -534,7 +567,7 @@ mod tests {
         );
         assert!(fit.scores[2] < fit.scores[0], "{:?}", fit.scores);
         assert!(fit.target_met);
-        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        let c = Counts::of(&samples, &rules, &fit.scores, &Settings::default());
         assert_eq!(c.ham_flagged, 0);
         assert_eq!(c.phish_flagged, 300);
         assert_eq!(fit.decisions, vec![Decision::Fitted; 3]);
@@ -638,7 +671,7 @@ mod tests {
             ..Settings::default()
         };
         let fit = run(&rules, &samples, &strict);
-        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        let c = Counts::of(&samples, &rules, &fit.scores, &Settings::default());
         assert!(fit.target_met);
         assert!(c.ham_flagged <= 10, "{c:?} {:?}", fit.scores);
         assert!(fit.ham_weight > 1.0);
@@ -647,7 +680,7 @@ mod tests {
             ..Settings::default()
         };
         let fit = run(&rules, &samples, &loose);
-        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        let c = Counts::of(&samples, &rules, &fit.scores, &Settings::default());
         assert_eq!(c.phish_flagged, 900, "{:?}", fit.scores);
     }
 
@@ -665,7 +698,7 @@ mod tests {
             ..Settings::default()
         };
         let fit = run(&rules, &samples, &loose);
-        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        let c = Counts::of(&samples, &rules, &fit.scores, &Settings::default());
         assert_eq!(
             (c.ham_flagged, c.phish_flagged),
             (30, 900),
@@ -680,9 +713,38 @@ mod tests {
                 ..loose
             },
         );
-        let c = Counts::of(&samples, &rules, &fit.scores, 4.0);
+        let c = Counts::of(&samples, &rules, &fit.scores, &Settings::default());
         assert_eq!(c.ham_flagged, 0, "{:?}", fit.scores);
         assert!(fit.target_met);
+    }
+
+    #[test]
+    fn by_default_the_fit_quarantines_no_more_ham_than_the_current_scores() {
+        // Ham with LINK_A and LINK_C warns now (7.5) but is not held; lures with LINK_C alone
+        // (3.5) are missed and pull LINK_C up, which would take that ham to quarantine.
+        let rules = vec![
+            rule("LINK_A", 4.0, false),
+            rule("LINK_B", 1.0, false),
+            rule("LINK_C", 3.5, false),
+        ];
+        let mut samples = many(300, &[2], true);
+        samples.extend(many(500, &[0], true));
+        samples.extend(many(20, &[0, 2], false));
+        samples.extend(many(980, &[1], false));
+        let settings = |at_most_current| Settings {
+            max_ham_flagged: 0.02,
+            at_most_current,
+            ..Settings::default()
+        };
+        let held = |settings: &Settings| {
+            let fit = run(&rules, &samples, settings);
+            let c = Counts::of(&samples, &rules, &fit.scores, settings);
+            (c.ham_held, c.phish_flagged, fit.scores)
+        };
+        let (ham_held, phish_flagged, scores) = held(&settings(false));
+        assert!(ham_held > 0 && phish_flagged == 800, "{scores:?}");
+        let (ham_held, _, scores) = held(&settings(true));
+        assert_eq!(ham_held, 0, "{scores:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub fn rule_table(signatures: &Signatures) -> Vec<RuleInfo> {
             current: r.score,
             context: is_context(r),
             forces_verdict: r.min_verdict.is_some_and(|v| v >= Verdict::Warn),
+            forces_quarantine: r.min_verdict.is_some_and(|v| v >= Verdict::Quarantine),
         })
         .collect()
 }
@@ -92,8 +93,8 @@ pub fn cross_validate(
             }
         }
         let r = FoldResult {
-            current: Counts::of(test.iter().copied(), rules, &current, settings.warn),
-            tuned: Counts::of(test.iter().copied(), rules, &fitted.scores, settings.warn),
+            current: Counts::of(test.iter().copied(), rules, &current, settings),
+            tuned: Counts::of(test.iter().copied(), rules, &fitted.scores, settings),
         };
         cv.current.add(r.current);
         cv.tuned.add(r.tuned);
@@ -107,26 +108,34 @@ pub fn table(cv: &CrossValidation) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:<5} {:>6} {:>6}   {:>19} {:>13}   {:>19} {:>13}",
+        "{:<5} {:>6} {:>6}   {:>19} {:>4} {:>13} {:>5}   {:>17} {:>4} {:>13} {:>5}",
         "fold",
         "ham",
         "phish",
         "current: ham warned",
+        "held",
         "phish caught",
+        "held",
         "tuned: ham warned",
-        "phish caught"
+        "held",
+        "phish caught",
+        "held"
     );
     let line = |t: &mut String, name: &str, r: &FoldResult| {
         let _ = writeln!(
             t,
-            "{:<5} {:>6} {:>6}   {:>19} {:>13}   {:>19} {:>13}",
+            "{:<5} {:>6} {:>6}   {:>19} {:>4} {:>13} {:>5}   {:>17} {:>4} {:>13} {:>5}",
             name,
             r.current.ham,
             r.current.phish,
             rate(r.current.ham_flagged, r.current.ham),
-            format!("{:.1}%", r.current.recall()),
+            r.current.ham_held,
+            format!("{:.1}% ({})", r.current.recall(), r.current.phish_flagged),
+            r.current.phish_held,
             rate(r.tuned.ham_flagged, r.tuned.ham),
-            format!("{:.1}%", r.tuned.recall()),
+            r.tuned.ham_held,
+            format!("{:.1}% ({})", r.tuned.recall(), r.tuned.phish_flagged),
+            r.tuned.phish_held,
         );
     };
     for (i, f) in cv.folds.iter().enumerate() {
@@ -430,6 +439,7 @@ mod tests {
             current,
             context,
             forces_verdict: false,
+            forces_quarantine: false,
         };
         let rules = vec![
             rule("LINK_A", 2.0, false),
