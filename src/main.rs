@@ -185,9 +185,10 @@ enum Command {
         /// Seed of the split into folds.
         #[arg(long, value_name = "N", default_value_t = 1)]
         seed: u64,
-        /// Share of the ham that may reach warn (the operating point).
-        #[arg(long, value_name = "PCT", default_value = "0.5%", value_parser = cli::tune::parse_percent)]
-        max_ham_flagged: f64,
+        /// Share of the ham that may reach warn (the operating point) [default: 0.5%, and no more
+        /// than the current scores warn on].
+        #[arg(long, value_name = "PCT", value_parser = cli::tune::parse_percent)]
+        max_ham_flagged: Option<f64>,
         /// Rules that fired fewer times than this keep their current score.
         #[arg(long, value_name = "N", default_value_t = 5)]
         min_count: usize,
@@ -201,7 +202,7 @@ enum Command {
         #[arg(long, value_name = "SCORE", default_value_t = 3.0)]
         max_context_score: f64,
         /// Pull of each score toward its current value.
-        #[arg(long, value_name = "WEIGHT", default_value_t = 1.0)]
+        #[arg(long, value_name = "WEIGHT", default_value_t = 10.0)]
         l2: f64,
         /// Scanning threads [default: one per core].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -545,12 +546,15 @@ fn run(cli: Cli) -> i32 {
                 jobs: jobs.map_or(0, |j| j as usize),
                 settings: lurescreen::tune::fit::Settings {
                     warn: engine.config().thresholds.warn,
+                    quarantine: engine.config().thresholds.quarantine,
                     min_score,
                     max_score,
                     max_context_score,
                     min_count,
                     l2,
-                    max_ham_flagged,
+                    max_ham_flagged: max_ham_flagged
+                        .unwrap_or(lurescreen::tune::fit::Settings::default().max_ham_flagged),
+                    at_most_current: max_ham_flagged.is_none(),
                 },
             };
             cli::tune::run(&engine, &opts, &mut stdout.lock(), &mut err)

@@ -66,6 +66,7 @@ pub fn run(engine: &Engine, opts: &Options, out: &mut dyn Write, err: &mut dyn W
     config.limits.scan_time_ms = config.limits.scan_time_ms.max(TUNE_SCAN_TIME_MS);
     let mut settings = opts.settings.clone();
     settings.warn = config.thresholds.warn;
+    settings.quarantine = config.thresholds.quarantine;
     let engine = Engine::new(config, engine.signatures().clone());
     let _ = writeln!(
         err,
