@@ -2,7 +2,8 @@
 //! `<a href>`, exactly as lol_html's walk hands them to the link reader
 //! (`message::links::from_html`), or `None` where the text holds something this reading does not
 //! follow (SVG or MathML, script escapes, `<plaintext>`, a text that ends inside markup, very deep
-//! nesting, a link text at the length limit), and the caller walks it with lol_html.
+//! nesting, a link text whose length limit falls where the walk's pieces decide), and the caller
+//! walks it with lol_html.
 //!
 //! It follows lol_html's tokenizer (data, RCDATA, RAWTEXT and script data states, tags and their
 //! attributes, comments, doctypes, bogus comments) and its selector stack: every HTML element but
@@ -17,36 +18,51 @@ pub type Anchor<'a> = (&'a str, Option<String>);
 /// Open elements beyond which the reading gives up (lol_html's own limit is far above).
 const MAX_DEPTH: usize = 2000;
 
-/// Elements lol_html never pushes on its stack.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen",
-    "link", "meta", "param", "source", "track", "wbr",
-];
-
-/// How the text after a start tag is read.
+/// What lol_html makes of a start tag, by its name.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Text {
-    /// RCDATA and RAWTEXT: up to the element's own end tag.
+enum Kind {
+    A,
+    Area,
+    /// An element never pushed on the stack.
+    Void,
+    /// RCDATA and RAWTEXT follow: text up to the element's own end tag.
     Raw,
-    /// Script data: as `Raw`, unless `<!` makes it escaped (then the reading gives up).
+    /// Script data follows: as `Raw`, unless `<!` makes it escaped (then the reading gives up).
     Script,
+    /// SVG, MathML, `<plaintext>`, a long name: the reading gives up.
+    GiveUp,
+    Other,
+}
+
+/// The kind of a start tag named `name` (ASCII case ignored, as lol_html's name hash ignores it).
+fn kind(name: &[u8]) -> Kind {
+    let mut lower = [0u8; 12];
+    let Some(to) = lower.get_mut(..name.len()) else {
+        return if long_hashed_name(name) {
+            Kind::GiveUp
+        } else {
+            Kind::Other
+        };
+    };
+    to.copy_from_slice(name);
+    to.make_ascii_lowercase();
+    match &*to {
+        b"a" => Kind::A,
+        b"area" => Kind::Area,
+        b"base" | b"basefont" | b"bgsound" | b"br" | b"col" | b"embed" | b"hr" | b"img"
+        | b"input" | b"keygen" | b"link" | b"meta" | b"param" | b"source" | b"track" | b"wbr" => {
+            Kind::Void
+        }
+        b"textarea" | b"title" | b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframes"
+        | b"noscript" => Kind::Raw,
+        b"script" => Kind::Script,
+        b"svg" | b"math" | b"plaintext" => Kind::GiveUp,
+        _ => Kind::Other,
+    }
 }
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C')
-}
-
-fn text_of(name: &str) -> Option<Text> {
-    let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    if is(&[
-        "textarea", "title", "style", "iframe", "xmp", "noembed", "noframes", "noscript",
-    ]) {
-        Some(Text::Raw)
-    } else if is(&["script"]) {
-        Some(Text::Script)
-    } else {
-        None
-    }
 }
 
 /// Whether lol_html's hash of a tag name could collide with another's (13 characters or more,
@@ -195,8 +211,7 @@ fn comment_end(b: &[u8], from: usize) -> Option<usize> {
 }
 
 /// The links lol_html's walk finds in `html` (see the module), at most `room` of them, or
-/// `None`. A link's text stops growing at `max_text` bytes in the walk, where its pieces fall
-/// decides what is kept: the reading gives up on a text that long.
+/// `None`. A link's text stops growing once it reaches `max_text` bytes, as in the walk.
 pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_>>> {
     let b = html.as_bytes();
     let mut found: Vec<Anchor<'_>> = Vec::new();
@@ -210,8 +225,14 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
         if open_links == 0 || piece.is_empty() {
             return Some(());
         }
-        if let Some((_, Some(t))) = found.last_mut() {
-            if t.len() + piece.len() >= max_text {
+        if let Some((_, Some(t))) = found.last_mut()
+            && t.len() < max_text
+        {
+            // The walk hands a text out in pieces that end at its `<`s, and adds each piece
+            // while the link's text is shorter than `max_text`: where that limit falls inside a
+            // text holding a `<`, which pieces count is the walk's to say.
+            if t.len() + piece.len() >= max_text && memchr::memchr(b'<', piece.as_bytes()).is_some()
+            {
                 return None;
             }
             t.push_str(piece);
@@ -233,11 +254,8 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
                     .iter()
                     .position(|&c| is_space(c) || c == b'/' || c == b'>')?;
             let name = html.get(lt + 1..name_end)?;
-            if long_hashed_name(name.as_bytes())
-                || ["svg", "math", "plaintext"]
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(name))
-            {
+            let kind = kind(name.as_bytes());
+            if kind == Kind::GiveUp {
                 return None;
             }
             let TagEnd {
@@ -245,17 +263,14 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
                 data_after,
                 href,
             } = tag_end(b, name_end)?;
-            let is_a = name.eq_ignore_ascii_case("a");
-            let mut is_link = false;
+            let is_link = kind == Kind::A && href.is_some();
             if let Some((from, to)) = href
-                && (is_a || name.eq_ignore_ascii_case("area"))
+                && matches!(kind, Kind::A | Kind::Area)
+                && found.len() < room
             {
-                is_link = is_a;
-                if found.len() < room {
-                    found.push((html.get(from..to)?, is_a.then(String::new)));
-                }
+                found.push((html.get(from..to)?, is_link.then(String::new)));
             }
-            if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            if !matches!(kind, Kind::Void | Kind::Area) {
                 if stack.len() >= MAX_DEPTH {
                     return None;
                 }
@@ -264,21 +279,26 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
             }
             text = end;
             at = end;
-            match text_of(name) {
-                Some(_) if data_after => return None,
-                Some(kind) => {
-                    let close = raw_text_end(b, end, name)?;
-                    if kind == Text::Script
-                        && memchr::memmem::find(b.get(end..close)?, b"<!").is_some()
+            match kind {
+                Kind::Raw | Kind::Script if data_after => return None,
+                Kind::Raw | Kind::Script => {
+                    // Without its end tag, the rest of the text is the element's.
+                    let close = raw_text_end(b, end, name);
+                    let stop = close.unwrap_or(b.len());
+                    if kind == Kind::Script
+                        && memchr::memmem::find(b.get(end..stop)?, b"<!").is_some()
                     {
                         return None;
                     }
-                    give(&mut found, open_links, html.get(end..close)?)?;
+                    give(&mut found, open_links, html.get(end..stop)?)?;
+                    let Some(close) = close else {
+                        return Some(found);
+                    };
                     // The end tag is read as any other below.
                     text = close;
                     at = close;
                 }
-                None => {}
+                _ => {}
             }
             continue;
         }

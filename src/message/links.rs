@@ -389,6 +389,9 @@ mod tests {
         let longer = format!("<a href=L>{}< y", "x".repeat(MAX_TEXT));
         let rare: &[&str] = &[
             &longer,
+            &"x".repeat(MAX_TEXT - 1),
+            "<title>x<a href=t>",
+            "<script>a<b",
             "<svg>",
             "<math>",
             "<plaintext>",
