@@ -65,6 +65,42 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C')
 }
 
+/// Bytes that end a tag's name: white space, `/` and `>`.
+const NAME_END: u8 = 1;
+/// Bytes that end an attribute's name: those and `=`.
+const ATTRIBUTE_NAME_END: u8 = 2;
+/// Bytes that end an unquoted value: white space and `>`.
+const VALUE_END: u8 = 4;
+
+/// For each byte, which of the ends above it is (a table: tags are read a byte at a time).
+static ENDS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let space = matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C');
+        if space || c == b'/' || c == b'>' {
+            table[b] |= NAME_END | ATTRIBUTE_NAME_END;
+        }
+        if c == b'=' {
+            table[b] |= ATTRIBUTE_NAME_END;
+        }
+        if space || c == b'>' {
+            table[b] |= VALUE_END;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Where the first byte of `b` from `at` that is one of `end` is.
+fn find_end(b: &[u8], at: usize, end: u8) -> Option<usize> {
+    b.get(at..)?
+        .iter()
+        .position(|&c| ENDS[usize::from(c)] & end != 0)
+        .map(|i| at + i)
+}
+
 /// Whether lol_html's hash of a tag name could collide with another's (13 characters or more,
 /// all of them hashed): the reading gives up rather than follow it.
 fn long_hashed_name(name: &[u8]) -> bool {
@@ -122,14 +158,7 @@ fn tag_end(b: &[u8], mut at: usize) -> Option<TagEnd> {
         }
         // An attribute's name, its first byte whatever it is.
         let start = at;
-        at += 1;
-        loop {
-            let c = *b.get(at)?;
-            if is_space(c) || matches!(c, b'=' | b'/' | b'>') {
-                break;
-            }
-            at += 1;
-        }
+        at = find_end(b, at + 1, ATTRIBUTE_NAME_END)?;
         let name = (start, at);
         // After the name.
         while is_space(*b.get(at)?) {
@@ -160,13 +189,7 @@ fn tag_end(b: &[u8], mut at: usize) -> Option<TagEnd> {
             }
             _ => {
                 let from = at;
-                loop {
-                    let c = *b.get(at)?;
-                    if is_space(c) || c == b'>' {
-                        break;
-                    }
-                    at += 1;
-                }
+                at = find_end(b, at, VALUE_END)?;
                 note(&mut href, name, (from, at))?;
             }
         }
@@ -248,11 +271,7 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
         if next.is_ascii_alphabetic() {
             // A start tag.
             give(&mut found, open_links, html.get(text..lt)?)?;
-            let name_end = lt
-                + 1
-                + b.get(lt + 1..)?
-                    .iter()
-                    .position(|&c| is_space(c) || c == b'/' || c == b'>')?;
+            let name_end = find_end(b, lt + 1, NAME_END)?;
             let name = html.get(lt + 1..name_end)?;
             let kind = kind(name.as_bytes());
             if kind == Kind::GiveUp {
@@ -307,11 +326,7 @@ pub fn anchors(html: &str, room: usize, max_text: usize) -> Option<Vec<Anchor<'_
                 let after = *b.get(lt + 2)?;
                 give(&mut found, open_links, html.get(text..lt)?)?;
                 let end = if after.is_ascii_alphabetic() {
-                    let name_end = lt
-                        + 2
-                        + b.get(lt + 2..)?
-                            .iter()
-                            .position(|&c| is_space(c) || c == b'/' || c == b'>')?;
+                    let name_end = find_end(b, lt + 2, NAME_END)?;
                     let name = html.get(lt + 2..name_end)?;
                     if long_hashed_name(name.as_bytes()) {
                         return None;
