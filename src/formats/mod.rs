@@ -1,5 +1,6 @@
 //! Readers of file formats: what a file is and what it holds, as facts; the checks judge them.
 
+pub mod anchors;
 pub mod bytes;
 pub mod executable;
 pub mod html;

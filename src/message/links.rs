@@ -87,8 +87,29 @@ static LINK_TEXTS: LazyLock<Selector> =
 
 /// `<a href>` and `<area href>` with their visible text, in document order.
 pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>, parsed: &mut Parsed) {
-    let found: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
     let room = MAX_LINKS.saturating_sub(out.len());
+    // The hand reading where it is sure to find what the walk finds, the walk elsewhere.
+    let found = match crate::formats::anchors::anchors(html, room, MAX_TEXT) {
+        Some(anchors) => anchors
+            .into_iter()
+            .map(|(href, text)| (decode_entities(href.trim()), text))
+            .collect(),
+        None => walk_links(html, room),
+    };
+    for (href, text) in found {
+        let n = out.len() + 1;
+        out.push(parsed.link(
+            href,
+            text.map(|t| collapse_space(&decode_entities(&t))),
+            format!("link {n} in {part}"),
+        ));
+    }
+}
+
+/// The links of `html` as lol_html's walk finds them, at most `room`: each `href` trimmed and
+/// decoded, and for `<a>` its raw text (at least `MAX_TEXT` bytes of it, in the walk's pieces).
+fn walk_links(html: &str, room: usize) -> Vec<(String, Option<String>)> {
+    let found: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
     let settings = Settings::new()
         .append_element_content_handler((
             Cow::Borrowed(&*LINKS),
@@ -117,14 +138,7 @@ pub fn from_html(html: &str, part: &str, out: &mut Vec<Link>, parsed: &mut Parse
         .with_strict(false)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(HTML_MEMORY));
     crate::formats::markup::walk_html(settings, html);
-    for (href, text) in found.into_inner() {
-        let n = out.len() + 1;
-        out.push(parsed.link(
-            href,
-            text.map(|t| collapse_space(&decode_entities(&t))),
-            format!("link {n} in {part}"),
-        ));
-    }
+    found.into_inner()
 }
 
 static TEXT_URL: LazyLock<Regex> = LazyLock::new(|| {
@@ -264,5 +278,173 @@ mod tests {
         );
         let t: Vec<_> = out.iter().map(|l| l.text.clone().unwrap()).collect();
         assert_eq!(t, ["one", "two<<<>>"]);
+    }
+
+    /// The hand reading of links finds what lol_html's walk finds, wherever it does not give up,
+    /// on many texts made of the pieces HTML mail is made of and of the markup that trips
+    /// tokenizers; and it gives up on few of them.
+    #[test]
+    fn hand_reading_of_links_equals_the_walk() {
+        let pieces: &[&str] = &[
+            r#"<a href="https://x.example/1">"#,
+            "<a HREF=http://y.example/2 >",
+            "<A href='z&amp;1'>",
+            "<a href>",
+            "<a href=>",
+            "<a name=x href=1 href=2>",
+            "<a\nhref=\"q\"/>",
+            "<a/href=w>",
+            r#"<a x="a>b" href=c>"#,
+            "<area href=m>",
+            "<AREA href=\"n\"/>",
+            "<a>",
+            "</a>",
+            "</A >",
+            r#"</a x=">">"#,
+            "<b>",
+            "</b>",
+            "<p>",
+            "</p>",
+            r#"<div class="x">"#,
+            "</div>",
+            "<br>",
+            "<br/>",
+            "</br>",
+            "<img src=x>",
+            "<span>",
+            "</span>",
+            "</title x>",
+            "</style>",
+            "</STYLE>",
+            "</styles>",
+            "</script>",
+            "<!-- c -->",
+            "<!-->",
+            "<!--->",
+            "<!-- a --!>",
+            "<!---->",
+            "<!-- <!-- -->",
+            "<!-- x --->",
+            "<!-- -- -!> -->",
+            "--",
+            "->",
+            "<!DOCTYPE html>",
+            r#"<!doctype html PUBLIC "a>b">"#,
+            "<![CDATA[x]]>",
+            "<?xml x?>",
+            "</>",
+            "</ x>",
+            "</3>",
+            "< ",
+            "<3",
+            "<<",
+            ">",
+            "&amp;",
+            "&#x41;",
+            " ",
+            "\n",
+            "\r",
+            "text",
+            "Click here",
+            "日本語",
+            "</svg>",
+            "</textarea>",
+            "</noscript>",
+            "</iframe>",
+            "</xmp>",
+            "<a1>",
+            "</a1>",
+            "<h1>",
+            "</h1>",
+            "<a href=x =y>",
+            "<a =href=z>",
+            r#"<a href = "sp">"#,
+            "<a\thref\t=\tt>",
+            r#"<a href="x"href="y">"#,
+            "<a href=\r>",
+            "<td>",
+            "</td>",
+            "<table>",
+            "</table>",
+            "<font color=red>",
+            "</font>",
+            "<u>",
+            "</u>",
+            "'",
+            "\"",
+            "=",
+            "/",
+            "<title>T<a href=t>x</a></title>",
+            "<style>a{} </style >",
+            "<script>var a='<b>'; </b></script>",
+            "<textarea>x<a href=in>y</TEXTAREA>",
+            "<noscript><a href=n>ns</a></noscript/>",
+            "<iframe src=x><a href=i>f</a></iframe>",
+            "<xmp><!-- </xmp>",
+            "<title/>T</title>",
+            "<script>a</scripts></script>",
+        ];
+        // Pieces on which the reading may give up, now and then.
+        let long = "word ".repeat(60);
+        let longer = format!("<a href=L>{}< y", "x".repeat(MAX_TEXT));
+        let rare: &[&str] = &[
+            &longer,
+            &"x".repeat(MAX_TEXT - 1),
+            "<title>x<a href=t>",
+            "<script>a<b",
+            "<svg>",
+            "<math>",
+            "<plaintext>",
+            "<!",
+            "<!--x",
+            "<abcdefghijklmn>",
+            "</abcdefghijklmn>",
+            "<style x=>",
+            &long,
+            "<",
+            "<title>",
+            "<style>",
+            "<script>",
+            "<textarea>",
+            "<noscript>",
+            "<iframe src=x>",
+            "<xmp>",
+            "<script><!--</script>",
+            "<a href=\"",
+            "</a",
+            "<abcdefghijkl>",
+            "</abcdefghijkl>",
+        ];
+        let mut g = crate::text::generated::Generated::new(0x5eed_0a11_c0de);
+        let (mut read, mut total) = (0, 0);
+        for _ in 0..20_000 {
+            let mut html = String::new();
+            for _ in 0..1 + g.next() % 40 {
+                let from = if g.next().is_multiple_of(32) {
+                    rare
+                } else {
+                    pieces
+                };
+                html.push_str(g.pick(from));
+            }
+            if g.next().is_multiple_of(4) {
+                // Mostly well-formed: a page around the pieces.
+                html = format!(
+                    "<!DOCTYPE html><html><head><style>p{{}}</style></head><body>{html}</body></html>"
+                );
+            }
+            let room = [0, 1, 3, MAX_LINKS][(g.next() % 4) as usize];
+            total += 1;
+            let Some(anchors) = crate::formats::anchors::anchors(&html, room, MAX_TEXT) else {
+                continue;
+            };
+            read += 1;
+            let hand: Vec<(String, Option<String>)> = anchors
+                .into_iter()
+                .map(|(href, text)| (decode_entities(href.trim()), text))
+                .collect();
+            assert_eq!(hand, walk_links(&html, room), "{html:?} room {room}");
+        }
+        assert!(read * 2 > total, "read by hand: {read} of {total}");
     }
 }

@@ -50,10 +50,14 @@ fn lower_collapsed(text: &str) -> String {
     let mut in_space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
+    // Where the eight-byte path is next tried: after it fails, the bytes it looked at go one at
+    // a time (runs of white space and other scripts would otherwise fail it at every byte).
+    let mut retry = 0;
     while let Some(&b) = bytes.get(i) {
-        if let Some(chunk) = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+        if i >= retry
+            && let Some(chunk) = bytes
+                .get(i..i + 8)
+                .and_then(|c| <[u8; 8]>::try_from(c).ok())
         {
             let x = u64::from_le_bytes(chunk);
             if x & HIGH == 0 {
@@ -76,6 +80,7 @@ fn lower_collapsed(text: &str) -> String {
                     continue;
                 }
             }
+            retry = i + 8;
         }
         if b.is_ascii() {
             i += 1;
