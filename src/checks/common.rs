@@ -46,12 +46,27 @@ pub fn is_own_or_protected(ctx: &Context<'_>, domain: &str) -> bool {
 /// signature on such mail vouches for the platform, not for the customer.
 pub fn on_shared_platform(ctx: &Context<'_>, domain: &str) -> bool {
     let lists = &ctx.signatures.lists;
-    let lowered = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    lists.tenant_domains.iter().any(|t| {
-        lowered
-            .strip_suffix(t.as_str())
-            .is_some_and(|rest| rest.ends_with('.'))
-    }) || free_hosting(&lowered, lists).is_some()
+    tenant_platform(domain, lists).is_some()
+        || free_hosting(
+            &domain.trim().trim_end_matches('.').to_ascii_lowercase(),
+            lists,
+        )
+        .is_some()
+}
+
+/// The mail platform or help desk whose tenant domain `domain` is under
+/// (`lists/tenant_domains.txt`: `acme.onmicrosoft.com` is under `onmicrosoft.com`).
+pub fn tenant_platform<'a>(domain: &str, lists: &'a crate::signatures::Lists) -> Option<&'a str> {
+    let lowered = domain.trim().trim_end_matches('.').to_lowercase();
+    lists
+        .tenant_domains
+        .iter()
+        .find(|t| {
+            lowered
+                .strip_suffix(t.as_str())
+                .is_some_and(|rest| rest.ends_with('.'))
+        })
+        .map(String::as_str)
 }
 
 /// The free hosting or cloud storage service `host` is on (`lists/free_hosting.txt`); Amazon S3

@@ -129,20 +129,14 @@ pub fn tenant_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some((address, domain)) = outside_sender(ctx) else {
         return;
     };
-    let lowered = domain.trim_end_matches('.').to_lowercase();
-    let Some(platform) = ctx
-        .signatures
-        .lists
-        .tenant_domains
-        .iter()
-        .find(|t| lowered.ends_with(&format!(".{t}")))
+    let Some(platform) = crate::checks::common::tenant_platform(&domain, &ctx.signatures.lists)
     else {
         return;
     };
     out.push(
         Finding::new("SENDER_TENANT_DOMAIN", "From")
             .with("address", address.clone())
-            .with("platform", platform.clone()),
+            .with("platform", platform),
     );
 }
 
