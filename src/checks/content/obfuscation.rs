@@ -346,8 +346,11 @@ pub(crate) fn is_styled_letter(c: char) -> bool {
 }
 
 /// A capital `I` standing for a small `l` inside a lower-case word (`waIIet`, `BiIIing`,
-/// `PaypaI`): two of them together, or one ending a word of four or more small letters. Names
-/// such as `McIntyre` have one `I` followed by a small letter, which is not counted.
+/// `PaypaI`): two of them together, one ending a word of four or more small letters, or one
+/// followed by a small `a`, `e`, `i`, `u` or `y` (`pIan`, `PoIicy`, `BIue`, `Iedger`), where
+/// `l` is common and a capital `I` begins no English word (`Ian`, a name, is three letters).
+/// Names and joined words such as `McIntyre`, `LinkedIn` or `SignIt` have a capital `I` before
+/// a consonant or an `o`, which is not counted.
 pub(super) fn capital_i_for_l(word: &str) -> bool {
     if !word.as_bytes().contains(&b'I') {
         return false;
@@ -365,7 +368,27 @@ pub(super) fn capital_i_for_l(word: &str) -> bool {
         }
         _ => false,
     };
-    doubled || at_end
+    doubled || at_end || before_l_vowel(&chars)
+}
+
+/// A capital `I` followed by a small `a`, `e`, `i`, `u` or `y`, after a letter (`pIan`) or
+/// starting a word of five or more letters (`Iedger`; `Iain` is a name), in a word of ASCII
+/// letters with at most two other capitals (`BIueCross`; a token of random letters such as
+/// `TIetNxsBj` has more) (see `capital_i_for_l`).
+fn before_l_vowel(chars: &[char]) -> bool {
+    if !chars.iter().all(char::is_ascii_alphabetic)
+        || chars
+            .iter()
+            .filter(|&&c| c.is_ascii_uppercase() && c != 'I')
+            .count()
+            > 2
+    {
+        return false;
+    }
+    chars
+        .windows(2)
+        .enumerate()
+        .any(|(k, w)| matches!(w, ['I', v] if "aeiuy".contains(*v)) && (k > 0 || chars.len() >= 5))
 }
 
 /// A small `l` standing for a capital `I` inside a word written in capitals (`VlAGRA`,

@@ -442,6 +442,24 @@ fn lookalike_letters_in_words() {
         ))
         .is_empty()
     );
+    // A capital I before a vowel where a small l belongs, inside a word or starting a long one.
+    assert_eq!(
+        run_ll("From: BIueCross Ins. PoIicy <a@example.com>\nSubject: Your pIan\n\nx\n").len(),
+        1
+    );
+    assert_eq!(
+        run_ll("From: Vault <a@example.com>\nSubject: Scan your Iedger and waIIet now\n\nx\n")
+            .len(),
+        1
+    );
+    // Names, joined words, random tokens and acronyms are not.
+    assert!(
+        run_ll(&format!(
+            "{head}Ian and Iain signed in on LinkedIn; SignIt, AutoIt, iOS, IEEE, DiIorio.\n\
+             Tokens TIetNxsBj KfrEflPUXBIyazT and IPv6.\n"
+        ))
+        .is_empty()
+    );
     // Its mirror, a small l for a capital I in words written in capitals, in the sender name
     // and subject; units, abbreviations and capitals in the body are not it.
     let f = run_ll("From: VlAGRA&ClALlS <a@example.com>\nSubject: Order\n\nx\n");
