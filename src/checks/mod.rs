@@ -126,6 +126,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("content.filler_joined_words", content::filler_joined_words),
     ("content.padded_code", content::padded_code),
     (
+        "content.invented_postal_address",
+        content::invented_postal_address,
+    ),
+    (
         "content.chinese_charset_or_font",
         content::chinese_charset_or_font,
     ),

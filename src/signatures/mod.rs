@@ -11,7 +11,7 @@ use iocs::{IocError, Iocs};
 pub use phrases::Build;
 use phrases::PhraseSet;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use wording::Wording;
 
@@ -200,6 +200,9 @@ pub struct Lists {
     pub fortune_words: PhraseSet,
     /// Extensions opened as a web page (ATTACH_HTML_DISGUISED).
     pub web_page_extensions: HashSet<String>,
+    /// US state and territory postal codes (lower case), each with the first digits of its ZIP
+    /// codes (`lists/us_zip_zones.txt`, CONTENT_INVENTED_POSTAL_ADDRESS).
+    pub us_zip_zones: HashMap<String, Vec<u8>>,
     /// Japanese for the English wording lurescreen itself puts in evidence values
     /// (`lists/evidence_ja.txt`), used in Japanese reasons.
     pub evidence_ja: EvidenceJa,
@@ -387,6 +390,7 @@ const LIST_FILES: &[&str] = &[
     "lists/web_page_extensions.txt",
     "lists/evidence_ja.txt",
     "lists/fortune_words.txt",
+    "lists/us_zip_zones.txt",
 ];
 
 impl Signatures {
@@ -595,6 +599,7 @@ impl Signatures {
             financial_words: PhraseSet::new_for(lines("lists/financial_words.txt")?, false, how),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
             fortune_words: PhraseSet::new_for(lines("lists/fortune_words.txt")?, false, how),
+            us_zip_zones: zip_zones(&lines("lists/us_zip_zones.txt")?)?,
             evidence_ja,
             impersonated_brands: crate::signatures::phrases::Brands::new_for(
                 lines("lists/impersonated_brands.txt")?
@@ -746,6 +751,30 @@ impl Signatures {
 }
 
 /// The entries of a list file in order: lower-cased, `#` comments and blank lines skipped.
+/// `lists/us_zip_zones.txt` read into state → the first digits of its ZIP codes: each line is a
+/// digit, a colon and the postal codes of the states under it.
+fn zip_zones(lines: &[String]) -> Result<HashMap<String, Vec<u8>>, SignatureError> {
+    let mut zones: HashMap<String, Vec<u8>> = HashMap::new();
+    for line in lines {
+        let bad = || SignatureError::Syntax {
+            file: "lists/us_zip_zones.txt".into(),
+            message: format!("`{line}` is not `digit: state state ...`"),
+        };
+        let (digit, states) = line.split_once(':').ok_or_else(bad)?;
+        let digit = match digit.trim().as_bytes() {
+            [d] if d.is_ascii_digit() => *d,
+            _ => return Err(bad()),
+        };
+        for state in states.split_whitespace() {
+            if state.len() != 2 || !state.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err(bad());
+            }
+            zones.entry(state.to_string()).or_default().push(digit);
+        }
+    }
+    Ok(zones)
+}
+
 pub fn list_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())

@@ -175,6 +175,11 @@ Content-Type: text/html\n\n\
             text("Win a gift card worth 250 euro!     .....EK074", "b"),
         ),
         (
+            "CONTENT_INVENTED_POSTAL_ADDRESS",
+            d(),
+            text("Offer", "Try it. 7 Oak Lane, Jonesville, VA 68196. Unsubscribe: reply STOP."),
+        ),
+        (
             "CONTENT_IMAGE_ONLY_LINK",
             d(),
             b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),

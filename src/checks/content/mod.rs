@@ -19,6 +19,7 @@ mod html_tricks;
 mod japanese;
 mod lure_phrases;
 mod obfuscation;
+mod postal;
 mod recipient;
 
 pub use bec::*;
@@ -30,6 +31,7 @@ pub use html_tricks::*;
 pub use japanese::*;
 pub use lure_phrases::*;
 pub use obfuscation::*;
+pub use postal::*;
 pub use recipient::*;
 
 /// The message's text (`all_text`) lower-cased and collapsed, made once per message for the

@@ -1130,3 +1130,58 @@ fn invisible_cuts_and_lookalike_scripts_in_the_sender_name() {
     let cherokee = "From: \u{13A0}\u{13A9}\u{13C2} <a@example.net>\nSubject: \u{13A3}\u{13B3}\u{13A9} \u{13A6}\u{13EC}\u{13C2}\nContent-Type: text/plain; charset=utf-8\n\nx\n";
     assert!(rules_of(ll, cherokee).is_empty());
 }
+
+#[test]
+fn a_footer_address_whose_zip_code_belongs_to_other_states_is_invented() {
+    let check: crate::checks::Check = invented_postal_address;
+    let mail = |footer: &str| {
+        format!(
+            "From: Deals <deals@shop.example>\nSubject: Offer\nContent-Type: text/html\n\n\
+             <p>Try it today.</p><p>{footer}</p>\n"
+        )
+    };
+    // Virginia's ZIP codes start with 2, Missouri's with 6: a made-up footer, with ZIP+4 too.
+    for footer in [
+        "Apt. 7 100 Oak Lane, Jonesville, VA 68196<br><a href=\"https://shop.example/u\">Unsubscribe</a>",
+        "To opt out, write to 12 Elm St, Smithfort, MO. 04837-1234",
+    ] {
+        let found = run_checks(&[check], &mail(footer));
+        assert_eq!(found.len(), 1, "{footer}");
+        assert_eq!(found[0].rule, "CONTENT_INVENTED_POSTAL_ADDRESS");
+    }
+    let found = run_checks(&[check], &mail("Jonesville, VA 68196. Unsubscribe here."));
+    let evidence: Vec<(&str, &str)> = found[0]
+        .evidence
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert!(
+        evidence.contains(&("address", "Jonesville, VA 68196")),
+        "{evidence:?}"
+    );
+    assert!(
+        evidence.contains(&("states", "IL, KS, MO, NE")),
+        "{evidence:?}"
+    );
+    // Real addresses, addresses far from any unsubscribe link (a delivery address), a footer
+    // that also gives a real address, military and foreign codes, and prose are not.
+    let far = format!(
+        "Deliver to Anchorage, AK 12345.{}<a href=\"https://shop.example/u\">Unsubscribe</a>",
+        " Thank you for shopping with us.".repeat(20)
+    );
+    for footer in [
+        "1 Main St, Richmond, VA 23219 | Unsubscribe",
+        "500 5th Ave, New York, NY 10110. Unsubscribe",
+        "Fishers Island, NY 06390. Unsubscribe",
+        "El Paso, TX 88510 - Unsubscribe",
+        far.as_str(),
+        "Unsubscribe. Offices: Richmond, VA 23219 and Jonesville, VA 68196",
+        "Unit 2050, AE 09001. Unsubscribe",
+        "München, DE-80331. Unsubscribe",
+        "Sold in stores, IN 10000 cities, or online. Unsubscribe",
+        "available now, in 10000 stores. Unsubscribe",
+        "Richmond, VA 681960. Unsubscribe",
+    ] {
+        assert!(rules_of(check, &mail(footer)).is_empty(), "{footer}");
+    }
+}
