@@ -261,14 +261,19 @@ fn padded_tail(text: &str) -> Option<&str> {
 
 /// Whether `code` (ASCII letters and digits) is made up rather than a word, a number or an
 /// abbreviation: letters and digits mixed (`EK074`), or small letters with two capitals or more
-/// after the first letter (`MWfG`, `HRCb`). One capital inside (`PayPal`, `eBay`, `McDonald`) is
-/// how brands and names are spelt.
+/// after the first letter (`MWfG`, `HRCb`), or six capitals or more without a vowel
+/// (`LYPMFXTWMJ`: no word, and longer than any abbreviation). One capital inside (`PayPal`,
+/// `eBay`, `McDonald`) is how brands and names are spelt.
 fn made_up_code(code: &str) -> bool {
     let digits = code.bytes().any(|b| b.is_ascii_digit());
     let letters = code.bytes().any(|b| b.is_ascii_alphabetic());
     let smalls = code.bytes().any(|b| b.is_ascii_lowercase());
     let capitals_after_first = code.bytes().skip(1).filter(u8::is_ascii_uppercase).count();
-    digits && letters || smalls && capitals_after_first >= 2
+    let vowelless_capitals = code.len() >= 6
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() && !b"AEIOU".contains(&b));
+    digits && letters || smalls && capitals_after_first >= 2 || vowelless_capitals
 }
 
 /// How many runs of invisible characters in `word` stand between two ASCII letters.

@@ -1049,6 +1049,12 @@ fn made_up_code_padded_onto_the_subject_or_name() {
             "Nu met 70% korting!..Jvkr",
             "Jvkr",
         ),
+        // Capitals with no vowel, longer than an abbreviation.
+        (
+            "Loket <a@example.net>",
+            "Reageer alstublieft!     QZPMFXTWMJ",
+            "QZPMFXTWMJ",
+        ),
     ] {
         let f = run_checks(&[check], &raw(from, subject));
         assert_eq!(f.len(), 1, "{subject}");
@@ -1065,6 +1071,9 @@ fn made_up_code_padded_onto_the_subject_or_name() {
         ("Ann <a@example.net>", "Order EK074 shipped"),
         ("Ann <a@example.net>", "Ticket AB12"),
         ("Ann <a@example.net>", "Summer sale .....GQME"),
+        ("Ann <a@example.net>", "Big news     STRENGTH"),
+        ("Ann <a@example.net>", "Status update   HTTPS"),
+        ("Ann <a@example.net>", "Invoice BGYSCLRRBHJ"),
         ("Ann <a@example.net>", "Version 2..v10"),
         ("Ann <a@example.net>", "Re: [PATCH] bisect abc123..def456"),
     ] {
