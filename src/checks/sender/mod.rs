@@ -140,9 +140,27 @@ pub fn tenant_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// A display name written as a domain name (`ethereum.org`, `Shop.example.co.uk`): ASCII letters,
+/// digits and hyphens in two labels or more, ending in a known public suffix; its registrable
+/// domain. People's names with dots (`J.Smith`) end in no suffix.
+fn name_as_domain(name: &str) -> Option<String> {
+    let name = name.trim().trim_matches(|c| c == '"' || c == '\'');
+    let shaped = name.contains('.')
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if !shaped {
+        return None;
+    }
+    registrable(name)
+}
+
 /// A display name that names an organisation (an institution word such as 銀行, 省, University,
-/// a protected brand, or a brand phishing impersonates) while the address is on a free mail
-/// service.
+/// a protected brand, a brand phishing impersonates, or a domain name) while the address is on a
+/// free mail service.
 pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = protected_brands(ctx);
     for (name, address, domain) in named_senders(ctx) {
@@ -174,7 +192,11 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .or_else(|| brands.acronym_in(name))
                     .filter(|(_, labels)| !labels.iter().any(|l| l == label))
                     .map(|(brand, _)| brand.clone())
-            });
+            })
+            // A name that is a domain (`ethereum.org`) names the organisation that owns it; a
+            // free mail mailbox is not that organisation's, unless the name is the service's
+            // own domain.
+            .or_else(|| name_as_domain(name).filter(|d| Some(d) != registrable(&domain).as_ref()));
         if let Some(word) = word {
             out.push(
                 Finding::new("SENDER_FREEMAIL_ORGANISATION", "From")
@@ -593,6 +615,25 @@ mod tests {
         }
         // The same names from an organisation's own domain are not this rule's case.
         assert!(run_fo("Polícia Federal", "contato@pf.gov.example").is_empty());
+    }
+
+    #[test]
+    fn a_domain_name_as_the_name_of_a_free_mail_sender() {
+        let run_fo = |name: &str, address: &str| {
+            run_with(freemail_organisation, &Config::default(), name, address)
+        };
+        for (name, domain) in [
+            ("wallet-foundation.org", "wallet-foundation.org"),
+            ("Support.Shop.co.uk", "shop.co.uk"),
+        ] {
+            let f = run_fo(name, "k2lmz.wallet88@icloud.com");
+            assert_eq!(f.len(), 1, "{name}");
+            assert_eq!(f[0].evidence[1].1, domain, "{name}");
+        }
+        // People's names with dots, and the service's own domain, are not.
+        for name in ["J.Smith", "Ann.Lee", "icloud.com", "Mary Ann", "st.louis"] {
+            assert!(run_fo(name, "someone@icloud.com").is_empty(), "{name}");
+        }
     }
 
     #[test]
