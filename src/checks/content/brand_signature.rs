@@ -24,8 +24,8 @@ pub(super) const SIGN_OFF_WORDS: &[&str] = &[
 ];
 
 /// The text signs in the name of a brand phishing impersonates (`lists/impersonated_brands.txt`):
-/// a sign-off (`Best regards, The Spotify Team`: the team's name alone on its line or after a
-/// closing word) or a copyright line (`© 2025 Microsoft`) whose words begin with the brand's name,
+/// a sign-off (`Best regards, The Spotify Team`, `Thank you, Geek Squad Billing Department`: the
+/// team's or department's name alone on its line or after a closing word) or a copyright line (`© 2025 Microsoft`) whose words begin with the brand's name,
 /// while the From address is on none of the brand's domains and no link goes to them. Real mail
 /// from a brand comes from and links to the brand; a lure borrows its footer and sends the
 /// reader elsewhere. Not list mail (a list may discuss a brand's notice), not mail from the
@@ -49,11 +49,19 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let text = body.get(start..).unwrap_or("");
     // The expression (`wording/brand_signature.txt`: a sign-off in a brand's name, `The Spotify
-    // Team`, or its copyright line, `© 2025 Microsoft Corporation`; group 1 or 2 is the words that
-    // should be the brand) runs only around the words it needs (`team`, `©`, `copyright`, `(c)`).
+    // Team`, or alone on its line `Geek Squad Billing Department`, or its copyright line, `© 2025
+    // Microsoft Corporation`; group 1, 3 or 2 is the words that
+    // should be the brand) runs only around the words it needs (`team`, `department`, `©`, `copyright`,
+    // `(c)`).
     let folded = text.to_ascii_lowercase();
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    for needle in [&b"team"[..], "©".as_bytes(), b"copyright", b"(c)"] {
+    for needle in [
+        &b"team"[..],
+        b"department",
+        "©".as_bytes(),
+        b"copyright",
+        b"(c)",
+    ] {
         for at in memchr::memmem::find_iter(folded.as_bytes(), needle) {
             let mut a = at.saturating_sub(SIGN_OFF_REACH);
             while !text.is_char_boundary(a) {
@@ -90,7 +98,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             at = whole.end().max(at + 1);
             found.push((
                 whole.range(),
-                caps.get(1).map(|m| m.range()),
+                caps.get(1).or_else(|| caps.get(3)).map(|m| m.range()),
                 caps.get(2).map(|m| m.range()),
             ));
             while at < hay.len() && !hay.is_char_boundary(at) {

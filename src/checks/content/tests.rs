@@ -609,6 +609,23 @@ fn text_signed_in_a_brands_name_from_elsewhere() {
         check(stranger, "<p>Copyright 2024-2025 Ledger SAS</p>"),
         ["CONTENT_BRAND_SIGNATURE"]
     );
+    // A team or department alone on its line, without "the", bold in plain text too.
+    assert_eq!(
+        check(
+            stranger,
+            "<p>Thank you,<br>Geek Squad Billing Department</p>"
+        ),
+        ["CONTENT_BRAND_SIGNATURE"]
+    );
+    let plain = "From: Account Support <service@billing-notice.example>\nSubject: Invoice\n\n\
+Your card will be charged.\n\nThanks,\n*PayPal Support Team*\n\nThis e-mail is confidential.\n";
+    assert_eq!(
+        rules_of(brand_signature, plain),
+        ["CONTENT_BRAND_SIGNATURE"]
+    );
+    // A line that only starts with a team's name is prose, not a signature.
+    assert!(check(stranger, "<p>Amazon team members will call you.</p>").is_empty());
+    assert!(check(stranger, "<p>Our billing department</p>").is_empty());
     // The brand's own domain, a link to the brand, another company's footer, ordinary teams.
     assert!(check("Spotify <no-reply@spotify.com>", "<p>The Spotify Team</p>").is_empty());
     let shopping = "Capital One Shopping <hello@capitaloneshopping.com>";
