@@ -25,6 +25,9 @@ pub fn invented_postal_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(digits) = zones.get(&state) else {
             continue;
         };
+        if COUNTRY_CODES.contains(&state.as_str()) && !says_usa(text, end) {
+            continue;
+        }
         if !in_footer(text, at, end) {
             continue;
         }
@@ -51,6 +54,25 @@ pub fn invented_postal_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("digit", char::from(digit).to_string())
             .with("states", owners.join(", ").to_ascii_uppercase()),
     );
+}
+
+/// State codes that are also the codes of countries with five-digit postcodes that a footer may
+/// write the American way (`Munich, DE 80331` for Germany, `Jakarta, ID 12190` for Indonesia,
+/// `Casablanca, MA 20250` for Morocco): such an address counts only when it says it is in the
+/// United States.
+const COUNTRY_CODES: &[&str] = &["de", "id", "ma"];
+
+/// Whether "USA", "U.S.A." or "United States" follows the ZIP code that ends at `end`, on its line.
+fn says_usa(text: &str, end: usize) -> bool {
+    let mut to = (end + 40).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let after = text.get(end..to).unwrap_or("");
+    let line = after.split('\n').next().unwrap_or("").to_ascii_lowercase();
+    ["usa", "u.s.a", "united states"]
+        .iter()
+        .any(|w| line.contains(w))
 }
 
 /// Every `, ST 12345` (or `, ST. 12345-6789`) in `text` after a capitalised word: where the comma is,

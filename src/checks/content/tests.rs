@@ -1170,6 +1170,7 @@ fn a_footer_address_whose_zip_code_belongs_to_other_states_is_invented() {
     for footer in [
         "Apt. 7 100 Oak Lane, Jonesville, VA 68196<br><a href=\"https://shop.example/u\">Unsubscribe</a>",
         "To opt out, write to 12 Elm St, Smithfort, MO. 04837-1234",
+        "Unsubscribe. 9 Bay Rd, Dover, DE 80331, USA",
     ] {
         let found = run_checks(&[check], &mail(footer));
         assert_eq!(found.len(), 1, "{footer}");
@@ -1204,6 +1205,8 @@ fn a_footer_address_whose_zip_code_belongs_to_other_states_is_invented() {
         "Unsubscribe. Offices: Richmond, VA 23219 and Jonesville, VA 68196",
         "Unit 2050, AE 09001. Unsubscribe",
         "München, DE-80331. Unsubscribe",
+        "Munich, DE 80331 · Unsubscribe",
+        "Jakarta, ID 12190 | Unsubscribe",
         "Sold in stores, IN 10000 cities, or online. Unsubscribe",
         "available now, in 10000 stores. Unsubscribe",
         "Richmond, VA 681960. Unsubscribe",
