@@ -379,7 +379,7 @@ pub(super) fn capital_i_for_l(word: &str) -> bool {
 /// A capital `I` followed by a small `a`, `e`, `i`, `u` or `y`, after a letter (`pIan`) or
 /// starting a word of five or more letters (`Iedger`; `Iain` is a name), in a word of ASCII
 /// letters with at most two other capitals (`BIueCross`; a token of random letters such as
-/// `TIetNxsBj` has more) (see `capital_i_for_l`).
+/// `TIetNxsBj` has more), and none after the `I` but in `BIue…` (see `capital_i_for_l`).
 fn before_l_vowel(chars: &[char]) -> bool {
     if !chars.iter().all(char::is_ascii_alphabetic)
         || chars
@@ -390,10 +390,17 @@ fn before_l_vowel(chars: &[char]) -> bool {
     {
         return false;
     }
-    chars
-        .windows(2)
-        .enumerate()
-        .any(|(k, w)| matches!(w, ['I', v] if "aeiuy".contains(*v)) && (k > 0 || chars.len() >= 5))
+    chars.windows(2).enumerate().any(|(k, w)| {
+        // A capital after the `I` makes a joined identifier (`getIamPolicy`, `SetIamRole`) unless
+        // the `I` is the second letter after a capital (`BIueCross`).
+        let capital_after = chars
+            .get(k + 1..)
+            .is_some_and(|rest| rest.iter().any(char::is_ascii_uppercase));
+        let second_after_capital = k == 1 && chars.first().is_some_and(char::is_ascii_uppercase);
+        matches!(w, ['I', v] if "aeiuy".contains(*v))
+            && (k > 0 || chars.len() >= 5)
+            && (!capital_after || second_after_capital)
+    })
 }
 
 /// A small `l` standing for a capital `I` inside a word written in capitals (`VlAGRA`,

@@ -456,7 +456,8 @@ fn lookalike_letters_in_words() {
     assert!(
         run_ll(&format!(
             "{head}Ian and Iain signed in on LinkedIn; SignIt, AutoIt, iOS, IEEE, DiIorio.\n\
-             Tokens TIetNxsBj KfrEflPUXBIyazT and IPv6.\n"
+             Tokens TIetNxsBj KfrEflPUXBIyazT and IPv6.\n\
+             Code: getIamPolicy(), SetIamPolicy, testIamPermissions, isIeBrowser.\n"
         ))
         .is_empty()
     );
