@@ -14,7 +14,10 @@ pub const WORDING_FILES: &[(&str, &[&str])] = &[
     ("wording/callback.txt", &["billing_subject"]),
     ("wording/fraud.txt", &["loan_offer", "loan_rate"]),
     ("wording/crypto.txt", &["pay_words", "credit_words"]),
-    ("wording/brand_signature.txt", &["sign_off"]),
+    (
+        "wording/brand_signature.txt",
+        &["sign_off", "sign_off_line"],
+    ),
     ("wording/advance_fee.txt", &["big_sum"]),
 ];
 
@@ -266,6 +269,12 @@ impl Wording {
         self.pattern(3, "sign_off")
     }
 
+    /// A brand's team or department alone on a line, group 1 the brand (`brand_signature.txt`,
+    /// CONTENT_BRAND_SIGNATURE).
+    pub fn sign_off_line(&self) -> &Pattern {
+        self.pattern(3, "sign_off_line")
+    }
+
     /// A large sum of money (`advance_fee.txt`, CONTENT_ADVANCE_FEE).
     pub fn big_sum(&self) -> &Pattern {
         self.pattern(4, "big_sum")
@@ -319,7 +328,10 @@ mod tests {
             ("wording/callback.txt", "[billing_subject]\nb\n"),
             ("wording/fraud.txt", "[loan_offer]\no\n[loan_rate]\nr\n"),
             ("wording/crypto.txt", "[pay_words]\np\n[credit_words]\nc\n"),
-            ("wording/brand_signature.txt", "[sign_off]\ns\n"),
+            (
+                "wording/brand_signature.txt",
+                "[sign_off]\ns\n[sign_off_line]\nl\n",
+            ),
             ("wording/advance_fee.txt", "[big_sum]\nm\n"),
         ];
         for compile in [false, true] {
@@ -331,6 +343,7 @@ mod tests {
                 (w.pay_words(), "(?:p)"),
                 (w.credit_words(), "(?:c)"),
                 (w.sign_off(), "(?:s)"),
+                (w.sign_off_line(), "(?:l)"),
                 (w.big_sum(), "(?:m)"),
             ] {
                 assert_eq!(p.source(), source);

@@ -8,6 +8,9 @@ pub(super) const SIGNATURE_TEXT: usize = 6_000;
 /// Bytes around each anchor word that a sign-off or copyright line can take.
 pub(super) const SIGN_OFF_REACH: usize = 120;
 
+/// Bytes a team's or department's line can take on either side of the word (`[sign_off_line]`).
+const SIGN_OFF_LINE: usize = 100;
+
 /// Words that close a letter before the signature.
 pub(super) const SIGN_OFF_WORDS: &[&str] = &[
     "regards",
@@ -49,19 +52,11 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let text = body.get(start..).unwrap_or("");
     // The expression (`wording/brand_signature.txt`: a sign-off in a brand's name, `The Spotify
-    // Team`, or alone on its line `Geek Squad Billing Department`, or its copyright line, `© 2025
-    // Microsoft Corporation`; group 1, 3 or 2 is the words that
-    // should be the brand) runs only around the words it needs (`team`, `department`, `©`, `copyright`,
-    // `(c)`).
+    // Team`, or its copyright line, `© 2025 Microsoft Corporation`; group 1 or 2 is the words that
+    // should be the brand) runs only around the words it needs (`team`, `©`, `copyright`, `(c)`).
     let folded = text.to_ascii_lowercase();
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    for needle in [
-        &b"team"[..],
-        b"department",
-        "©".as_bytes(),
-        b"copyright",
-        b"(c)",
-    ] {
+    for needle in [&b"team"[..], "©".as_bytes(), b"copyright", b"(c)"] {
         for at in memchr::memmem::find_iter(folded.as_bytes(), needle) {
             let mut a = at.saturating_sub(SIGN_OFF_REACH);
             while !text.is_char_boundary(a) {
@@ -74,7 +69,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             windows.push((a, b));
         }
     }
-    if windows.is_empty() {
+    if windows.is_empty() && memchr::memmem::find(folded.as_bytes(), b"department").is_none() {
         return;
     }
     windows.sort_unstable();
@@ -98,7 +93,7 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             at = whole.end().max(at + 1);
             found.push((
                 whole.range(),
-                caps.get(1).or_else(|| caps.get(3)).map(|m| m.range()),
+                caps.get(1).map(|m| m.range()),
                 caps.get(2).map(|m| m.range()),
             ));
             while at < hay.len() && !hay.is_char_boundary(at) {
@@ -106,6 +101,43 @@ pub fn brand_signature(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             if at >= hay.len() {
                 break;
+            }
+        }
+    }
+    // A team or department alone on its line (`Geek Squad Billing Department`, `*PayPal Support
+    // Team*`): each line holding the word is matched on its own, after the sign-offs above.
+    let mut lines: Vec<usize> = Vec::new();
+    for needle in [&b"team"[..], b"department"] {
+        let bytes = folded.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, needle) {
+            // The line's ends, looked for no farther than a signature line can reach.
+            let reach = at.saturating_sub(SIGN_OFF_LINE);
+            let start = match memchr::memrchr(b'\n', bytes.get(reach..at).unwrap_or_default()) {
+                Some(i) => reach + i + 1,
+                None if reach == 0 => 0,
+                None => continue,
+            };
+            let tail = bytes
+                .get(at..(at + SIGN_OFF_LINE).min(bytes.len()))
+                .unwrap_or_default();
+            let end = match memchr::memchr(b'\n', tail) {
+                Some(i) => at + i,
+                None if at + tail.len() == bytes.len() => bytes.len(),
+                None => continue,
+            };
+            if lines.contains(&start) {
+                continue;
+            }
+            lines.push(start);
+            let line = folded.get(start..end).unwrap_or("");
+            if let Some(caps) = ctx.signatures.wording.sign_off_line().captures_at(line, 0)
+                && let (Some(whole), Some(team)) = (caps.get(0), caps.get(1))
+            {
+                found.push((
+                    start + whole.start()..start + whole.end(),
+                    Some(start + team.start()..start + team.end()),
+                    None,
+                ));
             }
         }
     }
