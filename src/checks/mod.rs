@@ -74,6 +74,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "sender.obfuscated_brand",
         sender::address_form::obfuscated_brand,
     ),
+    (
+        "content.subject_obfuscated_brand",
+        sender::address_form::subject_obfuscated_brand,
+    ),
     ("sender.unknown_tld", sender::address_form::unknown_tld),
     (
         "sender.number_in_name",

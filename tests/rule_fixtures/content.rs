@@ -180,6 +180,11 @@ Content-Type: text/html\n\n\
             text("Offer", "Try it. 7 Oak Lane, Jonesville, VA 68196. Unsubscribe: reply STOP."),
         ),
         (
+            "CONTENT_OBFUSCATED_BRAND",
+            d(),
+            text("Pay.Pal. Your account has been credited", "b"),
+        ),
+        (
             "CONTENT_IMAGE_ONLY_LINK",
             d(),
             b"From: a@example.com\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://claim.example.net/\"><img src=\"https://claim.example.net/b.png\"></a>\n".to_vec(),

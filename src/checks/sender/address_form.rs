@@ -678,6 +678,70 @@ fn latin_lookalikes(name: &str) -> String {
         .collect()
 }
 
+/// The brand `name` names only once its filler is taken out, and the name so cleaned; none when
+/// it names one as written.
+fn brand_behind_filler(
+    brands: &crate::signatures::phrases::Brands,
+    name: &str,
+) -> Option<(String, (String, Vec<String>))> {
+    let lowered = name.to_lowercase();
+    if brands.named_in(&lowered).is_some() {
+        return None;
+    }
+    let spaced = without_filler(name);
+    // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
+    let glued = glued_words(&spaced);
+    // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round.
+    let swapped = without_filler(&i_l_swapped(name));
+    // `Lerοy_Merlin`: Greek or Cyrillic letters that look Latin, inside Latin words.
+    let latin = without_filler(&latin_lookalikes(name));
+    [spaced.clone(), glued, swapped, latin]
+        .into_iter()
+        .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
+        // `LaPoste`, `StateFarm`: a brand of two words or more written as one.
+        .or_else(|| {
+            brands
+                .joined_in(&spaced)
+                .map(|b| (spaced.clone(), b.clone()))
+        })
+}
+
+/// The subject names a brand phishing impersonates only once its filler is taken out
+/// (`Pay.Pal. Your account has been credited`, `Tractor-Supply,Co. is allocating you`), while the
+/// From address is on none of the brand's domains: the subject's side of
+/// `SENDER_OBFUSCATED_BRAND`. A shop or a newspaper that writes about a brand writes its name as
+/// it is spelt; pulling it apart is done to get past filters that look for it. Mail from the
+/// organisation's own or protected domains does not count.
+pub fn subject_obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let (Some(subject), Some(mb)) = (ctx.msg.subject.as_deref(), ctx.msg.from.first()) else {
+        return;
+    };
+    let (Some(address), Some(domain)) = (&mb.address, mb.domain()) else {
+        return;
+    };
+    if is_own_or_protected(ctx, &domain) {
+        return;
+    }
+    let subject: String = subject.chars().take(2 * NAME_CHARS).collect();
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    let Some((cleaned, (brand, labels))) = brand_behind_filler(brands, &subject) else {
+        return;
+    };
+    let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
+    let org = crate::text::domain::org_domain(&plain_domain);
+    let label = org.split('.').next().unwrap_or("");
+    if labels.iter().any(|l| l == label) {
+        return;
+    }
+    out.push(
+        Finding::new("CONTENT_OBFUSCATED_BRAND", "Subject")
+            .with("subject", subject)
+            .with("brand", brand)
+            .with("cleaned", cleaned)
+            .with("address", address.clone()),
+    );
+}
+
 /// A display name that names a brand phishing impersonates (`lists/impersonated_brands.txt`) only
 /// once its filler is taken out (`C o i n b a s e`, `D/H/L-verzending`, `-Albert-Heijn
 /// Cadeaucentrum`, `𝗔𝗗𝗔𝗖`), while the address is on none of the brand's domains. Written plainly
@@ -686,27 +750,7 @@ fn latin_lookalikes(name: &str) -> String {
 pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = &ctx.signatures.lists.impersonated_brands;
     for (name, address, domain) in named_outside_senders(ctx) {
-        let lowered = name.to_lowercase();
-        if brands.named_in(&lowered).is_some() {
-            continue;
-        }
-        let spaced = without_filler(name);
-        // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
-        let glued = glued_words(&spaced);
-        // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round.
-        let swapped = without_filler(&i_l_swapped(name));
-        // `Lerοy_Merlin`: Greek or Cyrillic letters that look Latin, inside Latin words.
-        let latin = without_filler(&latin_lookalikes(name));
-        let found = [spaced.clone(), glued, swapped, latin]
-            .into_iter()
-            .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
-            // `LaPoste`, `StateFarm`: a brand of two words or more written as one.
-            .or_else(|| {
-                brands
-                    .joined_in(&spaced)
-                    .map(|b| (spaced.clone(), b.clone()))
-            });
-        let Some((cleaned, (brand, labels))) = found else {
+        let Some((cleaned, (brand, labels))) = brand_behind_filler(brands, name) else {
             continue;
         };
         let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
@@ -1046,6 +1090,34 @@ mod tests {
             assert!(
                 run(obfuscated_brand, name, "news@mail.example").is_empty(),
                 "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_brand_pulled_apart_in_the_subject() {
+        let mail = |subject: &str, from: &str| {
+            format!("From: {from}\nSubject: {subject}\nContent-Type: text/plain\n\nx\n")
+        };
+        for subject in [
+            "Pay.Pal. Your account has been credited $2887.89",
+            "Your N e t f l i x payment failed",
+            "Notification about your PayPaI Iimit",
+        ] {
+            let f = run_raw(subject_obfuscated_brand, &mail(subject, "a@notice.example"));
+            assert_eq!(f.len(), 1, "{subject}");
+            assert_eq!(f[0].rule, "CONTENT_OBFUSCATED_BRAND");
+        }
+        // The brand written plainly, the brand's own domain, ordinary subjects.
+        for (subject, from) in [
+            ("Your PayPal receipt", "a@notice.example"),
+            ("Pay.Pal. Your account", "service@paypal.com"),
+            ("Re: [PATCH v2] net: fix a leak", "a@lists.example"),
+            ("Q3 results - A. B. Smith", "a@notice.example"),
+        ] {
+            assert!(
+                run_raw(subject_obfuscated_brand, &mail(subject, from)).is_empty(),
+                "{subject}"
             );
         }
     }
