@@ -706,6 +706,15 @@ fn brand_behind_filler(
         })
 }
 
+/// Whether `domain` (in its plain form: styled letters read as they look) is one of the brand's,
+/// whose registrable labels are `labels`.
+fn on_brand_domain(domain: &str, labels: &[String]) -> bool {
+    let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
+    let org = crate::text::domain::org_domain(&plain_domain);
+    let label = org.split('.').next().unwrap_or("");
+    labels.iter().any(|l| l == label)
+}
+
 /// The subject names a brand phishing impersonates only once its filler is taken out
 /// (`Pay.Pal. Your account has been credited`, `Tractor-Supply,Co. is allocating you`), while the
 /// From address is on none of the brand's domains: the subject's side of
@@ -727,10 +736,7 @@ pub fn subject_obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some((cleaned, (brand, labels))) = brand_behind_filler(brands, &subject) else {
         return;
     };
-    let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
-    let org = crate::text::domain::org_domain(&plain_domain);
-    let label = org.split('.').next().unwrap_or("");
-    if labels.iter().any(|l| l == label) {
+    if on_brand_domain(&domain, &labels) {
         return;
     }
     out.push(
@@ -753,10 +759,7 @@ pub fn obfuscated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some((cleaned, (brand, labels))) = brand_behind_filler(brands, name) else {
             continue;
         };
-        let plain_domain: String = domain.nfkc().collect::<String>().to_lowercase();
-        let org = crate::text::domain::org_domain(&plain_domain);
-        let label = org.split('.').next().unwrap_or("");
-        if labels.iter().any(|l| l == label) {
+        if on_brand_domain(&domain, &labels) {
             continue;
         }
         out.push(
