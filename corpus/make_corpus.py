@@ -1798,6 +1798,44 @@ Managing Director, Harbor Line Logistics
     )
 
 
+@message("lures/en-support-renewal-callback.eml")
+def en_support_renewal_callback():
+    body = """Dear Customer,
+
+A billing invoice has been generated for your annual support plan.
+
+Invoice ID: GS-INV-4418207
+Service: Geek Squad Total Tech Support (annual)
+Amount: USD 389.80
+Date: November 30, 2026
+Status: Pending - the amount will be charged to your card within 24 hours
+
+If you do not recognize this charge or wish to cancel, call our billing
+desk immediately: +1 (555) 014-2277
+
+Thank you,
+Geek Squad Billing Department
+
+--
+This e-mail and any attachments are from a sender at Greenfield Valley
+School District. They are intended for the named recipients only.
+"""
+    return compose(
+        ["Return-Path: <j.moreno@greenfield-valley-schools.example>\n"]
+        + received("mail.greenfield-valley-schools.example", "203.0.113.88", "4RpK9sQm2Hz1Tb", "suzuki.ken@example.co.jp", "Mon, 30 Nov 2026 09:12:03 +0900 (JST)")
+        + [
+            "Date: Mon, 30 Nov 2026 00:11:58 +0000\n",
+            'From: "Jordan Moreno" <j.moreno@greenfield-valley-schools.example>\n',
+            "To: undisclosed-recipients:;\n",
+            "Subject: Currently, an order worth $389.80 is being processed\n",
+            "Message-ID: <GVSD.20261130001158.jmoreno@greenfield-valley-schools.example>\n",
+        ],
+        body,
+        charset="us-ascii",
+        tag="callback",
+    )
+
+
 @message("lures/ja-security-alert-lookalike.eml", crlf=True)
 def ja_security_alert_lookalike():
     text = """株式会社エグザンプル 社員各位
