@@ -7,6 +7,10 @@ use super::*;
 /// (the footer), rather than a shipping or meeting address in the text.
 const FOOTER_REACH: usize = 400;
 
+/// Addresses looked at per message: a footer has one or two; a text made of thousands is not
+/// read to the end.
+const MAX_ADDRESSES: usize = 64;
+
 /// A footer address made up: `Jonieton, VA 68196` beside the unsubscribe link, whose ZIP code
 /// starts with a digit that belongs to other states (6 is Illinois, Kansas, Missouri and
 /// Nebraska; Virginia's codes start with 2). Bulk mail must print the sender's postal address;
@@ -21,7 +25,7 @@ pub fn invented_postal_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let text = all_text(ctx.msg);
     let mut invented: Option<(String, String, u8)> = None;
-    for (at, end, state, digit) in us_addresses(text) {
+    for (at, end, state, digit) in us_addresses(text).take(MAX_ADDRESSES) {
         let Some(digits) = zones.get(&state) else {
             continue;
         };
