@@ -670,10 +670,15 @@ fn unfold(value: &str) -> String {
     if memchr::memchr2(b'\r', b'\n', value.as_bytes()).is_none() {
         return value.trim().to_string();
     }
+    // The pieces between the breaks found with memchr: splitting on a pattern of characters
+    // decoded every character of every header (a tenth of the parse outside mail-parser).
     let mut joined = String::with_capacity(value.len());
-    for piece in value.split(['\r', '\n']) {
-        joined.push_str(piece);
+    let mut from = 0;
+    for at in memchr::memchr2_iter(b'\r', b'\n', value.as_bytes()) {
+        joined.push_str(value.get(from..at).unwrap_or_default());
+        from = at + 1;
     }
+    joined.push_str(value.get(from..).unwrap_or_default());
     joined.trim().to_string()
 }
 
