@@ -964,6 +964,18 @@ fn hidden_padding_that_outweighs_the_shown_text() {
     );
     assert_eq!(closing_tag("<p><pre>x</pre></p>", 3, "p"), Some(15));
     assert_eq!(closing_tag("<div>never closed", 5, "div"), None);
+    // Tags are read with ASCII case ignored, in the HTML as written.
+    assert_eq!(
+        closing_tag("<DIV>a<Div>b</dIv>c</DIV >d", 5, "DIV"),
+        Some(19)
+    );
+    assert_eq!(closing_tag("<P><PRE>x</PRE></P>", 3, "p"), Some(15));
+    let mixed = format!("<p>Hi</p><DIV Style=\"DISPLAY: None\">{padding}</Div><p>Bye</p>");
+    assert_eq!(
+        hidden_words(&mixed),
+        hidden_words(&mixed.to_ascii_lowercase())
+    );
+    assert!(hidden_words(&mixed).0 >= HIDDEN_WORDS);
 }
 
 #[test]
