@@ -162,6 +162,26 @@ pub(super) static CRYPTO_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid crypto amount regex")
 });
 
+/// `CRYPTO_AMOUNT` without its word boundaries, which send the regex crate's fast engine to a
+/// slow one on any text that is not ASCII. Every match of `CRYPTO_AMOUNT` is one of this, so
+/// none begins before this one's first, and where there is none there is no amount.
+static CRYPTO_AMOUNT_LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{1,9}(?:[.,]\d{1,10})?[\s._-]?(?:btc|eth|usdt|usdc|bnb|xrp|ltc|doge|bitcoins?)")
+        .expect("valid loose crypto amount regex")
+});
+
+/// The matches of `CRYPTO_AMOUNT` in `text`, as `find_iter` gives them: each searched from the
+/// next match of `CRYPTO_AMOUNT_LOOSE` on (the text before it still seen by the word
+/// boundaries). An amount is never empty, so each search goes on from where the last ended.
+pub(super) fn crypto_amounts(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    let from = |at: usize| {
+        CRYPTO_AMOUNT_LOOSE
+            .find_at(text, at)
+            .and_then(|m| CRYPTO_AMOUNT.find_at(text, m.start()))
+    };
+    std::iter::successors(from(0), move |m| from(m.end()))
+}
+
 /// A crypto-currency amount said to be deposited, received or ready to withdraw for the reader
 /// (`we have deposited 12 BTC as you requested`, `Payment received 0.9 BTC`), or written into the
 /// user name of an account notice (`Username: 1.3 BTC ...`, a sign-up form abused to carry the
@@ -182,7 +202,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let text = format!("{subject}\n{body}").to_lowercase();
     let mut found = None;
-    for m in CRYPTO_AMOUNT.find_iter(&text).take(20) {
+    for m in crypto_amounts(&text).take(20) {
         let from = text.floor_char_boundary(m.start().saturating_sub(CRYPTO_WINDOW));
         let to = text.ceil_char_boundary((m.end() + CRYPTO_WINDOW).min(text.len()));
         let Some(window) = text.get(from..to) else {

@@ -1124,3 +1124,73 @@ fn invisible_cuts_and_lookalike_scripts_in_the_sender_name() {
     let cherokee = "From: \u{13A0}\u{13A9}\u{13C2} <a@example.net>\nSubject: \u{13A3}\u{13B3}\u{13A9} \u{13A6}\u{13EC}\u{13C2}\nContent-Type: text/plain; charset=utf-8\n\nx\n";
     assert!(rules_of(ll, cherokee).is_empty());
 }
+
+/// `crypto_amounts` finds what `CRYPTO_AMOUNT.find_iter` finds, on texts of amounts, near
+/// misses and letters of other scripts against them (where the word boundaries differ from
+/// ASCII's).
+#[test]
+fn crypto_amounts_are_the_expression_s_matches() {
+    const NOISE: &[&str] = &["we sent ", "あ", "é", " ", "x", "1", ".", "\u{a0}", "\n"];
+    const SLOTS: &[&[&str]] = &[
+        &["", " ", "あ", "é", "x", "_", "٣"],
+        &["0", "12", "1234567890", "٣", "0.947", "1,250", "3."],
+        &["", " ", ".", "-", "_", "\u{a0}", "\u{3000}"],
+        &[
+            "btc", "eth", "usdt", "bitcoin", "bitcoins", "bt", "ethereum",
+        ],
+        &["", " ", "あ", "é", "x", "s", ".", "1"],
+    ];
+    let mut generated = crate::text::generated::Generated::new(0x0dd_ba11_cafe_f00d);
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let text = generated.slots(NOISE, SLOTS, 3);
+        let want: Vec<(usize, &str)> = CRYPTO_AMOUNT
+            .find_iter(&text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        let got: Vec<(usize, &str)> = crypto_amounts(&text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+        found += want.len();
+    }
+    assert!(found > 2000, "too few amounts: {found}");
+}
+
+/// `find_gated` finds what `find` finds (the same match, not only one of them), on texts of
+/// sums, near misses and letters of other scripts beside them.
+#[test]
+fn gated_big_sums_are_the_expression_s_first_match() {
+    let signatures = crate::signatures::Signatures::embedded().unwrap();
+    let big_sum = signatures.wording.big_sum();
+    const NOISE: &[&str] = &["você recebe ", "あ", "é", " ", "x", "1", "“já”", "\n", "m"];
+    const SLOTS: &[&[&str]] = &[
+        &["", " ", "あ", "é", "x", "$", "us"],
+        &["$", "us$ ", "€", "usd", "gbp ", "", "five", "três"],
+        &["", " ", "-"],
+        &[
+            "1,000,000",
+            "650,000.00",
+            "5",
+            "12",
+            "4,5",
+            "150.500,00",
+            "1 000 000",
+        ],
+        &["", " ", "m", "\u{a0}"],
+        &[
+            "", "million", "millones", "milhões", "usd", "eur", "dollars", "m",
+        ],
+        &["", " ", "あ", "é", "x", "s", "."],
+    ];
+    let mut generated = crate::text::generated::Generated::new(0x5ca1_ab1e_0ddb_a115);
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let text = generated.slots(NOISE, SLOTS, 3);
+        let want = big_sum.find(&text).map(|m| (m.start(), m.as_str()));
+        let got = big_sum.find_gated(&text).map(|m| (m.start(), m.as_str()));
+        assert_eq!(got, want, "{text:?}");
+        found += usize::from(want.is_some());
+    }
+    assert!(found > 2000, "too few sums: {found}");
+}
