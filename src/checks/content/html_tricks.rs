@@ -264,7 +264,7 @@ fn hiding_style(style: &str) -> bool {
     let b = style.as_bytes();
     (0..b.len()).any(|at| {
         // Every name begins with an ASCII letter, so a place where one begins is a character's.
-        if !matches!(b[at].to_ascii_lowercase(), b'd' | b'v' | b'f' | b'm' | b'o') {
+        if !NAME_STARTS[usize::from(b[at])] {
             return false;
         }
         let rest = &style[at..];
@@ -289,6 +289,19 @@ fn hiding_style(style: &str) -> bool {
         }
     })
 }
+
+/// The bytes a hiding property's name begins with (`d`, `v`, `f`, `m`, `o`, either case).
+const NAME_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 5 {
+        let b = b"dvfmo"[i];
+        table[b as usize] = true;
+        table[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// After a property's name (`name_len` bytes into `text`): `\s*:\s*`, then the rest.
 fn colon_value(text: &str, name_len: usize) -> Option<&str> {
@@ -350,7 +363,9 @@ fn styled_tag_at(text: &str) -> Option<(usize, std::ops::Range<usize>)> {
         return None;
     }
     let first_gt = memchr::memchr(b'>', &b[after_name..]).map_or(b.len(), |i| after_name + i);
-    (after_name..first_gt).find_map(|j| {
+    // `style` begins with `s`, `S` or the first byte of `ſ`: only those places are tried.
+    let starts = memchr::memchr3_iter(b's', b'S', 0xC5, &b[after_name..first_gt]);
+    starts.map(|i| after_name + i).find_map(|j| {
         let style = word_ci_at(&b[j..], "style")?;
         if ascii_word(b[j - 1]) == ascii_word(b[j]) {
             return None;
