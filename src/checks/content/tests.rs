@@ -1194,3 +1194,27 @@ fn gated_big_sums_are_the_expression_s_first_match() {
     }
     assert!(found > 2000, "too few sums: {found}");
 }
+
+/// The byte scans that pass over blocks of 32 bytes at once find what a scan byte by byte
+/// finds, with the byte sought at every place around the blocks' edges.
+#[test]
+fn block_scans_miss_no_byte() {
+    for piece in ["I", "é", "あ", "ア", "漢", "请", "\u{a0}", "x"] {
+        for before in 0..80 {
+            for after in [0, 1, 31, 32, 40] {
+                let text = format!("{}{piece}{}", "a".repeat(before), "b".repeat(after));
+                let naive = text.bytes().position(|b| b == b'I' || b >= 0x80);
+                assert_eq!(first_candidate_byte(text.as_bytes()), naive, "{text:?}");
+                let twice = format!("{text}{piece}{text}");
+                let counts = japanese_counts(&twice);
+                let kana = twice.chars().filter(|&c| is_kana(c)).count();
+                let ideographs = twice.chars().filter(|&c| is_ideograph(c)).count();
+                assert_eq!(
+                    (counts.kana, counts.ideographs),
+                    (kana, ideographs),
+                    "{twice:?}"
+                );
+            }
+        }
+    }
+}
