@@ -178,6 +178,9 @@ impl Message {
 pub struct Derived {
     pub(crate) all_text: std::sync::OnceLock<String>,
     pub(crate) body_text: std::sync::OnceLock<String>,
+    /// `body_text` with its ASCII letters lower-cased (same length, same offsets), for the
+    /// checks that look for ASCII words with case ignored.
+    pub(crate) body_text_ascii_lower: std::sync::OnceLock<String>,
     /// `all_text` lower-cased with white space collapsed, for the wording checks.
     pub(crate) all_text_lowered: std::sync::OnceLock<String>,
     /// Each of `Message::htmls` as text, in order.
