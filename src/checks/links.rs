@@ -118,12 +118,18 @@ const SCRIPT_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:", "file:"];
 pub fn url_tricks(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut seen: Vec<&'static str> = Vec::new();
     for link in &ctx.msg.links {
-        let href: String = link
-            .href
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect();
-        let lower = href.to_ascii_lowercase();
+        // Most links are printable ASCII with nothing to take out: those are read as they are.
+        let href: std::borrow::Cow<'_, str> = if link.href.bytes().all(|b| b.is_ascii_graphic()) {
+            std::borrow::Cow::Borrowed(&link.href)
+        } else {
+            link.href
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .into()
+        };
+        // Only the start is compared: the schemes, lower-cased.
+        let lower = href.get(..16).unwrap_or(&href).to_ascii_lowercase();
         let finding = if let Some(scheme) = SCRIPT_SCHEMES.iter().find(|s| lower.starts_with(**s)) {
             Some(
                 Finding::new("LINK_SCRIPT_URL", &link.location)

@@ -87,7 +87,12 @@ impl Protected {
         let reg = registrable(&host)?;
         let label = registrable_label(&reg);
         let squashed = squash(&label);
-        let label_skeleton = skeleton_of(&unicode_label(&label));
+        // Only the protected domains are compared by skeleton: none configured, none made.
+        let label_skeleton = if self.targets.is_empty() {
+            String::new()
+        } else {
+            skeleton_of(&unicode_label(&label))
+        };
         for t in &self.targets {
             if host.starts_with(&format!("{}.", t.domain))
                 || host.contains(&format!(".{}.", t.domain))

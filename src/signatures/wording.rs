@@ -74,8 +74,11 @@ impl Pattern {
     /// settles a text holding no match fast: Unicode word boundaries (`\b`) send the regex
     /// crate's fast engine to a slower one as soon as the text has a non-ASCII letter; without
     /// them it runs on any text. Taking an assertion out only lets more texts match, so the first
-    /// pass says no only where `find` would: the result is always `find`'s. (A search for the
-    /// literals every match begins or ends with, tried first, cost more than it saved.)
+    /// pass says no only where `find` would: the result is always `find`'s. Every match of the
+    /// expression is one of the loose pass too, so none begins before the loose pass's first,
+    /// and the expression is searched from there (with the text before it still seen by its
+    /// assertions): the slow engine reads only what follows. (A search for the literals every
+    /// match begins or ends with, tried first, cost more than it saved.)
     pub fn find_gated<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
         let loose = self.loose.get_or_init(|| {
             regex_syntax::Parser::new()
@@ -84,10 +87,8 @@ impl Pattern {
                 .and_then(|h| Regex::new(&strip_word_boundaries(&h).to_string()).ok())
                 .unwrap_or_else(|| self.regex().clone())
         });
-        if !loose.is_match(haystack) {
-            return None;
-        }
-        self.find(haystack)
+        let start = loose.find(haystack)?.start();
+        self.regex().find_at(haystack, start)
     }
 
     pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> regex::Matches<'r, 'h> {

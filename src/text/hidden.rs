@@ -11,6 +11,10 @@
 /// RLO in a file name cannot reorder our own report, and long values are shortened.
 pub fn visible(value: &str) -> String {
     const MAX: usize = 200;
+    // A value of at most `MAX` bytes has at most `MAX` characters.
+    if value.len() <= MAX {
+        return reveal_hidden(value);
+    }
     match value.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}…", reveal_hidden(&value[..cut])),
         None => reveal_hidden(value),
@@ -24,6 +28,10 @@ pub fn visible(value: &str) -> String {
 /// with its count (`<U+200B ×7>Invoice`), so the text stays readable.
 pub fn reveal_hidden(value: &str) -> String {
     const STREWN: usize = 3;
+    // Printable ASCII (most evidence) holds no hidden character.
+    if value.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        return value.to_string();
+    }
     let mut strewn: Vec<(char, usize, usize)> = Vec::new();
     let mut prev = None;
     for c in value.chars() {

@@ -11,8 +11,16 @@ pub(super) const WALLET_WINDOW: usize = 300;
 pub(super) static WALLET_HINTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(["bc1", "bitcoin", "btc", "wallet"])
+        .build(WALLET_WORDS)
         .expect("valid wallet hint automaton")
+});
+
+const WALLET_WORDS: [&str; 4] = ["bc1", "bitcoin", "btc", "wallet"];
+
+/// `WALLET_HINTS` for text whose ASCII letters are lower-cased (`body_text_ascii_lower`): the
+/// same matches, found with the fast literal search an automaton ignoring case cannot use.
+static WALLET_HINTS_LOWER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(WALLET_WORDS).expect("valid wallet hint automaton")
 });
 
 /// Something that may be a Bitcoin address: a legacy one (base58, starting 1 or 3) or a
@@ -95,7 +103,8 @@ pub fn crypto_payment_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
     let body = cut(body_text(msg), WALLET_TEXT);
-    if !WALLET_HINTS.is_match(subject) && !WALLET_HINTS.is_match(body) {
+    let body_lower = cut(body_text_ascii_lower(msg), WALLET_TEXT);
+    if !WALLET_HINTS.is_match(subject) && !WALLET_HINTS_LOWER.is_match(body_lower) {
         return;
     }
     if crate::checks::common::is_list_mail(msg) {
@@ -147,11 +156,17 @@ pub(super) const CRYPTO_WINDOW: usize = 120;
 pub(super) static CRYPTO_TICKERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build([
-            "btc", "eth", "usdt", "usdc", "bnb", "xrp", "ltc", "doge", "bitcoin",
-        ])
+        .build(TICKERS)
         .expect("valid ticker automaton")
 });
+
+const TICKERS: [&str; 9] = [
+    "btc", "eth", "usdt", "usdc", "bnb", "xrp", "ltc", "doge", "bitcoin",
+];
+
+/// `CRYPTO_TICKERS` for text whose ASCII letters are lower-cased (see `WALLET_HINTS_LOWER`).
+static CRYPTO_TICKERS_LOWER: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(TICKERS).expect("valid ticker automaton"));
 
 /// An amount of a coin: `0.947 BTC`, `42 BTC`, `1,250 USDT`, `0.75.Bitcoin`. Matched in
 /// lower-cased text.
@@ -161,6 +176,26 @@ pub(super) static CRYPTO_AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid crypto amount regex")
 });
+
+/// `CRYPTO_AMOUNT` without its word boundaries, which send the regex crate's fast engine to a
+/// slow one on any text that is not ASCII. Every match of `CRYPTO_AMOUNT` is one of this, so
+/// none begins before this one's first, and where there is none there is no amount.
+static CRYPTO_AMOUNT_LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{1,9}(?:[.,]\d{1,10})?[\s._-]?(?:btc|eth|usdt|usdc|bnb|xrp|ltc|doge|bitcoins?)")
+        .expect("valid loose crypto amount regex")
+});
+
+/// The matches of `CRYPTO_AMOUNT` in `text`, as `find_iter` gives them: each searched from the
+/// next match of `CRYPTO_AMOUNT_LOOSE` on (the text before it still seen by the word
+/// boundaries). An amount is never empty, so each search goes on from where the last ended.
+pub(super) fn crypto_amounts(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    let from = |at: usize| {
+        CRYPTO_AMOUNT_LOOSE
+            .find_at(text, at)
+            .and_then(|m| CRYPTO_AMOUNT.find_at(text, m.start()))
+    };
+    std::iter::successors(from(0), move |m| from(m.end()))
+}
 
 /// A crypto-currency amount said to be deposited, received or ready to withdraw for the reader
 /// (`we have deposited 12 BTC as you requested`, `Payment received 0.9 BTC`), or written into the
@@ -173,8 +208,8 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let msg = ctx.msg;
     let subject = msg.subject.as_deref().map_or("", |s| cut(s, 500));
     let body = cut(body_text(msg), CRYPTO_TEXT);
-    let has_ticker = |t: &str| CRYPTO_TICKERS.is_match(t);
-    if !has_ticker(subject) && !has_ticker(body) {
+    let body_lower = cut(body_text_ascii_lower(msg), CRYPTO_TEXT);
+    if !CRYPTO_TICKERS.is_match(subject) && !CRYPTO_TICKERS_LOWER.is_match(body_lower) {
         return;
     }
     if crate::checks::common::is_list_mail(msg) {
@@ -182,7 +217,7 @@ pub fn crypto_credited(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let text = format!("{subject}\n{body}").to_lowercase();
     let mut found = None;
-    for m in CRYPTO_AMOUNT.find_iter(&text).take(20) {
+    for m in crypto_amounts(&text).take(20) {
         let from = text.floor_char_boundary(m.start().saturating_sub(CRYPTO_WINDOW));
         let to = text.ceil_char_boundary((m.end() + CRYPTO_WINDOW).min(text.len()));
         let Some(window) = text.get(from..to) else {

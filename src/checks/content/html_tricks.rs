@@ -120,14 +120,15 @@ pub(super) fn salt_token(text: &str) -> bool {
 /// Words inside elements hidden by their style attribute (nested ones counted once), and the
 /// hidden elements whose whole text is one made-up code (`salt_token`).
 pub(super) fn hidden_words(html: &str) -> (usize, Vec<String>) {
-    let lower = html.to_ascii_lowercase();
+    // Tags are read in `html` itself with ASCII case ignored (a lower-cased copy of each part
+    // cost more than the reading).
     let mut words = 0;
     let mut tokens = Vec::new();
     let mut pos = 0;
     for _ in 0..HIDDEN_ELEMENTS {
         // The tag name is the ASCII word after `<`; the style value is the first `style=` quoted
         // in the tag, as the lazy regex takes it.
-        let Some((at, tag, value)) = next_styled_tag(&lower, pos) else {
+        let Some((at, tag, value)) = next_styled_tag(html, pos) else {
             break;
         };
         let name_len = tag
@@ -142,7 +143,7 @@ pub(super) fn hidden_words(html: &str) -> (usize, Vec<String>) {
             pos = start;
             continue;
         }
-        let end = closing_tag(&lower, start, name).unwrap_or(lower.len());
+        let end = closing_tag(html, start, name).unwrap_or(html.len());
         let inner = html.get(start..end).unwrap_or("");
         let n = visible_words(inner);
         words += n;
@@ -174,14 +175,14 @@ pub(super) fn text_of(html: &str) -> String {
 }
 
 /// Where the element opened just before `from` closes: the `</name` that balances nested
-/// `<name` tags (by position in `lower`).
-pub(super) fn closing_tag(lower: &str, from: usize, name: &str) -> Option<usize> {
+/// `<name` tags, ASCII case ignored.
+pub(super) fn closing_tag(html: &str, from: usize, name: &str) -> Option<usize> {
     let open = format!("<{name}");
     let close = format!("</{name}");
     let mut depth = 1usize;
     let mut pos = from;
     loop {
-        let rest = lower.get(pos..)?;
+        let rest = html.get(pos..)?;
         let next_close = find_tag(rest, &close)?;
         match find_tag(rest.get(..next_close).unwrap_or(""), &open) {
             Some(o) => {
@@ -199,12 +200,16 @@ pub(super) fn closing_tag(lower: &str, from: usize, name: &str) -> Option<usize>
     }
 }
 
-/// The first `<name` or `</name` in `hay` that is that very tag (`<p ` or `<p>`, not `<pre`).
+/// The first `<name` or `</name` in `hay` that is that very tag (`<p ` or `<p>`, not `<pre`),
+/// ASCII case ignored. A tag holds one `<`, its first byte, so each `<` is a place to try.
 pub(super) fn find_tag(hay: &str, tag: &str) -> Option<usize> {
-    hay.match_indices(tag).map(|(i, _)| i).find(|&i| {
-        hay.get(i + tag.len()..)
-            .and_then(|r| r.chars().next())
-            .is_none_or(|c| !c.is_ascii_alphanumeric())
+    let (hay, tag) = (hay.as_bytes(), tag.as_bytes());
+    memchr::memchr_iter(b'<', hay).find(|&i| {
+        hay.get(i..i + tag.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(tag))
+            && hay
+                .get(i + tag.len())
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
     })
 }
 
@@ -259,7 +264,7 @@ fn hiding_style(style: &str) -> bool {
     let b = style.as_bytes();
     (0..b.len()).any(|at| {
         // Every name begins with an ASCII letter, so a place where one begins is a character's.
-        if !matches!(b[at].to_ascii_lowercase(), b'd' | b'v' | b'f' | b'm' | b'o') {
+        if !NAME_STARTS[usize::from(b[at])] {
             return false;
         }
         let rest = &style[at..];
@@ -284,6 +289,19 @@ fn hiding_style(style: &str) -> bool {
         }
     })
 }
+
+/// The bytes a hiding property's name begins with (`d`, `v`, `f`, `m`, `o`, either case).
+const NAME_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 5 {
+        let b = b"dvfmo"[i];
+        table[b as usize] = true;
+        table[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// After a property's name (`name_len` bytes into `text`): `\s*:\s*`, then the rest.
 fn colon_value(text: &str, name_len: usize) -> Option<&str> {
@@ -345,7 +363,9 @@ fn styled_tag_at(text: &str) -> Option<(usize, std::ops::Range<usize>)> {
         return None;
     }
     let first_gt = memchr::memchr(b'>', &b[after_name..]).map_or(b.len(), |i| after_name + i);
-    (after_name..first_gt).find_map(|j| {
+    // `style` begins with `s`, `S` or the first byte of `ſ`: only those places are tried.
+    let starts = memchr::memchr3_iter(b's', b'S', 0xC5, &b[after_name..first_gt]);
+    starts.map(|i| after_name + i).find_map(|j| {
         let style = word_ci_at(&b[j..], "style")?;
         if ascii_word(b[j - 1]) == ascii_word(b[j]) {
             return None;
@@ -362,15 +382,15 @@ fn styled_tag_at(text: &str) -> Option<(usize, std::ops::Range<usize>)> {
     })
 }
 
-/// The first match of `STYLED_TAG` in `lower` (ASCII lower-cased HTML) from `pos`: where it
-/// begins, its text, and where in that text its style value (quotes included) lies. Each `<`
-/// from `pos` is tried in turn, so the first that begins one is the search's leftmost match.
-fn next_styled_tag(lower: &str, pos: usize) -> Option<(usize, &str, std::ops::Range<usize>)> {
-    let bytes = lower.as_bytes();
+/// The first match of `STYLED_TAG` in `html` from `pos`: where it begins, its text, and where
+/// in that text its style value (quotes included) lies. Each `<` from `pos` is tried in turn, so
+/// the first that begins one is the search's leftmost match.
+fn next_styled_tag(html: &str, pos: usize) -> Option<(usize, &str, std::ops::Range<usize>)> {
+    let bytes = html.as_bytes();
     memchr::memchr_iter(b'<', bytes.get(pos..)?).find_map(|i| {
         let at = pos + i;
-        let (len, value) = styled_tag_at(&lower[at..])?;
-        Some((at, &lower[at..at + len], value))
+        let (len, value) = styled_tag_at(&html[at..])?;
+        Some((at, &html[at..at + len], value))
     })
 }
 

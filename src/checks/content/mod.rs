@@ -3,7 +3,7 @@
 //! charsets and fonts in mail that is otherwise Japanese.
 
 use crate::checks::Context;
-use crate::checks::text::{all_text, body_text};
+use crate::checks::text::{all_text, body_text, body_text_ascii_lower};
 use crate::finding::Finding;
 use crate::text::html_text::cut;
 use regex::Regex;

@@ -520,6 +520,28 @@ pub(super) fn word_char(c: char) -> bool {
         && c.is_alphanumeric()
 }
 
+/// Where the first `I` or non-ASCII byte of `bytes` is. Blocks of 32 bytes with neither (most
+/// of an English text) are passed over in one test each.
+pub(super) fn first_candidate_byte(bytes: &[u8]) -> Option<usize> {
+    let candidate = |b: u8| b == b'I' || b >= 0x80;
+    let mut from = 0;
+    for block in bytes.chunks_exact(32) {
+        if block
+            .iter()
+            .fold(0u8, |m, &b| m | u8::from(b == b'I') | (b & 0x80))
+            != 0
+        {
+            break;
+        }
+        from += 32;
+    }
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| candidate(b))
+        .map(|i| from + i)
+}
+
 /// The words (runs of `word_char`) that have a capital `I` or a non-ASCII character: the only
 /// ones the lookalike check can count. Runs of plain ASCII text are skipped without splitting
 /// them into words.
@@ -528,11 +550,7 @@ pub(super) fn candidate_words(text: &str) -> impl Iterator<Item = &str> {
     let mut pos = 0;
     std::iter::from_fn(move || {
         loop {
-            let hit = pos
-                + bytes
-                    .get(pos..)?
-                    .iter()
-                    .position(|&b| b == b'I' || b >= 0x80)?;
+            let hit = pos + first_candidate_byte(bytes.get(pos..)?)?;
             // `hit` is a char boundary: `I` is ASCII, and the first non-ASCII byte after an
             // ASCII byte (or after `pos`, a boundary) starts a character.
             let c = text.get(hit..)?.chars().next()?;

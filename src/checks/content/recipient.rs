@@ -52,7 +52,7 @@ pub(super) fn something_to_act_on(ctx: &Context<'_>) -> Option<String> {
     if msg
         .htmls
         .iter()
-        .any(|h| h.text.to_ascii_lowercase().contains("<form"))
+        .any(|h| crate::text::html_text::find_ascii_ci(&h.text, "<form").is_some())
     {
         return Some("form in the message".into());
     }

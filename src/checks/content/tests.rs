@@ -1000,6 +1000,18 @@ fn hidden_padding_that_outweighs_the_shown_text() {
     );
     assert_eq!(closing_tag("<p><pre>x</pre></p>", 3, "p"), Some(15));
     assert_eq!(closing_tag("<div>never closed", 5, "div"), None);
+    // Tags are read with ASCII case ignored, in the HTML as written.
+    assert_eq!(
+        closing_tag("<DIV>a<Div>b</dIv>c</DIV >d", 5, "DIV"),
+        Some(19)
+    );
+    assert_eq!(closing_tag("<P><PRE>x</PRE></P>", 3, "p"), Some(15));
+    let mixed = format!("<p>Hi</p><DIV Style=\"DISPLAY: None\">{padding}</Div><p>Bye</p>");
+    assert_eq!(
+        hidden_words(&mixed),
+        hidden_words(&mixed.to_ascii_lowercase())
+    );
+    assert!(hidden_words(&mixed).0 >= HIDDEN_WORDS);
 }
 
 #[test]
@@ -1213,5 +1225,99 @@ fn a_footer_address_whose_zip_code_belongs_to_other_states_is_invented() {
         "Richmond, VA 681960. Unsubscribe",
     ] {
         assert!(rules_of(check, &mail(footer)).is_empty(), "{footer}");
+    }
+}
+
+/// `crypto_amounts` finds what `CRYPTO_AMOUNT.find_iter` finds, on texts of amounts, near
+/// misses and letters of other scripts against them (where the word boundaries differ from
+/// ASCII's).
+#[test]
+fn crypto_amounts_are_the_expression_s_matches() {
+    const NOISE: &[&str] = &["we sent ", "あ", "é", " ", "x", "1", ".", "\u{a0}", "\n"];
+    const SLOTS: &[&[&str]] = &[
+        &["", " ", "あ", "é", "x", "_", "٣"],
+        &["0", "12", "1234567890", "٣", "0.947", "1,250", "3."],
+        &["", " ", ".", "-", "_", "\u{a0}", "\u{3000}"],
+        &[
+            "btc", "eth", "usdt", "bitcoin", "bitcoins", "bt", "ethereum",
+        ],
+        &["", " ", "あ", "é", "x", "s", ".", "1"],
+    ];
+    let mut generated = crate::text::generated::Generated::new(0x0dd_ba11_cafe_f00d);
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let text = generated.slots(NOISE, SLOTS, 3);
+        let want: Vec<(usize, &str)> = CRYPTO_AMOUNT
+            .find_iter(&text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        let got: Vec<(usize, &str)> = crypto_amounts(&text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+        found += want.len();
+    }
+    assert!(found > 2000, "too few amounts: {found}");
+}
+
+/// `find_gated` finds what `find` finds (the same match, not only one of them), on texts of
+/// sums, near misses and letters of other scripts beside them.
+#[test]
+fn gated_big_sums_are_the_expression_s_first_match() {
+    let signatures = crate::signatures::Signatures::embedded().unwrap();
+    let big_sum = signatures.wording.big_sum();
+    const NOISE: &[&str] = &["você recebe ", "あ", "é", " ", "x", "1", "“já”", "\n", "m"];
+    const SLOTS: &[&[&str]] = &[
+        &["", " ", "あ", "é", "x", "$", "us"],
+        &["$", "us$ ", "€", "usd", "gbp ", "", "five", "três"],
+        &["", " ", "-"],
+        &[
+            "1,000,000",
+            "650,000.00",
+            "5",
+            "12",
+            "4,5",
+            "150.500,00",
+            "1 000 000",
+        ],
+        &["", " ", "m", "\u{a0}"],
+        &[
+            "", "million", "millones", "milhões", "usd", "eur", "dollars", "m",
+        ],
+        &["", " ", "あ", "é", "x", "s", "."],
+    ];
+    let mut generated = crate::text::generated::Generated::new(0x5ca1_ab1e_0ddb_a115);
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let text = generated.slots(NOISE, SLOTS, 3);
+        let want = big_sum.find(&text).map(|m| (m.start(), m.as_str()));
+        let got = big_sum.find_gated(&text).map(|m| (m.start(), m.as_str()));
+        assert_eq!(got, want, "{text:?}");
+        found += usize::from(want.is_some());
+    }
+    assert!(found > 2000, "too few sums: {found}");
+}
+
+/// The byte scans that pass over blocks of 32 bytes at once find what a scan byte by byte
+/// finds, with the byte sought at every place around the blocks' edges.
+#[test]
+fn block_scans_miss_no_byte() {
+    for piece in ["I", "é", "あ", "ア", "漢", "请", "\u{a0}", "x"] {
+        for before in 0..80 {
+            for after in [0, 1, 31, 32, 40] {
+                let text = format!("{}{piece}{}", "a".repeat(before), "b".repeat(after));
+                let naive = text.bytes().position(|b| b == b'I' || b >= 0x80);
+                assert_eq!(first_candidate_byte(text.as_bytes()), naive, "{text:?}");
+                let twice = format!("{text}{piece}{text}");
+                let counts = japanese_counts(&twice);
+                let kana = twice.chars().filter(|&c| is_kana(c)).count();
+                let ideographs = twice.chars().filter(|&c| is_ideograph(c)).count();
+                assert_eq!(
+                    (counts.kana, counts.ideographs),
+                    (kana, ideographs),
+                    "{twice:?}"
+                );
+            }
+        }
     }
 }
