@@ -505,12 +505,18 @@ fn invented_tld(ctx: &Context<'_>, domain: &str) -> Option<String> {
 /// `/`, `|`, dots between words) made spaces, and letters spaced out one by one joined again:
 /// `C o i n b a s e` is `coinbase`, `D/H/L-verzending` is `dhl verzending`.
 pub fn without_filler(name: &str) -> String {
-    let plain: String = name
-        .chars()
-        .take(NAME_CHARS)
-        .nfkc()
-        .collect::<String>()
-        .to_lowercase();
+    // ASCII is its own compatibility form: only other text goes through NFKC.
+    let plain: String = if name.is_ascii() {
+        name.get(..name.len().min(NAME_CHARS))
+            .unwrap_or(name)
+            .to_ascii_lowercase()
+    } else {
+        name.chars()
+            .take(NAME_CHARS)
+            .nfkc()
+            .collect::<String>()
+            .to_lowercase()
+    };
     let chars: Vec<char> = plain.chars().collect();
     let mut spaced = String::with_capacity(plain.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -691,12 +697,15 @@ fn brand_behind_filler(
     let spaced = without_filler(name);
     // `Pay.Pal`, `Net-flix`: the brand cut inside one word by a dot or a dash.
     let glued = glued_words(&spaced);
-    // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round.
-    let swapped = without_filler(&i_l_swapped(name));
-    // `Lerοy_Merlin`: Greek or Cyrillic letters that look Latin, inside Latin words.
-    let latin = without_filler(&latin_lookalikes(name));
-    [spaced.clone(), glued, swapped, latin]
+    // `WaImart`, `VlAGRA`: a capital I written for a small l, or the other way round; and
+    // `Lerοy_Merlin`: Greek or Cyrillic letters that look Latin, inside Latin words. Each read
+    // only when it changes the name (otherwise it is `spaced` again).
+    let read = |changed: String| (changed != name).then(|| without_filler(&changed));
+    let swapped = read(i_l_swapped(name));
+    let latin = read(latin_lookalikes(name));
+    [Some(spaced.clone()), Some(glued), swapped, latin]
         .into_iter()
+        .flatten()
         .find_map(|c| brands.named_in(&c).cloned().map(|b| (c, b)))
         // `LaPoste`, `StateFarm`: a brand of two words or more written as one.
         .or_else(|| {
