@@ -2223,7 +2223,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// Issue 20 item 6: a signature directory that lacks rules the code emits (made before they
 /// existed, or with rules deleted) must not turn their findings into +0.0: the built-in
-/// definitions are used, and every check names them.
+/// definitions are used, and every check names them. A list file it lacks is taken the same way.
 #[test]
 fn a_signature_directory_missing_rules_uses_the_built_in_ones_and_says_so() {
     let f = Fixtures::new();
@@ -2234,6 +2234,8 @@ fn a_signature_directory_missing_rules_uses_the_built_in_ones_and_says_so() {
     );
     std::fs::remove_file(sigs.join("rules/attachments.toml")).unwrap();
     std::fs::remove_file(sigs.join("rules/executables.toml")).unwrap();
+    // A list added after the directory was made.
+    std::fs::remove_file(sigs.join("lists/us_zip_zones.txt")).unwrap();
     let sigs = path_str(&sigs);
     let mail = f.file("exe.eml", EXE_ATTACHMENT);
 
@@ -2254,7 +2256,9 @@ fn a_signature_directory_missing_rules_uses_the_built_in_ones_and_says_so() {
         assert!(
             r.stderr.contains("built-in definitions of:")
                 && r.stderr.contains("ATTACH_DOUBLE_EXTENSION")
-                && r.stderr.contains("ATTACH_DANGEROUS_EXTENSION"),
+                && r.stderr.contains("ATTACH_DANGEROUS_EXTENSION")
+                && r.stderr
+                    .contains("using the built-in ones: lists/us_zip_zones.txt"),
             "{args:?}: {}",
             r.stderr
         );

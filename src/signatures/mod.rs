@@ -353,6 +353,9 @@ pub struct Signatures {
     /// or with rules deleted). Empty for the embedded set. `config check` and `milter --check`
     /// name them.
     pub builtin_rules_used: Vec<String>,
+    /// List files a signature directory lacked, taken from the built-in set (empty for the
+    /// embedded set).
+    pub builtin_lists_used: Vec<String>,
 }
 
 /// The optional scores overlay of a signature set (`signatures/scores.toml`, or in `--signatures
@@ -556,6 +559,21 @@ impl Signatures {
                 });
             }
         }
+        // A list the directory lacks (made before the list existed) is taken from the built-in
+        // set, as rules and wording are, and named by `builtin_rules_note`: failing to load would
+        // stop a milter over a new word list.
+        let mut builtin_lists_used = Vec::new();
+        if fill_from_builtin {
+            for file in LIST_FILES {
+                if !list_texts.contains_key(*file)
+                    && let Some((_, Text::Plain(text))) =
+                        embedded::EMBEDDED.iter().find(|(p, _)| p == file)
+                {
+                    list_texts.insert(file.to_string(), text.to_string());
+                    builtin_lists_used.push(file.to_string());
+                }
+            }
+        }
         let evidence_ja =
             EvidenceJa::parse(&list_texts.remove("lists/evidence_ja.txt").ok_or_else(|| {
                 SignatureError::Missing("lists/evidence_ja.txt is missing".into())
@@ -660,6 +678,7 @@ impl Signatures {
             wording,
             origin,
             builtin_rules_used,
+            builtin_lists_used,
         };
         if let Some(text) = scores_text {
             crate::signatures::overlay::apply(&mut signatures, &text).map_err(|message| {
@@ -674,14 +693,26 @@ impl Signatures {
 
     /// A sentence naming the rules taken from the built-in set, when there are any.
     pub fn builtin_rules_note(&self) -> Option<String> {
-        (!self.builtin_rules_used.is_empty()).then(|| {
+        let rules = (!self.builtin_rules_used.is_empty()).then(|| {
             format!(
                 "signatures {} lack {} rule(s) the code emits; using the built-in definitions of: {}",
                 self.origin,
                 self.builtin_rules_used.len(),
                 self.builtin_rules_used.join(", ")
             )
-        })
+        });
+        let lists = (!self.builtin_lists_used.is_empty()).then(|| {
+            format!(
+                "signatures {} lack {} list file(s); using the built-in ones: {}",
+                self.origin,
+                self.builtin_lists_used.len(),
+                self.builtin_lists_used.join(", ")
+            )
+        });
+        match (rules, lists) {
+            (Some(r), Some(l)) => Some(format!("{r}; {l}")),
+            (r, l) => r.or(l),
+        }
     }
 
     /// Gives rule `id` a new score (a scores overlay: see `tune::overlay`); false when there is
