@@ -64,30 +64,7 @@ pub fn html_to_text(html: &str) -> String {
         }
         rest = &tag[after_tag..];
         if let Some(end) = skip_to {
-            // Searched in place: lower-casing the rest for every such tag was quadratic (60,000
-            // `<title>` tags in 900 KB took 4 s).
-            let closed = find_ascii_ci(rest, &end);
-            if end == "</head" {
-                // The head ends at `</head>` or, without one, where the body starts; with
-                // neither, nothing is skipped (a stray `<head>` hides nothing).
-                match (closed, find_ascii_ci(rest, "<body")) {
-                    (Some(i), Some(b)) if b < i => rest = &rest[b..],
-                    (Some(i), _) => {
-                        let after = &rest[i..];
-                        rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
-                    }
-                    (None, Some(b)) => rest = &rest[b..],
-                    (None, None) => {}
-                }
-            } else {
-                match closed {
-                    Some(i) => {
-                        let after = &rest[i..];
-                        rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
-                    }
-                    None => rest = "",
-                }
-            }
+            rest = past_skipped(rest, &end);
         }
         if out.len() > MAX_PART_CHARS * 4 {
             break;
@@ -95,6 +72,29 @@ pub fn html_to_text(html: &str) -> String {
     }
     out.push_str(&html_escape::decode_html_entities(rest));
     out
+}
+
+/// `rest` after the element whose closing tag is `end` (`</script`, `</style`, `</title`,
+/// `</head`): past the closing tag's `>`, or empty when it is never closed. Searched in place:
+/// lower-casing the rest for every such tag was quadratic (60,000 `<title>` tags in 900 KB took
+/// 4 s). The head ends at `</head>` or, without one, where the body starts; with neither, nothing
+/// is skipped (a stray `<head>` hides nothing).
+fn past_skipped<'a>(rest: &'a str, end: &str) -> &'a str {
+    let past_close = |i: usize| {
+        let after = &rest[i..];
+        after.find('>').map_or("", |gt| &after[gt + 1..])
+    };
+    let closed = find_ascii_ci(rest, end);
+    if end == "</head" {
+        match (closed, find_ascii_ci(rest, "<body")) {
+            (Some(i), Some(b)) if b < i => &rest[b..],
+            (Some(i), _) => past_close(i),
+            (None, Some(b)) => &rest[b..],
+            (None, None) => rest,
+        }
+    } else {
+        closed.map_or("", past_close)
+    }
 }
 
 /// Where `needle` (ASCII, lower case) first occurs in `hay`, ignoring ASCII case.
@@ -242,30 +242,7 @@ mod tests {
                 }
                 rest = &tag[after_tag..];
                 if let Some(end) = skip_to {
-                    // Searched in place: lower-casing the rest for every such tag was quadratic (60,000
-                    // `<title>` tags in 900 KB took 4 s).
-                    let closed = find_ascii_ci(rest, &end);
-                    if end == "</head" {
-                        // The head ends at `</head>` or, without one, where the body starts; with
-                        // neither, nothing is skipped (a stray `<head>` hides nothing).
-                        match (closed, find_ascii_ci(rest, "<body")) {
-                            (Some(i), Some(b)) if b < i => rest = &rest[b..],
-                            (Some(i), _) => {
-                                let after = &rest[i..];
-                                rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
-                            }
-                            (None, Some(b)) => rest = &rest[b..],
-                            (None, None) => {}
-                        }
-                    } else {
-                        match closed {
-                            Some(i) => {
-                                let after = &rest[i..];
-                                rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
-                            }
-                            None => rest = "",
-                        }
-                    }
+                    rest = super::past_skipped(rest, &end);
                 }
                 if out.len() > MAX_PART_CHARS * 4 {
                     break;
