@@ -30,6 +30,9 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             head.note_example(word);
         }
     }
+    // Combining marks that attach to no letter of the word they sit in (`Fa̷lha na e̷ntre̷ga`):
+    // a stroke or a mark of another script laid over Latin letters.
+    head.stray_marks = stray_marks(&header);
     let body = letter_counts(cut(body_text(msg), 50_000));
     let mixed = head.mixed_words + body.mixed_words;
     // Look-alike-only letters standing alone between Latin ones (`~ᑕ.loud ᗩ-ccount`) in a subject
@@ -40,6 +43,8 @@ pub fn lookalike_letters(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let fires = dotted
         || mixed >= 3
         || head.mixed_words >= 2
+        || head.strong_words >= 1
+        || head.stray_marks >= 2
         || head.styled >= 3
         || body.styled >= 8
         || latin_head && head.lookalike_only >= 2;
@@ -187,6 +192,16 @@ pub fn filler_joined_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             scan(n);
         }
     }
+    let texts = msg
+        .subject
+        .iter()
+        .chain(msg.from.iter().filter_map(|m| m.name.as_ref()));
+    for piece in texts.flat_map(|t| glued_prose(cut(t, 500))) {
+        joins += piece.matches('_').count();
+        if examples.len() < 3 {
+            examples.push(piece.chars().take(40).collect());
+        }
+    }
     if joins < 2 {
         return;
     }
@@ -195,6 +210,35 @@ pub fn filler_joined_words(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("count", joins.to_string())
             .with("words", examples.join(", ")),
     );
+}
+
+/// Prose strung together by single underscores (`A_New_Starbucks_Update_for_You`,
+/// `Unusual_activity_on_your_Account`): three words or more of letters and digits joined by `_`,
+/// one of them capitalised and one a small word of running English text (`for`, `your`, `on`).
+/// An identifier (`snake_case_name`, `MAX_LINE_LEN`, `Build_Release_Notes`) has no such pair.
+fn glued_prose(text: &str) -> impl Iterator<Item = &str> {
+    const SMALL_WORDS: &[&str] = &[
+        "a", "an", "the", "for", "to", "of", "on", "in", "is", "are", "and", "you", "your", "me",
+        "my", "we", "our", "with", "from", "now", "has", "have", "it", "this", "at", "by",
+    ];
+    text.split(|c: char| c.is_whitespace() || "\"'()[]<>,;:!?".contains(c))
+        .map(|t| t.trim_matches('_'))
+        .filter(|t| {
+            let parts: Vec<&str> = t.split('_').collect();
+            parts.len() >= 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(char::is_alphanumeric))
+                && parts.iter().any(|p| {
+                    let mut cs = p.chars();
+                    cs.next().is_some_and(char::is_uppercase)
+                        && p.chars().count() >= 2
+                        && cs.all(char::is_lowercase)
+                })
+                && parts
+                    .iter()
+                    .any(|p| SMALL_WORDS.iter().any(|w| p.eq_ignore_ascii_case(w)))
+        })
 }
 
 /// A subject or sender name that ends in a made-up code set apart by padding
@@ -301,6 +345,12 @@ pub(super) fn cut_points(word: &str) -> usize {
 pub(super) struct LetterCounts {
     /// Words mixing Latin letters with Cyrillic or Greek ones.
     mixed_words: usize,
+    /// Words that no slip of the keyboard writes: two letters or more of another alphabet in a
+    /// Latin word (`Αviatiοn`), or a capital `I` for a small `l` (`pIan`).
+    strong_words: usize,
+    /// Combining marks after a Latin letter that compose with none (`e̷`); counted in the subject
+    /// and sender name only.
+    stray_marks: usize,
     /// Letters from the mathematical alphanumeric, small-capital and enclosed-letter blocks.
     styled: usize,
     /// Letters of the scripts used only as Latin look-alikes (`Alphabet::LookalikeOnly`).
@@ -437,11 +487,15 @@ pub(super) fn letter_counts(text: &str) -> LetterCounts {
         }
         let mut latin = false;
         let mut other = false;
+        let mut others = 0;
         let mut styled = 0;
         for c in word.chars() {
             match alphabet(c) {
                 Alphabet::Latin => latin = true,
-                Alphabet::CyrillicOrGreek => other = true,
+                Alphabet::CyrillicOrGreek => {
+                    other = true;
+                    others += 1;
+                }
                 Alphabet::LookalikeOnly => {
                     other = true;
                     counts.lookalike_only += 1;
@@ -453,8 +507,12 @@ pub(super) fn letter_counts(text: &str) -> LetterCounts {
             }
         }
         counts.styled += styled;
-        let shows = if latin && other && word.chars().count() >= 3 || capital_i_for_l(word) {
+        let capital_i = capital_i_for_l(word);
+        let shows = if latin && other && word.chars().count() >= 3 || capital_i {
             counts.mixed_words += 1;
+            if capital_i || others >= 2 {
+                counts.strong_words += 1;
+            }
             true
         } else {
             styled > 0
@@ -465,6 +523,27 @@ pub(super) fn letter_counts(text: &str) -> LetterCounts {
         }
     }
     counts
+}
+
+/// Combining marks (`Mn`) right after an ASCII letter that Unicode composes with it into no
+/// letter (`e` + U+0337 `e̷`, a Syriac or Arabic mark over a Latin letter), and none before one
+/// (`é` written as `e` + U+0301 is a letter of its own once composed).
+pub(super) fn stray_marks(text: &str) -> usize {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut n = 0;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if let Some(p) = prev
+            && p.is_ascii_alphabetic()
+            && is_combining_mark(c)
+            && [p, c].into_iter().nfc().count() > 1
+        {
+            n += 1;
+        }
+        prev = Some(c);
+    }
+    n
 }
 
 /// Words with one rare accented letter that make English text "dotted" (`I ḟeel sặd to ḁlert

@@ -1134,6 +1134,24 @@ fn words_joined_by_filler_in_the_subject_and_name() {
         ),
         ["CONTENT_FILLER_JOINED_WORDS"]
     );
+    // Prose glued by single underscores: capitalised words and small words of running text.
+    assert_eq!(
+        rules_of(
+            check,
+            &raw(
+                "Coffee Perks <a@example.net>",
+                "A_New_Starbucks_Update_for_You"
+            )
+        ),
+        ["CONTENT_FILLER_JOINED_WORDS"]
+    );
+    assert_eq!(
+        rules_of(
+            check,
+            &raw("a@example.net", "Fw: Unusual_activity_on_your_Account")
+        ),
+        ["CONTENT_FILLER_JOINED_WORDS"]
+    );
     // One range, ellipses, numbers and identifiers are ordinary.
     for subject in [
         "Re: diff HEAD..main",
@@ -1142,6 +1160,8 @@ fn words_joined_by_filler_in_the_subject_and_name() {
         "Pages 1..10 and 20..30",
         "Re: the __init__ method",
         "snake_case_names in config_file",
+        "MAX_LINE_LEN and Get_Value",
+        "Build_Release_Notes draft",
     ] {
         assert!(
             rules_of(check, &raw("Dev <d@example.org>", subject)).is_empty(),
@@ -1165,6 +1185,45 @@ fn invisible_cuts_and_lookalike_scripts_in_the_sender_name() {
     let ll: crate::checks::Check = lookalike_letters;
     let syllabics = "From: ~\u{1455}.loud \u{15E9}-ccount <a@example.net>\nSubject: Storage\nContent-Type: text/plain; charset=utf-8\n\nx\n";
     assert_eq!(rules_of(ll, syllabics), ["CONTENT_LOOKALIKE_LETTERS"]);
+    // One word is enough in the subject or name when no keyboard slip writes it: two Greek
+    // letters in a Latin word, a capital I for a small l, or strokes laid over Latin letters.
+    let one = |from: &str, subject: &str| {
+        format!("From: {from}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\nx\n")
+    };
+    for (from, subject) in [
+        (
+            "Dassault \u{391}viati\u{3BF}n <a@example.net>",
+            "Payment pending",
+        ),
+        ("Benefits <a@example.net>", "Your pIan is changing for 2026"),
+        (
+            "Entre\u{337}ga <a@example.net>",
+            "Fa\u{337}lha na e\u{337}ntrega",
+        ),
+    ] {
+        assert_eq!(
+            rules_of(ll, &one(from, subject)),
+            ["CONTENT_LOOKALIKE_LETTERS"],
+            "{from} {subject}"
+        );
+    }
+    // One Cyrillic letter in one word is a slip of the keyboard layout; accents written as a
+    // letter and a combining mark compose into letters (`Cafe\u{301}`, `Re\u{301}sume\u{301}`);
+    // one stray mark is not enough.
+    for (from, subject) in [
+        ("Ivan <a@example.net>", "Hell\u{43E} team"),
+        (
+            "Cafe\u{301} Lumie\u{300}re <a@example.net>",
+            "Re\u{301}sume\u{301} attached",
+        ),
+        ("Shop <a@example.net>", "Sale e\u{337}nds"),
+        ("Ian McIntyre <a@example.net>", "LinkedIn and SignIt notes"),
+    ] {
+        assert!(
+            rules_of(ll, &one(from, subject)).is_empty(),
+            "{from} {subject}"
+        );
+    }
     // Cherokee or Cree text of its own is not a disguise of Latin words.
     let cherokee = "From: \u{13A0}\u{13A9}\u{13C2} <a@example.net>\nSubject: \u{13A3}\u{13B3}\u{13A9} \u{13A6}\u{13EC}\u{13C2}\nContent-Type: text/plain; charset=utf-8\n\nx\n";
     assert!(rules_of(ll, cherokee).is_empty());
