@@ -15,8 +15,8 @@ pub(super) const CALLBACK_TEXT: usize = 20_000;
 pub(super) const CALLBACK_TOP: usize = 1500;
 
 /// A brand phishing impersonates (`lists/impersonated_brands.txt`, by name or by one of its
-/// domain labels of five letters or more) named in the subject (or, from free mail, by name at
-/// the top of the text) together with billing wording
+/// domain labels of five letters or more) named in the subject (or, from free mail or in a fresh
+/// message from a From domain that is not authenticated, by name at the top of the text) together with billing wording
 /// (`wording/callback.txt`: an order, invoice, renewal, payment), from a domain that is none of the brand's, and a
 /// telephone number in the text: the fake antivirus renewal or shop order of callback phishing,
 /// where the victim is meant to ring the number to "cancel" the charge. The number is the only
@@ -44,9 +44,13 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let brands = &ctx.signatures.lists.impersonated_brands;
     // From free mail, the brand may be named only at the top of the text (a "receipt" whose
     // subject says just "payment processed"): no brand writes from a free mail mailbox.
+    // Nor does a brand send its receipts unsigned: a fresh message (not a reply in a thread)
+    // from a From domain that is not authenticated may name the brand only at the top of the
+    // text too (a "renewal" of a made-up product code, sent as a calendar invitation).
     let top = || {
-        crate::checks::common::is_freemail(ctx, &domain)
-            .then(|| cut(body_text(msg), CALLBACK_TOP).to_lowercase())
+        (crate::checks::common::is_freemail(ctx, &domain)
+            || !is_reply(msg) && crate::checks::standing::authenticated_from(ctx).is_none())
+        .then(|| cut(body_text(msg), CALLBACK_TOP).to_lowercase())
     };
     let brand = brands
         .named_in(&subject)
@@ -75,4 +79,12 @@ pub fn brand_billing_callback(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with("domain", org)
             .with("phone", phone.as_str().to_string()),
     );
+}
+
+/// Whether the message answers another: it names one in `In-Reply-To` or `References`.
+fn is_reply(msg: &crate::message::Message) -> bool {
+    msg.headers.iter().any(|(n, v)| {
+        (n.eq_ignore_ascii_case("in-reply-to") || n.eq_ignore_ascii_case("references"))
+            && !v.trim().is_empty()
+    })
 }

@@ -35,9 +35,23 @@ Questions? Call (877) 555-0100.\n",
     let top = "From: desk.team.41@gmail.com\nSubject: Your ticket 5521 payment is processed\n\n\
 PayPal payment notification. Amount: $912.00. To dispute, call (877) 555-0100.\n";
     assert_eq!(callback(top).len(), 1);
-    // The same text from a company's own domain names the brand only in passing: nothing.
-    let company = top.replace("desk.team.41@gmail.com", "billing@garden-club.example");
-    assert!(callback(&company).is_empty());
+    // The same text from a company's own domain that signs its mail, or answering a message,
+    // names the brand only in passing: nothing.
+    let signed = top.replace(
+        "From: desk.team.41@gmail.com\n",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=garden-club.example; s=s1; b=AAAA\nFrom: billing@garden-club.example\n",
+    );
+    assert!(callback(&signed).is_empty());
+    let reply = top.replace(
+        "From: desk.team.41@gmail.com\n",
+        "From: billing@garden-club.example\nIn-Reply-To: <q-77@customer.example>\n",
+    );
+    assert!(callback(&reply).is_empty());
+    // A fresh message from a domain that does not sign it, the brand at the top of the text
+    // and a made-up product in the subject: the callback receipt sent as a calendar invitation.
+    let unsigned = "From: Kevin Moore <k.moore@dusk-garden.example>\nSubject: Confirmation: Your Recent Renewal for FUCOULB is Successful\n\n\
+McAfee Purchase Entry. A payment of USD586.77 will be processed today. Client Assistance Channel: 1 865 555-0151.\n";
+    assert_eq!(callback(unsigned).len(), 1);
 }
 
 #[test]
