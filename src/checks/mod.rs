@@ -58,6 +58,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("sender.brand_display_name", sender::brand_display_name),
     ("sender.impersonated_brand", sender::impersonated_brand),
+    (
+        "sender.unaligned_brand_domain",
+        sender::unaligned_brand_domain,
+    ),
     ("sender.reply_paths", sender::reply::check),
     ("sender.signature", sender::signature::check),
     ("sender.lookalike", lookalike::sender),

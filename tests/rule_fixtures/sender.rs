@@ -39,6 +39,13 @@ pub fn fixtures() -> Vec<Fixture> {
             ),
         ),
         (
+            "SENDER_UNALIGNED_BRAND_DOMAIN",
+            d(),
+            m(
+                "Return-Path: <bounce@mailer-7731.example>\nFrom: PayPal <service@paypal.com>\nSubject: s\n\nb\n",
+            ),
+        ),
+        (
             "SENDER_STYLED_ADDRESS",
             d(),
             m(

@@ -237,6 +237,83 @@ pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// A From address on a domain named after a brand phishing impersonates
+/// (`lists/impersonated_brands.txt`: `service@paypal.com`, `no-reply@microsoft.com`) with nothing in the message that the brand's
+/// domain answers for: the From domain is not authenticated (no trusted DKIM or DMARC pass for it,
+/// or without trusted results no DKIM-Signature of it), and the return path is on another
+/// organisation's domain, so SPF cannot align either; or a trusted server recorded `dmarc=fail`
+/// for it. This is what DMARC rejects, seen from the message itself: such brands sign their mail or send it from their own return paths (through
+/// an email service too), so someone else wrote the brand's address into From. Free mail
+/// (`hotmail.com` is a user's address, not Microsoft speaking), shared platforms, list mail
+/// (lists resend their members' mail), automatic mail and the organisation's own domains do not
+/// count; nor does mail without a return path to compare.
+pub fn unaligned_brand_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let msg = ctx.msg;
+    let [from] = msg.from.as_slice() else {
+        return;
+    };
+    let (Some(address), Some(domain)) = (&from.address, from.domain()) else {
+        return;
+    };
+    if is_freemail(ctx, &domain)
+        || crate::checks::common::on_shared_platform(ctx, &domain)
+        || is_own_or_protected(ctx, &domain)
+        || crate::checks::common::is_list_mail(msg)
+        || crate::checks::standing::machine_kind(msg).is_some()
+    {
+        return;
+    }
+    let org = crate::text::domain::org_domain(&domain);
+    let label = org.split('.').next().unwrap_or("");
+    let brands = &ctx.signatures.lists.impersonated_brands;
+    // The domain named after the brand itself (`paypal`, `wellsfargo`): a brand's other labels
+    // may be words or other organisations' names too (`canada` for the revenue agency, `live`).
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let Some((brand, _)) = brands
+        .into_iter()
+        .find(|(name, labels)| labels.iter().any(|l| l == label) && fold(name) == fold(label))
+    else {
+        return;
+    };
+    let Some(path_domain) = crate::checks::common::bounce_address(msg)
+        .and_then(|rp| rp.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
+        .filter(|d| !d.is_empty())
+    else {
+        return;
+    };
+    // A trusted server's DMARC verdict for the From domain settles it (an aligned SPF pass
+    // included, which the message alone cannot show).
+    let trusted = &ctx.config.auth.trusted_authserv_ids;
+    let dmarc = crate::message::auth_results::trusted_results(msg, trusted)
+        .into_iter()
+        .find(|r| {
+            r.method == "dmarc"
+                && r.prop("header.from")
+                    .is_none_or(|d| crate::text::domain::same_org(d, &domain))
+        });
+    let forged = match dmarc {
+        Some(r) => r.result == "fail",
+        None => {
+            !crate::text::domain::same_org(&path_domain, &domain)
+                && crate::checks::standing::authenticated_from(ctx).is_none()
+        }
+    };
+    if !forged {
+        return;
+    }
+    out.push(
+        Finding::new("SENDER_UNALIGNED_BRAND_DOMAIN", "From")
+            .with("address", address.clone())
+            .with("brand", brand.clone())
+            .with("return_path", crate::text::domain::org_domain(&path_domain)),
+    );
+}
+
 /// Whether a sender that names a brand is named after its own domain and stands behind its mail:
 /// the display name, letters and digits only, spells the From's registrable label (`Capital One
 /// Shopping` at capitaloneshopping.com), says more than the brand's name alone, and the sender is
@@ -660,5 +737,65 @@ mod tests {
         assert!(run("info@example.co.jp", "info@mail.example.co.jp").is_empty());
         assert!(run("Taro Yamada", "taro@example.co.jp").is_empty());
         assert!(run("TARO@EXAMPLE.COM", "taro@example.com").is_empty());
+    }
+
+    /// What `unaligned_brand_domain` finds in `raw`, trusting the servers `trusted`.
+    fn unaligned(raw: &str, trusted: &[&str]) -> Vec<Finding> {
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        let mut config = Config::default();
+        config.auth.trusted_authserv_ids = trusted.iter().map(|s| s.to_string()).collect();
+        let sigs = Signatures::embedded().unwrap();
+        let mut out = Vec::new();
+        unaligned_brand_domain(
+            &Context {
+                msg: &msg,
+                signatures: &sigs,
+                config: &config,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn a_brand_domain_in_from_with_nothing_aligned_is_forged() {
+        let forged = "Return-Path: <bounce@mailer-7731.example>\n\
+From: Microsoft account team <no-reply@microsoft.com>\nSubject: Unusual sign-in activity\n\nx\n";
+        let f = unaligned(forged, &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "SENDER_UNALIGNED_BRAND_DOMAIN");
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|(k, v)| k == "return_path" && v == "mailer-7731.example")
+        );
+        // The brand's own signature, or its own return path through an email service: fine.
+        let signed =
+            format!("DKIM-Signature: v=1; a=rsa-sha256; d=microsoft.com; s=s1; b=x\n{forged}");
+        assert!(unaligned(&signed, &[]).is_empty());
+        let own_path = forged.replace(
+            "bounce@mailer-7731.example",
+            "bounces+77@email.microsoft.com",
+        );
+        assert!(unaligned(&own_path, &[]).is_empty());
+        // No return path to compare, list mail, free mail (a user's address, not the brand
+        // speaking) and a domain only one of the brand's other labels names: nothing.
+        let no_path = forged.replace("Return-Path: <bounce@mailer-7731.example>\n", "");
+        assert!(unaligned(&no_path, &[]).is_empty());
+        let list = format!("List-Id: <dev.lists.example>\n{forged}");
+        assert!(unaligned(&list, &[]).is_empty());
+        let free = forged.replace("no-reply@microsoft.com", "someone@hotmail.com");
+        assert!(unaligned(&free, &[]).is_empty());
+        let other_label = forged.replace("no-reply@microsoft.com", "news@canada.com");
+        assert!(unaligned(&other_label, &[]).is_empty());
+        // A trusted server's DMARC verdict decides when there is one.
+        let pass = format!(
+            "Authentication-Results: mx.site.example; dmarc=pass header.from=microsoft.com\n{forged}"
+        );
+        assert!(unaligned(&pass, &["mx.site.example"]).is_empty());
+        let fail = format!(
+            "Authentication-Results: mx.site.example; dmarc=fail header.from=microsoft.com\n{own_path}"
+        );
+        assert_eq!(unaligned(&fail, &["mx.site.example"]).len(), 1);
     }
 }
