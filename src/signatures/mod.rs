@@ -177,7 +177,7 @@ pub struct Lists {
     /// starts a program (`lists/program_extensions.txt`, ATTACH_LNK_*).
     pub program_extensions: HashSet<String>,
     /// Extensions of a saved name that give HTML smuggling away (`lists/smuggled_extensions.txt`,
-    /// ATTACH_HTML_SMUGGLING).
+    /// ATTACH_HTML_SMUGGLING; the HTML opener reads them through `message::opener::Budget`).
     pub smuggled_extensions: HashSet<String>,
     /// Extensions Windows hides by default (`lists/hidden_extensions.txt`): `explain` shows the
     /// one before them as the extension a file claims.
