@@ -410,6 +410,12 @@ const LIST_FILES: &[&str] = &[
     "lists/program_extensions.txt",
     "lists/smuggled_extensions.txt",
     "lists/hidden_extensions.txt",
+    "lists/vba_autoexec.txt",
+    "lists/vba_write.txt",
+    "lists/vba_execute.txt",
+    "lists/vba_download.txt",
+    "lists/vba_obfuscation.txt",
+    "lists/dde_commands.txt",
 ];
 
 impl Signatures {
@@ -951,10 +957,9 @@ mod tests {
         Wording::load(files, true).expect("every embedded wording expression compiles");
     }
 
-    /// A directory whose wording does not compile is refused when it loads, naming the file, the
-    /// expression and the line; one without `wording/` takes the built-in files.
-    #[test]
-    fn a_bad_wording_entry_is_named_when_a_directory_loads() {
+    /// A copy of the repository's `signatures/` without `wording/`: rules, lists, IOCs and IPA
+    /// points.
+    fn copy_without_wording() -> tempfile::TempDir {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
@@ -966,6 +971,16 @@ mod tests {
             }
         }
         std::fs::copy(repo.join("ipa_points.toml"), dir.join("ipa_points.toml")).unwrap();
+        tmp
+    }
+
+    /// A directory whose wording does not compile is refused when it loads, naming the file, the
+    /// expression and the line; one without `wording/` takes the built-in files.
+    #[test]
+    fn a_bad_wording_entry_is_named_when_a_directory_loads() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
+        let tmp = copy_without_wording();
+        let dir = tmp.path();
         let without = Signatures::from_dir(dir).expect("no wording/: the built-in files");
         assert!(without.wording.loan_offer().is_match("we offer loans"));
 
@@ -1000,17 +1015,8 @@ mod tests {
     /// from a directory that has them, else from the built-in set, named by the note.
     #[test]
     fn extension_lists_load_from_a_directory_or_the_built_in_set() {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = copy_without_wording();
         let dir = tmp.path();
-        for sub in ["rules", "lists", "iocs"] {
-            std::fs::create_dir_all(dir.join(sub)).unwrap();
-            for e in std::fs::read_dir(repo.join(sub)).unwrap() {
-                let e = e.unwrap();
-                std::fs::copy(e.path(), dir.join(sub).join(e.file_name())).unwrap();
-            }
-        }
-        std::fs::copy(repo.join("ipa_points.toml"), dir.join("ipa_points.toml")).unwrap();
         let new = [
             "lists/document_icon_extensions.txt",
             "lists/program_extensions.txt",
@@ -1046,6 +1052,26 @@ mod tests {
             HashSet::from(["exe".to_string(), "ps1".to_string()])
         );
         assert!(!s.builtin_lists_used.iter().any(|f| f.contains("program")));
+    }
+
+    /// Every list file of the built-in set may be missing from a directory (made before the list
+    /// existed): it is then taken from the built-in set, not refused.
+    #[test]
+    fn every_list_file_can_be_taken_from_the_built_in_set() {
+        for (path, _) in embedded::EMBEDDED {
+            assert!(
+                !path.starts_with("lists/") || LIST_FILES.contains(path),
+                "{path} is not in LIST_FILES"
+            );
+        }
+        let tmp = copy_without_wording();
+        let dir = tmp.path();
+        std::fs::remove_dir_all(dir.join("lists")).unwrap();
+        std::fs::create_dir(dir.join("lists")).unwrap();
+        let s = Signatures::from_dir(dir).expect("an empty lists/: the built-in lists");
+        assert_eq!(s.builtin_lists_used.len(), LIST_FILES.len());
+        assert!(s.lists.vba_autoexec.contains("autoopen"));
+        assert!(s.lists.dde_commands.contains("powershell"));
     }
 
     #[test]
