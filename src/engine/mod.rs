@@ -63,6 +63,11 @@ impl Engine {
         &self.signatures
     }
 
+    /// The container openers of a scan, judging by this engine's signature lists.
+    fn openers(&self) -> crate::message::expand::Openers<'_> {
+        openers::with_lists(&self.signatures.lists)
+    }
+
     /// Scans one message.
     pub fn scan(&self, raw: &[u8]) -> Result<Report, ScanError> {
         self.scan_with_envelope(raw, None)
@@ -98,7 +103,7 @@ impl Engine {
         let started = Instant::now();
         let deadline = deadline(started, limits);
         let mut msg = guarded("parse", || {
-            message::parse_until(raw, limits, deadline, &openers::ALL)
+            message::parse_until(raw, limits, deadline, &self.openers())
         })?
         .ok_or(ScanError::Empty)?;
         if let Some(env) = envelope {
@@ -125,7 +130,7 @@ impl Engine {
         let started = Instant::now();
         let deadline = deadline(started, limits);
         let mut msg = guarded("parse", || {
-            message::from_file_until(name, data, limits, deadline, &openers::ALL)
+            message::from_file_until(name, data, limits, deadline, &self.openers())
         })?;
         self.check(&mut msg, started)
     }

@@ -7,9 +7,11 @@ use crate::checks::attachments::{html, ichitaro, office, pdf};
 use crate::message::Attachment;
 use crate::message::containers;
 use crate::message::expand::{Openers, is_ole_or_rtf};
+use crate::signatures::Lists;
 
-/// Every container format lurescreen opens, tried in order.
-pub const ALL: Openers = Openers {
+/// Every container format lurescreen opens, tried in order, with no signature lists (a parse
+/// that needs no findings: drill's reading of report mails; tests). A scan uses `with_lists`.
+pub const ALL: Openers<'static> = Openers {
     list: &[
         ("pdf", pdf::open),
         ("zip", containers::zip::open),
@@ -28,7 +30,17 @@ pub const ALL: Openers = Openers {
         ("html", html::open),
     ],
     is_document,
+    lists: None,
 };
+
+/// Every container format lurescreen opens, judging by the scan's signature lists (the HTML
+/// opener's names of smuggled files).
+pub fn with_lists(lists: &Lists) -> Openers<'_> {
+    Openers {
+        lists: Some(lists),
+        ..ALL
+    }
+}
 
 /// A document some opener reads (PDF, Office, HTML): worth naming when time ran out before it.
 fn is_document(att: &Attachment) -> bool {

@@ -5,16 +5,20 @@ use super::{AttachmentView, Explanation, MAX_ATTACHMENTS};
 use crate::formats::sniff::{self, Risk};
 use crate::lang::Lang;
 use crate::message::{Attachment, Message};
+use crate::signatures::Lists;
 use crate::text::hidden::{is_blank, is_hidden_char, visible};
+use std::collections::HashSet;
 
-pub(super) fn attachments(msg: &Message, e: &mut Explanation) {
+pub(super) fn attachments(msg: &Message, lists: &Lists, e: &mut Explanation) {
     e.attachments_not_shown = msg.attachments.len().saturating_sub(MAX_ATTACHMENTS);
     for att in msg.attachments.iter().take(MAX_ATTACHMENTS) {
-        e.attachments.push(attachment_view(att, msg));
+        e.attachments
+            .push(attachment_view(att, msg, &lists.hidden_extensions));
     }
 }
 
-fn attachment_view(att: &Attachment, msg: &Message) -> AttachmentView {
+/// `hidden`: the extensions Windows hides (`lists/hidden_extensions.txt`).
+fn attachment_view(att: &Attachment, msg: &Message, hidden: &HashSet<String>) -> AttachmentView {
     let raw_name = att
         .name
         .clone()
@@ -29,7 +33,7 @@ fn attachment_view(att: &Attachment, msg: &Message) -> AttachmentView {
     let name = show_name(&raw_name);
     let on_screen = on_screen(&raw_name);
     let real_ext = extensions(&raw_name).first().cloned();
-    let claimed_ext = claimed_extension(&raw_name, &on_screen);
+    let claimed_ext = claimed_extension(&raw_name, &on_screen, hidden);
     let mut looks_like = (on_screen != name && !on_screen.is_empty()).then(|| on_screen.clone());
     // Windows hides the extension of programs: `請求書.pdf.exe` shows as `請求書.pdf`.
     if looks_like.is_none()
@@ -162,19 +166,19 @@ fn extensions(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Extensions Windows hides by default, so the one before them is what the reader sees.
-const HIDDEN_EXTENSIONS: &[&str] = &[
-    "exe", "scr", "com", "pif", "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "hta", "lnk",
-    "msi", "cpl", "iso", "img",
-];
-
-/// The extension the reader is led to believe in.
-pub(super) fn claimed_extension(raw: &str, on_screen: &str) -> Option<String> {
+/// The extension the reader is led to believe in: the one before the last when the last is one
+/// Windows hides by default (`hidden`, `lists/hidden_extensions.txt`), so the one before it is
+/// what the reader sees.
+pub(super) fn claimed_extension(
+    raw: &str,
+    on_screen: &str,
+    hidden: &HashSet<String>,
+) -> Option<String> {
     let seen = extensions(on_screen);
     let first = seen.first()?;
     let real = extensions(raw);
     if real.first() == Some(first)
-        && HIDDEN_EXTENSIONS.contains(&first.as_str())
+        && hidden.contains(first)
         && let Some(before) = seen.get(1)
     {
         return Some(before.clone());

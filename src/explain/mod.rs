@@ -118,7 +118,7 @@ pub fn build(
     {
         e.sender.address = Some(visible(from));
     }
-    attachments(msg, &mut e);
+    attachments(msg, &signatures.lists, &mut e);
 
     // Points: deduplicated, ordered by IPA point, then numbered.
     let mut findings: Vec<&ScoredFinding> = Vec::new();

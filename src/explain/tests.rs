@@ -233,11 +233,44 @@ fn names_show_their_tricks() {
         show_name("a.pdf\u{3000}\u{3000}\u{3000}.exe"),
         "a.pdf<U+3000 ×3>.exe"
     );
+    let hidden = &Signatures::embedded().unwrap().lists.hidden_extensions;
     assert_eq!(
-        claimed_extension("a.pdf.exe", "a.pdf.exe").as_deref(),
+        claimed_extension("a.pdf.exe", "a.pdf.exe", hidden).as_deref(),
         Some("pdf")
     );
-    assert_eq!(claimed_extension("a.txt", "a.txt").as_deref(), Some("txt"));
+    assert_eq!(
+        claimed_extension("a.txt", "a.txt", hidden).as_deref(),
+        Some("txt")
+    );
+}
+
+/// The extensions Windows hides come from `lists/hidden_extensions.txt`: every one the
+/// explanation relied on when the list was code is there, and a site list without `.exe`
+/// shows the `.exe` of `a.pdf.exe` as the extension claimed.
+#[test]
+fn hidden_extensions_come_from_the_list() {
+    let hidden = Signatures::embedded().unwrap().lists.hidden_extensions;
+    for ext in [
+        "exe", "scr", "com", "pif", "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "hta", "lnk",
+        "msi", "cpl", "iso", "img",
+    ] {
+        assert!(hidden.contains(ext), "{ext}");
+        let name = format!("invoice.pdf.{ext}");
+        assert_eq!(
+            claimed_extension(&name, &name, &hidden).as_deref(),
+            Some("pdf")
+        );
+    }
+    let mut site = hidden.clone();
+    site.remove("exe");
+    assert_eq!(
+        claimed_extension("a.pdf.exe", "a.pdf.exe", &site).as_deref(),
+        Some("exe")
+    );
+    assert_eq!(
+        claimed_extension("a.pdf.scr", "a.pdf.scr", &site).as_deref(),
+        Some("pdf")
+    );
 }
 
 #[test]

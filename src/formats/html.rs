@@ -15,6 +15,7 @@ use base64::Engine as _;
 use lol_html::{MemorySettings, Settings, element};
 use regex::Regex;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Bytes of a file read as HTML; past this, the rest is not analysed.
@@ -627,8 +628,15 @@ fn extension_of(name: &str) -> Option<String> {
     crate::formats::sniff::last_extension(name)
 }
 
-/// Analyses an HTML or SVG file. Decoded payloads are taken from `bytes_left`.
-pub fn analyse(data: &[u8], svg: bool, bytes_left: &mut u64) -> Analysis {
+/// Analyses an HTML or SVG file. Decoded payloads are taken from `bytes_left`. A page that makes
+/// a file object and saves it under a name with one of `smuggled_extensions` (lower case, no
+/// dot: `lists/smuggled_extensions.txt`) is smuggling, whatever its payload.
+pub fn analyse(
+    data: &[u8],
+    svg: bool,
+    smuggled_extensions: &HashSet<String>,
+    bytes_left: &mut u64,
+) -> Analysis {
     let text = text_of(data);
     let markup = walk_markup(&text);
     let (revealed, how) = reveal(&text);
@@ -797,7 +805,7 @@ pub fn analyse(data: &[u8], svg: bool, bytes_left: &mut u64) -> Analysis {
         let risky_name = saved_as
             .as_deref()
             .and_then(extension_of)
-            .is_some_and(|e| RISKY_SAVED_EXTENSIONS.contains(&e.as_str()));
+            .is_some_and(|e| smuggled_extensions.contains(&e));
         if risky_payload || risky_data_url || risky_name || (big && has(Sign::Decode) && downloads)
         {
             a.smuggling = Some(Smuggling {
@@ -808,11 +816,3 @@ pub fn analyse(data: &[u8], svg: bool, bytes_left: &mut u64) -> Analysis {
     }
     a
 }
-
-/// Names a smuggled file is saved under that give it away: programs, scripts, archives, disk
-/// images, documents that carry macros.
-const RISKY_SAVED_EXTENSIONS: &[&str] = &[
-    "exe", "scr", "com", "pif", "cpl", "msi", "dll", "bat", "cmd", "vbs", "vbe", "js", "jse",
-    "wsf", "hta", "ps1", "lnk", "url", "zip", "rar", "7z", "iso", "img", "vhd", "vhdx", "one",
-    "jar", "docm", "xlsm", "pptm", "doc", "xls",
-];

@@ -10,22 +10,27 @@ use super::opener::{Budget, Opened, Opener};
 use super::{Attachment, Message, containers, links::MAX_LINKS};
 use crate::config::Limits;
 use crate::finding::Finding;
+use crate::signatures::Lists;
 
 /// Bodies taken from containers into one message's texts, at most.
 const MAX_CONTAINER_BODIES: usize = 32;
 
-/// The container formats a parse opens, tried in order, and which files are documents one of
-/// them reads (named when the time budget runs out before them).
+/// The container formats a parse opens, tried in order, which files are documents one of
+/// them reads (named when the time budget runs out before them), and the signature lists the
+/// openers judge by.
 #[derive(Clone, Copy)]
-pub struct Openers {
+pub struct Openers<'a> {
     pub list: &'static [(&'static str, Opener)],
     pub is_document: fn(&Attachment) -> bool,
+    /// Handed to every opener in its `Budget`. The engine passes its signatures' lists
+    /// (`engine::openers::with_lists`); the tables written as constants have none.
+    pub lists: Option<&'a Lists>,
 }
 
 /// The containers this layer reads itself: archives, disk images, Outlook items. The engine
 /// passes the complete table (`engine::openers::ALL`), which adds the document readers of the
 /// layers above (PDF, Office, Ichitaro, HTML) in their places.
-pub const CONTAINERS: Openers = Openers {
+pub const CONTAINERS: Openers<'static> = Openers {
     list: &[
         ("zip", containers::zip::open),
         ("outlook", containers::outlook::open),
@@ -38,6 +43,7 @@ pub const CONTAINERS: Openers = Openers {
         ("onenote", containers::onenote::open),
     ],
     is_document: is_ole_or_rtf,
+    lists: None,
 };
 
 /// An OLE2 compound file or an RTF document: Office formats a document reader may open.
@@ -49,7 +55,13 @@ pub fn is_ole_or_rtf(att: &Attachment) -> bool {
 /// `limits.max_container_depth` levels; children are appended to `msg.attachments` and
 /// container findings to `msg.structural`.
 pub fn expand(msg: &mut Message, limits: &Limits, openers: &Openers) {
-    expand_with(msg, limits, openers.list, openers.is_document);
+    expand_with(
+        msg,
+        limits,
+        openers.list,
+        openers.is_document,
+        openers.lists,
+    );
 }
 
 fn expand_with(
@@ -57,8 +69,12 @@ fn expand_with(
     limits: &Limits,
     openers: &[(&str, Opener)],
     is_document: fn(&Attachment) -> bool,
+    lists: Option<&Lists>,
 ) {
-    let mut budget = Budget::until(limits, msg.deadline);
+    let mut budget = Budget {
+        lists,
+        ..Budget::until(limits, msg.deadline)
+    };
     // Containers left unopened because the time budget ran out: the first one and how many.
     let mut late_at: Option<usize> = None;
     let mut late_count = 0;
@@ -223,7 +239,7 @@ mod tests {
             max_container_depth: 2,
             ..Limits::default()
         };
-        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf);
+        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf, None);
         let paths: Vec<_> = msg
             .attachments
             .iter()
@@ -338,7 +354,7 @@ mod tests {
             max_expanded_entries: 5,
             ..Limits::default()
         };
-        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf);
+        expand_with(&mut msg, &limits, &[("box", boxes)], is_ole_or_rtf, None);
         assert_eq!(msg.attachments.len(), 6);
         assert!(msg.structural.iter().any(|f| f.rule == "TEST_BUDGET"));
     }

@@ -4,6 +4,7 @@
 use super::{Attachment, Link};
 use crate::config::Limits;
 use crate::finding::Finding;
+use crate::signatures::Lists;
 use std::time::Instant;
 
 /// A file found inside a container.
@@ -45,10 +46,11 @@ pub struct Body {
     pub html: bool,
 }
 
-/// What is left to spend on opening containers in one message. Openers must check it before
-/// inflating anything and stop (with a finding) when it runs out.
+/// What is left to spend on opening containers in one message, and the signature lists the
+/// openers judge by. Openers must check it before inflating anything and stop (with a finding)
+/// when it runs out.
 #[derive(Debug, Clone)]
-pub struct Budget {
+pub struct Budget<'a> {
     /// Bytes that may still be extracted, summed over every container in the message.
     pub bytes_left: u64,
     /// Files that may still be listed, summed over every container in the message.
@@ -61,21 +63,27 @@ pub struct Budget {
     pub deadline: Option<Instant>,
     /// `limits.scan_time_ms`, for the findings.
     pub time_budget_ms: u64,
+    /// The signature lists of the scan (`expand::Openers::lists`), which the document openers
+    /// judge by (the HTML opener: the names a smuggled file is saved under). `None` where a parse
+    /// has no signatures (the containers of the message layer, unit tests of single openers):
+    /// openers then judge by no list.
+    pub lists: Option<&'a Lists>,
 }
 
-impl Budget {
-    pub fn new(limits: &Limits) -> Budget {
+impl<'a> Budget<'a> {
+    pub fn new(limits: &Limits) -> Budget<'a> {
         Budget {
             bytes_left: limits.max_expanded_bytes,
             entries_left: limits.max_expanded_entries,
             entries_reported: false,
             deadline: None,
             time_budget_ms: limits.scan_time_ms,
+            lists: None,
         }
     }
 
     /// A budget whose time runs out at `deadline`.
-    pub fn until(limits: &Limits, deadline: Option<Instant>) -> Budget {
+    pub fn until(limits: &Limits, deadline: Option<Instant>) -> Budget<'a> {
         Budget {
             deadline,
             ..Budget::new(limits)

@@ -170,6 +170,18 @@ pub struct Lists {
     pub shortcut_programs: HashSet<String>,
     /// Icon files that make a shortcut look like a document (ATTACH_LNK_DOCUMENT_ICON).
     pub document_icons: HashSet<String>,
+    /// Extensions of icon files that make a shortcut look like a document
+    /// (`lists/document_icon_extensions.txt`, ATTACH_LNK_DOCUMENT_ICON).
+    pub document_icon_extensions: HashSet<String>,
+    /// Extensions of files Windows runs as programs or scripts: a shortcut's target with one
+    /// starts a program (`lists/program_extensions.txt`, ATTACH_LNK_*).
+    pub program_extensions: HashSet<String>,
+    /// Extensions of a saved name that give HTML smuggling away (`lists/smuggled_extensions.txt`,
+    /// ATTACH_HTML_SMUGGLING; the HTML opener reads them through `message::opener::Budget`).
+    pub smuggled_extensions: HashSet<String>,
+    /// Extensions Windows hides by default (`lists/hidden_extensions.txt`): `explain` shows the
+    /// one before them as the extension a file claims.
+    pub hidden_extensions: HashSet<String>,
     /// Free mail services (`lists/freemail_domains.txt`); a domain matches with its subdomains.
     pub freemail_domains: HashSet<String>,
     /// Words that claim an organisation in a display name, English and Japanese.
@@ -394,6 +406,16 @@ const LIST_FILES: &[&str] = &[
     "lists/evidence_ja.txt",
     "lists/fortune_words.txt",
     "lists/us_zip_zones.txt",
+    "lists/document_icon_extensions.txt",
+    "lists/program_extensions.txt",
+    "lists/smuggled_extensions.txt",
+    "lists/hidden_extensions.txt",
+    "lists/vba_autoexec.txt",
+    "lists/vba_write.txt",
+    "lists/vba_execute.txt",
+    "lists/vba_download.txt",
+    "lists/vba_obfuscation.txt",
+    "lists/dde_commands.txt",
 ];
 
 impl Signatures {
@@ -641,6 +663,10 @@ impl Signatures {
             dde_commands: set(lines("lists/dde_commands.txt")?),
             shortcut_programs: set(lines("lists/shortcut_programs.txt")?),
             document_icons: set(lines("lists/document_icons.txt")?),
+            document_icon_extensions: set(lines("lists/document_icon_extensions.txt")?),
+            program_extensions: set(lines("lists/program_extensions.txt")?),
+            smuggled_extensions: set(lines("lists/smuggled_extensions.txt")?),
+            hidden_extensions: set(lines("lists/hidden_extensions.txt")?),
         };
         let mut iocs = Iocs::default();
         for name in IOC_FILES {
@@ -931,10 +957,9 @@ mod tests {
         Wording::load(files, true).expect("every embedded wording expression compiles");
     }
 
-    /// A directory whose wording does not compile is refused when it loads, naming the file, the
-    /// expression and the line; one without `wording/` takes the built-in files.
-    #[test]
-    fn a_bad_wording_entry_is_named_when_a_directory_loads() {
+    /// A copy of the repository's `signatures/` without `wording/`: rules, lists, IOCs and IPA
+    /// points.
+    fn copy_without_wording() -> tempfile::TempDir {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
@@ -946,6 +971,16 @@ mod tests {
             }
         }
         std::fs::copy(repo.join("ipa_points.toml"), dir.join("ipa_points.toml")).unwrap();
+        tmp
+    }
+
+    /// A directory whose wording does not compile is refused when it loads, naming the file, the
+    /// expression and the line; one without `wording/` takes the built-in files.
+    #[test]
+    fn a_bad_wording_entry_is_named_when_a_directory_loads() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("signatures");
+        let tmp = copy_without_wording();
+        let dir = tmp.path();
         let without = Signatures::from_dir(dir).expect("no wording/: the built-in files");
         assert!(without.wording.loan_offer().is_match("we offer loans"));
 
@@ -974,6 +1009,69 @@ mod tests {
             message.contains("section `loan_rate` is missing"),
             "{message}"
         );
+    }
+
+    /// The extension lists that were constants in the code (issue 19) load as every list does:
+    /// from a directory that has them, else from the built-in set, named by the note.
+    #[test]
+    fn extension_lists_load_from_a_directory_or_the_built_in_set() {
+        let tmp = copy_without_wording();
+        let dir = tmp.path();
+        let new = [
+            "lists/document_icon_extensions.txt",
+            "lists/program_extensions.txt",
+            "lists/smuggled_extensions.txt",
+            "lists/hidden_extensions.txt",
+        ];
+        for file in new {
+            std::fs::remove_file(dir.join(file)).unwrap();
+        }
+        let s = Signatures::from_dir(dir).expect("lists missing: the built-in ones");
+        assert_eq!(s.builtin_lists_used, new);
+        let note = s.builtin_rules_note().unwrap();
+        assert!(note.contains("lack 4 list file(s)"), "{note}");
+        let embedded = Signatures::embedded().unwrap().lists;
+        assert_eq!(
+            s.lists.document_icon_extensions,
+            embedded.document_icon_extensions
+        );
+        assert_eq!(s.lists.program_extensions, embedded.program_extensions);
+        assert_eq!(s.lists.smuggled_extensions, embedded.smuggled_extensions);
+        assert_eq!(s.lists.hidden_extensions, embedded.hidden_extensions);
+        assert!(embedded.smuggled_extensions.contains("hta"));
+        assert!(embedded.hidden_extensions.contains("exe"));
+
+        std::fs::write(
+            dir.join("lists/program_extensions.txt"),
+            "# ours\nEXE\nps1\n",
+        )
+        .unwrap();
+        let s = Signatures::from_dir(dir).unwrap();
+        assert_eq!(
+            s.lists.program_extensions,
+            HashSet::from(["exe".to_string(), "ps1".to_string()])
+        );
+        assert!(!s.builtin_lists_used.iter().any(|f| f.contains("program")));
+    }
+
+    /// Every list file of the built-in set may be missing from a directory (made before the list
+    /// existed): it is then taken from the built-in set, not refused.
+    #[test]
+    fn every_list_file_can_be_taken_from_the_built_in_set() {
+        for (path, _) in embedded::EMBEDDED {
+            assert!(
+                !path.starts_with("lists/") || LIST_FILES.contains(path),
+                "{path} is not in LIST_FILES"
+            );
+        }
+        let tmp = copy_without_wording();
+        let dir = tmp.path();
+        std::fs::remove_dir_all(dir.join("lists")).unwrap();
+        std::fs::create_dir(dir.join("lists")).unwrap();
+        let s = Signatures::from_dir(dir).expect("an empty lists/: the built-in lists");
+        assert_eq!(s.builtin_lists_used.len(), LIST_FILES.len());
+        assert!(s.lists.vba_autoexec.contains("autoopen"));
+        assert!(s.lists.dde_commands.contains("powershell"));
     }
 
     #[test]

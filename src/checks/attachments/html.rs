@@ -11,6 +11,7 @@ use crate::finding::Finding;
 use crate::formats::html::{Analysis, MAX_HTML_BYTES, analyse, shorten};
 use crate::message::opener::{Budget, Child, Opened};
 use crate::message::{Attachment, Link};
+use std::collections::HashSet;
 
 /// Whether an attachment is a web page or an SVG picture (`formats::html::is_html`).
 pub fn is_html(att: &Attachment) -> bool {
@@ -23,12 +24,15 @@ fn is_svg(att: &Attachment) -> bool {
 }
 
 /// The container stage's opener: analyses an HTML file, reports its findings, hands on the files
-/// it carries as children and its redirect and form targets as links.
+/// it carries as children and its redirect and form targets as links. The names of smuggled
+/// files are judged by the scan's `lists/smuggled_extensions.txt` (`Budget::lists`).
 pub fn open(att: &Attachment, budget: &mut Budget, out: &mut Opened) -> bool {
     if !is_html(att) {
         return false;
     }
-    let mut analysis = analyse(&att.data, is_svg(att), &mut budget.bytes_left);
+    let none = HashSet::new();
+    let smuggled = budget.lists.map_or(&none, |l| &l.smuggled_extensions);
+    let mut analysis = analyse(&att.data, is_svg(att), smuggled, &mut budget.bytes_left);
     out.findings.extend(findings(att, &analysis));
     out.findings.extend(over_size(att));
     for payload in std::mem::take(&mut analysis.payloads) {
@@ -64,7 +68,8 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             break;
         }
         let mut bytes_left = ctx.config.limits.max_expanded_bytes.min(64 * 1024 * 1024);
-        let analysis = analyse(&att.data, is_svg(att), &mut bytes_left);
+        let smuggled = &ctx.signatures.lists.smuggled_extensions;
+        let analysis = analyse(&att.data, is_svg(att), smuggled, &mut bytes_left);
         out.extend(findings(att, &analysis));
         out.extend(over_size(att));
     }

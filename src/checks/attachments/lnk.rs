@@ -40,18 +40,6 @@ fn extension(name: &str) -> Option<&str> {
         .filter(|e| !e.is_empty())
 }
 
-/// Extensions of files Windows runs as programs or scripts.
-const PROGRAM_EXTENSIONS: &[&str] = &[
-    "exe", "com", "scr", "pif", "cpl", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh",
-    "hta", "ps1", "msi", "dll",
-];
-
-/// Extensions of files a reader takes for documents, pictures or web pages.
-const DOCUMENT_ICON_EXTENSIONS: &[&str] = &[
-    "pdf", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "rtf", "txt", "csv", "jtd",
-    "hwp", "odt", "jpg", "jpeg", "png", "gif", "bmp", "htm", "html",
-];
-
 /// A reason, in English and Japanese.
 type Why = (String, String);
 
@@ -182,7 +170,7 @@ fn findings(ctx: &Context<'_>, att: &crate::message::Attachment, lnk: &Shortcut)
         let reason = if lists.shortcut_programs.contains(stem) {
             program_target = true;
             Some((format!("it starts {base}"), format!("{base} を起動する")))
-        } else if PROGRAM_EXTENSIONS.contains(&ext) {
+        } else if lists.program_extensions.contains(ext) {
             program_target = true;
             (!matches!(ext, "exe" | "dll" | "msi" | "com")).then(|| {
                 (
@@ -224,7 +212,8 @@ fn findings(ctx: &Context<'_>, att: &crate::message::Attachment, lnk: &Shortcut)
         let targets: Vec<String> = lnk.targets().iter().map(|t| base_name(t)).collect();
         let disguise = lnk.icons().into_iter().find(|icon| {
             let file = icon_file(icon);
-            let by_ext = extension(&file).is_some_and(|e| DOCUMENT_ICON_EXTENSIONS.contains(&e));
+            let by_ext =
+                extension(&file).is_some_and(|e| lists.document_icon_extensions.contains(e));
             (by_ext || lists.document_icons.contains(&file)) && !targets.contains(&file)
         });
         if let Some(icon) = disguise {

@@ -10,9 +10,10 @@
 //! marks encrypted documents (`Attachment::encrypted`, which ARCHIVE_PASSWORD_IN_BODY reads) and
 //! leaves what it read on the attachment (`Attachment::office`). The check (`check`) judges
 //! every document, at any depth, from that reading, reading only the documents the container
-//! stage did not open; it needs the word lists of `signatures/lists/vba_*.txt`, which openers do
-//! not get. OOXML packages are listed by the zip opener; their parts are read from those
-//! children (or from the zip, when the package was nested too deep to be opened).
+//! stage did not open, with the word lists of `signatures/lists/vba_*.txt` (which an opener gets
+//! only in a scan: `Budget::lists`). OOXML packages are listed by the zip opener; their parts are
+//! read from those children (or from the zip, when the package was nested too deep to be
+//! opened).
 
 use crate::formats::office::{Document, ole, ooxml, rtf, vba, xlm};
 

@@ -170,7 +170,7 @@ impl Read for Chain<'_, '_> {
 }
 
 /// Lists every file of the volume.
-pub fn list(volume: &[u8], list: &mut Lister<'_>) {
+pub fn list(volume: &[u8], list: &mut Lister<'_, '_>) {
     let Some(fat) = Fat::parse(volume) else {
         list.unreadable("bad FAT boot sector");
         return;

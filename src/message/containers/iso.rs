@@ -58,7 +58,7 @@ fn root(data: &[u8]) -> Option<(&[u8], bool, usize)> {
 }
 
 /// Lists every file of the image.
-pub fn list(data: &[u8], list: &mut Lister<'_>) {
+pub fn list(data: &[u8], list: &mut Lister<'_, '_>) {
     let Some((root_record, joliet, block)) = root(data) else {
         list.unreadable("no ISO 9660 primary volume descriptor");
         return;

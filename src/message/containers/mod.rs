@@ -161,9 +161,9 @@ impl Seek for Counting<'_> {
 
 /// Lists one container's files into `Opened`, spending the message's budget, and gathers the
 /// findings about the container itself.
-pub struct Lister<'a> {
+pub struct Lister<'a, 'l> {
     att: &'a Attachment,
-    budget: &'a mut Budget,
+    budget: &'a mut Budget<'l>,
     out: &'a mut Opened,
     format: &'static str,
     listed: usize,
@@ -173,10 +173,10 @@ pub struct Lister<'a> {
     last_stop: Option<Stop>,
 }
 
-impl<'a> Lister<'a> {
+impl<'a, 'l> Lister<'a, 'l> {
     pub fn new(
         att: &'a Attachment,
-        budget: &'a mut Budget,
+        budget: &'a mut Budget<'l>,
         out: &'a mut Opened,
         format: &'static str,
     ) -> Self {

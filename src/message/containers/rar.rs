@@ -45,7 +45,7 @@ struct Entry<'d> {
     stored: Option<&'d [u8]>,
 }
 
-fn add(list: &mut Lister<'_>, e: Entry<'_>) -> bool {
+fn add(list: &mut Lister<'_, '_>, e: Entry<'_>) -> bool {
     if e.dir {
         list.directory(&e.name);
         return true;
@@ -78,7 +78,7 @@ fn vint(d: &[u8], pos: &mut usize) -> Option<u64> {
     None
 }
 
-fn rar5(d: &[u8], list: &mut Lister<'_>) {
+fn rar5(d: &[u8], list: &mut Lister<'_, '_>) {
     let mut pos = RAR5.len();
     while pos < d.len() {
         let Some(next) = rar5_block(d, pos, list) else {
@@ -92,7 +92,7 @@ fn rar5(d: &[u8], list: &mut Lister<'_>) {
 }
 
 /// Reads the block at `pos`; returns where the next one starts, `None` to stop.
-fn rar5_block(d: &[u8], pos: usize, list: &mut Lister<'_>) -> Option<usize> {
+fn rar5_block(d: &[u8], pos: usize, list: &mut Lister<'_, '_>) -> Option<usize> {
     let mut p = pos.checked_add(4)?; // CRC32
     let size = usize::try_from(vint(d, &mut p)?).ok()?;
     let header_start = p;
@@ -175,7 +175,7 @@ fn rar5_has_record(extra: &[u8], kind: u64) -> bool {
     false
 }
 
-fn rar4(d: &[u8], list: &mut Lister<'_>) {
+fn rar4(d: &[u8], list: &mut Lister<'_, '_>) {
     let mut pos = RAR4.len();
     while pos < d.len() {
         let Some(next) = rar4_block(d, pos, list) else {
@@ -188,7 +188,7 @@ fn rar4(d: &[u8], list: &mut Lister<'_>) {
     }
 }
 
-fn rar4_block(d: &[u8], pos: usize, list: &mut Lister<'_>) -> Option<usize> {
+fn rar4_block(d: &[u8], pos: usize, list: &mut Lister<'_, '_>) -> Option<usize> {
     let kind = *d.get(pos.checked_add(2)?)?;
     let flags = le16(d, pos + 3)?;
     let head_size = usize::from(le16(d, pos + 5)?);

@@ -215,7 +215,7 @@ pub(crate) mod tests {
         out
     }
 
-    fn budget() -> Budget {
+    fn budget() -> Budget<'static> {
         Budget::new(&crate::config::Limits::default())
     }
 

@@ -3,7 +3,12 @@
 use super::*;
 use crate::config::Limits;
 use crate::formats::html::unescape;
+use crate::signatures::{Lists, Signatures};
 use base64::Engine as _;
+use std::sync::LazyLock;
+
+/// The built-in lists, which a scan hands the opener (`Budget::lists`).
+static LISTS: LazyLock<Lists> = LazyLock::new(|| Signatures::embedded().unwrap().lists);
 
 fn att(name: &str, content_type: &str, html: &[u8]) -> Attachment {
     Attachment {
@@ -16,9 +21,16 @@ fn att(name: &str, content_type: &str, html: &[u8]) -> Attachment {
 }
 
 fn opened(name: &str, html: &str) -> Opened {
+    opened_with(name, html, Some(&LISTS))
+}
+
+fn opened_with(name: &str, html: &str, lists: Option<&Lists>) -> Opened {
     let a = att(name, "application/octet-stream", html.as_bytes());
     let mut out = Opened::default();
-    let mut budget = Budget::new(&Limits::default());
+    let mut budget = Budget {
+        lists,
+        ..out_budget()
+    };
     assert!(open(&a, &mut budget, &mut out), "{name} is HTML");
     out
 }
@@ -184,6 +196,53 @@ fn html_smuggling_hands_the_payload_on() {
     assert!(o.children[0].data.starts_with(&payload));
 }
 
+/// A page that makes a file object and saves it under a program's name is smuggling whatever it
+/// carries: the names come from `lists/smuggled_extensions.txt`, which the scan hands the opener
+/// and the check of deep files reads from the signatures; a site list without `.exe` (or a parse
+/// without lists) does not judge the name.
+#[test]
+fn a_smuggled_file_name_is_judged_by_the_list() {
+    for ext in [
+        "exe", "scr", "com", "pif", "cpl", "msi", "dll", "bat", "cmd", "vbs", "vbe", "js", "jse",
+        "wsf", "hta", "ps1", "lnk", "url", "zip", "rar", "7z", "iso", "img", "vhd", "vhdx", "one",
+        "jar", "docm", "xlsm", "pptm", "doc", "xls",
+    ] {
+        assert!(LISTS.smuggled_extensions.contains(ext), "{ext}");
+    }
+    let page = r#"<html><script>var b = new Blob(["hello"], {type:'text/plain'});
+        var a = document.createElement('a'); a.href = URL.createObjectURL(b);
+        a.download = 'Update.exe'; a.click();</script></html>"#;
+    let o = opened("update.html", page);
+    assert_eq!(rules(&o), ["ATTACH_HTML_SMUGGLING"]);
+    assert_eq!(evidence(&o.findings[0], "saved_as"), "Update.exe");
+    let mut site = LISTS.clone();
+    site.smuggled_extensions.remove("exe");
+    assert!(
+        opened_with("update.html", page, Some(&site))
+            .findings
+            .is_empty()
+    );
+    assert!(opened_with("update.html", page, None).findings.is_empty());
+    assert!(
+        opened_with("update.html", &page.replace(".exe", ".hta"), Some(&site))
+            .findings
+            .iter()
+            .any(|f| f.rule == "ATTACH_HTML_SMUGGLING")
+    );
+
+    // An HTML file nested past the container stage: the check reads the signatures' list.
+    use crate::checks::attachments::testing::{run_check, run_check_with};
+    let mut deep = att("update.html", "", page.as_bytes());
+    deep.depth = 3;
+    assert_eq!(
+        run_check(check, vec![deep.clone()])[0].rule,
+        "ATTACH_HTML_SMUGGLING"
+    );
+    let mut signatures = Signatures::embedded().unwrap();
+    signatures.lists.smuggled_extensions.remove("exe");
+    assert!(run_check_with(check, vec![deep], &signatures).is_empty());
+}
+
 #[test]
 fn a_download_link_with_a_data_url() {
     let payload = zip_with_exe();
@@ -345,7 +404,12 @@ fn mutated_pages_never_panic() {
                 d[at] = rand() as u8;
             }
             let mut bytes_left = 1 << 20;
-            let _ = analyse(&d, rand() % 2 == 0, &mut bytes_left);
+            let _ = analyse(
+                &d,
+                rand() % 2 == 0,
+                &LISTS.smuggled_extensions,
+                &mut bytes_left,
+            );
         }
     }
 }
@@ -367,6 +431,9 @@ fn html_past_what_is_analysed_is_reported() {
     assert!(!rules(&opened("a.html", "<html><body>hi</body></html>")).contains(&"LIMIT_TEXT"));
 }
 
-fn out_budget() -> Budget {
-    Budget::new(&Limits::default())
+fn out_budget() -> Budget<'static> {
+    Budget {
+        lists: Some(&LISTS),
+        ..Budget::new(&Limits::default())
+    }
 }

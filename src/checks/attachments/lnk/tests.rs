@@ -309,6 +309,56 @@ fn a_program_under_a_document_icon() {
     assert_eq!(rules(&scan("Word.lnk", &own)), ["ATTACH_LNK_TARGET"]);
 }
 
+/// What a target runs and what an icon looks like come from `lists/program_extensions.txt` and
+/// `lists/document_icon_extensions.txt`: every entry the check relied on when they were code is
+/// there, and a site's lists without `.vbs` or `.pdf` judge otherwise.
+#[test]
+fn program_and_document_icon_extensions_come_from_the_lists() {
+    let signatures = Signatures::embedded().unwrap();
+    let lists = &signatures.lists;
+    for ext in [
+        "exe", "com", "scr", "pif", "cpl", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh",
+        "hta", "ps1", "msi", "dll",
+    ] {
+        assert!(lists.program_extensions.contains(ext), "{ext}");
+    }
+    for ext in [
+        "pdf", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "rtf", "txt", "csv",
+        "jtd", "hwp", "odt", "jpg", "jpeg", "png", "gif", "bmp", "htm", "html",
+    ] {
+        assert!(lists.document_icon_extensions.contains(ext), "{ext}");
+    }
+    let script = Lnk {
+        relative_path: Some(".\\data\\update.vbs"),
+        icon: Some("C:\\Users\\Public\\invoice.pdf"),
+        ..Lnk::default()
+    };
+    let file = || {
+        vec![with_type(
+            "a.lnk",
+            "application/octet-stream",
+            &script.build(),
+        )]
+    };
+    assert_eq!(
+        rules(&run_check(check, file())),
+        ["ATTACH_LNK_COMMAND", "ATTACH_LNK_DOCUMENT_ICON"]
+    );
+    let mut no_pdf = Signatures::embedded().unwrap();
+    no_pdf.lists.document_icon_extensions.remove("pdf");
+    assert_eq!(
+        rules(&run_check_with(check, file(), &no_pdf)),
+        ["ATTACH_LNK_COMMAND"]
+    );
+    let mut no_vbs = Signatures::embedded().unwrap();
+    no_vbs.lists.program_extensions.remove("vbs");
+    // Then it only says where it goes.
+    assert_eq!(
+        rules(&run_check_with(check, file(), &no_vbs)),
+        ["ATTACH_LNK_TARGET"]
+    );
+}
+
 #[test]
 fn scripts_env_targets_and_network_paths() {
     let lnk = Lnk {
