@@ -266,18 +266,18 @@ pub fn unaligned_brand_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let org = crate::text::domain::org_domain(&domain);
     let label = org.split('.').next().unwrap_or("");
     let brands = &ctx.signatures.lists.impersonated_brands;
-    // The domain named after the brand itself (`paypal`, `wellsfargo`): a brand's other labels
-    // may be words or other organisations' names too (`canada` for the revenue agency, `live`).
+    // The domain named after the brand itself (`paypal`, `wellsfargo`, `disneyplus` for
+    // Disney+): a brand's other labels may be words or other organisations' names too (`canada`
+    // for the revenue agency, `live`).
     let fold = |s: &str| -> String {
         s.chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect()
     };
-    let Some((brand, _)) = brands
-        .into_iter()
-        .find(|(name, labels)| labels.iter().any(|l| l == label) && fold(name) == fold(label))
-    else {
+    let Some((brand, _)) = brands.into_iter().find(|(name, labels)| {
+        labels.iter().any(|l| l == label) && fold(label).starts_with(&fold(name))
+    }) else {
         return;
     };
     let Some(path_domain) = crate::checks::common::bounce_address(msg)
@@ -786,6 +786,8 @@ From: Microsoft account team <no-reply@microsoft.com>\nSubject: Unusual sign-in 
         assert!(unaligned(&list, &[]).is_empty());
         let free = forged.replace("no-reply@microsoft.com", "someone@hotmail.com");
         assert!(unaligned(&free, &[]).is_empty());
+        let plus = forged.replace("no-reply@microsoft.com", "support@disneyplus.com");
+        assert_eq!(unaligned(&plus, &[]).len(), 1);
         let other_label = forged.replace("no-reply@microsoft.com", "news@canada.com");
         assert!(unaligned(&other_label, &[]).is_empty());
         // A trusted server's DMARC verdict decides when there is one.
