@@ -287,19 +287,22 @@ pub fn unaligned_brand_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     // A trusted server's DMARC verdict for the From domain settles it (an aligned SPF pass
-    // included, which the message alone cannot show).
+    // included, which the message alone cannot show). Without one, a return path on the brand's
+    // domain aligns only if no trusted server saw its SPF check fail (a forged return path).
     let trusted = &ctx.config.auth.trusted_authserv_ids;
-    let dmarc = crate::message::auth_results::trusted_results(msg, trusted)
-        .into_iter()
-        .find(|r| {
-            r.method == "dmarc"
-                && r.prop("header.from")
-                    .is_none_or(|d| crate::text::domain::same_org(d, &domain))
-        });
+    let results = crate::message::auth_results::trusted_results(msg, trusted);
+    let dmarc = results.iter().find(|r| {
+        r.method == "dmarc"
+            && r.prop("header.from")
+                .is_none_or(|d| crate::text::domain::same_org(d, &domain))
+    });
+    let spf_failed = results
+        .iter()
+        .any(|r| r.method == "spf" && matches!(r.result.as_str(), "fail" | "softfail"));
     let forged = match dmarc {
         Some(r) => r.result == "fail",
         None => {
-            !crate::text::domain::same_org(&path_domain, &domain)
+            (!crate::text::domain::same_org(&path_domain, &domain) || spf_failed)
                 && crate::checks::standing::authenticated_from(ctx).is_none()
         }
     };
@@ -799,5 +802,13 @@ From: Microsoft account team <no-reply@microsoft.com>\nSubject: Unusual sign-in 
             "Authentication-Results: mx.site.example; dmarc=fail header.from=microsoft.com\n{own_path}"
         );
         assert_eq!(unaligned(&fail, &["mx.site.example"]).len(), 1);
+        // The return path written on the brand's domain, its SPF check failed at a trusted server.
+        let spf = format!(
+            "Authentication-Results: mx.site.example; spf=fail smtp.mailfrom=microsoft.com\n{}",
+            forged.replace("bounce@mailer-7731.example", "no-reply@microsoft.com")
+        );
+        assert_eq!(unaligned(&spf, &["mx.site.example"]).len(), 1);
+        assert!(unaligned(&spf, &[]).is_empty());
+        assert!(unaligned(&spf.replace("spf=fail", "spf=pass"), &["mx.site.example"]).is_empty());
     }
 }
