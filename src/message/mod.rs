@@ -557,9 +557,11 @@ fn mailboxes(value: &HeaderValue<'_>, out: &mut Vec<Mailbox>) -> usize {
                 continue;
             }
             out.push(Mailbox {
+                // Encoded-words touching other text are left by the parser; mail programs
+                // decode them, so the checks read them decoded too.
                 name: a
                     .name()
-                    .map(|s| s.trim().to_string())
+                    .map(|s| crate::text::encoded_words::decode_in_text(s.trim()).into_owned())
                     .filter(|s| !s.is_empty()),
                 address: a.address().map(|s| s.trim().to_string()),
             });
@@ -877,6 +879,19 @@ fn fix_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// A display name with encoded-words touching its text is read as mail programs show it.
+    #[test]
+    fn encoded_words_glued_into_a_display_name_are_decoded() {
+        let raw = "From: \" \"~..=?UTF-8?B?RW50cmVnYSBwZXJkaWRh?=..\" \" <263368@mail.example>\n\
+To: David H=?ISO-8859-1?B?9g==?=hn <dh@uptime.example>\nSubject: s\n\nx\n";
+        let msg = parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(
+            msg.from[0].name.as_deref().map(str::trim),
+            Some("~..Entrega perdida..")
+        );
+        assert_eq!(msg.to[0].name.as_deref(), Some("David Höhn"));
+    }
 
     /// Reports count a mailbox by its address, domain lower-cased; one with no address by the
     /// address written in its name.

@@ -1,8 +1,9 @@
 //! Text helpers shared by every layer: domains and registrable names, addresses made inert
-//! (defanged), characters that hide text, file names' extensions, HTML made text, words counted as a reader counts them.
+//! (defanged), encoded-words a strict parser leaves in a name, characters that hide text, file names' extensions, HTML made text, words counted as a reader counts them.
 
 pub mod defang;
 pub mod domain;
+pub mod encoded_words;
 pub mod file_name;
 #[cfg(test)]
 pub(crate) mod generated;
