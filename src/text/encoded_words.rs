@@ -11,6 +11,10 @@ use std::borrow::Cow;
 
 /// Encoded-words decoded in one name at most: a display name is short.
 const MAX_WORDS: usize = 64;
+/// Places that start like an encoded-word (`=?`) tried in one name at most, words or not.
+const MAX_TRIES: usize = 256;
+/// The longest encoded-word looked for, in bytes: each try reads no further.
+const MAX_WORD_BYTES: usize = 1100;
 
 /// `text` with every well-formed encoded-word decoded in place (space between two encoded-words
 /// dropped, as RFC 2047 6.2 says); words with an unknown charset or bad encoding stay as written.
@@ -23,9 +27,13 @@ pub fn decode_in_text(text: &str) -> Cow<'_, str> {
     let mut decoded_any = false;
     let mut last_was_word = false;
     let mut words = 0;
+    let mut tries = 0;
     while let Some(at) = rest.find("=?") {
         let (before, from) = rest.split_at(at);
-        let word = (words < MAX_WORDS).then(|| encoded_word(from)).flatten();
+        tries += 1;
+        let word = (words < MAX_WORDS && tries <= MAX_TRIES)
+            .then(|| encoded_word(from))
+            .flatten();
         let Some((decoded, len)) = word else {
             out.push_str(before);
             out.push_str("=?");
@@ -52,6 +60,11 @@ pub fn decode_in_text(text: &str) -> Cow<'_, str> {
 
 /// The encoded-word at the start of `s` (`=?charset?B|Q?text?=`), decoded, and its length.
 fn encoded_word(s: &str) -> Option<(String, usize)> {
+    let mut cut = s.len().min(MAX_WORD_BYTES);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let s = &s[..cut];
     let body = s.strip_prefix("=?")?;
     let (charset, body) = body.split_once('?')?;
     let (kind, body) = body.split_once('?')?;
@@ -156,5 +169,10 @@ mod tests {
         let many = "=?UTF-8?B?QQ==?=.".repeat(70);
         let d = decode_in_text(&many);
         assert_eq!(d.matches("?B?").count(), 6);
+        // A long name of false starts is read once, not once per start.
+        let starts = "=?".repeat(40_000);
+        assert!(matches!(decode_in_text(&starts), Cow::Borrowed(_)));
+        let word_after = format!("{}=?UTF-8?B?QQ==?=", "=?a".repeat(300));
+        assert!(decode_in_text(&word_after).contains("?B?"));
     }
 }
