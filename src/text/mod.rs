@@ -1,7 +1,8 @@
 //! Text helpers shared by every layer: domains and registrable names, addresses made inert
-//! (defanged), characters that hide text, file names' extensions, HTML made text, words counted as a reader counts them.
+//! (defanged), a DFA walked over a text, characters that hide text, file names' extensions, HTML made text, words counted as a reader counts them.
 
 pub mod defang;
+pub mod dfa_walk;
 pub mod domain;
 pub mod file_name;
 #[cfg(test)]
