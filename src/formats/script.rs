@@ -281,38 +281,52 @@ pub fn detect(data: &[u8]) -> Option<ScriptHit> {
         return hit(ScriptKind::PowerShell, ind);
     }
     // From here on the evidence is a handful of words that documentation can quote too (a README
-    // with an install one-liner): text that is mostly sentences is not taken for a script.
+    // with an install one-liner): text that is mostly sentences is not taken for a script. Most
+    // text has no such words, and is not read line by line for sentences.
+    let code = code_hit(text, &has, &shown)?;
     if mostly_prose(text) {
         return None;
     }
+    Some(code)
+}
+
+/// The script `detect` sees in a few indicators together, if the text is not prose: a Windows
+/// Script Host object made by a factory in the language's syntax, PowerShell actions, a batch
+/// file's first line or actions.
+fn code_hit(
+    text: &[u8],
+    has: &dyn Fn(Class) -> bool,
+    shown: &dyn Fn(&[Class]) -> Vec<&'static str>,
+) -> Option<ScriptHit> {
+    let hit = |kind: ScriptKind, indicators: Vec<&'static str>| ScriptHit { kind, indicators };
     if has(Class::Factory) && has(Class::WshObject) {
         let js =
             text_has(text, b"activexobject(") || (has(Class::JsSyntax) && !has(Class::VbSyntax));
         if js && has(Class::JsSyntax) {
-            return hit(
+            return Some(hit(
                 ScriptKind::JScript,
                 shown(&[Class::Factory, Class::WshObject]),
-            );
+            ));
         }
         if has(Class::VbSyntax) {
-            return hit(
+            return Some(hit(
                 ScriptKind::VbScript,
                 shown(&[Class::Factory, Class::WshObject]),
-            );
+            ));
         }
     }
     let ps_actions = shown(&[Class::PsAction]);
     if ps_actions.len() >= 3 || (ps_actions.len() >= 2 && has(Class::PowerShellWord)) {
-        return hit(ScriptKind::PowerShell, ps_actions);
+        return Some(hit(ScriptKind::PowerShell, ps_actions));
     }
     if starts_with_echo_off(text) {
         let mut ind = vec!["@echo off"];
         ind.extend(shown(&[Class::BatchAction]));
-        return hit(ScriptKind::Batch, ind);
+        return Some(hit(ScriptKind::Batch, ind));
     }
     let batch = shown(&[Class::BatchAction]);
     if batch.len() >= 3 {
-        return hit(ScriptKind::Batch, batch);
+        return Some(hit(ScriptKind::Batch, batch));
     }
     None
 }
