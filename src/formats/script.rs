@@ -7,7 +7,8 @@
 //! (an object factory *and* a Windows Script Host object *and* the language's own syntax).
 
 use super::bytes;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::MatchKind;
+use aho_corasick::dfa::DFA;
 use std::sync::LazyLock;
 
 /// How much of a file is read for script indicators. Scripts are small; padding past this only
@@ -177,12 +178,20 @@ const INDICATORS: &[(&str, &str, Class)] = &[
     ("regsvr32 ", "regsvr32", Class::BatchAction),
 ];
 
-static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
+/// The indicators as one DFA, ASCII case ignored, walked with `dfa_walk` (three stretches of a
+/// long text at once: scripts are short, but a kernel configuration is 200 KB of text).
+static AUTOMATON: LazyLock<(DFA, usize)> = LazyLock::new(|| {
+    let dfa = DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .build(INDICATORS.iter().map(|(p, _, _)| p))
-        .expect("the indicator patterns are plain literals")
+        .expect("the indicator patterns are plain literals");
+    let longest = INDICATORS
+        .iter()
+        .map(|(p, _, _)| p.len())
+        .max()
+        .unwrap_or(0);
+    (dfa, longest)
 });
 
 /// The text of a file, if it is text: UTF-8 (or any ASCII-compatible encoding) as is, UTF-16
@@ -216,14 +225,13 @@ fn text_of(data: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
 pub fn detect(data: &[u8]) -> Option<ScriptHit> {
     let text = text_of(data)?;
     let text: &[u8] = &text;
-    let mut found: Vec<usize> = Vec::new();
-    for m in AUTOMATON.find_overlapping_iter(text) {
-        let i = m.pattern().as_usize();
-        if !found.contains(&i) {
-            found.push(i);
-        }
-    }
+    let (dfa, longest) = &*AUTOMATON;
+    let mut found: Vec<usize> = crate::text::dfa_walk::walk(dfa, text, *longest)
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect();
     found.sort_unstable();
+    found.dedup();
     let has = |class: Class| {
         found
             .iter()
@@ -262,45 +270,63 @@ pub fn detect(data: &[u8]) -> Option<ScriptHit> {
             shown(&[Class::WsfJob, Class::WsfScript, Class::WshObject]),
         );
     }
-    let encoded_ps = encoded_powershell(text);
+    // `encoded_powershell` looks only where `powershell` or `pwsh` is, which the indicators
+    // have found already.
+    let encoded_ps = has(Class::PowerShellWord)
+        .then(|| encoded_powershell(text))
+        .flatten();
     if let Some(marker) = encoded_ps {
         let mut ind = vec![marker];
         ind.extend(shown(&[Class::PsAction]));
         return hit(ScriptKind::PowerShell, ind);
     }
     // From here on the evidence is a handful of words that documentation can quote too (a README
-    // with an install one-liner): text that is mostly sentences is not taken for a script.
+    // with an install one-liner): text that is mostly sentences is not taken for a script. Most
+    // text has no such words, and is not read line by line for sentences.
+    let code = code_hit(text, &has, &shown)?;
     if mostly_prose(text) {
         return None;
     }
+    Some(code)
+}
+
+/// The script `detect` sees in a few indicators together, if the text is not prose: a Windows
+/// Script Host object made by a factory in the language's syntax, PowerShell actions, a batch
+/// file's first line or actions.
+fn code_hit(
+    text: &[u8],
+    has: &dyn Fn(Class) -> bool,
+    shown: &dyn Fn(&[Class]) -> Vec<&'static str>,
+) -> Option<ScriptHit> {
+    let hit = |kind: ScriptKind, indicators: Vec<&'static str>| ScriptHit { kind, indicators };
     if has(Class::Factory) && has(Class::WshObject) {
         let js =
             text_has(text, b"activexobject(") || (has(Class::JsSyntax) && !has(Class::VbSyntax));
         if js && has(Class::JsSyntax) {
-            return hit(
+            return Some(hit(
                 ScriptKind::JScript,
                 shown(&[Class::Factory, Class::WshObject]),
-            );
+            ));
         }
         if has(Class::VbSyntax) {
-            return hit(
+            return Some(hit(
                 ScriptKind::VbScript,
                 shown(&[Class::Factory, Class::WshObject]),
-            );
+            ));
         }
     }
     let ps_actions = shown(&[Class::PsAction]);
     if ps_actions.len() >= 3 || (ps_actions.len() >= 2 && has(Class::PowerShellWord)) {
-        return hit(ScriptKind::PowerShell, ps_actions);
+        return Some(hit(ScriptKind::PowerShell, ps_actions));
     }
     if starts_with_echo_off(text) {
         let mut ind = vec!["@echo off"];
         ind.extend(shown(&[Class::BatchAction]));
-        return hit(ScriptKind::Batch, ind);
+        return Some(hit(ScriptKind::Batch, ind));
     }
     let batch = shown(&[Class::BatchAction]);
     if batch.len() >= 3 {
-        return hit(ScriptKind::Batch, batch);
+        return Some(hit(ScriptKind::Batch, batch));
     }
     None
 }
@@ -512,6 +538,56 @@ mod tests {
             kind("rem setup\r\n@ECHO OFF\r\nstart calc.exe\r\n"),
             Some(ScriptKind::Batch)
         );
+    }
+
+    /// The indicators the DFA walk finds are those of the library's overlapping search, on
+    /// texts long enough to be walked in stretches, with indicators across the stretches' seams.
+    #[test]
+    fn the_walk_finds_what_the_overlapping_search_finds() {
+        let search = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(INDICATORS.iter().map(|(p, _, _)| p))
+            .expect("plain literals");
+        let mut pieces: Vec<String> = INDICATORS.iter().map(|(p, _, _)| p.to_string()).collect();
+        pieces.extend(INDICATORS.iter().map(|(_, shown, _)| shown.to_string()));
+        pieces.extend(
+            [
+                "CONFIG_X=y\n",
+                "# is not set\n",
+                " ",
+                "e",
+                "wscript",
+                "-",
+                "(",
+                "é",
+            ]
+            .map(String::from),
+        );
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let mut g = crate::text::generated::Generated::new(0x5c21_97f0);
+        let (dfa, longest) = &*AUTOMATON;
+        for round in 0..400 {
+            let mut text = String::new();
+            let length = if round % 2 == 0 { 200 } else { 4000 };
+            while text.len() < length {
+                text.push_str(g.pick(&pieces));
+            }
+            let mut walked: Vec<usize> =
+                crate::text::dfa_walk::walk(dfa, text.as_bytes(), *longest)
+                    .into_iter()
+                    .map(|(_, i)| i)
+                    .collect();
+            walked.sort_unstable();
+            walked.dedup();
+            let mut searched: Vec<usize> = search
+                .find_overlapping_iter(&text)
+                .map(|m| m.pattern().as_usize())
+                .collect();
+            searched.sort_unstable();
+            searched.dedup();
+            assert_eq!(walked, searched, "{text}");
+        }
     }
 
     #[test]

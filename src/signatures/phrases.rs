@@ -1,9 +1,8 @@
 //! Word and phrase lists compiled into one aho-corasick automaton each, matched case-insensitively,
 //! with whole-word matching for phrases written in Latin letters.
 
-use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One phrase of a list, with the category it was filed under (`credential: ...`), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,79 +81,6 @@ fn direct_search(phrases: &[Phrase], text: &[u8]) -> Vec<(usize, usize)> {
     });
     found
 }
-
-/// Every match of `dfa` in `text` as (end, pattern), as its overlapping search gives them.
-///
-/// Texts of some length are cut into `WALKS` stretches, overlapping by the longest phrase less a
-/// byte, and the DFA walks them in step, a byte of each in turn. A walk is a chain of memory
-/// loads, each waiting on the one before; independent walks let the processor overlap them
-/// (1.9 times the library's single walk on prose, measured). Stretch `k` reports only the
-/// matches that end inside its own share of the text, so each match is reported once and the
-/// shares, taken in order, keep the order of ends.
-// The walks step in lockstep over parallel arrays, indexed by walk; every index is below the
-// array's length or a stretch's (i < steps <= each stretch's length).
-#[allow(clippy::needless_range_loop)]
-fn walk(dfa: &DFA, text: &[u8], longest: usize) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return found;
-    };
-    let n = text.len();
-    let overlap = longest.saturating_sub(1);
-    if n < WALKS * (overlap + 256) {
-        let mut sid = start;
-        for (i, &b) in text.iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) && dfa.is_match(sid) {
-                for m in 0..dfa.match_len(sid) {
-                    found.push((i + 1, dfa.match_pattern(sid, m).as_usize()));
-                }
-            }
-        }
-        return found;
-    }
-    // Walk k reads text[from[k]..to[k]] and reports ends past owns[k].
-    let owns: [usize; WALKS] = std::array::from_fn(|k| n * k / WALKS);
-    let to: [usize; WALKS] = std::array::from_fn(|k| n * (k + 1) / WALKS);
-    let from: [usize; WALKS] = std::array::from_fn(|k| owns[k].saturating_sub(overlap));
-    let stretches: [&[u8]; WALKS] =
-        std::array::from_fn(|k| text.get(from[k]..to[k]).unwrap_or_default());
-    let steps = stretches.iter().map(|s| s.len()).min().unwrap_or(0);
-    let mut runs: [Vec<(usize, usize)>; WALKS] = Default::default();
-    let mut sid = [start; WALKS];
-    let mut i = 0;
-    while i < steps {
-        for k in 0..WALKS {
-            let b = stretches[k][i];
-            sid[k] = dfa.next_state(Anchored::No, sid[k], b);
-        }
-        for k in 0..WALKS {
-            if dfa.is_special(sid[k]) && dfa.is_match(sid[k]) && from[k] + i + 1 > owns[k] {
-                for m in 0..dfa.match_len(sid[k]) {
-                    runs[k].push((from[k] + i + 1, dfa.match_pattern(sid[k], m).as_usize()));
-                }
-            }
-        }
-        i += 1;
-    }
-    for k in 0..WALKS {
-        for (j, &b) in stretches[k].iter().enumerate().skip(steps) {
-            sid[k] = dfa.next_state(Anchored::No, sid[k], b);
-            if dfa.is_special(sid[k]) && dfa.is_match(sid[k]) && from[k] + j + 1 > owns[k] {
-                for m in 0..dfa.match_len(sid[k]) {
-                    runs[k].push((from[k] + j + 1, dfa.match_pattern(sid[k], m).as_usize()));
-                }
-            }
-        }
-    }
-    for run in runs {
-        found.extend(run);
-    }
-    found
-}
-
-/// How many stretches of a text `walk` reads at once (more gained nothing on this machine).
-const WALKS: usize = 3;
 
 /// A phrase found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +207,9 @@ impl PhraseSet {
     fn automaton_search(&self, lowered: &str) -> Vec<(usize, usize)> {
         match self.automaton() {
             None => Vec::new(),
-            Some(Matcher::Dfa(dfa)) => walk(dfa, lowered.as_bytes(), self.longest),
+            Some(Matcher::Dfa(dfa)) => {
+                crate::text::dfa_walk::walk(dfa, lowered.as_bytes(), self.longest)
+            }
             Some(Matcher::Large(ac)) => ac
                 .find_overlapping_iter(lowered)
                 .map(|m| (m.end(), m.pattern().as_usize()))

@@ -320,11 +320,11 @@ pub fn dde_formulas(text: &str) -> Vec<String> {
 /// Word and Excel 2003 XML ("flat" XML with `<?mso-application progid=...?>`): DDE fields
 /// and DDE formulas.
 pub fn flat_xml_dde(data: &[u8]) -> Option<Vec<String>> {
-    let head = String::from_utf8_lossy(data.get(..4096).unwrap_or(data)).to_ascii_lowercase();
-    if !head.contains("<?mso-application") {
-        return None;
-    }
-    if head.contains("word.document") {
+    // The markers are ASCII, found in the bytes as in their text (a lossy decoding keeps every
+    // ASCII byte and puts nothing ASCII between two of them).
+    let head = data.get(..4096).unwrap_or(data).to_ascii_lowercase();
+    memchr::memmem::find(&head, b"<?mso-application")?;
+    if memchr::memmem::find(&head, b"word.document").is_some() {
         return Some(word_fields(data));
     }
     Some(dde_formulas(&String::from_utf8_lossy(data)))
