@@ -25,11 +25,10 @@ use url::{Host, Url};
 /// (`names_someone_borrowed`: a listed brand's, the organisation's, a recipient's).
 pub fn text_domain_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sending: Option<Option<Vec<String>>> = None;
-    let sender_domain = ctx
-        .msg
-        .from
-        .first()
-        .and_then(|m| m.domain())
+    // Mail a forwarding service relayed is judged as from the author it names (the service's
+    // own address says nothing about whose links these are).
+    let sender_domain = crate::checks::sender::relayed_author_domain(ctx)
+        .or_else(|| ctx.msg.from.first().and_then(|m| m.domain()))
         .map(|d| registrable(&d).unwrap_or(d));
     for link in &ctx.msg.links {
         let Some(text) = link.text.as_deref() else {
@@ -770,13 +769,41 @@ fn scan_forms(html: &str) -> Forms {
     found.into_inner()
 }
 
-/// Whether a decoded query parameter of `href` names `domain` (a redirect to the shown site).
+/// Whether `href` is a redirect to the shown site: a decoded query parameter names `domain`
+/// (`?u=https://shown.example/`), or the path carries a whole address on it, as click trackers
+/// write their destination (`/Clickthrough/2331/*http://www.shown.example`).
 fn query_names(href: &str, domain: &str) -> bool {
     let Ok(url) = url::Url::parse(href.trim()) else {
         return false;
     };
     url.query_pairs()
         .any(|(_, v)| v.to_ascii_lowercase().contains(domain))
+        || path_carries_address_on(url.path(), domain)
+}
+
+/// Whether `path` (its `%3A` and `%2F` read as `:` and `/`) holds an `http://` or `https://`
+/// address whose host is on `domain` (registrable).
+fn path_carries_address_on(path: &str, domain: &str) -> bool {
+    let lowered = path
+        .to_ascii_lowercase()
+        .replace("%3a", ":")
+        .replace("%2f", "/");
+    lowered.match_indices("http").take(8).any(|(at, _)| {
+        let rest = &lowered[at..];
+        let Some(rest) = rest
+            .strip_prefix("https://")
+            .or_else(|| rest.strip_prefix("http://"))
+            .or_else(|| rest.strip_prefix("https:/"))
+            .or_else(|| rest.strip_prefix("http:/"))
+        else {
+            return false;
+        };
+        let host: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        registrable(&host).is_some_and(|r| r == domain)
+    })
 }
 
 #[cfg(test)]
@@ -785,6 +812,42 @@ mod tests {
     use crate::config::Config;
     use crate::message::{Link, Message};
     use crate::signatures::Signatures;
+
+    #[test]
+    fn a_click_tracker_carrying_the_shown_address_in_its_path() {
+        let mismatches = |text: &str, href: &str| {
+            run_check(
+                text_domain_mismatch,
+                "News <news@letters.example.org>",
+                &[(href, Some(text))],
+            )
+            .len()
+        };
+        let tracker = "https://t.tracker.example/mm/Clickthrough/2331/*http://www.shop.example.ie";
+        assert_eq!(mismatches("www.shop.example.ie", tracker), 0);
+        assert_eq!(
+            mismatches(
+                "https://tinyurl.com/22ejaltx",
+                "https://x.r.us-east-1.awstrack.me/L0/https:%2F%2Ftinyurl.com%2F22ejaltx/1/0100"
+            ),
+            0
+        );
+        // The shown domain only as a word of the path, or the path's address on another site.
+        assert_eq!(
+            mismatches(
+                "www.shop.example.ie",
+                "https://t.tracker.example/shop.example.ie/login"
+            ),
+            1
+        );
+        assert_eq!(
+            mismatches(
+                "www.shop.example.ie",
+                "https://t.tracker.example/r/https://shop.example.ie.evil.example/"
+            ),
+            1
+        );
+    }
 
     #[test]
     fn brand_name_and_domain_but_no_link_home() {

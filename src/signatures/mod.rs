@@ -204,6 +204,9 @@ pub struct Lists {
     pub internal_tlds: HashSet<String>,
     /// Default domains mail platforms give each customer tenant (`onmicrosoft.com`).
     pub tenant_domains: HashSet<String>,
+    /// Address-masking and forwarding services that write the original sender into the display
+    /// name (`mozmail.com`, `simplelogin.co`).
+    pub forwarding_relays: HashSet<String>,
     /// Brands phishing impersonates, each with the registrable labels of its real domains.
     pub impersonated_brands: crate::signatures::phrases::Brands,
     /// Words by which a display name claims to be a bank (LINK_BRAND_ELSEWHERE).
@@ -399,6 +402,7 @@ const LIST_FILES: &[&str] = &[
     "lists/free_hosting.txt",
     "lists/internal_tlds.txt",
     "lists/tenant_domains.txt",
+    "lists/forwarding_relays.txt",
     "lists/lure_phrases_intl.txt",
     "lists/impersonated_brands.txt",
     "lists/financial_words.txt",
@@ -636,6 +640,7 @@ impl Signatures {
             free_hosting: set(lines("lists/free_hosting.txt")?),
             internal_tlds: set(lines("lists/internal_tlds.txt")?),
             tenant_domains: set(lines("lists/tenant_domains.txt")?),
+            forwarding_relays: set(lines("lists/forwarding_relays.txt")?),
             financial_words: PhraseSet::new_for(lines("lists/financial_words.txt")?, false, how),
             web_page_extensions: set(lines("lists/web_page_extensions.txt")?),
             fortune_words: PhraseSet::new_for(lines("lists/fortune_words.txt")?, false, how),

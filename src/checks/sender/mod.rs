@@ -214,6 +214,9 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// name in front of a gmail.com address is exactly this). Own and protected domains never count.
 pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (name, address, domain) in named_outside_senders(ctx) {
+        if relay_names_author(ctx, name) {
+            continue;
+        }
         let lowered = name.to_lowercase();
         let org = crate::text::domain::org_domain(&domain);
         let label = org.split('.').next().unwrap_or("");
@@ -345,7 +348,10 @@ pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for (name, address, domain) in named_senders(ctx) {
-        if is_own_or_protected(ctx, &domain) || is_freemail(ctx, &domain) {
+        if is_own_or_protected(ctx, &domain)
+            || is_freemail(ctx, &domain)
+            || relay_names_author(ctx, name)
+        {
             continue;
         }
         let lowered = name.to_lowercase();
@@ -374,7 +380,10 @@ pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             (Some(a), Some(b)) => a == b,
             _ => shown_domain == domain,
         };
-        if !same && !list_names_its_author(ctx.msg, address, &shown) {
+        if !same
+            && !list_names_its_author(ctx.msg, address, &shown)
+            && !relay_names_author(ctx, name)
+        {
             out.push(
                 Finding::new("SENDER_DISPLAY_NAME_ADDRESS", "From")
                     .with("shown", shown.clone())
@@ -403,6 +412,43 @@ fn list_names_its_author(msg: &crate::message::Message, address: &str, shown: &s
                 .or(m.name.as_deref())
                 .is_some_and(|a| a.trim().eq_ignore_ascii_case(&shown))
         })
+}
+
+/// Whether an address-masking or forwarding service (`lists/forwarding_relays.txt`: Firefox
+/// Relay, SimpleLogin, DuckDuckGo, Sneakemail, ...) wrote the author's address into the display
+/// name `name` of a message it forwarded to its user: the From address and the return path are
+/// both on the same service, and the name shows an address. A trusted server's results, when
+/// there are any, must authenticate the From domain. The name is then the service telling its
+/// user who wrote, not a sender posing as another. (Someone who sends from an account of such a
+/// service can write any address into the name: the links, text and files are still judged.)
+pub(crate) fn relay_names_author(ctx: &Context<'_>, name: &str) -> bool {
+    let relays = &ctx.signatures.lists.forwarding_relays;
+    let msg = ctx.msg;
+    let Some(from) = msg.from.first().and_then(|m| m.domain()) else {
+        return false;
+    };
+    let Some(relay) = suffix_in(&from, relays) else {
+        return false;
+    };
+    let bounce_on_relay = crate::checks::common::bounce_address(msg)
+        .and_then(|a| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
+        .is_some_and(|d| suffix_in(&d, relays) == Some(relay));
+    let trusted = &ctx.config.auth.trusted_authserv_ids;
+    let verified = crate::message::auth_results::trusted_results(msg, trusted).is_empty()
+        || crate::checks::standing::authenticated_from(ctx).is_some();
+    msg.from.len() == 1 && bounce_on_relay && verified && address_in(name).is_some()
+}
+
+/// The domain of the author a forwarding service named in the From display name
+/// (`relay_names_author`), lower-cased: the domain the message was first sent from.
+pub(crate) fn relayed_author_domain(ctx: &Context<'_>) -> Option<String> {
+    let name = ctx.msg.from.first()?.name.as_deref()?;
+    if !relay_names_author(ctx, name) {
+        return None;
+    }
+    let shown = address_in(name)?;
+    let (_, domain) = shown.rsplit_once('@')?;
+    Some(domain.trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// The first thing in `text` shaped like an email address.
@@ -515,20 +561,28 @@ mod tests {
         );
     }
 
+    /// `with` applied to the context of the raw message `raw`, with `trusted` as the trusted
+    /// authserv-ids.
+    fn in_parsed<T>(raw: &str, trusted: &[&str], with: impl FnOnce(&Context<'_>) -> T) -> T {
+        let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
+        let sigs = Signatures::embedded().unwrap();
+        let mut config = Config::default();
+        config.auth.trusted_authserv_ids = trusted.iter().map(|s| s.to_string()).collect();
+        with(&Context {
+            msg: &msg,
+            signatures: &sigs,
+            config: &config,
+        })
+    }
+
     #[test]
     fn a_list_naming_its_author_is_no_display_name_spoof() {
         let scan = |raw: &str| {
-            let msg = crate::message::parse(raw.as_bytes(), &Default::default()).unwrap();
-            let sigs = Signatures::embedded().unwrap();
-            let config = Config::default();
-            let mut out = Vec::new();
-            let ctx = Context {
-                msg: &msg,
-                signatures: &sigs,
-                config: &config,
-            };
-            display_name_address(&ctx, &mut out);
-            out.len()
+            in_parsed(raw, &[], |ctx| {
+                let mut out = Vec::new();
+                display_name_address(ctx, &mut out);
+                out.len()
+            })
         };
         let munged = "From: a.author@gmail.com via Users <users@lists.example.org>\n\
                       List-Post: <mailto:users@lists.example.org>\n\
@@ -547,6 +601,41 @@ mod tests {
             ),
             1
         );
+    }
+
+    #[test]
+    fn a_forwarding_service_naming_the_author_is_no_display_name_spoof() {
+        let scan = |raw: &str, trusted: &[&str]| {
+            in_parsed(raw, trusted, |ctx| {
+                let mut out = Vec::new();
+                display_name_address(ctx, &mut out);
+                impersonated_brand(ctx, &mut out);
+                let author = relayed_author_domain(ctx);
+                (out.into_iter().map(|f| f.rule).collect::<Vec<_>>(), author)
+            })
+        };
+        let relayed = "Return-Path: <bounce-7f3a@mozmail.com>\n\
+                       From: \"service@paypal.com [via Relay]\" <k2x9q7@mozmail.com>\n\
+                       To: k2x9q7@mozmail.com\n\nhi\n";
+        assert_eq!(scan(relayed, &[]), (vec![], Some("paypal.com".to_string())));
+        // The return path elsewhere: someone else wrote the relay's address into From.
+        let forged = relayed.replace("bounce-7f3a@mozmail.com", "x@evil.example");
+        let (rules, author) = scan(&forged, &[]);
+        assert_eq!(
+            rules,
+            vec!["SENDER_DISPLAY_NAME_ADDRESS", "SENDER_IMPERSONATED_BRAND"]
+        );
+        assert_eq!(author, None);
+        // A trusted server that could not authenticate the relay's domain.
+        let unverified = format!(
+            "Authentication-Results: mx.example.net; dkim=fail header.d=mozmail.com\n{relayed}"
+        );
+        assert_eq!(scan(&unverified, &["mx.example.net"]).0.len(), 2);
+        let verified = unverified.replace("dkim=fail", "dkim=pass");
+        assert!(scan(&verified, &["mx.example.net"]).0.is_empty());
+        // A name with no address in it is judged as any: a brand's name from a relay account.
+        let named = relayed.replace("service@paypal.com [via Relay]", "PayPal Service");
+        assert_eq!(scan(&named, &[]).0, vec!["SENDER_IMPERSONATED_BRAND"]);
     }
 
     fn brand(name: &str, address: &str) -> Vec<Finding> {
