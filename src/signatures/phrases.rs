@@ -238,6 +238,29 @@ impl PhraseSet {
     }
 }
 
+/// `text` with the accents of Latin letters taken off (`ú` → `u`, `ç` → `c`); letters of
+/// other scripts, and Latin letters that are no accented ASCII letter (`ß`, `ø`), unchanged.
+pub fn without_latin_accents(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.chars()
+        .map(|c| {
+            if !('\u{C0}'..='\u{24F}').contains(&c) {
+                return c;
+            }
+            let mut parts = std::iter::once(c).nfd();
+            match parts.next() {
+                Some(base)
+                    if base.is_ascii_alphabetic()
+                        && parts.all(|m| ('\u{300}'..='\u{36F}').contains(&m)) =>
+                {
+                    base
+                }
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// Whether `needle` occurs in `hay` (both lower-cased) as a whole word (see `PhraseSet::find_all`).
 /// Brands phishing impersonates (`lists/impersonated_brands.txt`), each with the registrable
 /// labels of its real domains, in list order; found in a display name with one automaton instead
@@ -270,6 +293,16 @@ impl Brands {
             .map(|(brand, labels)| match brand.strip_prefix('^') {
                 Some(caps) => (caps.to_uppercase(), labels),
                 None => (brand, labels),
+            })
+            .collect();
+        // A Latin brand name with accents is also looked for without them (`Itau` for Itaú,
+        // `Societe Generale`): senders and ASCII-only mailers strip them.
+        let list: Vec<(String, Vec<String>)> = list
+            .into_iter()
+            .flat_map(|(brand, labels)| {
+                let plain = without_latin_accents(&brand);
+                let alias = (plain != brand).then(|| (plain, labels.clone()));
+                std::iter::once((brand, labels)).chain(alias)
             })
             .collect();
         let labels = list.iter().flat_map(|(_, ls)| ls.iter().cloned()).collect();
@@ -632,6 +665,27 @@ mod tests {
             );
         }
         assert!(Brands::default().named_in("apple").is_none());
+    }
+
+    #[test]
+    fn brands_with_accents_are_named_without_them_too() {
+        let list: Vec<(String, Vec<String>)> = [("itaú", "itau"), ("ヤマト運輸", "yamato")]
+            .iter()
+            .map(|(b, l)| (b.to_string(), vec![l.to_string()]))
+            .collect();
+        for how in [Build::Many, Build::One] {
+            let brands = Brands::new_for(list.clone(), how);
+            for name in ["@itau digital", "banco itaú", "itaú"] {
+                assert_eq!(brands.named_in(name).unwrap().1, vec!["itau"], "{name}");
+            }
+            assert!(brands.named_in("itaunas").is_none());
+            assert!(brands.named_in("ヤマト運輸").is_some());
+        }
+        assert_eq!(
+            without_latin_accents("Société Générale"),
+            "Societe Generale"
+        );
+        assert_eq!(without_latin_accents("Straße Øst ヅ"), "Straße Øst ヅ");
     }
 
     #[test]
