@@ -183,7 +183,7 @@ Message-ID: <lunch.1@example.co.jp>\n\
 \n\
 Shall we have lunch at noon?\n";
 
-/// A display name that is an address on another domain: scores 5.0, verdict warn.
+/// A display name that is an address on another domain: scores 4.7 (the shipped tuned score), verdict warn.
 const SPOOF: &str = "From: \"support@bank.example.com\" <x@evil-example.net>\n\
 To: a@example.co.jp\n\
 Subject: account check\n\
@@ -430,7 +430,7 @@ fn scan_display_name_spoof_exits_1_warn() {
     let f = Fixtures::new();
     let r = run(&["scan", &f.file("spoof.eml", SPOOF)]);
     r.expect_code(1);
-    assert!(r.stdout().contains(": WARN (score 5.0;"), "{}", r.stdout());
+    assert!(r.stdout().contains(": WARN (score 4.7;"), "{}", r.stdout());
 }
 
 #[test]
@@ -598,7 +598,7 @@ fn text_report_shows_rule_ids_score_and_thresholds() {
     let out = r.stdout();
     let first = out.lines().next().unwrap();
     assert!(
-        first.ends_with("WARN (score 5.0; warn=4.0, quarantine=8.0, reject=off)"),
+        first.ends_with("WARN (score 4.7; warn=4.0, quarantine=8.0, reject=off)"),
         "{first}"
     );
     assert!(
@@ -610,7 +610,7 @@ fn text_report_shows_rule_ids_score_and_thresholds() {
         .lines()
         .find(|l| l.contains("SENDER_DISPLAY_NAME_ADDRESS"))
         .unwrap_or_else(|| panic!("no rule id in {out}"));
-    assert!(finding.contains("+5.0"), "{finding}");
+    assert!(finding.contains("+4.7"), "{finding}");
     assert!(finding.contains("[From]"), "{finding}");
     assert!(finding.contains("x@evil-example.net"), "{finding}");
 
@@ -722,10 +722,10 @@ fn json_is_one_object_per_line_per_input() {
     assert!(c["thresholds"]["reject"].is_null());
 
     assert_eq!(s["verdict"], "warn");
-    assert_eq!(s["score"], 5.0);
+    assert_eq!(s["score"], 4.7);
     let finding = &s["findings"][0];
     assert_eq!(finding["rule"], "SENDER_DISPLAY_NAME_ADDRESS");
-    assert_eq!(finding["score"], 5.0);
+    assert_eq!(finding["score"], 4.7);
     assert_eq!(finding["location"], "From");
     assert_eq!(finding["evidence"]["shown"], "support@bank.example.com");
     assert_eq!(finding["evidence"]["address"], "x@evil-example.net");
@@ -782,8 +782,8 @@ fn headers_format_prints_the_three_fields() {
     assert_eq!(
         r.stdout(),
         "X-Lurescreen-Verdict: warn\n\
-         X-Lurescreen-Score: 5.0 (warn=4.0, quarantine=8.0, reject=off)\n\
-         X-Lurescreen-Reasons: SENDER_DISPLAY_NAME_ADDRESS=5.0\n"
+         X-Lurescreen-Score: 4.7 (warn=4.0, quarantine=8.0, reject=off)\n\
+         X-Lurescreen-Reasons: SENDER_DISPLAY_NAME_ADDRESS=4.7\n"
     );
     let r = run(&["scan", "--format", "headers", &f.file("clean.eml", CLEAN)]);
     assert!(r.stdout().contains("X-Lurescreen-Reasons: none\n"));
@@ -1002,11 +1002,11 @@ fn filter_verdicts_match_scan() {
     let out = filter_ok(&[], SPOOF.as_bytes());
     assert_eq!(
         out.field("X-Lurescreen-Score"),
-        Some("5.0 (warn=4.0, quarantine=8.0, reject=off)")
+        Some("4.7 (warn=4.0, quarantine=8.0, reject=off)")
     );
     assert_eq!(
         out.field("X-Lurescreen-Reasons"),
-        Some("SENDER_DISPLAY_NAME_ADDRESS=5.0")
+        Some("SENDER_DISPLAY_NAME_ADDRESS=4.7")
     );
 }
 
@@ -1706,7 +1706,8 @@ fn hostile_fifty_thousand_header_lines() {
     input.extend_from_slice(b"Subject: many headers\n\nbody\n");
     let report = scan_survives("50,000 header lines", &input);
     assert_eq!(report["subject"], "many headers");
-    // Over limits.max_header_fields (LIMIT_HEADER, 1.0) with no From (3.0): warn.
+    // Over limits.max_header_fields (LIMIT_HEADER, 1.0) with no From (HEADER_FROM_MISSING,
+    // 2.5): both context, 3.5 in all, under warn.
     let limit = finding(&report, "LIMIT_HEADER");
     assert!(
         limit["evidence"]["detail"]
@@ -1714,7 +1715,9 @@ fn hostile_fifty_thousand_header_lines() {
             .is_some_and(|d| d.starts_with("50001 fields")),
         "{limit}"
     );
-    assert_eq!(report["verdict"], "warn");
+    assert!(finding(&report, "HEADER_FROM_MISSING").is_object());
+    assert_eq!(report["score"], 3.5);
+    assert_eq!(report["verdict"], "clean");
     filter_survives("50,000 header lines", &input);
 }
 

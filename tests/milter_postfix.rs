@@ -109,7 +109,7 @@ fn postfix_delivers_holds_rejects_and_tempfails_through_the_milter() {
     let headers = text(&delivered);
     assert!(headers.contains("X-Lurescreen-Verdict: warn"), "{headers}");
     assert!(
-        headers.contains("SENDER_DISPLAY_NAME_ADDRESS=5.0"),
+        headers.contains("SENDER_DISPLAY_NAME_ADDRESS=4.7"),
         "{headers}"
     );
 
