@@ -789,16 +789,16 @@ fn path_carries_address_on(path: &str, domain: &str) -> bool {
         .replace("%3a", ":")
         .replace("%2f", "/");
     lowered.match_indices("http").take(8).any(|(at, _)| {
+        // `http:/` or `https:/` (trackers may fold `//` into one slash), then the host.
         let rest = &lowered[at..];
         let Some(rest) = rest
-            .strip_prefix("https://")
-            .or_else(|| rest.strip_prefix("http://"))
-            .or_else(|| rest.strip_prefix("https:/"))
+            .strip_prefix("https:/")
             .or_else(|| rest.strip_prefix("http:/"))
         else {
             return false;
         };
         let host: String = rest
+            .trim_start_matches('/')
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
             .collect();

@@ -214,7 +214,7 @@ pub fn freemail_organisation(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// name in front of a gmail.com address is exactly this). Own and protected domains never count.
 pub fn impersonated_brand(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (name, address, domain) in named_outside_senders(ctx) {
-        if relay_names_author(ctx, name) {
+        if relayed_author_domain(ctx).is_some() {
             continue;
         }
         let lowered = name.to_lowercase();
@@ -350,7 +350,7 @@ pub fn brand_display_name(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (name, address, domain) in named_senders(ctx) {
         if is_own_or_protected(ctx, &domain)
             || is_freemail(ctx, &domain)
-            || relay_names_author(ctx, name)
+            || relayed_author_domain(ctx).is_some()
         {
             continue;
         }
@@ -382,7 +382,7 @@ pub fn display_name_address(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         if !same
             && !list_names_its_author(ctx.msg, address, &shown)
-            && !relay_names_author(ctx, name)
+            && relayed_author_domain(ctx).is_none()
         {
             out.push(
                 Finding::new("SENDER_DISPLAY_NAME_ADDRESS", "From")
@@ -414,39 +414,31 @@ fn list_names_its_author(msg: &crate::message::Message, address: &str, shown: &s
         })
 }
 
-/// Whether an address-masking or forwarding service (`lists/forwarding_relays.txt`: Firefox
-/// Relay, SimpleLogin, DuckDuckGo, Sneakemail, ...) wrote the author's address into the display
-/// name `name` of a message it forwarded to its user: the From address and the return path are
-/// both on the same service, and the name shows an address. A trusted server's results, when
-/// there are any, must authenticate the From domain. The name is then the service telling its
-/// user who wrote, not a sender posing as another. (Someone who sends from an account of such a
-/// service can write any address into the name: the links, text and files are still judged.)
-pub(crate) fn relay_names_author(ctx: &Context<'_>, name: &str) -> bool {
+/// The domain of the author (lower-cased) when an address-masking or forwarding service
+/// (`lists/forwarding_relays.txt`: Firefox Relay, SimpleLogin, DuckDuckGo, Sneakemail, ...)
+/// wrote the author's address into the From display name of a message it forwarded to its user:
+/// the message has one From, its address and the return path are both on the same service, and
+/// the name shows an address. A trusted server's results, when there are any, must authenticate
+/// the From domain. The name is then the service telling its user who wrote, not a sender posing
+/// as another. (Someone who sends from an account of such a service can write any address into
+/// the name: the links, text and files are still judged.)
+pub(crate) fn relayed_author_domain(ctx: &Context<'_>) -> Option<String> {
     let relays = &ctx.signatures.lists.forwarding_relays;
     let msg = ctx.msg;
-    let Some(from) = msg.from.first().and_then(|m| m.domain()) else {
-        return false;
+    let [from] = msg.from.as_slice() else {
+        return None;
     };
-    let Some(relay) = suffix_in(&from, relays) else {
-        return false;
-    };
+    let relay = suffix_in(&from.domain()?, relays)?;
     let bounce_on_relay = crate::checks::common::bounce_address(msg)
         .and_then(|a| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
         .is_some_and(|d| suffix_in(&d, relays) == Some(relay));
     let trusted = &ctx.config.auth.trusted_authserv_ids;
     let verified = crate::message::auth_results::trusted_results(msg, trusted).is_empty()
         || crate::checks::standing::authenticated_from(ctx).is_some();
-    msg.from.len() == 1 && bounce_on_relay && verified && address_in(name).is_some()
-}
-
-/// The domain of the author a forwarding service named in the From display name
-/// (`relay_names_author`), lower-cased: the domain the message was first sent from.
-pub(crate) fn relayed_author_domain(ctx: &Context<'_>) -> Option<String> {
-    let name = ctx.msg.from.first()?.name.as_deref()?;
-    if !relay_names_author(ctx, name) {
+    if !(bounce_on_relay && verified) {
         return None;
     }
-    let shown = address_in(name)?;
+    let shown = address_in(from.name.as_deref()?)?;
     let (_, domain) = shown.rsplit_once('@')?;
     Some(domain.trim_end_matches('.').to_ascii_lowercase())
 }
